@@ -1,0 +1,40 @@
+/** Errors raised while reading, checking or scaling data; `code` lets callers react without parsing text. */
+
+export const DATA_ERROR_CODES = [
+  /** The first two bytes of an IDX file are not zero. */
+  'bad-magic',
+  /** The IDX element type is not one we read (only unsigned bytes). */
+  'bad-type',
+  /** Wrong number of dimensions, a zero dimension, or images of different sizes. */
+  'bad-dimensions',
+  /** Fewer bytes than the header announces. */
+  'truncated',
+  /** More bytes than the header announces. */
+  'too-long',
+  /** An images file and its labels file hold different numbers of items. */
+  'count-mismatch',
+  /** A label is not a valid class index. */
+  'label-out-of-range',
+  /** The file could not be read at all (missing, permissions, a directory…). */
+  'unreadable',
+  /** The file looks gzipped but does not decompress. */
+  'gzip',
+  /** In-memory arrays or scaling parameters whose sizes do not fit together. */
+  'bad-shape',
+  /** A loader option that cannot work (e.g. a validation split larger than the training set). */
+  'bad-option',
+] as const;
+export type DataErrorCode = (typeof DATA_ERROR_CODES)[number];
+
+export class DataError extends Error {
+  constructor(
+    readonly code: DataErrorCode,
+    /** Name of the file at fault; absent when the problem is in arrays already in memory. */
+    readonly file: string | undefined,
+    /** One sentence saying what was expected and what was found; the file name is prefixed here. */
+    detail: string,
+  ) {
+    super(file === undefined ? detail : `${file}: ${detail}`);
+    this.name = 'DataError';
+  }
+}

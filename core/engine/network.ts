@@ -1,0 +1,179 @@
+import { activations, type Activation, type FloatArray } from './activations';
+import { ShapeError } from './errors';
+import { initialise } from './init';
+import { jsKernels } from './kernels-js';
+import type { Kernels } from './kernels';
+import { hasSimpleOutputDelta, losses, type Loss } from './losses';
+import type { Rng } from './rng';
+import type { NetworkSpec } from './spec';
+import { specProblems, throwIfProblems } from './validate';
+
+export type Precision = 'float32' | 'float64';
+
+/**
+ * The forward caches and deltas of one batch, laid out once per batch size and reused.
+ * Index l runs over layers as in the equations: a[0] is the input batch, a[L] the output.
+ * Every array holds one row per sample (rows × units(l)).
+ */
+export interface Workspace {
+  rows: number;
+  z: FloatArray[];
+  a: FloatArray[];
+  delta: FloatArray[];
+  /** Targets y for the rows of the batch. */
+  y: FloatArray;
+}
+
+/** ∂C/∂w^l and ∂C/∂b^l for every layer, indexed like the weights. */
+export interface Gradients {
+  nablaW: FloatArray[];
+  nablaB: FloatArray[];
+}
+
+/**
+ * A fully connected network in Nielsen's notation. Layers are numbered l = 0…L with 0 the input;
+ * w[l] is units(l) × units(l−1) (row j = neuron j of layer l, column k = neuron k of layer l−1),
+ * so z[l] = w[l]·a[l−1] + b[l] and a[l] = σ(z[l]). w[0] and b[0] are empty.
+ */
+export class Network {
+  readonly sizes: number[];
+  readonly L: number;
+  readonly w: FloatArray[];
+  readonly b: FloatArray[];
+  readonly sigma: Activation[];
+  readonly loss: Loss;
+  readonly simpleOutputDelta: boolean;
+  kernels: Kernels;
+  private readonly workspaces = new Map<number, Workspace>();
+
+  constructor(
+    readonly spec: NetworkSpec,
+    readonly precision: Precision = 'float32',
+    kernels: Kernels = jsKernels,
+  ) {
+    throwIfProblems(specProblems(spec));
+    this.kernels = kernels;
+    this.sizes = [spec.inputSize, ...spec.layers.map((layer) => layer.units)];
+    this.L = spec.layers.length;
+    this.w = this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : n * this.sizes[l - 1]!));
+    this.b = this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : n));
+    // sigma[0] is never used; it keeps sigma[l] aligned with the layer numbers.
+    this.sigma = [activations.linear, ...spec.layers.map((layer) => activations[layer.activation])];
+    this.loss = losses[spec.loss];
+    this.simpleOutputDelta = hasSimpleOutputDelta(spec.loss, spec.layers[this.L - 1]!.activation);
+  }
+
+  /** A new network with weights drawn by the spec's initialisation scheme. */
+  static create(spec: NetworkSpec, rng: Rng, precision: Precision = 'float32', kernels?: Kernels): Network {
+    const net = new Network(spec, precision, kernels);
+    for (let l = 1; l <= net.L; l++) initialise(spec.init, net.w[l]!, net.b[l]!, net.sizes[l - 1]!, net.sizes[l]!, rng);
+    return net;
+  }
+
+  alloc(n: number): FloatArray {
+    return this.precision === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  }
+
+  /** Number of trainable parameters in layer l (weights + biases), as in Keras's summary. */
+  parameterCount(l?: number): number {
+    if (l !== undefined) return this.w[l]!.length + this.b[l]!.length;
+    let total = 0;
+    for (let i = 1; i <= this.L; i++) total += this.parameterCount(i);
+    return total;
+  }
+
+  /** Copies weights and biases from another network (or saved arrays) of the same shape. */
+  setParameters(w: ArrayLike<number>[], b: ArrayLike<number>[]): void {
+    for (let l = 1; l <= this.L; l++) {
+      if (w[l]!.length !== this.w[l]!.length || b[l]!.length !== this.b[l]!.length)
+        throw new ShapeError(`Layer ${l}: expected w ${this.sizes[l]}×${this.sizes[l - 1]} and b ${this.sizes[l]}.`);
+      this.w[l]!.set(w[l]!);
+      this.b[l]!.set(b[l]!);
+    }
+  }
+
+  /** A zeroed set of gradient buffers shaped like the parameters. */
+  createGradients(): Gradients {
+    return { nablaW: this.w.map((w) => this.alloc(w.length)), nablaB: this.b.map((b) => this.alloc(b.length)) };
+  }
+
+  /** The buffers for a batch of `rows` samples, made on first use and then reused. */
+  workspace(rows: number): Workspace {
+    let ws = this.workspaces.get(rows);
+    if (!ws) {
+      ws = {
+        rows,
+        z: this.sizes.map((n) => this.alloc(rows * n)),
+        a: this.sizes.map((n) => this.alloc(rows * n)),
+        delta: this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : rows * n)),
+        y: this.alloc(rows * this.sizes[this.L]!),
+      };
+      this.workspaces.set(rows, ws);
+    }
+    return ws;
+  }
+
+  /** Feeds ws.a[0] forward; afterwards ws.z[l] and ws.a[l] hold every layer's values. */
+  feedforward(ws: Workspace): FloatArray {
+    const k = this.kernels;
+    for (let l = 1; l <= this.L; l++) {
+      const n = this.sizes[l]!;
+      k.matMulABt(ws.a[l - 1]!, this.w[l]!, ws.z[l]!, ws.rows, n, this.sizes[l - 1]!, this.b[l]!);
+      this.sigma[l]!.forward(ws.z[l]!, ws.a[l]!, ws.rows, n);
+    }
+    return ws.a[this.L]!;
+  }
+
+  /** Σ_x C_x over the rows of the batch, after feedforward. */
+  batchCost(ws: Workspace): number {
+    const n = this.sizes[this.L]!;
+    const a = ws.a[this.L]!;
+    let sum = 0;
+    for (let r = 0; r < ws.rows; r++) sum += this.loss.value(a, ws.y, r * n, n);
+    return sum;
+  }
+
+  /**
+   * Backpropagation over a whole batch (after feedforward), BP1–BP4 as matrix products:
+   *   BP1 δ^L = ∇_a C ⊙ σ'(z^L)
+   *   BP2 δ^l = (δ^{l+1} · w^{l+1}) ⊙ σ'(z^l)      (rows are samples, hence no transpose)
+   *   BP3 ∂C/∂b^l = Σ_x δ^l_x
+   *   BP4 ∂C/∂w^l = δ^lᵀ · a^{l−1}
+   * Every δ is multiplied by `scale` (1/n for the mean cost over n samples). With `accumulate` the
+   * gradients are added to `grads`, so a large batch can be processed in chunks.
+   */
+  backprop(ws: Workspace, grads: Gradients, scale: number, accumulate = false): void {
+    const k = this.kernels;
+    const L = this.L;
+    const rows = ws.rows;
+    const nOut = this.sizes[L]!;
+    const aL = ws.a[L]!;
+    const deltaL = ws.delta[L]!;
+    const count = rows * nOut;
+    if (this.simpleOutputDelta) {
+      for (let i = 0; i < count; i++) deltaL[i] = (aL[i]! - ws.y[i]!) * scale;
+    } else {
+      for (let r = 0; r < rows; r++) this.loss.gradient(aL, ws.y, deltaL, r * nOut, nOut);
+      for (let i = 0; i < count; i++) deltaL[i] = deltaL[i]! * scale;
+      this.sigma[L]!.backward(ws.z[L]!, aL, deltaL, rows, nOut);
+    }
+    for (let l = L; l >= 1; l--) {
+      const n = this.sizes[l]!;
+      const nPrev = this.sizes[l - 1]!;
+      k.sumRows(ws.delta[l]!, grads.nablaB[l]!, rows, n, accumulate);
+      k.matMulAtB(ws.delta[l]!, ws.a[l - 1]!, grads.nablaW[l]!, n, nPrev, rows, accumulate);
+      if (l > 1) {
+        k.matMulAB(ws.delta[l]!, this.w[l]!, ws.delta[l - 1]!, rows, nPrev, n);
+        this.sigma[l - 1]!.backward(ws.z[l - 1]!, ws.a[l - 1]!, ws.delta[l - 1]!, rows, nPrev);
+      }
+    }
+  }
+
+  /** The output vector for one input (a copy). */
+  predict(x: ArrayLike<number>): Float32Array {
+    if (x.length !== this.sizes[0]) throw new ShapeError(`Expected ${this.sizes[0]} inputs, got ${x.length}.`);
+    const ws = this.workspace(1);
+    ws.a[0]!.set(x);
+    return Float32Array.from(this.feedforward(ws));
+  }
+}

@@ -1,0 +1,88 @@
+import type { FloatArray } from './activations';
+import type { OptimizerName } from './spec';
+
+/**
+ * An optimiser sees only flat parameter buffers and their gradients (the mean over the batch),
+ * never the network. `decay[i]` is the L2 coefficient λ for buffer i (0 for biases).
+ */
+export interface Optimizer {
+  name: OptimizerName;
+  step(params: FloatArray[], grads: FloatArray[], decay: number[], learningRate: number): void;
+}
+
+/** w ← w − η (∇w + λw) */
+export function sgd(): Optimizer {
+  return {
+    name: 'sgd',
+    step(params, grads, decay, eta) {
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        const g = grads[i]!;
+        const lambda = decay[i]!;
+        for (let j = 0; j < p.length; j++) p[j] = p[j]! - eta * (g[j]! + lambda * p[j]!);
+      }
+    },
+  };
+}
+
+/** v ← μv − η (∇w + λw);  w ← w + v */
+export function momentum(mu: number, shapes: number[], alloc: (n: number) => FloatArray): Optimizer {
+  const velocity = shapes.map(alloc);
+  return {
+    name: 'momentum',
+    step(params, grads, decay, eta) {
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        const g = grads[i]!;
+        const v = velocity[i]!;
+        const lambda = decay[i]!;
+        for (let j = 0; j < p.length; j++) {
+          const vj = mu * v[j]! - eta * (g[j]! + lambda * p[j]!);
+          v[j] = vj;
+          p[j] = p[j]! + vj;
+        }
+      }
+    },
+  };
+}
+
+/** Adam (Kingma & Ba): running means of the gradient and its square, bias-corrected. */
+export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
+  const m = shapes.map(alloc);
+  const v = shapes.map(alloc);
+  let t = 0;
+  return {
+    name: 'adam',
+    step(params, grads, decay, eta) {
+      t++;
+      const c1 = 1 - beta1 ** t;
+      const c2 = 1 - beta2 ** t;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        const g = grads[i]!;
+        const mi = m[i]!;
+        const vi = v[i]!;
+        const lambda = decay[i]!;
+        for (let j = 0; j < p.length; j++) {
+          const gj = g[j]! + lambda * p[j]!;
+          const mj = beta1 * mi[j]! + (1 - beta1) * gj;
+          const vj = beta2 * vi[j]! + (1 - beta2) * gj * gj;
+          mi[j] = mj;
+          vi[j] = vj;
+          p[j] = p[j]! - (eta * (mj / c1)) / (Math.sqrt(vj / c2) + epsilon);
+        }
+      }
+    },
+  };
+}
+
+export function createOptimizer(name: OptimizerName, mu: number, shapes: number[], alloc: (n: number) => FloatArray): Optimizer {
+  switch (name) {
+    case 'sgd':
+      return sgd();
+    case 'momentum':
+      return momentum(mu, shapes, alloc);
+    case 'adam':
+      return adam(shapes, alloc);
+  }
+}

@@ -1,0 +1,283 @@
+import type { Samples } from '../data/dataset';
+import type { FloatArray } from './activations';
+import { SpecError } from './errors';
+import { argmax, evaluate, type Evaluation, type LayerHealth } from './evaluate';
+import { lossTargetProblem } from './losses';
+import type { Gradients, Network } from './network';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { Rng } from './rng';
+import type { TrainSettings } from './spec';
+import { dataProblems, throwIfProblems, trainingProblems } from './validate';
+
+/** Rows processed at once: a full-batch update over 50,000 samples is summed in chunks of this many. */
+const CHUNK = 1000;
+
+export interface TrainData {
+  train: Samples;
+  validation?: Samples;
+  test?: Samples;
+}
+
+export interface NonFinite {
+  what: 'loss' | 'gradient' | 'weight';
+  /** Layer number l (1…L) whose gradient or weights went non-finite; absent for the loss. */
+  layer?: number;
+  epoch: number;
+  batch: number;
+}
+
+export interface BatchReport {
+  /** 1-based epoch and batch within it. */
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  /** Rows in this batch. */
+  rows: number;
+  /** Mean cost C over the batch (before the update). */
+  loss: number;
+  /** ‖∂C/∂w^l‖ for l = 1…L. */
+  gradientNorms: number[];
+  /** Set when this batch produced a non-finite loss or gradient; its update was not applied. */
+  nonFinite?: NonFinite;
+  epochComplete: boolean;
+}
+
+export interface LayerMetrics extends LayerHealth {
+  /** Mean over the epoch's batches of ‖∂C/∂w^l‖. */
+  gradientNorm: number;
+  /** ‖w^l‖ at the end of the epoch. */
+  weightNorm: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  /** Mean batch cost over the epoch, and the share of its samples the network got right while training. */
+  trainLoss: number;
+  trainAccuracy: number | null;
+  validationLoss?: number;
+  validationAccuracy?: number | null;
+  testLoss?: number;
+  testAccuracy?: number | null;
+  /** Training samples per second in this epoch (evaluation excluded). */
+  samplesPerSecond: number;
+  seconds: number;
+  layers: LayerMetrics[];
+  /** Best validation (or test) accuracy so far — the epoch to keep. */
+  isBest: boolean;
+  /** Why training should stop after this epoch, if it should. */
+  stopReason?: string;
+  nonFinite?: NonFinite;
+}
+
+export interface TrainerOptions {
+  /** A clock in milliseconds; injectable so tests and workers agree on time. */
+  now?: () => number;
+}
+
+/**
+ * Mini-batch gradient descent over a dataset, one batch per `step()`. The caller decides when to
+ * step, so a worker can pause, single-step, or change η between any two batches.
+ */
+export class Trainer {
+  epoch = 1;
+  /** Batches already done in the current epoch. */
+  batchInEpoch = 0;
+  learningRate: number;
+  readonly batchesPerEpoch: number;
+  readonly history: EpochReport[] = [];
+
+  private readonly rng: Rng;
+  private readonly order: Uint32Array;
+  private readonly grads: Gradients;
+  private readonly optimizer: Optimizer;
+  private readonly params: FloatArray[];
+  private readonly gradList: FloatArray[];
+  private readonly decay: number[];
+  private readonly now: () => number;
+  private epochCost = 0;
+  private epochCorrect = 0;
+  private epochRows = 0;
+  private epochGradNorms: number[];
+  private epochMillis = 0;
+  private bestScore = -Infinity;
+  private epochsWithoutImprovement = 0;
+
+  constructor(
+    readonly net: Network,
+    readonly data: TrainData,
+    readonly settings: TrainSettings,
+    options: TrainerOptions = {},
+  ) {
+    throwIfProblems([...trainingProblems(net.spec, settings), ...dataProblems(net.spec, data.train.inputSize, data.train.outputSize)]);
+    const targetProblem = lossTargetProblem(net.spec.loss, data.train.targets);
+    if (targetProblem) throw new SpecError(targetProblem, 'loss');
+    if (settings.stop.kind === 'early-stopping' && !data.validation)
+      throw new SpecError('Early stopping watches the validation set, so the dataset needs a validation split.', 'stop');
+    if (data.train.count === 0) throw new SpecError('The training set is empty.', 'dataset');
+    this.now = options.now ?? (() => performance.now());
+    this.learningRate = settings.learningRate;
+    this.rng = new Rng(settings.seed ^ 0x5eed);
+    this.order = new Uint32Array(data.train.count);
+    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
+    this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
+    this.grads = net.createGradients();
+    const layers = Array.from({ length: net.L }, (_, i) => i + 1);
+    this.params = [...layers.map((l) => net.w[l]!), ...layers.map((l) => net.b[l]!)];
+    this.gradList = [...layers.map((l) => this.grads.nablaW[l]!), ...layers.map((l) => this.grads.nablaB[l]!)];
+    this.decay = [...layers.map(() => settings.l2), ...layers.map(() => 0)];
+    this.optimizer = createOptimizer(settings.optimizer, settings.momentum, this.params.map((p) => p.length), (n) => net.alloc(n));
+    this.epochGradNorms = new Array<number>(net.L).fill(0);
+  }
+
+  get finished(): boolean {
+    return this.history.length > 0 && (this.history.length >= this.settings.epochs || this.history.at(-1)!.stopReason !== undefined);
+  }
+
+  /** One mini-batch: feedforward, backprop, and (when everything is finite) one optimiser update. */
+  step(): BatchReport {
+    const started = this.now();
+    const { train } = this.data;
+    const net = this.net;
+    if (this.batchInEpoch === 0) this.beginEpoch();
+    const first = this.batchInEpoch * this.settings.batchSize;
+    const rows = Math.min(this.settings.batchSize, train.count - first);
+    const nOut = net.sizes[net.L]!;
+    let cost = 0;
+    for (let done = 0; done < rows; done += CHUNK) {
+      const chunk = Math.min(CHUNK, rows - done);
+      const ws = net.workspace(chunk);
+      this.gather(ws.a[0]!, ws.y, first + done, chunk);
+      const out = net.feedforward(ws);
+      cost += net.batchCost(ws);
+      if (train.labels) {
+        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) this.epochCorrect++;
+      }
+      net.backprop(ws, this.grads, 1 / rows, done > 0);
+    }
+    this.batchInEpoch++;
+    const report: BatchReport = {
+      epoch: this.epoch,
+      batch: this.batchInEpoch,
+      batchesPerEpoch: this.batchesPerEpoch,
+      rows,
+      loss: cost / rows,
+      gradientNorms: [],
+      epochComplete: this.batchInEpoch === this.batchesPerEpoch,
+    };
+    for (let l = 1; l <= net.L; l++) report.gradientNorms.push(norm(this.grads.nablaW[l]!, this.grads.nablaB[l]!));
+    const badLayer = report.gradientNorms.findIndex((g) => !Number.isFinite(g));
+    if (!Number.isFinite(report.loss)) report.nonFinite = { what: 'loss', epoch: this.epoch, batch: report.batch };
+    else if (badLayer >= 0) report.nonFinite = { what: 'gradient', layer: badLayer + 1, epoch: this.epoch, batch: report.batch };
+    else {
+      this.optimizer.step(this.params, this.gradList, this.decay, this.learningRate);
+      this.epochCost += cost;
+      this.epochRows += rows;
+      for (let l = 0; l < net.L; l++) this.epochGradNorms[l]! += report.gradientNorms[l]!;
+    }
+    this.epochMillis += this.now() - started;
+    return report;
+  }
+
+  /** Evaluates the finished epoch, records it in the history and decides whether to stop. */
+  endEpoch(): EpochReport {
+    const net = this.net;
+    const { validation, test } = this.data;
+    const batches = this.batchesPerEpoch;
+    const val = validation ? evaluate(net, validation, { health: true }) : undefined;
+    const tst = test ? evaluate(net, test, { health: !val }) : undefined;
+    const health = (val ?? tst)?.health ?? [];
+    const layers: LayerMetrics[] = [];
+    for (let l = 1; l <= net.L; l++) {
+      layers.push({
+        layer: l,
+        gradientNorm: this.epochGradNorms[l - 1]! / batches,
+        weightNorm: norm(net.w[l]!),
+        saturated: health[l - 1]?.saturated ?? null,
+        dead: health[l - 1]?.dead ?? null,
+      });
+    }
+    const seconds = this.epochMillis / 1000;
+    const report: EpochReport = {
+      epoch: this.epoch,
+      trainLoss: this.epochRows ? this.epochCost / this.epochRows : NaN,
+      trainAccuracy: this.data.train.labels && this.epochRows ? this.epochCorrect / this.epochRows : null,
+      samplesPerSecond: seconds > 0 ? this.data.train.count / seconds : 0,
+      seconds,
+      layers,
+      isBest: false,
+    };
+    if (val) Object.assign(report, { validationLoss: val.loss, validationAccuracy: val.accuracy });
+    if (tst) Object.assign(report, { testLoss: tst.loss, testAccuracy: tst.accuracy });
+    const badWeights = layers.find((m) => !Number.isFinite(m.weightNorm));
+    if (badWeights) report.nonFinite = { what: 'weight', layer: badWeights.layer, epoch: this.epoch, batch: batches };
+    report.isBest = this.trackBest(val ?? tst);
+    report.stopReason = this.stopReason(report);
+    this.history.push(report);
+    this.epoch++;
+    this.batchInEpoch = 0;
+    return report;
+  }
+
+  /** Trains until a stopping rule fires, calling back after every batch and epoch (for the CLI and tests). */
+  run(callbacks: { onBatch?(r: BatchReport): void; onEpoch?(r: EpochReport): void } = {}): EpochReport[] {
+    while (!this.finished) {
+      const batch = this.step();
+      callbacks.onBatch?.(batch);
+      if (batch.epochComplete) callbacks.onEpoch?.(this.endEpoch());
+    }
+    return this.history;
+  }
+
+  private beginEpoch(): void {
+    this.rng.shuffle(this.order);
+    this.epochCost = 0;
+    this.epochCorrect = 0;
+    this.epochRows = 0;
+    this.epochMillis = 0;
+    this.epochGradNorms.fill(0);
+  }
+
+  /** Copies the shuffled rows [first, first+rows) of the training set into x and y. */
+  private gather(x: FloatArray, y: FloatArray, first: number, rows: number): void {
+    const { inputs, targets, inputSize, outputSize } = this.data.train;
+    for (let r = 0; r < rows; r++) {
+      const s = this.order[first + r]!;
+      x.set(inputs.subarray(s * inputSize, (s + 1) * inputSize), r * inputSize);
+      y.set(targets.subarray(s * outputSize, (s + 1) * outputSize), r * outputSize);
+    }
+  }
+
+  private trackBest(on: Evaluation | undefined): boolean {
+    if (!on) return false;
+    const score = on.accuracy ?? -on.loss;
+    if (score > this.bestScore) {
+      this.bestScore = score;
+      this.epochsWithoutImprovement = 0;
+      return true;
+    }
+    this.epochsWithoutImprovement++;
+    return false;
+  }
+
+  private stopReason(report: EpochReport): string | undefined {
+    const stop = this.settings.stop;
+    if (report.nonFinite) return `weights of layer ${report.nonFinite.layer} became non-finite`;
+    if (report.epoch >= this.settings.epochs) return `reached ${this.settings.epochs} epochs`;
+    if (stop.kind === 'loss-plateau' && this.history.length > 0) {
+      const previous = this.history.at(-1)!.trainLoss;
+      const improvement = (previous - report.trainLoss) / Math.abs(previous);
+      if (improvement < stop.minImprovement)
+        return `training loss improved by ${(improvement * 100).toFixed(3)} %, less than the ${(stop.minImprovement * 100).toFixed(3)} % threshold`;
+    }
+    if (stop.kind === 'early-stopping' && this.epochsWithoutImprovement >= stop.patience)
+      return `no validation improvement for ${stop.patience} epoch${stop.patience === 1 ? '' : 's'}`;
+    return undefined;
+  }
+}
+
+/** Euclidean norm of one or more buffers taken together. */
+export function norm(...arrays: FloatArray[]): number {
+  let s = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s);
+}
