@@ -1,0 +1,75 @@
+/** Command-line flags of `npm run bench`. */
+import { parseArgs } from 'node:util';
+import { BenchError } from './errors';
+import { type Engine, TFJS_LOOPS, type TfjsLoop } from './measurement';
+import { BENCH_NETWORKS, type BenchNetwork, networkById } from './networks';
+
+export const FULL_EPOCH = 60_000;
+export const QUICK_SAMPLES = 10_000;
+
+export interface BenchOptions {
+  /** Training samples per measurement. */
+  samples: number;
+  quick: boolean;
+  engines: Engine[];
+  networks: BenchNetwork[];
+  json: boolean;
+  loop: TfjsLoop;
+  simd: boolean;
+  warmUp: number;
+}
+
+export const USAGE = `npm run bench -- [flags]
+  --quick              ${QUICK_SAMPLES.toLocaleString('en')} samples per measurement instead of a full ${FULL_EPOCH.toLocaleString('en')}-image epoch
+  --samples N          any other number of samples (1…${FULL_EPOCH})
+  --only fathom|tfjs   measure one engine only
+  --network ID         only this network (repeatable): ${BENCH_NETWORKS.map((n) => n.id).join(', ')}
+  --tfjs-loop L        minimize (default: optimizer.minimize per batch, TF.js's fastest) or fit (model.fit)
+  --no-simd            force TF.js's plain (non-SIMD) wasm binary
+  --json               print one JSON document instead of the table
+  --help`;
+
+function wholeNumber(text: string, flag: string, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new BenchError(`${flag} expects a whole number from 1 to ${max}, got '${text}'.`);
+  return n;
+}
+
+/** Parses argv (without node and script); throws BenchError on anything it does not know. */
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        quick: { type: 'boolean', default: false },
+        samples: { type: 'string' },
+        only: { type: 'string' },
+        network: { type: 'string', multiple: true },
+        'tfjs-loop': { type: 'string', default: 'minimize' },
+        'no-simd': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (err) {
+    throw new BenchError(`${(err as Error).message}\n${USAGE}`);
+  }
+  if (parsed.help) return 'help';
+  const only = parsed.only;
+  if (only !== undefined && only !== 'fathom' && only !== 'tfjs') throw new BenchError(`--only expects fathom or tfjs, got '${only}'.`);
+  const loop = parsed['tfjs-loop'];
+  if (!TFJS_LOOPS.includes(loop as TfjsLoop)) throw new BenchError(`--tfjs-loop expects ${TFJS_LOOPS.join(' or ')}, got '${loop}'.`);
+  const samples = parsed.samples !== undefined ? wholeNumber(parsed.samples, '--samples', FULL_EPOCH) : parsed.quick ? QUICK_SAMPLES : FULL_EPOCH;
+  return {
+    samples,
+    quick: parsed.quick,
+    engines: only ? [only] : ['fathom', 'tfjs'],
+    networks: parsed.network ? parsed.network.map(networkById) : [...BENCH_NETWORKS],
+    json: parsed.json,
+    loop: loop as TfjsLoop,
+    simd: !parsed['no-simd'],
+    warmUp: Math.min(1000, samples),
+  };
+}

@@ -1,0 +1,30 @@
+/** Child-process entry: runs the one Job given as JSON in argv[2] and sends back a JobResult. */
+import { loadBenchSamples } from './data';
+import { BenchError } from './errors';
+import type { Job, JobResult } from './job';
+import { networkById } from './networks';
+
+async function run(job: Job): Promise<JobResult> {
+  const bench = networkById(job.network);
+  const train = loadBenchSamples(job.samples);
+  if (job.engine === 'fathom') {
+    const { measureFathom } = await import('./fathom');
+    return { ok: true, measurement: measureFathom(bench, train, job.warmUp) };
+  }
+  // Loaded only here, so the Fathom processes never contain TF.js.
+  const { startWasmBackend } = await import('./tfjs-wasm');
+  const { measureTfjs } = await import('./tfjs');
+  const wasm = await startWasmBackend(job.simd);
+  return { ok: true, measurement: await measureTfjs(bench, train, job.loop, job.warmUp), wasm };
+}
+
+function send(result: JobResult): void {
+  if (!process.send) throw new BenchError('bench/measure.ts runs as a child of bench/run.ts; start the benchmark with `npm run bench`.');
+  process.send(result, () => process.disconnect());
+}
+
+const job = JSON.parse(process.argv[2] ?? 'null') as Job;
+run(job).then(send, (err: unknown) => {
+  send({ ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+  process.exitCode = 1;
+});

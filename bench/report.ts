@@ -1,0 +1,124 @@
+/** The benchmark's results as one JSON-ready object, and the table printed from it. */
+import os from 'node:os';
+import type { Measurement, TfjsLoop } from './measurement';
+import { type BenchNetwork, flopsPerSample, weightCount } from './networks';
+import type { WasmInfo } from './tfjs-wasm';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the run started and when it ended (other processes share the CPU). */
+  loadAverage: { start: number; end: number };
+}
+
+export interface Row {
+  network: string;
+  label: string;
+  batchSize: number;
+  weights: number;
+  fathom?: Measurement;
+  tfjs?: Measurement;
+  /** Fathom samples/s ÷ TF.js samples/s (wall clock). */
+  ratio?: number;
+  /** The same ratio from samples per CPU second: steadier when other processes load the machine. */
+  cpuRatio?: number;
+  /** Dense-equivalent GFLOP/s: 6 × weights × samples/s. */
+  fathomGflops?: number;
+  tfjsGflops?: number;
+}
+
+export interface BenchReport {
+  machine: Machine;
+  samples: number;
+  fullEpoch: boolean;
+  warmUp: number;
+  tfjsLoop: TfjsLoop;
+  wasm?: WasmInfo;
+  rows: Row[];
+}
+
+export function describeMachine(loadAtStart: number): Machine {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
+  };
+}
+
+export function makeRow(bench: BenchNetwork, fathom?: Measurement, tfjs?: Measurement): Row {
+  const flops = flopsPerSample(bench.spec);
+  const gflops = (m?: Measurement) => (m ? (m.samplesPerSecond * flops) / 1e9 : undefined);
+  return {
+    network: bench.id,
+    label: bench.label,
+    batchSize: bench.settings.batchSize,
+    weights: weightCount(bench.spec),
+    fathom,
+    tfjs,
+    ratio: fathom && tfjs && tfjs.samplesPerSecond > 0 ? fathom.samplesPerSecond / tfjs.samplesPerSecond : undefined,
+    cpuRatio: fathom && tfjs && tfjs.samplesPerCpuSecond > 0 ? fathom.samplesPerCpuSecond / tfjs.samplesPerCpuSecond : undefined,
+    fathomGflops: gflops(fathom),
+    tfjsGflops: gflops(tfjs),
+  };
+}
+
+const DASH = '—';
+const int = (n?: number) => (n === undefined ? DASH : Math.round(n).toLocaleString('en'));
+const fixed = (digits: number, n?: number) => (n === undefined ? DASH : n.toFixed(digits));
+const times = (n?: number) => (n === undefined ? DASH : `${n.toFixed(2)}×`);
+const mb = (m?: Measurement) => (m ? `${Math.round(m.peakRss / 2 ** 20)} MB` : DASH);
+
+function table(header: string[], body: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function describeWasm(wasm: WasmInfo | undefined, loop: TfjsLoop): string {
+  if (!wasm) return 'TF.js: not measured';
+  const how = loop === 'minimize' ? 'variables + optimizer.minimize per batch' : 'model.fit';
+  return (
+    `TF.js ${wasm.tfjsVersion} wasm backend: ${wasm.binary} (SIMD ${wasm.simd ? 'yes' : 'no'}), ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'}` +
+    ` (multithread support detected: ${wasm.multithreadSupported ? 'yes' : 'no'}); loop: ${how}`
+  );
+}
+
+export function formatReport(report: BenchReport): string {
+  const { machine: m } = report;
+  const span = report.fullEpoch
+    ? `one full epoch of ${report.samples.toLocaleString('en')} MNIST training images`
+    : `${report.samples.toLocaleString('en')} MNIST training images per measurement (NOT a full epoch)`;
+  const body = report.rows.map((r) => [
+    r.network,
+    int(r.fathom?.samplesPerSecond),
+    int(r.tfjs?.samplesPerSecond),
+    times(r.ratio),
+    fixed(2, r.fathomGflops),
+    int(r.fathom?.samplesPerCpuSecond),
+    int(r.tfjs?.samplesPerCpuSecond),
+    times(r.cpuRatio),
+    mb(r.fathom),
+    mb(r.tfjs),
+  ]);
+  const header = ['network', 'Fathom/s', 'TF.js-wasm/s', 'Fathom/TF.js', 'Fathom GFLOP/s', 'Fathom/CPU-s', 'TF.js/CPU-s', 'CPU ratio', 'Fathom RSS', 'TF.js RSS'];
+  return [
+    `Training throughput, ${span}, min-max scaled to [0, 1]`,
+    `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
+    describeWasm(report.wasm, report.tfjsLoop),
+    '',
+    table(header, body),
+    '',
+    ...report.rows.map((r) => `  ${r.network}: ${r.label}`),
+    '',
+    '/s = training samples per wall-clock second; /CPU-s = per CPU second of the measuring process (both engines',
+    'use one thread, so this ignores time spent waiting for a core: trust it over /s when the load average is high).',
+    `Timed: training steps only (Fathom's Trainer.step loop / TF.js's per-batch update), after ${report.warmUp.toLocaleString('en')} untimed warm-up samples on a separate model.`,
+    'Each measurement runs in its own process; the engines alternate per network. Peak RSS is that process\'s, dataset included.',
+    'Fathom GFLOP/s = 6 × weights × samples/s (dense-equivalent, wall clock); its kernels skip zero inputs, so it executes fewer.',
+  ].join('\n');
+}
