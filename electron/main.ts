@@ -1,5 +1,20 @@
+/**
+ * Electron's main process: one locked-down window, the lab service behind window.lab, and the
+ * native dialogs the service asks for. Training runs in worker threads started by the service.
+ */
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
+import { MODEL_EXTENSION } from '../core/model/format';
+import { LabService, type LabDialogs } from '../core/service/lab-service';
+import createTrainWorker from '../core/service/train-worker?nodeWorker';
+import { forwardLabEvents, registerLabIpc } from './ipc';
+import { CSP_HEADER, hardenContents, trustedSender, type AppOrigin } from './security';
+
+const devServer = process.env['ELECTRON_RENDERER_URL'];
+const indexFile = join(__dirname, '../renderer/index.html');
+const origin: AppOrigin = devServer ? { devServer } : { indexFile };
+
+let mainWindow: BrowserWindow | undefined;
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -13,21 +28,97 @@ function createWindow(): BrowserWindow {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      webviewTag: false,
+      spellcheck: false,
+      // Middle-click (auxclick) could open a link in a new window: switch the event off entirely.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
-  if (process.env['ELECTRON_RENDERER_URL']) void win.loadURL(process.env['ELECTRON_RENDERER_URL']);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined;
+  });
+  if (devServer) void win.loadURL(devServer);
+  else void win.loadFile(indexFile);
   return win;
 }
 
-void app.whenReady().then(() => {
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
-});
+function dialogs(): LabDialogs {
+  const filters = [{ name: 'Fathom model', extensions: [MODEL_EXTENSION.slice(1)] }];
+  return {
+    async chooseSavePath(defaultName) {
+      const options = { title: 'Save model', defaultPath: join(app.getPath('documents'), defaultName), filters };
+      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    async chooseOpenPath() {
+      const options = { title: 'Open model', filters, properties: ['openFile' as const] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  };
+}
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+/** Rules for every web contents the app ever makes, not only the main window's. */
+function secureAllContents(): void {
+  app.on('web-contents-created', (_event, contents: WebContents) => hardenContents(contents, origin));
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP_HEADER] } });
+  });
+}
+
+function start(): void {
+  const service = new LabService({
+    dataDir: app.getPath('userData'),
+    dialogs: dialogs(),
+    workerFactory: (workerData) => createTrainWorker({ workerData }),
+  });
+  void service.loadProblems().then((problems) => {
+    for (const problem of problems) console.warn(`fathom: skipped a run record: ${problem}`);
+  });
+  registerLabIpc(ipcMain, service, trustedSender(() => mainWindow, origin));
+  forwardLabEvents(service, () => mainWindow?.webContents);
+
+  // Let running trainings stop cleanly (and write their last weights) before the app exits.
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    void service.dispose().finally(() => {
+      disposed = true;
+      app.quit();
+    });
+  });
+
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Two instances would write the same run files.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  void app.whenReady().then(() => {
+    secureAllContents();
+    start();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

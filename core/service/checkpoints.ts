@@ -1,0 +1,45 @@
+/**
+ * Where a run's files live and how many checkpoints it keeps.
+ *
+ *   dataDir/runs/<id>.json                          the run record (summary, settings, history)
+ *   dataDir/runs/<id>/checkpoint-epoch-N.fathom.json weights at the end of epoch N
+ *   dataDir/runs/<id>/best.fathom.json              the epoch with the best validation (else test) accuracy
+ *   dataDir/runs/<id>/last-step.fathom.json         the weights a stopped run ended with
+ *
+ * Checkpoint policy: a checkpoint costs ≈ 16/3 bytes per parameter (float32 as base64). A run keeps
+ * every epoch's checkpoint when all of them together stay under 8 MB (784-30-10 for 30 epochs:
+ * ≈ 3.8 MB), so the student can go back to any epoch of a small model; otherwise it keeps only the
+ * latest one plus best (784-100-10 for 30 epochs would need ≈ 13 MB).
+ */
+import { join } from 'node:path';
+import type { NetworkSpec } from '../engine/spec';
+
+export const KEEP_ALL_CHECKPOINTS_BYTES = 8 * 1024 * 1024;
+export const BEST_MODEL = 'best.fathom.json';
+export const LAST_STEP_MODEL = 'last-step.fathom.json';
+
+export const runsDir = (dataDir: string): string => join(dataDir, 'runs');
+export const runRecordPath = (dataDir: string, id: string): string => join(runsDir(dataDir), `${id}.json`);
+export const runFilesDir = (dataDir: string, id: string): string => join(runsDir(dataDir), id);
+export const checkpointName = (epoch: number): string => `checkpoint-epoch-${epoch}.fathom.json`;
+
+/** Weights and biases of every layer. */
+export function parameterCount(spec: NetworkSpec): number {
+  let total = 0;
+  let previous = spec.inputSize;
+  for (const layer of spec.layers) {
+    total += layer.units * (previous + 1);
+    previous = layer.units;
+  }
+  return total;
+}
+
+/** Approximate size of one checkpoint file in bytes. */
+export function checkpointBytes(spec: NetworkSpec): number {
+  return Math.ceil((parameterCount(spec) * 16) / 3) + 4096;
+}
+
+/** Whether a run of this size keeps a checkpoint for every epoch (else only the latest). */
+export function keepsEveryCheckpoint(spec: NetworkSpec, epochs: number): boolean {
+  return checkpointBytes(spec) * epochs <= KEEP_ALL_CHECKPOINTS_BYTES;
+}

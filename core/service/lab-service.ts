@@ -1,0 +1,597 @@
+/**
+ * The main-process lab service behind window.lab: datasets, and training runs that each train in
+ * their own worker thread. At most `maxConcurrent` runs train at once (a paused run keeps its slot:
+ * its worker holds the data and the weights); the rest wait in a queue. Runs are remembered in
+ * `dataDir/runs/` (see checkpoints.ts for the layout and the checkpoint policy).
+ *
+ * Plain Node: no Electron here. Electron's main process and the end-to-end test harness both start
+ * one with a data folder, dialogs and a worker factory.
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { mkdir, rm, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { Network } from '../engine/network';
+import type { EpochReport } from '../engine/trainer';
+import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
+import type {
+  DatasetInfo,
+  LabHandlers,
+  RunEvent,
+  RunIdRequest,
+  RunStatus,
+  RunSummary,
+  SampleImages,
+  SamplesRequest,
+  SaveResult,
+  SetLearningRateRequest,
+  StartRunRequest,
+} from '../lab/contract';
+import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../model/format';
+import { buildModelFile } from '../model/model-file';
+import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
+import { APP_VERSION } from '../version';
+import { BEST_MODEL, LAST_STEP_MODEL, checkpointName, keepsEveryCheckpoint, runFilesDir, runRecordPath, runsDir } from './checkpoints';
+import { DATASETS, findDataset } from './datasets';
+import { LabError } from './errors';
+import { readRunRecords, writeRunRecord, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
+import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
+
+export interface LabDialogs {
+  /** Where to save a model; null when the user cancels. */
+  chooseSavePath(defaultName: string): Promise<string | null>;
+  /** A model file to open; null when the user cancels. */
+  chooseOpenPath(): Promise<string | null>;
+}
+
+export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
+
+export interface LabServiceOptions {
+  dataDir: string;
+  dialogs: LabDialogs;
+  workerFactory: WorkerFactory;
+  /** Runs training at once; default os.availableParallelism(). */
+  maxConcurrent?: number;
+  /** The clock for createdAt stamps. */
+  now?: () => Date;
+  /** Passed to every worker (see TrainWorkerData); tests shorten them. */
+  progressIntervalMs?: number;
+  sliceMs?: number;
+  /** How long dispose() lets a worker stop cleanly before terminating it; default 3000 ms. */
+  stopTimeoutMs?: number;
+}
+
+type Listener = (event: RunEvent) => void;
+type Ack = Extract<WorkerMessage, { type: 'ack' }>;
+type CommandBody = WorkerCommand extends infer C ? (C extends WorkerCommand ? Omit<C, 'seq'> : never) : never;
+
+const ENDED: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', 'failed']);
+
+interface Run {
+  record: RunRecord;
+  worker?: Worker;
+  exited?: Promise<void>;
+  workerError?: string;
+  seq: number;
+  pending: Map<number, { resolve(ack: Ack): void; reject(error: Error): void }>;
+  /** Every file write of this run, in order. */
+  writes: Promise<void>;
+  recordWriteQueued: boolean;
+  deleted: boolean;
+}
+
+export class LabService implements LabHandlers {
+  private readonly dataDir: string;
+  private readonly dialogs: LabDialogs;
+  private readonly workerFactory: WorkerFactory;
+  private readonly maxConcurrent: number;
+  private readonly now: () => Date;
+  private readonly options: LabServiceOptions;
+  private readonly runs = new Map<string, Run>();
+  private readonly queue: Run[] = [];
+  private readonly listeners = new Set<Listener>();
+  private readonly hashes = new Map<string, Promise<string>>();
+  private readonly loaded: Promise<void>;
+  private problems: string[] = [];
+  private disposing: Promise<void> | undefined;
+
+  constructor(options: LabServiceOptions) {
+    this.options = options;
+    this.dataDir = options.dataDir;
+    this.dialogs = options.dialogs;
+    this.workerFactory = options.workerFactory;
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? availableParallelism());
+    this.now = options.now ?? (() => new Date());
+    this.loaded = this.load();
+    this.loaded.catch(() => undefined); // surfaced by every method through ready()
+  }
+
+  // ── events ────────────────────────────────────────────────────────────────────────────────
+
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private emit(event: RunEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** Run files that could not be read back at startup, one line each (for the app's log). */
+  async loadProblems(): Promise<string[]> {
+    await this.loaded;
+    return [...this.problems];
+  }
+
+  // ── datasets ──────────────────────────────────────────────────────────────────────────────
+
+  async listDatasets(): Promise<DatasetInfo[]> {
+    await this.ready();
+    return [...DATASETS.values()].map((d) => structuredClone(d.info));
+  }
+
+  async getSamples(request: SamplesRequest): Promise<SampleImages> {
+    await this.ready();
+    const set = findDataset(request.datasetId).raw()[request.split];
+    if (request.offset >= set.count)
+      throw new LabError('invalid', `The ${request.split} split has ${set.count} images, so offset ${request.offset} is past its end.`);
+    const n = Math.min(request.count, set.count - request.offset);
+    const size = set.rows * set.cols;
+    return {
+      width: set.cols,
+      height: set.rows,
+      labels: Array.from(set.labels.subarray(request.offset, request.offset + n)),
+      pixels: Array.from(set.pixels.subarray(request.offset * size, (request.offset + n) * size)),
+    };
+  }
+
+  // ── runs ──────────────────────────────────────────────────────────────────────────────────
+
+  async startRun(request: StartRunRequest): Promise<RunSummary> {
+    await this.ready();
+    const dataset = findDataset(request.datasetId);
+    const { spec, settings } = request;
+    const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
+    throwIfProblems([...specProblems(spec), ...trainingProblems(spec, settings), ...dataProblems(spec, inputs, dataset.info.classes.length)]);
+    if (settings.stop.kind === 'early-stopping' && !request.validation)
+      throw new LabError('invalid', 'Early stopping watches the validation set: turn the validation split on, or choose another stopping rule.');
+    const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
+    const record: RunRecord = {
+      format: RUN_FORMAT,
+      version: RUN_VERSION,
+      summary: {
+        id,
+        name: request.name?.trim() || `${sizes} ${settings.optimizer} η=${settings.learningRate}`,
+        createdAt: this.now().toISOString(),
+        spec: structuredClone(spec),
+        settings: structuredClone(settings),
+        datasetId: request.datasetId,
+        scaling: request.scaling,
+        status: 'queued',
+        history: [],
+      },
+      validation: request.validation,
+      checkpoints: [],
+    };
+    if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
+    if (request.testLimit !== undefined) record.testLimit = request.testLimit;
+    const run = this.addRun(record);
+    this.queue.push(run);
+    this.setStatus(run, 'queued', undefined, this.queue.length);
+    this.schedule();
+    return this.summaryOf(run);
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    await this.ready();
+    return [...this.runs.values()].map((run) => this.summaryOf(run));
+  }
+
+  async pauseRun({ runId }: RunIdRequest): Promise<void> {
+    const run = await this.liveRun(runId, 'paused');
+    if (run.record.summary.status === 'paused') return;
+    await this.command(run, { type: 'pause' });
+  }
+
+  async resumeRun({ runId }: RunIdRequest): Promise<void> {
+    const run = await this.liveRun(runId, 'resumed');
+    if (run.record.summary.status === 'running') return;
+    await this.command(run, { type: 'resume' });
+  }
+
+  /** Exactly one mini-batch of a paused run; it stays paused. */
+  async stepRun({ runId }: RunIdRequest): Promise<void> {
+    const run = await this.liveRun(runId, 'stepped');
+    if (run.record.summary.status !== 'paused') throw new LabError('bad-state', `Run "${run.record.summary.name}" is running: pause it before stepping.`);
+    await this.command(run, { type: 'step' });
+  }
+
+  /** Ends the run for good, keeping the weights of its last finished step. */
+  async stopRun({ runId }: RunIdRequest): Promise<void> {
+    await this.ready();
+    const run = this.getRun(runId);
+    const status = run.record.summary.status;
+    if (ENDED.has(status)) return;
+    if (status === 'queued') {
+      this.queue.splice(this.queue.indexOf(run), 1);
+      this.setStatus(run, 'stopped', 'Stopped before it started.');
+      this.updateQueuePositions();
+      return;
+    }
+    const ack = await this.command(run, { type: 'stop' }, false);
+    if (ack.error && !ENDED.has(run.record.summary.status)) throw new LabError('bad-state', `Run "${run.record.summary.name}" could not stop: ${ack.error}.`);
+    await run.writes;
+  }
+
+  /** Changes η between two batches; the next progress events carry the new value. */
+  async setLearningRate({ runId, learningRate }: SetLearningRateRequest): Promise<void> {
+    await this.ready();
+    const run = this.getRun(runId);
+    const { summary } = run.record;
+    if (ENDED.has(summary.status)) throw new LabError('bad-state', `Run "${summary.name}" has ${summary.status}; its learning rate can no longer change.`);
+    if (run.worker) await this.command(run, { type: 'set-learning-rate', learningRate });
+    summary.settings.learningRate = learningRate;
+    this.persist(run);
+  }
+
+  async deleteRun({ runId }: RunIdRequest): Promise<void> {
+    await this.ready();
+    const run = this.getRun(runId);
+    run.deleted = true;
+    this.runs.delete(runId);
+    const queued = this.queue.indexOf(run);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    if (run.worker) {
+      await run.worker.terminate();
+      await run.exited;
+    }
+    await run.writes;
+    await rm(runFilesDir(this.dataDir, runId), { recursive: true, force: true });
+    await unlink(runRecordPath(this.dataDir, runId)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    this.schedule();
+  }
+
+  /** Asks where to save, then writes the run's latest weights as a model file. */
+  async saveModel({ runId }: RunIdRequest): Promise<SaveResult> {
+    await this.ready();
+    const run = this.getRun(runId);
+    const { summary } = run.record;
+    let file: ModelFile;
+    if (run.worker && (summary.status === 'running' || summary.status === 'paused')) {
+      if (!run.record.fittedScaling) throw new LabError('no-weights', `Run "${summary.name}" is still loading its data; save it once training has started.`);
+      const ack = await this.command(run, { type: 'snapshot' });
+      if (!ack.weights) throw new LabError('no-weights', `Run "${summary.name}" sent no weights.`);
+      file = await this.modelFile(run, ack.weights, summary.history.slice());
+    } else {
+      await run.writes;
+      const latest = run.record.latestModel;
+      if (!latest) throw new LabError('no-weights', `Run "${summary.name}" has no trained weights to save (it ${summary.status === 'queued' ? 'has not started' : 'ended before its first epoch'}).`);
+      file = (await loadModelFile(join(runFilesDir(this.dataDir, runId), latest))).file;
+    }
+    const path = await this.dialogs.chooseSavePath(`${fileSafe(summary.name)}.fathom.json`);
+    if (path === null) return { saved: false };
+    await saveModelFile(path, file);
+    return { saved: true, fileName: basename(path) };
+  }
+
+  /** Resolves once every file write asked for so far (run records, checkpoints) has finished. */
+  async settled(): Promise<void> {
+    await this.loaded.catch(() => undefined);
+    let pending: Promise<void>[];
+    do {
+      pending = [...this.runs.values()].map((run) => run.writes);
+      await Promise.all(pending);
+    } while ([...this.runs.values()].some((run, i) => run.writes !== pending[i]));
+  }
+
+  /** Stops every run (keeping its weights), waits for the files to be written, and forgets the listeners. */
+  dispose(): Promise<void> {
+    this.disposing ??= this.shutDown();
+    return this.disposing;
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────
+
+  private async shutDown(): Promise<void> {
+    await this.loaded.catch(() => undefined);
+    for (const run of this.queue.splice(0)) this.setStatus(run, 'stopped', 'The lab closed before this run started.');
+    const live = [...this.runs.values()].filter((run) => run.worker);
+    await Promise.all(
+      live.map(async (run) => {
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.options.stopTimeoutMs ?? 3000, 'timeout').unref());
+        const stopped = this.command(run, { type: 'stop' }, false).catch(() => undefined);
+        if ((await Promise.race([stopped, timeout])) === 'timeout') await run.worker?.terminate();
+        await run.exited;
+      }),
+    );
+    await Promise.all([...this.runs.values()].map((run) => run.writes));
+    this.listeners.clear();
+  }
+
+  private async ready(): Promise<void> {
+    if (this.disposing) throw new LabError('disposed', 'The lab service has shut down.');
+    await this.loaded;
+  }
+
+  private async load(): Promise<void> {
+    await mkdir(runsDir(this.dataDir), { recursive: true });
+    const { records, problems } = await readRunRecords(this.dataDir);
+    this.problems = problems;
+    for (const record of records) {
+      const run = this.addRun(record);
+      const { summary } = record;
+      if (ENDED.has(summary.status)) continue;
+      // The app closed (or crashed) while this run was alive: its trainer state is gone.
+      summary.status = 'stopped';
+      summary.message =
+        summary.history.length > 0 || record.latestModel
+          ? 'The lab closed while this run was training; the weights of its last checkpoint are kept.'
+          : 'The lab closed before this run finished its first epoch.';
+      this.persist(run);
+    }
+  }
+
+  private addRun(record: RunRecord): Run {
+    const run: Run = { record, seq: 0, pending: new Map(), writes: Promise.resolve(), recordWriteQueued: false, deleted: false };
+    this.runs.set(record.summary.id, run);
+    return run;
+  }
+
+  private getRun(runId: string): Run {
+    const run = this.runs.get(runId);
+    if (!run) throw new LabError('not-found', `There is no run "${runId}".`);
+    return run;
+  }
+
+  /** A run whose worker can take a command. */
+  private async liveRun(runId: string, verb: string): Promise<Run> {
+    await this.ready();
+    const run = this.getRun(runId);
+    const { status, name } = run.record.summary;
+    if (status === 'queued') throw new LabError('bad-state', `Run "${name}" is still queued; it can be ${verb} once it has started.`);
+    if (ENDED.has(status) || !run.worker) throw new LabError('bad-state', `Run "${name}" has ${status}; it can no longer be ${verb}.`);
+    return run;
+  }
+
+  private summaryOf(run: Run): RunSummary {
+    return structuredClone(run.record.summary);
+  }
+
+  private setStatus(run: Run, status: RunStatus, message?: string, queuePosition?: number): void {
+    const summary = run.record.summary;
+    summary.status = status;
+    if (message === undefined) delete summary.message;
+    else summary.message = message;
+    if (status === 'queued' && queuePosition !== undefined) summary.queuePosition = queuePosition;
+    else delete summary.queuePosition;
+    const event: RunEvent = { type: 'status', runId: summary.id, status };
+    if (summary.queuePosition !== undefined) event.queuePosition = summary.queuePosition;
+    if (message !== undefined) event.message = message;
+    this.emit(event);
+    this.persist(run);
+  }
+
+  private schedule(): void {
+    if (this.disposing) return;
+    let active = 0;
+    for (const run of this.runs.values()) if (run.worker) active++;
+    while (active < this.maxConcurrent && this.queue.length > 0) {
+      this.launch(this.queue.shift()!);
+      active++;
+    }
+    this.updateQueuePositions();
+  }
+
+  private updateQueuePositions(): void {
+    this.queue.forEach((run, i) => {
+      if (run.record.summary.queuePosition !== i + 1) this.setStatus(run, 'queued', undefined, i + 1);
+    });
+  }
+
+  private launch(run: Run): void {
+    const { record } = run;
+    const { summary } = record;
+    const data: TrainWorkerData = {
+      runId: summary.id,
+      spec: summary.spec,
+      settings: summary.settings,
+      datasetId: summary.datasetId,
+      scaling: summary.scaling,
+      validation: record.validation,
+    };
+    if (record.trainLimit !== undefined) data.trainLimit = record.trainLimit;
+    if (record.testLimit !== undefined) data.testLimit = record.testLimit;
+    if (this.options.progressIntervalMs !== undefined) data.progressIntervalMs = this.options.progressIntervalMs;
+    if (this.options.sliceMs !== undefined) data.sliceMs = this.options.sliceMs;
+    let worker: Worker;
+    try {
+      worker = this.workerFactory(data);
+    } catch (err) {
+      this.setStatus(run, 'failed', `The training worker could not start: ${(err as Error).message}`);
+      return;
+    }
+    run.worker = worker;
+    worker.on('message', (message: WorkerMessage) => this.onWorkerMessage(run, message));
+    worker.on('error', (error) => (run.workerError ??= error.message));
+    worker.on('messageerror', (error) => (run.workerError ??= `a message could not be read (${error.message})`));
+    run.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.onWorkerExit(run, code);
+        resolve();
+      }),
+    );
+    this.setStatus(run, 'running');
+  }
+
+  private onWorkerExit(run: Run, code: number): void {
+    run.worker = undefined;
+    const why = run.workerError ? `it crashed: ${run.workerError}` : `it exited with code ${code}`;
+    for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
+    run.pending.clear();
+    if (!run.deleted && !ENDED.has(run.record.summary.status)) {
+      if (this.disposing) this.setStatus(run, 'stopped', 'The lab closed while this run was training.');
+      else this.setStatus(run, 'failed', `The training worker stopped unexpectedly: ${why}.`);
+    }
+    this.schedule();
+  }
+
+  private onWorkerMessage(run: Run, message: WorkerMessage): void {
+    if (run.deleted) return;
+    const { record } = run;
+    const runId = record.summary.id;
+    switch (message.type) {
+      case 'ready':
+        record.fittedScaling = message.scaling;
+        record.sizes = message.sizes;
+        this.persist(run);
+        return;
+      case 'progress':
+        this.emit({ type: 'progress', runId, ...message.progress });
+        return;
+      case 'epoch':
+        record.summary.history.push(message.report);
+        this.emit({ type: 'epoch', runId, report: message.report });
+        this.writeCheckpoint(run, message.report, message.weights);
+        this.persist(run);
+        return;
+      case 'non-finite':
+        this.emit({ type: 'non-finite', runId, detail: message.detail });
+        return;
+      case 'status':
+        this.setStatus(run, message.status, message.message);
+        return;
+      case 'ack': {
+        const waiter = run.pending.get(message.seq);
+        run.pending.delete(message.seq);
+        waiter?.resolve(message);
+        return;
+      }
+      case 'finished':
+        this.setStatus(run, 'finished', message.reason);
+        return;
+      case 'stopped':
+        this.writeModel(run, LAST_STEP_MODEL, message.weights, record.summary.history.slice());
+        this.setStatus(run, 'stopped', this.disposing ? 'The lab closed while this run was training.' : undefined);
+        return;
+      case 'failed':
+        this.setStatus(run, 'failed', `Training failed: ${message.message}`);
+        return;
+    }
+  }
+
+  /** Sends a command and waits for the worker's ack; `strict` turns an ack with an error into a LabError. */
+  private command(run: Run, body: CommandBody, strict = true): Promise<Ack> {
+    const worker = run.worker;
+    if (!worker) return Promise.reject(new LabError('bad-state', `Run "${run.record.summary.name}" is not training.`));
+    const seq = ++run.seq;
+    return new Promise<Ack>((resolve, reject) => {
+      run.pending.set(seq, { resolve, reject });
+      worker.postMessage({ ...body, seq } as WorkerCommand);
+    }).then((ack) => {
+      if (strict && ack.error) throw new LabError('bad-state', `Run "${run.record.summary.name}": ${ack.error}.`);
+      return ack;
+    });
+  }
+
+  /** Queues a file write of this run after the ones before it; a failure is reported on the run. */
+  private queueWrite(run: Run, task: () => Promise<void>): void {
+    run.writes = run.writes
+      .then(() => (run.deleted ? undefined : task()))
+      .catch((err: unknown) => {
+        if (run.deleted) return;
+        const summary = run.record.summary;
+        summary.message = `Could not save this run's files: ${(err as Error).message}`;
+        this.emit({ type: 'status', runId: summary.id, status: summary.status, message: summary.message });
+      });
+  }
+
+  /** Writes the run record; writes asked for while one is waiting are merged into it. */
+  private persist(run: Run): void {
+    if (run.recordWriteQueued) return;
+    run.recordWriteQueued = true;
+    this.queueWrite(run, async () => {
+      run.recordWriteQueued = false;
+      await writeRunRecord(this.dataDir, run.record);
+    });
+  }
+
+  private writeCheckpoint(run: Run, report: EpochReport, weights: WeightsSnapshot): void {
+    const { record } = run;
+    const name = checkpointName(report.epoch);
+    const keepAll = keepsEveryCheckpoint(record.summary.spec, record.summary.settings.epochs);
+    const history = record.summary.history.slice();
+    this.queueWrite(run, async () => {
+      const dir = runFilesDir(this.dataDir, record.summary.id);
+      const file = await this.modelFile(run, weights, history);
+      await mkdir(dir, { recursive: true });
+      await saveModelFile(join(dir, name), file);
+      record.latestModel = name;
+      if (report.isBest) {
+        await saveModelFile(join(dir, BEST_MODEL), file);
+        record.bestModel = BEST_MODEL;
+      }
+      const old = keepAll ? [] : record.checkpoints.filter((n) => n !== name);
+      record.checkpoints = keepAll ? [...record.checkpoints.filter((n) => n !== name), name] : [name];
+      for (const n of old) await rm(join(dir, n), { force: true });
+    });
+    this.persist(run);
+  }
+
+  private writeModel(run: Run, name: string, weights: WeightsSnapshot, history: EpochReport[]): void {
+    const { record } = run;
+    if (!record.fittedScaling) return; // stopped before the data was loaded: no trained weights
+    this.queueWrite(run, async () => {
+      const dir = runFilesDir(this.dataDir, record.summary.id);
+      await mkdir(dir, { recursive: true });
+      await saveModelFile(join(dir, name), await this.modelFile(run, weights, history));
+      record.latestModel = name;
+    });
+    this.persist(run);
+  }
+
+  /** A model file of these weights, with what the run knows about its data and training. */
+  private async modelFile(run: Run, weights: WeightsSnapshot, history: EpochReport[]): Promise<ModelFile> {
+    const { summary, fittedScaling, sizes } = run.record;
+    if (!fittedScaling || !sizes) throw new LabError('no-weights', `Run "${summary.name}" has not loaded its data yet.`);
+    const net = new Network(summary.spec);
+    const empty = new Float32Array(0);
+    net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
+    const dataset = findDataset(summary.datasetId);
+    const files = await Promise.all(dataset.files().map(async (path) => ({ name: basename(path), sha256: await this.sha256(path) })));
+    const info: ModelDatasetInfo = {
+      name: dataset.info.name,
+      inputShape: [...dataset.info.inputShape],
+      classes: [...dataset.info.classes],
+      sizes: { ...sizes },
+      files,
+    };
+    return buildModelFile(net, {
+      scaling: fittedScaling,
+      settings: summary.settings,
+      dataset: info,
+      history,
+      appVersion: APP_VERSION,
+      createdAt: this.now().toISOString(),
+    });
+  }
+
+  private sha256(path: string): Promise<string> {
+    let hash = this.hashes.get(path);
+    if (!hash) {
+      hash = sha256File(path);
+      hash.catch(() => this.hashes.delete(path));
+      this.hashes.set(path, hash);
+    }
+    return hash;
+  }
+}
+
+/** A file name from a run name: letters, digits, '-', '_' and '.', at most 80 characters. */
+function fileSafe(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return (safe || 'model').slice(0, 80);
+}

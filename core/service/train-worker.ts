@@ -1,0 +1,45 @@
+/**
+ * Worker-thread entry of one training run: a thin adapter between the message port and a
+ * TrainingSession. It loads the dataset (each worker parses its own copy; the parse is cached per
+ * thread), builds the network and trainer, then trains until finished or stopped.
+ * Bundled for the app with electron-vite's `?nodeWorker`; tests start it through tsx.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Network } from '../engine/network';
+import { Rng } from '../engine/rng';
+import { Trainer } from '../engine/trainer';
+import { findDataset } from './datasets';
+import { TrainingSession } from './training-session';
+import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './worker-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('train-worker must run in a worker thread');
+
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+async function main(data: TrainWorkerData): Promise<void> {
+  const dataset = findDataset(data.datasetId).load({
+    scaling: data.scaling,
+    validation: data.validation,
+    trainLimit: data.trainLimit,
+    testLimit: data.testLimit,
+  });
+  const net = Network.create(data.spec, new Rng(data.settings.seed));
+  const trainer = new Trainer(net, { train: dataset.train, validation: dataset.validation, test: dataset.test }, data.settings);
+  const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
+  post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch });
+
+  const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs };
+  const session = new TrainingSession(trainer, post, options);
+  // Everything above is synchronous, so commands sent meanwhile are still queued on the port: none is lost.
+  port!.on('message', (command: WorkerCommand) => session.handle(command));
+  await session.run();
+}
+
+main(workerData as TrainWorkerData).then(
+  () => port.close(),
+  (error: unknown) => {
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    port.close();
+  },
+);

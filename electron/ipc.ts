@@ -1,0 +1,53 @@
+/**
+ * The main-process end of window.lab: one ipcMain.handle per method of the contract. Each call is
+ * checked twice before the service sees it: the sender must be the app's own window, and the
+ * payload must pass the method's zod schema. Events go back on one channel.
+ * No file path is ever taken from the renderer: saving asks the user through a dialog in main.
+ */
+import type { IpcMainInvokeEvent } from 'electron';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabHandlers, type RunEvent } from '../core/lab/contract';
+import { callLab, LabRequestError } from '../core/lab/dispatch';
+
+/** The part of Electron's ipcMain used here, so tests can pass a stand-in. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+/** Whether an invoke comes from the app's own window (its main frame, showing the app's page). */
+export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
+
+export class UntrustedSenderError extends Error {
+  constructor() {
+    super('untrusted sender');
+    this.name = 'UntrustedSenderError';
+  }
+}
+
+/** Registers every lab method; returns a function that removes the handlers again. */
+export function registerLabIpc(ipcMain: IpcMainLike, service: LabHandlers, isTrustedSender: SenderCheck): () => void {
+  for (const method of LAB_METHODS) {
+    ipcMain.handle(labChannel(method), async (event, ...args) => {
+      if (!isTrustedSender(event)) throw new UntrustedSenderError();
+      if (args.length > 1) throw new LabRequestError(method, [`expected at most one argument, got ${args.length}`]);
+      return callLab(service, method, args[0]);
+    });
+  }
+  return () => {
+    for (const method of LAB_METHODS) ipcMain.removeHandler(labChannel(method));
+  };
+}
+
+/** The part of WebContents events are sent to. */
+export interface EventTarget {
+  isDestroyed(): boolean;
+  send(channel: string, event: RunEvent): void;
+}
+
+/** Forwards every run event to the window (when it exists); returns the unsubscribe function. */
+export function forwardLabEvents(service: { onEvent(listener: (event: RunEvent) => void): () => void }, target: () => EventTarget | undefined): () => void {
+  return service.onEvent((event) => {
+    const contents = target();
+    if (contents && !contents.isDestroyed()) contents.send(LAB_EVENT_CHANNEL, event);
+  });
+}

@@ -1,0 +1,105 @@
+/** Shared set-up for the lab service tests: a temp data folder, stub dialogs, requests, and an event log. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunEvent, StartRunRequest } from '../../../core/lab/contract';
+import { LabService, type LabServiceOptions } from '../../../core/service/lab-service';
+import { trainWorkerFactory } from './tsx-worker';
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'fathom-lab-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Dialogs that answer from a list (null = the user cancelled) and remember what they were asked. */
+export function stubDialogs(savePaths: (string | null)[] = []) {
+  const asked: string[] = [];
+  return {
+    asked,
+    chooseSavePath: async (defaultName: string) => {
+      asked.push(defaultName);
+      return savePaths.shift() ?? null;
+    },
+    chooseOpenPath: async () => null,
+  };
+}
+
+export function makeService(dataDir: string, options: Partial<LabServiceOptions> = {}): LabService {
+  return new LabService({ dataDir, dialogs: stubDialogs(), workerFactory: trainWorkerFactory, ...options });
+}
+
+/** A small, quick MNIST run: 784-16-10 sigmoid, 2,000 training and 500 test images. */
+export function quickRun(overrides: { settings?: Partial<StartRunRequest['settings']> } & Partial<Omit<StartRunRequest, 'settings'>> = {}): StartRunRequest {
+  const { settings, ...rest } = overrides;
+  return {
+    name: 'quick',
+    spec: {
+      inputSize: 784,
+      layers: [
+        { units: 16, activation: 'sigmoid' },
+        { units: 10, activation: 'sigmoid' },
+      ],
+      loss: 'quadratic',
+      init: 'scaled-normal',
+    },
+    settings: { batchSize: 10, learningRate: 3, epochs: 2, optimizer: 'sgd', momentum: 0, l2: 0, seed: 1, stop: { kind: 'epochs' }, ...settings },
+    datasetId: 'mnist',
+    scaling: 'min-max',
+    validation: false,
+    trainLimit: 2000,
+    testLimit: 500,
+    ...rest,
+  };
+}
+
+/** An event with the time it arrived (performance.now()). */
+export type LoggedEvent = RunEvent & { at: number };
+
+/** Records every event and lets a test wait for one. */
+export class EventLog {
+  readonly events: LoggedEvent[] = [];
+  private waiters: { test(e: RunEvent): boolean; resolve(e: LoggedEvent): void }[] = [];
+  readonly unsubscribe: () => void;
+
+  constructor(service: LabService) {
+    this.unsubscribe = service.onEvent((event) => {
+      const logged = { ...event, at: performance.now() };
+      this.events.push(logged);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.test(event)) return true;
+        w.resolve(logged);
+        return false;
+      });
+    });
+  }
+
+  of(runId: string): LoggedEvent[] {
+    return this.events.filter((e) => e.runId === runId);
+  }
+
+  /** The first matching event already seen, or the next one to come. */
+  waitFor(test: (e: RunEvent) => boolean, timeoutMs = 30_000, what = 'an event'): Promise<LoggedEvent> {
+    const seen = this.events.find(test);
+    if (seen) return Promise.resolve(seen);
+    return this.next(test, timeoutMs, what);
+  }
+
+  /** The next matching event from now on. */
+  next(test: (e: RunEvent) => boolean, timeoutMs = 30_000, what = 'an event'): Promise<LoggedEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      this.waiters.push({ test, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+    });
+  }
+
+  status(runId: string, status: string, timeoutMs?: number): Promise<LoggedEvent> {
+    return this.waitFor((e) => e.runId === runId && e.type === 'status' && e.status === status, timeoutMs, `run ${runId} to be ${status}`);
+  }
+}
+
+/** The highest loss-point step seen so far for a run. */
+export function lastStep(log: EventLog, runId: string): number {
+  let step = 0;
+  for (const e of log.of(runId)) if (e.type === 'progress') for (const p of e.points) step = Math.max(step, p.step);
+  return step;
+}
