@@ -1,0 +1,24 @@
+/** A sentence tying an explanation to the design on screen ("your batch of 10 …"). */
+import { descentKind } from '../../../../../core/engine/spec';
+import type { Topic } from '../explanations';
+import { formatCount } from './shapes';
+import type { Design } from './types';
+
+export function contextNote(topic: Topic, design: Design, trainSize: number | undefined): string | null {
+  const { settings, spec } = design;
+  if (topic === 'batch' && trainSize !== undefined && settings.batchSize >= 1) {
+    const m = Math.min(settings.batchSize, trainSize);
+    const kind = descentKind(settings.batchSize, trainSize);
+    return `Here: batches of ${formatCount(m)} from ${formatCount(trainSize)} training images — ${kind} descent, ${formatCount(Math.ceil(trainSize / m))} weight updates per epoch.`;
+  }
+  if (topic === 'epochs' && trainSize !== undefined && settings.batchSize >= 1 && settings.epochs >= 1) {
+    const steps = Math.ceil(trainSize / Math.min(settings.batchSize, trainSize)) * settings.epochs;
+    return `Here: ${formatCount(settings.epochs)} epochs × ${formatCount(trainSize)} images = ${formatCount(steps)} weight updates in all.`;
+  }
+  if (topic.startsWith('activation:')) {
+    const name = topic.slice('activation:'.length);
+    const layers = spec.layers.flatMap((l, i) => (l.activation === name ? [i + 2] : []));
+    if (layers.length) return `Used by layer${layers.length > 1 ? 's' : ''} ${layers.join(', ')} of your network.`;
+  }
+  return null;
+}

@@ -1,0 +1,55 @@
+/** Every reason a design cannot train yet, each tied to the field it is about. */
+import type { DatasetInfo } from '../../../../../core/lab/contract';
+import { lossTargetProblem } from '../../../../../core/engine/losses';
+import { dataProblems, specProblems, trainingProblems, type Problem } from '../../../../../core/engine/validate';
+import { VALIDATION_SIZE, type Design } from './types';
+
+export type { Problem };
+
+export const inputCount = (dataset: DatasetInfo): number => dataset.inputShape.reduce((n, d) => n * d, 1);
+
+/** Images the training split will really hold: the validation set and the limit taken off. */
+export function trainingSize(design: Design, dataset: DatasetInfo | undefined): number | undefined {
+  if (!dataset) return undefined;
+  const available = dataset.sizes.train - (design.validation ? VALIDATION_SIZE : 0);
+  return design.trainLimit === undefined ? available : Math.min(available, design.trainLimit);
+}
+
+function limitProblem(field: 'trainLimit' | 'testLimit', value: number | undefined): Problem[] {
+  if (value === undefined || (Number.isInteger(value) && value >= 1)) return [];
+  return [{ field, message: `The limit must be a whole number of images, at least 1; got ${value}.` }];
+}
+
+function designProblemsOnly(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
+  const problems: Problem[] = [];
+  if (datasetsLoaded && !dataset) problems.push({ field: 'datasetId', message: `There is no dataset "${design.datasetId}"; choose one from the list.` });
+  if (design.settings.stop.kind === 'early-stopping' && !design.validation)
+    problems.push({ field: 'stop', message: 'Early stopping watches accuracy on a validation set: tick “Hold out 10,000 images” under Validation.' });
+  if (dataset && design.validation && dataset.sizes.train <= VALIDATION_SIZE)
+    problems.push({ field: 'validation', message: `${dataset.name} has only ${dataset.sizes.train} training images, too few to hold out ${VALIDATION_SIZE}.` });
+  problems.push(...limitProblem('trainLimit', design.trainLimit), ...limitProblem('testLimit', design.testLimit));
+  return problems;
+}
+
+/** specProblems + trainingProblems + dataProblems (against the dataset's shape) + the data choices. */
+export function designProblems(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
+  const { spec, settings } = design;
+  const problems = [...specProblems(spec), ...trainingProblems(spec, settings)];
+  if (dataset) {
+    const classes = dataset.kind === 'classification' ? dataset.classes.length : undefined;
+    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? spec.layers.at(-1)?.units ?? 0));
+    if (dataset.kind === 'classification') {
+      const why = lossTargetProblem(spec.loss, Float32Array.of(1, 0));
+      if (why) problems.push({ field: 'loss', message: why });
+    }
+  }
+  problems.push(...designProblemsOnly(design, dataset, datasetsLoaded));
+  return problems;
+}
+
+/** Problems grouped by field, for showing each next to its control. */
+export function byField(problems: Problem[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const p of problems) map.set(p.field, [...(map.get(p.field) ?? []), p.message]);
+  return map;
+}

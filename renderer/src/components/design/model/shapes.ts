@@ -1,0 +1,45 @@
+/** The parameter shapes of each layer in Nielsen's notation (input = layer 1), as in a Keras summary. */
+import type { ActivationName, NetworkSpec } from '../../../../../core/engine/spec';
+
+export interface LayerShape {
+  /** Nielsen's 1-based layer number l. */
+  l: number;
+  units: number;
+  /** 'input' for layer 1. */
+  activation: ActivationName | 'input';
+  role: 'input' | 'hidden' | 'output';
+  /** w^l is rows × cols = units(l) × units(l−1); absent for the input layer. */
+  w?: { rows: number; cols: number };
+  params: number;
+}
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+export const superscript = (n: number): string => String(n).replace(/\d/g, (d) => SUPERSCRIPT[Number(d)]!);
+
+/** Thousands separated with a thin space-free comma: 23,860. */
+export const formatCount = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
+
+export function layerShapes(spec: NetworkSpec): LayerShape[] {
+  const shapes: LayerShape[] = [{ l: 1, units: spec.inputSize, activation: 'input', role: 'input', params: 0 }];
+  spec.layers.forEach((layer, i) => {
+    const cols = spec.layers[i - 1]?.units ?? spec.inputSize;
+    shapes.push({
+      l: i + 2,
+      units: layer.units,
+      activation: layer.activation,
+      role: i === spec.layers.length - 1 ? 'output' : 'hidden',
+      w: { rows: layer.units, cols },
+      params: layer.units * cols + layer.units,
+    });
+  });
+  return shapes;
+}
+
+export const totalParams = (shapes: LayerShape[]): number => shapes.reduce((sum, s) => sum + s.params, 0);
+
+/** "w² : 30 × 784" */
+export const weightLabel = (s: LayerShape): string => (s.w ? `w${superscript(s.l)} : ${formatCount(s.w.rows)} × ${formatCount(s.w.cols)}` : '');
+
+/** "b² : 30" */
+export const biasLabel = (s: LayerShape): string => (s.w ? `b${superscript(s.l)} : ${formatCount(s.units)}` : '');

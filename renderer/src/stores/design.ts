@@ -1,0 +1,186 @@
+/**
+ * The network being designed, how it will be trained and on what data; validation against the
+ * chosen dataset, undo/redo, presets and persistence. The Train tab reads `design`, `canTrain`
+ * and `startRequest()`.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ScalingKind } from '../../../core/data/scaling';
+import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '../../../core/engine/spec';
+import type { StartRunRequest } from '../../../core/lab/contract';
+import { browserStorage, loadDesign, saveDesign } from '../components/design/model/persist';
+import { presetDesign, type PresetName } from '../components/design/model/presets';
+import { byField, designProblems, trainingSize } from '../components/design/model/problems';
+import type { Design } from '../components/design/model/types';
+import { useDatasetsStore } from './datasets';
+
+export type { Design } from '../components/design/model/types';
+export type { PresetName } from '../components/design/model/presets';
+
+/** Edits of the same field closer together than this are one undo step (typing "100" is one edit). */
+export const MERGE_MS = 1000;
+const HISTORY_LIMIT = 200;
+
+export const useDesignStore = defineStore('design', () => {
+  const datasets = useDatasetsStore();
+  const loaded = loadDesign(browserStorage());
+  const design = ref<Design>(loaded.design);
+  /** Shown once when the stored design could not be used. */
+  const notice = ref<string | null>(loaded.notice);
+  const past = ref<string[]>([]);
+  const future = ref<string[]>([]);
+  let lastKey: string | null = null;
+  let lastAt = 0;
+
+  const dataset = computed(() => datasets.find(design.value.datasetId));
+  const problems = computed(() => designProblems(design.value, dataset.value, datasets.loaded));
+  const problemsByField = computed(() => byField(problems.value));
+  const canTrain = computed(() => dataset.value !== undefined && problems.value.length === 0);
+  const trainSize = computed(() => trainingSize(design.value, dataset.value));
+  const canUndo = computed(() => past.value.length > 0);
+  const canRedo = computed(() => future.value.length > 0);
+
+  const snapshot = (): string => JSON.stringify(design.value);
+  const persist = (): void => void saveDesign(browserStorage(), design.value);
+
+  /** Applies one edit as an undoable step; `key` merges quick repeated edits of one field. */
+  function commit(mutate: (d: Design) => void, key?: string): void {
+    const before = snapshot();
+    mutate(design.value);
+    if (snapshot() === before) return;
+    const now = Date.now();
+    const merge = key !== undefined && key === lastKey && now - lastAt < MERGE_MS;
+    if (!merge) {
+      past.value.push(before);
+      if (past.value.length > HISTORY_LIMIT) past.value.shift();
+    }
+    future.value = [];
+    lastKey = key ?? null;
+    lastAt = now;
+    persist();
+  }
+
+  function travel(from: typeof past, to: typeof future): void {
+    const target = from.value.pop();
+    if (target === undefined) return;
+    to.value.push(snapshot());
+    design.value = JSON.parse(target) as Design;
+    lastKey = null;
+    persist();
+  }
+  const undo = (): void => travel(past, future);
+  const redo = (): void => travel(future, past);
+
+  const applyPreset = (name: PresetName): void => commit((d) => Object.assign(d, presetDesign(name, d)));
+
+  function addLayer(index: number): void {
+    commit((d) => {
+      const at = Math.max(0, Math.min(index, d.spec.layers.length));
+      const hidden = d.spec.layers.find((l, i) => i < d.spec.layers.length - 1)?.activation;
+      const activation: ActivationName = hidden && hidden !== 'step' && hidden !== 'softmax' ? hidden : 'sigmoid';
+      d.spec.layers.splice(at, 0, { units: 30, activation });
+    });
+  }
+  function removeLayer(index: number): void {
+    commit((d) => {
+      if (index >= 0 && index < d.spec.layers.length && d.spec.layers.length > 1) d.spec.layers.splice(index, 1);
+    });
+  }
+  function moveLayer(from: number, to: number): void {
+    commit((d) => {
+      const layers = d.spec.layers;
+      if (from < 0 || from >= layers.length || to < 0 || to >= layers.length) return;
+      layers.splice(to, 0, ...layers.splice(from, 1));
+    });
+  }
+  function setUnits(index: number, units: number): void {
+    commit((d) => {
+      const layer = d.spec.layers[index];
+      if (layer) layer.units = units;
+    }, `units:${index}`);
+  }
+  function setActivation(index: number, activation: ActivationName): void {
+    commit((d) => {
+      const layer = d.spec.layers[index];
+      if (layer) layer.activation = activation;
+    });
+  }
+  const setInputSize = (n: number): void => commit((d) => void (d.spec.inputSize = n), 'inputSize');
+  const setLoss = (loss: LossName): void => commit((d) => void (d.spec.loss = loss));
+  const setInit = (init: InitName): void => commit((d) => void (d.spec.init = init));
+  function setSetting<K extends keyof TrainSettings>(key: K, value: TrainSettings[K]): void {
+    commit((d) => void (d.settings[key] = value), `setting:${key}`);
+  }
+  const setStop = (stop: StopRule): void => commit((d) => void (d.settings.stop = stop), `stop:${stop.kind}`);
+  const setScaling = (scaling: ScalingKind): void => commit((d) => void (d.scaling = scaling));
+  const setDataset = (id: string): void => commit((d) => void (d.datasetId = id));
+  const setValidation = (on: boolean): void => commit((d) => void (d.validation = on));
+  function setLimit(which: 'trainLimit' | 'testLimit', n: number | undefined): void {
+    commit((d) => {
+      if (n === undefined) delete d[which];
+      else d[which] = n;
+    }, which);
+  }
+  const setTrainLimit = (n: number | undefined): void => setLimit('trainLimit', n);
+  const setTestLimit = (n: number | undefined): void => setLimit('testLimit', n);
+
+  /** After the dataset list arrives: a design pointing at a dataset that is gone moves to the first one. */
+  function syncDataset(): void {
+    const first = datasets.datasets[0];
+    if (datasets.loaded && !dataset.value && first) {
+      design.value.datasetId = first.id;
+      persist();
+    }
+  }
+
+  /** The request for window.lab.startRun: a plain copy, with no reactive proxies. */
+  function startRequest(name?: string): StartRunRequest {
+    const d = JSON.parse(snapshot()) as Design;
+    const request: StartRunRequest = {
+      name: name ?? `${[d.spec.inputSize, ...d.spec.layers.map((l) => l.units)].join('-')} ${d.settings.optimizer} η=${d.settings.learningRate}`,
+      spec: d.spec,
+      settings: d.settings,
+      datasetId: d.datasetId,
+      scaling: d.scaling,
+      validation: d.validation,
+    };
+    if (d.trainLimit !== undefined) request.trainLimit = d.trainLimit;
+    if (d.testLimit !== undefined) request.testLimit = d.testLimit;
+    return request;
+  }
+
+  const dismissNotice = (): void => void (notice.value = null);
+
+  return {
+    design,
+    notice,
+    dataset,
+    problems,
+    problemsByField,
+    canTrain,
+    trainSize,
+    canUndo,
+    canRedo,
+    undo,
+    redo,
+    applyPreset,
+    addLayer,
+    removeLayer,
+    moveLayer,
+    setUnits,
+    setActivation,
+    setInputSize,
+    setLoss,
+    setInit,
+    setSetting,
+    setStop,
+    setScaling,
+    setDataset,
+    setValidation,
+    setTrainLimit,
+    setTestLimit,
+    syncDataset,
+    startRequest,
+    dismissNotice,
+  };
+});
