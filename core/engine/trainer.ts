@@ -223,7 +223,11 @@ export class Trainer {
     while (!this.finished) {
       const batch = this.step();
       callbacks.onBatch?.(batch);
-      if (batch.epochComplete) callbacks.onEpoch?.(this.endEpoch());
+      // endEpoch() must run even without an onEpoch callback (`f?.(g())` skips g() when f is absent).
+      if (batch.epochComplete) {
+        const epoch = this.endEpoch();
+        callbacks.onEpoch?.(epoch);
+      }
     }
     return this.history;
   }
