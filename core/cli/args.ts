@@ -1,0 +1,161 @@
+import { parseArgs } from 'node:util';
+import { SCALINGS, type ScalingKind } from '../data/scaling';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type ActivationName, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
+import { specProblems, trainingProblems } from '../engine/validate';
+
+/** A mistake in the command line: printed as one line, exit code 2. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export interface CliOptions {
+  spec: NetworkSpec;
+  settings: TrainSettings;
+  scaling: ScalingKind;
+  validation: boolean;
+  trainLimit?: number;
+  testLimit?: number;
+  out?: string;
+  load?: string;
+  onnx?: string;
+  json: boolean;
+  /** Whether --epochs was given (with --load, training only happens when it was). */
+  epochsGiven: boolean;
+  help: boolean;
+}
+
+export const USAGE = `Usage: npm run train -- [options]
+
+Network
+  --layers 784,30,10          sizes from input to output
+  --activation NAME[,NAME…]   one for every layer, or one per non-input layer (${ACTIVATIONS.join(' ')})
+  --loss NAME                 ${LOSSES.join(' ')}
+  --init NAME                 ${INITS.join(' ')}
+Training
+  --optimizer NAME            ${OPTIMIZERS.join(' ')}   (default sgd)
+  --batch N                   1 = stochastic, ≥ training size = batch, else mini-batch (default 10)
+  --lr η                      learning rate (default 3)
+  --momentum μ                for --optimizer momentum (default 0.9)
+  --epochs N                  maximum epochs (default 30)
+  --l2 λ                      L2 weight decay (default 0)
+  --stop RULE                 epochs | plateau:0.001 | patience:3 (needs --validation)
+  --seed N                    (default 1)
+Data
+  --scale NAME                ${SCALINGS.join(' ')}   (default min-max)
+  --validation                hold out the last 10,000 training images (Nielsen's split)
+  --train-limit N, --test-limit N   use only the first N images
+Output
+  --out FILE                  save the trained model (*.fathom.json)
+  --load FILE                 evaluate a saved model; with --epochs, train it further
+  --onnx FILE                 export the model to ONNX
+  --json                      one JSON object per epoch instead of text
+
+Nielsen's network.py:  --layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30
+A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5`;
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`--${flag}: "${value}" is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function number(flag: string, value: string | undefined, fallback: number, check: (n: number) => boolean, expected: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new CliError(`--${flag}: expected ${expected}, got "${value}"`);
+  return n;
+}
+
+const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
+
+function parseStop(value: string | undefined): StopRule {
+  if (value === undefined || value === 'epochs') return { kind: 'epochs' };
+  const [kind, arg] = value.split(':');
+  if (kind === 'plateau') return { kind: 'loss-plateau', minImprovement: number('stop', arg ?? '0.001', 0.001, (n) => n >= 0, 'a threshold ≥ 0') };
+  if (kind === 'patience') return { kind: 'early-stopping', patience: number('stop', arg ?? '3', 3, positiveInt, 'a whole number of epochs') };
+  throw new CliError(`--stop: expected epochs, plateau:THRESHOLD or patience:EPOCHS, got "${value}"`);
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        layers: { type: 'string' },
+        activation: { type: 'string' },
+        loss: { type: 'string' },
+        init: { type: 'string' },
+        optimizer: { type: 'string' },
+        batch: { type: 'string' },
+        lr: { type: 'string' },
+        momentum: { type: 'string' },
+        epochs: { type: 'string' },
+        l2: { type: 'string' },
+        stop: { type: 'string' },
+        seed: { type: 'string' },
+        scale: { type: 'string' },
+        validation: { type: 'boolean' },
+        'train-limit': { type: 'string' },
+        'test-limit': { type: 'string' },
+        out: { type: 'string' },
+        load: { type: 'string' },
+        onnx: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const v = parsed.values;
+
+  const layerText = v.layers ?? '784,30,10';
+  const sizes = layerText.split(',').map((s) => Number(s));
+  if (sizes.length < 2 || sizes.some((n) => !positiveInt(n)))
+    throw new CliError(`--layers: expected at least two whole numbers like 784,30,10, got "${layerText}"`);
+  const names = (v.activation ?? 'sigmoid').split(',').map((name) => oneOf('activation', name.trim(), ACTIVATIONS));
+  let perLayer: ActivationName[];
+  if (names.length === 1) perLayer = new Array<ActivationName>(sizes.length - 1).fill(names[0]!);
+  else if (names.length === sizes.length - 1) perLayer = names;
+  else throw new CliError(`--activation: give one name, or ${sizes.length - 1} (one per non-input layer); got ${names.length}`);
+
+  const spec: NetworkSpec = {
+    inputSize: sizes[0]!,
+    layers: sizes.slice(1).map((units, i) => ({ units, activation: perLayer[i]! })),
+    loss: oneOf('loss', v.loss ?? 'quadratic', LOSSES),
+    init: oneOf('init', v.init ?? 'normal', INITS),
+  };
+  const settings: TrainSettings = {
+    optimizer: oneOf('optimizer', v.optimizer ?? 'sgd', OPTIMIZERS),
+    batchSize: number('batch', v.batch, 10, positiveInt, 'a whole number ≥ 1'),
+    learningRate: number('lr', v.lr, 3, (n) => n > 0, 'a positive number'),
+    momentum: number('momentum', v.momentum, 0.9, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    epochs: number('epochs', v.epochs, 30, positiveInt, 'a whole number ≥ 1'),
+    l2: number('l2', v.l2, 0, (n) => n >= 0, 'a number ≥ 0'),
+    seed: number('seed', v.seed, 1, Number.isInteger, 'a whole number'),
+    stop: parseStop(v.stop),
+  };
+  const options: CliOptions = {
+    spec,
+    settings,
+    scaling: oneOf('scale', v.scale ?? 'min-max', SCALINGS),
+    validation: v.validation ?? false,
+    json: v.json ?? false,
+    epochsGiven: v.epochs !== undefined,
+    help: v.help ?? false,
+  };
+  if (v['train-limit'] !== undefined) options.trainLimit = number('train-limit', v['train-limit'], 0, positiveInt, 'a whole number ≥ 1');
+  if (v['test-limit'] !== undefined) options.testLimit = number('test-limit', v['test-limit'], 0, positiveInt, 'a whole number ≥ 1');
+  if (v.out !== undefined) options.out = v.out;
+  if (v.load !== undefined) options.load = v.load;
+  if (v.onnx !== undefined) options.onnx = v.onnx;
+  if (settings.stop.kind === 'early-stopping' && !options.validation)
+    throw new CliError('--stop patience:N watches the validation set: add --validation');
+  if (!options.load) {
+    const problem = [...specProblems(spec), ...trainingProblems(spec, settings)][0];
+    if (problem) throw new CliError(problem.message);
+  }
+  return options;
+}
