@@ -23,6 +23,24 @@ export const DATA_ERROR_CODES = [
   'bad-shape',
   /** A loader option that cannot work (e.g. a validation split larger than the training set). */
   'bad-option',
+  /** A path that is none of the formats we import (IDX pair, CSV, folder of class folders of PNGs). */
+  'unknown-format',
+  /** A CSV row with a different number of cells from the first row. */
+  'ragged-row',
+  /** A CSV cell that should hold a number and does not. */
+  'not-a-number',
+  /** A file holds no data rows or images at all. */
+  'empty',
+  /** A class folder without a single PNG image, or fewer than two classes. */
+  'empty-class',
+  /** An image file that does not decode as PNG. */
+  'bad-image',
+  /** No dataset in the library has this id or name. */
+  'not-found',
+  /** Another dataset in the library already has this name. */
+  'name-taken',
+  /** A library entry whose manifest or data files are missing, invalid or of the wrong size. */
+  'damaged',
 ] as const;
 export type DataErrorCode = (typeof DATA_ERROR_CODES)[number];
 

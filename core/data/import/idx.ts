@@ -1,0 +1,95 @@
+/**
+ * Imports an image-classification set stored as IDX pairs (MNIST, Fashion-MNIST, KMNIST,
+ * EMNIST…), raw or gzipped, read as streams. Parsing and checks are core/data/idx.ts's.
+ */
+import { basename } from 'node:path';
+import { DataError } from '../errors';
+import { pairImagesLabels, parseIdxImages, parseIdxLabels } from '../idx';
+import type { IdxImageSet } from '../idx';
+import type { ImportedData, RawPart } from './imported';
+import { ByteCounter, Progress, fileSize, readWholeFile } from './read';
+import type { ReadOptions, SourceFile } from './read';
+
+export interface IdxSource {
+  format: 'idx';
+  trainImages: string;
+  trainLabels: string;
+  /** The test pair, when the set ships one (it then fixes the test split). */
+  testImages?: string;
+  testLabels?: string;
+  /** Class names, index = label; default '0', '1', … up to the largest label found. */
+  classes?: string[];
+}
+
+/** Largest number of classes a label byte can name. */
+const MAX_CLASSES = 256;
+
+async function readPair(
+  imagesPath: string,
+  labelsPath: string,
+  classCount: number | undefined,
+  counter: ByteCounter,
+  signal: AbortSignal | undefined,
+): Promise<{ set: IdxImageSet; files: SourceFile[] }> {
+  const imagesName = basename(imagesPath);
+  const labelsName = basename(labelsPath);
+  const images = await readWholeFile(imagesPath, imagesName, (n) => counter.add(n), signal);
+  const labels = await readWholeFile(labelsPath, labelsName, (n) => counter.add(n), signal);
+  const set = pairImagesLabels(parseIdxImages(images.data, imagesName), parseIdxLabels(labels.data, labelsName, classCount), imagesName, labelsName);
+  return { set, files: [images.file, labels.file] };
+}
+
+function toPart(set: IdxImageSet): RawPart {
+  return { count: set.count, inputs: set.pixels, labels: Int32Array.from(set.labels) };
+}
+
+function maxLabel(labels: Uint8Array): number {
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
+  return max;
+}
+
+export async function importIdx(source: IdxSource, options: ReadOptions = {}): Promise<ImportedData> {
+  const hasTest = source.testImages !== undefined || source.testLabels !== undefined;
+  if (hasTest && (source.testImages === undefined || source.testLabels === undefined)) {
+    const given = basename(source.testImages ?? source.testLabels ?? '');
+    throw new DataError('count-mismatch', given, 'expected a test images file and a test labels file together, found only one of them');
+  }
+  if (source.classes !== undefined && (source.classes.length < 2 || source.classes.length > MAX_CLASSES)) {
+    throw new DataError('bad-option', undefined, `expected 2 to ${MAX_CLASSES} class names, found ${source.classes.length}`);
+  }
+  const paths = [source.trainImages, source.trainLabels, ...(hasTest ? [source.testImages!, source.testLabels!] : [])];
+  let total = 0;
+  for (const path of paths) total += await fileSize(path);
+  const counter = new ByteCounter(total, new Progress(options.onProgress));
+  const classCount = source.classes?.length;
+
+  const train = await readPair(source.trainImages, source.trainLabels, classCount, counter, options.signal);
+  const test = hasTest ? await readPair(source.testImages!, source.testLabels!, classCount, counter, options.signal) : undefined;
+  if (test && (test.set.rows !== train.set.rows || test.set.cols !== train.set.cols)) {
+    throw new DataError(
+      'bad-dimensions',
+      basename(source.testImages!),
+      `expected ${train.set.rows}×${train.set.cols} images like the training set, found ${test.set.rows}×${test.set.cols}`,
+    );
+  }
+  if (train.set.count === 0) throw new DataError('empty', basename(source.trainImages), 'expected at least one image, found none');
+
+  const notes: string[] = [];
+  let classes = source.classes;
+  if (classes === undefined) {
+    const largest = Math.max(maxLabel(train.set.labels), test ? maxLabel(test.set.labels) : 0);
+    classes = Array.from({ length: Math.max(2, largest + 1) }, (_, i) => String(i));
+    notes.push(`Classes named by their labels, 0 to ${classes.length - 1}.`);
+  }
+  if (test) notes.push(`The test split is the files' own (${test.set.count.toLocaleString('en')} images).`);
+  return {
+    format: 'idx',
+    kind: 'classification',
+    inputShape: [train.set.rows, train.set.cols],
+    classes: [...classes],
+    parts: test ? { train: toPart(train.set), test: toPart(test.set) } : { train: toPart(train.set) },
+    files: [...train.files, ...(test ? test.files : [])],
+    notes,
+  };
+}
