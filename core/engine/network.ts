@@ -151,7 +151,18 @@ export class Network {
     const deltaL = ws.delta[L]!;
     const count = rows * nOut;
     if (this.simpleOutputDelta) {
-      for (let i = 0; i < count; i++) deltaL[i] = (aL[i]! - ws.y[i]!) * scale;
+      // Softmax + cross-entropy/KL: δ^L = a·Σy − y, which is a − y when the targets sum to 1 (one-hot).
+      // Sigmoid + BCE: δ^L = a − y for any targets.
+      const softmax = this.sigma[L]!.name === 'softmax';
+      for (let r = 0; r < rows; r++) {
+        const o = r * nOut;
+        let sumY = 1;
+        if (softmax) {
+          sumY = 0;
+          for (let c = 0; c < nOut; c++) sumY += ws.y[o + c]!;
+        }
+        for (let i = o; i < o + nOut; i++) deltaL[i] = (aL[i]! * sumY - ws.y[i]!) * scale;
+      }
     } else {
       for (let r = 0; r < rows; r++) this.loss.gradient(aL, ws.y, deltaL, r * nOut, nOut);
       for (let i = 0; i < count; i++) deltaL[i] = deltaL[i]! * scale;

@@ -37,7 +37,7 @@ export interface BatchReport {
   loss: number;
   /** ‖∂C/∂w^l‖ for l = 1…L. */
   gradientNorms: number[];
-  /** Set when this batch produced a non-finite loss or gradient; its update was not applied. */
+  /** Set when this batch produced a non-finite loss, gradient or updated weight; its update was not applied. */
   nonFinite?: NonFinite;
   epochComplete: boolean;
 }
@@ -93,6 +93,8 @@ export class Trainer {
   private readonly params: FloatArray[];
   private readonly gradList: FloatArray[];
   private readonly decay: number[];
+  /** The parameters before the last update, to undo an update that overflows. */
+  private readonly previous: FloatArray[];
   private readonly now: () => number;
   private epochCost = 0;
   private epochCorrect = 0;
@@ -125,6 +127,7 @@ export class Trainer {
     this.params = [...layers.map((l) => net.w[l]!), ...layers.map((l) => net.b[l]!)];
     this.gradList = [...layers.map((l) => this.grads.nablaW[l]!), ...layers.map((l) => this.grads.nablaB[l]!)];
     this.decay = [...layers.map(() => settings.l2), ...layers.map(() => 0)];
+    this.previous = this.params.map((p) => net.alloc(p.length));
     this.optimizer = createOptimizer(settings.optimizer, settings.momentum, this.params.map((p) => p.length), (n) => net.alloc(n));
     this.epochGradNorms = new Array<number>(net.L).fill(0);
   }
@@ -169,7 +172,16 @@ export class Trainer {
     if (!Number.isFinite(report.loss)) report.nonFinite = { what: 'loss', epoch: this.epoch, batch: report.batch };
     else if (badLayer >= 0) report.nonFinite = { what: 'gradient', layer: badLayer + 1, epoch: this.epoch, batch: report.batch };
     else {
+      for (let i = 0; i < this.params.length; i++) this.previous[i]!.set(this.params[i]!);
       this.optimizer.step(this.params, this.gradList, this.decay, this.learningRate);
+      // A finite gradient times a huge η can still overflow: undo that update, keep the last finite weights.
+      const badParam = this.params.findIndex((p) => !allFinite(p));
+      if (badParam >= 0) {
+        for (let i = 0; i < this.params.length; i++) this.params[i]!.set(this.previous[i]!);
+        report.nonFinite = { what: 'weight', layer: (badParam % net.L) + 1, epoch: this.epoch, batch: report.batch };
+      }
+    }
+    if (!report.nonFinite) {
       this.epochCost += cost;
       this.epochRows += rows;
       for (let l = 0; l < net.L; l++) this.epochGradNorms[l]! += report.gradientNorms[l]!;
@@ -277,6 +289,11 @@ export class Trainer {
       return `no validation improvement for ${stop.patience} epoch${stop.patience === 1 ? '' : 's'}`;
     return undefined;
   }
+}
+
+function allFinite(a: FloatArray): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
 }
 
 /** Euclidean norm of one or more buffers taken together. */
