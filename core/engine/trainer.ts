@@ -146,6 +146,7 @@ export class Trainer {
     const rows = Math.min(this.settings.batchSize, train.count - first);
     const nOut = net.sizes[net.L]!;
     let cost = 0;
+    let correct = 0;
     for (let done = 0; done < rows; done += CHUNK) {
       const chunk = Math.min(CHUNK, rows - done);
       const ws = net.workspace(chunk);
@@ -153,7 +154,7 @@ export class Trainer {
       const out = net.feedforward(ws);
       cost += net.batchCost(ws);
       if (train.labels) {
-        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) this.epochCorrect++;
+        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) correct++;
       }
       net.backprop(ws, this.grads, 1 / rows, done > 0);
     }
@@ -182,6 +183,7 @@ export class Trainer {
       }
     }
     if (!report.nonFinite) {
+      this.epochCorrect += correct;
       this.epochCost += cost;
       this.epochRows += rows;
       for (let l = 0; l < net.L; l++) this.epochGradNorms[l]! += report.gradientNorms[l]!;

@@ -11,7 +11,6 @@
 import type { Network } from '../engine/network';
 import type { BatchReport, EpochReport, NonFinite, Trainer } from '../engine/trainer';
 import type { LossPoint } from '../lab/contract';
-import { LastFiniteWeights } from './finite-guard';
 import { transferList, type WeightsSnapshot, type WorkerCommand, type WorkerMessage } from './worker-protocol';
 
 export type Post = (message: WorkerMessage, transfer?: ArrayBuffer[]) => void;
@@ -51,7 +50,6 @@ export function describeNonFinite(detail: NonFinite, L: number, learningRate: nu
 export class TrainingSession {
   private state: State = 'running';
   private readonly net: Network;
-  private readonly guard: LastFiniteWeights;
   private readonly interval: number;
   private readonly slice: number;
   private readonly now: () => number;
@@ -71,7 +69,6 @@ export class TrainingSession {
     options: SessionOptions = {},
   ) {
     this.net = trainer.net;
-    this.guard = new LastFiniteWeights(this.net);
     this.interval = options.progressIntervalMs ?? 50;
     this.slice = options.sliceMs ?? 15;
     this.now = options.now ?? (() => performance.now());
@@ -146,26 +143,18 @@ export class TrainingSession {
       this.endEpoch();
       if (this.state === 'ended') return;
     }
-    this.guard.save();
     const started = this.now();
     const report = this.trainer.step();
     this.busyMs += this.now() - started;
     this.rows += report.rows;
     this.latest = report;
     if (report.nonFinite) {
+      // The trainer did not apply this batch's update: the weights are the last finite ones.
       this.epochPending = report.epochComplete;
-      this.guard.restoreIfNeeded();
       return this.guardFired(report.nonFinite);
     }
     this.points.push({ step: (report.epoch - 1) * report.batchesPerEpoch + report.batch, loss: report.loss });
     if (!report.epochComplete) return;
-    const badLayer = this.guard.nonFiniteLayer();
-    if (badLayer !== undefined) {
-      // A finite gradient overflowed a weight: keep the epoch open until the weights are good again.
-      this.epochPending = true;
-      this.guard.restoreIfNeeded();
-      return this.guardFired({ what: 'weight', layer: badLayer, epoch: report.epoch, batch: report.batch });
-    }
     this.endEpoch();
   }
 

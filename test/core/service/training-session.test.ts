@@ -4,7 +4,6 @@ import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import type { NetworkSpec, TrainSettings } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
-import { LastFiniteWeights } from '../../../core/service/finite-guard';
 import { describeNonFinite, TrainingSession } from '../../../core/service/training-session';
 import type { WorkerMessage } from '../../../core/service/worker-protocol';
 
@@ -117,30 +116,6 @@ describe('TrainingSession', () => {
     send('step');
     const progress = posted.find((m) => m.type === 'progress');
     expect(progress?.type === 'progress' && progress.progress.learningRate).toBe(0.01);
-  });
-});
-
-describe('LastFiniteWeights', () => {
-  it('puts back the newest finite copy after an update overflowed a weight', () => {
-    const net = Network.create(spec, new Rng(2));
-    const guard = new LastFiniteWeights(net);
-    guard.save();
-    const before = Array.from(net.w[2]!);
-    net.w[2]![3] = Infinity;
-    expect(guard.nonFiniteLayer()).toBe(2);
-    expect(guard.restoreIfNeeded()).toBe(true);
-    expect(Array.from(net.w[2]!)).toEqual(before);
-  });
-
-  it('falls back to the copy before the previous step when the latest copy is already bad', () => {
-    const net = Network.create(spec, new Rng(2));
-    const guard = new LastFiniteWeights(net);
-    guard.save(); // finite
-    const good = Array.from(net.b[1]!);
-    net.b[1]![0] = NaN; // a step overflowed…
-    guard.save(); // …and the next step saved the bad weights before failing
-    expect(guard.restoreIfNeeded()).toBe(true);
-    expect(Array.from(net.b[1]!)).toEqual(good);
   });
 });
 
