@@ -1,0 +1,52 @@
+/**
+ * Binds a canvas to a chart spec: creates the Chart when mounted, redraws it (throttled to a few
+ * frames a second) when any watched source moves, rebuilds it when the theme changes, destroys it
+ * on unmount. The Chart lives in a closure variable, never in reactive state.
+ */
+import { onBeforeUnmount, onMounted, ref, watch, type Ref, type WatchSource } from 'vue';
+import { applySpec, createLineChart, type ChartSpec, type LineChart } from './line-chart';
+import { createScheduler } from './scheduler';
+import { readTheme } from './theme';
+
+export interface LiveChart {
+  /** Points in the datasets of the latest draw (before decimation): 0 means an empty chart. */
+  points: Ref<number>;
+}
+
+const countPoints = (spec: ChartSpec): number => spec.datasets.reduce((n, set) => n + set.data.length, 0);
+
+export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () => ChartSpec, sources: WatchSource[]): LiveChart {
+  let chart: LineChart | null = null;
+  const points = ref(0);
+  const scheduler = createScheduler(() => {
+    if (!chart) return;
+    const spec = build();
+    applySpec(chart, spec);
+    points.value = countPoints(spec);
+  });
+
+  const create = (): void => {
+    chart?.destroy();
+    const spec = build();
+    chart = canvas.value ? createLineChart(canvas.value, spec, readTheme()) : null;
+    points.value = countPoints(spec);
+  };
+
+  const themeObserver = new MutationObserver(create);
+  const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+
+  onMounted(() => {
+    create();
+    themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] });
+    media?.addEventListener('change', create);
+  });
+  watch(sources, () => scheduler.request(), { deep: false });
+  onBeforeUnmount(() => {
+    scheduler.cancel();
+    themeObserver.disconnect();
+    media?.removeEventListener('change', create);
+    chart?.destroy();
+    chart = null;
+  });
+  return { points };
+}

@@ -1,0 +1,19 @@
+/** Adapts the runs store to what the chart builders need (plain arrays, names and colours). */
+import type { ChartContext, ChartRun } from '../../charts/datasets';
+import type { RunState } from '../../stores/runs';
+import type { RunSeries } from '../../charts/series';
+
+export function chartContext(
+  focused: RunState | null,
+  overlays: RunState[],
+  seriesOf: (id: string) => RunSeries,
+): ChartContext {
+  const toChart = (run: RunState): ChartRun => ({
+    name: run.name,
+    colour: run.colour,
+    spec: run.spec,
+    epochs: run.settings.epochs,
+    series: seriesOf(run.id),
+  });
+  return { focused: focused ? toChart(focused) : null, overlays: overlays.map(toChart) };
+}

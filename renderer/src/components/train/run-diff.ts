@@ -1,0 +1,68 @@
+/** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
+import type { NetworkSpec, StopRule, TrainSettings } from '../../../../core/engine/spec';
+
+export interface RunDescription {
+  spec: NetworkSpec;
+  settings: TrainSettings;
+  datasetId: string;
+  scaling: string;
+}
+
+export interface SettingField {
+  key: string;
+  label: string;
+  value: string;
+}
+
+export interface FieldDiff extends SettingField {
+  /** The values the other runs have where they differ from this one, without repeats. */
+  others: string[];
+}
+
+export function architecture(spec: NetworkSpec): string {
+  return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+}
+
+/** "784-30-10 sigmoid" when every layer shares an activation, else "784-100 relu-10 softmax". */
+export function compactArchitecture(spec: NetworkSpec): string {
+  const kinds = new Set(spec.layers.map((l) => l.activation));
+  if (kinds.size === 1) return `${[spec.inputSize, ...spec.layers.map((l) => l.units)].join('-')} ${[...kinds][0]}`;
+  return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join('-');
+}
+
+function stopRule(stop: StopRule, epochs: number): string {
+  if (stop.kind === 'loss-plateau') return `loss plateau < ${stop.minImprovement * 100} %`;
+  if (stop.kind === 'early-stopping') return `early stopping, patience ${stop.patience}`;
+  return `after ${epochs} epochs`;
+}
+
+function optimizer(settings: TrainSettings): string {
+  return settings.optimizer === 'momentum' ? `momentum (μ ${settings.momentum})` : settings.optimizer;
+}
+
+export function describeRun(run: RunDescription): SettingField[] {
+  const { spec, settings } = run;
+  return [
+    { key: 'datasetId', label: 'Dataset', value: run.datasetId },
+    { key: 'scaling', label: 'Scaling', value: run.scaling },
+    { key: 'architecture', label: 'Layers', value: compactArchitecture(spec) },
+    { key: 'loss', label: 'Loss', value: spec.loss },
+    { key: 'init', label: 'Init', value: spec.init },
+    { key: 'optimizer', label: 'Optimiser', value: optimizer(settings) },
+    { key: 'learningRate', label: 'η', value: String(settings.learningRate) },
+    { key: 'batchSize', label: 'Batch', value: String(settings.batchSize) },
+    { key: 'epochs', label: 'Epochs', value: String(settings.epochs) },
+    { key: 'l2', label: 'L2 λ', value: String(settings.l2) },
+    { key: 'seed', label: 'Seed', value: String(settings.seed) },
+    { key: 'stop', label: 'Stop', value: stopRule(settings.stop, settings.epochs) },
+  ];
+}
+
+/** The fields where `run` differs from at least one of `others`. */
+export function diffRun(run: RunDescription, others: RunDescription[]): FieldDiff[] {
+  const theirs = others.map(describeRun);
+  return describeRun(run).flatMap((field, i) => {
+    const differing = [...new Set(theirs.map((fields) => fields[i]!.value).filter((v) => v !== field.value))];
+    return differing.length ? [{ ...field, others: differing }] : [];
+  });
+}

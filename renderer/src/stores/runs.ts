@@ -1,0 +1,264 @@
+/**
+ * Runs: the summaries of past and current runs (reactive, small) and their chart series (plain
+ * arrays outside reactivity, see charts/series.ts). Talks to window.lab only inside actions.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { RunEvent, RunSummary, StartRunRequest } from '../../../core/lab/contract';
+import type { EpochReport, NonFinite } from '../../../core/engine/trainer';
+import { appendProgress, createSeries, setHistory, type RunSeries } from '../charts/series';
+import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
+import { diffRun, type FieldDiff } from '../components/train/run-diff';
+import { useLab } from '../lab';
+
+export interface LiveProgress {
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  samplesPerSecond: number;
+  learningRate: number;
+}
+
+export interface RunState extends RunSummary {
+  progress: LiveProgress | null;
+  nonFinite: NonFinite | null;
+  /** Index into the run palette, fixed for the run's lifetime. */
+  colour: number;
+}
+
+export interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+const ACTIVE = new Set(['queued', 'running', 'paused']);
+/** Runs whose per-batch arrays are kept; older ones keep only their per-epoch curves. */
+const MAX_BATCH_SERIES = 6;
+
+export const isActive = (run: RunSummary): boolean => ACTIVE.has(run.status);
+
+/** An error's message without the wrapping Electron adds to errors thrown in main. */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^Error invoking remote method '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
+}
+
+export const useRunsStore = defineStore('runs', () => {
+  const runs = ref<RunState[]>([]);
+  const focusedId = ref<string | null>(null);
+  const overlayIds = ref<string[]>([]);
+  const hoveredId = ref<string | null>(null);
+  const dismissed = ref<string[]>([]);
+  const notice = ref<Notice | null>(null);
+  const starting = ref(false);
+  /** Bumped whenever chart data changes: charts watch this, never the arrays. */
+  const tick = shallowRef(0);
+
+  const series = new Map<string, RunSeries>();
+  const pending = new Map<string, RunEvent[]>();
+  let unsubscribe: (() => void) | null = null;
+  let nextColour = 0;
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const find = (id: string | null): RunState | undefined => runs.value.find((r) => r.id === id);
+  const ordered = computed(() => [...runs.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+  const focused = computed(() => find(focusedId.value) ?? null);
+  const overlays = computed(() => overlayIds.value.flatMap((id) => find(id) ?? []).filter((r) => r.id !== focusedId.value));
+  const hoverDiff = computed<FieldDiff[]>(() => {
+    const run = find(hoveredId.value);
+    if (!run) return [];
+    const ticked = overlayIds.value.filter((id) => id !== run.id).flatMap((id) => find(id) ?? []);
+    return diffRun(run, ticked.length ? ticked : runs.value.filter((r) => r.id !== run.id));
+  });
+  const explanation = computed<Explanation | null>(() => {
+    const run = focused.value;
+    if (!run || dismissed.value.includes(run.id)) return null;
+    if (run.status === 'failed') return explainFailure(run.message);
+    if (run.nonFinite) return explainNonFinite(run.nonFinite, run, run.progress?.learningRate);
+    return null;
+  });
+
+  function seriesOf(id: string): RunSeries {
+    let s = series.get(id);
+    if (!s) series.set(id, (s = createSeries()));
+    return s;
+  }
+
+  function bump(): void {
+    tick.value++;
+  }
+
+  function upsert(summary: RunSummary, from: 'list' | 'start'): RunState {
+    const existing = find(summary.id);
+    if (existing) {
+      // A listing is newer than our events; a start reply is older than them.
+      if (from === 'list') Object.assign(existing, summary, { message: summary.message });
+      return existing;
+    }
+    runs.value.push({ ...summary, progress: null, nonFinite: null, colour: nextColour++ });
+    const run = runs.value[runs.value.length - 1]!;
+    setHistory(seriesOf(run.id), run.history);
+    const waiting = pending.get(run.id) ?? [];
+    pending.delete(run.id);
+    if (from === 'start') waiting.forEach((e) => apply(run, e));
+    return run;
+  }
+
+  function recordEpoch(run: RunState, report: EpochReport): void {
+    const at = run.history.findIndex((r) => r.epoch === report.epoch);
+    if (at >= 0) run.history.splice(at, 1, report);
+    else run.history.push(report);
+    if (report.nonFinite) run.nonFinite = report.nonFinite;
+    setHistory(seriesOf(run.id), run.history);
+  }
+
+  function apply(run: RunState, event: RunEvent): void {
+    if (event.type === 'status') {
+      run.status = event.status;
+      run.queuePosition = event.queuePosition;
+      if (event.message !== undefined) run.message = event.message;
+      else if (event.status === 'running' || event.status === 'queued') run.message = undefined;
+      if (event.status === 'running') {
+        run.nonFinite = null;
+        dismissed.value = dismissed.value.filter((id) => id !== run.id);
+      }
+    } else if (event.type === 'progress') {
+      const { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate } = event;
+      run.progress = { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate };
+    } else if (event.type === 'epoch') recordEpoch(run, event.report);
+    else run.nonFinite = event.detail;
+  }
+
+  function handle(event: RunEvent): void {
+    if (event.type === 'progress') appendProgress(seriesOf(event.runId), event);
+    const run = find(event.runId);
+    if (run) apply(run, event);
+    else {
+      pending.set(event.runId, [...(pending.get(event.runId) ?? []), event]);
+      if (!starting.value) scheduleRefresh();
+    }
+    if (event.type !== 'status') bump();
+  }
+
+  function scheduleRefresh(): void {
+    refreshTimer ??= setTimeout(() => {
+      refreshTimer = null;
+      void load();
+    }, 300);
+  }
+
+  function connect(): void {
+    unsubscribe ??= useLab().onEvent(handle);
+  }
+
+  function disconnect(): void {
+    unsubscribe?.();
+    unsubscribe = null;
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = null;
+  }
+
+  async function attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (error) {
+      notice.value = { kind: 'error', text: `Could not ${what}: ${errorText(error)}` };
+      return undefined;
+    }
+  }
+
+  async function load(): Promise<void> {
+    const listed = await attempt('list the runs', () => useLab().listRuns());
+    if (!listed) return;
+    const ids = new Set(listed.map((r) => r.id));
+    runs.value = runs.value.filter((r) => ids.has(r.id));
+    [...listed].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).forEach((r) => upsert(r, 'list'));
+    for (const r of runs.value) setHistory(seriesOf(r.id), r.history);
+    listed.forEach((r) => pending.delete(r.id));
+    if (!find(focusedId.value)) focusedId.value = (ordered.value.find(isActive) ?? ordered.value[0])?.id ?? null;
+    bump();
+  }
+
+  async function start(request: StartRunRequest): Promise<void> {
+    starting.value = true;
+    const summary = await attempt('start the run', () => useLab().startRun(request));
+    starting.value = false;
+    if (!summary) return;
+    const run = upsert(summary, 'start');
+    focusedId.value = run.id;
+    notice.value = null;
+    trimSeries();
+    bump();
+  }
+
+  /** Frees the per-batch arrays of old runs; their per-epoch curves stay. */
+  function trimSeries(): void {
+    const withBatches = ordered.value.filter((r) => (series.get(r.id)?.loss.length ?? 0) > 0);
+    for (const run of withBatches.slice(MAX_BATCH_SERIES)) {
+      if (run.id === focusedId.value || isActive(run)) continue;
+      const s = seriesOf(run.id);
+      s.loss.length = s.smooth.length = s.throughput.length = s.gradients.length = 0;
+    }
+  }
+
+  const control = (verb: 'pauseRun' | 'resumeRun' | 'stepRun' | 'stopRun', what: string) =>
+    async (runId = focusedId.value): Promise<void> => {
+      if (runId) await attempt(what, () => useLab()[verb]({ runId }));
+    };
+
+  async function setLearningRate(learningRate: number, runId = focusedId.value): Promise<boolean> {
+    if (!runId || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
+    const done = await attempt('change the learning rate', async () => (await useLab().setLearningRate({ runId, learningRate }), true));
+    const run = find(runId);
+    // The service keeps the new η in the run's settings, as listRuns will show.
+    if (done && run) {
+      run.settings.learningRate = learningRate;
+      if (run.progress) run.progress.learningRate = learningRate;
+    }
+    return done ?? false;
+  }
+
+  async function remove(runId: string): Promise<void> {
+    const done = await attempt('delete the run', async () => (await useLab().deleteRun({ runId }), true));
+    if (!done) return;
+    runs.value = runs.value.filter((r) => r.id !== runId);
+    overlayIds.value = overlayIds.value.filter((id) => id !== runId);
+    series.delete(runId);
+    if (focusedId.value === runId) focusedId.value = ordered.value[0]?.id ?? null;
+    if (hoveredId.value === runId) hoveredId.value = null;
+    bump();
+  }
+
+  async function save(runId: string): Promise<void> {
+    const result = await attempt('save the model', () => useLab().saveModel({ runId }));
+    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.fileName}` };
+  }
+
+  function focus(runId: string): void {
+    focusedId.value = runId;
+    bump();
+  }
+
+  function toggleOverlay(runId: string): void {
+    const ids = overlayIds.value;
+    overlayIds.value = ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId];
+    bump();
+  }
+
+  function hover(runId: string | null): void {
+    hoveredId.value = runId;
+  }
+
+  function dismiss(runId: string): void {
+    if (!dismissed.value.includes(runId)) dismissed.value = [...dismissed.value, runId];
+  }
+
+  return {
+    runs, ordered, focusedId, focused, overlayIds, overlays, hoveredId, hoverDiff, explanation, notice, starting, tick,
+    seriesOf, handle, connect, disconnect, load, start, setLearningRate, remove, save, focus, toggleOverlay, hover, dismiss,
+    pause: control('pauseRun', 'pause the run'),
+    resume: control('resumeRun', 'resume the run'),
+    step: control('stepRun', 'run one batch'),
+    stop: control('stopRun', 'stop the run'),
+  };
+});

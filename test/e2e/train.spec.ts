@@ -1,0 +1,129 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './harness';
+import { loadPreset, setNumber, useSubset } from './design-helpers';
+
+const points = async (chart: Locator): Promise<number> => Number(await chart.getAttribute('data-points'));
+
+async function expectChartFills(page: Page, testid: string): Promise<void> {
+  await expect.poll(() => points(page.getByTestId(testid)), { message: `${testid} has points` }).toBeGreaterThan(0);
+}
+
+async function train(page: Page): Promise<string> {
+  await page.getByTestId('tab-train').click();
+  const before = await page.locator('[data-run]').count();
+  await page.getByTestId('train-start').click();
+  await expect(page.locator('[data-run]')).toHaveCount(before + 1);
+  const id = await page.locator('[data-run].focused').getAttribute('data-testid');
+  return id!.replace(/^run-/, '');
+}
+
+test('design → train → pause, step, resume, stop → overlay two runs', async ({ app: page, lab, shot }) => {
+  // Design: a preset, then one edited layer; the drawing and the shapes follow.
+  await loadPreset(page, 'network.py');
+  const diagram = page.getByTestId('network-diagram');
+  const total = page.getByTestId('total-params');
+  await expect(total).toHaveText('23,860');
+  const drawing = await diagram.innerHTML();
+  await shot('1-preset');
+  await setNumber(page, 'Units in layer 2', 16);
+  await expect(total).toHaveText('12,730');
+  await expect(page.getByTestId('param-summary')).toContainText('16');
+  expect(await diagram.innerHTML()).not.toBe(drawing);
+  await useSubset(page);
+  await setNumber(page, 'Epochs', 500); // long enough to pause, step and change η before it ends
+  await shot('2-edited-layer');
+
+  // Train: the progress bar and all four charts fill.
+  const first = await train(page);
+  const run = page.getByTestId(`run-${first}`);
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('progress-epoch')).toContainText('/ 500');
+  await expect(page.getByTestId('progress-batch')).toContainText('/ 200');
+  await expect(page.getByTestId('progress-speed')).toContainText('samples/s');
+  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.history.length), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  for (const chart of ['chart-loss', 'chart-accuracy', 'chart-gradients', 'chart-throughput']) await expectChartFills(page, chart);
+  await shot('3-training');
+
+  // Pause, one step, resume, then change η mid-run and stop.
+  await page.getByTestId('run-pause').click();
+  await expect(run.getByTestId('run-status')).toHaveText('paused');
+  await expect(page.getByTestId('progress-left')).toHaveText('paused');
+  const batch = await page.getByTestId('progress-batch').textContent();
+  await page.getByTestId('run-step').click();
+  await expect(page.getByTestId('progress-batch')).not.toHaveText(batch!);
+  await expect(run.getByTestId('run-status')).toHaveText('paused');
+  await shot('4-paused');
+  await page.getByTestId('run-resume').click();
+  await expect(run.getByTestId('run-status')).toHaveText('running');
+  await page.getByTestId('lr-input').fill('1.5');
+  await page.getByTestId('lr-apply').click();
+  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.settings.learningRate)).toBe(1.5);
+  await page.getByTestId('run-stop').click();
+  await expect(run.getByTestId('run-status')).toHaveText('stopped');
+
+  // A second, shorter run with another η; then overlay the first on it.
+  await page.getByTestId('tab-design').click();
+  await setNumber(page, 'Learning rate η', 0.5);
+  await setNumber(page, 'Epochs', 2);
+  const second = await train(page);
+  await expect(page.getByTestId(`run-${second}`).getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
+  const lossPoints = await points(page.getByTestId('chart-loss'));
+  await run.getByTestId('run-overlay').check();
+  await expect(page.getByTestId('overlay-key').first()).toContainText(await run.getByTestId('run-name').textContent() as string);
+  await expect.poll(() => points(page.getByTestId('chart-loss'))).toBeGreaterThan(lossPoints);
+  await run.hover();
+  const diff = page.getByTestId('run-diff');
+  await expect(diff.getByTestId('diff-learningRate')).toContainText('1.5');
+  await expect(diff.getByTestId('diff-learningRate')).toContainText('0.5');
+  await expect(diff.getByTestId('diff-epochs')).toContainText('500');
+  await shot('5-two-runs-overlaid');
+
+  // Save the finished run's model, then delete the stopped one.
+  const secondRun = page.getByTestId(`run-${second}`);
+  await secondRun.hover();
+  await secondRun.getByTestId('run-save').click();
+  await expect(page.getByTestId('train-notice')).toContainText('Saved the model to');
+  expect(lab.savePrompts).toHaveLength(1);
+  await run.hover();
+  await run.getByTestId('run-delete').click();
+  await expect(run).toHaveCount(0);
+  await expect.poll(() => lab.service.listRuns().then((r) => r.map((x) => x.id))).toEqual([second]);
+  await shot('6-saved-and-deleted');
+});
+
+test('an invalid design blocks training and the Train button says why', async ({ app: page, shot }) => {
+  await loadPreset(page, 'network.py');
+  await page.getByLabel('Activation of layer 2').selectOption('softmax');
+  await expect(page.getByTestId('can-train')).not.toHaveText('Ready to train');
+  await shot('1-design-problem');
+  await page.getByTestId('tab-train').click();
+  const button = page.getByTestId('train-start');
+  await expect(button).toBeDisabled();
+  await expect(page.getByTestId('train-blocked')).toContainText('Softmax');
+  await expect(page.getByTestId('train-blocked')).toContainText('layer 2 is hidden');
+  await shot('2-train-blocked');
+});
+
+test('a run whose numbers blow up pauses and explains what to try', async ({ app: page, lab, shot }) => {
+  await loadPreset(page, 'network.py');
+  await page.getByLabel('Activation of layer 2').selectOption('relu');
+  await page.getByLabel('Activation of layer 3').selectOption('linear');
+  await page.getByLabel('Initial weights').selectOption('scaled-normal');
+  await setNumber(page, 'Learning rate η', 100);
+  await useSubset(page);
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('train-start').click();
+  const banner = page.getByTestId('problem-banner');
+  await expect(banner).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('problem-detail')).toContainText(/The (loss|gradient of layer [23]|weights of layer [23]) became NaN or infinite at epoch 1, batch \d+/);
+  await expect(banner).toContainText('try η/10 = 10 (it is 100 now)');
+  await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText('paused');
+  await shot('1-nan-banner');
+  // The suggested fix: η/10, then resume.
+  const runningBefore = lab.bridge.events.filter((e) => e.type === 'status' && e.status === 'running').length;
+  await page.getByTestId('problem-retry').click();
+  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.settings.learningRate)).toBe(10);
+  await expect.poll(() => lab.bridge.events.filter((e) => e.type === 'status' && e.status === 'running').length).toBe(runningBefore + 1);
+  await expect(page.getByTestId('lr-input')).toHaveValue('10');
+  await shot('2-after-retry');
+});
