@@ -1,0 +1,296 @@
+/**
+ * The Inspect tab: the model open for inspection and what has been asked of it (weights, the
+ * test-set evaluation, activation traces, the gradient check, the drawn digit). Large arrays sit
+ * in shallowRefs and plain Maps, outside deep reactivity. Talks to window.lab only inside actions,
+ * and drops answers about a model that is no longer the open one.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import {
+  MAX_IMAGES_PER_CALL,
+  type GradientCheckResult,
+  type LayerWeights,
+  type ModelEvaluation,
+  type ModelSummary,
+  type MisclassifiedSample,
+  type RunSummary,
+  type TraceResult,
+} from '../../../core/lab/contract';
+import type { ScaleMode } from '../../../core/inspect/colour';
+import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '../../../core/inspect/metrics';
+import { useLab } from '../lab';
+
+export const INSPECT_VIEWS = ['weights', 'activations', 'misclassified', 'confusion', 'draw', 'gradcheck'] as const;
+export type InspectViewName = (typeof INSPECT_VIEWS)[number];
+export type GallerySort = 'confidence' | 'index';
+/** What the activations view shows: a test image, or the digit drawn in the draw view. */
+export type TraceSource = { kind: 'test'; index: number } | { kind: 'drawn' };
+
+/** Marks a test image whose fetch is in flight. */
+const EMPTY = new Uint8Array(0);
+
+export interface InspectNotice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/** Electron prefixes a rejected invoke with "Error invoking remote method 'lab:x': Error: "; the rest is ours. */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^Error invoking remote method '[^']*': /, '').replace(/^(\w*Error): /, '');
+}
+
+export const useModelsStore = defineStore('models', () => {
+  const model = shallowRef<ModelSummary | null>(null);
+  const view = ref<InspectViewName>('weights');
+  const notice = ref<InspectNotice | null>(null);
+  /** What is being fetched, for the busy indicator; null when idle. */
+  const busy = ref<string | null>(null);
+  const runs = ref<RunSummary[]>([]);
+
+  // Weights: every layer of the chosen checkpoint (null = the open model's own weights).
+  const epoch = ref<number | null>(null);
+  const layers = shallowRef<LayerWeights[]>([]);
+  const layer = ref(1);
+  const scaleMode = ref<ScaleMode>('shared');
+
+  // The test-set evaluation and the gallery of mistakes.
+  const evaluation = shallowRef<ModelEvaluation | null>(null);
+  const filter = ref<MistakeFilter>({});
+  const sort = ref<GallerySort>('confidence');
+  /** Raw 0–255 test images by index, and a counter bumped when more arrive (canvases watch it). */
+  const images = new Map<number, Uint8Array>();
+  const imagesTick = shallowRef(0);
+  const imageSize = ref({ width: 28, height: 28 });
+
+  // Activations, the drawn digit and the gradient check.
+  const traceSource = ref<TraceSource>({ kind: 'test', index: 0 });
+  const trace = shallowRef<TraceResult | null>(null);
+  const drawnInput = shallowRef<number[] | null>(null);
+  const drawnTrace = shallowRef<TraceResult | null>(null);
+  const gradSample = ref(0);
+  const gradCheck = shallowRef<GradientCheckResult | null>(null);
+
+  let evaluating: Promise<void> | null = null;
+  let drawing: { busy: boolean; next: number[] | null } = { busy: false, next: null };
+
+  const modelId = computed(() => model.value?.modelId ?? null);
+  const metrics = computed(() => (evaluation.value ? confusionMetrics(evaluation.value.confusion) : null));
+  const gallery = computed<MisclassifiedSample[]>(() => {
+    const list = filterMisclassified(evaluation.value?.misclassified ?? [], filter.value);
+    return sort.value === 'confidence' ? sortByConfidence(list) : [...list].sort((a, b) => a.index - b.index);
+  });
+  const classes = computed(() => model.value?.dataset.classes ?? []);
+  const current = computed(() => layers.value.find((w) => w.layer === layer.value) ?? null);
+  const canEvaluate = computed(() => model.value?.datasetId != null);
+
+  /** Runs `action` and turns a failure into a notice; answers for a model that was replaced meanwhile are dropped. */
+  async function attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
+    const id = modelId.value;
+    busy.value = what;
+    try {
+      const result = await action();
+      return modelId.value === id ? result : undefined;
+    } catch (error) {
+      if (modelId.value === id) notice.value = { kind: 'error', text: `Could not ${what}: ${errorText(error)}` };
+      return undefined;
+    } finally {
+      if (busy.value === what) busy.value = null;
+    }
+  }
+
+  /** Runs that have saved weights (at least one finished epoch), newest first. */
+  async function refreshRuns(): Promise<void> {
+    try {
+      const listed = await useLab().listRuns();
+      runs.value = listed.filter((r) => r.history.length > 0).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    } catch (error) {
+      notice.value = { kind: 'error', text: `Could not list the runs: ${errorText(error)}` };
+    }
+  }
+
+  /** Asks main for a model file. A damaged file leaves the open model as it was and says why. */
+  async function openFile(): Promise<void> {
+    busy.value = 'open the model';
+    try {
+      const result = await useLab().openModel();
+      if (result.status === 'failed') notice.value = { kind: 'error', text: `Could not open the model: ${result.message}` };
+      else if (result.status === 'opened') await show(result.model);
+    } catch (error) {
+      notice.value = { kind: 'error', text: `Could not open the model: ${errorText(error)}` };
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Opens a run's latest checkpoint, its best, or a given epoch's. */
+  async function openRun(runId: string, which: 'latest' | 'best' | number = 'latest'): Promise<void> {
+    busy.value = 'open the run';
+    try {
+      const request = which === 'best' ? { runId, best: true } : which === 'latest' ? { runId } : { runId, epoch: which };
+      await show(await useLab().openRunModel(request));
+    } catch (error) {
+      notice.value = { kind: 'error', text: `Could not open the run's model: ${errorText(error)}` };
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Makes `summary` the open model, closing the previous one and forgetting everything computed for it. */
+  async function show(summary: ModelSummary): Promise<void> {
+    const previous = model.value;
+    model.value = summary;
+    notice.value = null;
+    epoch.value = null;
+    layers.value = [];
+    layer.value = 1;
+    evaluation.value = null;
+    evaluating = null;
+    filter.value = {};
+    trace.value = null;
+    drawnTrace.value = null;
+    gradCheck.value = null;
+    traceSource.value = { kind: 'test', index: 0 };
+    if (previous) void useLab().closeModel({ modelId: previous.modelId }).catch(() => undefined);
+    await loadWeights();
+    if (drawnInput.value) void predictDrawn(drawnInput.value);
+  }
+
+  /** Every layer's weights at the chosen checkpoint. */
+  async function loadWeights(): Promise<void> {
+    const m = model.value;
+    if (!m) return;
+    const at = epoch.value;
+    const loaded = await attempt('load the weights', () =>
+      Promise.all(m.spec.layers.map((_, i) => useLab().getWeights(at === null ? { modelId: m.modelId, layer: i + 1 } : { modelId: m.modelId, layer: i + 1, epoch: at }))),
+    );
+    if (loaded && epoch.value === at) layers.value = loaded;
+  }
+
+  async function setEpoch(value: number | null): Promise<void> {
+    if (epoch.value === value) return;
+    epoch.value = value;
+    await loadWeights();
+  }
+
+  /** The test-set evaluation, fetched once per model. */
+  function ensureEvaluation(): Promise<void> {
+    if (!model.value || evaluation.value || !canEvaluate.value) return Promise.resolve();
+    evaluating ??= attempt('evaluate the model on the test set', () => useLab().evaluateModel({ modelId: model.value!.modelId })).then((result) => {
+      if (result) evaluation.value = result;
+      else evaluating = null;
+    });
+    return evaluating;
+  }
+
+  /** Fetches the raw test images not yet cached, up to MAX_IMAGES_PER_CALL per call. */
+  async function loadImages(indices: readonly number[]): Promise<void> {
+    const wanted = [...new Set(indices)].filter((i) => !images.has(i));
+    for (let start = 0; start < wanted.length; start += MAX_IMAGES_PER_CALL) {
+      const batch = wanted.slice(start, start + MAX_IMAGES_PER_CALL);
+      for (const i of batch) images.set(i, EMPTY); // in flight: not asked for twice
+      try {
+        const page = await useLab().getTestImages({ datasetId: model.value?.datasetId ?? 'mnist', indices: batch });
+        const size = page.width * page.height;
+        imageSize.value = { width: page.width, height: page.height };
+        page.indices.forEach((index, k) => images.set(index, Uint8Array.from(page.pixels.slice(k * size, (k + 1) * size))));
+      } catch (error) {
+        for (const i of batch) images.delete(i);
+        notice.value = { kind: 'error', text: `Could not load the test images: ${errorText(error)}` };
+        return;
+      } finally {
+        imagesTick.value++;
+      }
+    }
+  }
+
+  /** A cached test image (raw 0–255), or undefined while it is not here yet. */
+  function image(index: number): Uint8Array | undefined {
+    const pixels = images.get(index);
+    return pixels && pixels.length > 0 ? pixels : undefined;
+  }
+
+  function setFilter(next: MistakeFilter): void {
+    filter.value = { ...next };
+  }
+
+  /** Shows exactly the mistakes of one confusion cell in the gallery. */
+  function filterByCell(trueClass: number, predictedClass: number): void {
+    filter.value = { trueClass, predictedClass };
+    view.value = 'misclassified';
+  }
+
+  /** Traces what the activations view shows: a test image, or the drawn digit. */
+  async function traceActivations(source: TraceSource = traceSource.value): Promise<void> {
+    const m = model.value;
+    if (!m) return;
+    traceSource.value = source;
+    if (source.kind === 'drawn' && !drawnInput.value) {
+      trace.value = null;
+      return;
+    }
+    const request = source.kind === 'test' ? { modelId: m.modelId, testIndex: source.index } : { modelId: m.modelId, input: drawnInput.value! };
+    const result = await attempt('trace the activations', () => useLab().traceActivations(request));
+    if (result) trace.value = result;
+  }
+
+  /** Opens a test image in the activations view (from the gallery, say). */
+  async function inspectTestImage(index: number): Promise<void> {
+    view.value = 'activations';
+    await traceActivations({ kind: 'test', index });
+  }
+
+  /**
+   * The live prediction for the drawn digit (raw 0–255, prepared 28 × 28), or null to clear it.
+   * While one request is in flight only the newest drawing waits, so fast strokes never queue up.
+   */
+  async function predictDrawn(input: number[] | null): Promise<void> {
+    drawnInput.value = input;
+    if (!input) {
+      drawnTrace.value = null;
+      return;
+    }
+    if (drawing.busy) {
+      drawing.next = input;
+      return;
+    }
+    const m = model.value;
+    if (!m) return;
+    drawing.busy = true;
+    try {
+      const result = await attempt('predict the drawn digit', () => useLab().traceActivations({ modelId: m.modelId, input }));
+      if (result && drawnInput.value === input) drawnTrace.value = result;
+    } finally {
+      drawing.busy = false;
+    }
+    const next = drawing.next;
+    drawing.next = null;
+    if (next) await predictDrawn(next);
+  }
+
+  async function runGradientCheck(index = gradSample.value): Promise<void> {
+    const m = model.value;
+    if (!m) return;
+    gradSample.value = index;
+    const result = await attempt('run the gradient check', () => useLab().gradientCheck({ modelId: m.modelId, testIndex: index }));
+    if (result) gradCheck.value = result;
+  }
+
+  function dismissNotice(): void {
+    notice.value = null;
+  }
+
+  /** Forgets the cached images and the draw queue (for tests and when the tab closes). */
+  function reset(): void {
+    images.clear();
+    drawing = { busy: false, next: null };
+  }
+
+  return {
+    model, view, notice, busy, runs, epoch, layers, layer, scaleMode, evaluation, filter, sort, imagesTick, imageSize,
+    traceSource, trace, drawnInput, drawnTrace, gradSample, gradCheck,
+    modelId, metrics, gallery, classes, current, canEvaluate,
+    refreshRuns, openFile, openRun, loadWeights, setEpoch, ensureEvaluation, loadImages, image, setFilter, filterByCell,
+    traceActivations, inspectTestImage, predictDrawn, runGradientCheck, dismissNotice, reset,
+  };
+});

@@ -1,0 +1,128 @@
+/** A window.lab that inspects a made-up 784-4-10 model, for the models store's tests. */
+import { vi } from 'vitest';
+import type { LabApi, LayerWeights, MisclassifiedSample, ModelEvaluation, ModelSummary, TraceResult } from '../../../core/lab/contract';
+import { DEFAULT_TRAIN_SETTINGS } from '../../../core/engine/spec';
+import { summary as runSummary, epochReport } from '../train/fake-lab';
+import { unusedInspectMethods } from './unused-inspect';
+import { unusedDatasetMethods } from '../datasets/unused-datasets';
+
+export function modelSummary(modelId: string, patch: Partial<ModelSummary> = {}): ModelSummary {
+  return {
+    modelId,
+    name: `model ${modelId}`,
+    source: { kind: 'file', fileName: `${modelId}.fathom.json` },
+    spec: {
+      inputSize: 784,
+      layers: [
+        { units: 4, activation: 'sigmoid' },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'cross-entropy',
+      init: 'scaled-normal',
+    },
+    settings: { ...DEFAULT_TRAIN_SETTINGS },
+    history: [],
+    dataset: { name: 'MNIST', inputShape: [28, 28], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sizes: { train: 2000, test: 500 }, files: [] },
+    datasetId: 'mnist',
+    scaling: { kind: 'min-max', per: 'global', min: [0], max: [255] },
+    parameterCount: 784 * 4 + 4 + 4 * 10 + 10,
+    epoch: 3,
+    checkpoints: [],
+    createdAt: '2025-01-01T00:00:00.000Z',
+    appVersion: '0.1.0',
+    ...patch,
+  };
+}
+
+export function layerWeights(modelId: string, layer: number, epoch: number | null = null): LayerWeights {
+  const rows = layer === 1 ? 4 : 10;
+  const cols = layer === 1 ? 784 : 4;
+  const fill = epoch ?? 0;
+  return { modelId, layer, epoch, activation: layer === 1 ? 'sigmoid' : 'softmax', rows, cols, w: new Array(rows * cols).fill(fill), b: new Array(rows).fill(fill) };
+}
+
+const mistake = (index: number, label: number, predicted: number, confidence: number): MisclassifiedSample => {
+  const outputs = new Array(10).fill(0.01);
+  outputs[predicted] = confidence;
+  return { index, label, predicted, confidence, outputs };
+};
+
+/** 20 test images: 15 right, 5 wrong (two 4 → 9, one 7 → 1, one 3 → 5, one 9 → 4). */
+export function evaluation(modelId: string): ModelEvaluation {
+  const confusion = Array.from({ length: 10 }, () => new Array(10).fill(0));
+  for (let c = 0; c < 10; c++) confusion[c]![c] = c < 5 ? 2 : 1;
+  const misclassified = [mistake(3, 4, 9, 0.6), mistake(8, 7, 1, 0.9), mistake(11, 4, 9, 0.95), mistake(14, 3, 5, 0.4), mistake(19, 9, 4, 0.7)];
+  for (const m of misclassified) confusion[m.label]![m.predicted]++;
+  return { modelId, datasetId: 'mnist', split: 'test', count: 20, loss: 0.3, accuracy: 0.75, confusion, misclassified, seconds: 0.01 };
+}
+
+export function traceResult(modelId: string, predicted: number, testIndex: number | null = null): TraceResult {
+  const output = new Array(10).fill(0.01);
+  output[predicted] = 0.9;
+  return {
+    modelId,
+    input: new Array(784).fill(0),
+    raw: new Array(784).fill(0),
+    layers: [
+      { layer: 1, activation: 'sigmoid', z: [0, 1, 2, 3], a: [0.5, 0.7, 0.9, 0.95] },
+      { layer: 2, activation: 'softmax', z: output, a: output },
+    ],
+    output,
+    predicted,
+    testIndex,
+    label: testIndex === null ? null : 7,
+  };
+}
+
+export function installFakeLab(): LabApi {
+  let next = 0;
+  const api: LabApi = {
+    listDatasets: vi.fn(async () => []),
+    getSamples: vi.fn(async () => ({ width: 28, height: 28, labels: [], pixels: [] })),
+    startRun: vi.fn(),
+    pauseRun: vi.fn(),
+    resumeRun: vi.fn(),
+    stepRun: vi.fn(),
+    stopRun: vi.fn(),
+    setLearningRate: vi.fn(),
+    listRuns: vi.fn(async () => [
+      runSummary('old', { createdAt: '2025-01-01T08:00:00Z', status: 'finished', history: [epochReport(1)] }),
+      runSummary('fresh', { createdAt: '2025-01-01T09:00:00Z', status: 'queued', history: [] }),
+      runSummary('new', { createdAt: '2025-01-01T10:00:00Z', status: 'stopped', history: [epochReport(1), epochReport(2)] }),
+    ]),
+    deleteRun: vi.fn(),
+    saveModel: vi.fn(),
+    ...unusedInspectMethods(),
+    ...unusedDatasetMethods(),
+    openModel: vi.fn(async () => ({ status: 'opened' as const, model: modelSummary(`m${++next}`) })),
+    openRunModel: vi.fn(async (r) => modelSummary(`m${++next}`, { source: { kind: 'run', runId: r.runId, runName: 'run', checkpoint: r.best ? 'best' : r.epoch ? 'epoch' : 'latest' }, checkpoints: [1, 2, 3] })),
+    closeModel: vi.fn(async () => undefined),
+    getWeights: vi.fn(async (r) => layerWeights(r.modelId, r.layer, r.epoch ?? null)),
+    evaluateModel: vi.fn(async (r) => evaluation(r.modelId)),
+    getTestImages: vi.fn(async (r: { indices: number[] }) => ({
+      width: 28,
+      height: 28,
+      indices: r.indices,
+      labels: r.indices.map((i) => i % 10),
+      pixels: r.indices.flatMap((i) => new Array(784).fill(i % 256)),
+    })),
+    traceActivations: vi.fn(async (r) => traceResult(r.modelId, r.testIndex !== undefined ? r.testIndex % 10 : 3, r.testIndex ?? null)),
+    gradientCheck: vi.fn(async (r) => ({
+      modelId: r.modelId,
+      testIndex: r.testIndex,
+      label: 7,
+      h: 1e-5,
+      layers: [1, 2].map((layer) => ({ layer, relativeError: 1e-9, checked: 40, samples: [{ name: `b${layer}[0]`, backprop: 0.1, numeric: 0.1 }] })),
+    })),
+    onEvent: vi.fn(() => () => undefined),
+  };
+  window.lab = api;
+  return api;
+}
+
+/** A promise the test resolves by hand, to hold an answer back. */
+export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
