@@ -5,7 +5,7 @@
  * No file path is ever taken from the renderer: saving asks the user through a dialog in main.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabHandlers, type RunEvent } from '../core/lab/contract';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabEvent, type LabHandlers } from '../core/lab/contract';
 import { callLab, LabRequestError } from '../core/lab/dispatch';
 
 /** The part of Electron's ipcMain used here, so tests can pass a stand-in. */
@@ -41,11 +41,11 @@ export function registerLabIpc(ipcMain: IpcMainLike, service: LabHandlers, isTru
 /** The part of WebContents events are sent to. */
 export interface EventTarget {
   isDestroyed(): boolean;
-  send(channel: string, event: RunEvent): void;
+  send(channel: string, event: LabEvent): void;
 }
 
-/** Forwards every run event to the window (when it exists); returns the unsubscribe function. */
-export function forwardLabEvents(service: { onEvent(listener: (event: RunEvent) => void): () => void }, target: () => EventTarget | undefined): () => void {
+/** Forwards every run and import event to the window (when it exists); returns the unsubscribe function. */
+export function forwardLabEvents(service: { onEvent(listener: (event: LabEvent) => void): () => void }, target: () => EventTarget | undefined): () => void {
   return service.onEvent((event) => {
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(LAB_EVENT_CHANNEL, event);

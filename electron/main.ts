@@ -3,7 +3,8 @@
  * native dialogs the service asks for. Training runs in worker threads started by the service.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, type OpenDialogOptions, type WebContents } from 'electron';
+import type { ImportKind } from '../core/lab/contract';
 import { MODEL_EXTENSION } from '../core/model/format';
 import { LabService, type LabDialogs } from '../core/service/lab-service';
 import createTrainWorker from '../core/service/train-worker?nodeWorker';
@@ -62,7 +63,30 @@ function dialogs(): LabDialogs {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async chooseImportPaths(kind) {
+      const options = importDialogOptions(kind);
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
+    },
   };
+}
+
+/** IDX: the image and label files (two or four); CSV: one file, or a train and a test file; image folders and 'auto': a folder. */
+function importDialogOptions(kind: ImportKind): OpenDialogOptions {
+  switch (kind) {
+    case 'idx':
+      return {
+        title: 'Import IDX files (images and labels, raw or .gz)',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'IDX files', extensions: ['gz', 'idx3-ubyte', 'idx1-ubyte', '*'] }],
+      };
+    case 'csv':
+      return { title: 'Import a CSV table', properties: ['openFile', 'multiSelections'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt', 'gz'] }] };
+    case 'image-folder':
+      return { title: 'Import a folder of class folders of PNG images', properties: ['openDirectory'] };
+    case 'auto':
+      return { title: 'Import a dataset folder', properties: ['openDirectory'] };
+  }
 }
 
 /** Rules for every web contents the app ever makes, not only the main window's. */
@@ -78,7 +102,8 @@ function secureAllContents(): void {
 
 function start(): void {
   const service = new LabService({
-    dataDir: app.getPath('userData'),
+    // FATHOM_DATA moves the data folder (runs, the dataset library), as it does for the command-line trainer.
+    dataDir: process.env['FATHOM_DATA'] || app.getPath('userData'),
     dialogs: dialogs(),
     workerFactory: (workerData) => createTrainWorker({ workerData }),
   });

@@ -5,7 +5,7 @@
  * Runs sandboxed, so it is bundled to one CommonJS file that requires only 'electron'.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabApi, type RunEvent } from '../core/lab/contract';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabApi, type LabEvent } from '../core/lab/contract';
 
 const methods = Object.fromEntries(
   // Only the first argument is passed on; main validates it against the method's schema.
@@ -14,9 +14,9 @@ const methods = Object.fromEntries(
 
 const lab = {
   ...methods,
-  onEvent(listener: (event: RunEvent) => void): () => void {
+  onEvent(listener: (event: LabEvent) => void): () => void {
     // The IpcRendererEvent (which holds ipcRenderer itself) stays here; only the payload goes on.
-    const handler = (_event: IpcRendererEvent, payload: RunEvent) => listener(payload);
+    const handler = (_event: IpcRendererEvent, payload: LabEvent) => listener(payload);
     ipcRenderer.on(LAB_EVENT_CHANNEL, handler);
     return () => {
       ipcRenderer.removeListener(LAB_EVENT_CHANNEL, handler);

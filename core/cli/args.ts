@@ -12,6 +12,10 @@ export interface CliOptions {
   spec: NetworkSpec;
   settings: TrainSettings;
   scaling: ScalingKind;
+  /** Whether --scale was given (with --dataset, the dataset's own default applies otherwise). */
+  scaleGiven: boolean;
+  /** --dataset PATH_OR_NAME: a library dataset or an importable path instead of MNIST. */
+  dataset?: string;
   validation: boolean;
   trainLimit?: number;
   testLimit?: number;
@@ -41,8 +45,15 @@ Training
   --stop RULE                 epochs | plateau:0.001 | patience:3 (needs --validation)
   --seed N                    (default 1)
 Data
-  --scale NAME                ${SCALINGS.join(' ')}   (default min-max)
-  --validation                hold out the last 10,000 training images (Nielsen's split)
+  --dataset PATH_OR_NAME      train on another dataset instead of MNIST: a dataset of the app's
+                              library (by name or id), or IDX files (raw or .gz), a .csv file, or a
+                              folder of class folders of PNGs, read straight from the path. The
+                              library is $FATHOM_DATA/datasets, or the app's data folder's
+                              (~/.config/fathom/datasets on Linux)
+  --scale NAME                ${SCALINGS.join(' ')}   (default min-max; with --dataset
+                              the dataset's default: min-max for images, z-score for tables)
+  --validation                hold out the last 10,000 training images (Nielsen's split); with
+                              --dataset, use its validation split (a path: 10 % of training)
   --train-limit N, --test-limit N   use only the first N images
 Output
   --out FILE                  save the trained model (*.fathom.json)
@@ -96,6 +107,7 @@ export function parseCli(argv: string[]): CliOptions {
         stop: { type: 'string' },
         seed: { type: 'string' },
         scale: { type: 'string' },
+        dataset: { type: 'string' },
         validation: { type: 'boolean' },
         'train-limit': { type: 'string' },
         'test-limit': { type: 'string' },
@@ -141,6 +153,7 @@ export function parseCli(argv: string[]): CliOptions {
     spec,
     settings,
     scaling: oneOf('scale', v.scale ?? 'min-max', SCALINGS),
+    scaleGiven: v.scale !== undefined,
     validation: v.validation ?? false,
     json: v.json ?? false,
     epochsGiven: v.epochs !== undefined,
@@ -149,6 +162,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (v['train-limit'] !== undefined) options.trainLimit = number('train-limit', v['train-limit'], 0, positiveInt, 'a whole number ≥ 1');
   if (v['test-limit'] !== undefined) options.testLimit = number('test-limit', v['test-limit'], 0, positiveInt, 'a whole number ≥ 1');
   if (v.out !== undefined) options.out = v.out;
+  if (v.dataset !== undefined) options.dataset = v.dataset;
   if (v.load !== undefined) options.load = v.load;
   if (v.onnx !== undefined) options.onnx = v.onnx;
   if (settings.stop.kind === 'early-stopping' && !options.validation)

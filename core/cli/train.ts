@@ -1,6 +1,7 @@
 /**
  * The command-line trainer: the same engine as the app, without a window.
  *   npm run train -- --layers 784,30,10 --activation sigmoid --loss quadratic --batch 10 --lr 3
+ *   npm run train -- --dataset /usr/share/datasets/fashion-mnist --layers 784,100,10 --train-limit 5000
  */
 import { basename } from 'node:path';
 import { toSamples } from '../data/classification';
@@ -13,7 +14,10 @@ import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
 import { Trainer, type EpochReport } from '../engine/trainer';
 import { dataProblems } from '../engine/validate';
-import type { ModelFile, SavedEpoch } from '../model/format';
+import type { ModelFile, DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
+import { modelDatasetInfo } from '../data/library/describe';
+import type { LoadedDataset } from '../data/library/materialise';
+import { loadCliDataset, type CliDatasetOptions } from './dataset';
 import { buildModelFile } from '../model/model-file';
 import { loadModelFile, saveModelFile, saveOnnxFile, sha256File } from '../model/model-files';
 import { APP_VERSION } from '../version';
@@ -32,13 +36,19 @@ async function main(argv: string[]): Promise<void> {
   if (loaded && 'per' in loaded.file.scaling) loadOptions.per = loaded.file.scaling.per;
   if (options.trainLimit !== undefined) loadOptions.trainLimit = options.trainLimit;
   if (options.testLimit !== undefined) loadOptions.testLimit = options.testLimit;
-  let dataset = loadMnist(loadOptions);
+  // --dataset: a library dataset or a path (core/cli/dataset.ts); otherwise MNIST.
+  const source = options.dataset ? await loadCliDataset(options.dataset, cliDatasetOptions(options, loaded?.file.scaling)) : undefined;
+  let dataset: ScaledDataset = source ?? loadMnist(loadOptions);
   const net = loaded?.net ?? Network.create(options.spec, new Rng(options.settings.seed));
+  if (source && !loaded) {
+    const problem = dataProblems(net.spec, dataset.train.inputSize, dataset.train.outputSize)[0];
+    if (problem) throw new CliError(`--dataset ${options.dataset}: ${problem.message}`);
+  }
   let history: SavedEpoch[] = [];
   if (loaded) {
     const problem = dataProblems(net.spec, dataset.train.inputSize, dataset.train.outputSize)[0];
     if (problem) throw new CliError(`${options.load}: ${problem.message}`);
-    dataset = withScaling(dataset, loaded.file.scaling);
+    if (!source) dataset = withScaling(dataset, loaded.file.scaling); // a --dataset is read with the model's scaling already
     describeLoaded(options.load!, loaded.file, net, dataset.test, options);
     history = loaded.file.history;
   }
@@ -57,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
     const offset = history.at(-1)?.epoch ?? 0;
     history = [...history, ...trainer.history.map((r) => ({ ...r, epoch: r.epoch + offset }))];
   }
-  if (options.out) await saveTrained(options.out, net, history, options, dataset);
+  if (options.out) await saveTrained(options.out, net, history, options, source ?? dataset);
   if (options.onnx) {
     await saveOnnxFile(options.onnx, net, dataset.scaling);
     if (!options.json) console.log(`exported ${options.onnx}`);
@@ -139,21 +149,37 @@ function report(r: EpochReport, options: CliOptions): void {
   }
 }
 
-async function saveTrained(out: string, net: Network, history: SavedEpoch[], options: CliOptions, dataset: ScaledDataset): Promise<void> {
+/** The --dataset options for loadCliDataset. */
+function cliDatasetOptions(options: CliOptions, modelScaling: ScalingParams | undefined): CliDatasetOptions {
+  const result: CliDatasetOptions = { validation: options.validation };
+  if (modelScaling) result.modelScaling = modelScaling;
+  if (options.scaleGiven) result.scaling = options.scaling;
+  if (options.trainLimit !== undefined) result.trainLimit = options.trainLimit;
+  if (options.testLimit !== undefined) result.testLimit = options.testLimit;
+  return result;
+}
+
+/** How the model file names MNIST: its four files, hashed. */
+async function mnistIdentity(dataset: ScaledDataset): Promise<ModelDatasetInfo> {
   const files = mnistFiles();
   const paths = [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
   const sizes: { train: number; validation?: number; test: number } = { train: dataset.train.count, test: dataset.test.count };
   if (dataset.validation) sizes.validation = dataset.validation.count;
+  return {
+    name: dataset.name,
+    inputShape: dataset.inputShape,
+    classes: dataset.classes,
+    sizes,
+    files: await Promise.all(paths.map(async (p) => ({ name: basename(p), sha256: await sha256File(p) }))),
+  };
+}
+
+/** `dataset` is a LoadedDataset (with its files' SHA-256s) for --dataset, else MNIST. */
+async function saveTrained(out: string, net: Network, history: SavedEpoch[], options: CliOptions, dataset: ScaledDataset | LoadedDataset): Promise<void> {
   const file = buildModelFile(net, {
     scaling: dataset.scaling,
     settings: options.settings,
-    dataset: {
-      name: dataset.name,
-      inputShape: dataset.inputShape,
-      classes: dataset.classes,
-      sizes,
-      files: await Promise.all(paths.map(async (p) => ({ name: basename(p), sha256: await sha256File(p) }))),
-    },
+    dataset: 'files' in dataset ? modelDatasetInfo(dataset) : await mnistIdentity(dataset),
     history,
     appVersion: APP_VERSION,
   });

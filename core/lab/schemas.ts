@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SCALINGS } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
+import { IMPORT_KINDS, MAX_IMAGES_PER_CALL } from './contract';
 
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, "-" and "_"');
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -57,6 +58,75 @@ export const samplesRequestSchema = z.strictObject({
 
 export const noPayloadSchema = z.undefined();
 
+const sampleIndex = z.number().int().min(0).max(100_000_000);
+const epoch = count(100_000);
+
+/** A run's checkpoint: the latest (default), the best, or a given epoch. */
+export const openRunModelSchema = z
+  .strictObject({ runId: id, epoch: epoch.optional(), best: z.boolean().optional() })
+  .refine((r) => !(r.epoch !== undefined && r.best), 'ask for an epoch or for the best checkpoint, not both');
+
+export const modelIdSchema = z.strictObject({ modelId: id });
+
+/** A layer's weights; `epoch` asks for that checkpoint of the model's run instead of the open weights. */
+export const weightsRequestSchema = z.strictObject({ modelId: id, layer: count(64), epoch: epoch.optional() });
+
+export const testImagesRequestSchema = z.strictObject({
+  /** Default 'mnist'. */
+  datasetId: id.optional(),
+  indices: z.array(sampleIndex).min(1).max(MAX_IMAGES_PER_CALL),
+});
+
+/** Either a prepared image (raw grey levels 0–255, the model's input size) or a test image by index. */
+export const traceRequestSchema = z
+  .strictObject({
+    modelId: id,
+    input: z.array(z.number().min(0).max(255)).min(1).max(1_000_000).optional(),
+    testIndex: sampleIndex.optional(),
+  })
+  .refine((r) => (r.input === undefined) !== (r.testIndex === undefined), 'give either an input image or a testIndex');
+
+export const gradientCheckRequestSchema = z.strictObject({ modelId: id, testIndex: sampleIndex });
+
+// ── datasets ────────────────────────────────────────────────────────────────────────────────
+
+/** A dataset or column name: printable, short. Paths never cross: the main process asks for them in a dialog. */
+const label = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+const share = z.number().min(0).lt(1);
+
+/** How to import what the person will pick in the dialog. No path: the main process asks for it. */
+export const importDatasetSchema = z.strictObject({
+  kind: z.enum(IMPORT_KINDS),
+  /** Names the progress events of this import (the window makes one up); default a new id. */
+  importId: id.optional(),
+  /** Default: the picked folder's or file's name, made unique in the library. */
+  name: label(120).optional(),
+  /** Shares held out where the files bring no split; default validation 0.1, test 0.2. */
+  validation: share.optional(),
+  test: share.optional(),
+  seed: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).optional(),
+  /** CSV regression: the target column(s); absent = classification. */
+  targets: z.array(label(200)).min(1).max(100).optional(),
+  /** CSV classification: the label column. */
+  label: label(200).optional(),
+  header: z.boolean().optional(),
+  /** IDX: class names, index = label. */
+  classes: z.array(label(100)).min(2).max(256).optional(),
+  /** Image folders: resize every image to this size. */
+  size: z.strictObject({ width: count(1024), height: count(1024) }).optional(),
+});
+
+export const importIdSchema = z.strictObject({ importId: id });
+export const datasetIdSchema = z.strictObject({ datasetId: id });
+export const renameDatasetSchema = z.strictObject({ datasetId: id, name: label(120) });
+export const datasetOverviewSchema = z.strictObject({ datasetId: id, samplesPerClass: count(16).optional() });
+
 /** The request schema of every window.lab method, checked in the main process. */
 export const requestSchemas = {
   listDatasets: noPayloadSchema,
@@ -70,4 +140,18 @@ export const requestSchemas = {
   listRuns: noPayloadSchema,
   deleteRun: runIdSchema,
   saveModel: runIdSchema,
+  openModel: noPayloadSchema,
+  openRunModel: openRunModelSchema,
+  closeModel: modelIdSchema,
+  getWeights: weightsRequestSchema,
+  evaluateModel: modelIdSchema,
+  getTestImages: testImagesRequestSchema,
+  traceActivations: traceRequestSchema,
+  gradientCheck: gradientCheckRequestSchema,
+  importDataset: importDatasetSchema,
+  cancelImport: importIdSchema,
+  renameDataset: renameDatasetSchema,
+  deleteDataset: datasetIdSchema,
+  datasetOverview: datasetOverviewSchema,
+  regressionPredictions: runIdSchema,
 } as const;

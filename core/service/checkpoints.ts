@@ -23,6 +23,12 @@ export const runRecordPath = (dataDir: string, id: string): string => join(runsD
 export const runFilesDir = (dataDir: string, id: string): string => join(runsDir(dataDir), id);
 export const checkpointName = (epoch: number): string => `checkpoint-epoch-${epoch}.fathom.json`;
 
+/** The epoch of a checkpoint file name, or null for another name (best, last-step). */
+export function checkpointEpoch(name: string): number | null {
+  const match = /^checkpoint-epoch-(\d+)\.fathom\.json$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
 /** Weights and biases of every layer. */
 export function parameterCount(spec: NetworkSpec): number {
   let total = 0;

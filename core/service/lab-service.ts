@@ -4,6 +4,9 @@
  * its worker holds the data and the weights); the rest wait in a queue. Runs are remembered in
  * `dataDir/runs/` (see checkpoints.ts for the layout and the checkpoint policy).
  *
+ * Models opened for inspection (from a file or a run's checkpoint) are held by a ModelInspector
+ * (model-inspector.ts); the inspect verbs below hand over to it.
+ *
  * Plain Node: no Electron here. Electron's main process and the end-to-end test harness both start
  * one with a data folder, dialogs and a worker factory.
  */
@@ -17,7 +20,15 @@ import type { EpochReport } from '../engine/trainer';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import type {
   DatasetInfo,
+  GradientCheckRequest,
+  GradientCheckResult,
   LabHandlers,
+  LayerWeights,
+  ModelEvaluation,
+  ModelIdRequest,
+  ModelSummary,
+  OpenModelResult,
+  OpenRunModelRequest,
   RunEvent,
   RunIdRequest,
   RunStatus,
@@ -27,22 +38,47 @@ import type {
   SaveResult,
   SetLearningRateRequest,
   StartRunRequest,
+  TestImages,
+  TestImagesRequest,
+  TraceRequest,
+  TraceResult,
+  WeightsRequest,
 } from '../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../model/format';
 import { buildModelFile } from '../model/model-file';
 import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
 import { APP_VERSION } from '../version';
 import { BEST_MODEL, LAST_STEP_MODEL, checkpointName, keepsEveryCheckpoint, runFilesDir, runRecordPath, runsDir } from './checkpoints';
-import { DATASETS, findDataset } from './datasets';
+import { findDataset } from './datasets';
+import { DatasetService, libraryRoot } from './dataset-service';
+import type {
+  DatasetIdRequest,
+  DatasetOverview,
+  DatasetOverviewRequest,
+  ImportDatasetRequest,
+  ImportIdRequest,
+  ImportKind,
+  ImportResult,
+  LabEvent,
+  RegressionPredictions,
+  RenameDatasetRequest,
+} from '../lab/contract';
 import { LabError } from './errors';
+import { ModelInspector, type RunModelFiles } from './model-inspector';
 import { readRunRecords, writeRunRecord, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
+import type { SplitSizes } from './worker-protocol';
 
 export interface LabDialogs {
   /** Where to save a model; null when the user cancels. */
   chooseSavePath(defaultName: string): Promise<string | null>;
   /** A model file to open; null when the user cancels. */
   chooseOpenPath(): Promise<string | null>;
+  /**
+   * Files or a folder to import as a dataset (IDX files, a CSV file, a folder of class folders);
+   * null when the user cancels. Without it the lab cannot import.
+   */
+  chooseImportPaths?(kind: ImportKind): Promise<string[] | null>;
 }
 
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
@@ -62,7 +98,7 @@ export interface LabServiceOptions {
   stopTimeoutMs?: number;
 }
 
-type Listener = (event: RunEvent) => void;
+type Listener = (event: LabEvent) => void;
 type Ack = Extract<WorkerMessage, { type: 'ack' }>;
 type CommandBody = WorkerCommand extends infer C ? (C extends WorkerCommand ? Omit<C, 'seq'> : never) : never;
 
@@ -93,6 +129,8 @@ export class LabService implements LabHandlers {
   private readonly listeners = new Set<Listener>();
   private readonly hashes = new Map<string, Promise<string>>();
   private readonly loaded: Promise<void>;
+  private readonly models: ModelInspector;
+  private readonly datasets: DatasetService;
   private problems: string[] = [];
   private disposing: Promise<void> | undefined;
 
@@ -103,6 +141,16 @@ export class LabService implements LabHandlers {
     this.workerFactory = options.workerFactory;
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? availableParallelism());
     this.now = options.now ?? (() => new Date());
+    this.models = new ModelInspector({
+      chooseOpenPath: () => this.dialogs.chooseOpenPath(),
+      runFiles: (runId) => this.runModelFiles(runId),
+      sha256: (path) => this.sha256(path),
+    });
+    this.datasets = new DatasetService({
+      root: libraryRoot(this.dataDir),
+      emit: (event) => this.emit(event),
+      ...(options.dialogs.chooseImportPaths ? { chooseImportPaths: (kind: ImportKind) => this.dialogs.chooseImportPaths!(kind) } : {}),
+    });
     this.loaded = this.load();
     this.loaded.catch(() => undefined); // surfaced by every method through ready()
   }
@@ -114,7 +162,7 @@ export class LabService implements LabHandlers {
     return () => void this.listeners.delete(listener);
   }
 
-  private emit(event: RunEvent): void {
+  private emit(event: LabEvent): void {
     for (const listener of [...this.listeners]) listener(event);
   }
 
@@ -126,34 +174,65 @@ export class LabService implements LabHandlers {
 
   // ── datasets ──────────────────────────────────────────────────────────────────────────────
 
+  /** MNIST, then the imported datasets of the library (dataset-service.ts), oldest first. */
   async listDatasets(): Promise<DatasetInfo[]> {
     await this.ready();
-    return [...DATASETS.values()].map((d) => structuredClone(d.info));
+    return this.datasets.list();
   }
 
   async getSamples(request: SamplesRequest): Promise<SampleImages> {
     await this.ready();
-    const set = findDataset(request.datasetId).raw()[request.split];
-    if (request.offset >= set.count)
-      throw new LabError('invalid', `The ${request.split} split has ${set.count} images, so offset ${request.offset} is past its end.`);
-    const n = Math.min(request.count, set.count - request.offset);
-    const size = set.rows * set.cols;
-    return {
-      width: set.cols,
-      height: set.rows,
-      labels: Array.from(set.labels.subarray(request.offset, request.offset + n)),
-      pixels: Array.from(set.pixels.subarray(request.offset * size, (request.offset + n) * size)),
-    };
+    return this.datasets.samples(request);
+  }
+
+  /** Per-class counts, mean images and samples, or a regression table's columns and rows, for the dataset browser. */
+  async datasetOverview(request: DatasetOverviewRequest): Promise<DatasetOverview> {
+    await this.ready();
+    return this.datasets.overview(request);
+  }
+
+  /** Asks for files in a dialog and imports them into the library, with import-progress events; a bad file gives its specific message and changes nothing. */
+  async importDataset(request: ImportDatasetRequest): Promise<ImportResult> {
+    await this.ready();
+    return this.datasets.import(request);
+  }
+
+  async cancelImport(request: ImportIdRequest): Promise<void> {
+    await this.ready();
+    this.datasets.cancelImport(request);
+  }
+
+  async renameDataset(request: RenameDatasetRequest): Promise<DatasetInfo> {
+    await this.ready();
+    return this.datasets.rename(request);
+  }
+
+  /** A regression run's latest weights on its dataset's test split: predicted against actual. */
+  async regressionPredictions({ runId }: RunIdRequest): Promise<RegressionPredictions> {
+    const files = await this.runModelFiles(runId);
+    const { datasetId, name } = this.getRun(runId).record.summary;
+    if (!files.latestModel) throw new LabError('no-weights', `Run "${name}" has no saved weights yet: its first checkpoint is written at the end of epoch 1.`);
+    return this.datasets.predictions(runId, datasetId, await loadModelFile(join(files.dir, files.latestModel)));
+  }
+
+  /** Deletes an imported dataset, unless a run that has not ended still needs it. */
+  async deleteDataset(request: DatasetIdRequest): Promise<void> {
+    await this.ready();
+    const user = [...this.runs.values()].find((run) => run.record.summary.datasetId === request.datasetId && !ENDED.has(run.record.summary.status));
+    if (user) throw new LabError('bad-state', `Run "${user.record.summary.name}" is ${user.record.summary.status} on this dataset: stop it before deleting the dataset.`);
+    await this.datasets.delete(request);
   }
 
   // ── runs ──────────────────────────────────────────────────────────────────────────────────
 
   async startRun(request: StartRunRequest): Promise<RunSummary> {
     await this.ready();
-    const dataset = findDataset(request.datasetId);
+    const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
     throwIfProblems([...specProblems(spec), ...trainingProblems(spec, settings), ...dataProblems(spec, inputs, dataset.info.classes.length)]);
+    if (request.validation && dataset.info.sizes.validation === 0)
+      throw new LabError('invalid', `${dataset.info.name} has no validation split (it was imported with a validation share of 0): turn validation off.`);
     if (settings.stop.kind === 'early-stopping' && !request.validation)
       throw new LabError('invalid', 'Early stopping watches the validation set: turn the validation split on, or choose another stopping rule.');
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -278,6 +357,50 @@ export class LabService implements LabHandlers {
     return { saved: true, fileName: basename(path) };
   }
 
+  // ── inspecting models (model-inspector.ts) ────────────────────────────────────────────────
+
+  /** Asks for a model file in a dialog and opens it; a damaged file is reported with its specific reason and changes nothing. */
+  async openModel(): Promise<OpenModelResult> {
+    await this.ready();
+    return this.models.openFile();
+  }
+
+  /** Opens a run's latest checkpoint (or its best, or a given epoch's). */
+  async openRunModel(request: OpenRunModelRequest): Promise<ModelSummary> {
+    await this.ready();
+    return this.models.openRun(request);
+  }
+
+  async closeModel(request: ModelIdRequest): Promise<void> {
+    await this.ready();
+    this.models.close(request);
+  }
+
+  async getWeights(request: WeightsRequest): Promise<LayerWeights> {
+    await this.ready();
+    return this.models.weights(request);
+  }
+
+  async evaluateModel(request: ModelIdRequest): Promise<ModelEvaluation> {
+    await this.ready();
+    return this.models.evaluate(request);
+  }
+
+  async getTestImages(request: TestImagesRequest): Promise<TestImages> {
+    await this.ready();
+    return this.models.testImages(request);
+  }
+
+  async traceActivations(request: TraceRequest): Promise<TraceResult> {
+    await this.ready();
+    return this.models.trace(request);
+  }
+
+  async gradientCheck(request: GradientCheckRequest): Promise<GradientCheckResult> {
+    await this.ready();
+    return this.models.gradientCheck(request);
+  }
+
   /** Resolves once every file write asked for so far (run records, checkpoints) has finished. */
   async settled(): Promise<void> {
     await this.loaded.catch(() => undefined);
@@ -310,6 +433,7 @@ export class LabService implements LabHandlers {
     );
     await Promise.all([...this.runs.values()].map((run) => run.writes));
     this.listeners.clear();
+    this.models.closeAll();
   }
 
   private async ready(): Promise<void> {
@@ -355,6 +479,15 @@ export class LabService implements LabHandlers {
     if (status === 'queued') throw new LabError('bad-state', `Run "${name}" is still queued; it can be ${verb} once it has started.`);
     if (ENDED.has(status) || !run.worker) throw new LabError('bad-state', `Run "${name}" has ${status}; it can no longer be ${verb}.`);
     return run;
+  }
+
+  /** Where a run's model files are, once its pending writes have landed. */
+  private async runModelFiles(runId: string): Promise<RunModelFiles> {
+    await this.ready();
+    const run = this.getRun(runId);
+    await run.writes;
+    const { summary, latestModel, bestModel, checkpoints } = run.record;
+    return { runName: summary.name, dir: runFilesDir(this.dataDir, runId), latestModel, bestModel, checkpoints: [...checkpoints] };
   }
 
   private summaryOf(run: Run): RunSummary {
@@ -405,6 +538,7 @@ export class LabService implements LabHandlers {
     };
     if (record.trainLimit !== undefined) data.trainLimit = record.trainLimit;
     if (record.testLimit !== undefined) data.testLimit = record.testLimit;
+    if (!this.datasets.isBuiltIn(summary.datasetId)) data.libraryRoot = this.datasets.root;
     if (this.options.progressIntervalMs !== undefined) data.progressIntervalMs = this.options.progressIntervalMs;
     if (this.options.sliceMs !== undefined) data.sliceMs = this.options.sliceMs;
     let worker: Worker;
@@ -560,15 +694,7 @@ export class LabService implements LabHandlers {
     const net = new Network(summary.spec);
     const empty = new Float32Array(0);
     net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
-    const dataset = findDataset(summary.datasetId);
-    const files = await Promise.all(dataset.files().map(async (path) => ({ name: basename(path), sha256: await this.sha256(path) })));
-    const info: ModelDatasetInfo = {
-      name: dataset.info.name,
-      inputShape: [...dataset.info.inputShape],
-      classes: [...dataset.info.classes],
-      sizes: { ...sizes },
-      files,
-    };
+    const info = this.datasets.isBuiltIn(summary.datasetId) ? await this.builtInIdentity(summary.datasetId, sizes) : await this.datasets.identity(summary.datasetId, sizes);
     return buildModelFile(net, {
       scaling: fittedScaling,
       settings: summary.settings,
@@ -577,6 +703,19 @@ export class LabService implements LabHandlers {
       appVersion: APP_VERSION,
       createdAt: this.now().toISOString(),
     });
+  }
+
+  /** How a model file names a built-in dataset: its source files, hashed (once per path). */
+  private async builtInIdentity(datasetId: string, sizes: SplitSizes): Promise<ModelDatasetInfo> {
+    const dataset = findDataset(datasetId);
+    const files = await Promise.all(dataset.files().map(async (path) => ({ name: basename(path), sha256: await this.sha256(path) })));
+    return {
+      name: dataset.info.name,
+      inputShape: [...dataset.info.inputShape],
+      classes: [...dataset.info.classes],
+      sizes: { ...sizes },
+      files,
+    };
   }
 
   private sha256(path: string): Promise<string> {

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
 import { Trainer } from '../engine/trainer';
-import { findDataset } from './datasets';
+import { loadTrainingData } from './training-data';
 import { TrainingSession } from './training-session';
 import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './worker-protocol';
 
@@ -18,12 +18,7 @@ if (!port) throw new Error('train-worker must run in a worker thread');
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 async function main(data: TrainWorkerData): Promise<void> {
-  const dataset = findDataset(data.datasetId).load({
-    scaling: data.scaling,
-    validation: data.validation,
-    trainLimit: data.trainLimit,
-    testLimit: data.testLimit,
-  });
+  const dataset = await loadTrainingData(data);
   const net = Network.create(data.spec, new Rng(data.settings.seed));
   const trainer = new Trainer(net, { train: dataset.train, validation: dataset.validation, test: dataset.test }, data.settings);
   const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
@@ -31,7 +26,7 @@ async function main(data: TrainWorkerData): Promise<void> {
 
   const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs };
   const session = new TrainingSession(trainer, post, options);
-  // Everything above is synchronous, so commands sent meanwhile are still queued on the port: none is lost.
+  // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
   port!.on('message', (command: WorkerCommand) => session.handle(command));
   await session.run();
 }

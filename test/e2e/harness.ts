@@ -22,6 +22,8 @@ export interface Lab {
   savePrompts: string[];
   /** What the open dialog answers, in order (null = the user cancelled); cancelled once empty. */
   openPaths: (string | null)[];
+  /** What the import dialog answers, in order (null = the user cancelled); cancelled once empty. */
+  importPaths: (string[] | null)[];
 }
 
 type LabServiceModule = typeof import('../../core/service/lab-service');
@@ -53,19 +55,21 @@ export const test = base.extend<Fixtures, { serverUrl: string }>({
     const dataDir = mkdtempSync(join(tmpdir(), 'fathom-e2e-'));
     const savePrompts: string[] = [];
     const openPaths: (string | null)[] = [];
+    const importPaths: (string[] | null)[] = [];
     const { LabService } = await loadService();
     const service = new LabService({
       dataDir,
       dialogs: {
         chooseSavePath: async (name) => (savePrompts.push(name), join(dataDir, name)),
         chooseOpenPath: async () => openPaths.shift() ?? null,
+        chooseImportPaths: async () => importPaths.shift() ?? null,
       },
       workerFactory: trainWorkerFactory,
       maxConcurrent: 1,
       progressIntervalMs: 100,
     });
     const bridge = await connectLab(page, service);
-    await use({ service, bridge, dataDir, savePrompts, openPaths });
+    await use({ service, bridge, dataDir, savePrompts, openPaths, importPaths });
     bridge.detach();
     await service.dispose();
     rmSync(dataDir, { recursive: true, force: true });

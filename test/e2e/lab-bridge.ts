@@ -5,7 +5,7 @@
  * events go test process → page in ordered batches through page.evaluate.
  */
 import type { Page } from '@playwright/test';
-import { LAB_METHODS, type RunEvent } from '../../core/lab/contract';
+import { LAB_METHODS, type LabEvent } from '../../core/lab/contract';
 import { callLab } from '../../core/lab/dispatch';
 import type { LabService } from '../../core/service/lab-service';
 
@@ -32,8 +32,8 @@ function installLab(methods: readonly string[]): void {
 }
 
 export interface Bridge {
-  /** Every event the service sent, in order. */
-  events: RunEvent[];
+  /** Every event the service sent (runs' and imports'), in order. */
+  events: LabEvent[];
   /** Resolves once every event so far has reached the page. */
   flushed(): Promise<void>;
   detach(): void;
@@ -43,8 +43,8 @@ export async function connectLab(page: Page, service: LabService): Promise<Bridg
   await page.exposeBinding('__labInvoke', (_source, method: unknown, payload: unknown) => callLab(service, method, payload));
   await page.addInitScript(installLab, LAB_METHODS);
 
-  const events: RunEvent[] = [];
-  let buffer: RunEvent[] = [];
+  const events: LabEvent[] = [];
+  let buffer: LabEvent[] = [];
   let delivery: Promise<void> = Promise.resolve();
   const deliver = (): void => {
     delivery = delivery.then(async () => {

@@ -148,7 +148,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   function connect(): void {
-    unsubscribe ??= useLab().onEvent(handle);
+    // The stream also carries import progress (the dataset library's): runs only here.
+    unsubscribe ??= useLab().onEvent((event) => event.type !== 'import-progress' && handle(event));
   }
 
   function disconnect(): void {

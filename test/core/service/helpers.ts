@@ -11,8 +11,8 @@ export function tempDataDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Dialogs that answer from a list (null = the user cancelled) and remember what they were asked. */
-export function stubDialogs(savePaths: (string | null)[] = []) {
+/** Dialogs that answer from lists (null = the user cancelled) and remember what they were asked. */
+export function stubDialogs(savePaths: (string | null)[] = [], openPaths: (string | null)[] = []) {
   const asked: string[] = [];
   return {
     asked,
@@ -20,7 +20,7 @@ export function stubDialogs(savePaths: (string | null)[] = []) {
       asked.push(defaultName);
       return savePaths.shift() ?? null;
     },
-    chooseOpenPath: async () => null,
+    chooseOpenPath: async () => openPaths.shift() ?? null,
   };
 }
 
@@ -63,6 +63,7 @@ export class EventLog {
 
   constructor(service: LabService) {
     this.unsubscribe = service.onEvent((event) => {
+      if (event.type === 'import-progress') return; // runs only: import events have no run
       const logged = { ...event, at: performance.now() };
       this.events.push(logged);
       this.waiters = this.waiters.filter((w) => {

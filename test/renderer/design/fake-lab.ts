@@ -1,6 +1,8 @@
 /** A window.lab with one MNIST-shaped dataset, for the designer's tests. */
 import { vi } from 'vitest';
 import type { DatasetInfo, LabApi } from '../../../core/lab/contract';
+import { unusedInspectMethods } from '../inspect/unused-inspect';
+import { unusedDatasetMethods } from '../datasets/unused-datasets';
 
 export const MNIST: DatasetInfo = {
   id: 'mnist',
@@ -28,6 +30,8 @@ export function installFakeLab(datasets: DatasetInfo[] = [MNIST]): LabApi {
     listRuns: vi.fn(async () => []),
     deleteRun: vi.fn(fail),
     saveModel: vi.fn(fail),
+    ...unusedInspectMethods(),
+    ...unusedDatasetMethods(),
     onEvent: vi.fn(() => () => undefined),
   };
   window.lab = api;

@@ -4,6 +4,7 @@ import type { LabApi, RunEvent, RunSummary } from '../../../core/lab/contract';
 import type { EpochReport } from '../../../core/engine/trainer';
 import { DEFAULT_TRAIN_SETTINGS } from '../../../core/engine/spec';
 import { unusedInspectMethods } from '../inspect/unused-inspect';
+import { unusedDatasetMethods } from '../datasets/unused-datasets';
 
 export interface FakeLab {
   api: LabApi;
@@ -67,6 +68,7 @@ export function installFakeLab(runs: RunSummary[] = []): FakeLab {
     deleteRun: vi.fn(async () => undefined),
     saveModel: vi.fn(async () => ({ saved: true as const, fileName: 'model.json' })),
     ...unusedInspectMethods(),
+    ...unusedDatasetMethods(),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -8,10 +8,13 @@ export type { Problem };
 
 export const inputCount = (dataset: DatasetInfo): number => dataset.inputShape.reduce((n, d) => n * d, 1);
 
+/** Training images the validation switch takes away: MNIST's last 10,000; an imported dataset brings its own validation split. */
+const heldOut = (dataset: DatasetInfo): number => (dataset.sizes.validation === undefined ? VALIDATION_SIZE : 0);
+
 /** Images the training split will really hold: the validation set and the limit taken off. */
 export function trainingSize(design: Design, dataset: DatasetInfo | undefined): number | undefined {
   if (!dataset) return undefined;
-  const available = dataset.sizes.train - (design.validation ? VALIDATION_SIZE : 0);
+  const available = dataset.sizes.train - (design.validation ? heldOut(dataset) : 0);
   return design.trainLimit === undefined ? available : Math.min(available, design.trainLimit);
 }
 
@@ -25,7 +28,9 @@ function designProblemsOnly(design: Design, dataset: DatasetInfo | undefined, da
   if (datasetsLoaded && !dataset) problems.push({ field: 'datasetId', message: `There is no dataset "${design.datasetId}"; choose one from the list.` });
   if (design.settings.stop.kind === 'early-stopping' && !design.validation)
     problems.push({ field: 'stop', message: 'Early stopping watches accuracy on a validation set: tick “Hold out 10,000 images” under Validation.' });
-  if (dataset && design.validation && dataset.sizes.train <= VALIDATION_SIZE)
+  if (dataset && design.validation && dataset.sizes.validation === 0)
+    problems.push({ field: 'validation', message: `${dataset.name} was imported without a validation split: untick Validation.` });
+  if (dataset && design.validation && dataset.sizes.validation === undefined && dataset.sizes.train <= VALIDATION_SIZE)
     problems.push({ field: 'validation', message: `${dataset.name} has only ${dataset.sizes.train} training images, too few to hold out ${VALIDATION_SIZE}.` });
   problems.push(...limitProblem('trainLimit', design.trainLimit), ...limitProblem('testLimit', design.testLimit));
   return problems;
