@@ -119,7 +119,8 @@ export function parseCli(argv: string[]): CliOptions {
       },
     });
   } catch (error) {
-    throw new CliError((error as Error).message);
+    // Node's own messages can span lines; the CLI promises one.
+    throw new CliError((error as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   const v = parsed.values;
 
