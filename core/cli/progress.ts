@@ -1,3 +1,5 @@
+import type { EpochReport } from '../engine/trainer';
+
 /** A one-line progress bar for an epoch, redrawn in place on a terminal. */
 export function progressLine(epoch: number, batch: number, batches: number, samplesPerSecond: number, secondsLeft: number): string {
   const width = 30;
@@ -10,17 +12,9 @@ export function progressLine(epoch: number, batch: number, batches: number, samp
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(2)} %`);
 
 /** The line printed when an epoch ends. */
-export function epochLine(r: {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number | null;
-  validationLoss?: number;
-  validationAccuracy?: number | null;
-  testLoss?: number;
-  testAccuracy?: number | null;
-  samplesPerSecond: number;
-  seconds: number;
-}): string {
+export function epochLine(
+  r: Pick<EpochReport, 'epoch' | 'trainLoss' | 'trainAccuracy' | 'validationLoss' | 'validationAccuracy' | 'testLoss' | 'testAccuracy' | 'samplesPerSecond' | 'seconds'>,
+): string {
   const parts = [`epoch ${String(r.epoch).padStart(3)}`, `train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAccuracy)}`];
   if (r.validationLoss !== undefined) parts.push(`validation loss ${r.validationLoss.toFixed(4)} acc ${pct(r.validationAccuracy)}`);
   if (r.testLoss !== undefined) parts.push(`test loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAccuracy)}`);
