@@ -134,7 +134,7 @@ export interface ModelSummary {
   history: SavedEpoch[];
   /** The data the model was trained on, as the file records it (name, shape, classes, split sizes, file hashes). */
   dataset: ModelDatasetInfo;
-  /** The lab dataset with the same files (its test split is the one evaluated), or null if the lab has none. */
+  /** The lab classification dataset (built in or in the library) with the same files (its test split is the one evaluated), or null if the lab has none. */
   datasetId: string | null;
   /** The input scaling saved with the model; the service applies it to every input it feeds the network. */
   scaling: ScalingParams;

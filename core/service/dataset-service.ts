@@ -39,6 +39,7 @@ import type { RawView } from './dataset-overview';
 import { DATASETS, findDataset } from './datasets';
 import { LabError } from './errors';
 import { importSourceOf, nameFromPaths } from './import-source';
+import type { TestSplit } from './model-data';
 import type { SplitSizes } from './worker-protocol';
 
 /** The library's folder inside the lab's data folder. */
@@ -209,6 +210,58 @@ export class DatasetService {
       sizes: recorded,
       files: entry.source.files.map(({ name, sha256 }) => ({ name, sha256 })),
     };
+  }
+
+  /**
+   * The library classification dataset a model file was trained on: one of the same shape and
+   * class count holding every file the model lists (by the SHA-256 recorded at import), the one of
+   * the same name first. Null when none does, or when the model lists no files (data from memory).
+   * Regression datasets are left out: the inspector's accuracy and test images are for classes.
+   */
+  async matchModel(info: ModelDatasetInfo): Promise<string | null> {
+    if (info.files.length === 0) return null;
+    const candidates = (await (await this.open()).list()).filter(
+      (entry) =>
+        entry.kind === 'classification' &&
+        entry.inputShape.join('×') === info.inputShape.join('×') &&
+        entry.classes.length === info.classes.length &&
+        info.files.every((f) => entry.source.files.some((g) => g.sha256 === f.sha256)),
+    );
+    return (candidates.find((entry) => entry.name === info.name) ?? candidates[0])?.id ?? null;
+  }
+
+  /** A library classification dataset's raw test split, for evaluating and inspecting models trained on it. */
+  async testSplit(datasetId: string): Promise<TestSplit> {
+    const view = await this.rawView(datasetId);
+    const { name } = await this.info(datasetId);
+    const { test } = view.splits;
+    if (view.kind !== 'classification' || !test.labels)
+      throw new LabError('invalid', `"${name}" is a regression dataset: its models are evaluated by predicted against actual, not by accuracy.`);
+    const shape = view.inputShape;
+    const cols = shape.at(-1)!;
+    const rows = shape.reduce((a, b) => a * b, 1) / cols;
+    const labels = test.labels instanceof Int32Array || test.labels instanceof Uint8Array ? test.labels : Int32Array.from(test.labels);
+    return { datasetId, name, rows, cols, count: test.count, pixels: test.inputs, labels, classCount: view.classes.length };
+  }
+
+  /**
+   * The training targets a run on this dataset checks against its loss (the engine's
+   * lossTargetProblem), so a design that cannot train is refused before it is queued: a
+   * regression set's first `limit` target rows, raw as the worker trains on them; for classes,
+   * the one-hot row of the first training sample, which holds every value any row holds (0 and 1)
+   * at the place the engine would first meet it.
+   */
+  async trainTargets(datasetId: string, limit?: number): Promise<Float32Array> {
+    const view = await this.rawView(datasetId);
+    const { train } = view.splits;
+    const width = view.classes.length;
+    if (view.kind === 'classification') {
+      const row = new Float32Array(width);
+      if (train.count > 0) row[train.labels![0]!] = 1;
+      return row;
+    }
+    const rows = Math.min(train.count, limit ?? train.count);
+    return Float32Array.from({ length: rows * width }, (_, i) => train.targets![i]!);
   }
 
   /** A model's predictions on a regression dataset's test split (raw inputs scaled with the model's own scaling). */

@@ -18,6 +18,7 @@ import type { Worker } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import type { EpochReport } from '../engine/trainer';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
+import { lossTargetProblem } from '../engine/losses';
 import type {
   DatasetInfo,
   GradientCheckRequest,
@@ -145,6 +146,7 @@ export class LabService implements LabHandlers {
       chooseOpenPath: () => this.dialogs.chooseOpenPath(),
       runFiles: (runId) => this.runModelFiles(runId),
       sha256: (path) => this.sha256(path),
+      library: { match: (info) => this.datasets.matchModel(info), testSplit: (id) => this.datasets.testSplit(id) },
     });
     this.datasets = new DatasetService({
       root: libraryRoot(this.dataDir),
@@ -231,6 +233,9 @@ export class LabService implements LabHandlers {
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
     throwIfProblems([...specProblems(spec), ...trainingProblems(spec, settings), ...dataProblems(spec, inputs, dataset.info.classes.length)]);
+    // The engine's check of the targets against the loss (MAPE on one-hot labels divides by 0), before the run is queued.
+    const targetProblem = lossTargetProblem(spec.loss, await this.datasets.trainTargets(request.datasetId, request.trainLimit));
+    if (targetProblem) throwIfProblems([{ field: 'loss', message: targetProblem }]);
     if (request.validation && dataset.info.sizes.validation === 0)
       throw new LabError('invalid', `${dataset.info.name} has no validation split (it was imported with a validation share of 0): turn validation off.`);
     if (settings.stop.kind === 'early-stopping' && !request.validation)

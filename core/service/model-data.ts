@@ -23,7 +23,8 @@ import { LabError } from './errors';
 export const EVALUATION_CHUNK = 1000;
 
 /**
- * The id of the lab dataset a model was trained on, or null. A model that lists its data files
+ * The id of the built-in dataset a model was trained on, or null (library datasets are matched by
+ * the dataset service). A model that lists its data files
  * matches a dataset holding every one of them (by SHA-256); one made from data in memory lists none
  * and is matched by input shape, classes and a name containing the dataset's id ('MNIST').
  */
@@ -42,37 +43,55 @@ export async function matchDataset(info: ModelDatasetInfo, sha256: (path: string
   return null;
 }
 
+/**
+ * A classification dataset's test split, raw (0–255 grey levels for images): what evaluation,
+ * traces, gradient checks and the gallery of mistakes read. Built in or from the library.
+ */
+export interface TestSplit {
+  datasetId: string;
+  name: string;
+  /** Image height and width (a table's row: 1 × its columns). */
+  rows: number;
+  cols: number;
+  count: number;
+  pixels: ArrayLike<number>;
+  labels: Uint8Array | Int32Array;
+  classCount: number;
+}
+
+/** A built-in dataset's test split. */
+export function builtInTestSplit(datasetId: string): TestSplit {
+  const dataset = findDataset(datasetId);
+  const { rows, cols, count, pixels, labels } = dataset.raw().test;
+  return { datasetId, name: dataset.info.name, rows, cols, count, pixels, labels, classCount: dataset.info.classes.length };
+}
+
 /** The scaled test splits most recently asked for (each is 31 MB for MNIST, so only two are kept). */
 const scaledCache: { key: string; samples: Samples }[] = [];
 const SCALED_CACHE_SIZE = 2;
 
 /** A dataset's whole test split, scaled with `scaling` (the model's saved training statistics). */
-export function scaledTestSplit(datasetId: string, scaling: ScalingParams): Samples {
-  const key = `${datasetId}\n${JSON.stringify(scaling)}`;
+export function scaledTestSplit(split: TestSplit, scaling: ScalingParams): Samples {
+  const key = `${split.datasetId}\n${JSON.stringify(scaling)}`;
   const hit = scaledCache.findIndex((entry) => entry.key === key);
   if (hit >= 0) {
     const [entry] = scaledCache.splice(hit, 1);
     scaledCache.unshift(entry!);
     return entry!.samples;
   }
-  const dataset = findDataset(datasetId);
-  const test = dataset.raw().test;
-  const width = test.rows * test.cols;
-  const samples = toSamples(test.pixels, test.labels, test.count, width, dataset.info.classes.length, scaling);
+  const samples = toSamples(split.pixels, split.labels, split.count, split.rows * split.cols, split.classCount, scaling);
   scaledCache.unshift({ key, samples });
   scaledCache.length = Math.min(scaledCache.length, SCALED_CACHE_SIZE);
   return samples;
 }
 
 /** One test image as a one-row split, scaled with `scaling`, plus its raw grey levels. */
-export function testSample(datasetId: string, index: number, scaling: ScalingParams): { samples: Samples; raw: Uint8Array; label: number } {
-  const dataset = findDataset(datasetId);
-  const test = dataset.raw().test;
-  if (index >= test.count) throw new LabError('invalid', `The test split of ${dataset.info.name} has ${test.count} images, so there is no image ${index}.`);
-  const width = test.rows * test.cols;
-  const raw = test.pixels.subarray(index * width, (index + 1) * width);
-  const labels = test.labels.subarray(index, index + 1);
-  return { samples: toSamples(raw, labels, 1, width, dataset.info.classes.length, scaling), raw, label: labels[0]! };
+export function testSample(split: TestSplit, index: number, scaling: ScalingParams): { samples: Samples; raw: number[]; label: number } {
+  if (index >= split.count) throw new LabError('invalid', `The test split of ${split.name} has ${split.count} images, so there is no image ${index}.`);
+  const width = split.rows * split.cols;
+  const raw = Array.from({ length: width }, (_, k) => split.pixels[index * width + k]!);
+  const labels = split.labels.subarray(index, index + 1);
+  return { samples: toSamples(raw, labels, 1, width, split.classCount, scaling), raw, label: labels[0]! };
 }
 
 /** Rows [start, start + count) of a split, as views (no copy). */

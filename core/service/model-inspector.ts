@@ -32,12 +32,14 @@ import type {
 } from '../lab/contract';
 import { ModelFileError } from '../model/errors';
 import { MODEL_EXTENSION } from '../model/format';
+import type { DatasetInfo as ModelDatasetInfo } from '../model/format';
 import type { LoadedModel } from '../model/model-file';
 import { loadModelFile } from '../model/model-files';
 import { checkpointEpoch, checkpointName } from './checkpoints';
-import { findDataset } from './datasets';
+import { DATASETS } from './datasets';
 import { LabError } from './errors';
-import { evaluateInChunks, matchDataset, scaledTestSplit, testSample } from './model-data';
+import { builtInTestSplit, evaluateInChunks, matchDataset, scaledTestSplit, testSample } from './model-data';
+import type { TestSplit } from './model-data';
 
 /** What the inspector needs to know about a run's saved models (file names inside `dir`). */
 export interface RunModelFiles {
@@ -57,6 +59,16 @@ export interface ModelInspectorOptions {
   sha256(path: string): Promise<string>;
   /** Models kept open at once; default 8. */
   maxOpen?: number;
+  /** The dataset library, to evaluate models trained on the person's own data; absent = built-in data only. */
+  library?: LibraryTestData;
+}
+
+/** What the inspector needs of the dataset library. */
+export interface LibraryTestData {
+  /** The library dataset holding the files a model names (by SHA-256), or null. */
+  match(info: ModelDatasetInfo): Promise<string | null>;
+  /** A library classification dataset's raw test split; a LabError for a regression dataset or an unknown id. */
+  testSplit(datasetId: string): Promise<TestSplit>;
 }
 
 /** Parameters one getWeights call may return (a 2,000 × 2,000 layer): larger layers are refused. */
@@ -189,14 +201,13 @@ export class ModelInspector {
   }
 
   /** Raw 0–255 test images by index, in the order asked. */
-  testImages({ datasetId = 'mnist', indices }: TestImagesRequest): TestImages {
-    const dataset = findDataset(datasetId);
-    const test = dataset.raw().test;
+  async testImages({ datasetId = 'mnist', indices }: TestImagesRequest): Promise<TestImages> {
+    const test = await this.testSplit(datasetId);
     const size = test.rows * test.cols;
     const pixels = new Array<number>(indices.length * size);
     const labels: number[] = [];
     indices.forEach((index, i) => {
-      if (index >= test.count) throw new LabError('invalid', `The test split of ${dataset.info.name} has ${test.count} images, so there is no image ${index}.`);
+      if (index >= test.count) throw new LabError('invalid', `The test split of ${test.name} has ${test.count} images, so there is no image ${index}.`);
       const from = index * size;
       for (let k = 0; k < size; k++) pixels[i * size + k] = test.pixels[from + k]!;
       labels.push(test.labels[index]!);
@@ -205,13 +216,13 @@ export class ModelInspector {
   }
 
   /** z and a of every layer for a test image or a prepared drawing (raw grey levels, scaled here with the model's scaling). */
-  trace({ modelId, input, testIndex }: TraceRequest): TraceResult {
+  async trace({ modelId, input, testIndex }: TraceRequest): Promise<TraceResult> {
     const model = this.get(modelId);
     const { summary, net } = model;
     if (testIndex !== undefined) {
-      const sample = testSample(this.datasetOf(model), testIndex, summary.scaling);
+      const sample = testSample(await this.testSplit(this.datasetOf(model)), testIndex, summary.scaling);
       const trace = traceActivations(net, sample.samples.inputs);
-      return { ...trace, modelId, raw: Array.from(sample.raw), testIndex, label: sample.label };
+      return { ...trace, modelId, raw: sample.raw, testIndex, label: sample.label };
     }
     const raw = input ?? [];
     if (raw.length !== net.sizes[0])
@@ -223,7 +234,7 @@ export class ModelInspector {
   /** Backprop's gradient against central finite differences on one test image, per layer. */
   async gradientCheck({ modelId, testIndex }: GradientCheckRequest): Promise<GradientCheckResult> {
     const model = this.get(modelId);
-    const sample = testSample(this.datasetOf(model), testIndex, model.summary.scaling);
+    const sample = testSample(await this.testSplit(this.datasetOf(model)), testIndex, model.summary.scaling);
     await nextTurn();
     const perLayer = gradientCheckPerLayer(model.net);
     const checked = gradientCheck(model.net, sample.samples, [0], { h: GRADIENT_CHECK_H, perLayer, show: perLayer });
@@ -250,7 +261,7 @@ export class ModelInspector {
       settings: file.settings,
       history: file.history,
       dataset: file.dataset,
-      datasetId: await matchDataset(file.dataset, this.options.sha256),
+      datasetId: (await matchDataset(file.dataset, this.options.sha256)) ?? (await this.options.library?.match(file.dataset)) ?? null,
       scaling: file.scaling,
       parameterCount: net.parameterCount(),
       epoch: file.history.at(-1)?.epoch ?? null,
@@ -279,11 +290,20 @@ export class ModelInspector {
     return datasetId;
   }
 
+  /** A built-in dataset's test split, or a library one's. */
+  private async testSplit(datasetId: string): Promise<TestSplit> {
+    if (DATASETS.has(datasetId) || !this.options.library) return builtInTestSplit(datasetId);
+    return this.options.library.testSplit(datasetId);
+  }
+
   private async runEvaluation(model: OpenModel): Promise<ModelEvaluation> {
     const datasetId = this.datasetOf(model);
     const started = performance.now();
     await nextTurn();
-    const result = await evaluateInChunks(model.net, scaledTestSplit(datasetId, model.summary.scaling));
+    const test = await this.testSplit(datasetId);
+    if (test.classCount !== model.net.sizes[model.net.L])
+      throw new LabError('invalid', `Model "${model.summary.name}" has ${model.net.sizes[model.net.L]} outputs, but ${test.name} has ${test.classCount} classes.`);
+    const result = await evaluateInChunks(model.net, scaledTestSplit(test, model.summary.scaling));
     return {
       modelId: model.summary.modelId,
       datasetId,

@@ -61,10 +61,18 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     lab.importPaths.push([FASHION]);
     await page.getByText('Options', { exact: true }).click();
     await page.getByTestId('import-classes').fill(FASHION_CLASSES);
+    // The split shares are checked as typed; Fashion-MNIST brings its test set, so only validation applies.
+    await page.getByTestId('import-validation').fill('0.95');
+    await expect(page.getByTestId('import-option-problem')).toHaveText('The validation share must be a number from 0 to 0.9.');
+    await expect(page.getByTestId('import-idx')).toBeDisabled();
+    await shot('3-import-option-problem');
+    await page.getByTestId('import-validation').fill('0.2');
+    await expect(page.getByTestId('import-option-problem')).toHaveCount(0);
+    await shot('3-import-options');
     await page.getByTestId('import-idx').click();
     await expect(error).toHaveCount(0);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="import-progress"]')?.getAttribute('data-fraction')) > 0.02, undefined, { polling: 'raf' }).catch(() => undefined);
-    await shot('3-importing');
+    await shot('3-importing-progress');
     await expect(items(page)).toHaveCount(2, { timeout: 60_000 });
     await expect(page.getByTestId('import-progress')).toHaveCount(0);
     await expect(page.getByTestId('import-done')).toHaveText('✓ Imported “fashion-mnist”.');
@@ -76,7 +84,7 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     const details = page.getByTestId('dataset-details');
     await expect(page.getByTestId('details-name')).toHaveText('fashion-mnist');
     await expect(details).toContainText('28 × 28 · 10 classes');
-    await expect(details).toContainText('54,000 train · 6,000 validation · 10,000 test');
+    await expect(details).toContainText('48,000 train · 12,000 validation · 10,000 test');
     await expect(page.getByTestId('class-balance')).toHaveAttribute('data-classes', '10');
     await expect(page.getByTestId('mean-images').locator('canvas')).toHaveCount(10);
     await expect(page.getByTestId('mean-images')).toContainText('Ankle boot');
@@ -97,7 +105,7 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
 
     // Train on it: a small subset, one epoch.
     await expect(page.locator('#f-datasetId option:checked')).toHaveText('Fashion-MNIST');
-    await expect(page.getByTestId('design-view')).toContainText('Use its validation split (6,000 samples)');
+    await expect(page.getByTestId('design-view')).toContainText('Use its validation split (12,000 samples)');
     await useSubset(page, 3000);
     await setNumber(page, 'Epochs', 2);
     await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
@@ -113,6 +121,18 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     expect(summary!.datasetId).toBe(fashionId);
     expect(summary!.history.at(-1)!.testAccuracy).toBeGreaterThan(0.7);
     await shot('6-trained');
+
+    // Inspect it: evaluated on Fashion-MNIST's whole test split, not MNIST's.
+    await page.getByTestId('tab-inspect').click();
+    const select = page.getByTestId('inspect-run-select');
+    await select.focus();
+    await select.selectOption(summary!.id);
+    await page.getByTestId('inspect-open-run').click();
+    await page.getByTestId('inspect-tab-confusion').click();
+    await expect(page.getByTestId('inspect-accuracy')).toContainText('on 10,000 test images');
+    await expect(page.getByTestId('metrics-table')).toContainText('Ankle boot');
+    await shot('6b-inspect-confusion');
+    await page.getByTestId('tab-design').click();
 
     // Delete: import it once more, then delete that copy from the list.
     await openBrowser(page);

@@ -77,12 +77,14 @@ describe('LabService: several runs', () => {
   it('a run that cannot train fails with the reason (not a crash)', async () => {
     const service = makeService(dataDir(), { workerFactory: trainWorkerFactory });
     const log = new EventLog(service);
-    const request = quickRun({ name: 'bad', datasetId: 'mnist' });
-    request.spec.loss = 'mape'; // one-hot targets are 0: MAPE divides by them
-    const { id } = await service.startRun(request);
+    const mape = quickRun({ name: 'bad', datasetId: 'mnist' });
+    mape.spec.loss = 'mape'; // one-hot targets are 0: MAPE divides by them, so startRun refuses it before queuing
+    await expect(service.startRun(mape)).rejects.toThrow(/MAPE divides by each target value/);
+    // A limit of 0 passes startRun when called directly (the IPC schema would refuse it) and fails in the worker's data loading.
+    const { id } = await service.startRun(quickRun({ name: 'bad', datasetId: 'mnist', trainLimit: 0 }));
     const end = await log.waitFor((e) => e.runId === id && e.type === 'status' && (e.status === 'failed' || e.status === 'finished'), 60_000, 'the end');
     await service.dispose();
-    expect(end).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Training failed: /) });
+    expect(end).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Training failed: .*trainLimit/) });
   });
 });
 

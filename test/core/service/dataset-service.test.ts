@@ -17,9 +17,9 @@ const FASHION = '/usr/share/datasets/fashion-mnist';
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 /** Stub dialogs whose import dialog answers from a list (null = cancelled) and records the kinds asked for. */
-function importDialogs(answers: (string[] | null)[], savePaths: (string | null)[] = []) {
+function importDialogs(answers: (string[] | null)[], savePaths: (string | null)[] = [], openPaths: (string | null)[] = []) {
   const kinds: ImportKind[] = [];
-  return { kinds, ...stubDialogs(savePaths), chooseImportPaths: async (kind: ImportKind) => (kinds.push(kind), answers.shift() ?? null) };
+  return { kinds, ...stubDialogs(savePaths, openPaths), chooseImportPaths: async (kind: ImportKind) => (kinds.push(kind), answers.shift() ?? null) };
 }
 
 function imported(result: ImportResult): Extract<ImportResult, { status: 'imported' }> {
@@ -30,7 +30,8 @@ function imported(result: ImportResult): Extract<ImportResult, { status: 'import
 describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', () => {
   const tmp = tempDataDir();
   const savePath = join(tmp.dir, 'fashion.fathom.json');
-  const dialogs = importDialogs([[FASHION]], [savePath]);
+  const openPaths: (string | null)[] = [];
+  const dialogs = importDialogs([[FASHION]], [savePath], openPaths);
   const events: LabEvent[] = [];
   let service: LabService;
   let datasetId: string;
@@ -124,6 +125,27 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     expect(file.dataset.files).toHaveLength(4);
     log.unsubscribe();
   }, 120_000);
+
+  it('inspects the saved model on the library dataset: its whole test split, scaled as in training', async () => {
+    openPaths.push(savePath);
+    const opened = await service.openModel();
+    if (opened.status !== 'opened') throw new Error(`expected the model to open, got ${JSON.stringify(opened)}`);
+    const { modelId, datasetId: matched } = opened.model;
+    expect(matched).toBe(datasetId);
+    const evaluation = await service.evaluateModel({ modelId });
+    expect(evaluation).toMatchObject({ datasetId, split: 'test', count: 10_000 });
+    expect(evaluation.accuracy).toBeGreaterThan(0.7);
+    expect(evaluation.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(new Array(10).fill(1000));
+    expect(evaluation.misclassified).toHaveLength(Math.round(10_000 * (1 - evaluation.accuracy)));
+    // The first test item, an ankle boot, traced through the model.
+    const trace = await service.traceActivations({ modelId, testIndex: 0 });
+    expect(trace).toMatchObject({ label: 9, testIndex: 0 });
+    expect(trace.raw).toHaveLength(784);
+    const page = await service.getTestImages({ datasetId, indices: [evaluation.misclassified[0]!.index, 1] });
+    expect(page).toMatchObject({ width: 28, height: 28, labels: [evaluation.misclassified[0]!.label, 2] });
+    const check = await service.gradientCheck({ modelId, testIndex: 1 });
+    expect(check.label).toBe(2);
+  }, 60_000);
 
   it('renames it (names stay unique), refuses to touch MNIST, and deletes it', async () => {
     expect((await service.renameDataset({ datasetId, name: 'Fashion' })).name).toBe('Fashion');
@@ -237,6 +259,15 @@ describe('LabService datasets: a regression table', () => {
     ]);
     expect(r.columns[0]!.min).toBeGreaterThanOrEqual(20);
     await expect(service.getSamples({ datasetId, split: 'train', offset: 0, count: 1 })).rejects.toThrow(/regression table/);
+  });
+
+  it('refuses, before queuing, a loss its rent targets cannot be used with', async () => {
+    const sigmoid = { inputSize: 1, layers: [{ units: 1, activation: 'sigmoid' as const }], init: 'xavier' as const };
+    const bce = quickRun({ datasetId, trainLimit: undefined, testLimit: undefined, spec: { ...sigmoid, loss: 'binary-cross-entropy' } });
+    await expect(service.startRun(bce)).rejects.toThrow(/^Binary cross-entropy needs targets between 0 and 1, but target #0 is \d/);
+    const units = quickRun({ datasetId, spec: { ...sigmoid, layers: [{ units: 2, activation: 'linear' }], loss: 'quadratic' } });
+    await expect(service.startRun(units)).rejects.toThrow('The dataset has 1 target values per sample (classes), but the output layer has 2 units.');
+    expect(await service.listRuns()).toEqual([]);
   });
 
   it('trains a linear unit on it in a worker', async () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lossTargetProblem } from '../../../core/engine/losses';
 import type { RunEvent } from '../../../core/lab/contract';
 import { loadModelFile } from '../../../core/model/model-files';
 import type { LabService } from '../../../core/service/lab-service';
@@ -50,6 +51,23 @@ describe('LabService: datasets', () => {
     const request = quickRun();
     request.spec.layers[1]!.units = 7;
     await expect(service.startRun(request)).rejects.toThrow(/10 target values/);
+    expect(await service.listRuns()).toEqual([]);
+  });
+
+  it('refuses, before queuing, designs the engine could not train, with the engine messages', async () => {
+    // MNIST's first training digit is a 5: its one-hot row starts with a 0, which MAPE would divide by.
+    const mape = quickRun({ spec: { ...quickRun().spec, loss: 'mape' } });
+    const oneHotOf5 = Float32Array.from({ length: 10 }, (_, c) => (c === 5 ? 1 : 0));
+    await expect(service.startRun(mape)).rejects.toThrow(lossTargetProblem('mape', oneHotOf5)!);
+    await expect(service.startRun(mape)).rejects.toThrow(/MAPE divides by each target value, and target #0 is 0/);
+    const step = quickRun();
+    step.spec.layers[0]!.activation = 'step';
+    await expect(service.startRun(step)).rejects.toThrow(/Layer 2 uses the step function/);
+    await expect(service.startRun(quickRun({ settings: { learningRate: 0 } }))).rejects.toThrow(/learning rate η must be a positive number/);
+    const bce = quickRun({ spec: { ...quickRun().spec, layers: [{ units: 16, activation: 'sigmoid' }, { units: 10, activation: 'softmax' }], loss: 'binary-cross-entropy' } });
+    await expect(service.startRun(bce)).rejects.toThrow(/Binary cross-entropy treats each output as its own yes\/no probability/);
+    const wide = quickRun({ spec: { ...quickRun().spec, inputSize: 100 } });
+    await expect(service.startRun(wide)).rejects.toThrow(/784 inputs per sample, but the input layer has 100 units/);
     expect(await service.listRuns()).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { LabRequestError, parseLabRequest } from '../../../core/lab/dispatch';
 import { encodeFloat32 } from '../../../core/model/base64-float32';
 import { loadModelFile } from '../../../core/model/model-files';
 import type { LabService } from '../../../core/service/lab-service';
-import { scaledTestSplit } from '../../../core/service/model-data';
+import { builtInTestSplit, scaledTestSplit } from '../../../core/service/model-data';
 import { ModelInspector } from '../../../core/service/model-inspector';
 import { loadMnistRaw } from '../../../core/data/mnist';
 import { EventLog, makeService, quickRun, stubDialogs, tempDataDir } from './helpers';
@@ -181,7 +181,7 @@ describe('evaluateModel, getTestImages, traceActivations, gradientCheck', () => 
     const result = await service.evaluateModel({ modelId: model.modelId });
     expect(result).toMatchObject({ modelId: model.modelId, datasetId: 'mnist', split: 'test', count: 10_000 });
     const { net } = await loadModelFile(saved);
-    const reference = evaluate(net, scaledTestSplit('mnist', model.scaling), { confusion: true, misclassified: true });
+    const reference = evaluate(net, scaledTestSplit(builtInTestSplit('mnist'), model.scaling), { confusion: true, misclassified: true });
     expect(result.accuracy).toBeCloseTo(reference.accuracy!, 12);
     expect(result.loss).toBeCloseTo(reference.loss, 9);
     expect(result.accuracy).toBeGreaterThan(0.6);

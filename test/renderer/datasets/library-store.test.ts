@@ -51,6 +51,20 @@ describe('library store', () => {
     expect(store.lastImported).toEqual(FASHION);
   });
 
+  it('sends the split shares, seed and format hints the panel chose, with the sizes the import made', async () => {
+    const { lab, list } = setUp();
+    const store = useLibraryStore();
+    const split: DatasetInfo = { ...FASHION, sizes: { train: 48_000, validation: 12_000, test: 10_000 } };
+    lab.importDataset = vi.fn(async (r): Promise<ImportResult> => {
+      list.push(split);
+      return { status: 'imported', importId: r.importId!, dataset: split, notes: [] };
+    });
+    const options = { validation: 0.2, test: 0.25, seed: 42, label: 'digit', header: false };
+    expect((await store.importDataset('csv', options))?.sizes).toEqual({ train: 48_000, validation: 12_000, test: 10_000 });
+    expect(lab.importDataset).toHaveBeenCalledWith({ ...options, kind: 'csv', importId: expect.any(String) });
+    expect(store.overview?.dataset.sizes.validation).toBe(12_000);
+  });
+
   it('shows the specific message of a failed import, and nothing else changes', async () => {
     const { lab } = setUp();
     const store = useLibraryStore();
