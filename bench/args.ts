@@ -1,7 +1,7 @@
 /** Command-line flags of `npm run bench`. */
 import { parseArgs } from 'node:util';
 import { BenchError } from './errors';
-import { type Engine, TFJS_LOOPS, type TfjsLoop } from './measurement';
+import { type Engine, ENGINES, TFJS_LOOPS, type TfjsLoop } from './measurement';
 import { BENCH_NETWORKS, type BenchNetwork, networkById } from './networks';
 
 export const FULL_EPOCH = 60_000;
@@ -22,7 +22,7 @@ export interface BenchOptions {
 export const USAGE = `npm run bench -- [flags]
   --quick              ${QUICK_SAMPLES.toLocaleString('en')} samples per measurement instead of a full ${FULL_EPOCH.toLocaleString('en')}-image epoch
   --samples N          any other number of samples (1…${FULL_EPOCH})
-  --only fathom|tfjs   measure one engine only
+  --only ENGINE        measure only this engine (repeatable): fathom (js kernels), fathom-wasm, tfjs
   --network ID         only this network (repeatable): ${BENCH_NETWORKS.map((n) => n.id).join(', ')}
   --tfjs-loop L        minimize (default: optimizer.minimize per batch, TF.js's fastest) or fit (model.fit)
   --no-simd            force TF.js's plain (non-SIMD) wasm binary
@@ -45,7 +45,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       options: {
         quick: { type: 'boolean', default: false },
         samples: { type: 'string' },
-        only: { type: 'string' },
+        only: { type: 'string', multiple: true },
         network: { type: 'string', multiple: true },
         'tfjs-loop': { type: 'string', default: 'minimize' },
         'no-simd': { type: 'boolean', default: false },
@@ -58,14 +58,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   }
   if (parsed.help) return 'help';
   const only = parsed.only;
-  if (only !== undefined && only !== 'fathom' && only !== 'tfjs') throw new BenchError(`--only expects fathom or tfjs, got '${only}'.`);
+  const unknown = only?.find((e) => !ENGINES.includes(e as Engine));
+  if (unknown !== undefined) throw new BenchError(`--only expects ${ENGINES.join(', ')}; got '${unknown}'.`);
   const loop = parsed['tfjs-loop'];
   if (!TFJS_LOOPS.includes(loop as TfjsLoop)) throw new BenchError(`--tfjs-loop expects ${TFJS_LOOPS.join(' or ')}, got '${loop}'.`);
   const samples = parsed.samples !== undefined ? wholeNumber(parsed.samples, '--samples', FULL_EPOCH) : parsed.quick ? QUICK_SAMPLES : FULL_EPOCH;
   return {
     samples,
     quick: parsed.quick,
-    engines: only ? [only] : ['fathom', 'tfjs'],
+    engines: only ? ENGINES.filter((e) => only.includes(e)) : [...ENGINES],
     networks: parsed.network ? parsed.network.map(networkById) : [...BENCH_NETWORKS],
     json: parsed.json,
     loop: loop as TfjsLoop,

@@ -1,26 +1,30 @@
-/** Times Fathom's own engine: Network.create + Trainer.step over one epoch, default jsKernels. */
+/** Times Fathom's own engine: Network.create + Trainer.step over one epoch, on the js or the wasm kernels. */
 import type { Samples } from '../core/data/dataset';
 import { Network } from '../core/engine/network';
 import { Rng } from '../core/engine/rng';
 import { Trainer } from '../core/engine/trainer';
+import { selectKernels } from '../core/engine/wasm/select';
 import { type Measurement, measurement, RSS_EVERY, RssSampler, Stopwatch } from './measurement';
 import type { BenchNetwork } from './networks';
 
-function createTrainer(bench: BenchNetwork, train: Samples, seed: number): Trainer {
-  const net = Network.create(bench.spec, new Rng(seed));
+export type FathomBackend = 'js' | 'wasm';
+
+/** A network on fresh kernels (one wasm instance per network, so its buffers live in wasm memory). */
+function createTrainer(bench: BenchNetwork, train: Samples, seed: number, backend: FathomBackend): Trainer {
+  const net = Network.create(bench.spec, new Rng(seed), 'float32', selectKernels(backend));
   return new Trainer(net, { train }, { ...bench.settings, seed });
 }
 
 /** Runs `steps` batches untimed so V8 has compiled the hot loops before the clock starts. */
-function warmUp(bench: BenchNetwork, train: Samples, steps: number): void {
-  const trainer = createTrainer(bench, train, 99);
+function warmUp(bench: BenchNetwork, train: Samples, steps: number, backend: FathomBackend): void {
+  const trainer = createTrainer(bench, train, 99, backend);
   for (let i = 0; i < Math.min(steps, trainer.batchesPerEpoch); i++) trainer.step();
 }
 
 /** One full epoch over `train`, timing only the Trainer.step loop. */
-export function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples: number): Measurement {
-  warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize));
-  const trainer = createTrainer(bench, train, 1);
+export function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples: number, backend: FathomBackend): Measurement {
+  warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize), backend);
+  const trainer = createTrainer(bench, train, 1, backend);
   const rss = new RssSampler();
   rss.sample();
   const baseRss = rss.peak;
@@ -33,5 +37,5 @@ export function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples
   }
   const elapsed = clock.elapsed();
   rss.sample();
-  return measurement('fathom', bench.id, { samples: train.count, ...elapsed }, rss, baseRss, loss / train.count);
+  return measurement(backend === 'wasm' ? 'fathom-wasm' : 'fathom', bench.id, { samples: train.count, ...elapsed }, rss, baseRss, loss / train.count);
 }

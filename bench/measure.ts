@@ -7,9 +7,9 @@ import { networkById } from './networks';
 async function run(job: Job): Promise<JobResult> {
   const bench = networkById(job.network);
   const train = loadBenchSamples(job.samples);
-  if (job.engine === 'fathom') {
+  if (job.engine === 'fathom' || job.engine === 'fathom-wasm') {
     const { measureFathom } = await import('./fathom');
-    return { ok: true, measurement: measureFathom(bench, train, job.warmUp) };
+    return { ok: true, measurement: measureFathom(bench, train, job.warmUp, job.engine === 'fathom-wasm' ? 'wasm' : 'js') };
   }
   // Loaded only here, so the Fathom processes never contain TF.js.
   const { startWasmBackend } = await import('./tfjs-wasm');

@@ -1,6 +1,8 @@
 /** What one timed training run reports, and the peak-RSS sampler every run uses. */
 
-export type Engine = 'fathom' | 'tfjs';
+/** Fathom on its plain-TypeScript kernels, Fathom on its WebAssembly SIMD kernels, TF.js on its wasm backend. */
+export const ENGINES = ['fathom', 'fathom-wasm', 'tfjs'] as const;
+export type Engine = (typeof ENGINES)[number];
 
 /**
  * How TF.js is driven: 'minimize' = variables + optimizer.minimize per batch (its fastest honest

@@ -19,6 +19,8 @@ export interface Row {
   batchSize: number;
   weights: number;
   fathom?: Measurement;
+  /** Fathom on its WebAssembly SIMD kernels. */
+  fathomWasm?: Measurement;
   tfjs?: Measurement;
   /** Fathom samples/s ÷ TF.js samples/s (wall clock). */
   ratio?: number;
@@ -27,6 +29,10 @@ export interface Row {
   /** Dense-equivalent GFLOP/s: 6 × weights × samples/s. */
   fathomGflops?: number;
   tfjsGflops?: number;
+  /** Fathom-wasm samples/s ÷ TF.js samples/s, wall clock and per CPU second. */
+  wasmRatio?: number;
+  wasmCpuRatio?: number;
+  wasmGflops?: number;
 }
 
 export interface BenchReport {
@@ -50,20 +56,26 @@ export function describeMachine(loadAtStart: number): Machine {
   };
 }
 
-export function makeRow(bench: BenchNetwork, fathom?: Measurement, tfjs?: Measurement): Row {
+export function makeRow(bench: BenchNetwork, fathom?: Measurement, tfjs?: Measurement, fathomWasm?: Measurement): Row {
   const flops = flopsPerSample(bench.spec);
   const gflops = (m?: Measurement) => (m ? (m.samplesPerSecond * flops) / 1e9 : undefined);
+  const ratio = (m?: Measurement) => (m && tfjs && tfjs.samplesPerSecond > 0 ? m.samplesPerSecond / tfjs.samplesPerSecond : undefined);
+  const cpuRatio = (m?: Measurement) => (m && tfjs && tfjs.samplesPerCpuSecond > 0 ? m.samplesPerCpuSecond / tfjs.samplesPerCpuSecond : undefined);
   return {
     network: bench.id,
     label: bench.label,
     batchSize: bench.settings.batchSize,
     weights: weightCount(bench.spec),
     fathom,
+    fathomWasm,
     tfjs,
-    ratio: fathom && tfjs && tfjs.samplesPerSecond > 0 ? fathom.samplesPerSecond / tfjs.samplesPerSecond : undefined,
-    cpuRatio: fathom && tfjs && tfjs.samplesPerCpuSecond > 0 ? fathom.samplesPerCpuSecond / tfjs.samplesPerCpuSecond : undefined,
+    ratio: ratio(fathom),
+    cpuRatio: cpuRatio(fathom),
     fathomGflops: gflops(fathom),
     tfjsGflops: gflops(tfjs),
+    wasmRatio: ratio(fathomWasm),
+    wasmCpuRatio: cpuRatio(fathomWasm),
+    wasmGflops: gflops(fathomWasm),
   };
 }
 
@@ -96,16 +108,18 @@ export function formatReport(report: BenchReport): string {
   const body = report.rows.map((r) => [
     r.network,
     int(r.fathom?.samplesPerSecond),
+    int(r.fathomWasm?.samplesPerSecond),
     int(r.tfjs?.samplesPerSecond),
     times(r.ratio),
-    fixed(2, r.fathomGflops),
-    int(r.fathom?.samplesPerCpuSecond),
-    int(r.tfjs?.samplesPerCpuSecond),
+    times(r.wasmRatio),
+    fixed(2, r.wasmGflops ?? r.fathomGflops),
     times(r.cpuRatio),
+    times(r.wasmCpuRatio),
     mb(r.fathom),
+    mb(r.fathomWasm),
     mb(r.tfjs),
   ]);
-  const header = ['network', 'Fathom/s', 'TF.js-wasm/s', 'Fathom/TF.js', 'Fathom GFLOP/s', 'Fathom/CPU-s', 'TF.js/CPU-s', 'CPU ratio', 'Fathom RSS', 'TF.js RSS'];
+  const header = ['network', 'js/s', 'wasm/s', 'TF.js-wasm/s', 'js/TF.js', 'wasm/TF.js', 'GFLOP/s', 'js CPU ratio', 'wasm CPU ratio', 'js RSS', 'wasm RSS', 'TF.js RSS'];
   return [
     `Training throughput, ${span}, min-max scaled to [0, 1]`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
@@ -115,10 +129,11 @@ export function formatReport(report: BenchReport): string {
     '',
     ...report.rows.map((r) => `  ${r.network}: ${r.label}`),
     '',
-    '/s = training samples per wall-clock second; /CPU-s = per CPU second of the measuring process (both engines',
-    'use one thread, so this ignores time spent waiting for a core: trust it over /s when the load average is high).',
+    'js = Fathom on its plain-TypeScript kernels, wasm = Fathom on its WebAssembly SIMD kernels; ratios are to TF.js-wasm.',
+    '/s = training samples per wall-clock second; CPU ratio = the same ratio per CPU second of each measuring process (all',
+    'engines use one thread, so it ignores time spent waiting for a core: trust it over /s when the load average is high).',
     `Timed: training steps only (Fathom's Trainer.step loop / TF.js's per-batch update), after ${report.warmUp.toLocaleString('en')} untimed warm-up samples on a separate model.`,
-    'Each measurement runs in its own process; the engines alternate per network. Peak RSS is that process\'s, dataset included.',
-    'Fathom GFLOP/s = 6 × weights × samples/s (dense-equivalent, wall clock); its kernels skip zero inputs, so it executes fewer.',
+    'Each measurement runs in its own process; the order of the engines rotates per network. Peak RSS is that process\'s, dataset included.',
+    'GFLOP/s = Fathom-wasm\'s (js\'s when wasm was not measured) 6 × weights × samples/s (dense-equivalent, wall clock); its kernels skip zero inputs, so it executes fewer.',
   ].join('\n');
 }

@@ -24,8 +24,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let wasm: WasmInfo | undefined;
   for (const [n, bench] of options.networks.entries()) {
-    // Alternate which engine goes first, so a slow drift in machine load hits both alike.
-    const engines: Engine[] = n % 2 === 0 ? options.engines : [...options.engines].reverse();
+    // Rotate which engine goes first, so a slow drift in machine load hits all alike.
+    const shift = n % options.engines.length;
+    const engines: Engine[] = [...options.engines.slice(shift), ...options.engines.slice(0, shift)];
     const results: Partial<Record<Engine, Measurement>> = {};
     for (const engine of engines) {
       const started = performance.now();
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
       const m = result.measurement;
       progress(`${bench.id}: ${engine} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`);
     }
-    rows.push(makeRow(bench, results.fathom, results.tfjs));
+    rows.push(makeRow(bench, results.fathom, results.tfjs, results['fathom-wasm']));
   }
   const report: BenchReport = {
     machine: describeMachine(loadAtStart),

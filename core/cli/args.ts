@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type ActivationName, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
 import { specProblems, trainingProblems } from '../engine/validate';
+import { BACKENDS, type BackendName } from '../engine/wasm/select';
 
 /** A mistake in the command line: printed as one line, exit code 2. */
 export class CliError extends Error {
@@ -25,6 +26,8 @@ export interface CliOptions {
   json: boolean;
   /** Whether --epochs was given (with --load, training only happens when it was). */
   epochsGiven: boolean;
+  /** --backend: which kernels run the maths (auto = wasm where it can run, else js). */
+  backend: BackendName;
   help: boolean;
 }
 
@@ -60,6 +63,7 @@ Output
   --load FILE                 evaluate a saved model; with --epochs, train it further
   --onnx FILE                 export the model to ONNX
   --json                      one JSON object per epoch instead of text
+  --backend NAME              ${BACKENDS.join(' ')}   kernels: plain TypeScript or WebAssembly SIMD (default auto)
 
 Nielsen's network.py:  --layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30
 A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5`;
@@ -115,6 +119,7 @@ export function parseCli(argv: string[]): CliOptions {
         load: { type: 'string' },
         onnx: { type: 'string' },
         json: { type: 'boolean' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -158,6 +163,7 @@ export function parseCli(argv: string[]): CliOptions {
     validation: v.validation ?? false,
     json: v.json ?? false,
     epochsGiven: v.epochs !== undefined,
+    backend: oneOf('backend', v.backend ?? 'auto', BACKENDS),
     help: v.help ?? false,
   };
   if (v['train-limit'] !== undefined) options.trainLimit = number('train-limit', v['train-limit'], 0, positiveInt, 'a whole number ≥ 1');

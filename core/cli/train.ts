@@ -23,6 +23,7 @@ import { loadModelFile, saveModelFile, saveOnnxFile, sha256File } from '../model
 import { APP_VERSION } from '../version';
 import { CliError, parseCli, USAGE, type CliOptions } from './args';
 import { epochLine, progressLine } from './progress';
+import { selectKernels } from '../engine/wasm/select';
 
 async function main(argv: string[]): Promise<void> {
   const options = parseCli(argv);
@@ -39,7 +40,9 @@ async function main(argv: string[]): Promise<void> {
   // --dataset: a library dataset or a path (core/cli/dataset.ts); otherwise MNIST.
   const source = options.dataset ? await loadCliDataset(options.dataset, cliDatasetOptions(options, loaded?.file.scaling)) : undefined;
   let dataset: ScaledDataset = source ?? loadMnist(loadOptions);
-  const net = loaded?.net ?? Network.create(options.spec, new Rng(options.settings.seed));
+  const kernels = selectKernels(options.backend);
+  const net = loaded?.net ?? Network.create(options.spec, new Rng(options.settings.seed), 'float32', kernels);
+  if (loaded) net.kernels = kernels;
   if (source && !loaded) {
     const problem = dataProblems(net.spec, dataset.train.inputSize, dataset.train.outputSize)[0];
     if (problem) throw new CliError(`--dataset ${options.dataset}: ${problem.message}`);
@@ -59,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
       const { settings } = options;
       console.log(
         `${loaded ? `Training further (after epoch ${history.at(-1)?.epoch ?? 0})` : 'Training'} ${[spec.inputSize, ...spec.layers.map((l) => l.units)].join('-')} (${spec.layers.map((l) => l.activation).join(', ')}; ${spec.loss}; ${spec.init} init; ${net.parameterCount().toLocaleString('en')} parameters) ` +
-          `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${dataset.train.count.toLocaleString('en')} training images)`,
+          `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${dataset.train.count.toLocaleString('en')} training images), ${net.kernels.name} kernels`,
       );
     }
     train(trainer, options);

@@ -71,7 +71,8 @@ export class Network {
   }
 
   alloc(n: number): FloatArray {
-    return this.precision === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    if (this.precision === 'float64') return new Float64Array(n);
+    return this.kernels.alloc?.(n) ?? new Float32Array(n);
   }
 
   /** Number of trainable parameters in layer l (weights + biases), as in Keras's summary. */

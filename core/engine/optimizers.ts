@@ -1,4 +1,5 @@
 import type { FloatArray } from './activations';
+import type { Kernels } from './kernels';
 import type { OptimizerName } from './spec';
 
 /**
@@ -10,8 +11,8 @@ export interface Optimizer {
   step(params: FloatArray[], grads: FloatArray[], decay: number[], learningRate: number): void;
 }
 
-/** w ← w − η (∇w + λw) */
-export function sgd(): Optimizer {
+/** w ← w − η (∇w + λw); through `kernels` when they have a faster sgdStep for these buffers. */
+export function sgd(kernels?: Kernels): Optimizer {
   return {
     name: 'sgd',
     step(params, grads, decay, eta) {
@@ -19,6 +20,7 @@ export function sgd(): Optimizer {
         const p = params[i]!;
         const g = grads[i]!;
         const lambda = decay[i]!;
+        if (kernels?.sgdStep?.(p, g, eta, lambda)) continue;
         for (let j = 0; j < p.length; j++) p[j] = p[j]! - eta * (g[j]! + lambda * p[j]!);
       }
     },
@@ -47,10 +49,12 @@ export function momentum(mu: number, shapes: number[], alloc: (n: number) => Flo
 }
 
 /** Adam (Kingma & Ba): running means of the gradient and its square, bias-corrected. */
-export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
+export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, kernels?: Kernels): Optimizer {
   const m = shapes.map(alloc);
   const v = shapes.map(alloc);
   let t = 0;
+  // Reused for every buffer and step, so the fast path allocates nothing.
+  const hyper = { eta: 0, lambda: 0, beta1, beta2, c1: 1, c2: 1, epsilon };
   return {
     name: 'adam',
     step(params, grads, decay, eta) {
@@ -63,6 +67,13 @@ export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 =
         const mi = m[i]!;
         const vi = v[i]!;
         const lambda = decay[i]!;
+        if (kernels?.adamStep) {
+          hyper.eta = eta;
+          hyper.lambda = lambda;
+          hyper.c1 = c1;
+          hyper.c2 = c2;
+          if (kernels.adamStep(p, g, mi, vi, hyper)) continue;
+        }
         for (let j = 0; j < p.length; j++) {
           const gj = g[j]! + lambda * p[j]!;
           const mj = beta1 * mi[j]! + (1 - beta1) * gj;
@@ -76,13 +87,14 @@ export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 =
   };
 }
 
-export function createOptimizer(name: OptimizerName, mu: number, shapes: number[], alloc: (n: number) => FloatArray): Optimizer {
+/** `kernels` (optional) may run the update faster; see Kernels.sgdStep / adamStep. */
+export function createOptimizer(name: OptimizerName, mu: number, shapes: number[], alloc: (n: number) => FloatArray, kernels?: Kernels): Optimizer {
   switch (name) {
     case 'sgd':
-      return sgd();
+      return sgd(kernels);
     case 'momentum':
       return momentum(mu, shapes, alloc);
     case 'adam':
-      return adam(shapes, alloc);
+      return adam(shapes, alloc, undefined, undefined, undefined, kernels);
   }
 }

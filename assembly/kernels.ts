@@ -1,0 +1,343 @@
+// Fathom's matrix kernels in AssemblyScript with 128-bit SIMD (f32x4).
+// Every pointer is a byte offset into linear memory of a row-major float32 matrix; the host
+// (core/engine/wasm/kernels-wasm.ts) lays the arrays out and passes sizes explicitly.
+// Nothing here allocates: `list` is a scratch area of i32s the host reserves.
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+@inline function fma(acc: v128, x: v128, y: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(x, y));
+}
+
+/**
+ * Writes to `list` the indices q of the 4-float blocks [4q, 4q+4) of k where any of the `rows`
+ * rows of A (stride k floats) is nonzero; returns how many. MNIST rows are ~80 % zeros, so a
+ * product that walks only these blocks skips most of the input (the "sparse input" path).
+ */
+function activeBlocks(a: usize, rows: i32, k: i32, list: usize): i32 {
+  const k4 = k >> 2;
+  let count = 0;
+  for (let q = 0; q < k4; q++) {
+    let any = v128.load(a + (<usize>q << 4));
+    for (let r = 1; r < rows; r++) any = v128.or(any, v128.load(a + ((<usize>r * <usize>k) << 2) + (<usize>q << 4)));
+    if (v128.any_true(any)) {
+      store<i32>(list + (<usize>count << 2), q);
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Σ_{p ≥ 4·(k/4)} a[p]·b[p]: the scalar tail of a dot product. */
+@inline function dotTail(a: usize, b: usize, k: i32): f32 {
+  let s: f32 = 0;
+  for (let p = k & ~3; p < k; p++) s += load<f32>(a + (<usize>p << 2)) * load<f32>(b + (<usize>p << 2));
+  return s;
+}
+
+/** C[m×n] = A[m×k]·B[n×k]ᵀ (+ bias[n] when bias ≠ 0). Two rows of A × four rows of B per step. */
+export function matMulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, list: usize): void {
+  const rowA = <usize>k << 2;
+  let i = 0;
+  for (; i < m; i += 2) {
+    const two = i + 1 < m;
+    const a0 = a + <usize>i * rowA;
+    const a1 = two ? a0 + rowA : a0;
+    const count = activeBlocks(a0, two ? 2 : 1, k, list);
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const b0 = b + <usize>j * rowA;
+      const b1 = b0 + rowA;
+      const b2 = b1 + rowA;
+      const b3 = b2 + rowA;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      for (let t = 0; t < count; t++) {
+        const o = <usize>load<i32>(list + (<usize>t << 2)) << 4;
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        const y0 = v128.load(b0 + o);
+        const y1 = v128.load(b1 + o);
+        const y2 = v128.load(b2 + o);
+        const y3 = v128.load(b3 + o);
+        s00 = fma(s00, x0, y0); s01 = fma(s01, x0, y1); s02 = fma(s02, x0, y2); s03 = fma(s03, x0, y3);
+        s10 = fma(s10, x1, y0); s11 = fma(s11, x1, y1); s12 = fma(s12, x1, y2); s13 = fma(s13, x1, y3);
+      }
+      const c0 = c + ((<usize>i * <usize>n + <usize>j) << 2);
+      const c1 = c0 + (<usize>n << 2);
+      const bj = bias != 0 ? bias + (<usize>j << 2) : 0;
+      for (let jj = 0; jj < 4; jj++) {
+        const bb = jj == 0 ? b0 : jj == 1 ? b1 : jj == 2 ? b2 : b3;
+        const v0 = jj == 0 ? s00 : jj == 1 ? s01 : jj == 2 ? s02 : s03;
+        const off = bj != 0 ? load<f32>(bj + (<usize>jj << 2)) : <f32>0;
+        store<f32>(c0 + (<usize>jj << 2), hsum(v0) + dotTail(a0, bb, k) + off);
+        if (two) {
+          const v1 = jj == 0 ? s10 : jj == 1 ? s11 : jj == 2 ? s12 : s13;
+          store<f32>(c1 + (<usize>jj << 2), hsum(v1) + dotTail(a1, bb, k) + off);
+        }
+      }
+    }
+    for (; j < n; j++) {
+      const bj = b + <usize>j * rowA;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+      for (let t = 0; t < count; t++) {
+        const o = <usize>load<i32>(list + (<usize>t << 2)) << 4;
+        const y = v128.load(bj + o);
+        s0 = fma(s0, v128.load(a0 + o), y);
+        s1 = fma(s1, v128.load(a1 + o), y);
+      }
+      const off = bias != 0 ? load<f32>(bias + (<usize>j << 2)) : <f32>0;
+      const c0 = c + ((<usize>i * <usize>n + <usize>j) << 2);
+      store<f32>(c0, hsum(s0) + dotTail(a0, bj, k) + off);
+      if (two) store<f32>(c0 + (<usize>n << 2), hsum(s1) + dotTail(a1, bj, k) + off);
+    }
+  }
+}
+
+/** C[m×n] = A[m×k]·B[k×n]. Four rows of A × eight columns of B per step. */
+export function matMulAB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): void {
+  const rowA = <usize>k << 2;
+  const rowB = <usize>n << 2;
+  for (let i = 0; i < m; i += 4) {
+    const rows = min(4, m - i);
+    const a0 = a + <usize>i * rowA;
+    const a1 = rows > 1 ? a0 + rowA : a0;
+    const a2 = rows > 2 ? a1 + rowA : a1;
+    const a3 = rows > 3 ? a2 + rowA : a2;
+    const c0 = c + <usize>i * rowB;
+    const c1 = rows > 1 ? c0 + rowB : c0;
+    const c2 = rows > 2 ? c1 + rowB : c1;
+    const c3 = rows > 3 ? c2 + rowB : c2;
+    let j = 0;
+    for (; j + 7 < n; j += 8) {
+      const bj = b + (<usize>j << 2);
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      for (let p = 0; p < k; p++) {
+        const pb = bj + <usize>p * rowB;
+        const y0 = v128.load(pb);
+        const y1 = v128.load(pb, 16);
+        const po = <usize>p << 2;
+        const x0 = f32x4.splat(load<f32>(a0 + po));
+        const x1 = f32x4.splat(load<f32>(a1 + po));
+        const x2 = f32x4.splat(load<f32>(a2 + po));
+        const x3 = f32x4.splat(load<f32>(a3 + po));
+        s00 = fma(s00, x0, y0); s01 = fma(s01, x0, y1);
+        s10 = fma(s10, x1, y0); s11 = fma(s11, x1, y1);
+        s20 = fma(s20, x2, y0); s21 = fma(s21, x2, y1);
+        s30 = fma(s30, x3, y0); s31 = fma(s31, x3, y1);
+      }
+      // Rows beyond m alias the last real row, so storing them again writes the same values.
+      const o = <usize>j << 2;
+      v128.store(c3 + o, s30); v128.store(c3 + o, s31, 16);
+      v128.store(c2 + o, s20); v128.store(c2 + o, s21, 16);
+      v128.store(c1 + o, s10); v128.store(c1 + o, s11, 16);
+      v128.store(c0 + o, s00); v128.store(c0 + o, s01, 16);
+    }
+    for (; j + 3 < n; j += 4) {
+      const bj = b + (<usize>j << 2);
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      for (let p = 0; p < k; p++) {
+        const y = v128.load(bj + <usize>p * rowB);
+        const po = <usize>p << 2;
+        s0 = fma(s0, f32x4.splat(load<f32>(a0 + po)), y);
+        s1 = fma(s1, f32x4.splat(load<f32>(a1 + po)), y);
+        s2 = fma(s2, f32x4.splat(load<f32>(a2 + po)), y);
+        s3 = fma(s3, f32x4.splat(load<f32>(a3 + po)), y);
+      }
+      const o = <usize>j << 2;
+      v128.store(c3 + o, s3); v128.store(c2 + o, s2); v128.store(c1 + o, s1); v128.store(c0 + o, s0);
+    }
+    for (; j < n; j++) {
+      for (let r = 0; r < rows; r++) {
+        const ar = a0 + <usize>r * rowA;
+        let s: f32 = 0;
+        for (let p = 0; p < k; p++) s += load<f32>(ar + (<usize>p << 2)) * load<f32>(b + <usize>p * rowB + (<usize>j << 2));
+        store<f32>(c0 + <usize>r * rowB + (<usize>j << 2), s);
+      }
+    }
+  }
+}
+
+/**
+ * C[m×n] (+)= A[k×m]ᵀ·B[k×n]. Column blocks of eight where every row of B is zero are skipped
+ * (the first layer's ∇w = δᵀ·x over mostly-zero inputs x); four columns of C × eight of B per step.
+ */
+export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: bool, list: usize): void {
+  const rowA = <usize>m << 2;
+  const rowB = <usize>n << 2;
+  const n8 = n >> 3;
+  // Active 8-column blocks of B: pairs of active 4-blocks.
+  let count = 0;
+  for (let q = 0; q < n8; q++) {
+    let any = v128.or(v128.load(b + (<usize>q << 5)), v128.load(b + (<usize>q << 5), 16));
+    for (let r = 1; r < k; r++) {
+      const br = b + <usize>r * rowB + (<usize>q << 5);
+      any = v128.or(any, v128.or(v128.load(br), v128.load(br, 16)));
+    }
+    if (v128.any_true(any)) {
+      store<i32>(list + (<usize>count << 2), q);
+      count++;
+    } else if (!accumulate) {
+      for (let i = 0; i < m; i++) {
+        const ci = c + <usize>i * rowB + (<usize>q << 5);
+        v128.store(ci, f32x4.splat(0));
+        v128.store(ci, f32x4.splat(0), 16);
+      }
+    }
+  }
+  for (let i = 0; i < m; i += 4) {
+    const cols = min(4, m - i);
+    const c0 = c + <usize>i * rowB;
+    const c1 = cols > 1 ? c0 + rowB : c0;
+    const c2 = cols > 2 ? c1 + rowB : c1;
+    const c3 = cols > 3 ? c2 + rowB : c2;
+    const ai = a + (<usize>i << 2);
+    const i1: usize = cols > 1 ? 4 : 0;
+    const i2: usize = cols > 2 ? 8 : i1;
+    const i3: usize = cols > 3 ? 12 : i2;
+    for (let t = 0; t < count; t++) {
+      const o = <usize>load<i32>(list + (<usize>t << 2)) << 5;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      if (accumulate) {
+        s00 = v128.load(c0 + o); s01 = v128.load(c0 + o, 16);
+        s10 = v128.load(c1 + o); s11 = v128.load(c1 + o, 16);
+        s20 = v128.load(c2 + o); s21 = v128.load(c2 + o, 16);
+        s30 = v128.load(c3 + o); s31 = v128.load(c3 + o, 16);
+      }
+      for (let r = 0; r < k; r++) {
+        const br = b + <usize>r * rowB + o;
+        const y0 = v128.load(br);
+        const y1 = v128.load(br, 16);
+        const ar = ai + <usize>r * rowA;
+        const x0 = f32x4.splat(load<f32>(ar));
+        const x1 = f32x4.splat(load<f32>(ar + i1));
+        const x2 = f32x4.splat(load<f32>(ar + i2));
+        const x3 = f32x4.splat(load<f32>(ar + i3));
+        s00 = fma(s00, x0, y0); s01 = fma(s01, x0, y1);
+        s10 = fma(s10, x1, y0); s11 = fma(s11, x1, y1);
+        s20 = fma(s20, x2, y0); s21 = fma(s21, x2, y1);
+        s30 = fma(s30, x3, y0); s31 = fma(s31, x3, y1);
+      }
+      // Columns beyond m alias the last real one and hold the same sums: store them first.
+      v128.store(c3 + o, s30); v128.store(c3 + o, s31, 16);
+      v128.store(c2 + o, s20); v128.store(c2 + o, s21, 16);
+      v128.store(c1 + o, s10); v128.store(c1 + o, s11, 16);
+      v128.store(c0 + o, s00); v128.store(c0 + o, s01, 16);
+    }
+  }
+  // The last n mod 8 columns, plainly.
+  for (let i = 0; i < m; i++) {
+    for (let j = n8 << 3; j < n; j++) {
+      let s: f32 = accumulate ? load<f32>(c + <usize>i * rowB + (<usize>j << 2)) : 0;
+      for (let r = 0; r < k; r++) s += load<f32>(a + <usize>r * rowA + (<usize>i << 2)) * load<f32>(b + <usize>r * rowB + (<usize>j << 2));
+      store<f32>(c + <usize>i * rowB + (<usize>j << 2), s);
+    }
+  }
+}
+
+/** out[n] (+)= Σ over the m rows of A[m×n]. */
+export function sumRows(a: usize, out: usize, m: i32, n: i32, accumulate: bool): void {
+  const row = <usize>n << 2;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    const o = <usize>j << 2;
+    let s = accumulate ? v128.load(out + o) : f32x4.splat(0);
+    for (let i = 0; i < m; i++) s = f32x4.add(s, v128.load(a + <usize>i * row + o));
+    v128.store(out + o, s);
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    let s: f32 = accumulate ? load<f32>(out + o) : 0;
+    for (let i = 0; i < m; i++) s += load<f32>(a + <usize>i * row + o);
+    store<f32>(out + o, s);
+  }
+}
+
+/** Σ a[i]² over n floats, accumulated in float64 (for gradient norms). */
+export function sumSquares(a: usize, n: i32): f64 {
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v = v128.load(a + (<usize>i << 2));
+    const l = f64x2.promote_low_f32x4(v);
+    const h = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    lo = f64x2.add(lo, f64x2.mul(l, l));
+    hi = f64x2.add(hi, f64x2.mul(h, h));
+  }
+  let s = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
+  for (; i < n; i++) {
+    const x = <f64>load<f32>(a + (<usize>i << 2));
+    s += x * x;
+  }
+  return s;
+}
+
+/** 1 when every one of the n floats is finite, else 0: x − x is 0 for finite x and NaN otherwise. */
+export function allFinite(a: usize, n: i32): i32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v = v128.load(a + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const x = load<f32>(a + (<usize>i << 2));
+    s += x - x;
+  }
+  return s == 0 ? 1 : 0;
+}
+
+/** SGD over n floats: p ← p − η (g + λ p). */
+export function sgdStep(p: usize, g: usize, n: i32, eta: f32, lambda: f32): void {
+  const ve = f32x4.splat(eta);
+  const vl = f32x4.splat(lambda);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    const pv = v128.load(p + o);
+    v128.store(p + o, f32x4.sub(pv, f32x4.mul(ve, f32x4.add(v128.load(g + o), f32x4.mul(vl, pv)))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const pv = load<f32>(p + o);
+    store<f32>(p + o, pv - eta * (load<f32>(g + o) + lambda * pv));
+  }
+}
+
+/**
+ * Adam over n floats, with the bias corrections c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ given:
+ * g' = g + λp; m ← β1 m + (1 − β1) g'; v ← β2 v + (1 − β2) g'²; p ← p − η (m / c1) / (√(v / c2) + ε).
+ */
+export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, eta: f32, lambda: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, epsilon: f32): void {
+  const vl = f32x4.splat(lambda);
+  const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
+  const ve = f32x4.splat(eta), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), veps = f32x4.splat(epsilon);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    const pv = v128.load(p + o);
+    const gv = f32x4.add(v128.load(g + o), f32x4.mul(vl, pv));
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + o)), f32x4.mul(b1c, gv));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + o)), f32x4.mul(f32x4.mul(b2c, gv), gv));
+    v128.store(m + o, mv);
+    v128.store(v + o, vv);
+    const step = f32x4.div(f32x4.mul(ve, f32x4.div(mv, vc1)), f32x4.add(f32x4.sqrt(f32x4.div(vv, vc2)), veps));
+    v128.store(p + o, f32x4.sub(pv, step));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const pv = load<f32>(p + o);
+    const gv = load<f32>(g + o) + lambda * pv;
+    const mv = beta1 * load<f32>(m + o) + (1 - beta1) * gv;
+    const vv = beta2 * load<f32>(v + o) + (1 - beta2) * gv * gv;
+    store<f32>(m + o, mv);
+    store<f32>(v + o, vv);
+    store<f32>(p + o, pv - (eta * (mv / c1)) / (sqrt<f32>(vv / c2) + epsilon));
+  }
+}

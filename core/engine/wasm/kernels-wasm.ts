@@ -1,0 +1,189 @@
+import type { FloatArray } from '../activations';
+import { jsKernels } from '../kernels-js';
+import type { AdamHyper, Kernels } from '../kernels';
+import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
+
+/** The functions exported by assembly/kernels.ts; every pointer is a byte offset into the memory. */
+export interface KernelExports {
+  matMulABt(a: number, b: number, c: number, m: number, n: number, k: number, bias: number, list: number): void;
+  matMulAB(a: number, b: number, c: number, m: number, n: number, k: number): void;
+  matMulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number, list: number): void;
+  sumRows(a: number, out: number, m: number, n: number, accumulate: number): void;
+  sumSquares(a: number, n: number): number;
+  allFinite(a: number, n: number): number;
+  sgdStep(p: number, g: number, n: number, eta: number, lambda: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, eta: number, lambda: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number): void;
+}
+
+const PAGE = 65_536;
+/** The first page holds no array (pointer 0 means "no bias"); from LIST_START on it is the kernels' i32 block lists. */
+const LIST_START = 1024;
+const LIST_END = PAGE;
+const MAX_LIST = (LIST_END - LIST_START) >> 2;
+
+export interface WasmKernelOptions {
+  /** Size of the fixed linear memory (it never grows, so views on it stay valid). Default 64 MiB. */
+  memoryBytes?: number;
+  /** Share of the memory set aside for copying in operands that live outside it. Default 1/4. */
+  scratchShare?: number;
+  /** false: never hand out views on wasm memory (every call copies its operands; for measuring). */
+  zeroCopy?: boolean;
+}
+
+/** Kernels over one wasm instance, with the allocator the Network uses to place its buffers in it. */
+export interface WasmKernels extends Kernels {
+  readonly memory: WasmMemory;
+  /** Bytes of the memory handed out to networks so far. */
+  arenaUsed(): number;
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/** Raised when the wasm backend is asked for but cannot run here (no WebAssembly or SIMD, or not built). */
+export class WasmUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WasmUnavailableError';
+  }
+}
+
+/**
+ * A WebAssembly SIMD backend for Float32Array operands. Arrays that are views on the instance's
+ * own memory (made by `alloc`, which Network uses for all its float32 buffers) are passed by
+ * pointer, with no copy; any other float32 array is copied into a scratch area and results are
+ * copied back out; float64 arrays, and operands too big for the scratch area, go to the js kernels.
+ * Make one instance per network: the arena is never freed, and a full arena only means copies.
+ */
+export function createWasmKernels(module: WasmModule, options: WasmKernelOptions = {}): WasmKernels {
+  const memoryBytes = Math.max(4 * PAGE, Math.ceil((options.memoryBytes ?? 64 * 1024 * 1024) / PAGE) * PAGE);
+  const pages = memoryBytes / PAGE;
+  const api = wasmApi();
+  if (!api) throw new WasmUnavailableError('This runtime has no WebAssembly.');
+  const memory = new api.Memory({ initial: pages, maximum: pages });
+  const w = new api.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const buffer = memory.buffer;
+  const scratchStart = align16(Math.floor(memoryBytes * (1 - (options.scratchShare ?? 0.25))));
+  const zeroCopy = options.zeroCopy ?? true;
+  let arenaTop = PAGE;
+  let scratchTop = scratchStart;
+
+  /** The byte offset of `x` in wasm memory, copying it into scratch first when it lives elsewhere; -1 when it does not fit. */
+  function place(x: Float32Array, floats: number, copyIn: boolean): number {
+    if (x.buffer === buffer) return x.byteOffset;
+    const at = scratchTop;
+    const end = align16(at + floats * 4);
+    if (end > memoryBytes) return -1;
+    scratchTop = end;
+    if (copyIn) new Float32Array(buffer, at, floats).set(x.subarray(0, floats));
+    return at;
+  }
+
+  function copyOut(ptr: number, x: Float32Array, floats: number): void {
+    if (x.buffer !== buffer) x.set(new Float32Array(buffer, ptr, floats));
+  }
+
+  // No rest arguments or closures in the per-call paths: the training loop allocates nothing.
+  const f32 = (a: FloatArray, b: FloatArray, c: FloatArray, d?: FloatArray): boolean =>
+    a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && (d === undefined || d instanceof Float32Array);
+  const mine = (x: FloatArray, n: number): boolean => x.buffer === buffer && x.length >= n;
+
+  const kernels: WasmKernels = {
+    name: 'wasm',
+    memory,
+    arenaUsed: () => arenaTop - PAGE,
+
+    alloc(length) {
+      if (!zeroCopy) return undefined;
+      const end = align16(arenaTop + length * 4);
+      if (end > scratchStart) return undefined;
+      const view = new Float32Array(buffer, arenaTop, length);
+      arenaTop = end;
+      return view;
+    },
+
+    matMulABt(a, b, c, m, n, k, bias) {
+      if (!f32(a, b, c, bias) || k >> 2 > MAX_LIST) return jsKernels.matMulABt(a, b, c, m, n, k, bias);
+      scratchTop = scratchStart;
+      const pa = place(a as Float32Array, m * k, true);
+      const pb = place(b as Float32Array, n * k, true);
+      const pbias = bias ? place(bias as Float32Array, n, true) : 0;
+      const pc = place(c as Float32Array, m * n, false);
+      if (pa < 0 || pb < 0 || pbias < 0 || pc < 0) return jsKernels.matMulABt(a, b, c, m, n, k, bias);
+      w.matMulABt(pa, pb, pc, m, n, k, pbias, LIST_START);
+      copyOut(pc, c as Float32Array, m * n);
+    },
+
+    matMulAB(a, b, c, m, n, k) {
+      if (!f32(a, b, c)) return jsKernels.matMulAB(a, b, c, m, n, k);
+      scratchTop = scratchStart;
+      const pa = place(a as Float32Array, m * k, true);
+      const pb = place(b as Float32Array, k * n, true);
+      const pc = place(c as Float32Array, m * n, false);
+      if (pa < 0 || pb < 0 || pc < 0) return jsKernels.matMulAB(a, b, c, m, n, k);
+      w.matMulAB(pa, pb, pc, m, n, k);
+      copyOut(pc, c as Float32Array, m * n);
+    },
+
+    matMulAtB(a, b, c, m, n, k, accumulate) {
+      if (!f32(a, b, c) || n >> 3 > MAX_LIST) return jsKernels.matMulAtB(a, b, c, m, n, k, accumulate);
+      scratchTop = scratchStart;
+      const pa = place(a as Float32Array, k * m, true);
+      const pb = place(b as Float32Array, k * n, true);
+      const pc = place(c as Float32Array, m * n, accumulate);
+      if (pa < 0 || pb < 0 || pc < 0) return jsKernels.matMulAtB(a, b, c, m, n, k, accumulate);
+      w.matMulAtB(pa, pb, pc, m, n, k, accumulate ? 1 : 0, LIST_START);
+      copyOut(pc, c as Float32Array, m * n);
+    },
+
+    sumRows(a, out, m, n, accumulate) {
+      if (!f32(a, out, out)) return jsKernels.sumRows(a, out, m, n, accumulate);
+      scratchTop = scratchStart;
+      const pa = place(a as Float32Array, m * n, true);
+      const po = place(out as Float32Array, n, accumulate);
+      if (pa < 0 || po < 0) return jsKernels.sumRows(a, out, m, n, accumulate);
+      w.sumRows(pa, po, m, n, accumulate ? 1 : 0);
+      copyOut(po, out as Float32Array, n);
+    },
+
+    sumSquares(a) {
+      if (a.buffer === buffer) return w.sumSquares(a.byteOffset, a.length);
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+      return s;
+    },
+
+    sgdStep(p, g, eta, lambda) {
+      if (!mine(p, 0) || !mine(g, p.length)) return false;
+      w.sgdStep(p.byteOffset, g.byteOffset, p.length, eta, lambda);
+      return true;
+    },
+
+    adamStep(p, g, m, v, h: AdamHyper) {
+      if (!mine(p, 0) || !mine(g, p.length) || !mine(m, p.length) || !mine(v, p.length)) return false;
+      w.adamStep(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, h.eta, h.lambda, h.beta1, h.beta2, h.c1, h.c2, h.epsilon);
+      return true;
+    },
+
+    allFinite(a) {
+      if (a.buffer === buffer) return w.allFinite(a.byteOffset, a.length) === 1;
+      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+      return true;
+    },
+  };
+  return kernels;
+}
+
+/**
+ * True when this runtime validates a module using 128-bit SIMD: (func (result v128)
+ * i32.const 0 i8x16.splat i8x16.popcnt). Checked once by the loader.
+ */
+export function wasmSimdSupported(): boolean {
+  const api = wasmApi();
+  if (!api || typeof api.validate !== 'function') return false;
+  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+  try {
+    return api.validate(probe);
+  } catch {
+    return false;
+  }
+}
