@@ -9,6 +9,7 @@ import { Rng } from '../../../core/engine/rng';
 import type { NetworkSpec } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
 import { selectKernels, wasmUnavailableReason } from '../../../core/engine/wasm/select';
+import { refAB, refABt, refAtB } from './reference-kernels';
 import { parseCli } from '../../../core/cli/args';
 import { blobs, runGuarded, settings } from './helpers';
 
@@ -31,37 +32,6 @@ function place(k: Kernels, src: Float32Array): Float32Array {
   const out = k.alloc?.(src.length) ?? new Float32Array(src.length);
   out.set(src);
   return out;
-}
-
-function refABt(a: FloatArray, b: FloatArray, m: number, n: number, k: number, bias?: FloatArray): number[] {
-  const c: number[] = [];
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = bias ? bias[j]! : 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[j * k + p]!;
-      c.push(s);
-    }
-  return c;
-}
-function refAB(a: FloatArray, b: FloatArray, m: number, n: number, k: number): number[] {
-  const c: number[] = [];
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p * n + j]!;
-      c.push(s);
-    }
-  return c;
-}
-function refAtB(a: FloatArray, b: FloatArray, m: number, n: number, k: number): number[] {
-  const c: number[] = [];
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let r = 0; r < k; r++) s += a[r * m + i]! * b[r * n + j]!;
-      c.push(s);
-    }
-  return c;
 }
 
 function expectClose(actual: FloatArray, expected: number[], label: string, tol = 1e-4): void {

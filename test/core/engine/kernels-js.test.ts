@@ -3,6 +3,7 @@ import type { FloatArray } from '../../../core/engine/activations';
 import type { Kernels } from '../../../core/engine/kernels';
 import { jsKernels } from '../../../core/engine/kernels-js';
 import { Rng } from '../../../core/engine/rng';
+import { refAB, refABt, refAtB } from './reference-kernels';
 
 /** Every backend must pass the same suite; add faster ones here. */
 const BACKENDS: Kernels[] = [jsKernels];
@@ -16,37 +17,6 @@ function random(rng: Rng, n: number, Type: Ctor, zeroShare = 0.4): FloatArray {
   return out;
 }
 
-// Naive float64 references, written straight from the definitions.
-function refABt(a: FloatArray, b: FloatArray, m: number, n: number, k: number, bias?: FloatArray): number[] {
-  const c: number[] = [];
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = bias ? bias[j]! : 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[j * k + p]!;
-      c.push(s);
-    }
-  return c;
-}
-function refAB(a: FloatArray, b: FloatArray, m: number, n: number, k: number): number[] {
-  const c: number[] = [];
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p]! * b[p * n + j]!;
-      c.push(s);
-    }
-  return c;
-}
-function refAtB(a: FloatArray, b: FloatArray, m: number, n: number, k: number): number[] {
-  const c: number[] = [];
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let r = 0; r < k; r++) s += a[r * m + i]! * b[r * n + j]!;
-      c.push(s);
-    }
-  return c;
-}
 function refSumRows(a: FloatArray, m: number, n: number): number[] {
   const out = new Array<number>(n).fill(0);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j]! += a[i * n + j]!;
