@@ -8,6 +8,8 @@ import type { ImportKind } from '../core/lab/contract';
 import { MODEL_EXTENSION } from '../core/model/format';
 import { LabService, type LabDialogs } from '../core/service/lab-service';
 import createTrainWorker from '../core/service/train-worker?nodeWorker';
+// Emitted next to the bundle by electron-vite (`?asset`); the workers load their wasm kernels from here.
+import kernelsWasmPath from '../core/engine/wasm/build/kernels.wasm?asset';
 import { forwardLabEvents, registerLabIpc } from './ipc';
 import { CSP_HEADER, hardenContents, trustedSender, type AppOrigin } from './security';
 
@@ -106,6 +108,7 @@ function start(): void {
     dataDir: process.env['FATHOM_DATA'] || app.getPath('userData'),
     dialogs: dialogs(),
     workerFactory: (workerData) => createTrainWorker({ workerData }),
+    wasmPath: kernelsWasmPath,
   });
   void service.loadProblems().then((problems) => {
     for (const problem of problems) console.warn(`fathom: skipped a run record: ${problem}`);

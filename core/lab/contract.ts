@@ -72,6 +72,10 @@ export interface SampleImages {
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** The kernels a run's maths runs on: plain TypeScript, or WebAssembly SIMD (used where the runtime supports it). */
+export const KERNEL_BACKENDS = ['js', 'wasm'] as const;
+export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
+
 export interface RunSummary {
   id: string;
   name: string;
@@ -87,6 +91,10 @@ export interface RunSummary {
   history: EpochReport[];
   /** Why it failed or paused itself. */
   message?: string;
+  /** The kernels its worker trains with; set once the worker has started. */
+  backend?: KernelBackend;
+  /** Why the worker runs js although wasm was wanted. */
+  backendNote?: string;
 }
 
 export interface LossPoint {
@@ -109,6 +117,8 @@ export type RunEvent =
       points: LossPoint[];
       /** ‖∂C/∂w^l‖ of the latest batch, l = 1…L. */
       gradientNorms: number[];
+      /** The kernels the run trains with. */
+      backend?: KernelBackend;
     }
   | { type: 'epoch'; runId: string; report: EpochReport }
   /** The NaN guard paused the run: the weights are the last finite ones. */

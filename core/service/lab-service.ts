@@ -17,6 +17,7 @@ import { basename, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import type { EpochReport } from '../engine/trainer';
+import type { BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import { lossTargetProblem } from '../engine/losses';
 import type {
@@ -95,6 +96,10 @@ export interface LabServiceOptions {
   /** Passed to every worker (see TrainWorkerData); tests shorten them. */
   progressIntervalMs?: number;
   sliceMs?: number;
+  /** Which kernels the workers train with; default 'auto' (wasm where it can run, else js). */
+  backend?: BackendName;
+  /** Where the compiled kernels.wasm is, when bundled away from core/engine/wasm/build (the app's copy). */
+  wasmPath?: string;
   /** How long dispose() lets a worker stop cleanly before terminating it; default 3000 ms. */
   stopTimeoutMs?: number;
 }
@@ -546,6 +551,8 @@ export class LabService implements LabHandlers {
     if (!this.datasets.isBuiltIn(summary.datasetId)) data.libraryRoot = this.datasets.root;
     if (this.options.progressIntervalMs !== undefined) data.progressIntervalMs = this.options.progressIntervalMs;
     if (this.options.sliceMs !== undefined) data.sliceMs = this.options.sliceMs;
+    if (this.options.backend !== undefined) data.backend = this.options.backend;
+    if (this.options.wasmPath !== undefined) data.wasmPath = this.options.wasmPath;
     let worker: Worker;
     try {
       worker = this.workerFactory(data);
@@ -586,6 +593,9 @@ export class LabService implements LabHandlers {
       case 'ready':
         record.fittedScaling = message.scaling;
         record.sizes = message.sizes;
+        record.summary.backend = message.backend;
+        if (message.backendNote === undefined) delete record.summary.backendNote;
+        else record.summary.backendNote = message.backendNote;
         this.persist(run);
         return;
       case 'progress':
@@ -637,7 +647,9 @@ export class LabService implements LabHandlers {
   }
 
   /** Queues a file write of this run after the ones before it; a failure is reported on the run. */
-  private queueWrite(run: Run, task: () => Promise<void>): void {
+  private queueWrite(run: Run, task: () => Promise<void>, isRecord = false): void {
+    // A record write already waiting runs before this task and would miss what it changes (latestModel…): the next persist() queues a new one.
+    if (!isRecord) run.recordWriteQueued = false;
     run.writes = run.writes
       .then(() => (run.deleted ? undefined : task()))
       .catch((err: unknown) => {
@@ -648,14 +660,18 @@ export class LabService implements LabHandlers {
       });
   }
 
-  /** Writes the run record; writes asked for while one is waiting are merged into it. */
+  /** Writes the run record; writes asked for while one is waiting (with no other file write queued after it) are merged into it. */
   private persist(run: Run): void {
     if (run.recordWriteQueued) return;
     run.recordWriteQueued = true;
-    this.queueWrite(run, async () => {
-      run.recordWriteQueued = false;
-      await writeRunRecord(this.dataDir, run.record);
-    });
+    this.queueWrite(
+      run,
+      async () => {
+        run.recordWriteQueued = false;
+        await writeRunRecord(this.dataDir, run.record);
+      },
+      true,
+    );
   }
 
   private writeCheckpoint(run: Run, report: EpochReport, weights: WeightsSnapshot): void {

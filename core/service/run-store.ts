@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SCALINGS, type ScalingParams } from '../data/scaling';
 import { scalingParamsSchema } from '../data/scaling-schema';
-import { RUN_STATUSES, type RunSummary } from '../lab/contract';
+import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary } from '../lab/contract';
 import { networkSpecSchema, trainSettingsSchema } from '../lab/schemas';
 import { writeFileAtomic } from '../model/model-files';
 import { runRecordPath, runsDir } from './checkpoints';
@@ -52,6 +52,8 @@ const runRecordSchema = z.object({
     status: z.enum(RUN_STATUSES),
     history: z.array(z.looseObject({ epoch: z.number().int().min(1) })),
     message: z.string().optional(),
+    backend: z.enum(KERNEL_BACKENDS).optional(),
+    backendNote: z.string().optional(),
   }),
   validation: z.boolean(),
   trainLimit: count.optional(),

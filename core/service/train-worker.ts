@@ -8,8 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
 import { Trainer } from '../engine/trainer';
+import { chooseKernels } from '../engine/wasm/select';
 import { loadTrainingData } from './training-data';
 import { TrainingSession } from './training-session';
+import type { KernelBackend } from '../lab/contract';
 import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './worker-protocol';
 
 const port = parentPort;
@@ -19,12 +21,15 @@ const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => por
 
 async function main(data: TrainWorkerData): Promise<void> {
   const dataset = await loadTrainingData(data);
-  const net = Network.create(data.spec, new Rng(data.settings.seed));
+  // One kernels instance (one wasm memory) for the run's one network: training and evaluation share it.
+  const { kernels, fallback } = chooseKernels(data.backend ?? 'auto', undefined, data.wasmPath);
+  const backend: KernelBackend = kernels.name === 'wasm' ? 'wasm' : 'js';
+  const net = Network.create(data.spec, new Rng(data.settings.seed), 'float32', kernels);
   const trainer = new Trainer(net, { train: dataset.train, validation: dataset.validation, test: dataset.test }, data.settings);
   const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
-  post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch });
+  post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch, backend, ...(fallback ? { backendNote: fallback } : {}) });
 
-  const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs };
+  const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend };
   const session = new TrainingSession(trainer, post, options);
   // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
   port!.on('message', (command: WorkerCommand) => session.handle(command));

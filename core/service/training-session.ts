@@ -10,7 +10,7 @@
  */
 import type { Network } from '../engine/network';
 import type { BatchReport, EpochReport, NonFinite, Trainer } from '../engine/trainer';
-import type { LossPoint } from '../lab/contract';
+import type { KernelBackend, LossPoint } from '../lab/contract';
 import { transferList, type WeightsSnapshot, type WorkerCommand, type WorkerMessage } from './worker-protocol';
 
 export type Post = (message: WorkerMessage, transfer?: ArrayBuffer[]) => void;
@@ -20,6 +20,8 @@ export interface SessionOptions {
   sliceMs?: number;
   /** Milliseconds; default performance.now. */
   now?: () => number;
+  /** The kernels the trainer runs on, reported in every progress message. */
+  backend?: KernelBackend;
 }
 
 type State = 'running' | 'paused' | 'ended';
@@ -53,6 +55,7 @@ export class TrainingSession {
   private readonly interval: number;
   private readonly slice: number;
   private readonly now: () => number;
+  private readonly backend: KernelBackend | undefined;
   private points: LossPoint[] = [];
   private heldEpochs: { report: EpochReport; weights: WeightsSnapshot }[] = [];
   private latest: BatchReport | undefined;
@@ -72,6 +75,7 @@ export class TrainingSession {
     this.interval = options.progressIntervalMs ?? 50;
     this.slice = options.sliceMs ?? 15;
     this.now = options.now ?? (() => performance.now());
+    this.backend = options.backend;
     this.lastFlush = this.now();
   }
 
@@ -191,6 +195,7 @@ export class TrainingSession {
           learningRate: this.trainer.learningRate,
           points: this.points,
           gradientNorms: latest.gradientNorms,
+          ...(this.backend ? { backend: this.backend } : {}),
         },
       });
     }

@@ -6,7 +6,8 @@
 import type { ScalingKind, ScalingParams } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
 import type { EpochReport, NonFinite } from '../engine/trainer';
-import type { RunEvent } from '../lab/contract';
+import type { BackendName } from '../engine/wasm/select';
+import type { KernelBackend, RunEvent } from '../lab/contract';
 
 /** What a worker is started with (its `workerData`). Plain data: structured-cloned into the worker. */
 export interface TrainWorkerData {
@@ -24,6 +25,10 @@ export interface TrainWorkerData {
   progressIntervalMs?: number;
   /** How long to train before yielding to the message port; default 15 ms. */
   sliceMs?: number;
+  /** Which kernels to train with; default 'auto' (wasm where it can run, else js). */
+  backend?: BackendName;
+  /** Where the compiled kernels.wasm is (the bundled app's copy); default next to core/engine/wasm/select.ts. */
+  wasmPath?: string;
 }
 
 /**
@@ -56,7 +61,7 @@ export interface SplitSizes {
 
 export type WorkerMessage =
   /** Data loaded and trainer built; training starts right after. */
-  | { type: 'ready'; scaling: ScalingParams; sizes: SplitSizes; batchesPerEpoch: number }
+  | { type: 'ready'; scaling: ScalingParams; sizes: SplitSizes; batchesPerEpoch: number; backend: KernelBackend; backendNote?: string }
   | { type: 'progress'; progress: ProgressData }
   /** An epoch ended; `weights` are the weights it ended with (for the checkpoint). */
   | { type: 'epoch'; report: EpochReport; weights: WeightsSnapshot }

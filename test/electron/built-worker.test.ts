@@ -1,7 +1,9 @@
 /**
  * The training worker as electron-vite bundles it into out/main (after `electron-vite build`):
  * main.js must start it through `new Worker(new URL('./chunks/train-worker-….js', import.meta.url))`,
- * and the bundled chunk must train in plain Node. Skipped when out/ has not been built.
+ * and the bundled chunk must train in plain Node. The wasm kernels are emitted next to it
+ * (`?asset` in electron/main.ts), and main.js hands their path to every worker: the bundled worker
+ * must train on them. Skipped when out/ has not been built.
  */
 import { describe, it, expect } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,17 +13,45 @@ import { Worker } from 'node:worker_threads';
 import { EventLog, makeService, quickRun, tempDataDir } from '../core/service/helpers';
 
 const outMain = fileURLToPath(new URL('../../out/main', import.meta.url));
-const chunk = existsSync(join(outMain, 'chunks')) ? readdirSync(join(outMain, 'chunks')).find((f) => /^train-worker-.*\.js$/.test(f)) : undefined;
+const chunks = existsSync(join(outMain, 'chunks')) ? readdirSync(join(outMain, 'chunks')) : [];
+const chunk = chunks.find((f) => /^train-worker-.*\.js$/.test(f));
+const wasmAsset = chunks.find((f) => /^kernels-.*\.wasm$/.test(f));
 
 describe.skipIf(!chunk)('the bundled training worker (out/main)', () => {
   it('is referenced by main.js and trains a run', async () => {
-    expect(readFileSync(join(outMain, 'main.js'), 'utf8')).toContain(`new URL("./chunks/${chunk}", import.meta.url)`);
+    const mainJs = readFileSync(join(outMain, 'main.js'), 'utf8');
+    expect(mainJs).toContain(`new URL("./chunks/${chunk}", import.meta.url)`);
+    // The wasm kernels are emitted beside the chunks and main.js resolves their path from its own folder.
+    expect(wasmAsset).toBeDefined();
+    expect(mainJs).toContain(`"./chunks/${wasmAsset}"`);
     const tmp = tempDataDir();
-    const service = makeService(tmp.dir, { workerFactory: (workerData) => new Worker(join(outMain, 'chunks', chunk!), { workerData }) });
+    const service = makeService(tmp.dir, {
+      workerFactory: (workerData) => new Worker(join(outMain, 'chunks', chunk!), { workerData }),
+      wasmPath: join(outMain, 'chunks', wasmAsset!),
+    });
     const log = new EventLog(service);
     const { id } = await service.startRun(quickRun({ settings: { epochs: 1 } }));
     await log.status(id, 'finished', 60_000);
-    expect((await service.listRuns())[0]!.history).toHaveLength(1);
+    const [summary] = await service.listRuns();
+    expect(summary!.history).toHaveLength(1);
+    expect(summary!.backend).toBe('wasm');
+    expect(summary!.backendNote).toBeUndefined();
+    await service.dispose();
+    tmp.remove();
+  });
+
+  it('says it runs js, and why, when the wasm file is not where main.js said', async () => {
+    const tmp = tempDataDir();
+    const service = makeService(tmp.dir, {
+      workerFactory: (workerData) => new Worker(join(outMain, 'chunks', chunk!), { workerData }),
+      wasmPath: join(tmp.dir, 'gone.wasm'),
+    });
+    const log = new EventLog(service);
+    const { id } = await service.startRun(quickRun({ settings: { epochs: 1 } }));
+    await log.status(id, 'finished', 60_000);
+    const [summary] = await service.listRuns();
+    expect(summary!.backend).toBe('js');
+    expect(summary!.backendNote).toContain('gone.wasm');
     await service.dispose();
     tmp.remove();
   });

@@ -16,26 +16,31 @@ export { WasmUnavailableError };
 
 export const WASM_PATH = fileURLToPath(new URL('./build/kernels.wasm', import.meta.url));
 
-let loaded: { module: WasmModule } | { error: string } | undefined;
+type Loaded = { module: WasmModule } | { error: string };
 
-/** The compiled module, read and compiled once per process; or why it cannot be. */
-function load(): { module: WasmModule } | { error: string } {
-  if (loaded) return loaded;
-  if (!wasmSimdSupported()) loaded = { error: 'this runtime does not support WebAssembly SIMD' };
-  else if (!fs.existsSync(WASM_PATH)) loaded = { error: `${WASM_PATH} is missing; run \`npm run build:wasm\`` };
+/** By file path: a bundled app passes where its bundler put the .wasm (the default path is next to this source file). */
+const loaded = new Map<string, Loaded>();
+
+/** The compiled module, read and compiled once per process and path; or why it cannot be. */
+function load(path = WASM_PATH): Loaded {
+  let result = loaded.get(path);
+  if (result) return result;
+  if (!wasmSimdSupported()) result = { error: 'this runtime does not support WebAssembly SIMD' };
+  else if (!fs.existsSync(path)) result = { error: `${path} is missing; run \`npm run build:wasm\`` };
   else {
     try {
-      loaded = { module: new (wasmApi()!.Module)(fs.readFileSync(WASM_PATH)) };
+      result = { module: new (wasmApi()!.Module)(fs.readFileSync(path)) };
     } catch (err) {
-      loaded = { error: `${WASM_PATH} does not compile: ${(err as Error).message}` };
+      result = { error: `${path} does not compile: ${(err as Error).message}` };
     }
   }
-  return loaded;
+  loaded.set(path, result);
+  return result;
 }
 
 /** Why the wasm backend cannot run here, or undefined when it can. */
-export function wasmUnavailableReason(): string | undefined {
-  const result = load();
+export function wasmUnavailableReason(wasmPath?: string): string | undefined {
+  const result = load(wasmPath);
   return 'error' in result ? result.error : undefined;
 }
 
@@ -43,10 +48,15 @@ export function wasmUnavailableReason(): string | undefined {
  * The kernels for a backend name. 'auto' is wasm where it can run, else js. Each 'wasm' call makes
  * a new instance with its own memory (cheap: the module is compiled once): use one per network.
  */
-export function selectKernels(name: BackendName, options?: WasmKernelOptions): Kernels {
-  if (name === 'js') return jsKernels;
-  const result = load();
-  if ('module' in result) return createWasmKernels(result.module, options);
+export function selectKernels(name: BackendName, options?: WasmKernelOptions, wasmPath?: string): Kernels {
+  return chooseKernels(name, options, wasmPath).kernels;
+}
+
+/** As selectKernels, also saying why 'auto' fell back to js (`fallback`), so a caller can tell its user. */
+export function chooseKernels(name: BackendName, options?: WasmKernelOptions, wasmPath?: string): { kernels: Kernels; fallback?: string } {
+  if (name === 'js') return { kernels: jsKernels };
+  const result = load(wasmPath);
+  if ('module' in result) return { kernels: createWasmKernels(result.module, options) };
   if (name === 'wasm') throw new WasmUnavailableError(`The wasm backend cannot run: ${result.error}.`);
-  return jsKernels;
+  return { kernels: jsKernels, fallback: `the wasm backend cannot run (${result.error}), so the js kernels run instead` };
 }

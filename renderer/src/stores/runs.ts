@@ -125,6 +125,7 @@ export const useRunsStore = defineStore('runs', () => {
     } else if (event.type === 'progress') {
       const { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate } = event;
       run.progress = { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate };
+      if (event.backend) run.backend = event.backend;
     } else if (event.type === 'epoch') recordEpoch(run, event.report);
     else run.nonFinite = event.detail;
   }

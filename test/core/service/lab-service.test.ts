@@ -168,8 +168,10 @@ describe('LabService: runs survive a restart', () => {
     const long = await first.startRun(quickRun({ name: 'long', settings: { epochs: 1000 } }));
     await log.status(done.id, 'finished', 60_000);
     await log.waitFor((e) => e.runId === long.id && e.type === 'epoch', 60_000, 'an epoch of the long run');
+    // Paused (still alive, never finished) so its files settle: on the wasm kernels 1000 epochs go by in seconds.
+    await first.pauseRun({ runId: long.id });
 
-    // A second service on the same folder while the first still trains: as after a crash.
+    // A second service on the same folder while the first still has the run: as after a crash.
     await first.settled();
     const crashed = makeService(tmp.dir);
     const afterCrash = await crashed.listRuns();
