@@ -17,6 +17,8 @@ export interface BenchOptions {
   loop: TfjsLoop;
   simd: boolean;
   warmUp: number;
+  /** Worker threads for Fathom's training (1 = its ordinary single-thread Trainer). */
+  workers: number;
 }
 
 export const USAGE = `npm run bench -- [flags]
@@ -26,6 +28,7 @@ export const USAGE = `npm run bench -- [flags]
   --network ID         only this network (repeatable): ${BENCH_NETWORKS.map((n) => n.id).join(', ')}
   --tfjs-loop L        minimize (default: optimizer.minimize per batch, TF.js's fastest) or fit (model.fit)
   --no-simd            force TF.js's plain (non-SIMD) wasm binary
+  --workers N          train Fathom data-parallel over N worker threads (core/engine/parallel; default 1)
   --json               print one JSON document instead of the table
   --help`;
 
@@ -50,6 +53,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         'tfjs-loop': { type: 'string', default: 'minimize' },
         'no-simd': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        workers: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -72,5 +76,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     loop: loop as TfjsLoop,
     simd: !parsed['no-simd'],
     warmUp: Math.min(1000, samples),
+    workers: parsed.workers !== undefined ? wholeNumber(parsed.workers, '--workers', 64) : 1,
   };
 }

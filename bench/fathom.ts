@@ -1,6 +1,11 @@
-/** Times Fathom's own engine: Network.create + Trainer.step over one epoch, on the js or the wasm kernels. */
+/**
+ * Times Fathom's own engine: Network.create + Trainer.step over one epoch, on the js or the wasm
+ * kernels, on this thread or data-parallel over worker threads (ParallelTrainer).
+ */
 import type { Samples } from '../core/data/dataset';
 import { Network } from '../core/engine/network';
+import { nodeWorkerFactory } from '../core/engine/parallel/node-workers';
+import { ParallelTrainer } from '../core/engine/parallel/parallel-trainer';
 import { Rng } from '../core/engine/rng';
 import { Trainer } from '../core/engine/trainer';
 import { selectKernels } from '../core/engine/wasm/select';
@@ -9,22 +14,26 @@ import type { BenchNetwork } from './networks';
 
 export type FathomBackend = 'js' | 'wasm';
 
-/** A network on fresh kernels (one wasm instance per network, so its buffers live in wasm memory). */
-function createTrainer(bench: BenchNetwork, train: Samples, seed: number, backend: FathomBackend): Trainer {
+/** A trainer on fresh kernels (one wasm instance per network), and how to release its workers. */
+async function createTrainer(bench: BenchNetwork, train: Samples, seed: number, backend: FathomBackend, workers: number): Promise<{ trainer: Trainer; close(): Promise<void> }> {
   const net = Network.create(bench.spec, new Rng(seed), 'float32', selectKernels(backend));
-  return new Trainer(net, { train }, { ...bench.settings, seed });
+  const settings = { ...bench.settings, seed };
+  if (workers <= 1) return { trainer: new Trainer(net, { train }, settings), close: async () => {} };
+  const parallel = await ParallelTrainer.start(net, { train }, settings, { workers, factory: nodeWorkerFactory() });
+  return { trainer: parallel.trainer, close: () => parallel.close() };
 }
 
 /** Runs `steps` batches untimed so V8 has compiled the hot loops before the clock starts. */
-function warmUp(bench: BenchNetwork, train: Samples, steps: number, backend: FathomBackend): void {
-  const trainer = createTrainer(bench, train, 99, backend);
+async function warmUp(bench: BenchNetwork, train: Samples, steps: number, backend: FathomBackend, workers: number): Promise<void> {
+  const { trainer, close } = await createTrainer(bench, train, 99, backend, workers);
   for (let i = 0; i < Math.min(steps, trainer.batchesPerEpoch); i++) trainer.step();
+  await close();
 }
 
-/** One full epoch over `train`, timing only the Trainer.step loop. */
-export function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples: number, backend: FathomBackend): Measurement {
-  warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize), backend);
-  const trainer = createTrainer(bench, train, 1, backend);
+/** One full epoch over `train`, timing only the Trainer.step loop (worker start-up excluded). */
+export async function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples: number, backend: FathomBackend, workers = 1): Promise<Measurement> {
+  await warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize), backend, workers);
+  const { trainer, close } = await createTrainer(bench, train, 1, backend, workers);
   const rss = new RssSampler();
   rss.sample();
   const baseRss = rss.peak;
@@ -37,5 +46,6 @@ export function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples
   }
   const elapsed = clock.elapsed();
   rss.sample();
+  await close();
   return measurement(backend === 'wasm' ? 'fathom-wasm' : 'fathom', bench.id, { samples: train.count, ...elapsed }, rss, baseRss, loss / train.count);
 }

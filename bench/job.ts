@@ -17,6 +17,8 @@ export interface Job {
   warmUp: number;
   loop: TfjsLoop;
   simd: boolean;
+  /** Worker threads for Fathom (1 = single-thread Trainer). */
+  workers: number;
 }
 
 export type JobResult = { ok: true; measurement: Measurement; wasm?: WasmInfo } | { ok: false; error: string };

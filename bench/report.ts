@@ -41,6 +41,8 @@ export interface BenchReport {
   fullEpoch: boolean;
   warmUp: number;
   tfjsLoop: TfjsLoop;
+  /** Worker threads Fathom trained on (1 = its single-thread Trainer). */
+  workers: number;
   wasm?: WasmInfo;
   rows: Row[];
 }
@@ -124,6 +126,7 @@ export function formatReport(report: BenchReport): string {
     `Training throughput, ${span}, min-max scaled to [0, 1]`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
     describeWasm(report.wasm, report.tfjsLoop),
+    report.workers > 1 ? `Fathom (js and wasm) trains data-parallel over ${report.workers} worker threads (core/engine/parallel); TF.js stays on one.` : 'Fathom trains on one thread.',
     '',
     table(header, body),
     '',

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     for (const engine of engines) {
       const started = performance.now();
       progress(`${bench.id}: ${engine} …`);
-      const result = await runJob({ engine, network: bench.id, samples: options.samples, warmUp: options.warmUp, loop: options.loop, simd: options.simd });
+      const result = await runJob({ engine, network: bench.id, samples: options.samples, warmUp: options.warmUp, loop: options.loop, simd: options.simd, workers: options.workers });
       results[engine] = result.measurement;
       wasm ??= result.wasm;
       const m = result.measurement;
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     fullEpoch: options.samples === FULL_EPOCH,
     warmUp: options.warmUp,
     tfjsLoop: options.loop,
+    workers: options.workers,
     wasm,
     rows,
   };

@@ -24,6 +24,8 @@ import { APP_VERSION } from '../version';
 import { CliError, parseCli, USAGE, type CliOptions } from './args';
 import { epochLine, progressLine } from './progress';
 import { selectKernels } from '../engine/wasm/select';
+import { nodeWorkerFactory } from '../engine/parallel/node-workers';
+import { ParallelTrainer } from '../engine/parallel/parallel-trainer';
 
 async function main(argv: string[]): Promise<void> {
   const options = parseCli(argv);
@@ -56,16 +58,23 @@ async function main(argv: string[]): Promise<void> {
     history = loaded.file.history;
   }
   if (!loaded || options.epochsGiven) {
-    const trainer = new Trainer(net, { train: dataset.train, validation: dataset.validation, test: dataset.test }, options.settings);
+    const data = { train: dataset.train, validation: dataset.validation, test: dataset.test };
+    // --workers N: the same Trainer, its gradients computed by N threads (core/engine/parallel).
+    const parallel = options.workers > 1 ? await ParallelTrainer.start(net, data, options.settings, { workers: options.workers, factory: nodeWorkerFactory() }) : undefined;
+    const trainer = parallel?.trainer ?? new Trainer(net, data, options.settings);
     if (!options.json) {
       const spec = net.spec;
       const { settings } = options;
       console.log(
         `${loaded ? `Training further (after epoch ${history.at(-1)?.epoch ?? 0})` : 'Training'} ${[spec.inputSize, ...spec.layers.map((l) => l.units)].join('-')} (${spec.layers.map((l) => l.activation).join(', ')}; ${spec.loss}; ${spec.init} init; ${net.parameterCount().toLocaleString('en')} parameters) ` +
-          `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${dataset.train.count.toLocaleString('en')} training images), ${net.kernels.name} kernels`,
+          `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${dataset.train.count.toLocaleString('en')} training images), ${net.kernels.name} kernels${parallel ? `, ${options.workers} workers` : ''}`,
       );
     }
-    train(trainer, options);
+    try {
+      train(trainer, options);
+    } finally {
+      await parallel?.close();
+    }
     // Epochs continue the loaded model's numbering in the saved history.
     const offset = history.at(-1)?.epoch ?? 0;
     history = [...history, ...trainer.history.map((r) => ({ ...r, epoch: r.epoch + offset }))];

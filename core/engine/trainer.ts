@@ -69,9 +69,17 @@ export interface EpochReport {
   nonFinite?: NonFinite;
 }
 
+/**
+ * Fills `grads` with the batch's mean gradient ∂C/∂w, ∂C/∂b for the training samples `indices`
+ * (one batch, in order), and returns Σ_x C_x and how many of them the network got right.
+ */
+export type GradientSource = (indices: Uint32Array, grads: Gradients) => { cost: number; correct: number };
+
 export interface TrainerOptions {
   /** A clock in milliseconds; injectable so tests and workers agree on time. */
   now?: () => number;
+  /** Replaces the in-thread feedforward + backprop (e.g. parallel/ParallelTrainer's workers). */
+  gradients?: GradientSource;
 }
 
 /**
@@ -96,6 +104,7 @@ export class Trainer {
   /** The parameters before the last update, to undo an update that overflows. */
   private readonly previous: FloatArray[];
   private readonly now: () => number;
+  private readonly gradientSource?: GradientSource;
   private epochCost = 0;
   private epochCorrect = 0;
   private epochRows = 0;
@@ -117,6 +126,7 @@ export class Trainer {
       throw new SpecError('Early stopping watches the validation set, so the dataset needs a validation split.', 'stop');
     if (data.train.count === 0) throw new SpecError('The training set is empty.', 'dataset');
     this.now = options.now ?? (() => performance.now());
+    if (options.gradients) this.gradientSource = options.gradients;
     this.learningRate = settings.learningRate;
     this.rng = new Rng(settings.seed ^ 0x5eed);
     this.order = new Uint32Array(data.train.count);
@@ -144,20 +154,9 @@ export class Trainer {
     if (this.batchInEpoch === 0) this.beginEpoch();
     const first = this.batchInEpoch * this.settings.batchSize;
     const rows = Math.min(this.settings.batchSize, train.count - first);
-    const nOut = net.sizes[net.L]!;
-    let cost = 0;
-    let correct = 0;
-    for (let done = 0; done < rows; done += CHUNK) {
-      const chunk = Math.min(CHUNK, rows - done);
-      const ws = net.workspace(chunk);
-      this.gather(ws.a[0]!, ws.y, first + done, chunk);
-      const out = net.feedforward(ws);
-      cost += net.batchCost(ws);
-      if (train.labels) {
-        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) correct++;
-      }
-      net.backprop(ws, this.grads, 1 / rows, done > 0);
-    }
+    const { cost, correct } = this.gradientSource
+      ? this.gradientSource(this.order.subarray(first, first + rows), this.grads)
+      : this.batchGradients(first, rows);
     this.batchInEpoch++;
     const report: BatchReport = {
       epoch: this.epoch,
@@ -244,6 +243,27 @@ export class Trainer {
       }
     }
     return this.history;
+  }
+
+  /** Feedforward + backprop of the shuffled rows [first, first+rows), in chunks, into this.grads. */
+  private batchGradients(first: number, rows: number): { cost: number; correct: number } {
+    const { train } = this.data;
+    const net = this.net;
+    const nOut = net.sizes[net.L]!;
+    let cost = 0;
+    let correct = 0;
+    for (let done = 0; done < rows; done += CHUNK) {
+      const chunk = Math.min(CHUNK, rows - done);
+      const ws = net.workspace(chunk);
+      this.gather(ws.a[0]!, ws.y, first + done, chunk);
+      const out = net.feedforward(ws);
+      cost += net.batchCost(ws);
+      if (train.labels) {
+        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) correct++;
+      }
+      net.backprop(ws, this.grads, 1 / rows, done > 0);
+    }
+    return { cost, correct };
   }
 
   /** ‖∂C/∂w^l, ∂C/∂b^l‖, through the kernels when they offer a faster sum of squares. */
