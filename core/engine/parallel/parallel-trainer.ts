@@ -29,6 +29,9 @@ export class ParallelError extends Error {
   override name = 'ParallelError';
 }
 
+/** How long the coordinator waits for the workers to finish one command before it gives up. */
+const WORKER_SILENCE_MS = 120_000;
+
 export class ParallelTrainer {
   readonly trainer: Trainer;
   readonly workers: number;
@@ -198,7 +201,11 @@ export class ParallelTrainer {
     for (;;) {
       const done = Atomics.load(control, Slot.Done);
       if (done >= this.workers) break;
-      Atomics.wait(control, Slot.Done, done);
+      // The event loop is blocked here, so a worker that dies cannot tell us: give up after a long silence.
+      if (Atomics.wait(control, Slot.Done, done, WORKER_SILENCE_MS) === 'timed-out' && Atomics.load(control, Slot.Done) === done) {
+        this.quit();
+        throw new ParallelError(`Parallel training failed: a worker did not answer for ${WORKER_SILENCE_MS / 1000} s (it may have crashed).`);
+      }
     }
     if (Atomics.load(control, Slot.Failed)) {
       this.quit();
