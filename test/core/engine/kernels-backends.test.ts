@@ -9,7 +9,7 @@ import { Rng } from '../../../core/engine/rng';
 import type { NetworkSpec } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
 import { selectKernels, wasmUnavailableReason } from '../../../core/engine/wasm/select';
-import { refAB, refABt, refAtB } from './reference-kernels';
+import { RAGGED_SIZES, refAB, refABt, refAtB } from './reference-kernels';
 import { parseCli } from '../../../core/cli/args';
 import { blobs, runGuarded, settings } from './helpers';
 
@@ -44,15 +44,7 @@ function expectClose(actual: FloatArray, expected: number[], label: string, tol 
 
 /** (m, n, k): ragged sizes (not multiples of 4 or 8), tiny ones, and the MNIST layer shapes. */
 const SIZES: [number, number, number][] = [
-  [1, 1, 1],
-  [1, 3, 2],
-  [2, 4, 3],
-  [3, 5, 7],
-  [5, 9, 4],
-  [7, 13, 11],
-  [4, 8, 16],
-  [16, 10, 33],
-  [9, 2, 6],
+  ...RAGGED_SIZES,
   [10, 30, 784],
   [10, 17, 61],
   [64, 100, 784],

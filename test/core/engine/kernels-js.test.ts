@@ -3,7 +3,7 @@ import type { FloatArray } from '../../../core/engine/activations';
 import type { Kernels } from '../../../core/engine/kernels';
 import { jsKernels } from '../../../core/engine/kernels-js';
 import { Rng } from '../../../core/engine/rng';
-import { refAB, refABt, refAtB } from './reference-kernels';
+import { RAGGED_SIZES, refAB, refABt, refAtB } from './reference-kernels';
 
 /** Every backend must pass the same suite; add faster ones here. */
 const BACKENDS: Kernels[] = [jsKernels];
@@ -32,18 +32,7 @@ function expectClose(actual: FloatArray, expected: number[], Type: Ctor, label: 
   }
 }
 
-/** (m, n, k) triples: tiny, ragged (not multiples of 4), and with n < 4 so only the tail loop runs. */
-const SIZES: [number, number, number][] = [
-  [1, 1, 1],
-  [1, 3, 2],
-  [2, 4, 3],
-  [3, 5, 7],
-  [5, 9, 4],
-  [7, 13, 11],
-  [4, 8, 16],
-  [16, 10, 33],
-  [9, 2, 6],
-];
+const SIZES = RAGGED_SIZES;
 
 describe.each(BACKENDS)('kernels: $name', (k) => {
   for (const Type of [Float64Array, Float32Array] as Ctor[]) {

@@ -32,3 +32,16 @@ export function refAtB(a: FloatArray, b: FloatArray, m: number, n: number, k: nu
     }
   return c;
 }
+
+/** (m, n, k): tiny and ragged sizes (not multiples of 4 or 8), some with n < 4 so only tail loops run. */
+export const RAGGED_SIZES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 3, 2],
+  [2, 4, 3],
+  [3, 5, 7],
+  [5, 9, 4],
+  [7, 13, 11],
+  [4, 8, 16],
+  [16, 10, 33],
+  [9, 2, 6],
+];
