@@ -1,0 +1,414 @@
+/**
+ * The training runs: a queue, one worker thread per running run, the run records and their files.
+ * At most `maxConcurrent` runs train at once (a paused run keeps its slot: its worker holds the data
+ * and the weights); the rest wait in the queue. Runs are remembered in `dataDir/runs/` (run-files.ts
+ * writes them, run-store.ts reads them back at startup).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { BackendName } from '../engine/wasm/select';
+import type { LabEvent, RunEvent, RunStatus, RunSummary, StartRunRequest } from '../lab/contract';
+import type { ModelFile } from '../model/format';
+import { loadModelFile } from '../model/model-files';
+import { LAST_STEP_MODEL, runFilesDir, runRecordPath, runsDir } from './checkpoints';
+import type { DatasetService } from './dataset-service';
+import { LabError } from './errors';
+import type { RunModelFiles } from './model-inspector';
+import { ENDED, newRun, type Ack, type Run } from './run';
+import { RunFiles } from './run-files';
+import { readRunRecords, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
+import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './worker-protocol';
+
+export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
+
+/** What every worker is started with besides the run (see TrainWorkerData). */
+export interface WorkerSettings {
+  progressIntervalMs?: number;
+  sliceMs?: number;
+  backend?: BackendName;
+  wasmPath?: string;
+}
+
+export interface RunManagerOptions {
+  dataDir: string;
+  workerFactory: WorkerFactory;
+  maxConcurrent: number;
+  now(): Date;
+  emit(event: LabEvent): void;
+  datasets: DatasetService;
+  sha256(path: string): Promise<string>;
+  worker: WorkerSettings;
+  /** How long shutDown() lets a worker stop cleanly before terminating it. */
+  stopTimeoutMs: number;
+}
+
+type CommandBody = WorkerCommand extends infer C ? (C extends WorkerCommand ? Omit<C, 'seq'> : never) : never;
+
+export class RunManager {
+  private readonly runs = new Map<string, Run>();
+  private readonly queue: Run[] = [];
+  private readonly files: RunFiles;
+  private closing = false;
+  /** Run files that could not be read back by load(), one line each. */
+  problems: string[] = [];
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.files = new RunFiles(options);
+  }
+
+  // ── startup and shutdown ──────────────────────────────────────────────────────────────────
+
+  /** Reads the run records of the data folder; runs that were alive when the lab closed come back stopped. */
+  async load(): Promise<void> {
+    const { dataDir } = this.options;
+    await mkdir(runsDir(dataDir), { recursive: true });
+    const { records, problems } = await readRunRecords(dataDir);
+    this.problems = problems;
+    for (const record of records) {
+      const run = this.add(record);
+      const { summary } = record;
+      if (ENDED.has(summary.status)) continue;
+      // The app closed (or crashed) while this run was alive: its trainer state is gone.
+      summary.status = 'stopped';
+      summary.message =
+        summary.history.length > 0 || record.latestModel
+          ? 'The lab closed while this run was training; the weights of its last checkpoint are kept.'
+          : 'The lab closed before this run finished its first epoch.';
+      this.files.persist(run);
+    }
+  }
+
+  /** Stops every run (keeping its weights) and waits for the files to be written; nothing new starts from the call on. */
+  async shutDown(loaded: Promise<void>): Promise<void> {
+    this.closing = true;
+    await loaded.catch(() => undefined);
+    for (const run of this.queue.splice(0)) this.setStatus(run, 'stopped', 'The lab closed before this run started.');
+    const live = [...this.runs.values()].filter((run) => run.worker);
+    await Promise.all(
+      live.map(async (run) => {
+        const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.options.stopTimeoutMs, 'timeout').unref());
+        const stopped = this.command(run, { type: 'stop' }, false).catch(() => undefined);
+        if ((await Promise.race([stopped, timeout])) === 'timeout') await run.worker?.terminate();
+        await run.exited;
+      }),
+    );
+    await Promise.all([...this.runs.values()].map((run) => run.writes));
+  }
+
+  /** Resolves once every file write asked for so far (run records, checkpoints) has finished. */
+  async settled(): Promise<void> {
+    let pending: Promise<void>[];
+    do {
+      pending = [...this.runs.values()].map((run) => run.writes);
+      await Promise.all(pending);
+    } while ([...this.runs.values()].some((run, i) => run.writes !== pending[i]));
+  }
+
+  // ── the runs ──────────────────────────────────────────────────────────────────────────────
+
+  /** Queues a new run of a request already checked against its dataset. */
+  start(request: StartRunRequest): RunSummary {
+    const { spec, settings } = request;
+    const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
+    const record: RunRecord = {
+      format: RUN_FORMAT,
+      version: RUN_VERSION,
+      summary: {
+        id,
+        name: request.name?.trim() || `${sizes} ${settings.optimizer} η=${settings.learningRate}`,
+        createdAt: this.options.now().toISOString(),
+        spec: structuredClone(spec),
+        settings: structuredClone(settings),
+        datasetId: request.datasetId,
+        scaling: request.scaling,
+        status: 'queued',
+        history: [],
+      },
+      validation: request.validation,
+      checkpoints: [],
+    };
+    if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
+    if (request.testLimit !== undefined) record.testLimit = request.testLimit;
+    const run = this.add(record);
+    this.queue.push(run);
+    this.setStatus(run, 'queued', undefined, this.queue.length);
+    this.schedule();
+    return this.summaryOf(run);
+  }
+
+  list(): RunSummary[] {
+    return [...this.runs.values()].map((run) => this.summaryOf(run));
+  }
+
+  /** A run that has not ended and uses this dataset, if any. */
+  activeOn(datasetId: string): RunSummary | undefined {
+    const run = [...this.runs.values()].find((r) => r.record.summary.datasetId === datasetId && !ENDED.has(r.record.summary.status));
+    return run && this.summaryOf(run);
+  }
+
+  summary(runId: string): RunSummary {
+    return this.summaryOf(this.get(runId));
+  }
+
+  async pause(runId: string): Promise<void> {
+    const run = this.liveRun(runId, 'paused');
+    if (run.record.summary.status === 'paused') return;
+    await this.command(run, { type: 'pause' });
+  }
+
+  async resume(runId: string): Promise<void> {
+    const run = this.liveRun(runId, 'resumed');
+    if (run.record.summary.status === 'running') return;
+    await this.command(run, { type: 'resume' });
+  }
+
+  /** Exactly one mini-batch of a paused run; it stays paused. */
+  async step(runId: string): Promise<void> {
+    const run = this.liveRun(runId, 'stepped');
+    if (run.record.summary.status !== 'paused') throw new LabError('bad-state', `Run "${run.record.summary.name}" is running: pause it before stepping.`);
+    await this.command(run, { type: 'step' });
+  }
+
+  /** Ends the run for good, keeping the weights of its last finished step. */
+  async stop(runId: string): Promise<void> {
+    const run = this.get(runId);
+    const status = run.record.summary.status;
+    if (ENDED.has(status)) return;
+    if (status === 'queued') {
+      this.queue.splice(this.queue.indexOf(run), 1);
+      this.setStatus(run, 'stopped', 'Stopped before it started.');
+      this.updateQueuePositions();
+      return;
+    }
+    const ack = await this.command(run, { type: 'stop' }, false);
+    if (ack.error && !ENDED.has(run.record.summary.status)) throw new LabError('bad-state', `Run "${run.record.summary.name}" could not stop: ${ack.error}.`);
+    await run.writes;
+  }
+
+  /** Changes η between two batches; the next progress events carry the new value. */
+  async setLearningRate(runId: string, learningRate: number): Promise<void> {
+    const run = this.get(runId);
+    const { summary } = run.record;
+    if (ENDED.has(summary.status)) throw new LabError('bad-state', `Run "${summary.name}" has ${summary.status}; its learning rate can no longer change.`);
+    if (run.worker) await this.command(run, { type: 'set-learning-rate', learningRate });
+    summary.settings.learningRate = learningRate;
+    this.files.persist(run);
+  }
+
+  async delete(runId: string): Promise<void> {
+    const run = this.get(runId);
+    run.deleted = true;
+    this.runs.delete(runId);
+    const queued = this.queue.indexOf(run);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    if (run.worker) {
+      await run.worker.terminate();
+      await run.exited;
+    }
+    await run.writes;
+    const { dataDir } = this.options;
+    await rm(runFilesDir(dataDir, runId), { recursive: true, force: true });
+    await unlink(runRecordPath(dataDir, runId)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    this.schedule();
+  }
+
+  /** The run's current weights as a model file: from its worker while it trains, else its newest saved model. */
+  async latestModelFile(runId: string): Promise<ModelFile> {
+    const run = this.get(runId);
+    const { summary } = run.record;
+    if (run.worker && (summary.status === 'running' || summary.status === 'paused')) {
+      if (!run.record.fittedScaling) throw new LabError('no-weights', `Run "${summary.name}" is still loading its data; save it once training has started.`);
+      const ack = await this.command(run, { type: 'snapshot' });
+      if (!ack.weights) throw new LabError('no-weights', `Run "${summary.name}" sent no weights.`);
+      return this.files.modelFile(run, ack.weights, summary.history.slice());
+    }
+    await run.writes;
+    const latest = run.record.latestModel;
+    if (!latest) throw new LabError('no-weights', `Run "${summary.name}" has no trained weights to save (it ${summary.status === 'queued' ? 'has not started' : 'ended before its first epoch'}).`);
+    return (await loadModelFile(join(runFilesDir(this.options.dataDir, runId), latest))).file;
+  }
+
+  /** Where a run's model files are, once its pending writes have landed. */
+  async modelFiles(runId: string): Promise<RunModelFiles> {
+    const run = this.get(runId);
+    await run.writes;
+    const { summary, latestModel, bestModel, checkpoints } = run.record;
+    return { runName: summary.name, dir: runFilesDir(this.options.dataDir, runId), latestModel, bestModel, checkpoints: [...checkpoints] };
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────
+
+  private add(record: RunRecord): Run {
+    const run = newRun(record);
+    this.runs.set(record.summary.id, run);
+    return run;
+  }
+
+  private get(runId: string): Run {
+    const run = this.runs.get(runId);
+    if (!run) throw new LabError('not-found', `There is no run "${runId}".`);
+    return run;
+  }
+
+  /** A run whose worker can take a command. */
+  private liveRun(runId: string, verb: string): Run {
+    const run = this.get(runId);
+    const { status, name } = run.record.summary;
+    if (status === 'queued') throw new LabError('bad-state', `Run "${name}" is still queued; it can be ${verb} once it has started.`);
+    if (ENDED.has(status) || !run.worker) throw new LabError('bad-state', `Run "${name}" has ${status}; it can no longer be ${verb}.`);
+    return run;
+  }
+
+  private summaryOf(run: Run): RunSummary {
+    return structuredClone(run.record.summary);
+  }
+
+  private setStatus(run: Run, status: RunStatus, message?: string, queuePosition?: number): void {
+    const summary = run.record.summary;
+    summary.status = status;
+    if (message === undefined) delete summary.message;
+    else summary.message = message;
+    if (status === 'queued' && queuePosition !== undefined) summary.queuePosition = queuePosition;
+    else delete summary.queuePosition;
+    const event: RunEvent = { type: 'status', runId: summary.id, status };
+    if (summary.queuePosition !== undefined) event.queuePosition = summary.queuePosition;
+    if (message !== undefined) event.message = message;
+    this.options.emit(event);
+    this.files.persist(run);
+  }
+
+  private schedule(): void {
+    if (this.closing) return;
+    let active = 0;
+    for (const run of this.runs.values()) if (run.worker) active++;
+    while (active < this.options.maxConcurrent && this.queue.length > 0) {
+      this.launch(this.queue.shift()!);
+      active++;
+    }
+    this.updateQueuePositions();
+  }
+
+  private updateQueuePositions(): void {
+    this.queue.forEach((run, i) => {
+      if (run.record.summary.queuePosition !== i + 1) this.setStatus(run, 'queued', undefined, i + 1);
+    });
+  }
+
+  private launch(run: Run): void {
+    const { record } = run;
+    const { summary } = record;
+    const { datasets, worker: settings } = this.options;
+    const data: TrainWorkerData = {
+      runId: summary.id,
+      spec: summary.spec,
+      settings: summary.settings,
+      datasetId: summary.datasetId,
+      scaling: summary.scaling,
+      validation: record.validation,
+    };
+    if (record.trainLimit !== undefined) data.trainLimit = record.trainLimit;
+    if (record.testLimit !== undefined) data.testLimit = record.testLimit;
+    if (!datasets.isBuiltIn(summary.datasetId)) data.libraryRoot = datasets.root;
+    if (settings.progressIntervalMs !== undefined) data.progressIntervalMs = settings.progressIntervalMs;
+    if (settings.sliceMs !== undefined) data.sliceMs = settings.sliceMs;
+    if (settings.backend !== undefined) data.backend = settings.backend;
+    if (settings.wasmPath !== undefined) data.wasmPath = settings.wasmPath;
+    let worker: Worker;
+    try {
+      worker = this.options.workerFactory(data);
+    } catch (err) {
+      this.setStatus(run, 'failed', `The training worker could not start: ${(err as Error).message}`);
+      return;
+    }
+    run.worker = worker;
+    worker.on('message', (message: WorkerMessage) => this.onWorkerMessage(run, message));
+    worker.on('error', (error) => (run.workerError ??= error.message));
+    worker.on('messageerror', (error) => (run.workerError ??= `a message could not be read (${error.message})`));
+    run.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.onWorkerExit(run, code);
+        resolve();
+      }),
+    );
+    this.setStatus(run, 'running');
+  }
+
+  private onWorkerExit(run: Run, code: number): void {
+    run.worker = undefined;
+    const why = run.workerError ? `it crashed: ${run.workerError}` : `it exited with code ${code}`;
+    for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
+    run.pending.clear();
+    if (!run.deleted && !ENDED.has(run.record.summary.status)) {
+      if (this.closing) this.setStatus(run, 'stopped', 'The lab closed while this run was training.');
+      else this.setStatus(run, 'failed', `The training worker stopped unexpectedly: ${why}.`);
+    }
+    this.schedule();
+  }
+
+  private onWorkerMessage(run: Run, message: WorkerMessage): void {
+    if (run.deleted) return;
+    const { record } = run;
+    const runId = record.summary.id;
+    const { emit } = this.options;
+    switch (message.type) {
+      case 'ready':
+        record.fittedScaling = message.scaling;
+        record.sizes = message.sizes;
+        record.summary.backend = message.backend;
+        if (message.backendNote === undefined) delete record.summary.backendNote;
+        else record.summary.backendNote = message.backendNote;
+        this.files.persist(run);
+        return;
+      case 'progress':
+        emit({ type: 'progress', runId, ...message.progress });
+        return;
+      case 'epoch':
+        record.summary.history.push(message.report);
+        emit({ type: 'epoch', runId, report: message.report });
+        this.files.writeCheckpoint(run, message.report, message.weights);
+        this.files.persist(run);
+        return;
+      case 'non-finite':
+        emit({ type: 'non-finite', runId, detail: message.detail });
+        return;
+      case 'status':
+        this.setStatus(run, message.status, message.message);
+        return;
+      case 'ack': {
+        const waiter = run.pending.get(message.seq);
+        run.pending.delete(message.seq);
+        waiter?.resolve(message);
+        return;
+      }
+      case 'finished':
+        this.setStatus(run, 'finished', message.reason);
+        return;
+      case 'stopped':
+        this.files.writeModel(run, LAST_STEP_MODEL, message.weights, record.summary.history.slice());
+        this.setStatus(run, 'stopped', this.closing ? 'The lab closed while this run was training.' : undefined);
+        return;
+      case 'failed':
+        this.setStatus(run, 'failed', `Training failed: ${message.message}`);
+        return;
+    }
+  }
+
+  /** Sends a command and waits for the worker's ack; `strict` turns an ack with an error into a LabError. */
+  private command(run: Run, body: CommandBody, strict = true): Promise<Ack> {
+    const worker = run.worker;
+    if (!worker) return Promise.reject(new LabError('bad-state', `Run "${run.record.summary.name}" is not training.`));
+    const seq = ++run.seq;
+    return new Promise<Ack>((resolve, reject) => {
+      run.pending.set(seq, { resolve, reject });
+      worker.postMessage({ ...body, seq } as WorkerCommand);
+    }).then((ack) => {
+      if (strict && ack.error) throw new LabError('bad-state', `Run "${run.record.summary.name}": ${ack.error}.`);
+      return ack;
+    });
+  }
+}

@@ -1,0 +1,27 @@
+/** One training run as the service holds it: its record (what is saved) and its live worker, if any. */
+import type { Worker } from 'node:worker_threads';
+import type { RunStatus } from '../lab/contract';
+import type { RunRecord } from './run-store';
+import type { WorkerMessage } from './worker-protocol';
+
+export type Ack = Extract<WorkerMessage, { type: 'ack' }>;
+
+/** Statuses a run never leaves. */
+export const ENDED: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', 'failed']);
+
+export interface Run {
+  record: RunRecord;
+  worker?: Worker;
+  exited?: Promise<void>;
+  workerError?: string;
+  seq: number;
+  pending: Map<number, { resolve(ack: Ack): void; reject(error: Error): void }>;
+  /** Every file write of this run, in order. */
+  writes: Promise<void>;
+  recordWriteQueued: boolean;
+  deleted: boolean;
+}
+
+export function newRun(record: RunRecord): Run {
+  return { record, seq: 0, pending: new Map(), writes: Promise.resolve(), recordWriteQueued: false, deleted: false };
+}
