@@ -76,6 +76,14 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const KERNEL_BACKENDS = ['js', 'wasm'] as const;
 export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
 
+/**
+ * How many threads compute one run's gradients (data-parallel, core/engine/parallel): 'auto' lets
+ * the service decide when the run starts. A compute setting like the kernels, not a hyperparameter:
+ * any count ≥ 2 gives the same weights; 1 differs from them by float32 rounding.
+ */
+export const MAX_TRAIN_THREADS = 16;
+export type TrainThreads = 'auto' | number;
+
 export interface RunSummary {
   id: string;
   name: string;
@@ -95,6 +103,10 @@ export interface RunSummary {
   backend?: KernelBackend;
   /** Why the worker runs js although wasm was wanted. */
   backendNote?: string;
+  /** The threads setting it was started with (absent: 'auto'). */
+  threadsSetting?: TrainThreads;
+  /** The threads that compute its gradients (1 = the run's own worker alone); set once the worker has started. */
+  threads?: number;
 }
 
 export interface LossPoint {
@@ -119,6 +131,8 @@ export type RunEvent =
       gradientNorms: number[];
       /** The kernels the run trains with. */
       backend?: KernelBackend;
+      /** The threads computing its gradients. */
+      threads?: number;
     }
   | { type: 'epoch'; runId: string; report: EpochReport }
   /** The NaN guard paused the run: the weights are the last finite ones. */

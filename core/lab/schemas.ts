@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SCALINGS } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
-import { IMPORT_KINDS, MAX_IMAGES_PER_CALL } from './contract';
+import { IMPORT_KINDS, MAX_IMAGES_PER_CALL, MAX_TRAIN_THREADS } from './contract';
 
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, "-" and "_"');
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -36,6 +36,13 @@ export const trainSettingsSchema = z.strictObject({
 
 export const runIdSchema = z.strictObject({ runId: id });
 
+const threadsMessage = `threads must be "auto" or a whole number from 1 to ${MAX_TRAIN_THREADS}`;
+/** 'auto' or 1…MAX_TRAIN_THREADS (more threads than a desktop has cores only slow a run down); one message for every wrong value. */
+export const threadsSchema = z.union(
+  [z.literal('auto'), z.number().int(threadsMessage).min(1, threadsMessage).max(MAX_TRAIN_THREADS, threadsMessage)],
+  { error: threadsMessage },
+);
+
 export const startRunSchema = z.strictObject({
   name: z.string().max(200).optional(),
   spec: networkSpecSchema,
@@ -45,6 +52,8 @@ export const startRunSchema = z.strictObject({
   validation: z.boolean(),
   trainLimit: count(10_000_000).optional(),
   testLimit: count(10_000_000).optional(),
+  /** Default 'auto'. */
+  threads: threadsSchema.optional(),
 });
 
 export const setLearningRateSchema = z.strictObject({ runId: id, learningRate: z.number().positive().finite().max(1e6) });
