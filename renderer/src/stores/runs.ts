@@ -126,6 +126,7 @@ export const useRunsStore = defineStore('runs', () => {
       const { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate } = event;
       run.progress = { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate };
       if (event.backend) run.backend = event.backend;
+      if (event.threads) run.threads = event.threads;
     } else if (event.type === 'epoch') recordEpoch(run, event.report);
     else run.nonFinite = event.detail;
   }

@@ -34,3 +34,9 @@ export function clock(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/** The tooltip of a run's thread count: what it means, and whether Auto chose it. */
+export function threadsTitle(threads: number | undefined, setting: 'auto' | number | undefined): string {
+  const what = threads === undefined ? '' : threads > 1 ? `Each batch is split across ${threads} threads.` : 'One thread computes each batch.';
+  return (setting === undefined || setting === 'auto' ? `${what} Chosen by Auto when the run started.` : what).trim();
+}
