@@ -229,30 +229,51 @@ export function lossActivationProblem(loss: LossName, output: ActivationName): s
   }
 }
 
-/** Why these targets cannot be used with this loss (the first offending value), or null. */
-export function lossTargetProblem(loss: LossName, targets: FloatArray): string | null {
-  const find = (bad: (y: number) => boolean): number => {
-    for (let i = 0; i < targets.length; i++) if (bad(targets[i]!)) return i;
-    return -1;
-  };
-  let i: number;
+/** What a loss needs of every target: the rule a target breaks when it cannot be used. */
+export const TARGET_RULES = {
+  zero: (y: number) => y === 0,
+  'at-or-below-minus-one': (y: number) => y <= -1,
+  'outside-unit': (y: number) => y < 0 || y > 1,
+  negative: (y: number) => y < 0,
+} as const;
+export type TargetRule = keyof typeof TARGET_RULES;
+
+/** The first target that breaks a rule: its flat index and value. */
+export interface TargetWitness {
+  index: number;
+  value: number;
+}
+
+const LOSS_TARGET_RULE: Partial<Record<LossName, TargetRule>> = {
+  mape: 'zero',
+  msle: 'at-or-below-minus-one',
+  'binary-cross-entropy': 'outside-unit',
+  'cross-entropy': 'negative',
+  'kl-divergence': 'negative',
+};
+
+/** The rule this loss checks its targets against, or undefined when any target will do. */
+export const lossTargetRule = (loss: LossName): TargetRule | undefined => LOSS_TARGET_RULE[loss];
+
+/** The words for a target that breaks `loss`'s rule; shared so every place that checks says the same. */
+export function targetProblemMessage(loss: LossName, { index: i, value }: TargetWitness): string {
   switch (loss) {
     case 'mape':
-      i = find((y) => y === 0);
-      return i < 0
-        ? null
-        : `MAPE divides by each target value, and target #${i} is 0 (one-hot class labels are 0 for every class but one). Use MAPE for regression targets that are never zero.`;
+      return `MAPE divides by each target value, and target #${i} is 0 (one-hot class labels are 0 for every class but one). Use MAPE for regression targets that are never zero.`;
     case 'msle':
-      i = find((y) => y <= -1);
-      return i < 0 ? null : `MSLE takes ln(1 + y), but target #${i} is ${targets[i]}, at or below −1.`;
+      return `MSLE takes ln(1 + y), but target #${i} is ${value}, at or below −1.`;
     case 'binary-cross-entropy':
-      i = find((y) => y < 0 || y > 1);
-      return i < 0 ? null : `Binary cross-entropy needs targets between 0 and 1, but target #${i} is ${targets[i]}.`;
-    case 'cross-entropy':
-    case 'kl-divergence':
-      i = find((y) => y < 0);
-      return i < 0 ? null : `${loss} needs non-negative target probabilities, but target #${i} is ${targets[i]}.`;
+      return `Binary cross-entropy needs targets between 0 and 1, but target #${i} is ${value}.`;
     default:
-      return null;
+      return `${loss} needs non-negative target probabilities, but target #${i} is ${value}.`;
   }
+}
+
+/** Why these targets cannot be used with this loss (the first offending value), or null. */
+export function lossTargetProblem(loss: LossName, targets: FloatArray): string | null {
+  const rule = lossTargetRule(loss);
+  if (!rule) return null;
+  const bad = TARGET_RULES[rule];
+  for (let i = 0; i < targets.length; i++) if (bad(targets[i]!)) return targetProblemMessage(loss, { index: i, value: targets[i]! });
+  return null;
 }

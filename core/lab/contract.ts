@@ -10,6 +10,7 @@ import type { ScalingKind, ScalingParams } from '../data/scaling';
 import type { NonFinite, EpochReport } from '../engine/trainer';
 import type { ActivationName, NetworkSpec, TrainSettings } from '../engine/spec';
 import type { LayerGradientCheck } from '../engine/gradcheck';
+import type { TargetProfile } from '../engine/target-profile';
 import type { ActivationTrace } from '../inspect/activations-trace';
 import type { ModelFileErrorCode } from '../model/errors';
 import type { DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
@@ -58,6 +59,8 @@ export interface DatasetInfo {
   /** `validation`: a library dataset's fixed validation split (absent for MNIST, which holds out 10,000 training images on request). */
   sizes: { train: number; validation?: number; test: number };
   builtIn: boolean;
+  /** What the training targets look like (absent if they could not be read): lets the designer flag a loss that cannot use them. */
+  targets?: TargetProfile;
 }
 
 /** A page of raw (unscaled, 0–255) images for the dataset picker. */

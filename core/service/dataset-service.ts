@@ -39,6 +39,7 @@ import type { RawView } from './dataset-overview';
 import { DATASETS, findDataset } from './datasets';
 import { LabError } from './errors';
 import { importSourceOf, nameFromPaths } from './import-source';
+import { TargetProfiles } from './target-profiles';
 import type { TestSplit } from './model-data';
 import type { SplitSizes } from './worker-protocol';
 
@@ -70,6 +71,8 @@ export class DatasetService {
   private readonly raw: { id: string; view: Promise<RawView> }[] = [];
   private readonly overviews = new Map<string, Promise<Pick<DatasetOverview, 'classification' | 'regression'>>>();
   private readonly imports = new Map<string, AbortController>();
+  /** Each dataset's target profile, so the designer can flag a loss that cannot use the targets. */
+  private readonly profiles = new TargetProfiles((id) => this.trainTargets(id));
 
   constructor(private readonly options: DatasetServiceOptions) {
     this.root = options.root;
@@ -82,7 +85,8 @@ export class DatasetService {
   async list(): Promise<DatasetInfo[]> {
     const entries = await (await this.open()).list();
     for (const entry of entries) this.known.set(entry.id, entry);
-    return [...[...DATASETS.values()].map((d) => structuredClone(d.info)), ...entries.map(infoOf)];
+    const infos = [...[...DATASETS.values()].map((d) => structuredClone(d.info)), ...entries.map(infoOf)];
+    return Promise.all(infos.map((info) => this.profiles.attach(info)));
   }
 
   async info(id: string): Promise<DatasetInfo> {
@@ -157,7 +161,7 @@ export class DatasetService {
       const entry = await library.import(source, { name, split, seed: request.seed ?? 1, onProgress, signal: controller.signal });
       this.known.set(entry.id, entry);
       onProgress(1);
-      return { status: 'imported', importId, dataset: infoOf(entry), notes: [...entry.notes] };
+      return { status: 'imported', importId, dataset: await this.profiles.attach(infoOf(entry)), notes: [...entry.notes] };
     } catch (err) {
       if (controller.signal.aborted) return { status: 'cancelled', importId };
       if (err instanceof DataError) return { status: 'failed', importId, code: err.code, message: err.message };
@@ -178,7 +182,7 @@ export class DatasetService {
     try {
       const entry = await (await this.open()).rename(datasetId, name);
       this.known.set(entry.id, entry);
-      return infoOf(entry);
+      return await this.profiles.attach(infoOf(entry));
     } catch (err) {
       throw asLabError(err, 'The dataset could not be renamed');
     }
@@ -193,6 +197,7 @@ export class DatasetService {
       throw asLabError(err, 'The dataset could not be deleted');
     }
     this.forget(datasetId);
+    this.profiles.forget(datasetId);
   }
 
   /**

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ImportKind, ImportProgressEvent, ImportResult, LabEvent } from '../../../core/lab/contract';
 import { callLab } from '../../../core/lab/dispatch';
 import { loadModelFile, sha256File } from '../../../core/model/model-files';
+import { profileTargetProblem } from '../../../core/engine/target-profile';
 import type { LabService } from '../../../core/service/lab-service';
 import { snapshot, tempFolder, writeIdxPair, writeText } from '../data/import/fixtures';
 import { EventLog, makeService, quickRun, stubDialogs, tempDataDir } from './helpers';
@@ -60,6 +61,8 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
       classes: FASHION_CLASSES,
       sizes: { train: 54_000, validation: 6_000, test: 10_000 },
       builtIn: false,
+      // Class labels: the one-hot row of the first training image, as a run's start checks them.
+      targets: expect.objectContaining({ shape: 'one-hot', width: 10, min: 0, max: 1 }),
     });
     const progress = events.filter((e): e is ImportProgressEvent => e.type === 'import-progress');
     expect(progress.length).toBeGreaterThan(2);
@@ -268,6 +271,19 @@ describe('LabService datasets: a regression table', () => {
     const units = quickRun({ datasetId, spec: { ...sigmoid, layers: [{ units: 2, activation: 'linear' }], loss: 'quadratic' } });
     await expect(service.startRun(units)).rejects.toThrow('The dataset has 1 target values per sample (classes), but the output layer has 2 units.');
     expect(await service.listRuns()).toEqual([]);
+  });
+
+  it('lists its target profile, which names the same problem the start refuses with', async () => {
+    const listed = (await service.listDatasets()).find((d) => d.id === datasetId)!;
+    expect(listed.targets).toMatchObject({ shape: 'real', width: 1 });
+    expect(listed.targets!.min).toBeGreaterThan(300);
+    const sigmoid = { inputSize: 1, layers: [{ units: 1, activation: 'sigmoid' as const }], init: 'xavier' as const, loss: 'binary-cross-entropy' as const };
+    const why = profileTargetProblem('binary-cross-entropy', listed.targets!);
+    expect(why).toMatch(/^Binary cross-entropy needs targets between 0 and 1/);
+    await expect(service.startRun(quickRun({ datasetId, trainLimit: undefined, testLimit: undefined, spec: sigmoid }))).rejects.toThrow(why!);
+    const mnist = (await service.listDatasets()).find((d) => d.id === 'mnist')!;
+    expect(mnist.targets).toMatchObject({ shape: 'one-hot', width: 10 });
+    expect(profileTargetProblem('mape', mnist.targets!)).toMatch(/^MAPE divides by each target value/);
   });
 
   it('trains a linear unit on it in a worker', async () => {

@@ -29,6 +29,8 @@ describe('LabService: datasets', () => {
       classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
       sizes: { train: 60_000, test: 10_000 },
       builtIn: true,
+      // The one-hot row of the first training digit, a 5: its first 0 is at index 0.
+      targets: { shape: 'one-hot', width: 10, min: 0, max: 1, firsts: { zero: { index: 0, value: 0 } } },
     });
   });
 

@@ -4,7 +4,9 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import DesignView from '../../../renderer/src/components/design/DesignView.vue';
 import { useDesignStore } from '../../../renderer/src/stores/design';
-import { installFakeLab } from './fake-lab';
+import { installFakeLab, MNIST } from './fake-lab';
+import type { DatasetInfo } from '../../../core/lab/contract';
+import { profileTargets } from '../../../core/engine/target-profile';
 
 let wrapper: VueWrapper;
 let pinia: Pinia;
@@ -194,5 +196,34 @@ describe('designer view', () => {
     const grid = wrapper.get('[data-testid="sample-grid"]');
     expect(grid.findAll('canvas')).toHaveLength(16);
     expect(grid.findAll('figcaption')[3]!.text()).toBe('3');
+  });
+
+  it('flags a loss the chosen dataset’s targets cannot use, before Train is pressed', async () => {
+    // A regression table imported from the library: one target column, and row 3 is 0.
+    const rents: DatasetInfo = {
+      id: 'rents',
+      name: 'Office rents',
+      kind: 'regression',
+      inputShape: [2],
+      classes: ['rent'],
+      sizes: { train: 4, validation: 0, test: 1 },
+      builtIn: false,
+      targets: profileTargets(Float32Array.of(12, 30.5, 18, 0), 1),
+    };
+    installFakeLab([MNIST, rents]);
+    const { store } = await mountDesigner();
+    await wrapper.get('#f-datasetId').setValue('rents');
+    expect(wrapper.get('[data-testid="dataset-targets"]').text()).toBe('Targets: real values from 0 to 30.5');
+    await wrapper.get('#f-loss').setValue('mape');
+    const field = wrapper.get('#f-loss').element.closest('.field')!;
+    expect(field.textContent).toMatch(/MAPE divides by each target value, and target #3 is 0/);
+    expect(store.canTrain).toBe(false);
+    // Training on the first 3 rows only never meets the 0.
+    store.setTrainLimit(3);
+    await flushPromises();
+    expect(wrapper.get('#f-loss').element.closest('.field')!.textContent).not.toMatch(/MAPE divides/);
+    store.setTrainLimit(undefined);
+    await wrapper.get('#f-loss').setValue('binary-cross-entropy');
+    expect(wrapper.get('#f-loss').element.closest('.field')!.textContent).toMatch(/Binary cross-entropy needs targets between 0 and 1, but target #0 is 12/);
   });
 });

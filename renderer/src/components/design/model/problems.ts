@@ -1,6 +1,7 @@
 /** Every reason a design cannot train yet, each tied to the field it is about. */
 import type { DatasetInfo } from '../../../../../core/lab/contract';
 import { lossTargetProblem } from '../../../../../core/engine/losses';
+import { profileTargetProblem } from '../../../../../core/engine/target-profile';
 import { dataProblems, specProblems, trainingProblems, type Problem } from '../../../../../core/engine/validate';
 import { VALIDATION_SIZE, type Design } from './types';
 
@@ -36,6 +37,16 @@ function designProblemsOnly(design: Design, dataset: DatasetInfo | undefined, da
   return problems;
 }
 
+/**
+ * The loss against the dataset's targets, as the service will check them when Train is pressed.
+ * A dataset listed without a profile (its targets could not be read) is checked as one-hot labels
+ * if it has classes; a regression table then waits for Train.
+ */
+function targetProblem(design: Design, dataset: DatasetInfo): string | null {
+  if (dataset.targets) return profileTargetProblem(design.spec.loss, dataset.targets, design.trainLimit);
+  return dataset.kind === 'classification' ? lossTargetProblem(design.spec.loss, Float32Array.of(1, 0)) : null;
+}
+
 /** specProblems + trainingProblems + dataProblems (against the dataset's shape) + the data choices. */
 export function designProblems(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
   const { spec, settings } = design;
@@ -43,10 +54,8 @@ export function designProblems(design: Design, dataset: DatasetInfo | undefined,
   if (dataset) {
     const classes = dataset.kind === 'classification' ? dataset.classes.length : undefined;
     problems.push(...dataProblems(spec, inputCount(dataset), classes ?? spec.layers.at(-1)?.units ?? 0));
-    if (dataset.kind === 'classification') {
-      const why = lossTargetProblem(spec.loss, Float32Array.of(1, 0));
-      if (why) problems.push({ field: 'loss', message: why });
-    }
+    const why = targetProblem(design, dataset);
+    if (why) problems.push({ field: 'loss', message: why });
   }
   problems.push(...designProblemsOnly(design, dataset, datasetsLoaded));
   return problems;
