@@ -187,6 +187,18 @@ test('datasets: a regression table and its scatter', async ({ app: page, lab, sh
     await setNumber(page, 'Learning rate η', 0.5);
     await setNumber(page, 'Epochs', 30);
     await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
+
+    // A classification loss on rent targets is flagged next to the loss, before Train is pressed.
+    await expect(page.getByTestId('dataset-targets')).toContainText(/Targets: real values from \d/);
+    const loss = page.getByLabel('Loss (cost)', { exact: true });
+    const fitting = await loss.inputValue();
+    await loss.selectOption('binary-cross-entropy');
+    const lossField = page.locator('.field', { has: loss });
+    await expect(lossField.getByTestId('field-problem')).toContainText([/Binary cross-entropy needs targets between 0 and 1, but target #0 is \d/]);
+    await expect(page.getByTestId('can-train')).not.toHaveText('Ready to train');
+    await shot('2b-classification-loss-on-rents');
+    await loss.selectOption(fitting);
+    await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
     await page.getByTestId('tab-train').click();
     await page.getByTestId('train-start').click();
     await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
