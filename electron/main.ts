@@ -10,6 +10,8 @@ import { LabService, type LabDialogs } from '../core/service/lab-service';
 import createTrainWorker from '../core/service/train-worker?nodeWorker';
 // Emitted next to the bundle by electron-vite (`?asset`); the workers load their wasm kernels from here.
 import kernelsWasmPath from '../core/engine/wasm/build/kernels.wasm?asset';
+// Emitted as its own chunk (`?modulePath`): a run's worker starts its data-parallel shard workers from it.
+import parallelEntryPath from '../core/engine/parallel/worker-entry?modulePath';
 import { forwardLabEvents, registerLabIpc } from './ipc';
 import { CSP_HEADER, hardenContents, trustedSender, type AppOrigin } from './security';
 
@@ -109,6 +111,7 @@ function start(): void {
     dialogs: dialogs(),
     workerFactory: (workerData) => createTrainWorker({ workerData }),
     wasmPath: kernelsWasmPath,
+    parallelEntry: parallelEntryPath,
   });
   void service.loadProblems().then((problems) => {
     for (const problem of problems) console.warn(`fathom: skipped a run record: ${problem}`);

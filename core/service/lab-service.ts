@@ -81,6 +81,10 @@ export interface LabServiceOptions {
   backend?: BackendName;
   /** Where the compiled kernels.wasm is, when bundled away from core/engine/wasm/build (the app's copy). */
   wasmPath?: string;
+  /** Where the data-parallel shard worker's entry is, when bundled (the app's copy); default next to its source. */
+  parallelEntry?: string;
+  /** Cores a run's 'auto' threads are decided against; default os.availableParallelism(). */
+  cores?: number;
   /** How long dispose() lets a worker stop cleanly before terminating it; default 3000 ms. */
   stopTimeoutMs?: number;
 }
@@ -106,16 +110,17 @@ export class LabService implements LabHandlers {
       emit,
       ...(options.dialogs.chooseImportPaths ? { chooseImportPaths: (kind: ImportKind) => this.dialogs.chooseImportPaths!(kind) } : {}),
     });
-    const { progressIntervalMs, sliceMs, backend, wasmPath } = options;
+    const { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry } = options;
     this.runs = new RunManager({
       dataDir: options.dataDir,
       workerFactory: options.workerFactory,
       maxConcurrent: Math.max(1, options.maxConcurrent ?? availableParallelism()),
+      cores: options.cores ?? availableParallelism(),
       now: options.now ?? (() => new Date()),
       emit,
       datasets: this.datasets,
       sha256,
-      worker: { progressIntervalMs, sliceMs, backend, wasmPath },
+      worker: { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry },
       stopTimeoutMs: options.stopTimeoutMs ?? 3000,
     });
     this.models = new ModelInspector({

@@ -19,6 +19,7 @@ import type { RunModelFiles } from './model-inspector';
 import { ENDED, newRun, type Ack, type Run } from './run';
 import { RunFiles } from './run-files';
 import { readRunRecords, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
+import { resolveThreads } from './threads';
 import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './worker-protocol';
 
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
@@ -29,12 +30,15 @@ export interface WorkerSettings {
   sliceMs?: number;
   backend?: BackendName;
   wasmPath?: string;
+  parallelEntry?: string;
 }
 
 export interface RunManagerOptions {
   dataDir: string;
   workerFactory: WorkerFactory;
   maxConcurrent: number;
+  /** Cores of the machine, for resolving a run's 'auto' threads. */
+  cores: number;
   now(): Date;
   emit(event: LabEvent): void;
   datasets: DatasetService;
@@ -132,6 +136,7 @@ export class RunManager {
     };
     if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
     if (request.testLimit !== undefined) record.testLimit = request.testLimit;
+    if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
     const run = this.add(record);
     this.queue.push(run);
     this.setStatus(run, 'queued', undefined, this.queue.length);
@@ -318,6 +323,11 @@ export class RunManager {
     if (settings.sliceMs !== undefined) data.sliceMs = settings.sliceMs;
     if (settings.backend !== undefined) data.backend = settings.backend;
     if (settings.wasmPath !== undefined) data.wasmPath = settings.wasmPath;
+    if (settings.parallelEntry !== undefined) data.parallelEntry = settings.parallelEntry;
+    // 'auto' is decided now, not when queued: it depends on what else trains at this moment.
+    const otherRuns = [...this.runs.values()].filter((r) => r.worker).length;
+    const context = { spec: summary.spec, batchSize: summary.settings.batchSize, cores: this.options.cores, otherRuns, backend: settings.backend ?? 'auto' } as const;
+    data.threads = resolveThreads(summary.threadsSetting, context);
     let worker: Worker;
     try {
       worker = this.options.workerFactory(data);
@@ -360,6 +370,7 @@ export class RunManager {
         record.fittedScaling = message.scaling;
         record.sizes = message.sizes;
         record.summary.backend = message.backend;
+        record.summary.threads = message.threads;
         if (message.backendNote === undefined) delete record.summary.backendNote;
         else record.summary.backendNote = message.backendNote;
         this.files.persist(run);

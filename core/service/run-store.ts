@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SCALINGS, type ScalingParams } from '../data/scaling';
 import { scalingParamsSchema } from '../data/scaling-schema';
 import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary } from '../lab/contract';
-import { networkSpecSchema, trainSettingsSchema } from '../lab/schemas';
+import { networkSpecSchema, threadsSchema, trainSettingsSchema } from '../lab/schemas';
 import { writeFileAtomic } from '../model/model-files';
 import { runRecordPath, runsDir } from './checkpoints';
 import type { SplitSizes } from './worker-protocol';
@@ -54,6 +54,8 @@ const runRecordSchema = z.object({
     message: z.string().optional(),
     backend: z.enum(KERNEL_BACKENDS).optional(),
     backendNote: z.string().optional(),
+    threadsSetting: threadsSchema.optional(),
+    threads: z.number().int().min(1).optional(),
   }),
   validation: z.boolean(),
   trainLimit: count.optional(),

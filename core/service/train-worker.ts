@@ -1,14 +1,15 @@
 /**
  * Worker-thread entry of one training run: a thin adapter between the message port and a
  * TrainingSession. It loads the dataset (each worker parses its own copy; the parse is cached per
- * thread), builds the network and trainer, then trains until finished or stopped.
+ * thread), builds the network and trainer (with its shard workers when the run has threads > 1),
+ * then trains until finished or stopped, and ends the shard workers however the run ends.
  * Bundled for the app with electron-vite's `?nodeWorker`; tests start it through tsx.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
-import { Trainer } from '../engine/trainer';
 import { chooseKernels } from '../engine/wasm/select';
+import { startRunTrainer, type RunTrainer } from './run-trainer';
 import { loadTrainingData } from './training-data';
 import { TrainingSession } from './training-session';
 import type { KernelBackend } from '../lab/contract';
@@ -25,15 +26,25 @@ async function main(data: TrainWorkerData): Promise<void> {
   const { kernels, fallback } = chooseKernels(data.backend ?? 'auto', undefined, data.wasmPath);
   const backend: KernelBackend = kernels.name === 'wasm' ? 'wasm' : 'js';
   const net = Network.create(data.spec, new Rng(data.settings.seed), 'float32', kernels);
-  const trainer = new Trainer(net, { train: dataset.train, validation: dataset.validation, test: dataset.test }, data.settings);
-  const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
-  post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch, backend, ...(fallback ? { backendNote: fallback } : {}) });
+  const splits = { train: dataset.train, validation: dataset.validation, test: dataset.test };
+  let run: RunTrainer | undefined;
+  try {
+    run = await startRunTrainer(net, splits, data.settings, data.threads, data.parallelEntry);
+    const { trainer, threads } = run;
+    const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
+    post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch, backend, ...(fallback ? { backendNote: fallback } : {}), threads });
 
-  const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend };
-  const session = new TrainingSession(trainer, post, options);
-  // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
-  port!.on('message', (command: WorkerCommand) => session.handle(command));
-  await session.run();
+    const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend };
+    // Every progress message says how many threads train, next to the kernels.
+    const withThreads = (message: WorkerMessage, transfer?: ArrayBuffer[]): void =>
+      post(message.type === 'progress' ? { ...message, progress: { ...message.progress, threads } } : message, transfer);
+    const session = new TrainingSession(trainer, withThreads, options);
+    // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
+    port!.on('message', (command: WorkerCommand) => session.handle(command));
+    await session.run();
+  } finally {
+    await run?.close();
+  }
 }
 
 main(workerData as TrainWorkerData).then(

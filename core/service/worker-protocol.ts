@@ -29,6 +29,10 @@ export interface TrainWorkerData {
   backend?: BackendName;
   /** Where the compiled kernels.wasm is (the bundled app's copy); default next to core/engine/wasm/select.ts. */
   wasmPath?: string;
+  /** Threads computing the gradients, already resolved from 'auto' by the service; default 1 (this worker alone). */
+  threads?: number;
+  /** The data-parallel shard worker's entry file (the bundled app's copy); default core/engine/parallel/worker-entry next to its source. */
+  parallelEntry?: string;
 }
 
 /**
@@ -61,7 +65,7 @@ export interface SplitSizes {
 
 export type WorkerMessage =
   /** Data loaded and trainer built; training starts right after. */
-  | { type: 'ready'; scaling: ScalingParams; sizes: SplitSizes; batchesPerEpoch: number; backend: KernelBackend; backendNote?: string }
+  | { type: 'ready'; scaling: ScalingParams; sizes: SplitSizes; batchesPerEpoch: number; backend: KernelBackend; backendNote?: string; threads: number }
   | { type: 'progress'; progress: ProgressData }
   /** An epoch ended; `weights` are the weights it ended with (for the checkpoint). */
   | { type: 'epoch'; report: EpochReport; weights: WeightsSnapshot }
