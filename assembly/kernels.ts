@@ -3,6 +3,8 @@
 // (core/engine/wasm/kernels-wasm.ts) lays the arrays out and passes sizes explicitly.
 // Nothing here allocates: `list` is a scratch area of i32s the host reserves.
 
+export * from './parallel';
+
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }

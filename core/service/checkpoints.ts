@@ -6,10 +6,14 @@
  *   dataDir/runs/<id>/best.fathom.json              the epoch with the best validation (else test) accuracy
  *   dataDir/runs/<id>/last-step.fathom.json         the weights a stopped run ended with
  *
- * Checkpoint policy: a checkpoint costs ≈ 16/3 bytes per parameter (float32 as base64). A run keeps
- * every epoch's checkpoint when all of them together stay under 8 MB (784-30-10 for 30 epochs:
- * ≈ 3.8 MB), so the student can go back to any epoch of a small model; otherwise it keeps only the
- * latest one plus best (784-100-10 for 30 epochs would need ≈ 13 MB).
+ * Checkpoint policy: a checkpoint costs ≈ 16/3 bytes per parameter (float32 as base64) plus the
+ * history it carries (every epoch so far). A run keeps every epoch's checkpoint when all of them
+ * together stay under 8 MB (784-30-10 for 30 epochs: ≈ 3.8 MB), so the student can go back to any
+ * epoch of a small model; that is exact, one file per epoch, and the 8 MB bound is what keeps a
+ * fast run of it cheap. Otherwise a run keeps only its latest checkpoint plus best (784-100-10 for
+ * 30 epochs would need ≈ 13 MB), and writes them at most once a second (run-files.ts): on the wasm
+ * kernels a tiny network runs 10–100 epochs a second. The last epoch and the best one are always
+ * written: held ones are flushed when the run pauses or ends.
  */
 import { join } from 'node:path';
 import type { NetworkSpec } from '../engine/spec';
@@ -45,7 +49,17 @@ export function checkpointBytes(spec: NetworkSpec): number {
   return Math.ceil((parameterCount(spec) * 16) / 3) + 4096;
 }
 
-/** Whether a run of this size keeps a checkpoint for every epoch (else only the latest). */
+/** Generous size of one epoch's entry in a checkpoint's history (its metrics, and per layer its norms and health). */
+export function historyEntryBytes(spec: NetworkSpec): number {
+  return 300 + 150 * spec.layers.length;
+}
+
+/**
+ * Whether a run of this size keeps a checkpoint for every epoch (else only the latest). Checkpoint e
+ * carries e history entries, so the history of all of them grows with epochs²: a tiny network run
+ * for thousands of epochs would otherwise pass on the weights alone and fill the disk.
+ */
 export function keepsEveryCheckpoint(spec: NetworkSpec, epochs: number): boolean {
-  return checkpointBytes(spec) * epochs <= KEEP_ALL_CHECKPOINTS_BYTES;
+  const histories = ((epochs * (epochs + 1)) / 2) * historyEntryBytes(spec);
+  return checkpointBytes(spec) * epochs + histories <= KEEP_ALL_CHECKPOINTS_BYTES;
 }

@@ -74,6 +74,10 @@ export interface LabServiceOptions {
   maxConcurrent?: number;
   /** The clock for createdAt stamps. */
   now?: () => Date;
+  /** Milliseconds for the checkpoint rate limit; default performance.now. Tests pass a fake clock. */
+  clock?: () => number;
+  /** Least time between two checkpoints of a run; default 1000 ms (the last and best epochs are always kept). */
+  checkpointIntervalMs?: number;
   /** Passed to every worker (see TrainWorkerData); tests shorten them. */
   progressIntervalMs?: number;
   sliceMs?: number;
@@ -117,6 +121,8 @@ export class LabService implements LabHandlers {
       maxConcurrent: Math.max(1, options.maxConcurrent ?? availableParallelism()),
       cores: options.cores ?? availableParallelism(),
       now: options.now ?? (() => new Date()),
+      clock: options.clock ?? (() => performance.now()),
+      checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
       emit,
       datasets: this.datasets,
       sha256,

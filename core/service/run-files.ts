@@ -27,6 +27,10 @@ export interface RunFilesOptions {
   /** SHA-256 of a file, cached by the caller. */
   sha256(path: string): Promise<string>;
   now(): Date;
+  /** Milliseconds, for the checkpoint rate limit. */
+  clock(): number;
+  /** Least time between two checkpoints of a run (the last and best epochs are always kept). */
+  checkpointIntervalMs: number;
 }
 
 export class RunFiles {
@@ -60,21 +64,42 @@ export class RunFiles {
     );
   }
 
-  writeCheckpoint(run: Run, report: EpochReport, weights: WeightsSnapshot): void {
+  /**
+   * Takes an epoch's report and weights for the checkpoints. A run that keeps every checkpoint writes
+   * each one (checkpoints.ts bounds their total size). Otherwise at most one checkpoint is written per
+   * `checkpointIntervalMs`; the epochs in between are held (only the newest, and the newest best)
+   * until the interval has passed or flushCheckpoints() is called. The run record is written with
+   * each checkpoint, so its history and its files agree.
+   */
+  offerEpoch(run: Run, report: EpochReport, weights: WeightsSnapshot): void {
+    const held = { report, weights, history: run.record.summary.history.slice() };
+    run.unsaved.latest = held;
+    if (report.isBest) run.unsaved.best = held;
+    const { spec, settings } = run.record.summary;
+    const due = run.lastCheckpointAt === undefined || this.options.clock() - run.lastCheckpointAt >= this.options.checkpointIntervalMs;
+    if (due || keepsEveryCheckpoint(spec, settings.epochs)) this.flushCheckpoints(run);
+  }
+
+  /** Writes the held checkpoints now: when a run pauses or ends, so its last and best epochs are always on disk. */
+  flushCheckpoints(run: Run): void {
+    const { latest, best } = run.unsaved;
+    run.unsaved = {};
+    if (!latest && !best) return;
+    run.lastCheckpointAt = this.options.clock();
     const { record } = run;
-    const name = checkpointName(report.epoch);
     const keepAll = keepsEveryCheckpoint(record.summary.spec, record.summary.settings.epochs);
-    const history = record.summary.history.slice();
     this.queueWrite(run, async () => {
       const dir = runFilesDir(this.options.dataDir, record.summary.id);
-      const file = await this.modelFile(run, weights, history);
       await mkdir(dir, { recursive: true });
-      await saveModelFile(join(dir, name), file);
-      record.latestModel = name;
-      if (report.isBest) {
-        await saveModelFile(join(dir, BEST_MODEL), file);
+      const latestFile = latest && (await this.modelFile(run, latest.weights, latest.history));
+      if (best) {
+        await saveModelFile(join(dir, BEST_MODEL), best === latest ? latestFile! : await this.modelFile(run, best.weights, best.history));
         record.bestModel = BEST_MODEL;
       }
+      if (!latest) return;
+      const name = checkpointName(latest.report.epoch);
+      await saveModelFile(join(dir, name), latestFile!);
+      record.latestModel = name;
       const old = keepAll ? [] : record.checkpoints.filter((n) => n !== name);
       record.checkpoints = keepAll ? [...record.checkpoints.filter((n) => n !== name), name] : [name];
       for (const n of old) await rm(join(dir, n), { force: true });

@@ -40,6 +40,9 @@ export interface RunManagerOptions {
   /** Cores of the machine, for resolving a run's 'auto' threads. */
   cores: number;
   now(): Date;
+  /** Milliseconds, for the checkpoint rate limit. */
+  clock(): number;
+  checkpointIntervalMs: number;
   emit(event: LabEvent): void;
   datasets: DatasetService;
   sha256(path: string): Promise<string>;
@@ -350,6 +353,7 @@ export class RunManager {
 
   private onWorkerExit(run: Run, code: number): void {
     run.worker = undefined;
+    if (!run.deleted) this.files.flushCheckpoints(run);
     const why = run.workerError ? `it crashed: ${run.workerError}` : `it exited with code ${code}`;
     for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
     run.pending.clear();
@@ -381,13 +385,13 @@ export class RunManager {
       case 'epoch':
         record.summary.history.push(message.report);
         emit({ type: 'epoch', runId, report: message.report });
-        this.files.writeCheckpoint(run, message.report, message.weights);
-        this.files.persist(run);
+        this.files.offerEpoch(run, message.report, message.weights);
         return;
       case 'non-finite':
         emit({ type: 'non-finite', runId, detail: message.detail });
         return;
       case 'status':
+        if (message.status === 'paused') this.files.flushCheckpoints(run);
         this.setStatus(run, message.status, message.message);
         return;
       case 'ack': {
@@ -397,13 +401,16 @@ export class RunManager {
         return;
       }
       case 'finished':
+        this.files.flushCheckpoints(run);
         this.setStatus(run, 'finished', message.reason);
         return;
       case 'stopped':
+        this.files.flushCheckpoints(run);
         this.files.writeModel(run, LAST_STEP_MODEL, message.weights, record.summary.history.slice());
         this.setStatus(run, 'stopped', this.closing ? 'The lab closed while this run was training.' : undefined);
         return;
       case 'failed':
+        this.files.flushCheckpoints(run);
         this.setStatus(run, 'failed', `Training failed: ${message.message}`);
         return;
     }

@@ -1,13 +1,21 @@
 /** One training run as the service holds it: its record (what is saved) and its live worker, if any. */
 import type { Worker } from 'node:worker_threads';
+import type { EpochReport } from '../engine/trainer';
 import type { RunStatus } from '../lab/contract';
 import type { RunRecord } from './run-store';
-import type { WorkerMessage } from './worker-protocol';
+import type { WeightsSnapshot, WorkerMessage } from './worker-protocol';
 
 export type Ack = Extract<WorkerMessage, { type: 'ack' }>;
 
 /** Statuses a run never leaves. */
 export const ENDED: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', 'failed']);
+
+/** An epoch's weights not yet written, with the history up to that epoch. */
+export interface HeldEpoch {
+  report: EpochReport;
+  weights: WeightsSnapshot;
+  history: EpochReport[];
+}
 
 export interface Run {
   record: RunRecord;
@@ -20,8 +28,12 @@ export interface Run {
   writes: Promise<void>;
   recordWriteQueued: boolean;
   deleted: boolean;
+  /** Checkpoints held back by the rate limit (run-files.ts): the newest epoch and the newest best one. */
+  unsaved: { latest?: HeldEpoch; best?: HeldEpoch };
+  /** When the last checkpoint was queued (the service's clock, ms); undefined before the first. */
+  lastCheckpointAt?: number;
 }
 
 export function newRun(record: RunRecord): Run {
-  return { record, seq: 0, pending: new Map(), writes: Promise.resolve(), recordWriteQueued: false, deleted: false };
+  return { record, seq: 0, pending: new Map(), writes: Promise.resolve(), recordWriteQueued: false, deleted: false, unsaved: {} };
 }

@@ -1,7 +1,8 @@
 /**
  * The shared memory of one data-parallel run: every buffer the coordinator and its workers both
- * see, carved out of one SharedArrayBuffer in a fixed order so each side can rebuild the views
- * from the buffer and a few sizes. No worker_threads here: this is plain typed-array bookkeeping.
+ * see, carved out of one SharedArrayBuffer (with the wasm kernels: a stretch of the run's shared
+ * wasm memory, so the kernels read it without copies) in a fixed order, so each side can rebuild
+ * the views from the buffer, an offset and a few sizes. No worker_threads here.
  */
 import type { FloatArray } from '../activations';
 import type { Gradients } from '../network';
@@ -22,7 +23,7 @@ export const Slot = {
   Count: 8,
 } as const;
 
-export const Command = { None: 0, Compute: 1, Reduce: 2, Quit: 3 } as const;
+export const Command = { None: 0, Compute: 1, Quit: 3 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 const ERROR_BYTES = 2048;
@@ -39,6 +40,8 @@ export interface LayoutSizes {
 
 export interface SharedLayout {
   buffer: SharedArrayBuffer;
+  /** Bytes from `at` that the layout uses. */
+  bytes: number;
   control: Int32Array;
   /** w[l], b[l] as in Network (index 0 empty). */
   w: Float32Array[];
@@ -46,9 +49,6 @@ export interface SharedLayout {
   /** Every parameter gradient of shard s, flat: nablaW[1…L] then nablaB[1…L]; `shardGrads[s]` views it per layer. */
   shardFlat: Float32Array[];
   shardGrads: Gradients[];
-  /** Σ over the shards, in shard order: the batch's mean gradient, flat and per layer. */
-  sumFlat: Float32Array;
-  sum: Gradients;
   /** Σ_x C_x and the correct count of every shard. */
   shardCost: Float64Array;
   shardCorrect: Int32Array;
@@ -61,34 +61,41 @@ export interface SharedLayout {
   parameters: number;
 }
 
-const align8 = (n: number): number => (n + 7) & ~7;
+// 16-byte aligned: SIMD loads of the shards' gradients are fastest on whole vectors.
+const align16 = (n: number): number => (n + 15) & ~15;
 
-/** Lays out `buffer` (or a new one of the right size) for these sizes. */
-export function sharedLayout(s: LayoutSizes, buffer?: SharedArrayBuffer): SharedLayout {
+/** Bytes the layout of these sizes takes. */
+export function layoutBytes(s: LayoutSizes): number {
+  return sharedLayout(s, undefined, 0, true).bytes;
+}
+
+/** Lays out `buffer` from byte `at` (16-aligned), or a new buffer of the right size. */
+export function sharedLayout(s: LayoutSizes, buffer?: SharedArrayBuffer, at = 0, measureOnly = false): SharedLayout {
   const L = s.sizes.length - 1;
   const wLen = s.sizes.map((n, l) => (l === 0 ? 0 : n * s.sizes[l - 1]!));
   const bLen = s.sizes.map((n, l) => (l === 0 ? 0 : n));
   const parameters = wLen.reduce((a, n) => a + n, 0) + bLen.reduce((a, n) => a + n, 0);
   const nIn = s.sizes[0]!;
   const nOut = s.sizes[L]!;
-  // Byte offsets, in order; 8-byte aligned so the Float64 block can sit anywhere.
-  let top = 0;
+  // Byte offsets, in order (aligned, so the Float64 block can sit anywhere).
+  let top = at;
   const take = (bytes: number): number => {
-    const at = top;
-    top = align8(top + bytes);
-    return at;
+    const start = top;
+    top = align16(top + bytes);
+    return start;
   };
   const controlAt = take(Slot.Count * 4);
+  // Right after the control block, so a worker can report a failure whatever else went wrong.
+  const errorAt = take(ERROR_BYTES);
   const wAt = wLen.map((n) => take(n * 4));
   const bAt = bLen.map((n) => take(n * 4));
   const shardAt = Array.from({ length: s.shards }, () => take(parameters * 4));
-  const sumAt = take(parameters * 4);
   const costAt = take(s.shards * 8);
   const correctAt = take(s.shards * 4);
   const xAt = take(s.maxRows * nIn * 4);
   const yAt = take(s.maxRows * nOut * 4);
   const labelsAt = take(s.maxRows * 4);
-  const errorAt = take(ERROR_BYTES);
+  if (measureOnly) return { bytes: top - at } as SharedLayout;
   const buf = buffer ?? new SharedArrayBuffer(top);
   if (buf.byteLength < top) throw new RangeError(`The shared buffer has ${buf.byteLength} bytes; this layout needs ${top}.`);
   const gradients = (flat: Float32Array): Gradients => {
@@ -103,16 +110,14 @@ export function sharedLayout(s: LayoutSizes, buffer?: SharedArrayBuffer): Shared
     return { nablaW, nablaB };
   };
   const shardFlat = shardAt.map((at) => new Float32Array(buf, at, parameters));
-  const sumFlat = new Float32Array(buf, sumAt, parameters);
   return {
     buffer: buf,
+    bytes: top - at,
     control: new Int32Array(buf, controlAt, Slot.Count),
     w: wLen.map((n, l) => new Float32Array(buf, wAt[l]!, n)),
     b: bLen.map((n, l) => new Float32Array(buf, bAt[l]!, n)),
     shardFlat,
     shardGrads: shardFlat.map(gradients),
-    sumFlat,
-    sum: gradients(sumFlat),
     shardCost: new Float64Array(buf, costAt, s.shards),
     shardCorrect: new Int32Array(buf, correctAt, s.shards),
     x: new Float32Array(buf, xAt, s.maxRows * nIn),
@@ -137,10 +142,6 @@ export function shardRows(s: number, shards: number, rows: number): [number, num
   return [Math.floor((s * rows) / shards), Math.floor(((s + 1) * rows) / shards)];
 }
 
-/** Range [start, end) of `total` items that worker `w` of `workers` handles. */
-export function workerRange(w: number, workers: number, total: number): [number, number] {
-  return [Math.floor((w * total) / workers), Math.floor(((w + 1) * total) / workers)];
-}
 
 /** Writes a failure message into the shared error bytes (truncated to fit). */
 export function writeError(layout: SharedLayout, message: string): void {

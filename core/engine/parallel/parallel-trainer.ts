@@ -1,27 +1,43 @@
 /**
- * Data-parallel training of one run over worker threads. The network's weights move into a
- * SharedArrayBuffer that every worker's Network views; each batch is cut into shards that depend
- * only on its size (never on the worker count), the workers compute the shards' gradients into
- * shared buffers, then sum them in shard order, and the coordinator's Trainer applies the
- * optimiser step once. So 1, 2 or N workers give bit-identical weights for the same seed.
+ * Data-parallel training of one run over threads. Each batch is cut into shards that depend only
+ * on its size (never on the thread count); every thread — the coordinator included — computes the
+ * gradients of its shards into shared buffers, then the coordinator sums them in shard order
+ * straight into its Trainer's gradients and applies the optimiser step once. So 1, 2 or N threads
+ * give bit-identical weights for the same seed. One barrier per batch.
  *
- * The coordinator blocks in Atomics.wait while the workers run, so step() stays synchronous:
+ * With the wasm kernels the whole run lives in ONE shared WebAssembly.Memory (see memory.ts) that
+ * every thread instantiates the kernels over: weights, shards' gradients and the batch are read
+ * by the kernels where they are, with no copies. With the js kernels it is a SharedArrayBuffer.
+ *
+ * The coordinator blocks in Atomics.wait while the workers finish, so step() stays synchronous:
  * use it from Node's main thread or a worker, not from a browser's main thread.
  */
 import { SpecError } from '../errors';
 import type { Gradients, Network } from '../network';
 import type { TrainSettings } from '../spec';
 import { type BatchReport, type EpochReport, Trainer, type TrainData, type TrainerOptions } from '../trainer';
+import { createWasmKernels, type WasmKernels } from '../wasm/kernels-wasm';
+import { wasmApi } from '../wasm/wasm-api';
 import { Command, readError, sharedLayout, type SharedLayout, shardCount, Slot } from './layout';
-import type { ParallelWorker, ParallelWorkerFactory } from './protocol';
+import { planMemory, SCRATCH_SHARE } from './memory';
+import type { ParallelWorker, ParallelWorkerData, ParallelWorkerFactory } from './protocol';
+import { sumShards } from './reduce';
+import { ShardWorker } from './shard-worker';
+import { waitWhileEquals } from './sync';
 
 export interface ParallelOptions extends Omit<TrainerOptions, 'gradients'> {
+  /** Threads in all, the coordinator's included (so N − 1 worker threads are started). */
   workers: number;
-  factory: ParallelWorkerFactory;
+  /** Starts a worker thread; needed when workers > 1. */
+  factory?: ParallelWorkerFactory;
   /** Most shards a batch is cut into (default 8); part of the result, unlike `workers`. */
   shards?: number;
   /** Fewest rows per shard (default 4): a batch of 10 makes 2 shards, of 64 makes 8. */
   minShardRows?: number;
+  /** Polls of the control block before a waiting thread sleeps (default 20,000: a few µs–tens of µs). */
+  spin?: number;
+  /** How long the coordinator waits for a silent worker before it gives up (default 120 s). */
+  silenceMs?: number;
 }
 
 /** A worker failed, or could not start. */
@@ -29,15 +45,19 @@ export class ParallelError extends Error {
   override name = 'ParallelError';
 }
 
-/** How long the coordinator waits for the workers to finish one command before it gives up. */
-const WORKER_SILENCE_MS = 120_000;
-
 export class ParallelTrainer {
   readonly trainer: Trainer;
+  /** Threads in all (coordinator included). */
   readonly workers: number;
   private readonly layout: SharedLayout;
   private readonly maxShards: number;
   private readonly minShardRows: number;
+  private readonly spin: number;
+  private readonly silenceMs: number;
+  private readonly own: ShardWorker;
+  private readonly wasm?: WasmKernels;
+  private readonly workerData: Omit<ParallelWorkerData, 'index' | 'wasm'> & { wasm?: Omit<NonNullable<ParallelWorkerData['wasm']>, 'region'> };
+  private readonly regions: { start: number; end: number }[] = [];
   private threads: ParallelWorker[] = [];
   private exits: Promise<unknown>[] = [];
   private quitSent = false;
@@ -53,8 +73,25 @@ export class ParallelTrainer {
     this.workers = options.workers;
     this.maxShards = options.shards ?? 8;
     this.minShardRows = options.minShardRows ?? 4;
-    const maxRows = Math.min(settings.batchSize, data.train.count);
-    this.layout = sharedLayout({ sizes: net.sizes, maxRows, shards: this.maxShards });
+    this.spin = options.spin ?? 20_000;
+    this.silenceMs = options.silenceMs ?? 120_000;
+    const sizes = { sizes: net.sizes, maxRows: Math.min(settings.batchSize, data.train.count), shards: this.maxShards };
+    const source = net.kernels as Partial<WasmKernels>;
+    if (net.kernels.name === 'wasm' && source.module) {
+      // One memory for the whole run; the coordinator's kernels take region 0, each worker its own.
+      const plan = planMemory(sizes, this.workers, this.minShardRows);
+      const memory = new (wasmApi()!.Memory)({ initial: plan.pages, maximum: plan.pages, shared: true });
+      const buffer = memory.buffer as unknown as SharedArrayBuffer;
+      this.layout = sharedLayout(sizes, buffer, plan.layoutAt);
+      this.regions = plan.regions;
+      this.wasm = createWasmKernels(source.module, { memory, region: plan.regions[0]!, scratchShare: SCRATCH_SHARE });
+      this.workerData = { ...this.common(sizes, buffer, plan.layoutAt), wasm: { module: source.module, memory, scratchShare: SCRATCH_SHARE } };
+      // The Trainer's gradients, undo copy and optimiser state are then allocated in this memory too.
+      net.kernels = this.wasm;
+    } else {
+      this.layout = sharedLayout(sizes);
+      this.workerData = this.common(sizes, this.layout.buffer, 0);
+    }
     // The network's weights move into shared memory (values kept); the caller's `net` stays the model.
     for (let l = 1; l <= net.L; l++) {
       this.layout.w[l]!.set(net.w[l]!);
@@ -62,29 +99,28 @@ export class ParallelTrainer {
       net.w[l] = this.layout.w[l]!;
       net.b[l] = this.layout.b[l]!;
     }
+    this.own = new ShardWorker(net.spec, net.kernels, this.layout, 0, this.workers);
     const { now } = options;
     this.trainer = new Trainer(net, data, settings, { ...(now ? { now } : {}), gradients: (indices, grads) => this.gradients(indices, grads) });
   }
 
-  /** Starts the workers and resolves once every one is ready. */
+  private common(layout: ParallelWorkerData['layout'], buffer: SharedArrayBuffer, layoutAt: number): Omit<ParallelWorkerData, 'index' | 'wasm'> {
+    return { spec: this.net.spec, backend: this.net.kernels.name === 'wasm' ? 'wasm' : 'js', buffer, layout, layoutAt, threads: this.workers, spin: this.spin };
+  }
+
+  /** Starts the N − 1 worker threads and resolves once every one is ready. */
   static async start(net: Network, data: TrainData, settings: TrainSettings, options: ParallelOptions): Promise<ParallelTrainer> {
+    if (options.workers > 1 && !options.factory) throw new SpecError('Parallel training over several threads needs a worker factory.', 'workers');
     const pt = new ParallelTrainer(net, data, settings, options);
-    await pt.startWorkers(options.factory);
+    if (options.factory) await pt.startWorkers(options.factory);
     return pt;
   }
 
   private async startWorkers(factory: ParallelWorkerFactory): Promise<void> {
-    const backend = this.net.kernels.name === 'wasm' ? 'wasm' : 'js';
     const ready: Promise<void>[] = [];
-    for (let index = 0; index < this.workers; index++) {
-      const worker = factory({
-        spec: this.net.spec,
-        backend,
-        buffer: this.layout.buffer,
-        layout: { sizes: this.net.sizes, maxRows: this.layout.labels.length, shards: this.maxShards },
-        index,
-        workers: this.workers,
-      });
+    for (let index = 1; index < this.workers; index++) {
+      const { wasm, ...rest } = this.workerData;
+      const worker = factory({ ...rest, index, ...(wasm ? { wasm: { ...wasm, region: this.regions[index]! } } : {}) });
       this.threads.push(worker);
       this.exits.push(new Promise((resolve) => worker.once('exit', resolve)));
       ready.push(
@@ -149,7 +185,7 @@ export class ParallelTrainer {
   quit(): void {
     if (this.quitSent) return;
     this.quitSent = true;
-    this.command(Command.Quit, false);
+    this.post(Command.Quit);
   }
 
   /** Stops the workers and resolves once all have exited (terminating any that do not leave within a second). */
@@ -161,7 +197,7 @@ export class ParallelTrainer {
     await all;
   }
 
-  /** The Trainer's gradient hook: gather the batch, compute its shards, sum them in shard order. */
+  /** The Trainer's gradient hook: gather the batch, compute the shards (ours and the workers'), sum them in shard order. */
   private gradients(indices: Uint32Array, grads: Gradients): { cost: number; correct: number } {
     const { layout } = this;
     const { inputs, targets, labels, inputSize, outputSize } = this.data.train;
@@ -175,12 +211,16 @@ export class ParallelTrainer {
     const shards = shardCount(rows, this.maxShards, this.minShardRows);
     layout.control[Slot.Rows] = rows;
     layout.control[Slot.Shards] = shards;
-    this.command(Command.Compute, true);
-    this.command(Command.Reduce, true);
-    for (let l = 1; l <= this.net.L; l++) {
-      grads.nablaW[l]!.set(layout.sum.nablaW[l]!);
-      grads.nablaB[l]!.set(layout.sum.nablaB[l]!);
+    if (this.threads.length > 0) this.post(Command.Compute);
+    let ownError: unknown;
+    try {
+      this.own.computeShards();
+    } catch (error) {
+      ownError = error;
     }
+    this.awaitWorkers();
+    if (ownError !== undefined) throw ownError;
+    sumShards(grads, layout.shardGrads, shards, this.wasm);
     let cost = 0;
     let correct = 0;
     for (let s = 0; s < shards; s++) {
@@ -190,21 +230,27 @@ export class ParallelTrainer {
     return { cost, correct };
   }
 
-  /** Posts a command to every worker and (when `wait`) blocks until all have done it. */
-  private command(command: Command, wait: boolean): void {
+  /** Posts a command to every worker (the control block's generation moves on). */
+  private post(command: Command): void {
+    if (this.threads.length === 0) return;
     const control = this.layout.control;
     Atomics.store(control, Slot.Done, 0);
     Atomics.store(control, Slot.Command, command);
     Atomics.add(control, Slot.Generation, 1);
     Atomics.notify(control, Slot.Generation);
-    if (!wait) return;
+  }
+
+  /** Blocks until every worker has done the current command; throws what one reported. */
+  private awaitWorkers(): void {
+    const control = this.layout.control;
+    const workers = this.threads.length;
     for (;;) {
       const done = Atomics.load(control, Slot.Done);
-      if (done >= this.workers) break;
+      if (done >= workers) break;
       // The event loop is blocked here, so a worker that dies cannot tell us: give up after a long silence.
-      if (Atomics.wait(control, Slot.Done, done, WORKER_SILENCE_MS) === 'timed-out' && Atomics.load(control, Slot.Done) === done) {
+      if (!waitWhileEquals(control, Slot.Done, done, this.spin, this.silenceMs)) {
         this.quit();
-        throw new ParallelError(`Parallel training failed: a worker did not answer for ${WORKER_SILENCE_MS / 1000} s (it may have crashed).`);
+        throw new ParallelError(`Parallel training failed: a worker did not answer for ${this.silenceMs / 1000} s (it may have crashed).`);
       }
     }
     if (Atomics.load(control, Slot.Failed)) {

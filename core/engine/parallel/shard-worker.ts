@@ -1,16 +1,14 @@
 /**
- * What one worker does, without the thread plumbing: it holds a Network whose weights are views
- * on the shared buffer, computes the gradients of its shards of the batch, and sums its part of
- * the parameter vector over all shards, always in shard order.
+ * What one thread does with a batch, without the thread plumbing: it holds a Network whose
+ * weights are views on the shared ones, and computes the gradients of its shards of the batch
+ * (shards p, p + threads, …) into their shared buffers. The coordinator runs one too (p = 0).
  */
 import { argmax } from '../evaluate';
 import type { Kernels } from '../kernels';
 import { Network } from '../network';
 import type { NetworkSpec } from '../spec';
-import { Command, type SharedLayout, shardRows, Slot, workerRange } from './layout';
-
-/** Rows fed forward at once inside one shard (as the Trainer's chunks). */
-const CHUNK = 1000;
+import { type SharedLayout, shardRows, Slot } from './layout';
+import { SHARD_CHUNK } from './memory';
 
 export class ShardWorker {
   readonly net: Network;
@@ -20,7 +18,7 @@ export class ShardWorker {
     kernels: Kernels,
     private readonly layout: SharedLayout,
     readonly index: number,
-    readonly workers: number,
+    readonly threads: number,
   ) {
     this.net = new Network(spec, 'float32', kernels);
     // The weights are the shared ones: the coordinator's optimiser step is seen here at once.
@@ -30,25 +28,19 @@ export class ShardWorker {
     }
   }
 
-  /** Runs the command of the current generation. */
-  run(command: Command): void {
-    if (command === Command.Compute) this.computeShards();
-    else if (command === Command.Reduce) this.reduce();
-  }
-
-  /** Gradients (scale 1/rows) of shards index, index + workers, … into their shared buffers. */
+  /** Gradients (scale 1/rows) of this thread's shards into their shared buffers, with their cost and correct count. */
   computeShards(): void {
     const { layout, net } = this;
     const rows = layout.control[Slot.Rows]!;
     const shards = layout.control[Slot.Shards]!;
     const nIn = net.sizes[0]!;
     const nOut = net.sizes[net.L]!;
-    for (let s = this.index; s < shards; s += this.workers) {
+    for (let s = this.index; s < shards; s += this.threads) {
       const [start, end] = shardRows(s, shards, rows);
       let cost = 0;
       let correct = 0;
-      for (let done = start; done < end; done += CHUNK) {
-        const chunk = Math.min(CHUNK, end - done);
+      for (let done = start; done < end; done += SHARD_CHUNK) {
+        const chunk = Math.min(SHARD_CHUNK, end - done);
         const ws = net.workspace(chunk);
         ws.a[0]!.set(layout.x.subarray(done * nIn, (done + chunk) * nIn));
         ws.y.set(layout.y.subarray(done * nOut, (done + chunk) * nOut));
@@ -59,19 +51,6 @@ export class ShardWorker {
       }
       layout.shardCost[s] = cost;
       layout.shardCorrect[s] = correct;
-    }
-  }
-
-  /** sum[j] = shard_0[j] + shard_1[j] + … for this worker's share of the parameters. */
-  reduce(): void {
-    const { layout } = this;
-    const shards = layout.control[Slot.Shards]!;
-    const [lo, hi] = workerRange(this.index, this.workers, layout.parameters);
-    const sum = layout.sumFlat;
-    sum.set(layout.shardFlat[0]!.subarray(lo, hi), lo);
-    for (let s = 1; s < shards; s++) {
-      const g = layout.shardFlat[s]!;
-      for (let j = lo; j < hi; j++) sum[j] = sum[j]! + g[j]!;
     }
   }
 }

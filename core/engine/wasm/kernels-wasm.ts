@@ -16,10 +16,10 @@ export interface KernelExports {
 }
 
 const PAGE = 65_536;
-/** The first page holds no array (pointer 0 means "no bias"); from LIST_START on it is the kernels' i32 block lists. */
-const LIST_START = 1024;
+/** The first page of an instance's region holds no array (pointer 0 means "no bias"); from LIST_OFFSET on it is the kernels' i32 block lists. */
+const LIST_OFFSET = 1024;
 const LIST_END = PAGE;
-const MAX_LIST = (LIST_END - LIST_START) >> 2;
+const MAX_LIST = (LIST_END - LIST_OFFSET) >> 2;
 
 export interface WasmKernelOptions {
   /** Size of the fixed linear memory (it never grows, so views on it stay valid). Default 64 MiB. */
@@ -28,11 +28,21 @@ export interface WasmKernelOptions {
   scratchShare?: number;
   /** false: never hand out views on wasm memory (every call copies its operands; for measuring). */
   zeroCopy?: boolean;
+  /**
+   * Run over this (shared) memory instead of a new one, using only the bytes [region.start,
+   * region.end) of it for the list area, arena and scratch (data-parallel training: one memory,
+   * one region per thread). memoryBytes is then ignored.
+   */
+  memory?: WasmMemory;
+  region?: { start: number; end: number };
 }
 
 /** Kernels over one wasm instance, with the allocator the Network uses to place its buffers in it. */
 export interface WasmKernels extends Kernels {
   readonly memory: WasmMemory;
+  /** The compiled module and the instance's raw exports (data-parallel threads instantiate it over one shared memory). */
+  readonly module: WasmModule;
+  readonly exports: KernelExports;
   /** Bytes of the memory handed out to networks so far. */
   arenaUsed(): number;
 }
@@ -59,12 +69,17 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
   const pages = memoryBytes / PAGE;
   const api = wasmApi();
   if (!api) throw new WasmUnavailableError('This runtime has no WebAssembly.');
-  const memory = new api.Memory({ initial: pages, maximum: pages });
+  // Shared: the module is built with --sharedMemory so that parallel runs can share one; measured no slower.
+  const memory = options.memory ?? new api.Memory({ initial: pages, maximum: pages, shared: true });
   const w = new api.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const buffer = memory.buffer;
-  const scratchStart = align16(Math.floor(memoryBytes * (1 - (options.scratchShare ?? 0.25))));
+  const base = options.memory ? (options.region?.start ?? 0) : 0;
+  const regionEnd = options.memory ? (options.region?.end ?? memory.buffer.byteLength) : memoryBytes;
+  if (base % PAGE !== 0 || regionEnd - base < 2 * PAGE || regionEnd > memory.buffer.byteLength) throw new RangeError(`Bad wasm region [${base}, ${regionEnd}).`);
+  const LIST_START = base + LIST_OFFSET;
+  const scratchStart = align16(base + Math.floor((regionEnd - base) * (1 - (options.scratchShare ?? 0.25))));
   const zeroCopy = options.zeroCopy ?? true;
-  let arenaTop = PAGE;
+  let arenaTop = base + PAGE;
   let scratchTop = scratchStart;
 
   /** The byte offset of `x` in wasm memory, copying it into scratch first when it lives elsewhere; -1 when it does not fit. */
@@ -72,7 +87,7 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
     if (x.buffer === buffer) return x.byteOffset;
     const at = scratchTop;
     const end = align16(at + floats * 4);
-    if (end > memoryBytes) return -1;
+    if (end > regionEnd) return -1;
     scratchTop = end;
     if (copyIn) new Float32Array(buffer, at, floats).set(x.subarray(0, floats));
     return at;
@@ -90,7 +105,9 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
   const kernels: WasmKernels = {
     name: 'wasm',
     memory,
-    arenaUsed: () => arenaTop - PAGE,
+    module,
+    exports: w,
+    arenaUsed: () => arenaTop - base - PAGE,
 
     alloc(length) {
       if (!zeroCopy) return undefined;
