@@ -131,3 +131,31 @@ test('a run whose numbers blow up pauses and explains what to try', async ({ app
   await expect(page.getByTestId('lr-input')).toHaveValue('10');
   await shot('2-after-retry');
 });
+
+test('the Threads setting: a run on 2 threads says so next to its kernels, and the choice is remembered', async ({ app: page, lab, shot }) => {
+  await loadPreset(page, 'network.py');
+  // Long enough to watch it train; the batch of 64 makes 8 shards for the 2 threads to share.
+  await useSubset(page, 20_000);
+  await setNumber(page, 'Epochs', 500);
+  await setNumber(page, 'Batch size', 64);
+  await page.getByTestId('tab-train').click();
+  const threads = page.getByTestId('threads-select');
+  await expect(threads).toHaveValue('auto');
+  await expect(page.getByTestId('threads-hint')).toBeVisible();
+  await shot('1-threads-control');
+
+  await threads.selectOption('2');
+  const id = await train(page);
+  await expect(page.getByTestId('progress-backend')).toHaveText('wasm SIMD');
+  await expect(page.getByTestId('progress-threads')).toHaveText('2');
+  await expect.poll(() => lab.service.listRuns().then((r) => r.find((x) => x.id === id))).toMatchObject({ threadsSetting: 2, threads: 2 });
+  await expect(page.getByTestId('progress-epoch')).not.toHaveText(/^1 \//, { timeout: 60_000 });
+  await shot('2-training-on-2-threads');
+  await page.getByTestId('run-stop').click();
+  await expect(page.getByTestId(`run-${id}`).getByTestId('run-status')).toHaveText('stopped');
+
+  // The choice outlives a reload, as the design does.
+  await page.reload();
+  await page.getByTestId('tab-train').click();
+  await expect(page.getByTestId('threads-select')).toHaveValue('2');
+});

@@ -100,17 +100,20 @@ describe('RunProgress: the threads a run trains with', () => {
     expect(store.focused?.threads).toBe(2);
     const threads = wrapper.get('[data-testid="progress-threads"]');
     expect(threads.text()).toBe('2');
+    expect(threads.element.parentElement!.textContent!.trim()).toBe('· 2 threads');
     expect(threads.element.parentElement!.getAttribute('title')).toBe('Each batch is split across 2 threads.');
   });
 
   it('says when Auto chose one thread', async () => {
-    installFakeLab([summary('a', { status: 'running', threads: 1 })]);
+    installFakeLab([summary('a', { status: 'running', backend: 'wasm', threads: 1 })]);
     const store = useRunsStore();
     await store.load();
     store.focused!.progress = { epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 100, learningRate: 3 };
     wrapper = mount(RunProgress, { global: { plugins: [pinia] } });
     await flushPromises();
-    expect(wrapper.get('[data-testid="progress-threads"]').element.parentElement!.getAttribute('title')).toBe(
+    const threads = wrapper.get('[data-testid="progress-threads"]');
+    expect(threads.element.parentElement!.textContent!.trim()).toBe('· 1 thread');
+    expect(threads.element.parentElement!.getAttribute('title')).toBe(
       'One thread computes each batch. Chosen by Auto when the run started.',
     );
   });
