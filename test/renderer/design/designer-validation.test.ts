@@ -214,6 +214,9 @@ describe('designer view', () => {
     const { store } = await mountDesigner();
     await wrapper.get('#f-datasetId').setValue('rents');
     expect(wrapper.get('[data-testid="dataset-targets"]').text()).toBe('Targets: real values from 0 to 30.5');
+    // A table's inputs are its columns, not pixels.
+    expect(wrapper.text()).toContain('2 input columns · regression of rent · 4 train / 1 test');
+    expect(wrapper.get('[data-testid="input-row"]').text()).toContain('one per input column (2)');
     await wrapper.get('#f-loss').setValue('mape');
     const field = wrapper.get('#f-loss').element.closest('.field')!;
     expect(field.textContent).toMatch(/MAPE divides by each target value, and target #3 is 0/);
