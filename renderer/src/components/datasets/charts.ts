@@ -36,7 +36,7 @@ export function balanceConfig(classes: string[], counts: { train: number[]; vali
     { label: 'validation', data: counts.validation, backgroundColor: cssVar('--act-tanh', '#0f9488') },
     { label: 'test', data: counts.test, backgroundColor: cssVar('--border-strong', '#c9ced6') },
   ].filter((s) => s.data.some((n) => n > 0));
-  const scales = axes(theme, '', 'samples');
+  const scales = axes(theme, 'class', 'samples');
   return {
     type: 'bar',
     data: { labels: classes, datasets: splits.map((s) => ({ ...s, stack: 'all', borderWidth: 0, barPercentage: 0.8 })) },
@@ -86,7 +86,7 @@ export function predictionConfig(points: Point[], target: string): ChartConfigur
     pointRadius: 0,
     borderWidth: 1,
     borderDash: [4, 4],
-    borderColor: cssVar('--text-3', '#848d98'),
+    borderColor: cssVar('--text-3', '#6c7580'),
   });
   return config;
 }
