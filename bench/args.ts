@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { BenchError } from './errors';
 import { type Engine, ENGINES, TFJS_LOOPS, type TfjsLoop } from './measurement';
-import { BENCH_NETWORKS, type BenchNetwork, networkById } from './networks';
+import { BENCH_NETWORKS, type BenchNetwork, EXTRA_NETWORKS, networkById } from './networks';
 
 export const FULL_EPOCH = 60_000;
 export const QUICK_SAMPLES = 10_000;
@@ -17,18 +17,23 @@ export interface BenchOptions {
   loop: TfjsLoop;
   simd: boolean;
   warmUp: number;
-  /** Worker threads for Fathom's training (1 = its ordinary single-thread Trainer). */
-  workers: number;
+  /** Thread counts Fathom trains with, each measured side by side (1 = its ordinary single-thread Trainer). */
+  workers: number[];
+  /** Times every Fathom measurement is repeated (interleaved), for steadier worker ratios. */
+  repeat: number;
 }
 
 export const USAGE = `npm run bench -- [flags]
   --quick              ${QUICK_SAMPLES.toLocaleString('en')} samples per measurement instead of a full ${FULL_EPOCH.toLocaleString('en')}-image epoch
   --samples N          any other number of samples (1…${FULL_EPOCH})
   --only ENGINE        measure only this engine (repeatable): fathom (js kernels), fathom-wasm, tfjs
-  --network ID         only this network (repeatable): ${BENCH_NETWORKS.map((n) => n.id).join(', ')}
+  --network ID         only this network (repeatable): ${BENCH_NETWORKS.map((n) => n.id).join(', ')};
+                       also ${EXTRA_NETWORKS.map((n) => n.id).join(', ')}; ID@B = at batch size B (e.g. 784-100-10-relu@256)
   --tfjs-loop L        minimize (default: optimizer.minimize per batch, TF.js's fastest) or fit (model.fit)
   --no-simd            force TF.js's plain (non-SIMD) wasm binary
-  --workers N          train Fathom data-parallel over N worker threads (core/engine/parallel; default 1)
+  --workers N[,M…]     train Fathom over N threads (core/engine/parallel; default 1 = single-thread Trainer);
+                       a list (1,2) measures each side by side and reports the ratios
+  --repeat R           repeat each Fathom measurement R times, interleaved (default 1)
   --json               print one JSON document instead of the table
   --help`;
 
@@ -54,6 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         'no-simd': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         workers: { type: 'string' },
+        repeat: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -76,6 +82,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     loop: loop as TfjsLoop,
     simd: !parsed['no-simd'],
     warmUp: Math.min(1000, samples),
-    workers: parsed.workers !== undefined ? wholeNumber(parsed.workers, '--workers', 64) : 1,
+    workers: parsed.workers !== undefined ? [...new Set(parsed.workers.split(',').map((w) => wholeNumber(w.trim(), '--workers', 64)))] : [1],
+    repeat: parsed.repeat !== undefined ? wholeNumber(parsed.repeat, '--repeat', 20) : 1,
   };
 }

@@ -29,24 +29,26 @@ function sigmoidNetwork(hidden: number[]): BenchNetwork {
   };
 }
 
-export const BENCH_NETWORKS: readonly BenchNetwork[] = [
-  sigmoidNetwork([30]),
-  sigmoidNetwork([100]),
-  sigmoidNetwork([100, 40]),
-  {
-    id: '784-100-10-relu',
+/** ReLU hidden layers + softmax, cross-entropy, He init, Adam, batch 64 (batch overridable by id, see networkById). */
+function reluNetwork(hidden: number[]): BenchNetwork {
+  return {
+    id: `${[784, ...hidden, 10].join('-')}-relu`,
     label: 'ReLU + softmax, cross-entropy, He init, Adam lr 0.001, batch 64',
     spec: {
       inputSize: 784,
-      layers: [
-        { units: 100, activation: 'relu' },
-        { units: 10, activation: 'softmax' },
-      ],
+      layers: [...hidden.map((units) => ({ units, activation: 'relu' as const })), { units: 10, activation: 'softmax' as const }],
       loss: 'cross-entropy',
       init: 'he',
     },
     settings: { ...DEFAULT_TRAIN_SETTINGS, batchSize: 64, learningRate: 0.001, optimizer: 'adam', epochs: 1 },
-  },
+  };
+}
+
+export const BENCH_NETWORKS: readonly BenchNetwork[] = [
+  sigmoidNetwork([30]),
+  sigmoidNetwork([100]),
+  sigmoidNetwork([100, 40]),
+  reluNetwork([100]),
 ];
 
 /** The layer sizes [n_0, n_1, …, n_L]. */
@@ -70,8 +72,17 @@ export function flopsPerSample(spec: NetworkSpec): number {
   return 6 * weightCount(spec);
 }
 
+/** Measured only when asked for by --network: a wider network, for where data-parallel training pays. */
+export const EXTRA_NETWORKS: readonly BenchNetwork[] = [reluNetwork([300, 100])];
+
+/** A network by id; `ID@B` is the same network at batch size B (e.g. 784-100-10-relu@256). */
 export function networkById(id: string): BenchNetwork {
-  const net = BENCH_NETWORKS.find((n) => n.id === id);
-  if (!net) throw new BenchError(`Unknown benchmark network '${id}'; known: ${BENCH_NETWORKS.map((n) => n.id).join(', ')}.`);
-  return net;
+  const [base, batch] = id.split('@');
+  const known = [...BENCH_NETWORKS, ...EXTRA_NETWORKS];
+  const net = known.find((n) => n.id === base);
+  if (!net) throw new BenchError(`Unknown benchmark network '${base}'; known: ${known.map((n) => n.id).join(', ')} (add @B for batch size B).`);
+  if (batch === undefined) return net;
+  const batchSize = Number(batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new BenchError(`'${id}': the batch size after @ must be a whole number ≥ 1.`);
+  return { ...net, id, label: net.label.replace(/batch \d+/, `batch ${batchSize}`), settings: { ...net.settings, batchSize } };
 }

@@ -41,10 +41,54 @@ export interface BenchReport {
   fullEpoch: boolean;
   warmUp: number;
   tfjsLoop: TfjsLoop;
-  /** Worker threads Fathom trained on (1 = its single-thread Trainer). */
-  workers: number;
+  repeat: number;
+  /** Thread counts Fathom trained with (1 = its single-thread Trainer); the main table shows the first. */
+  workers: number[];
+  /** Each network and Fathom backend at every thread count, when more than one was asked for. */
+  parallel?: ParallelRow[];
   wasm?: WasmInfo;
   rows: Row[];
+}
+
+export interface ParallelRow {
+  network: string;
+  batchSize: number;
+  backend: 'js' | 'wasm';
+  /** Median samples/s per thread count, in the order of BenchReport.workers. */
+  samplesPerSecond: number[];
+  /** Median over the repeats of (samples/s at that count ÷ samples/s at the first), each pair measured back to back. */
+  ratio: number[];
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** A ParallelRow from runs[r][w] = the measurement of repeat r at the w-th thread count. */
+export function makeParallelRow(bench: BenchNetwork, backend: 'js' | 'wasm', runs: Measurement[][]): ParallelRow {
+  const counts = runs[0]!.length;
+  const perCount = (w: number) => runs.map((run) => run[w]!.samplesPerSecond);
+  return {
+    network: bench.id,
+    batchSize: bench.settings.batchSize,
+    backend,
+    samplesPerSecond: Array.from({ length: counts }, (_, w) => median(perCount(w))),
+    ratio: Array.from({ length: counts }, (_, w) => median(runs.map((run) => run[w]!.samplesPerSecond / run[0]!.samplesPerSecond))),
+  };
+}
+
+function parallelTable(report: BenchReport): string[] {
+  if (!report.parallel?.length) return [];
+  const w = report.workers;
+  const header = ['network', 'batch', 'kernels', ...w.map((n) => `${n} thr /s`), ...w.slice(1).map((n) => `${n}/${w[0]}`)];
+  const body = report.parallel.map((r) => [r.network, String(r.batchSize), r.backend, ...r.samplesPerSecond.map((x) => int(x)), ...r.ratio.slice(1).map((x) => times(x))]);
+  return [
+    '',
+    `Threads side by side (wall clock; median of ${report.repeat} interleaved repeat${report.repeat === 1 ? '' : 's'}; ratio = median of paired ratios):`,
+    table(header, body),
+    `1 thread = the single-thread Trainer; N > 1 = ParallelTrainer (the coordinator + N − 1 workers).`,
+  ];
 }
 
 export function describeMachine(loadAtStart: number): Machine {
@@ -126,9 +170,10 @@ export function formatReport(report: BenchReport): string {
     `Training throughput, ${span}, min-max scaled to [0, 1]`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
     describeWasm(report.wasm, report.tfjsLoop),
-    report.workers > 1 ? `Fathom (js and wasm) trains data-parallel over ${report.workers} worker threads (core/engine/parallel); TF.js stays on one.` : 'Fathom trains on one thread.',
+    report.workers[0]! > 1 ? `Fathom (js and wasm) trains data-parallel over ${report.workers[0]} threads (core/engine/parallel); TF.js stays on one.` : 'Fathom trains on one thread.',
     '',
     table(header, body),
+    ...parallelTable(report),
     '',
     ...report.rows.map((r) => `  ${r.network}: ${r.label}`),
     '',

@@ -7,7 +7,7 @@ import { FULL_EPOCH, parseBenchArgs, USAGE } from './args';
 import { BenchError } from './errors';
 import { runJob } from './job';
 import type { Engine, Measurement } from './measurement';
-import { describeMachine, formatReport, makeRow, type BenchReport, type Row } from './report';
+import { describeMachine, formatReport, makeParallelRow, makeRow, type BenchReport, type ParallelRow, type Row } from './report';
 import type { WasmInfo } from './tfjs-wasm';
 
 function progress(text: string): void {
@@ -22,22 +22,39 @@ async function main(): Promise<void> {
   }
   const loadAtStart = os.loadavg()[0]!;
   const rows: Row[] = [];
+  const parallel: ParallelRow[] = [];
   let wasm: WasmInfo | undefined;
+  const { workers, repeat } = options;
   for (const [n, bench] of options.networks.entries()) {
     // Rotate which engine goes first, so a slow drift in machine load hits all alike.
     const shift = n % options.engines.length;
     const engines: Engine[] = [...options.engines.slice(shift), ...options.engines.slice(0, shift)];
-    const results: Partial<Record<Engine, Measurement>> = {};
-    for (const engine of engines) {
-      const started = performance.now();
-      progress(`${bench.id}: ${engine} …`);
-      const result = await runJob({ engine, network: bench.id, samples: options.samples, warmUp: options.warmUp, loop: options.loop, simd: options.simd, workers: options.workers });
-      results[engine] = result.measurement;
-      wasm ??= result.wasm;
-      const m = result.measurement;
-      progress(`${bench.id}: ${engine} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`);
+    // runs[engine][repeat][w]: Fathom at every thread count, back to back, so their ratio sees the same load.
+    const runs: Partial<Record<Engine, Measurement[][]>> = {};
+    for (let r = 0; r < repeat; r++) {
+      for (const engine of engines) {
+        if (engine === 'tfjs' && r > 0) continue;
+        const counts = engine === 'tfjs' ? [1] : r % 2 ? [...workers].reverse() : workers;
+        const measured: Measurement[] = [];
+        for (const count of counts) {
+          const started = performance.now();
+          const what = `${bench.id}: ${engine}${engine === 'tfjs' ? '' : ` × ${count} thread${count === 1 ? '' : 's'}`}`;
+          progress(`${what} …`);
+          const result = await runJob({ engine, network: bench.id, samples: options.samples, warmUp: options.warmUp, loop: options.loop, simd: options.simd, workers: count });
+          wasm ??= result.wasm;
+          const m = result.measurement;
+          measured[engine === 'tfjs' ? 0 : workers.indexOf(count)] = m;
+          progress(`${what} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`);
+        }
+        (runs[engine] ??= []).push(measured);
+      }
     }
-    rows.push(makeRow(bench, results.fathom, results.tfjs, results['fathom-wasm']));
+    const first = (engine: Engine) => runs[engine]?.[0]?.[0];
+    rows.push(makeRow(bench, first('fathom'), first('tfjs'), first('fathom-wasm')));
+    if (workers.length > 1) {
+      if (runs.fathom) parallel.push(makeParallelRow(bench, 'js', runs.fathom));
+      if (runs['fathom-wasm']) parallel.push(makeParallelRow(bench, 'wasm', runs['fathom-wasm']));
+    }
   }
   const report: BenchReport = {
     machine: describeMachine(loadAtStart),
@@ -45,7 +62,9 @@ async function main(): Promise<void> {
     fullEpoch: options.samples === FULL_EPOCH,
     warmUp: options.warmUp,
     tfjsLoop: options.loop,
-    workers: options.workers,
+    workers,
+    repeat,
+    ...(parallel.length ? { parallel } : {}),
     wasm,
     rows,
   };
