@@ -90,6 +90,9 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await expect(page.getByTestId('mean-images')).toContainText('Ankle boot');
     await expect(page.getByTestId('class-samples').locator('canvas')).toHaveCount(80);
     await shot('4-fashion-overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('4b-fashion-overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Rename it; use it in the design.
     const fashion = items(page).nth(1);
@@ -197,6 +200,11 @@ test('datasets: a regression table and its scatter', async ({ app: page, lab, sh
     await expect(lossField.getByTestId('field-problem')).toContainText([/Binary cross-entropy needs targets between 0 and 1, but target #0 is \d/]);
     await expect(page.getByTestId('can-train')).not.toHaveText('Ready to train');
     await shot('2b-classification-loss-on-rents');
+    // The same problem in the dark theme: the warning must stay readable.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(lossField.getByTestId('field-problem').first()).toBeVisible();
+    await shot('2c-classification-loss-on-rents-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await loss.selectOption(fitting);
     await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
     await page.getByTestId('tab-train').click();
@@ -211,6 +219,8 @@ test('datasets: a regression table and its scatter', async ({ app: page, lab, sh
     expect(rmse).toBeLessThan(15);
     await page.getByTestId('predicted-actual').scrollIntoViewIfNeeded();
     await shot('3-predicted-against-actual');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('4-predicted-against-actual-dark');
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
