@@ -231,6 +231,21 @@ export class Trainer {
     return report;
   }
 
+  /**
+   * Picks a run up after the epochs of `history` (a run resumed in a new worker, its saved weights
+   * already set): epochs number on from there, and the best score and the early-stopping count are
+   * replayed from it. What no report holds starts afresh: the optimiser's state and the shuffle order.
+   */
+  continueAfter(history: readonly EpochReport[]): void {
+    if (this.history.length > 0 || this.batchInEpoch > 0) throw new Error('continueAfter() must come before the first step.');
+    for (const report of history) {
+      const [accuracy, loss] = this.data.validation ? [report.validationAccuracy, report.validationLoss] : [report.testAccuracy, report.testLoss];
+      if (loss !== undefined) this.trackBest({ accuracy: accuracy ?? null, loss });
+      this.history.push(report);
+    }
+    this.epoch = history.length + 1;
+  }
+
   /** Trains until a stopping rule fires, calling back after every batch and epoch (for the CLI and tests). */
   run(callbacks: { onBatch?(r: BatchReport): void; onEpoch?(r: EpochReport): void } = {}): EpochReport[] {
     while (!this.finished) {
@@ -293,7 +308,7 @@ export class Trainer {
     }
   }
 
-  private trackBest(on: Evaluation | undefined): boolean {
+  private trackBest(on: Pick<Evaluation, 'accuracy' | 'loss'> | undefined): boolean {
     if (!on) return false;
     const score = on.accuracy ?? -on.loss;
     if (score > this.bestScore) {

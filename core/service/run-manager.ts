@@ -12,7 +12,7 @@ import type { BackendName } from '../engine/wasm/select';
 import type { LabEvent, RunEvent, RunStatus, RunSummary, StartRunRequest } from '../lab/contract';
 import type { ModelFile } from '../model/format';
 import { loadModelFile } from '../model/model-files';
-import { LAST_STEP_MODEL, runFilesDir, runRecordPath, runsDir } from './checkpoints';
+import { checkpointEpoch, LAST_STEP_MODEL, runFilesDir, runRecordPath, runsDir } from './checkpoints';
 import type { DatasetService } from './dataset-service';
 import { LabError } from './errors';
 import type { RunModelFiles } from './model-inspector';
@@ -20,7 +20,9 @@ import { ENDED, newRun, type Ack, type Run } from './run';
 import { RunFiles } from './run-files';
 import { readRunRecords, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
 import { resolveThreads } from './threads';
-import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './worker-protocol';
+import { canResume, epochsDone, interruptedNotice } from './resume';
+import { snapshotWeights } from './training-session';
+import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
 
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
 
@@ -67,7 +69,11 @@ export class RunManager {
 
   // ── startup and shutdown ──────────────────────────────────────────────────────────────────
 
-  /** Reads the run records of the data folder; runs that were alive when the lab closed come back stopped. */
+  /**
+   * Reads the run records of the data folder. A run that was alive when the lab closed (or crashed)
+   * comes back paused, to be resumed from its newest saved weights (resume.ts); one that had saved
+   * none comes back stopped.
+   */
   async load(): Promise<void> {
     const { dataDir } = this.options;
     await mkdir(runsDir(dataDir), { recursive: true });
@@ -76,13 +82,22 @@ export class RunManager {
     for (const record of records) {
       const run = this.add(record);
       const { summary } = record;
-      if (ENDED.has(summary.status)) continue;
-      // The app closed (or crashed) while this run was alive: its trainer state is gone.
-      summary.status = 'stopped';
-      summary.message =
-        summary.history.length > 0 || record.latestModel
-          ? 'The lab closed while this run was training; the weights of its last checkpoint are kept.'
-          : 'The lab closed before this run finished its first epoch.';
+      // A clean close stopped it and said so in `interrupted`; after a crash its status still says what it was doing.
+      const wasAlive = ENDED.has(summary.status) ? record.interrupted : summary.status === 'queued' ? undefined : { status: summary.status as 'running' | 'paused', ...(summary.message ? { message: summary.message } : {}) };
+      if (!wasAlive && ENDED.has(summary.status)) continue;
+      if (wasAlive && canResume(record)) {
+        record.interrupted = wasAlive;
+        // After a crash the record may hold epochs past its last checkpoint: resuming trains them again.
+        const done = epochsDone(record);
+        summary.history = summary.history.slice(0, done);
+        record.checkpoints = record.checkpoints.filter((name) => (checkpointEpoch(name) ?? 0) <= done);
+        summary.status = 'paused';
+        summary.message = interruptedNotice(record);
+      } else {
+        delete record.interrupted;
+        summary.status = 'stopped';
+        summary.message = 'The lab closed before this run finished its first epoch.';
+      }
       this.files.persist(run);
     }
   }
@@ -162,12 +177,14 @@ export class RunManager {
   }
 
   async pause(runId: string): Promise<void> {
-    const run = this.liveRun(runId, 'paused');
-    if (run.record.summary.status === 'paused') return;
-    await this.command(run, { type: 'pause' });
+    if (this.get(runId).record.summary.status === 'paused') return;
+    await this.command(this.liveRun(runId, 'paused'), { type: 'pause' });
   }
 
+  /** Resumes a paused run; one interrupted by the lab closing is queued for a new worker that starts from its saved weights. */
   async resume(runId: string): Promise<void> {
+    const interrupted = this.get(runId);
+    if (!interrupted.worker && interrupted.record.interrupted && interrupted.record.summary.status === 'paused') return this.restart(interrupted);
     const run = this.liveRun(runId, 'resumed');
     if (run.record.summary.status === 'running') return;
     await this.command(run, { type: 'resume' });
@@ -175,6 +192,9 @@ export class RunManager {
 
   /** Exactly one mini-batch of a paused run; it stays paused. */
   async step(runId: string): Promise<void> {
+    const { record } = this.get(runId);
+    if (record.interrupted && record.summary.status === 'paused')
+      throw new LabError('bad-state', `Run "${record.summary.name}" has no training worker since the lab closed: resume it, then pause it to step.`);
     const run = this.liveRun(runId, 'stepped');
     if (run.record.summary.status !== 'paused') throw new LabError('bad-state', `Run "${run.record.summary.name}" is running: pause it before stepping.`);
     await this.command(run, { type: 'step' });
@@ -189,6 +209,12 @@ export class RunManager {
       this.queue.splice(this.queue.indexOf(run), 1);
       this.setStatus(run, 'stopped', 'Stopped before it started.');
       this.updateQueuePositions();
+      return;
+    }
+    if (!run.worker) {
+      // Interrupted by the lab closing: nothing to stop, its saved weights stay.
+      delete run.record.interrupted;
+      this.setStatus(run, 'stopped');
       return;
     }
     const ack = await this.command(run, { type: 'stop' }, false);
@@ -247,6 +273,27 @@ export class RunManager {
     await run.writes;
     const { summary, latestModel, bestModel, checkpoints } = run.record;
     return { runName: summary.name, dir: runFilesDir(this.options.dataDir, runId), latestModel, bestModel, checkpoints: [...checkpoints] };
+  }
+
+  /** Queues an interrupted run for a new worker: its saved weights, the epochs they had done, and the settings as they are now (η included). */
+  private async restart(run: Run): Promise<void> {
+    const { record } = run;
+    const { summary } = record;
+    await this.options.datasets.info(summary.datasetId); // a deleted dataset says so here, and the run stays resumable
+    const file = join(runFilesDir(this.options.dataDir, summary.id), record.latestModel!);
+    let weights: WeightsSnapshot;
+    try {
+      weights = snapshotWeights((await loadModelFile(file)).net);
+    } catch (err) {
+      throw new LabError('bad-state', `Run "${summary.name}" cannot resume: its saved weights (${record.latestModel}) could not be read: ${(err as Error).message}`);
+    }
+    if (run.worker || !record.interrupted) return; // resumed twice at once: the first one won
+    run.resumeFrom = { weights, history: summary.history.slice() };
+    delete record.interrupted;
+    run.lastCheckpointAt = undefined;
+    this.queue.push(run);
+    this.setStatus(run, 'queued', undefined, this.queue.length);
+    this.schedule();
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────
@@ -331,6 +378,8 @@ export class RunManager {
     const otherRuns = [...this.runs.values()].filter((r) => r.worker).length;
     const context = { spec: summary.spec, batchSize: summary.settings.batchSize, cores: this.options.cores, otherRuns, backend: settings.backend ?? 'auto' } as const;
     data.threads = resolveThreads(summary.threadsSetting, context);
+    if (run.resumeFrom) data.resume = run.resumeFrom;
+    delete run.resumeFrom;
     let worker: Worker;
     try {
       worker = this.options.workerFactory(data);
@@ -358,7 +407,10 @@ export class RunManager {
     for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
     run.pending.clear();
     if (!run.deleted && !ENDED.has(run.record.summary.status)) {
-      if (this.closing) this.setStatus(run, 'stopped', 'The lab closed while this run was training.');
+      if (this.closing) {
+        this.noteInterrupted(run);
+        this.setStatus(run, 'stopped', 'The lab closed while this run was training.');
+      }
       else this.setStatus(run, 'failed', `The training worker stopped unexpectedly: ${why}.`);
     }
     this.schedule();
@@ -407,6 +459,7 @@ export class RunManager {
       case 'stopped':
         this.files.flushCheckpoints(run);
         this.files.writeModel(run, LAST_STEP_MODEL, message.weights, record.summary.history.slice());
+        if (this.closing) this.noteInterrupted(run);
         this.setStatus(run, 'stopped', this.closing ? 'The lab closed while this run was training.' : undefined);
         return;
       case 'failed':
@@ -414,6 +467,13 @@ export class RunManager {
         this.setStatus(run, 'failed', `Training failed: ${message.message}`);
         return;
     }
+  }
+
+  /** Remembers, as the lab closes, what the run was doing (and why it had paused itself), so the next lab offers to resume it. */
+  private noteInterrupted(run: Run): void {
+    const { status, message } = run.record.summary;
+    if (status !== 'running' && status !== 'paused') return;
+    run.record.interrupted = { status, ...(message ? { message } : {}) };
   }
 
   /** Sends a command and waits for the worker's ack; `strict` turns an ack with an error into a LabError. */

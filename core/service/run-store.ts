@@ -31,6 +31,8 @@ export interface RunRecord {
   latestModel?: string;
   bestModel?: string;
   checkpoints: string[];
+  /** Set when the lab closed while the run was alive: what it was doing then (and why, if it had paused itself), so it can be resumed (resume.ts). */
+  interrupted?: { status: 'running' | 'paused'; message?: string };
 }
 
 const id = z.string().regex(/^[A-Za-z0-9_-]+$/);
@@ -65,6 +67,7 @@ const runRecordSchema = z.object({
   latestModel: fileName.optional(),
   bestModel: fileName.optional(),
   checkpoints: z.array(fileName),
+  interrupted: z.object({ status: z.enum(['running', 'paused']), message: z.string().optional() }).optional(),
 });
 
 export async function writeRunRecord(dataDir: string, record: RunRecord): Promise<void> {

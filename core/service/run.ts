@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type { EpochReport } from '../engine/trainer';
 import type { RunStatus } from '../lab/contract';
 import type { RunRecord } from './run-store';
-import type { WeightsSnapshot, WorkerMessage } from './worker-protocol';
+import type { ResumePoint, WeightsSnapshot, WorkerMessage } from './worker-protocol';
 
 export type Ack = Extract<WorkerMessage, { type: 'ack' }>;
 
@@ -32,6 +32,8 @@ export interface Run {
   unsaved: { latest?: HeldEpoch; best?: HeldEpoch };
   /** When the last checkpoint was queued (the service's clock, ms); undefined before the first. */
   lastCheckpointAt?: number;
+  /** Set while a run resumed after a restart waits for its worker: where that worker starts (resume.ts). */
+  resumeFrom?: ResumePoint;
 }
 
 export function newRun(record: RunRecord): Run {

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
 import { chooseKernels } from '../engine/wasm/select';
+import { resumeTrainer } from './resume';
 import { startRunTrainer, type RunTrainer } from './run-trainer';
 import { loadTrainingData } from './training-data';
 import { TrainingSession } from './training-session';
@@ -31,6 +32,7 @@ async function main(data: TrainWorkerData): Promise<void> {
   try {
     run = await startRunTrainer(net, splits, data.settings, data.threads, data.parallelEntry);
     const { trainer, threads } = run;
+    if (data.resume) resumeTrainer(trainer, data.resume);
     const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
     post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch, backend, ...(fallback ? { backendNote: fallback } : {}), threads });
 

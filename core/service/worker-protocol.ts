@@ -29,10 +29,18 @@ export interface TrainWorkerData {
   backend?: BackendName;
   /** Where the compiled kernels.wasm is (the bundled app's copy); default next to core/engine/wasm/select.ts. */
   wasmPath?: string;
+  /** Set when the run resumes after the lab closed: start from these weights, after these epochs. */
+  resume?: ResumePoint;
   /** Threads computing the gradients, already resolved from 'auto' by the service; default 1 (this worker alone). */
   threads?: number;
   /** The data-parallel shard worker's entry file (the bundled app's copy); default core/engine/parallel/worker-entry next to its source. */
   parallelEntry?: string;
+}
+
+/** Where a resumed run starts (resume.ts): the weights it saved and the epochs already done. */
+export interface ResumePoint {
+  weights: WeightsSnapshot;
+  history: EpochReport[];
 }
 
 /**

@@ -163,7 +163,7 @@ describe('LabService: runs survive a restart', () => {
   const tmp = tempDataDir();
   afterAll(() => tmp.remove());
 
-  it('reloads finished runs as they were and brings running ones back as stopped', async () => {
+  it('reloads finished runs as they were and brings live ones back paused, to resume from their saved weights', async () => {
     const first = makeService(tmp.dir);
     const log = new EventLog(first);
     const done = await first.startRun(quickRun({ name: 'done', settings: { epochs: 1 } }));
@@ -179,20 +179,29 @@ describe('LabService: runs survive a restart', () => {
     const afterCrash = await crashed.listRuns();
     expect(afterCrash.map((r) => [r.name, r.status])).toEqual([
       ['done', 'finished'],
-      ['long', 'stopped'],
+      ['long', 'paused'],
     ]);
     expect(afterCrash[0]!.history).toHaveLength(1);
-    expect(afterCrash[1]!.message).toMatch(/closed while this run was training/);
+    // After a crash it resumes from its latest checkpoint, and its history is cut back to that epoch.
+    const checkpointed = afterCrash[1]!.history.length;
+    expect(checkpointed).toBeGreaterThanOrEqual(1);
+    expect(afterCrash[1]!.message).toMatch(new RegExp(`closed while this run was paused\\. Resume starts a new training worker from its checkpoint of epoch ${checkpointed} and continues at epoch ${checkpointed + 1}`));
     await crashed.dispose();
 
-    // A clean shutdown stops the run and keeps the weights of its last step.
+    // A clean shutdown stops the run, keeps the weights of its last step and remembers it was paused.
     await first.dispose();
     const dialogs = stubDialogs([join(tmp.dir, 'long.fathom.json')]);
     const again = makeService(tmp.dir, { dialogs });
+    const againLog = new EventLog(again);
     const runs = await again.listRuns();
-    expect(runs.map((r) => r.status)).toEqual(['finished', 'stopped']);
+    expect(runs.map((r) => r.status)).toEqual(['finished', 'paused']);
+    expect(runs[1]!.message).toMatch(/from the weights it had when the lab closed/);
     expect(existsSync(join(tmp.dir, 'runs', long.id, 'last-step.fathom.json'))).toBe(true);
     expect(await again.saveModel({ runId: long.id })).toEqual({ saved: true, fileName: 'long.fathom.json' });
+    await again.resumeRun({ runId: long.id });
+    const next = runs[1]!.history.length + 1;
+    await againLog.waitFor((e) => e.runId === long.id && e.type === 'epoch' && e.report.epoch === next, 60_000, `epoch ${next}`);
+    await again.stopRun({ runId: long.id });
     await expect(again.resumeRun({ runId: long.id })).rejects.toThrow(/can no longer be resumed/);
     expect(await again.loadProblems()).toEqual([]);
     await again.dispose();
