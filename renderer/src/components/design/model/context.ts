@@ -4,16 +4,17 @@ import type { Topic } from '../explanations';
 import { formatCount } from './shapes';
 import type { Design } from './types';
 
-export function contextNote(topic: Topic, design: Design, trainSize: number | undefined): string | null {
+/** `samples`: what one training sample is called: images, or rows of a table. */
+export function contextNote(topic: Topic, design: Design, trainSize: number | undefined, samples: 'images' | 'rows' = 'images'): string | null {
   const { settings, spec } = design;
   if (topic === 'batch' && trainSize !== undefined && settings.batchSize >= 1) {
     const m = Math.min(settings.batchSize, trainSize);
     const kind = descentKind(settings.batchSize, trainSize);
-    return `Here: batches of ${formatCount(m)} from ${formatCount(trainSize)} training images — ${kind} descent, ${formatCount(Math.ceil(trainSize / m))} weight updates per epoch.`;
+    return `Here: batches of ${formatCount(m)} from ${formatCount(trainSize)} training ${samples} — ${kind} descent, ${formatCount(Math.ceil(trainSize / m))} weight updates per epoch.`;
   }
   if (topic === 'epochs' && trainSize !== undefined && settings.batchSize >= 1 && settings.epochs >= 1) {
     const steps = Math.ceil(trainSize / Math.min(settings.batchSize, trainSize)) * settings.epochs;
-    return `Here: ${formatCount(settings.epochs)} epochs × ${formatCount(trainSize)} images = ${formatCount(steps)} weight updates in all.`;
+    return `Here: ${formatCount(settings.epochs)} epochs × ${formatCount(trainSize)} ${samples} = ${formatCount(steps)} weight updates in all.`;
   }
   if (topic.startsWith('activation:')) {
     const name = topic.slice('activation:'.length);
