@@ -3,6 +3,8 @@
 // (core/engine/wasm/kernels-wasm.ts) lays the arrays out and passes sizes explicitly.
 // Nothing here allocates: `list` is a scratch area of i32s the host reserves.
 
+import { activate4, softmaxRow, ACT_NONE, ACT_SOFTMAX } from './activations';
+export { activate, activateBackward, softmax, softmaxBackward, outputDelta, expArray } from './activations';
 export * from './parallel';
 
 @inline function hsum(v: v128): f32 {
@@ -39,15 +41,50 @@ function activeBlocks(a: usize, rows: i32, k: i32, list: usize): i32 {
   return s;
 }
 
-/** C[m×n] = A[m×k]·B[n×k]ᵀ (+ bias[n] when bias ≠ 0). Two rows of A × four rows of B per step. */
-export function matMulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, list: usize): void {
+/** Writes 0…count−1 to `list` and returns count: every block, for the dense paths (no scan). */
+function allBlocks(count: i32, list: usize): i32 {
+  for (let q = 0; q < count; q++) store<i32>(list + (<usize>q << 2), q);
+  return count;
+}
+
+/** [Σ s0, Σ s1, Σ s2, Σ s3]: four horizontal sums at once, so the epilogue works on vectors. */
+@inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 1, 4, 5), v128.shuffle<f32>(s0, s1, 2, 3, 6, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 1, 4, 5), v128.shuffle<f32>(s2, s3, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), v128.shuffle<f32>(u0, u1, 1, 3, 5, 7));
+}
+
+/** The scalar tails of the four dot products of row `ar` with rows b0…b3 (k not a multiple of 4). */
+@inline function dotTail4(ar: usize, b0: usize, b1: usize, b2: usize, b3: usize, k: i32): v128 {
+  let t = f32x4.replace_lane(f32x4.splat(0), 0, dotTail(ar, b0, k));
+  t = f32x4.replace_lane(t, 1, dotTail(ar, b1, k));
+  t = f32x4.replace_lane(t, 2, dotTail(ar, b2, k));
+  return f32x4.replace_lane(t, 3, dotTail(ar, b3, k));
+}
+
+/**
+ * C[m×n] = A[m×k]·B[n×k]ᵀ (+ bias[n] when bias ≠ 0), two rows of A × four rows of B per step.
+ * sparse ≠ 0: walk only the 4-float blocks of k where the two rows of A are not all zero (the
+ * first layer over MNIST-like input); else every block, without scanning A.
+ * act ≠ 0 (see activations.ts): also out = σ(C), computed from the registers that store C (for
+ * softmax, by rows once a row pair is done), which saves the activation's pass over memory.
+ */
+export function matMulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, bias: usize, list: usize, sparse: i32, act: i32, out: usize): void {
   const rowA = <usize>k << 2;
+  const rowC = <usize>n << 2;
+  const tail = (k & 3) != 0;
+  const elementwise = act != ACT_NONE && act != ACT_SOFTMAX;
+  let count = sparse ? 0 : allBlocks(k >> 2, list);
   let i = 0;
   for (; i < m; i += 2) {
     const two = i + 1 < m;
     const a0 = a + <usize>i * rowA;
     const a1 = two ? a0 + rowA : a0;
-    const count = activeBlocks(a0, two ? 2 : 1, k, list);
+    if (sparse) count = activeBlocks(a0, two ? 2 : 1, k, list);
+    const c0 = c + <usize>i * rowC;
+    const c1 = c0 + rowC;
+    const o0 = out + <usize>i * rowC;
+    const o1 = o0 + rowC;
     let j = 0;
     for (; j + 3 < n; j += 4) {
       const b0 = b + <usize>j * rowA;
@@ -67,18 +104,23 @@ export function matMulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
         s00 = fma(s00, x0, y0); s01 = fma(s01, x0, y1); s02 = fma(s02, x0, y2); s03 = fma(s03, x0, y3);
         s10 = fma(s10, x1, y0); s11 = fma(s11, x1, y1); s12 = fma(s12, x1, y2); s13 = fma(s13, x1, y3);
       }
-      const c0 = c + ((<usize>i * <usize>n + <usize>j) << 2);
-      const c1 = c0 + (<usize>n << 2);
-      const bj = bias != 0 ? bias + (<usize>j << 2) : 0;
-      for (let jj = 0; jj < 4; jj++) {
-        const bb = jj == 0 ? b0 : jj == 1 ? b1 : jj == 2 ? b2 : b3;
-        const v0 = jj == 0 ? s00 : jj == 1 ? s01 : jj == 2 ? s02 : s03;
-        const off = bj != 0 ? load<f32>(bj + (<usize>jj << 2)) : <f32>0;
-        store<f32>(c0 + (<usize>jj << 2), hsum(v0) + dotTail(a0, bb, k) + off);
-        if (two) {
-          const v1 = jj == 0 ? s10 : jj == 1 ? s11 : jj == 2 ? s12 : s13;
-          store<f32>(c1 + (<usize>jj << 2), hsum(v1) + dotTail(a1, bb, k) + off);
-        }
+      let z0 = hsum4(s00, s01, s02, s03);
+      let z1 = hsum4(s10, s11, s12, s13);
+      if (tail) {
+        z0 = f32x4.add(z0, dotTail4(a0, b0, b1, b2, b3, k));
+        z1 = f32x4.add(z1, dotTail4(a1, b0, b1, b2, b3, k));
+      }
+      if (bias != 0) {
+        const bv = v128.load(bias + (<usize>j << 2));
+        z0 = f32x4.add(z0, bv);
+        z1 = f32x4.add(z1, bv);
+      }
+      const o = <usize>j << 2;
+      v128.store(c0 + o, z0);
+      if (elementwise) v128.store(o0 + o, activate4(act, z0));
+      if (two) {
+        v128.store(c1 + o, z1);
+        if (elementwise) v128.store(o1 + o, activate4(act, z1));
       }
     }
     for (; j < n; j++) {
@@ -91,9 +133,19 @@ export function matMulABt(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
         s1 = fma(s1, v128.load(a1 + o), y);
       }
       const off = bias != 0 ? load<f32>(bias + (<usize>j << 2)) : <f32>0;
-      const c0 = c + ((<usize>i * <usize>n + <usize>j) << 2);
-      store<f32>(c0, hsum(s0) + dotTail(a0, bj, k) + off);
-      if (two) store<f32>(c0 + (<usize>n << 2), hsum(s1) + dotTail(a1, bj, k) + off);
+      const o = <usize>j << 2;
+      const z0 = hsum(s0) + dotTail(a0, bj, k) + off;
+      store<f32>(c0 + o, z0);
+      if (elementwise) store<f32>(o0 + o, f32x4.extract_lane(activate4(act, f32x4.splat(z0)), 0));
+      if (two) {
+        const z1 = hsum(s1) + dotTail(a1, bj, k) + off;
+        store<f32>(c1 + o, z1);
+        if (elementwise) store<f32>(o1 + o, f32x4.extract_lane(activate4(act, f32x4.splat(z1)), 0));
+      }
+    }
+    if (act == ACT_SOFTMAX) {
+      softmaxRow(c0, o0, n);
+      if (two) softmaxRow(c1, o1, n);
     }
   }
 }
@@ -164,16 +216,17 @@ export function matMulAB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): 
 }
 
 /**
- * C[m×n] (+)= A[k×m]ᵀ·B[k×n]. Column blocks of eight where every row of B is zero are skipped
- * (the first layer's ∇w = δᵀ·x over mostly-zero inputs x); four columns of C × eight of B per step.
+ * C[m×n] (+)= A[k×m]ᵀ·B[k×n]. With sparse ≠ 0, column blocks of eight where every row of B is
+ * zero are skipped (the first layer's ∇w = δᵀ·x over mostly-zero inputs x); four columns of C ×
+ * eight of B per step.
  */
-export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: bool, list: usize): void {
+export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: bool, list: usize, sparse: i32): void {
   const rowA = <usize>m << 2;
   const rowB = <usize>n << 2;
   const n8 = n >> 3;
-  // Active 8-column blocks of B: pairs of active 4-blocks.
-  let count = 0;
-  for (let q = 0; q < n8; q++) {
+  // Active 8-column blocks of B: pairs of active 4-blocks (dense: all of them, unscanned).
+  let count = sparse ? 0 : allBlocks(n8, list);
+  for (let q = 0; sparse && q < n8; q++) {
     let any = v128.or(v128.load(b + (<usize>q << 5)), v128.load(b + (<usize>q << 5), 16));
     for (let r = 1; r < k; r++) {
       const br = b + <usize>r * rowB + (<usize>q << 5);
@@ -241,6 +294,21 @@ export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
   }
 }
 
+/**
+ * The share of the 4-float blocks of a[0..n) that hold a nonzero (NaN counts): what the sparse
+ * products cannot skip, so it decides between them and the dense ones. A short last block counts.
+ */
+export function density(a: usize, n: i32): f64 {
+  let count = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) count += i32(v128.any_true(v128.load(a + (<usize>i << 2))));
+  let last = false;
+  for (; i < n; i++) last = last || load<u32>(a + (<usize>i << 2)) << 1 != 0;
+  if (last) count++;
+  const blocks = (n + 3) >> 2;
+  return blocks > 0 ? <f64>count / <f64>blocks : 0;
+}
+
 /** out[n] (+)= Σ over the m rows of A[m×n]. */
 export function sumRows(a: usize, out: usize, m: i32, n: i32, accumulate: bool): void {
   const row = <usize>n << 2;
@@ -276,6 +344,16 @@ export function sumSquares(a: usize, n: i32): f64 {
     s += x * x;
   }
   return s;
+}
+
+/** max |a[i]| over n floats; NaN when one is NaN (f32x4.max propagates NaN), ∞ when one is infinite. */
+export function maxAbs(a: usize, n: i32): f32 {
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) acc = f32x4.max(acc, f32x4.abs(v128.load(a + (<usize>i << 2))));
+  let m = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
+  for (; i < n; i++) m = max(m, abs(load<f32>(a + (<usize>i << 2))));
+  return m;
 }
 
 /** 1 when every one of the n floats is finite, else 0: x − x is 0 for finite x and NaN otherwise. */

@@ -22,6 +22,8 @@ export interface Workspace {
   delta: FloatArray[];
   /** Targets y for the rows of the batch. */
   y: FloatArray;
+  /** sparse[l]: layer l's input a[l−1] was sparse enough for the zero-skipping products (set by feedforward). */
+  sparse: boolean[];
 }
 
 /** ∂C/∂w^l and ∂C/∂b^l for every layer, indexed like the weights. */
@@ -108,6 +110,7 @@ export class Network {
         a: this.sizes.map((n) => this.alloc(rows * n)),
         delta: this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : rows * n)),
         y: this.alloc(rows * this.sizes[this.L]!),
+        sparse: this.sizes.map(() => false),
       };
       this.workspaces.set(rows, ws);
     }
@@ -117,10 +120,18 @@ export class Network {
   /** Feeds ws.a[0] forward; afterwards ws.z[l] and ws.a[l] hold every layer's values. */
   feedforward(ws: Workspace): FloatArray {
     const k = this.kernels;
+    const rows = ws.rows;
     for (let l = 1; l <= this.L; l++) {
       const n = this.sizes[l]!;
-      k.matMulABt(ws.a[l - 1]!, this.w[l]!, ws.z[l]!, ws.rows, n, this.sizes[l - 1]!, this.b[l]!);
-      this.sigma[l]!.forward(ws.z[l]!, ws.a[l]!, ws.rows, n);
+      const nPrev = this.sizes[l - 1]!;
+      const input = ws.a[l - 1]!;
+      // Per batch, since density depends on the data (MNIST input ~0.2, sigmoid layers 1, ReLU ~0.5).
+      const sparse = k.density ? k.density(input, rows * nPrev) < (k.sparseBelow ?? 0) : false;
+      ws.sparse[l] = sparse;
+      const sigma = this.sigma[l]!;
+      if (k.matMulABtActivate?.(input, this.w[l]!, this.b[l]!, ws.z[l]!, ws.a[l]!, rows, n, nPrev, sigma.name, sparse)) continue;
+      k.matMulABt(input, this.w[l]!, ws.z[l]!, rows, n, nPrev, this.b[l]!, sparse);
+      sigma.forward(ws.z[l]!, ws.a[l]!, rows, n);
     }
     return ws.a[this.L]!;
   }
@@ -151,34 +162,46 @@ export class Network {
     const aL = ws.a[L]!;
     const deltaL = ws.delta[L]!;
     const count = rows * nOut;
-    if (this.simpleOutputDelta) {
+    const softmaxOut = this.sigma[L]!.name === 'softmax';
+    if (this.simpleOutputDelta && k.outputDelta?.(aL, ws.y, deltaL, rows, nOut, scale, softmaxOut)) {
+      // δ^L computed by the kernels (see below for the formula).
+    } else if (this.simpleOutputDelta) {
       // Softmax + cross-entropy/KL: δ^L = a·Σy − y, which is a − y when the targets sum to 1 (one-hot).
       // Sigmoid + BCE: δ^L = a − y for any targets.
-      const softmax = this.sigma[L]!.name === 'softmax';
       for (let r = 0; r < rows; r++) {
         const o = r * nOut;
         let sumY = 1;
-        if (softmax) {
+        if (softmaxOut) {
           sumY = 0;
           for (let c = 0; c < nOut; c++) sumY += ws.y[o + c]!;
         }
         for (let i = o; i < o + nOut; i++) deltaL[i] = (aL[i]! * sumY - ws.y[i]!) * scale;
       }
     } else {
-      for (let r = 0; r < rows; r++) this.loss.gradient(aL, ws.y, deltaL, r * nOut, nOut);
-      for (let i = 0; i < count; i++) deltaL[i] = deltaL[i]! * scale;
-      this.sigma[L]!.backward(ws.z[L]!, aL, deltaL, rows, nOut);
+      // The quadratic cost's ∇_a C = a − y is the kernels' output delta without Σy.
+      if (!(this.loss.name === 'quadratic' && k.outputDelta?.(aL, ws.y, deltaL, rows, nOut, scale, false))) {
+        for (let r = 0; r < rows; r++) this.loss.gradient(aL, ws.y, deltaL, r * nOut, nOut);
+        for (let i = 0; i < count; i++) deltaL[i] = deltaL[i]! * scale;
+      }
+      this.activationBackward(L, ws, deltaL);
     }
     for (let l = L; l >= 1; l--) {
       const n = this.sizes[l]!;
       const nPrev = this.sizes[l - 1]!;
       k.sumRows(ws.delta[l]!, grads.nablaB[l]!, rows, n, accumulate);
-      k.matMulAtB(ws.delta[l]!, ws.a[l - 1]!, grads.nablaW[l]!, n, nPrev, rows, accumulate);
+      k.matMulAtB(ws.delta[l]!, ws.a[l - 1]!, grads.nablaW[l]!, n, nPrev, rows, accumulate, ws.sparse[l]);
       if (l > 1) {
         k.matMulAB(ws.delta[l]!, this.w[l]!, ws.delta[l - 1]!, rows, nPrev, n);
-        this.sigma[l - 1]!.backward(ws.z[l - 1]!, ws.a[l - 1]!, ws.delta[l - 1]!, rows, nPrev);
+        this.activationBackward(l - 1, ws, ws.delta[l - 1]!);
       }
     }
+  }
+
+  /** g ⊙= σ'(z^l) over the batch, in the kernels when they have σ. */
+  private activationBackward(l: number, ws: Workspace, g: FloatArray): void {
+    const sigma = this.sigma[l]!;
+    const n = this.sizes[l]!;
+    if (!this.kernels.activationBackward?.(sigma.name, ws.z[l]!, ws.a[l]!, g, ws.rows, n)) sigma.backward(ws.z[l]!, ws.a[l]!, g, ws.rows, n);
   }
 
   /** The output vector for one input (a copy). */

@@ -24,6 +24,17 @@ import { canResume, epochsDone, interruptedNotice } from './resume';
 import { snapshotWeights } from './training-session';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
 
+/** A file system error in words: the common causes named, others as Node words them. */
+export function fileProblem(err: unknown): string {
+  const { code, message } = err as NodeJS.ErrnoException;
+  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file is in the way where a folder should be';
+  if (code === 'ENOENT') return 'the folder does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (code === 'EROFS') return 'the disk is read-only';
+  return message;
+}
+
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
 
 /** What every worker is started with besides the run (see TrainWorkerData). */
@@ -76,8 +87,14 @@ export class RunManager {
    */
   async load(): Promise<void> {
     const { dataDir } = this.options;
-    await mkdir(runsDir(dataDir), { recursive: true });
-    const { records, problems } = await readRunRecords(dataDir);
+    const read = async () => {
+      await mkdir(runsDir(dataDir), { recursive: true });
+      return readRunRecords(dataDir);
+    };
+    // Every verb waits for this: say what is wrong with the folder rather than a bare errno.
+    const { records, problems } = await read().catch((err: unknown) => {
+      throw new LabError('invalid', `The lab cannot use its runs folder ${runsDir(dataDir)}: ${fileProblem(err)}.`, { cause: err });
+    });
     this.problems = problems;
     for (const record of records) {
       const run = this.add(record);
@@ -279,7 +296,12 @@ export class RunManager {
   private async restart(run: Run): Promise<void> {
     const { record } = run;
     const { summary } = record;
-    await this.options.datasets.info(summary.datasetId); // a deleted dataset says so here, and the run stays resumable
+    await this.options.datasets.info(summary.datasetId).catch((err: unknown) => {
+      // Said here, before anything changes: the run stays paused and resumable once the dataset is back.
+      if (err instanceof LabError && err.code === 'not-found')
+        throw new LabError('not-found', `Run "${summary.name}" cannot resume: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`);
+      throw err;
+    });
     const file = join(runFilesDir(this.options.dataDir, summary.id), record.latestModel!);
     let weights: WeightsSnapshot;
     try {
@@ -289,6 +311,7 @@ export class RunManager {
     }
     if (run.worker || !record.interrupted) return; // resumed twice at once: the first one won
     run.resumeFrom = { weights, history: summary.history.slice() };
+    run.restarting = record.interrupted;
     delete record.interrupted;
     run.lastCheckpointAt = undefined;
     this.queue.push(run);
@@ -384,7 +407,7 @@ export class RunManager {
     try {
       worker = this.options.workerFactory(data);
     } catch (err) {
-      this.setStatus(run, 'failed', `The training worker could not start: ${(err as Error).message}`);
+      this.endLaunch(run, `The training worker could not start: ${(err as Error).message}`);
       return;
     }
     run.worker = worker;
@@ -411,7 +434,7 @@ export class RunManager {
         this.noteInterrupted(run);
         this.setStatus(run, 'stopped', 'The lab closed while this run was training.');
       }
-      else this.setStatus(run, 'failed', `The training worker stopped unexpectedly: ${why}.`);
+      else this.endLaunch(run, `The training worker stopped unexpectedly: ${why}.`);
     }
     this.schedule();
   }
@@ -423,6 +446,7 @@ export class RunManager {
     const { emit } = this.options;
     switch (message.type) {
       case 'ready':
+        delete run.restarting; // the resumed worker has its data and weights: from here it is an ordinary run
         record.fittedScaling = message.scaling;
         record.sizes = message.sizes;
         record.summary.backend = message.backend;
@@ -464,9 +488,20 @@ export class RunManager {
         return;
       case 'failed':
         this.files.flushCheckpoints(run);
-        this.setStatus(run, 'failed', `Training failed: ${message.message}`);
+        this.endLaunch(run, `Training failed: ${message.message}`);
         return;
     }
+  }
+
+  /**
+   * A worker that could not train. A run resuming after a restart goes back to paused and resumable
+   * (its files are untouched until the new worker is ready), so a passing problem loses nothing.
+   */
+  private endLaunch(run: Run, why: string): void {
+    if (!run.restarting) return this.setStatus(run, 'failed', why);
+    run.record.interrupted = run.restarting;
+    delete run.restarting;
+    this.setStatus(run, 'paused', `Could not resume: ${why} Nothing was lost: the run is paused with its saved weights; resume it again, or stop it.`);
   }
 
   /** Remembers, as the lab closes, what the run was doing (and why it had paused itself), so the next lab offers to resume it. */
