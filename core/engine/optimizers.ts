@@ -9,12 +9,19 @@ import type { OptimizerName } from './spec';
 export interface Optimizer {
   name: OptimizerName;
   step(params: FloatArray[], grads: FloatArray[], decay: number[], learningRate: number): void;
+  /**
+   * An upper bound on |Δp| for every parameter in the next step, given that every |g + λp| of it is
+   * at most `gBound` (and was for every earlier step). The trainer uses it to skip its undo copy
+   * when the update cannot overflow. Calling it more than once is harmless: it only remembers maxima.
+   */
+  maxChange(gBound: number, learningRate: number): number;
 }
 
 /** w ← w − η (∇w + λw); through `kernels` when they have a faster sgdStep for these buffers. */
 export function sgd(kernels?: Kernels): Optimizer {
   return {
     name: 'sgd',
+    maxChange: (gBound, eta) => Math.abs(eta) * gBound,
     step(params, grads, decay, eta) {
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
@@ -30,8 +37,14 @@ export function sgd(kernels?: Kernels): Optimizer {
 /** v ← μv − η (∇w + λw);  w ← w + v */
 export function momentum(mu: number, shapes: number[], alloc: (n: number) => FloatArray): Optimizer {
   const velocity = shapes.map(alloc);
+  // |v| ≤ Σ μⁱ η G ≤ max(η G) / (1 − μ), for v starting at 0.
+  let stepMax = 0;
   return {
     name: 'momentum',
+    maxChange(gBound, eta) {
+      stepMax = Math.max(stepMax, Math.abs(eta) * gBound);
+      return mu < 1 ? stepMax / (1 - mu) : Infinity;
+    },
     step(params, grads, decay, eta) {
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
@@ -55,8 +68,14 @@ export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 =
   let t = 0;
   // Reused for every buffer and step, so the fast path allocates nothing.
   const hyper = { eta: 0, lambda: 0, beta1, beta2, c1: 1, c2: 1, epsilon };
+  // |m̂| ≤ max |g'| over all steps (a weighted mean of them) and √v̂ + ε ≥ ε, so |Δp| ≤ η G / ε.
+  let gMax = 0;
   return {
     name: 'adam',
+    maxChange(gBound, eta) {
+      gMax = Math.max(gMax, gBound);
+      return epsilon > 0 ? (Math.abs(eta) * gMax) / epsilon : Infinity;
+    },
     step(params, grads, decay, eta) {
       t++;
       const c1 = 1 - beta1 ** t;

@@ -11,6 +11,8 @@ import { dataProblems, throwIfProblems, trainingProblems } from './validate';
 
 /** Rows processed at once: a full-batch update over 50,000 samples is summed in chunks of this many. */
 const CHUNK = 1000;
+/** Below this bound on |p| + |Δp| an update cannot overflow float32 (≈ 3.4e38), even after rounding. */
+const SAFE_MAGNITUDE = 1e37;
 
 export interface TrainData {
   train: Samples;
@@ -172,11 +174,17 @@ export class Trainer {
     if (!Number.isFinite(report.loss)) report.nonFinite = { what: 'loss', epoch: this.epoch, batch: report.batch };
     else if (badLayer >= 0) report.nonFinite = { what: 'gradient', layer: badLayer + 1, epoch: this.epoch, batch: report.batch };
     else {
-      for (let i = 0; i < this.params.length; i++) this.previous[i]!.set(this.params[i]!);
+      // A finite gradient times a huge η can still overflow; then the update is undone from a copy.
+      // The copy costs a pass over every weight per batch, so it is taken only when the optimiser's
+      // bound on the step cannot rule the overflow out (in ordinary training it always can).
+      const paramMax = this.paramMax();
+      const gBound = maxOf(report.gradientNorms) + this.settings.l2 * paramMax;
+      const mayOverflow = !(paramMax + this.optimizer.maxChange(gBound, this.learningRate) < SAFE_MAGNITUDE);
+      if (mayOverflow) for (let i = 0; i < this.params.length; i++) this.previous[i]!.set(this.params[i]!);
       this.optimizer.step(this.params, this.gradList, this.decay, this.learningRate);
-      // A finite gradient times a huge η can still overflow: undo that update, keep the last finite weights.
-      const badParam = this.params.findIndex((p) => !(net.kernels.allFinite?.(p) ?? allFinite(p)));
+      const badParam = this.firstNonFinite();
       if (badParam >= 0) {
+        if (!mayOverflow) throw new Error('An update bounded as finite overflowed: the optimiser\'s maxChange is wrong.');
         for (let i = 0; i < this.params.length; i++) this.params[i]!.set(this.previous[i]!);
         report.nonFinite = { what: 'weight', layer: (badParam % net.L) + 1, epoch: this.epoch, batch: report.batch };
       }
@@ -281,6 +289,28 @@ export class Trainer {
     return { cost, correct };
   }
 
+  /** max |p| over every weight and bias (NaN or ∞ when one is not finite). */
+  private paramMax(): number {
+    const k = this.net.kernels;
+    let max = 0;
+    for (const p of this.params) {
+      const m = k.maxAbs ? k.maxAbs(p) : maxAbs(p);
+      if (!(m <= max)) max = m;
+      if (Number.isNaN(m)) return NaN;
+    }
+    return max;
+  }
+
+  /** Index in this.params of the first buffer holding a non-finite value, or −1. */
+  private firstNonFinite(): number {
+    const k = this.net.kernels;
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i]!;
+      if (!Number.isFinite(k.maxAbs ? k.maxAbs(p) : maxAbs(p))) return i;
+    }
+    return -1;
+  }
+
   /** ‖∂C/∂w^l, ∂C/∂b^l‖, through the kernels when they offer a faster sum of squares. */
   private gradientNorm(l: number): number {
     const k = this.net.kernels;
@@ -303,8 +333,8 @@ export class Trainer {
     const { inputs, targets, inputSize, outputSize } = this.data.train;
     for (let r = 0; r < rows; r++) {
       const s = this.order[first + r]!;
-      x.set(inputs.subarray(s * inputSize, (s + 1) * inputSize), r * inputSize);
-      y.set(targets.subarray(s * outputSize, (s + 1) * outputSize), r * outputSize);
+      copyRow(inputs, s * inputSize, x, r * inputSize, inputSize);
+      copyRow(targets, s * outputSize, y, r * outputSize, outputSize);
     }
   }
 
@@ -336,9 +366,26 @@ export class Trainer {
   }
 }
 
-function allFinite(a: FloatArray): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
+/** max |a[i]|, NaN when some a[i] is NaN. */
+function maxAbs(a: FloatArray): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > max) max = v;
+    else if (v !== v) return NaN;
+  }
+  return max;
+}
+
+function maxOf(values: number[]): number {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** to[at…at+n) = from[start…start+n): a plain loop, since subarray() + set() allocates a view per row. */
+function copyRow(from: FloatArray, start: number, to: FloatArray, at: number, n: number): void {
+  for (let i = 0; i < n; i++) to[at + i] = from[start + i]!;
 }
 
 /** Euclidean norm of one or more buffers taken together. */
