@@ -8,7 +8,7 @@
  * one with a data folder, dialogs and a worker factory.
  */
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import { lossTargetProblem } from '../engine/losses';
@@ -50,7 +50,7 @@ import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
 import { DatasetService, libraryRoot } from './dataset-service';
 import { LabError } from './errors';
 import { ModelInspector } from './model-inspector';
-import { RunManager, type WorkerFactory } from './run-manager';
+import { fileProblem, RunManager, type WorkerFactory } from './run-manager';
 
 export type { WorkerFactory } from './run-manager';
 
@@ -274,7 +274,10 @@ export class LabService implements LabHandlers {
     const file = await this.runs.latestModelFile(runId);
     const path = await this.dialogs.chooseSavePath(`${fileSafe(this.runs.summary(runId).name)}.fathom.json`);
     if (path === null) return { saved: false };
-    await saveModelFile(path, file);
+    // The atomic write's errors name its temporary file: say which file could not be saved, and why.
+    await saveModelFile(path, file).catch((err: unknown) => {
+      throw new LabError('invalid', `Could not save ${basename(path)} in ${dirname(path)}: ${fileProblem(err)}. The run and its weights are unchanged.`, { cause: err });
+    });
     return { saved: true, fileName: basename(path) };
   }
 

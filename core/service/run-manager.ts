@@ -501,7 +501,7 @@ export class RunManager {
     if (!run.restarting) return this.setStatus(run, 'failed', why);
     run.record.interrupted = run.restarting;
     delete run.restarting;
-    this.setStatus(run, 'paused', `Could not resume: ${why} Nothing was lost: the run is paused with its saved weights; resume it again, or stop it.`);
+    this.setStatus(run, 'paused', `Could not resume. ${why.replace(/\.?$/, '.')} Nothing was lost: the run is paused with its saved weights; resume it again, or stop it.`);
   }
 
   /** Remembers, as the lab closes, what the run was doing (and why it had paused itself), so the next lab offers to resume it. */

@@ -51,6 +51,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await page.getByTestId('inspect-open-file').click();
   await expect(page.getByTestId('inspect-notice')).toContainText('half-written.fathom.json: the JSON stops in the middle of a value');
   await expect(page.getByTestId('inspect-empty')).toBeVisible();
+  await shot('empty-with-refused-file');
   lab.openPaths.push(model.path);
   await page.getByTestId('inspect-open-file').click();
   await expect(page.getByTestId('inspect-model-name')).toHaveText('digits-784-30-10');
