@@ -28,8 +28,8 @@ export interface CliOptions {
   epochsGiven: boolean;
   /** --backend: which kernels run the maths (auto = wasm where it can run, else js). */
   backend: BackendName;
-  /** --workers N: data-parallel worker threads for one run (1 = train on this thread). */
-  workers: number;
+  /** --workers N: threads for one run (1 = train on this thread); 'auto' = core/engine/parallel/policy.ts decides. */
+  workers: number | 'auto';
   help: boolean;
 }
 
@@ -66,8 +66,9 @@ Output
   --onnx FILE                 export the model to ONNX
   --json                      one JSON object per epoch instead of text
   --backend NAME              ${BACKENDS.join(' ')}   kernels: plain TypeScript or WebAssembly SIMD (default auto)
-  --workers N                 split each batch over N worker threads (default 1 = this thread); the same
-                              seed gives the same weights for any N ≥ 2 (pays off for batches of 64+)
+  --workers N|auto            split each batch over N threads (default 1 = this thread); the same seed
+                              gives the same weights for any N ≥ 2; auto = as many as pay for this
+                              network, batch size and machine (core/engine/parallel/policy.ts)
 
 Nielsen's network.py:  --layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30
 A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5`;
@@ -169,7 +170,7 @@ export function parseCli(argv: string[]): CliOptions {
     json: v.json ?? false,
     epochsGiven: v.epochs !== undefined,
     backend: oneOf('backend', v.backend ?? 'auto', BACKENDS),
-    workers: number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64'),
+    workers: v.workers === 'auto' ? 'auto' : number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64, or auto'),
     help: v.help ?? false,
   };
   if (v['train-limit'] !== undefined) options.trainLimit = number('train-limit', v['train-limit'], 0, positiveInt, 'a whole number ≥ 1');

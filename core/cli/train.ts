@@ -3,6 +3,7 @@
  *   npm run train -- --layers 784,30,10 --activation sigmoid --loss quadratic --batch 10 --lr 3
  *   npm run train -- --dataset /usr/share/datasets/fashion-mnist --layers 784,100,10 --train-limit 5000
  */
+import os from 'node:os';
 import { basename } from 'node:path';
 import { toSamples } from '../data/classification';
 import type { Samples } from '../data/dataset';
@@ -26,6 +27,7 @@ import { epochLine, progressLine } from './progress';
 import { selectKernels } from '../engine/wasm/select';
 import { nodeWorkerFactory } from '../engine/parallel/node-workers';
 import { ParallelTrainer } from '../engine/parallel/parallel-trainer';
+import { autoThreads } from '../engine/parallel/policy';
 
 async function main(argv: string[]): Promise<void> {
   const options = parseCli(argv);
@@ -60,14 +62,15 @@ async function main(argv: string[]): Promise<void> {
   if (!loaded || options.epochsGiven) {
     const data = { train: dataset.train, validation: dataset.validation, test: dataset.test };
     // --workers N: the same Trainer, its gradients computed by N threads (core/engine/parallel).
-    const parallel = options.workers > 1 ? await ParallelTrainer.start(net, data, options.settings, { workers: options.workers, factory: nodeWorkerFactory() }) : undefined;
+    const workers = options.workers === 'auto' ? autoThreads({ spec: net.spec, batchSize: options.settings.batchSize, cores: os.availableParallelism(), backend: net.kernels.name }) : options.workers;
+    const parallel = workers > 1 ? await ParallelTrainer.start(net, data, options.settings, { workers, factory: nodeWorkerFactory() }) : undefined;
     const trainer = parallel?.trainer ?? new Trainer(net, data, options.settings);
     if (!options.json) {
       const spec = net.spec;
       const { settings } = options;
       console.log(
         `${loaded ? `Training further (after epoch ${history.at(-1)?.epoch ?? 0})` : 'Training'} ${[spec.inputSize, ...spec.layers.map((l) => l.units)].join('-')} (${spec.layers.map((l) => l.activation).join(', ')}; ${spec.loss}; ${spec.init} init; ${net.parameterCount().toLocaleString('en')} parameters) ` +
-          `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${dataset.train.count.toLocaleString('en')} training images), ${net.kernels.name} kernels${parallel ? `, ${options.workers} workers` : ''}`,
+          `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${dataset.train.count.toLocaleString('en')} training images), ${net.kernels.name} kernels, ${workers} thread${workers === 1 ? '' : 's'}${options.workers === 'auto' ? ' (auto)' : ''}`,
       );
     }
     try {

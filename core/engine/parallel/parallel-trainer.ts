@@ -20,6 +20,7 @@ import { createWasmKernels, type WasmKernels } from '../wasm/kernels-wasm';
 import { wasmApi } from '../wasm/wasm-api';
 import { Command, readError, sharedLayout, type SharedLayout, shardCount, Slot } from './layout';
 import { planMemory, SCRATCH_SHARE } from './memory';
+import { DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from './policy';
 import type { ParallelWorker, ParallelWorkerData, ParallelWorkerFactory } from './protocol';
 import { sumShards } from './reduce';
 import { ShardWorker } from './shard-worker';
@@ -30,9 +31,13 @@ export interface ParallelOptions extends Omit<TrainerOptions, 'gradients'> {
   workers: number;
   /** Starts a worker thread; needed when workers > 1. */
   factory?: ParallelWorkerFactory;
-  /** Most shards a batch is cut into (default 8); part of the result, unlike `workers`. */
+  /**
+   * Most shards a batch is cut into (default 4) and fewest rows per shard (default 16): a batch of
+   * 10 makes 1 shard, of 32 makes 2, of 64+ makes 4. Part of the result, unlike `workers`. Few, big
+   * shards because each shard streams every weight matrix once more: on 2 cores 8 shards of a
+   * batch of 256 trained slower than 4, and 4 slower than 2 (policy.ts).
+   */
   shards?: number;
-  /** Fewest rows per shard (default 4): a batch of 10 makes 2 shards, of 64 makes 8. */
   minShardRows?: number;
   /** Polls of the control block before a waiting thread sleeps (default 20,000: a few µs–tens of µs). */
   spin?: number;
@@ -71,8 +76,8 @@ export class ParallelTrainer {
     if (net.precision !== 'float32') throw new SpecError('Parallel training shares float32 weights; this network is float64.', 'precision');
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new SpecError(`workers must be a whole number ≥ 1, got ${options.workers}.`, 'workers');
     this.workers = options.workers;
-    this.maxShards = options.shards ?? 8;
-    this.minShardRows = options.minShardRows ?? 4;
+    this.maxShards = options.shards ?? DEFAULT_SHARDS;
+    this.minShardRows = options.minShardRows ?? DEFAULT_MIN_SHARD_ROWS;
     this.spin = options.spin ?? 20_000;
     this.silenceMs = options.silenceMs ?? 120_000;
     const sizes = { sizes: net.sizes, maxRows: Math.min(settings.batchSize, data.train.count), shards: this.maxShards };

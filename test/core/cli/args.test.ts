@@ -52,6 +52,16 @@ describe('parseCli', () => {
   });
 });
 
+describe('--workers', () => {
+  it('takes a thread count or auto, and refuses anything else', () => {
+    expect(parseCli([]).workers).toBe(1);
+    expect(parseCli(['--workers', '3']).workers).toBe(3);
+    expect(parseCli(['--workers', 'auto']).workers).toBe('auto');
+    expect(() => parseCli(['--workers', '0'])).toThrow(CliError);
+    expect(() => parseCli(['--workers', 'many'])).toThrow(/auto/);
+  });
+});
+
 describe('npm run train, end to end', () => {
   const cli = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['core/cli/train.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
 
@@ -70,6 +80,19 @@ describe('npm run train, end to end', () => {
     const lines = run.stderr.replace(/\r\x1b\[K/g, '').trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/784 inputs per sample, but the input layer has 100 units/);
+  });
+
+  it('--workers auto says how many threads it chose: one for a batch of 10 (a single shard)', () => {
+    const run = cli(...NIELSEN.slice(0, -4), '--epochs', '1', '--train-limit', '500', '--test-limit', '100', '--workers', 'auto');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/kernels, 1 thread \(auto\)/);
+  });
+
+  it('--workers 2 trains over two threads and learns', () => {
+    const run = cli(...MODERN.slice(0, -1), '2', '--train-limit', '1000', '--test-limit', '200', '--json', '--workers', '2');
+    expect(run.status).toBe(0);
+    const epochs = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+    expect(epochs[1]!['testAccuracy']).toBeGreaterThan(0.6);
   });
 
   it('--json prints one object per epoch with the documented fields', () => {

@@ -6,6 +6,7 @@ import { nodeWorkerFactory } from '../../../core/engine/parallel/node-workers';
 import { ParallelError, ParallelTrainer } from '../../../core/engine/parallel/parallel-trainer';
 import type { ParallelWorkerFactory } from '../../../core/engine/parallel/protocol';
 import { shardCount, shardRows } from '../../../core/engine/parallel/layout';
+import { autoThreads, DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS, JS_MIN_BATCH, MAX_AUTO_THREADS, WASM_MIN_WORK, weightCount } from '../../../core/engine/parallel/policy';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
 import type { NetworkSpec, TrainSettings } from '../../../core/engine/spec';
@@ -33,6 +34,8 @@ function recording(inner: ParallelWorkerFactory = factory): { factory: ParallelW
 }
 
 const SETTINGS: TrainSettings = settings({ batchSize: 24, epochs: 3, seed: 5, learningRate: 0.3 });
+/** Small shards, so these small batches make several (24 rows → 4 shards, 12 → 4, 7 → 2). */
+const SHARDING = { shards: 4, minShardRows: 3 };
 /** Wide enough (13 inputs) that the wasm kernels' SIMD paths and tails both run. */
 const WIDE_SPEC: NetworkSpec = {
   inputSize: 13,
@@ -67,7 +70,7 @@ function makeNet(backend: Backend, spec: NetworkSpec = BLOB_SPEC): Network {
 async function trainParallel(backend: Backend, workers: number, s: TrainSettings = SETTINGS, spec: NetworkSpec = BLOB_SPEC): Promise<{ net: Network; trainer: ParallelTrainer }> {
   const net = makeNet(backend, spec);
   const data = spec === BLOB_SPEC ? blobs(150, 7) : wideBlobs(150, 7);
-  const trainer = await ParallelTrainer.start(net, { train: data }, s, { workers, factory });
+  const trainer = await ParallelTrainer.start(net, { train: data }, s, { workers, factory, ...SHARDING });
   open.push(trainer);
   trainer.run();
   return { net, trainer };
@@ -78,6 +81,8 @@ describe('shards', () => {
     expect(shardCount(10, 8, 4)).toBe(2);
     expect(shardCount(64, 8, 4)).toBe(8);
     expect(shardCount(3, 8, 4)).toBe(1);
+    // The defaults: Nielsen's batch of 10 stays whole; 64 and up make 4 shards.
+    expect([10, 32, 64, 256].map((rows) => shardCount(rows, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS))).toEqual([1, 2, 4, 4]);
     const ranges = Array.from({ length: 3 }, (_, s) => shardRows(s, 3, 10));
     expect(ranges).toEqual([
       [0, 3],
@@ -129,11 +134,11 @@ describe.each(BACKENDS)('ParallelTrainer on the %s kernels', (backend) => {
   it('computes shards on the coordinator too: N threads start N − 1 workers, and 1 thread starts none', async () => {
     const rec = recording();
     const net = makeNet(backend);
-    const two = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: rec.factory });
+    const two = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: rec.factory, ...SHARDING });
     open.push(two);
     two.run();
     expect(rec.workers).toHaveLength(1);
-    const alone = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 1 });
+    const alone = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 1, ...SHARDING });
     alone.run();
     expect(parameterBytes(alone.net).equals(parameterBytes(net))).toBe(true);
   });
@@ -141,12 +146,12 @@ describe.each(BACKENDS)('ParallelTrainer on the %s kernels', (backend) => {
   it('reports a worker that fails, with its message', async () => {
     // A worker told the layout has 1 shard finds no gradient buffer for its shard 1: a real failure mid-batch.
     const broken: ParallelWorkerFactory = (data) => factory({ ...data, layout: { ...data.layout, shards: 1 } });
-    const trainer = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: broken });
+    const trainer = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: broken, ...SHARDING });
     open.push(trainer);
     expect(() => trainer.step()).toThrow(ParallelError);
     expect(() => trainer.step()).toThrow(/closed/);
     let message = '';
-    const again = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: broken });
+    const again = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: broken, ...SHARDING });
     open.push(again);
     try {
       again.step();
@@ -159,7 +164,7 @@ describe.each(BACKENDS)('ParallelTrainer on the %s kernels', (backend) => {
   it('terminates its workers when training finishes', async () => {
     const rec = recording();
     const net = makeNet(backend);
-    const trainer = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 3, factory: rec.factory });
+    const trainer = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 3, factory: rec.factory, ...SHARDING });
     const exits = rec.workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)));
     trainer.run();
     expect(await Promise.all(exits)).toEqual([0, 0]);
@@ -190,5 +195,42 @@ describe('ParallelTrainer failures', () => {
 
   it('needs a factory for more than one thread', async () => {
     await expect(ParallelTrainer.start(makeNet('js'), { train: blobs(60, 7) }, SETTINGS, { workers: 2 })).rejects.toThrow(/factory/);
+  });
+});
+
+describe('autoThreads (the policy behind --workers auto)', () => {
+  const relu = (hidden: number[]): NetworkSpec => ({
+    inputSize: 784,
+    layers: [...hidden.map((units) => ({ units, activation: 'relu' as const })), { units: 10, activation: 'softmax' as const }],
+    loss: 'cross-entropy',
+    init: 'he',
+  });
+  const small = relu([100]);
+  const wide = relu([300, 100]);
+
+  it('counts the weights a row costs', () => {
+    expect(weightCount(small)).toBe(784 * 100 + 100 * 10);
+    expect(weightCount(wide)).toBe(784 * 300 + 300 * 100 + 100 * 10);
+  });
+
+  it('keeps one thread where a batch makes one shard, or the machine has one core', () => {
+    expect(autoThreads({ spec: wide, batchSize: 10, cores: 8, backend: 'js' })).toBe(1);
+    expect(autoThreads({ spec: wide, batchSize: 512, cores: 1, backend: 'js' })).toBe(1);
+  });
+
+  it('splits the js kernels from batch JS_MIN_BATCH, up to the cores, the shards and MAX_AUTO_THREADS', () => {
+    expect(autoThreads({ spec: small, batchSize: JS_MIN_BATCH / 2, cores: 2, backend: 'js' })).toBe(1);
+    expect(autoThreads({ spec: small, batchSize: JS_MIN_BATCH, cores: 2, backend: 'js' })).toBe(2);
+    expect(autoThreads({ spec: small, batchSize: 256, cores: 16, backend: 'js' })).toBe(Math.min(MAX_AUTO_THREADS, shardCount(256, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS)));
+  });
+
+  it('splits the wasm kernels only when batch × weights reaches WASM_MIN_WORK', () => {
+    const batchAt = (spec: NetworkSpec) => Math.ceil(WASM_MIN_WORK / weightCount(spec));
+    for (const spec of [small, wide]) {
+      const b = Math.max(batchAt(spec), 2 * DEFAULT_MIN_SHARD_ROWS);
+      expect(autoThreads({ spec, batchSize: b, cores: 2, backend: 'wasm' })).toBe(2);
+      if (batchAt(spec) > 2 * DEFAULT_MIN_SHARD_ROWS) expect(autoThreads({ spec, batchSize: batchAt(spec) - 1, cores: 2, backend: 'wasm' })).toBe(1);
+    }
+    expect(autoThreads({ spec: small, batchSize: 10, cores: 2, backend: 'wasm' })).toBe(1);
   });
 });
