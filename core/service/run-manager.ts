@@ -19,7 +19,7 @@ import type { RunModelFiles } from './model-inspector';
 import { ENDED, newRun, type Ack, type Run } from './run';
 import { RunFiles } from './run-files';
 import { readRunRecords, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
-import { resolveThreads } from './threads';
+import { threadsAtLaunch } from './threads';
 import { canResume, epochsDone, interruptedNotice } from './resume';
 import { snapshotWeights } from './training-session';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
@@ -398,9 +398,8 @@ export class RunManager {
     if (settings.wasmPath !== undefined) data.wasmPath = settings.wasmPath;
     if (settings.parallelEntry !== undefined) data.parallelEntry = settings.parallelEntry;
     // 'auto' is decided now, not when queued: it depends on what else trains at this moment.
-    const otherRuns = [...this.runs.values()].filter((r) => r.worker).length;
-    const context = { spec: summary.spec, batchSize: summary.settings.batchSize, cores: this.options.cores, otherRuns, backend: settings.backend ?? 'auto' } as const;
-    data.threads = resolveThreads(summary.threadsSetting, context);
+    data.threads = threadsAtLaunch(summary.threadsSetting, [...this.runs.values()].filter((r) => r.worker).length);
+    data.cores = this.options.cores;
     if (run.resumeFrom) data.resume = run.resumeFrom;
     delete run.resumeFrom;
     let worker: Worker;

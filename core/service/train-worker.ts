@@ -5,6 +5,7 @@
  * then trains until finished or stopped, and ends the shard workers however the run ends.
  * Bundled for the app with electron-vite's `?nodeWorker`; tests start it through tsx.
  */
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
@@ -30,7 +31,8 @@ async function main(data: TrainWorkerData): Promise<void> {
   const splits = { train: dataset.train, validation: dataset.validation, test: dataset.test };
   let run: RunTrainer | undefined;
   try {
-    run = await startRunTrainer(net, splits, data.settings, data.threads, data.parallelEntry);
+    const threadOptions = { threads: data.threads ?? 1, cores: data.cores ?? availableParallelism(), ...(data.parallelEntry ? { parallelEntry: data.parallelEntry } : {}) };
+    run = await startRunTrainer(net, splits, data.settings, threadOptions);
     const { trainer, threads } = run;
     if (data.resume) resumeTrainer(trainer, data.resume);
     const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };

@@ -7,7 +7,7 @@ import type { ScalingKind, ScalingParams } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
 import type { EpochReport, NonFinite } from '../engine/trainer';
 import type { BackendName } from '../engine/wasm/select';
-import type { KernelBackend, RunEvent } from '../lab/contract';
+import type { KernelBackend, RunEvent, TrainThreads } from '../lab/contract';
 
 /** What a worker is started with (its `workerData`). Plain data: structured-cloned into the worker. */
 export interface TrainWorkerData {
@@ -31,8 +31,10 @@ export interface TrainWorkerData {
   wasmPath?: string;
   /** Set when the run resumes after the lab closed: start from these weights, after these epochs. */
   resume?: ResumePoint;
-  /** Threads computing the gradients, already resolved from 'auto' by the service; default 1 (this worker alone). */
-  threads?: number;
+  /** Threads computing the gradients; 'auto' (alone on the machine) lets the engine's policy decide; default 1 (this worker alone). */
+  threads?: TrainThreads;
+  /** Cores the policy may use for 'auto'; default os.availableParallelism(). */
+  cores?: number;
   /** The data-parallel shard worker's entry file (the bundled app's copy); default core/engine/parallel/worker-entry next to its source. */
   parallelEntry?: string;
 }

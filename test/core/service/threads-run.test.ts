@@ -112,4 +112,12 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     await service.stopRun({ runId: first.id });
     await service.stopRun({ runId: second.id });
   });
+
+  it("leaves 'auto' alone on the machine to the engine's policy: one thread where splitting does not pay", async () => {
+    // A small network at batch 20 on the wasm kernels: far below the work where a second thread pays.
+    const { service, log } = await lab({ cores: 2 });
+    const small = await service.startRun(run('small', 'auto', 1));
+    await log.status(small.id, 'finished', 60_000);
+    expect(await summary(service, small.id)).toMatchObject({ threadsSetting: 'auto', threads: 1 });
+  });
 });

@@ -1,30 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { resolveThreads, type ThreadsContext } from '../../../core/service/threads';
-import { quickRun } from './helpers';
+import { threadsAtLaunch } from '../../../core/service/threads';
 
-const context = (patch: Partial<ThreadsContext> = {}): ThreadsContext => ({
-  spec: quickRun().spec,
-  batchSize: 256,
-  cores: 2,
-  otherRuns: 0,
-  backend: 'js',
-  ...patch,
-});
-
-describe('resolveThreads', () => {
+describe('threadsAtLaunch', () => {
   it('keeps a number the user chose, whatever else trains', () => {
-    expect(resolveThreads(3, context({ otherRuns: 4, batchSize: 10 }))).toBe(3);
-    expect(resolveThreads(1, context())).toBe(1);
+    expect(threadsAtLaunch(3, 4)).toBe(3);
+    expect(threadsAtLaunch(1, 0)).toBe(1);
   });
 
   it('auto adds no threads while another run trains', () => {
-    expect(resolveThreads('auto', context({ otherRuns: 1 }))).toBe(1);
-    expect(resolveThreads(undefined, context({ otherRuns: 1 }))).toBe(1);
+    expect(threadsAtLaunch('auto', 1)).toBe(1);
+    expect(threadsAtLaunch(undefined, 2)).toBe(1);
   });
 
-  it('auto, alone on the machine, splits only where it was measured to pay', () => {
-    expect(resolveThreads('auto', context())).toBe(2);
-    expect(resolveThreads('auto', context({ batchSize: 10 }))).toBe(1);
-    expect(resolveThreads('auto', context({ cores: 1 }))).toBe(1);
+  it('auto, alone, is left to the policy in the worker (which knows its kernels)', () => {
+    expect(threadsAtLaunch('auto', 0)).toBe('auto');
+    expect(threadsAtLaunch(undefined, 0)).toBe('auto');
   });
 });
