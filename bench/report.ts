@@ -58,6 +58,13 @@ export interface ParallelRow {
   samplesPerSecond: number[];
   /** Median over the repeats of (samples/s at that count ÷ samples/s at the first), each pair measured back to back. */
   ratio: number[];
+  /**
+   * Estimated speed-up on an otherwise idle machine: threads × (samples per CPU-second at that
+   * count ÷ at the first), median over repeats. Under load a process with more threads gets a
+   * bigger share of the cores, so the wall-clock ratio overstates; this one counts the CPU each
+   * thread spent (spinning and hand-off included) and assumes each gets a core of its own.
+   */
+  idleEstimate: number[];
 }
 
 const median = (xs: number[]): number => {
@@ -66,7 +73,7 @@ const median = (xs: number[]): number => {
 };
 
 /** A ParallelRow from runs[r][w] = the measurement of repeat r at the w-th thread count. */
-export function makeParallelRow(bench: BenchNetwork, backend: 'js' | 'wasm', runs: Measurement[][]): ParallelRow {
+export function makeParallelRow(bench: BenchNetwork, backend: 'js' | 'wasm', runs: Measurement[][], workers: number[]): ParallelRow {
   const counts = runs[0]!.length;
   const perCount = (w: number) => runs.map((run) => run[w]!.samplesPerSecond);
   return {
@@ -75,19 +82,29 @@ export function makeParallelRow(bench: BenchNetwork, backend: 'js' | 'wasm', run
     backend,
     samplesPerSecond: Array.from({ length: counts }, (_, w) => median(perCount(w))),
     ratio: Array.from({ length: counts }, (_, w) => median(runs.map((run) => run[w]!.samplesPerSecond / run[0]!.samplesPerSecond))),
+    idleEstimate: Array.from({ length: counts }, (_, w) => median(runs.map((run) => (workers[w]! / workers[0]!) * (run[w]!.samplesPerCpuSecond / run[0]!.samplesPerCpuSecond)))),
   };
 }
 
 function parallelTable(report: BenchReport): string[] {
   if (!report.parallel?.length) return [];
   const w = report.workers;
-  const header = ['network', 'batch', 'kernels', ...w.map((n) => `${n} thr /s`), ...w.slice(1).map((n) => `${n}/${w[0]}`)];
-  const body = report.parallel.map((r) => [r.network, String(r.batchSize), r.backend, ...r.samplesPerSecond.map((x) => int(x)), ...r.ratio.slice(1).map((x) => times(x))]);
+  const header = ['network', 'batch', 'kernels', ...w.map((n) => `${n} thr /s`), ...w.slice(1).map((n) => `${n}/${w[0]}`), ...w.slice(1).map((n) => `${n}/${w[0]} idle est.`)];
+  const body = report.parallel.map((r) => [
+    r.network,
+    String(r.batchSize),
+    r.backend,
+    ...r.samplesPerSecond.map((x) => int(x)),
+    ...r.ratio.slice(1).map((x) => times(x)),
+    ...r.idleEstimate.slice(1).map((x) => times(x)),
+  ]);
   return [
     '',
     `Threads side by side (wall clock; median of ${report.repeat} interleaved repeat${report.repeat === 1 ? '' : 's'}; ratio = median of paired ratios):`,
     table(header, body),
     `1 thread = the single-thread Trainer; N > 1 = ParallelTrainer (the coordinator + N − 1 workers).`,
+    'idle est. = N × (samples per CPU-s at N ÷ at 1): the speed-up to expect when each thread has a core to itself; under load',
+    'the wall-clock ratio overstates (a process with more threads gets a bigger share of a busy machine).',
   ];
 }
 

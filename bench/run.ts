@@ -52,8 +52,8 @@ async function main(): Promise<void> {
     const first = (engine: Engine) => runs[engine]?.[0]?.[0];
     rows.push(makeRow(bench, first('fathom'), first('tfjs'), first('fathom-wasm')));
     if (workers.length > 1) {
-      if (runs.fathom) parallel.push(makeParallelRow(bench, 'js', runs.fathom));
-      if (runs['fathom-wasm']) parallel.push(makeParallelRow(bench, 'wasm', runs['fathom-wasm']));
+      if (runs.fathom) parallel.push(makeParallelRow(bench, 'js', runs.fathom, workers));
+      if (runs['fathom-wasm']) parallel.push(makeParallelRow(bench, 'wasm', runs['fathom-wasm'], workers));
     }
   }
   const report: BenchReport = {

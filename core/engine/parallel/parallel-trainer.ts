@@ -216,14 +216,16 @@ export class ParallelTrainer {
     const shards = shardCount(rows, this.maxShards, this.minShardRows);
     layout.control[Slot.Rows] = rows;
     layout.control[Slot.Shards] = shards;
-    if (this.threads.length > 0) this.post(Command.Compute);
+    // One shard (small batches) is the coordinator's alone: the workers sleep on.
+    const share = shards > 1 && this.threads.length > 0;
+    if (share) this.post(Command.Compute);
     let ownError: unknown;
     try {
       this.own.computeShards();
     } catch (error) {
       ownError = error;
     }
-    this.awaitWorkers();
+    if (share) this.awaitWorkers();
     if (ownError !== undefined) throw ownError;
     sumShards(grads, layout.shardGrads, shards, this.wasm);
     let cost = 0;
