@@ -188,7 +188,7 @@ describe('ParallelTrainer failures', () => {
     // Says it is ready, then never serves a command.
     const silent: ParallelWorkerFactory = () =>
       new Worker(`require('node:worker_threads').parentPort.postMessage({ type: 'ready' }); setInterval(() => {}, 1000);`, { eval: true });
-    const trainer = await ParallelTrainer.start(makeNet('js'), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: silent, silenceMs: 200, spin: 10 });
+    const trainer = await ParallelTrainer.start(makeNet('js'), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: silent, silenceMs: 200, spin: 10, ...SHARDING });
     open.push(trainer);
     expect(() => trainer.step()).toThrow(/did not answer/);
   });
