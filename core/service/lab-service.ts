@@ -50,7 +50,8 @@ import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
 import { DatasetService, libraryRoot } from './dataset-service';
 import { LabError } from './errors';
 import { ModelInspector } from './model-inspector';
-import { fileProblem, RunManager, type WorkerFactory } from './run-manager';
+import { fileProblem } from './file-problem';
+import { RunManager, type WorkerFactory } from './run-manager';
 
 export type { WorkerFactory } from './run-manager';
 

@@ -15,6 +15,7 @@ import { loadModelFile } from '../model/model-files';
 import { checkpointEpoch, LAST_STEP_MODEL, runFilesDir, runRecordPath, runsDir } from './checkpoints';
 import type { DatasetService } from './dataset-service';
 import { LabError } from './errors';
+import { fileProblem } from './file-problem';
 import type { RunModelFiles } from './model-inspector';
 import { ENDED, newRun, type Ack, type Run } from './run';
 import { RunFiles } from './run-files';
@@ -23,17 +24,6 @@ import { threadsAtLaunch } from './threads';
 import { canResume, epochsDone, interruptedNotice } from './resume';
 import { snapshotWeights } from './training-session';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
-
-/** A file system error in words: the common causes named, others as Node words them. */
-export function fileProblem(err: unknown): string {
-  const { code, message } = err as NodeJS.ErrnoException;
-  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file is in the way where a folder should be';
-  if (code === 'ENOENT') return 'the folder does not exist';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOSPC') return 'the disk is full';
-  if (code === 'EROFS') return 'the disk is read-only';
-  return message;
-}
 
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
 
@@ -428,7 +418,8 @@ export class RunManager {
     const why = run.workerError ? `it crashed: ${run.workerError}` : `it exited with code ${code}`;
     for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
     run.pending.clear();
-    if (!run.deleted && !ENDED.has(run.record.summary.status)) {
+    // A run whose resume failed is already back to paused and resumable (endLaunch): nothing more to say.
+    if (!run.deleted && !ENDED.has(run.record.summary.status) && !run.record.interrupted) {
       if (this.closing) {
         this.noteInterrupted(run);
         this.setStatus(run, 'stopped', 'The lab closed while this run was training.');

@@ -34,6 +34,8 @@ export interface Run {
   lastCheckpointAt?: number;
   /** Set while a run resumed after a restart waits for its worker: where that worker starts (resume.ts). */
   resumeFrom?: ResumePoint;
+  /** What the run was interrupted doing, kept until its new worker is ready: a failed resume goes back to it. */
+  restarting?: NonNullable<RunRecord['interrupted']>;
 }
 
 export function newRun(record: RunRecord): Run {
