@@ -346,14 +346,31 @@ export function sumSquares(a: usize, n: i32): f64 {
   return s;
 }
 
-/** max |a[i]| over n floats; NaN when one is NaN (f32x4.max propagates NaN), ∞ when one is infinite. */
+/**
+ * max |a[i]| over n floats; NaN when one is NaN, ∞ when one is infinite. f32x4.max's NaN rule
+ * costs a long instruction sequence on x86, so the loop uses pmax (one maxps) on two independent
+ * chains and notes NaNs (x ≠ x) on the side.
+ */
 export function maxAbs(a: usize, n: i32): f32 {
-  let acc = f32x4.splat(0);
+  let m0 = f32x4.splat(0), m1 = f32x4.splat(0), nan = f32x4.splat(0);
   let i = 0;
-  for (; i + 3 < n; i += 4) acc = f32x4.max(acc, f32x4.abs(v128.load(a + (<usize>i << 2))));
-  let m = max(max(f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)), max(f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
-  for (; i < n; i++) m = max(m, abs(load<f32>(a + (<usize>i << 2))));
-  return m;
+  for (; i + 7 < n; i += 8) {
+    const p = a + (<usize>i << 2);
+    const v0 = v128.load(p);
+    const v1 = v128.load(p, 16);
+    m0 = f32x4.pmax(m0, f32x4.abs(v0));
+    m1 = f32x4.pmax(m1, f32x4.abs(v1));
+    nan = v128.or(nan, v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)));
+  }
+  m0 = f32x4.pmax(m0, m1);
+  let m = max(max(f32x4.extract_lane(m0, 0), f32x4.extract_lane(m0, 1)), max(f32x4.extract_lane(m0, 2), f32x4.extract_lane(m0, 3)));
+  let sawNaN = v128.any_true(nan);
+  for (; i < n; i++) {
+    const x = load<f32>(a + (<usize>i << 2));
+    if (x != x) sawNaN = true;
+    else m = max(m, abs(x));
+  }
+  return sawNaN ? NaN : m;
 }
 
 /** 1 when every one of the n floats is finite, else 0: x − x is 0 for finite x and NaN otherwise. */

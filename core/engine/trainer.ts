@@ -107,6 +107,7 @@ export class Trainer {
   private readonly previous: FloatArray[];
   private readonly now: () => number;
   private readonly gradientSource?: GradientSource;
+  private inputRows?: Float32Array[];
   private epochCost = 0;
   private epochCorrect = 0;
   private epochRows = 0;
@@ -330,10 +331,12 @@ export class Trainer {
 
   /** Copies the shuffled rows [first, first+rows) of the training set into x and y. */
   private gather(x: FloatArray, y: FloatArray, first: number, rows: number): void {
-    const { inputs, targets, inputSize, outputSize } = this.data.train;
+    const { targets, inputSize, outputSize } = this.data.train;
+    // One view per input row, made once: set() from it is a memcpy, with no view allocated per row.
+    const views = (this.inputRows ??= rowViews(this.data.train));
     for (let r = 0; r < rows; r++) {
       const s = this.order[first + r]!;
-      copyRow(inputs, s * inputSize, x, r * inputSize, inputSize);
+      x.set(views[s]!, r * inputSize);
       copyRow(targets, s * outputSize, y, r * outputSize, outputSize);
     }
   }
@@ -383,7 +386,13 @@ function maxOf(values: number[]): number {
   return max;
 }
 
-/** to[at…at+n) = from[start…start+n): a plain loop, since subarray() + set() allocates a view per row. */
+/** Every input row of `samples` as a view (no copy). */
+function rowViews(samples: Samples): Float32Array[] {
+  const { inputs, inputSize, count } = samples;
+  return Array.from({ length: count }, (_, s) => inputs.subarray(s * inputSize, (s + 1) * inputSize));
+}
+
+/** to[at…at+n) = from[start…start+n): a plain loop for the few floats of a target row (no view allocated). */
 function copyRow(from: FloatArray, start: number, to: FloatArray, at: number, n: number): void {
   for (let i = 0; i < n; i++) to[at + i] = from[start + i]!;
 }

@@ -257,6 +257,30 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
   });
 });
 
+describe.each(BACKENDS)('maxAbs on backend %s', (name) => {
+  it('is the largest |a[i]|, ∞ with an infinity and NaN with a NaN anywhere', () => {
+    const k = selectKernels(name);
+    if (!k.maxAbs) return;
+    const rng = new Rng(38);
+    for (const n of [0, 1, 3, 7, 8, 9, 23_861]) {
+      for (const x of [random(rng, n, 0.2, false), place(k, random(rng, n, 0.2, false))]) {
+        let ref = 0;
+        for (const v of x) ref = Math.max(ref, Math.abs(v));
+        expect(k.maxAbs(x)).toBe(ref);
+        if (n === 0) continue;
+        for (const at of [0, n - 1, n >> 1]) {
+          const keep = x[at]!;
+          x[at] = -Infinity;
+          expect(k.maxAbs(x)).toBe(Infinity);
+          x[at] = NaN;
+          expect(k.maxAbs(x)).toBeNaN();
+          x[at] = keep;
+        }
+      }
+    }
+  });
+});
+
 describe('the wasm exponential', () => {
   it('is within 2 ulp of float32 eˣ over the normal range, and saturates to ∞, to 0 and keeps NaN', () => {
     const k = selectKernels('wasm') as WasmKernels;
