@@ -1,5 +1,7 @@
 /** The benchmark's results as one JSON-ready object, and the table printed from it. */
 import os from 'node:os';
+import { shardCount } from '../core/engine/parallel/layout';
+import { DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from '../core/engine/parallel/policy';
 import type { Measurement, TfjsLoop } from './measurement';
 import { type BenchNetwork, flopsPerSample, weightCount } from './networks';
 import type { WasmInfo } from './tfjs-wasm';
@@ -82,7 +84,12 @@ export function makeParallelRow(bench: BenchNetwork, backend: 'js' | 'wasm', run
     backend,
     samplesPerSecond: Array.from({ length: counts }, (_, w) => median(perCount(w))),
     ratio: Array.from({ length: counts }, (_, w) => median(runs.map((run) => run[w]!.samplesPerSecond / run[0]!.samplesPerSecond))),
-    idleEstimate: Array.from({ length: counts }, (_, w) => median(runs.map((run) => (workers[w]! / workers[0]!) * (run[w]!.samplesPerCpuSecond / run[0]!.samplesPerCpuSecond)))),
+    // A one-shard batch leaves the extra threads asleep: CPU time then says nothing about them.
+    idleEstimate: Array.from({ length: counts }, (_, w) =>
+      shardCount(bench.settings.batchSize, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS) < 2
+        ? NaN
+        : median(runs.map((run) => (workers[w]! / workers[0]!) * (run[w]!.samplesPerCpuSecond / run[0]!.samplesPerCpuSecond))),
+    ),
   };
 }
 
@@ -96,15 +103,16 @@ function parallelTable(report: BenchReport): string[] {
     r.backend,
     ...r.samplesPerSecond.map((x) => int(x)),
     ...r.ratio.slice(1).map((x) => times(x)),
-    ...r.idleEstimate.slice(1).map((x) => times(x)),
+    ...r.idleEstimate.slice(1).map((x) => (Number.isNaN(x) ? '— (1 shard)' : times(x))),
   ]);
   return [
     '',
     `Threads side by side (wall clock; median of ${report.repeat} interleaved repeat${report.repeat === 1 ? '' : 's'}; ratio = median of paired ratios):`,
     table(header, body),
     `1 thread = the single-thread Trainer; N > 1 = ParallelTrainer (the coordinator + N − 1 workers).`,
-    'idle est. = N × (samples per CPU-s at N ÷ at 1): the speed-up to expect when each thread has a core to itself; under load',
-    'the wall-clock ratio overstates (a process with more threads gets a bigger share of a busy machine).',
+    'idle est. = N × (samples per CPU-s at N ÷ at 1): the speed-up to expect when each thread has a core to itself (an upper',
+    'bound: time a thread sleeps is not counted). Under load the wall-clock ratio is unreliable both ways: a process with more',
+    'threads gets a bigger share of a busy machine, but waits whenever one of its threads is descheduled.',
   ];
 }
 
