@@ -15,6 +15,7 @@ import { readSplits } from '../data/library/arrays';
 import { labDatasetInfo } from '../data/library/describe';
 import { DatasetLibrary } from '../data/library/library';
 import { MANIFEST, parseManifest } from '../data/library/manifest';
+import { trainTargetsOf } from '../data/library/target-profile';
 import type { DatasetEntry } from '../data/library/manifest';
 import type {
   DatasetIdRequest,
@@ -71,7 +72,7 @@ export class DatasetService {
   private readonly raw: { id: string; view: Promise<RawView> }[] = [];
   private readonly overviews = new Map<string, Promise<Pick<DatasetOverview, 'classification' | 'regression'>>>();
   private readonly imports = new Map<string, AbortController>();
-  /** Each dataset's target profile, so the designer can flag a loss that cannot use the targets. */
+  /** Target profiles of MNIST and of library datasets whose manifest has none (unreadable data). */
   private readonly profiles = new TargetProfiles((id) => this.trainTargets(id));
 
   constructor(private readonly options: DatasetServiceOptions) {
@@ -83,10 +84,12 @@ export class DatasetService {
   }
 
   async list(): Promise<DatasetInfo[]> {
-    const entries = await (await this.open()).list();
+    const { datasets: entries, repaired } = await (await this.open()).scan();
+    for (const { message } of repaired) console.warn(message);
     for (const entry of entries) this.known.set(entry.id, entry);
     const infos = [...[...DATASETS.values()].map((d) => structuredClone(d.info)), ...entries.map(infoOf)];
-    return Promise.all(infos.map((info) => this.profiles.attach(info)));
+    // A library dataset's profile comes from its manifest: listing reads no sample data.
+    return Promise.all(infos.map((info) => (info.targets ? info : this.profiles.attach(info))));
   }
 
   async info(id: string): Promise<DatasetInfo> {
@@ -161,7 +164,7 @@ export class DatasetService {
       const entry = await library.import(source, { name, split, seed: request.seed ?? 1, onProgress, signal: controller.signal });
       this.known.set(entry.id, entry);
       onProgress(1);
-      return { status: 'imported', importId, dataset: await this.profiles.attach(infoOf(entry)), notes: [...entry.notes] };
+      return { status: 'imported', importId, dataset: infoOf(entry), notes: [...entry.notes] };
     } catch (err) {
       if (controller.signal.aborted) return { status: 'cancelled', importId };
       if (err instanceof DataError) return { status: 'failed', importId, code: err.code, message: err.message };
@@ -182,7 +185,8 @@ export class DatasetService {
     try {
       const entry = await (await this.open()).rename(datasetId, name);
       this.known.set(entry.id, entry);
-      return await this.profiles.attach(infoOf(entry));
+      const info = infoOf(entry);
+      return info.targets ? info : await this.profiles.attach(info);
     } catch (err) {
       throw asLabError(err, 'The dataset could not be renamed');
     }
@@ -251,22 +255,12 @@ export class DatasetService {
 
   /**
    * The training targets a run on this dataset checks against its loss (the engine's
-   * lossTargetProblem), so a design that cannot train is refused before it is queued: a
-   * regression set's first `limit` target rows, raw as the worker trains on them; for classes,
-   * the one-hot row of the first training sample, which holds every value any row holds (0 and 1)
-   * at the place the engine would first meet it.
+   * lossTargetProblem), so a design that cannot train is refused before it is queued; the same
+   * targets a stored profile is computed from (trainTargetsOf), so the two cannot disagree.
    */
   async trainTargets(datasetId: string, limit?: number): Promise<Float32Array> {
     const view = await this.rawView(datasetId);
-    const { train } = view.splits;
-    const width = view.classes.length;
-    if (view.kind === 'classification') {
-      const row = new Float32Array(width);
-      if (train.count > 0) row[train.labels![0]!] = 1;
-      return row;
-    }
-    const rows = Math.min(train.count, limit ?? train.count);
-    return Float32Array.from({ length: rows * width }, (_, i) => train.targets![i]!);
+    return trainTargetsOf(view.kind, view.classes.length, view.splits.train, limit);
   }
 
   /** A model's predictions on a regression dataset's test split (raw inputs scaled with the model's own scaling). */
@@ -375,6 +369,7 @@ function builtInView(id: string): RawView {
 function infoOf(entry: DatasetEntry): DatasetInfo {
   const info = labDatasetInfo(entry);
   info.sizes = { train: entry.sizes.train, validation: entry.sizes.validation, test: entry.sizes.test };
+  if (entry.targets) info.targets = structuredClone(entry.targets);
   return info;
 }
 

@@ -68,7 +68,7 @@ export async function writeSplits(
   return { arrays: result, dataSha256: hash.digest('hex') };
 }
 
-async function readArray(folder: string, where: string, array: ArrayFile): Promise<Uint8Array | Uint16Array | Float32Array> {
+export async function readArray(folder: string, where: string, array: ArrayFile): Promise<Uint8Array | Uint16Array | Float32Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(join(folder, array.file));

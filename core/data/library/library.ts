@@ -13,12 +13,13 @@ import { importData } from '../import/source';
 import type { ImportSource } from '../import/source';
 import { Progress, combinedSha256 } from '../import/read';
 import type { ProgressFn } from '../import/read';
-import { readSplits, writeFileAtomic, writeSplits } from './arrays';
+import { readArray, readSplits, writeFileAtomic, writeSplits } from './arrays';
 import { DATASET_FORMAT, DATASET_VERSION, MANIFEST, entryOf, parseManifest } from './manifest';
 import type { DatasetEntry, DatasetManifest } from './manifest';
 import { toScaledDataset } from './materialise';
 import type { LoadOptions, LoadedDataset } from './materialise';
 import { DEFAULT_SPLIT, splitData } from './split';
+import { profileOf } from './target-profile';
 import type { SplitFractions } from './split';
 
 export interface ImportOptions {
@@ -36,6 +37,12 @@ export interface ImportOptions {
 export interface DamagedEntry {
   folder: string;
   error: DataError;
+}
+
+/** A library folder whose manifest's target profile was unusable and has been recomputed. */
+export interface RepairedEntry {
+  folder: string;
+  message: string;
 }
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -72,20 +79,26 @@ export class DatasetLibrary {
     return new DatasetLibrary(folder);
   }
 
-  /** Every usable dataset, oldest first, and the folders that are damaged. */
-  async scan(): Promise<{ datasets: DatasetEntry[]; damaged: DamagedEntry[] }> {
+  /** Every usable dataset, oldest first, the folders that are damaged and those whose target profile was recomputed. */
+  async scan(): Promise<{ datasets: DatasetEntry[]; damaged: DamagedEntry[]; repaired: RepairedEntry[] }> {
     const datasets: DatasetEntry[] = [];
     const damaged: DamagedEntry[] = [];
+    const repaired: RepairedEntry[] = [];
     for (const folder of (await readdir(this.root, { withFileTypes: true })).filter((e) => e.isDirectory() && ID.test(e.name))) {
       try {
-        datasets.push(entryOf(await this.manifest(folder.name)));
+        let problem: string | undefined;
+        const manifest = await this.manifest(folder.name, (p) => (problem = p));
+        if (!manifest.targets && (await this.fillProfile(manifest)) && problem) {
+          repaired.push({ folder: folder.name, message: `The dataset "${manifest.name}" (${folder.name}): ${MANIFEST} was read, but ${problem}; it was recomputed from the training split and saved.` });
+        }
+        datasets.push(entryOf(manifest));
       } catch (err) {
         if (!(err instanceof DataError)) throw err;
         damaged.push({ folder: folder.name, error: err });
       }
     }
     datasets.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.name.localeCompare(b.name)));
-    return { datasets, damaged };
+    return { datasets, damaged, repaired };
   }
 
   async list(): Promise<DatasetEntry[]> {
@@ -143,6 +156,7 @@ export class DatasetLibrary {
         split: { seed, validation: fractions.validation, test: testFromFiles ? 0 : fractions.test, testFromFiles },
         notes: data.notes,
         createdAt: new Date().toISOString(),
+        targets: profileOf(data.kind, data.classes.length, splits.train),
         arrays,
       };
       await writeFileAtomic(join(building, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -189,10 +203,36 @@ export class DatasetLibrary {
     return loadStoredDataset(join(this.root, entry.id), options);
   }
 
-  private async manifest(id: string): Promise<DatasetManifest> {
-    const manifest = await readManifest(join(this.root, id), id);
+  private async manifest(id: string, onBadProfile?: (problem: string) => void): Promise<DatasetManifest> {
+    const manifest = await readManifest(join(this.root, id), id, onBadProfile);
     if (manifest.id !== id) throw new DataError('damaged', id, `expected the manifest of ${id}, found the one of ${manifest.id}`);
     return manifest;
+  }
+
+  /**
+   * Gives a manifest without a usable target profile (written before profiles, or with a bad one)
+   * its profile, from the training split's labels or targets only, and saves it so this happens
+   * once. True when it did; false when the data cannot be read (the dataset still lists, without).
+   */
+  private async fillProfile(manifest: DatasetManifest): Promise<boolean> {
+    const folder = join(this.root, manifest.id);
+    const { train } = manifest.arrays;
+    try {
+      const part = { count: train.count, ...(train.labels ? { labels: Int32Array.from(await readArray(folder, manifest.id, train.labels)) } : {}) };
+      const targets = train.targets ? await readArray(folder, manifest.id, train.targets) : undefined;
+      manifest.targets = profileOf(manifest.kind, manifest.classes.length, targets instanceof Float32Array ? { ...part, targets } : part);
+    } catch (err) {
+      if (err instanceof DataError) return false;
+      throw err;
+    }
+    // Written under the change lock from a fresh read, so a rename meanwhile is not undone.
+    const targets = manifest.targets;
+    await this.change(async () => {
+      const current = await this.manifest(manifest.id);
+      if (current.targets) return;
+      await writeFileAtomic(join(folder, MANIFEST), `${JSON.stringify({ ...current, targets }, null, 2)}\n`);
+    }).catch(() => undefined); // a read-only library still lists; the profile is recomputed next time
+    return true;
   }
 
   private checkId(id: string): string {
@@ -235,7 +275,7 @@ function notFound(id: string): DataError {
 }
 
 /** The manifest of a stored dataset folder; 'not-found' when the folder has none. */
-async function readManifest(folder: string, where: string): Promise<DatasetManifest> {
+async function readManifest(folder: string, where: string, onBadProfile?: (problem: string) => void): Promise<DatasetManifest> {
   let text: string;
   try {
     text = await readFile(join(folder, MANIFEST), 'utf8');
@@ -243,7 +283,7 @@ async function readManifest(folder: string, where: string): Promise<DatasetManif
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(where);
     throw new DataError('damaged', where, `expected a readable ${MANIFEST}, found: ${(err as Error).message}`);
   }
-  return parseManifest(text, where);
+  return parseManifest(text, where, onBadProfile);
 }
 
 /** Loads a stored dataset folder (`<id>/` of a library, or a copy of one elsewhere). */

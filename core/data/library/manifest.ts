@@ -8,6 +8,8 @@ import { DataError } from '../errors';
 import { IMPORT_FORMATS } from '../import/imported';
 import type { DatasetKind, ImportFormat } from '../import/imported';
 import type { SourceFile } from '../import/read';
+import type { TargetProfile } from '../../engine/target-profile';
+import { checkStoredProfile } from './target-profile';
 
 export const DATASET_FORMAT = 'fathom-dataset';
 export const DATASET_VERSION = 1;
@@ -59,6 +61,8 @@ export interface DatasetEntry {
   notes: string[];
   /** ISO 8601. */
   createdAt: string;
+  /** The training targets' profile, so listing needs no sample data; absent in manifests written before it. */
+  targets?: TargetProfile;
 }
 
 export interface DatasetManifest extends DatasetEntry {
@@ -96,11 +100,16 @@ const manifestSchema = z.object({
   split: z.object({ seed: z.number().int(), validation: z.number().min(0).max(1), test: z.number().min(0).max(1), testFromFiles: z.boolean() }),
   notes: z.array(z.string()),
   createdAt: z.string(),
+  // Checked on its own (checkStoredProfile): a bad profile is derived data, recomputed, not fatal.
+  targets: z.unknown().optional(),
   arrays: z.object({ train: storedSplit, validation: storedSplit.optional(), test: storedSplit }),
-}) satisfies z.ZodType<DatasetManifest>;
+}) satisfies z.ZodType<Omit<DatasetManifest, 'targets'> & { targets?: unknown }>;
 
-/** Parses a manifest read from disk, or throws a 'damaged' DataError naming the folder. */
-export function parseManifest(text: string, where: string): DatasetManifest {
+/**
+ * Parses a manifest read from disk, or throws a 'damaged' DataError naming the folder. A target
+ * profile that is malformed or disagrees with the manifest is left out and `onBadProfile` told why.
+ */
+export function parseManifest(text: string, where: string, onBadProfile?: (problem: string) => void): DatasetManifest {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -113,7 +122,14 @@ export function parseManifest(text: string, where: string): DatasetManifest {
     const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw new DataError('damaged', where, `expected a valid ${MANIFEST}, found a problem${at}: ${issue.message}`);
   }
-  return result.data;
+  const { targets, ...rest } = result.data;
+  const manifest: DatasetManifest = rest;
+  if (targets !== undefined) {
+    const checked = checkStoredProfile(targets, rest);
+    if ('profile' in checked) manifest.targets = checked.profile;
+    else onBadProfile?.(checked.problem);
+  }
+  return manifest;
 }
 
 /** The entry without the array listing (what `list()` hands out). */
