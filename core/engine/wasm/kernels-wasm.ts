@@ -189,8 +189,9 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
       copyOut(po, out as Float32Array, n);
     },
 
-    // The fused and element-wise paths below run only on arrays in this memory (the Network's own
-    // buffers); anything else is left to the caller's js code by returning false.
+    // The fused and element-wise paths below copy float32 operands that live outside this memory in
+    // and out, like the products: a network's results must not depend on where its buffers landed
+    // (wasm's eˣ and js's differ in the last bit). Float64 arrays are left to the caller's js code.
     sparseBelow: SPARSE_BELOW_WASM,
 
     density(a, length) {
@@ -200,24 +201,45 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
     matMulABtActivate(a, b, bias, z, out, m, n, k, activation, sparse) {
       const act = ACTIVATION_CODE[activation];
-      if (act === undefined || k >> 2 > MAX_LIST || !mine(a, m * k) || !mine(b, n * k) || !mine(bias, n) || !mine(z, m * n) || !mine(out, m * n)) return false;
-      w.matMulABt(a.byteOffset, b.byteOffset, z.byteOffset, m, n, k, bias.byteOffset, LIST_START, sparse ? 1 : 0, act, out.byteOffset);
+      if (act === undefined || k >> 2 > MAX_LIST || !f32(a, b, bias, z) || !(out instanceof Float32Array)) return false;
+      scratchTop = scratchStart;
+      const pa = place(a as Float32Array, m * k, true);
+      const pb = place(b as Float32Array, n * k, true);
+      const pbias = place(bias as Float32Array, n, true);
+      const pz = place(z as Float32Array, m * n, false);
+      const po = place(out, m * n, false);
+      if (pa < 0 || pb < 0 || pbias < 0 || pz < 0 || po < 0) return false;
+      w.matMulABt(pa, pb, pz, m, n, k, pbias, LIST_START, sparse ? 1 : 0, act, po);
+      copyOut(pz, z as Float32Array, m * n);
+      copyOut(po, out, m * n);
       return true;
     },
 
     activationBackward(activation, z, a, g, rows, cols) {
       const act = ACTIVATION_CODE[activation];
       const n = rows * cols;
-      if (act === undefined || !mine(z, n) || !mine(a, n) || !mine(g, n)) return false;
-      if (act === ACTIVATION_CODE.softmax) w.softmaxBackward(a.byteOffset, g.byteOffset, rows, cols);
-      else w.activateBackward(act, z.byteOffset, a.byteOffset, g.byteOffset, n);
+      if (act === undefined || !f32(z, a, g)) return false;
+      scratchTop = scratchStart;
+      const pz = place(z as Float32Array, n, true);
+      const pa = place(a as Float32Array, n, true);
+      const pg = place(g as Float32Array, n, true);
+      if (pz < 0 || pa < 0 || pg < 0) return false;
+      if (act === ACTIVATION_CODE.softmax) w.softmaxBackward(pa, pg, rows, cols);
+      else w.activateBackward(act, pz, pa, pg, n);
+      copyOut(pg, g as Float32Array, n);
       return true;
     },
 
     outputDelta(a, y, delta, rows, cols, scale, sumY) {
       const n = rows * cols;
-      if (!mine(a, n) || !mine(y, n) || !mine(delta, n)) return false;
-      w.outputDelta(a.byteOffset, y.byteOffset, delta.byteOffset, rows, cols, scale, sumY ? 1 : 0);
+      if (!f32(a, y, delta)) return false;
+      scratchTop = scratchStart;
+      const pa = place(a as Float32Array, n, true);
+      const py = place(y as Float32Array, n, true);
+      const pd = place(delta as Float32Array, n, false);
+      if (pa < 0 || py < 0 || pd < 0) return false;
+      w.outputDelta(pa, py, pd, rows, cols, scale, sumY ? 1 : 0);
+      copyOut(pd, delta as Float32Array, n);
       return true;
     },
 

@@ -166,6 +166,27 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
     expect(k.matMulABtActivate(step, step, step, step, step, 1, 1, 1, 'step', false)).toBe(false);
   });
 
+  it('gives the same bits whether its float32 operands live in the backend’s memory or not', () => {
+    const k = selectKernels(name);
+    if (!k.matMulABtActivate || !k.activationBackward || !k.outputDelta) return;
+    const rng = new Rng(39);
+    const [m, n, kk] = [7, 13, 37];
+    for (const act of [...ELEMENTWISE, 'softmax'] as ActivationName[]) {
+      const plain = [random(rng, m * kk, 0.5), random(rng, n * kk, 0), random(rng, n, 0)];
+      const results = [false, true].map((placed) => {
+        const [x, w, bias] = plain.map((v) => (placed ? place(k, v) : Float32Array.from(v)));
+        const z = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
+        const a = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
+        k.matMulABtActivate!(x!, w!, bias!, z, a, m, n, kk, act, true);
+        const d = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
+        k.outputDelta!(a, z, d, m, n, 0.5, act === 'softmax');
+        k.activationBackward!(act, z, a, d, m, n);
+        return [z, a, d].map((v) => Array.from(v));
+      });
+      expect(results[0]).toEqual(results[1]);
+    }
+  });
+
   it('activationBackward multiplies by σ′ like the js activations (softmax: its Jacobian)', () => {
     const k = selectKernels(name);
     if (!k.activationBackward) return;
