@@ -3,7 +3,8 @@
  * main.js must start it through `new Worker(new URL('./chunks/train-worker-….js', import.meta.url))`,
  * and the bundled chunk must train in plain Node. The wasm kernels are emitted next to it
  * (`?asset` in electron/main.ts), and main.js hands their path to every worker: the bundled worker
- * must train on them. Skipped when out/ has not been built.
+ * must train on them, and a run on 2 threads must start its shard workers from the emitted entry
+ * (`?modulePath`). Skipped when out/ has not been built.
  */
 import { describe, it, expect } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ const outMain = fileURLToPath(new URL('../../out/main', import.meta.url));
 const chunks = existsSync(join(outMain, 'chunks')) ? readdirSync(join(outMain, 'chunks')) : [];
 const chunk = chunks.find((f) => /^train-worker-.*\.js$/.test(f));
 const wasmAsset = chunks.find((f) => /^kernels-.*\.wasm$/.test(f));
+const shardEntry = chunks.find((f) => /^worker-entry-.*\.js$/.test(f));
 
 describe.skipIf(!chunk)('the bundled training worker (out/main)', () => {
   it('is referenced by main.js and trains a run', async () => {
@@ -36,6 +38,26 @@ describe.skipIf(!chunk)('the bundled training worker (out/main)', () => {
     expect(summary!.history).toHaveLength(1);
     expect(summary!.backend).toBe('wasm');
     expect(summary!.backendNote).toBeUndefined();
+    await service.dispose();
+    tmp.remove();
+  });
+
+  it('trains a run on 2 threads from the shard-worker entry main.js hands down (`?modulePath`)', async () => {
+    const mainJs = readFileSync(join(outMain, 'main.js'), 'utf8');
+    expect(shardEntry).toBeDefined();
+    expect(mainJs).toContain(`"./chunks/${shardEntry}"`);
+    const tmp = tempDataDir();
+    const service = makeService(tmp.dir, {
+      workerFactory: (workerData) => new Worker(join(outMain, 'chunks', chunk!), { workerData }),
+      wasmPath: join(outMain, 'chunks', wasmAsset!),
+      parallelEntry: join(outMain, 'chunks', shardEntry!),
+    });
+    const log = new EventLog(service);
+    const { id } = await service.startRun(quickRun({ threads: 2, settings: { epochs: 1, batchSize: 64 } }));
+    await log.status(id, 'finished', 60_000);
+    const [summary] = await service.listRuns();
+    expect(summary).toMatchObject({ backend: 'wasm', threads: 2, threadsSetting: 2 });
+    expect(summary!.history).toHaveLength(1);
     await service.dispose();
     tmp.remove();
   });
