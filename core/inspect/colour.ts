@@ -7,19 +7,32 @@
  * positive = red (warm = excitatory). Piecewise interpolation passes through the ColorBrewer
  * colours exactly, so 0 is exactly the neutral middle; d3's own `interpolateRdBu` is a B-spline whose
  * middle is a warm (242, 239, 238). Counts and other non-negative values use the sequential Blues.
+ *
+ * On a dark page a white middle glares, so the 'dark' theme has its own maps: the diverging one
+ * runs light blue → near-black → light salmon, straight lines in CIELAB from a neutral dark middle
+ * (lightness grows steadily with |value| on each side, like Crameri's 'berlin'); blue against
+ * orange-red stays apart under every kind of colour blindness, and magnitude reads as lightness
+ * even in grey. The sequential one runs from near-black to light blue (more = brighter).
  */
-import { rgb } from 'd3-color';
+import { hcl, rgb } from 'd3-color';
 import { interpolateLab, piecewise } from 'd3-interpolate';
 import { interpolateBlues, schemeRdBu } from 'd3-scale-chromatic';
 import { InspectError } from './errors';
 
 export type Rgb = [r: number, g: number, b: number];
 
+/** Which page the colours go on: the renderer passes 'dark' when the system theme is dark. */
+export type ColourTheme = 'light' | 'dark';
+
 /** The colour of a zero weight. */
 export const NEUTRAL: Rgb = [247, 247, 247];
 /** The colours of −maxAbs and +maxAbs (and anything beyond, which is clipped). */
 export const NEGATIVE_END: Rgb = [5, 48, 97];
 export const POSITIVE_END: Rgb = [103, 0, 31];
+
+/** The dark theme's ends (hue 255° blue, 35° salmon in CIE LCh) and middle, a touch above the page (#171a21). */
+const DARK_STOPS = [hcl(255, 36, 74), hcl(0, 0, 14), hcl(35, 40, 74)];
+const DARK_SEQUENTIAL = [hcl(255, 8, 16), hcl(250, 24, 80)];
 
 /** Entries in each lookup table; odd, so that the middle entry is exactly t = ½. */
 const LUT_SIZE = 1025;
@@ -29,7 +42,7 @@ const MIDDLE = (LUT_SIZE - 1) / 2;
 function buildLut(colourAt: (t: number) => string): Uint8Array {
   const lut = new Uint8Array(LUT_SIZE * 3);
   for (let i = 0; i < LUT_SIZE; i++) {
-    const c = rgb(colourAt(i / (LUT_SIZE - 1)));
+    const c = rgb(colourAt(i / (LUT_SIZE - 1))).clamp();
     lut[3 * i] = Math.round(c.r);
     lut[3 * i + 1] = Math.round(c.g);
     lut[3 * i + 2] = Math.round(c.b);
@@ -37,21 +50,26 @@ function buildLut(colourAt: (t: number) => string): Uint8Array {
   return lut;
 }
 
-let divergingLut: Uint8Array | undefined;
-let sequentialLut: Uint8Array | undefined;
+const luts = new Map<string, Uint8Array>();
 
-/** Blue (t = 0) → grey (½) → red (1): schemeRdBu runs red → blue, so it is reversed. */
-function diverging(): Uint8Array {
-  if (!divergingLut) {
-    const colourAt: (t: number) => unknown = piecewise(interpolateLab, [...schemeRdBu[11]!].reverse());
-    divergingLut = buildLut((t) => String(colourAt(t)));
-  }
-  return divergingLut;
+function cached(key: string, build: () => Uint8Array): Uint8Array {
+  let lut = luts.get(key);
+  if (!lut) luts.set(key, (lut = build()));
+  return lut;
 }
 
-function sequential(): Uint8Array {
-  sequentialLut ??= buildLut(interpolateBlues);
-  return sequentialLut;
+function labThrough(stops: unknown[]): Uint8Array {
+  const colourAt: (t: number) => unknown = piecewise(interpolateLab, stops.map(String));
+  return buildLut((t) => String(colourAt(t)));
+}
+
+/** Blue (t = 0) → middle (½) → red (1): schemeRdBu runs red → blue, so it is reversed. */
+function diverging(theme: ColourTheme): Uint8Array {
+  return cached(`diverging-${theme}`, () => labThrough(theme === 'dark' ? DARK_STOPS : [...schemeRdBu[11]!].reverse()));
+}
+
+function sequential(theme: ColourTheme): Uint8Array {
+  return cached(`sequential-${theme}`, () => (theme === 'dark' ? labThrough(DARK_SEQUENTIAL) : buildLut(interpolateBlues)));
 }
 
 /** LUT index of value/maxAbs in [−1, 1]; a zero or invalid scale and NaN values give the middle. */
@@ -90,13 +108,13 @@ export function symmetricScale(values: ArrayLike<number>, start = 0, end = value
 }
 
 /** The diverging colour of a weight on the scale ±maxAbs; beyond it the ends, 0 (or NaN) the neutral middle. */
-export function weightToRgb(value: number, maxAbs: number): Rgb {
-  return fromLut(diverging(), divergingIndex(value, maxAbs));
+export function weightToRgb(value: number, maxAbs: number, theme: ColourTheme = 'light'): Rgb {
+  return fromLut(diverging(theme), divergingIndex(value, maxAbs));
 }
 
-/** The sequential (Blues) colour of a value in [0, max]: 0 nearly white, max dark blue, clipped. */
-export function sequentialToRgb(value: number, max: number): Rgb {
-  return fromLut(sequential(), sequentialIndex(value, max));
+/** The sequential colour of a value in [0, max], clipped: light, 0 nearly white and max dark blue; dark, the reverse. */
+export function sequentialToRgb(value: number, max: number, theme: ColourTheme = 'light'): Rgb {
+  return fromLut(sequential(theme), sequentialIndex(value, max));
 }
 
 /** Black or white, whichever reads better on the colour (for counts written on heatmap cells). */
@@ -133,10 +151,11 @@ export function paintWeights(
   width: number,
   height: number,
   mode: ScaleMode,
+  theme: ColourTheme = 'light',
 ): Uint8ClampedArray[] {
   if (width * height !== inputs) throw new InspectError('bad-shape', `a ${width} × ${height} image needs ${width * height} inputs per unit, the layer has ${inputs}`);
   const scales = weightScales(weights, units, inputs, mode);
-  const lut = diverging();
+  const lut = diverging(theme);
   return scales.map((maxAbs, j) => {
     const image = new Uint8ClampedArray(inputs * 4);
     for (let k = 0; k < inputs; k++) writeRgba(lut, divergingIndex(weights[j * inputs + k]!, maxAbs), image, 4 * k);
@@ -149,18 +168,18 @@ export function paintWeights(
  * 'diverging' on ±scale (default: the largest |v|), e.g. any layer's weights; 'sequential' on
  * [0, scale] (default: the largest value), e.g. confusion counts.
  */
-export function paintMatrix(values: ArrayLike<number>, rows: number, cols: number, map: 'diverging' | 'sequential', scale?: number): Uint8ClampedArray {
+export function paintMatrix(values: ArrayLike<number>, rows: number, cols: number, map: 'diverging' | 'sequential', scale?: number, theme: ColourTheme = 'light'): Uint8ClampedArray {
   checkLength(values, rows, cols);
   const n = rows * cols;
   const image = new Uint8ClampedArray(n * 4);
   if (map === 'diverging') {
     const maxAbs = scale ?? symmetricScale(values);
-    const lut = diverging();
+    const lut = diverging(theme);
     for (let k = 0; k < n; k++) writeRgba(lut, divergingIndex(values[k]!, maxAbs), image, 4 * k);
   } else {
     let max = scale ?? 0;
     if (scale === undefined) for (let k = 0; k < n; k++) if (values[k]! > max && values[k]! !== Infinity) max = values[k]!;
-    const lut = sequential();
+    const lut = sequential(theme);
     for (let k = 0; k < n; k++) writeRgba(lut, sequentialIndex(values[k]!, max), image, 4 * k);
   }
   return image;

@@ -4,6 +4,7 @@
  * variables, and saving a canvas as a PNG through a download link (no Node).
  */
 import { onBeforeUnmount, shallowRef, type ShallowRef } from 'vue';
+import type { ColourTheme } from '../../../../core/inspect/colour';
 import { readTheme, type ChartTheme } from '../../charts/theme';
 
 export interface InspectTheme extends ChartTheme {
@@ -18,6 +19,11 @@ export function inspectTheme(): InspectTheme {
   const style = getComputedStyle(document.documentElement);
   const pick = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   return { ...readTheme(), accent: pick('--accent', '#2f6feb'), danger: pick('--danger', '#c4321f'), ok: pick('--ok', '#1e7f3c'), surface2: pick('--surface-2', '#f7f8fa') };
+}
+
+/** Which colour maps to paint with: a white-centred map glares on the dark page. */
+export function colourTheme(): ColourTheme {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
 /** A counter bumped when the system switches between light and dark: canvases repaint on it. */
