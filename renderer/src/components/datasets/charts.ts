@@ -19,6 +19,16 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
+/**
+ * The "test" bars: a quiet grey beside the coloured train and validation bars. The dark theme's
+ * border grey is nearly the surface (#373e4a on #16191f, 1.6:1), so there it takes the hint grey
+ * (#8590a0, 5.4:1), enough for a bar to stand out from the page.
+ */
+function testBarColour(): string {
+  const dark = window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+  return dark ? cssVar('--text-3', '#8590a0') : cssVar('--border-strong', '#c9ced6');
+}
+
 function axes(theme: ChartTheme, xTitle: string, yTitle: string) {
   const ticks = { color: theme.muted, font: { family: theme.font, size: 11 } };
   const title = (text: string) => ({ display: text !== '', text, color: theme.muted, font: { family: theme.font, size: 11 } });
@@ -34,7 +44,7 @@ export function balanceConfig(classes: string[], counts: { train: number[]; vali
   const splits = [
     { label: 'train', data: counts.train, backgroundColor: accent },
     { label: 'validation', data: counts.validation, backgroundColor: cssVar('--act-tanh', '#0f9488') },
-    { label: 'test', data: counts.test, backgroundColor: cssVar('--border-strong', '#c9ced6') },
+    { label: 'test', data: counts.test, backgroundColor: testBarColour() },
   ].filter((s) => s.data.some((n) => n > 0));
   const scales = axes(theme, 'class', 'samples');
   return {
