@@ -9,6 +9,17 @@ import type { SavedModel } from './inspect-model';
 let dir: string;
 let model: SavedModel;
 
+/** The mean grey level (0–255) of a canvas's opaque pixels: how light its colour map reads. */
+function meanLevel(canvas: Locator): Promise<number> {
+  return canvas.evaluate((el: HTMLCanvasElement) => {
+    const { data } = el.getContext('2d')!.getImageData(0, 0, el.width, el.height);
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255) (sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3), n++;
+    return n ? sum / n : NaN;
+  });
+}
+
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fathom-inspect-'));
   const { trainAndSave } = (await tsImport('./inspect-model.ts', import.meta.url)) as typeof import('./inspect-model');
@@ -60,6 +71,8 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   // Weights: 30 unit images, per-unit scale, the output layer's matrix.
   await expect(page.getByTestId('unit-grid')).toHaveAttribute('data-units', '30');
   await shot('weights');
+  // Light theme: the diverging map's middle is near-white, so the mostly-small weights read light.
+  expect(await meanLevel(page.getByTestId('unit-grid'))).toBeGreaterThan(180);
   await page.getByTestId('scale-per-unit').click();
   await page.getByTestId('heatmap-layer').selectOption('2');
   await page.getByTestId('weight-heatmap').scrollIntoViewIfNeeded();
@@ -75,6 +88,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await expect(page.getByTestId('inspect-accuracy')).toContainText(`${accuracy}% on 10,000 test images`);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(10);
   await shot('confusion');
+  await expect(page.getByTestId('confusion-view')).toContainText('Blue: mistakes, darker = more');
   const download = page.waitForEvent('download');
   await page.getByTestId('confusion-view').getByRole('button', { name: 'PNG' }).click();
   expect((await download).suggestedFilename()).toBe('confusion-matrix.png');
@@ -147,8 +161,12 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   // The same views in the dark theme.
   await page.emulateMedia({ colorScheme: 'dark' });
   await view(page, 'confusion');
+  await expect(page.getByTestId('confusion-view')).toContainText('Blue: mistakes, brighter = more');
   await shot('dark-confusion');
   await view(page, 'weights');
+  // Dark theme: a dark-centred map, so the same weights read dark instead of glaring white.
+  await expect.poll(() => meanLevel(page.getByTestId('unit-grid'))).toBeLessThan(100);
+  await expect(page.getByTestId('weights-view')).toContainText('near-black is a weight near zero');
   await shot('dark-weights');
 });
 
