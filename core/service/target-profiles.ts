@@ -1,7 +1,9 @@
 /**
  * Target profiles for the dataset list (core/engine/target-profile.ts), computed once per
  * dataset from the very targets a run's start is checked against (DatasetService.trainTargets),
- * so the designer's inline warning and the service's refusal cannot disagree.
+ * so the designer's inline warning and the service's refusal cannot disagree. Library datasets
+ * carry theirs in the manifest (core/data/library/target-profile.ts); this is for the built-in
+ * MNIST and for a library dataset whose manifest has none because its data cannot be read.
  */
 import { profileTargets } from '../engine/target-profile';
 import type { TargetProfile } from '../engine/target-profile';

@@ -79,8 +79,12 @@ export class DatasetLibrary {
     return new DatasetLibrary(folder);
   }
 
-  /** Every usable dataset, oldest first, the folders that are damaged and those whose target profile was recomputed. */
-  async scan(): Promise<{ datasets: DatasetEntry[]; damaged: DamagedEntry[]; repaired: RepairedEntry[] }> {
+  /**
+   * Every usable dataset, oldest first, the folders that are damaged and those whose target profile
+   * was recomputed. `fillProfiles: false` leaves missing profiles missing: the name checks run
+   * under the change lock, which filling (a manifest write) also takes.
+   */
+  async scan({ fillProfiles = true } = {}): Promise<{ datasets: DatasetEntry[]; damaged: DamagedEntry[]; repaired: RepairedEntry[] }> {
     const datasets: DatasetEntry[] = [];
     const damaged: DamagedEntry[] = [];
     const repaired: RepairedEntry[] = [];
@@ -88,7 +92,7 @@ export class DatasetLibrary {
       try {
         let problem: string | undefined;
         const manifest = await this.manifest(folder.name, (p) => (problem = p));
-        if (!manifest.targets && (await this.fillProfile(manifest)) && problem) {
+        if (fillProfiles && !manifest.targets && (await this.fillProfile(manifest)) && problem) {
           repaired.push({ folder: folder.name, message: `The dataset "${manifest.name}" (${folder.name}): ${MANIFEST} was read, but ${problem}; it was recomputed from the training split and saved.` });
         }
         datasets.push(entryOf(manifest));
@@ -246,7 +250,7 @@ export class DatasetLibrary {
 
   private async checkNameFree(name: string, except: string | undefined): Promise<void> {
     const key = name.toLowerCase();
-    const clash = (await this.list()).find((d) => d.id !== except && d.name.toLowerCase() === key);
+    const clash = (await this.scan({ fillProfiles: false })).datasets.find((d) => d.id !== except && d.name.toLowerCase() === key);
     if (clash) throw new DataError('name-taken', undefined, `expected a new name, found '${clash.name}' already names a dataset in the library`);
   }
 

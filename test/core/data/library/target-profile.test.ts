@@ -75,6 +75,23 @@ describe('library target profiles', () => {
     expect((await library.list())[0]!.targets).toEqual(targets);
   });
 
+  it('renames and imports beside an old manifest (name checks do not wait on filling its profile)', async () => {
+    const library = await DatasetLibrary.open(join(folder.path, 'lib6'));
+    const entry = await library.import({ format: 'csv', file: rentCsv('e.csv'), targets: ['rent'] }, { name: 'Old' });
+    const { targets, ...old } = readJson(manifestPath(library, entry.id));
+    writeJson(manifestPath(library, entry.id), old);
+    const renamed = await library.rename(entry.id, 'Older');
+    expect(renamed.name).toBe('Older');
+    const other = await library.import({ format: 'csv', file: rentCsv('f.csv'), targets: ['rent'] }, { name: 'Newer' });
+    expect(other.targets).toMatchObject({ shape: 'real' });
+    // The next listing fills the old one's profile, keeping the new name.
+    expect((await library.list()).map((d) => [d.name, d.targets])).toEqual([
+      ['Older', targets],
+      ['Newer', other.targets],
+    ]);
+    expect(readJson(manifestPath(library, entry.id))).toMatchObject({ name: 'Older', targets });
+  }, 10_000);
+
   it('still lists an old manifest whose arrays cannot be read, without a profile', async () => {
     const library = await DatasetLibrary.open(join(folder.path, 'lib5'));
     const entry = await library.import({ format: 'csv', file: rentCsv('d.csv'), targets: ['rent'] }, { name: 'Broken' });
