@@ -12,7 +12,9 @@ import type { RunSummary } from '../../../core/lab/contract';
 import { loadModelFile } from '../../../core/model/model-files';
 import { checkpointName } from '../../../core/service/checkpoints';
 import type { LabService } from '../../../core/service/lab-service';
+import type { TrainWorkerData } from '../../../core/service/worker-protocol';
 import { EventLog, makeService, quickRun, tempDataDir } from './helpers';
+import { trainWorkerFactory } from './tsx-worker';
 
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 
@@ -98,6 +100,34 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     const failed = await log.status(broken.id, 'failed', 60_000);
     expect(failed.type === 'status' && failed.message).toMatch(/^Training failed: A training worker failed to start: .*missing-entry\.js/);
     await expectThreads(baseline);
+  });
+
+  it('a 2-thread run the lab closed on resumes after a restart on 2 threads, from its saved weights', async () => {
+    const tmp = tempDataDir();
+    cleanups.push(() => tmp.remove());
+    const long = quickRun({ name: 'resumed', threads: 2, settings: { epochs: 500, batchSize: 20 } });
+    const a = makeService(tmp.dir);
+    const logA = new EventLog(a);
+    const { id } = await a.startRun(long);
+    const second = await logA.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === 2, 60_000, 'epoch 2');
+    await a.dispose();
+
+    const started: TrainWorkerData[] = [];
+    const b = makeService(tmp.dir, { workerFactory: (data) => (started.push(data), trainWorkerFactory(data)) });
+    cleanups.unshift(() => b.dispose());
+    const logB = new EventLog(b);
+    expect(await summary(b, id)).toMatchObject({ status: 'paused', threadsSetting: 2 });
+    await b.resumeRun({ runId: id });
+    const done = (await summary(b, id)).history.length;
+    const next = await logB.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === done + 1, 60_000, `epoch ${done + 1}`);
+    expect(started[0]).toMatchObject({ threads: 2 });
+    expect(await summary(b, id)).toMatchObject({ threads: 2 });
+    // Trained on from the saved weights (the shared buffers took them): its epoch beats a fresh first one.
+    const first = logA.of(id).find((e) => e.type === 'epoch' && e.report.epoch === 1);
+    const loss = (e: typeof first) => (e?.type === 'epoch' ? e.report.trainLoss : NaN);
+    expect(loss(next)).toBeLessThan(loss(first) * 0.8);
+    expect(loss(next)).toBeLessThan(loss(second) * 1.1);
+    await b.stopRun({ runId: id });
   });
 
   it("resolves 'auto' when the run starts: no extra threads next to another training run", async () => {
