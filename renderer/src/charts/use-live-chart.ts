@@ -21,15 +21,18 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
   const scheduler = createScheduler(() => {
     if (!chart) return;
     const spec = build();
+    // Counted first: once Chart.js holds the datasets, its decimation plugin swaps their `data`.
+    const count = countPoints(spec);
     applySpec(chart, spec);
-    points.value = countPoints(spec);
+    points.value = count;
   });
 
   const create = (): void => {
     chart?.destroy();
     const spec = build();
+    const count = countPoints(spec);
     chart = canvas.value ? createLineChart(canvas.value, spec, readTheme()) : null;
-    points.value = countPoints(spec);
+    points.value = count;
   };
 
   const themeObserver = new MutationObserver(create);
