@@ -2,26 +2,24 @@
  * How many threads a run should train with when the user leaves it to us ('auto'): a pure
  * function of the network, batch size, kernels and cores, so the CLI, the app and tests agree.
  *
- * Measured with `npm run bench -- --workers 1,2 --repeat 3` on a 2-core AMD EPYC (Node 20) while
- * other processes kept its load average at 8–14, so wall-clock ratios were unreliable (0.6–1.3×
- * for the same case); the figures below are the bench's "idle est." (2 × samples per CPU-second
- * at 2 threads ÷ at 1), i.e. what 2 threads give when each has a core:
- * - wasm, 784-100-10 ReLU: batch 32 (2.5 M weight·rows) 1.18×, 64 (5.1 M) 1.39×, 256 1.80×;
- *   784-300-100-10 ReLU: batch 32 (8.5 M) 1.59×, 64 1.37×, 256 1.51×. A wasm batch is cheap, so
- *   the hand-off (wake a thread, sum the shards) eats the gain below ~4 M weight·rows.
- * - js, 784-100-10 ReLU: batch 64 1.56×, 256 1.66×; 784-300-100-10 at 64 ≈ 1.8× (js is ~10×
- *   slower per row, so the hand-off matters less); earlier wall-clock runs on a quieter machine
- *   gave 1.4× at 64 and 2.1× at 256. Batch 32 looked ≈1.6× by CPU but 0.5× by the clock: not taken.
+ * Measured with `npm run bench -- --workers 1,2 --repeat 3 --samples 20000` on a 2-core AMD EPYC
+ * (Node 20) with nothing else running, wall clock, median of paired ratios (2 threads ÷ 1):
+ * - wasm, 784-100-10 ReLU: batch 64 (5.1 M weight·rows) 0.90×, 96 (7.6 M) 1.09×, 128 (10.2 M)
+ *   1.18×, 256 (20 M) 1.42×; 784-300-100-10 ReLU: batch 32 (8.5 M, shards of 16 rows) 0.92×,
+ *   64 (17 M) 1.13×, 256 1.52×. A wasm batch is cheap, so the hand-off (wake a thread, sum the
+ *   shards) eats the gain below ~10 M weight·rows.
+ * - js, 784-100-10 ReLU: batch 64 1.26×, 256 1.63×; 784-300-100-10 at 64 1.40×, 256 1.68×
+ *   (js is ~10× slower per row, so the hand-off matters less).
  * - Batch 10 (Nielsen's nets) makes one shard: no gain possible.
- * On a loaded machine extra threads can lose (784-300-100-10 at 64 ran 0.69× by the clock):
- * callers add none next to another training run (core/service/threads.ts).
+ * Under load extra threads can lose (the same 784-300-100-10 at 64 ran 0.69× with the load
+ * average at 8–14): callers add none next to another training run (core/service/threads.ts).
  * More threads than shards cannot help (shards depend on the batch only: see layout.ts).
  */
 import type { NetworkSpec } from '../spec';
 import { shardCount } from './layout';
 
 /** Batch × weights below which the wasm kernels train faster on one thread. */
-export const WASM_MIN_WORK = 4_000_000;
+export const WASM_MIN_WORK = 10_000_000;
 /** Smallest batch at which the js kernels gain from a second thread. */
 export const JS_MIN_BATCH = 64;
 /** More threads were never measured here; beyond 4 the fixed shard sum grows for little gain. */
