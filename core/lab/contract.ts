@@ -18,6 +18,7 @@ import type {
   gradientCheckRequestSchema,
   modelIdSchema,
   openRunModelSchema,
+  resumeFromEpochSchema,
   runIdSchema,
   samplesRequestSchema,
   setLearningRateSchema,
@@ -37,6 +38,7 @@ import type {
 export type StartRunRequest = z.infer<typeof startRunSchema>;
 export type RunIdRequest = z.infer<typeof runIdSchema>;
 export type SetLearningRateRequest = z.infer<typeof setLearningRateSchema>;
+export type ResumeFromEpochRequest = z.infer<typeof resumeFromEpochSchema>;
 export type SamplesRequest = z.infer<typeof samplesRequestSchema>;
 export type OpenRunModelRequest = z.infer<typeof openRunModelSchema>;
 export type ModelIdRequest = z.infer<typeof modelIdSchema>;
@@ -110,6 +112,29 @@ export interface RunSummary {
   threadsSetting?: TrainThreads;
   /** The threads that compute its gradients (1 = the run's own worker alone); set once the worker has started. */
   threads?: number;
+  /** Every time the run was rolled back to a saved epoch (resumeFromEpoch), oldest first. */
+  rollbacks?: Rollback[];
+}
+
+/** A roll-back: the epochs after `toEpoch` were discarded and training went on from its weights. */
+export interface Rollback {
+  at: string;
+  /** Epochs the run had done before (their history and checkpoints after `toEpoch` were deleted). */
+  fromEpoch: number;
+  /** 0 = the run's initial weights (re-made from its seed). */
+  toEpoch: number;
+  learningRate: number;
+}
+
+/** The saved epochs a paused run can be rolled back to, and the one the lab suggests. */
+export interface RollbackPoints {
+  runId: string;
+  /** Ascending; 0 = the initial weights (always available). */
+  epochs: number[];
+  /** The latest saved epoch whose weights look healthy (its loss finite and not exploded). */
+  suggested: number;
+  /** Why that one, in plain words. */
+  reason: string;
 }
 
 export interface LossPoint {
@@ -332,6 +357,8 @@ export interface LabMethods {
   stepRun: [RunIdRequest, void];
   stopRun: [RunIdRequest, void];
   setLearningRate: [SetLearningRateRequest, void];
+  rollbackPoints: [RunIdRequest, RollbackPoints];
+  resumeFromEpoch: [ResumeFromEpochRequest, void];
   listRuns: [undefined, RunSummary[]];
   deleteRun: [RunIdRequest, void];
   saveModel: [RunIdRequest, SaveResult];
@@ -363,6 +390,8 @@ export const LAB_METHODS = [
   'stepRun',
   'stopRun',
   'setLearningRate',
+  'rollbackPoints',
+  'resumeFromEpoch',
   'listRuns',
   'deleteRun',
   'saveModel',

@@ -58,6 +58,13 @@ export const startRunSchema = z.strictObject({
 
 export const setLearningRateSchema = z.strictObject({ runId: id, learningRate: z.number().positive().finite().max(1e6) });
 
+/** Roll a paused run back to a saved epoch (0 = its initial weights) and train on from there at this η. */
+export const resumeFromEpochSchema = z.strictObject({
+  runId: id,
+  epoch: z.number().int('epoch must be a whole number').min(0, 'epoch must be 0 (the initial weights) or a saved epoch').max(100_000),
+  learningRate: z.number().positive().finite().max(1e6),
+});
+
 export const samplesRequestSchema = z.strictObject({
   datasetId: id,
   split: z.enum(['train', 'test']),
@@ -146,6 +153,8 @@ export const requestSchemas = {
   stepRun: runIdSchema,
   stopRun: runIdSchema,
   setLearningRate: setLearningRateSchema,
+  rollbackPoints: runIdSchema,
+  resumeFromEpoch: resumeFromEpochSchema,
   listRuns: noPayloadSchema,
   deleteRun: runIdSchema,
   saveModel: runIdSchema,

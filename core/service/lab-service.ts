@@ -33,6 +33,8 @@ import type {
   OpenRunModelRequest,
   RegressionPredictions,
   RenameDatasetRequest,
+  ResumeFromEpochRequest,
+  RollbackPoints,
   RunIdRequest,
   RunSummary,
   SampleImages,
@@ -244,6 +246,18 @@ export class LabService implements LabHandlers {
   async resumeRun({ runId }: RunIdRequest): Promise<void> {
     await this.ready();
     await this.runs.resume(runId);
+  }
+
+  /** The saved epochs a paused run can go back to, and the one whose weights look healthy (rollback.ts). */
+  async rollbackPoints({ runId }: RunIdRequest): Promise<RollbackPoints> {
+    await this.ready();
+    return this.runs.rollbackPoints(runId);
+  }
+
+  /** Rolls a paused run back to a saved epoch (its later history cut) and trains on from it at a new η. */
+  async resumeFromEpoch({ runId, epoch, learningRate }: ResumeFromEpochRequest): Promise<void> {
+    await this.ready();
+    await this.runs.resumeFromEpoch(runId, epoch, learningRate);
   }
 
   /** Exactly one mini-batch of a paused run; it stays paused. */

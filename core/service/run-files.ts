@@ -107,6 +107,14 @@ export class RunFiles {
     this.persist(run);
   }
 
+  /** Deletes these files of the run, after the writes queued before (a roll-back's discarded epochs). */
+  remove(run: Run, names: string[]): void {
+    const dir = runFilesDir(this.options.dataDir, run.record.summary.id);
+    this.queueWrite(run, async () => {
+      for (const name of names) await rm(join(dir, name), { force: true });
+    });
+  }
+
   writeModel(run: Run, name: string, weights: WeightsSnapshot, history: EpochReport[]): void {
     const { record } = run;
     if (!record.fittedScaling) return; // stopped before the data was loaded: no trained weights

@@ -9,7 +9,7 @@ import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../engine/wasm/select';
-import type { LabEvent, RunEvent, RunStatus, RunSummary, StartRunRequest } from '../lab/contract';
+import type { LabEvent, RollbackPoints, RunEvent, RunStatus, RunSummary, StartRunRequest } from '../lab/contract';
 import type { ModelFile } from '../model/format';
 import { loadModelFile } from '../model/model-files';
 import { checkpointEpoch, LAST_STEP_MODEL, runFilesDir, runRecordPath, runsDir } from './checkpoints';
@@ -22,6 +22,8 @@ import { RunFiles } from './run-files';
 import { readRunRecords, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-store';
 import { threadsAtLaunch } from './threads';
 import { canResume, epochsDone, interruptedNotice } from './resume';
+import { rollbackEpochs, suggestEpoch } from './rollback';
+import { loadRollbackWeights, rollbackCut } from './rollback-files';
 import { snapshotWeights } from './training-session';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
 
@@ -195,6 +197,68 @@ export class RunManager {
     const run = this.liveRun(runId, 'resumed');
     if (run.record.summary.status === 'running') return;
     await this.command(run, { type: 'resume' });
+  }
+
+  /** The saved epochs a paused run can go back to, and the healthy one the lab suggests (rollback.ts). */
+  async rollbackPoints(runId: string): Promise<RollbackPoints> {
+    const run = this.get(runId);
+    await run.writes; // checkpoints queued when it paused count
+    const { record } = run;
+    const epochs = rollbackEpochs(record);
+    const { epoch, reason } = suggestEpoch(record.summary.history, epochs);
+    return { runId, epochs, suggested: epoch, reason };
+  }
+
+  /**
+   * Rolls a paused run back to a saved epoch and trains on from it at η = learningRate, in a new
+   * worker (as a resume after a restart: the optimiser state and shuffle order start afresh). Every
+   * check and the read of the weights come first, so a refused request changes nothing; then the
+   * old worker ends, the history and files after the epoch go, and the record says what happened.
+   */
+  async resumeFromEpoch(runId: string, epoch: number, learningRate: number): Promise<void> {
+    const run = this.get(runId);
+    const { record } = run;
+    const { summary } = record;
+    const paused = () => summary.status === 'paused' && !run.rollingBack && !run.deleted;
+    if (!paused()) throw new LabError('bad-state', `Run "${summary.name}" is ${summary.status}: only a paused run can go back to a saved epoch (pause it first).`);
+    const epochs = rollbackEpochs(record);
+    if (!epochs.includes(epoch))
+      throw new LabError('invalid', `Run "${summary.name}" has no saved weights for epoch ${epoch}: it can go back to epoch ${epochs.join(', ')} (0 = its initial weights).`);
+    await this.options.datasets.info(summary.datasetId).catch((err: unknown) => {
+      if (err instanceof LabError && err.code === 'not-found')
+        throw new LabError('not-found', `Run "${summary.name}" cannot train on: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`);
+      throw err;
+    });
+    await run.writes; // the checkpoint to read is on disk
+    const weights = await loadRollbackWeights(this.options.dataDir, record, epoch);
+    if (!paused()) throw new LabError('bad-state', `Run "${summary.name}" changed while its epoch ${epoch} was read (it is ${summary.status}); nothing was rolled back.`);
+    run.rollingBack = true;
+    try {
+      if (run.worker) {
+        await run.worker.terminate();
+        await run.exited;
+      }
+      await run.writes;
+    } finally {
+      run.rollingBack = false;
+    }
+    if (run.deleted) return;
+    const fromEpoch = summary.history.length;
+    const doomed = rollbackCut(record, epoch);
+    summary.settings.learningRate = learningRate;
+    (summary.rollbacks ??= []).push({ at: this.options.now().toISOString(), fromEpoch, toEpoch: epoch, learningRate });
+    // A failed launch leaves it paused and resumable from the epoch it went back to (endLaunch).
+    const notice = `Went back to epoch ${epoch} and trains on at η = ${learningRate}; epochs ${epoch + 1}–${fromEpoch} were discarded.`;
+    delete record.interrupted;
+    run.restarting = { status: 'paused', message: notice };
+    run.resumeFrom = { weights, history: summary.history.slice() };
+    run.unsaved = {};
+    run.lastCheckpointAt = undefined;
+    this.files.persist(run); // the record no longer names the files deleted next
+    this.files.remove(run, doomed);
+    this.queue.unshift(run); // it takes the slot its old worker freed
+    this.setStatus(run, 'queued', notice, 1);
+    this.schedule();
   }
 
   /** Exactly one mini-batch of a paused run; it stays paused. */
@@ -419,7 +483,7 @@ export class RunManager {
     for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
     run.pending.clear();
     // A run whose resume failed is already back to paused and resumable (endLaunch): nothing more to say.
-    if (!run.deleted && !ENDED.has(run.record.summary.status) && !run.record.interrupted) {
+    if (!run.deleted && !run.rollingBack && !ENDED.has(run.record.summary.status) && !run.record.interrupted) {
       if (this.closing) {
         this.noteInterrupted(run);
         this.setStatus(run, 'stopped', 'The lab closed while this run was training.');

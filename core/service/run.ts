@@ -36,6 +36,8 @@ export interface Run {
   resumeFrom?: ResumePoint;
   /** What the run was interrupted doing, kept until its new worker is ready: a failed resume goes back to it. */
   restarting?: NonNullable<RunRecord['interrupted']>;
+  /** Set while resumeFromEpoch() ends the run's worker: its exit is expected, not a crash. */
+  rollingBack?: boolean;
 }
 
 export function newRun(record: RunRecord): Run {

@@ -27,6 +27,8 @@ export function installFakeLab(datasets: DatasetInfo[] = [MNIST]): LabApi {
     stepRun: vi.fn(fail),
     stopRun: vi.fn(fail),
     setLearningRate: vi.fn(fail),
+    rollbackPoints: vi.fn(fail),
+    resumeFromEpoch: vi.fn(fail),
     listRuns: vi.fn(async () => []),
     deleteRun: vi.fn(fail),
     saveModel: vi.fn(fail),

@@ -85,6 +85,8 @@ export function installFakeLab(): LabApi {
     stepRun: vi.fn(),
     stopRun: vi.fn(),
     setLearningRate: vi.fn(),
+    rollbackPoints: vi.fn(),
+    resumeFromEpoch: vi.fn(),
     listRuns: vi.fn(async () => [
       runSummary('old', { createdAt: '2025-01-01T08:00:00Z', status: 'finished', history: [epochReport(1)] }),
       runSummary('fresh', { createdAt: '2025-01-01T09:00:00Z', status: 'queued', history: [] }),

@@ -64,6 +64,8 @@ export function installFakeLab(runs: RunSummary[] = []): FakeLab {
     stepRun: vi.fn(async () => undefined),
     stopRun: vi.fn(async () => undefined),
     setLearningRate: vi.fn(async () => undefined),
+    rollbackPoints: vi.fn(async ({ runId }) => ({ runId, epochs: [0, 1, 2], suggested: 2, reason: 'Epoch 2 is the latest saved epoch whose loss was still finite and not exploding.' })),
+    resumeFromEpoch: vi.fn(async () => undefined),
     listRuns: vi.fn(async () => runs.map((r) => structuredClone(r))),
     deleteRun: vi.fn(async () => undefined),
     saveModel: vi.fn(async () => ({ saved: true as const, fileName: 'model.json' })),
