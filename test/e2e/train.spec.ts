@@ -105,7 +105,15 @@ test('an invalid design blocks training and the Train button says why', async ({
   await expect(button).toBeDisabled();
   await expect(page.getByTestId('train-blocked')).toContainText('Softmax');
   await expect(page.getByTestId('train-blocked')).toContainText('layer 2 is hidden');
+  // Readable in full: no reason is clipped or ellipsised.
+  for (const reason of await page.getByTestId('train-blocker').all()) {
+    const clipped = await reason.evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    expect(clipped, await reason.textContent() ?? '').toBe(false);
+  }
+  await expect(page.getByTestId('train-blocked-count')).toHaveText("Can't start: a problem in the design");
   await shot('2-train-blocked');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot('3-train-blocked-dark');
 });
 
 test('a run whose numbers blow up pauses and explains what to try', async ({ app: page, lab, shot }) => {
