@@ -45,7 +45,7 @@ export function describeNonFinite(detail: NonFinite, L: number, learningRate: nu
   return (
     `Paused: ${what} became NaN or infinite at epoch ${detail.epoch}, batch ${detail.batch}. ` +
     `That update was not kept, so the weights are the last finite ones. ` +
-    `The learning rate η = ${learningRate} is probably too large: lower it (try ${learningRate / 10}) and resume.`
+    `The learning rate η = ${learningRate} is probably too large: lower it (try ${learningRate / 10}) and resume from an epoch before the blow-up (those weights may already be huge).`
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { RunEvent, RunSummary, StartRunRequest } from '../../../core/lab/contract';
+import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '../../../core/lab/contract';
 import type { EpochReport, NonFinite } from '../../../core/engine/trainer';
 import { appendProgress, createSeries, setHistory, type RunSeries } from '../charts/series';
 import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
@@ -221,6 +221,35 @@ export const useRunsStore = defineStore('runs', () => {
     return done ?? false;
   }
 
+  /** The saved epochs a paused run can go back to, and the healthy one the service suggests (null on error: a notice says why). */
+  async function rollbackPoints(runId: string): Promise<RollbackPoints | null> {
+    return (await attempt('read the run\'s saved epochs', () => useLab().rollbackPoints({ runId }))) ?? null;
+  }
+
+  /**
+   * Goes back to a saved epoch and trains on at η: the service cuts the later epochs, so the chart
+   * drops them too. Reports that were there before the call are the ones cut; any that arrive
+   * meanwhile are the new branch's.
+   */
+  async function resumeFromEpoch(runId: string, epoch: number, learningRate: number): Promise<boolean> {
+    const run = find(runId);
+    if (!run || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
+    const stale = new Set(run.history.filter((r) => r.epoch > epoch));
+    const done = await attempt(`go back to epoch ${epoch}`, async () => (await useLab().resumeFromEpoch({ runId, epoch, learningRate }), true));
+    if (!done) return false;
+    run.history = run.history.filter((r) => !stale.has(r));
+    run.settings.learningRate = learningRate;
+    run.nonFinite = null;
+    const s = seriesOf(runId);
+    // x is in epochs: the batch points of the cut epochs go, so the new ones (from x = epoch) are drawn.
+    const keep = (points: { x: number }[]) => (points.length = points.filter((p) => p.x <= epoch).length);
+    for (const points of [s.loss, s.smooth, s.throughput, ...s.gradients]) keep(points);
+    setHistory(s, run.history);
+    notice.value = { kind: 'info', text: `Went back to epoch ${epoch}: training on at η = ${learningRate}.` };
+    bump();
+    return true;
+  }
+
   async function remove(runId: string): Promise<void> {
     const done = await attempt('delete the run', async () => (await useLab().deleteRun({ runId }), true));
     if (!done) return;
@@ -258,7 +287,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     runs, ordered, focusedId, focused, overlayIds, overlays, hoveredId, hoverDiff, explanation, notice, starting, tick,
-    seriesOf, handle, connect, disconnect, load, start, setLearningRate, remove, save, focus, toggleOverlay, hover, dismiss,
+    seriesOf, handle, connect, disconnect, load, start, setLearningRate, rollbackPoints, resumeFromEpoch, remove, save, focus, toggleOverlay, hover, dismiss,
     pause: control('pauseRun', 'pause the run'),
     resume: control('resumeRun', 'resume the run'),
     step: control('stepRun', 'run one batch'),

@@ -46,7 +46,7 @@ export function explainNonFinite(detail: NonFinite, run: RunLike, learningRate =
   return {
     kind: 'non-finite',
     title: 'Training paused: the numbers blew up',
-    detail: `${where(detail)}. The NaN guard kept the last finite weights, so you can lower η and resume.`,
+    detail: `${where(detail)}. The NaN guard kept the last finite weights, but after a blow-up they are usually already huge: go back to an epoch from before it and resume with a lower η.`,
     tips,
     suggestedLearningRate: eta,
   };
