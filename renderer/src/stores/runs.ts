@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '../../../core/lab/contract';
 import type { EpochReport, NonFinite } from '../../../core/engine/trainer';
-import { appendProgress, createSeries, setHistory, type RunSeries } from '../charts/series';
+import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '../charts/series';
 import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
 import { diffRun, type FieldDiff } from '../components/train/run-diff';
 import { useLab } from '../lab';
@@ -41,6 +41,33 @@ export const isActive = (run: RunSummary): boolean => ACTIVE.has(run.status);
 export function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/^Error invoking remote method '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
+}
+
+/**
+ * Drops the batch points after `epoch` (x is in epochs) and recomputes the loss EMA from the ones
+ * kept, so the blown-up losses do not linger in the smoothed curve. Returns what puts them back.
+ */
+function cutSeries(s: RunSeries, epoch: number): () => void {
+  const arrays = [s.loss, s.smooth, s.throughput, ...s.gradients];
+  const tails = arrays.map((points) => {
+    const keep = points.filter((p) => p.x <= epoch).length;
+    const tail = points.slice(keep);
+    points.length = keep; // not splice(): Chart.js patches the array methods of the data it draws
+    return tail;
+  });
+  const { ema, emaTerms } = s;
+  s.ema = 0;
+  s.emaTerms = 0;
+  for (const p of s.loss) {
+    s.ema = EMA_BETA * s.ema + (1 - EMA_BETA) * p.y;
+    s.emaTerms++;
+  }
+  s.version++;
+  return () => {
+    arrays.forEach((points, i) => tails[i]!.forEach((p) => (points[points.length] = p)));
+    Object.assign(s, { ema, emaTerms });
+    s.version++;
+  };
 }
 
 export const useRunsStore = defineStore('runs', () => {
@@ -227,24 +254,26 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   /**
-   * Goes back to a saved epoch and trains on at η: the service cuts the later epochs, so the chart
-   * drops them too. Reports that were there before the call are the ones cut; any that arrive
-   * meanwhile are the new branch's.
+   * Goes back to a saved epoch and trains on at η: the service cuts the later epochs, so the charts
+   * drop them too. The batch points go before the call (the new branch's first points may arrive
+   * before its answer, and x must keep increasing) and come back if it is refused. Reports there
+   * before the call are the ones cut; any that arrive meanwhile are the new branch's.
    */
   async function resumeFromEpoch(runId: string, epoch: number, learningRate: number): Promise<boolean> {
     const run = find(runId);
     if (!run || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
     const stale = new Set(run.history.filter((r) => r.epoch > epoch));
+    const restore = cutSeries(seriesOf(runId), epoch);
     const done = await attempt(`go back to epoch ${epoch}`, async () => (await useLab().resumeFromEpoch({ runId, epoch, learningRate }), true));
-    if (!done) return false;
+    if (!done) {
+      restore();
+      bump();
+      return false;
+    }
     run.history = run.history.filter((r) => !stale.has(r));
     run.settings.learningRate = learningRate;
     run.nonFinite = null;
-    const s = seriesOf(runId);
-    // x is in epochs: the batch points of the cut epochs go, so the new ones (from x = epoch) are drawn.
-    const keep = (points: { x: number }[]) => (points.length = points.filter((p) => p.x <= epoch).length);
-    for (const points of [s.loss, s.smooth, s.throughput, ...s.gradients]) keep(points);
-    setHistory(s, run.history);
+    setHistory(seriesOf(runId), run.history);
     notice.value = { kind: 'info', text: `Went back to epoch ${epoch}: training on at η = ${learningRate}.` };
     bump();
     return true;

@@ -12,7 +12,8 @@ let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
 
 /** Batch losses over epochs 1…4 (100 batches each), the last ones huge, as before a blow-up. */
-const progress = (steps: number[]): RunEvent => ({
+type Progress = Extract<RunEvent, { type: 'progress' }>;
+const progress = (steps: number[]): Progress => ({
   type: 'progress',
   runId: 'a',
   epoch: 4,
@@ -60,13 +61,17 @@ describe('runs store: going back to a saved epoch', () => {
     expect(store.notice).toEqual({ kind: 'info', text: 'Went back to epoch 2: training on at η = 0.01.' });
   });
 
-  it('keeps an epoch of the new branch that arrives before the call returns', async () => {
+  it('keeps the points and epochs of the new branch that arrive before the call returns, smoothed without the blown-up losses', async () => {
     const store = await blownUp();
     vi.mocked(lab.api.resumeFromEpoch).mockImplementationOnce(async () => {
+      lab.emit({ ...progress([210, 220]), points: [{ step: 210, loss: 0.2 }, { step: 220, loss: 0.2 }] });
       lab.emit({ type: 'epoch', runId: 'a', report: epochReport(3, { trainLoss: 0.05 }) });
     });
     await store.resumeFromEpoch('a', 2, 0.01);
     expect(store.focused!.history.map((r) => [r.epoch, r.trainLoss])).toEqual([[1, 1], [2, 0.5], [3, 0.05]]);
+    const s = store.seriesOf('a');
+    expect(s.loss.map((p) => p.x)).toEqual([0.5, 1.5, 2.1, 2.2]);
+    expect(Math.max(...s.smooth.map((p) => p.y))).toBeLessThan(1);
   });
 
   it('shows the service refusal and changes nothing', async () => {
@@ -75,6 +80,7 @@ describe('runs store: going back to a saved epoch', () => {
     expect(await store.resumeFromEpoch('a', 7, 0.01)).toBe(false);
     expect(store.notice).toEqual({ kind: 'error', text: 'Could not go back to epoch 7: Run "run a" has no saved weights for epoch 7: it can go back to epoch 0, 2, 4 (0 = its initial weights).' });
     expect(store.focused!.history).toHaveLength(4);
+    expect(store.seriesOf('a').loss.map((p) => p.x)).toEqual([0.5, 1.5, 2.5, 3.5, 3.95]);
     expect(store.focused!.settings.learningRate).toBe(3);
   });
 });
