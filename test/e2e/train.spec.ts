@@ -2,6 +2,10 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './harness';
 import { loadPreset, setNumber, useSubset } from './design-helpers';
 
+/** "10⁷³" → 73, "10" → 1, "1" → 0. */
+const exponentOf = (label: string): number =>
+  label === '1' ? 0 : label === '10' ? 1 : Number([...label.slice(2)].map((c) => (c === '⁻' ? '-' : '⁰¹²³⁴⁵⁶⁷⁸⁹'.indexOf(c))).join(''));
+
 const points = async (chart: Locator): Promise<number> => Number(await chart.getAttribute('data-points'));
 
 async function expectChartFills(page: Page, testid: string): Promise<void> {
@@ -166,4 +170,42 @@ test('the Threads setting: a run on 2 threads says so next to its kernels, and t
   await page.reload();
   await page.getByTestId('tab-train').click();
   await expect(page.getByTestId('threads-select')).toHaveValue('2');
+});
+
+test('charts of a run that blew up: powers of ten on the axes, one epoch span for all four', async ({ app: page, shot }) => {
+  await loadPreset(page, 'network.py');
+  await page.getByLabel('Activation of layer 2').selectOption('relu');
+  await page.getByLabel('Activation of layer 3').selectOption('linear');
+  await page.getByLabel('Initial weights').selectOption('scaled-normal');
+  await setNumber(page, 'Learning rate η', 100);
+  await useSubset(page);
+  await train(page);
+  await expect(page.getByTestId('problem-banner')).toBeVisible({ timeout: 60_000 });
+  const charts = ['chart-loss', 'chart-gradients', 'chart-throughput'];
+  for (const chart of charts) await expectChartFills(page, chart);
+  // The x axes Chart.js drew end at the same epoch, so the charts line up under each other.
+  const xEnd = (id: string) => page.getByTestId(id).getAttribute('data-x-end');
+  await expect.poll(async () => new Set(await Promise.all(charts.map(xEnd))).size).toBe(1);
+  expect(Number(await xEnd('chart-loss'))).toBeGreaterThan(0);
+  // Huge losses and gradients read as powers of ten, never as "1.0e+73".
+  for (const id of ['chart-loss', 'chart-gradients']) {
+    const ticks = (await page.getByTestId(id).getAttribute('data-y-ticks'))!;
+    expect(ticks, id).toMatch(/10[⁰¹²³⁴⁵⁶⁷⁸⁹]+/);
+    expect(ticks, id).not.toMatch(/e[+-]/);
+  }
+  // On the log axis: whole decades, evenly spaced (the redraw is throttled, so wait for it).
+  const lossTicks = async () => (await page.getByTestId('chart-loss').getAttribute('data-y-ticks'))!;
+  const linear = await lossTicks();
+  await page.getByTestId('loss-log').check();
+  await expect.poll(lossTicks).not.toBe(linear);
+  const decades = (await lossTicks()).split(' | ');
+  expect(decades.join(' ')).not.toMatch(/e[+-]|×/);
+  const exponents = decades.map(exponentOf);
+  expect(exponents.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(exponents.slice(1).map((e, i) => e - exponents[i]!)).size, decades.join(' ')).toBe(1);
+  await shot('1-log-loss');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByTestId('loss-log').uncheck();
+  await expect.poll(lossTicks).toBe(linear);
+  await shot('2-linear-loss-dark');
 });

@@ -33,6 +33,8 @@ interface Style {
 }
 
 function line(label: string, data: Point[], style: Style): LineSet {
+  // A line of one point draws nothing: mark it, or a run that blew up at once looks empty.
+  const radius = style.points || (data.length === 1 ? 3 : 0);
   return {
     label,
     data,
@@ -40,10 +42,26 @@ function line(label: string, data: Point[], style: Style): LineSet {
     backgroundColor: style.colour,
     borderWidth: style.width ?? 1.5,
     borderDash: [...(style.dash ?? [])],
-    pointRadius: style.points ?? 0,
-    pointHoverRadius: (style.points ?? 0) + 2,
+    pointRadius: radius,
+    pointHoverRadius: radius + 2,
     order: style.order ?? 0,
   };
+}
+
+/** The furthest epoch any drawn run has reached, in any of its series: every chart's axis ends there. */
+export function epochSpan(ctx: ChartContext): number | undefined {
+  let end = -Infinity;
+  const reach = (points: Point[]): void => {
+    const last = points[points.length - 1];
+    if (last && last.x > end) end = last.x;
+  };
+  for (const run of [ctx.focused, ...ctx.overlays]) {
+    if (!run) continue;
+    const { loss, smooth, gradients, throughput, epochs } = run.series;
+    [loss, smooth, throughput, ...gradients, ...epochs.gradients].forEach(reach);
+    [epochs.trainLoss, epochs.validationLoss, epochs.testLoss, epochs.trainAccuracy, epochs.validationAccuracy, epochs.testAccuracy, epochs.throughput].forEach(reach);
+  }
+  return end > 0 ? end : undefined;
 }
 
 const nonEmpty = (sets: LineSet[]): LineSet[] => sets.filter((s) => s.data.length > 0);
@@ -82,7 +100,7 @@ export function lossChart(ctx: ChartContext, logY: boolean): ChartSpec {
     mine.push(...epochLines(f, 'Loss', true));
   }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Loss', false));
-  return { ...focusedThenOverlays(mine, theirs), yType: logY ? 'logarithmic' : 'linear', yTitle: 'loss C', decimation: 'min-max' };
+  return { ...focusedThenOverlays(mine, theirs), yType: logY ? 'logarithmic' : 'linear', yTitle: 'loss C', decimation: 'min-max', xMax: epochSpan(ctx) };
 }
 
 const percent = (y: number): string => `${Number((y * 100).toPrecision(3))} %`;
@@ -90,7 +108,7 @@ const percent = (y: number): string => `${Number((y * 100).toPrecision(3))} %`;
 export function accuracyChart(ctx: ChartContext): ChartSpec {
   const mine = ctx.focused ? epochLines(ctx.focused, 'Accuracy', true) : [];
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Accuracy', false));
-  return { ...focusedThenOverlays(mine, theirs), yType: 'linear', yTitle: 'accuracy', yFormat: percent, decimation: 'lttb' };
+  return { ...focusedThenOverlays(mine, theirs), yType: 'linear', yTitle: 'accuracy', yFormat: percent, decimation: 'lttb', xMax: epochSpan(ctx) };
 }
 
 /** ‖∂C/∂w^l‖ per layer on a log axis: live per batch while training, per epoch for stored runs. */
@@ -103,7 +121,7 @@ export function gradientChart(ctx: ChartContext): ChartSpec {
     // Numbered as on the Design tab, where the input is layer 1.
     line(`layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`, data, { colour: layerColour(i + 1), points: live ? 0 : 2 }),
   );
-  return { datasets: nonEmpty(sets), yType: 'logarithmic', yTitle: '‖∂C/∂w‖ (log)', decimation: 'lttb' };
+  return { datasets: nonEmpty(sets), yType: 'logarithmic', yTitle: '‖∂C/∂w‖ (log)', decimation: 'lttb', xMax: epochSpan(ctx) };
 }
 
 export function throughputChart(ctx: ChartContext): ChartSpec {
@@ -114,5 +132,5 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
         line('epoch average', f.series.epochs.throughput, { colour: runColour(f.colour), width: 2, points: 2.5 }),
       ]
     : [];
-  return { datasets: nonEmpty(sets), yType: 'linear', yTitle: 'samples / s', decimation: 'lttb', fromZero: true };
+  return { datasets: nonEmpty(sets), yType: 'linear', yTitle: 'samples / s', decimation: 'lttb', fromZero: true, xMax: epochSpan(ctx) };
 }

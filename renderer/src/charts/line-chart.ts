@@ -35,15 +35,45 @@ export interface ChartSpec {
   legendItems?: number;
   /** Start the y axis at zero (for rates, where a zoomed axis exaggerates noise). */
   fromZero?: boolean;
+  /** Where the epoch axis ends: the same for every chart of a run, so their x positions line up. */
+  xMax?: number;
+}
+
+/** Room for the y ticks and title, the same on every chart so plots stacked in a column start at the same x. */
+const Y_AXIS_WIDTH = 72;
+
+/**
+ * The end and tick step of an epoch axis that reaches `xMax`: at most 8 steps of 1, 2 or 5 × 10ⁿ,
+ * so charts given the same xMax draw identical ticks whatever their width.
+ */
+export function epochAxis(xMax: number | undefined): { max: number; step: number } | null {
+  if (xMax === undefined || !(xMax > 0) || !Number.isFinite(xMax)) return null;
+  const raw = xMax / 8;
+  const decade = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * decade).find((s) => s >= raw * (1 - 1e-9))!;
+  // Rounded to the step's decimals, so 0.1 does not end as 0.30000000000000004.
+  const max = Number((Math.ceil(xMax / step - 1e-9) * step).toPrecision(12));
+  return { max, step };
 }
 
 const thousands = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
+/** 1e73 → "10⁷³", 8.5e72 → "8.5×10⁷²": a learner reads powers of ten, not "1.0e+73". */
+export function powerOfTen(y: number): string {
+  const [mantissa, exponent] = y.toExponential(2).split('e') as [string, string];
+  const power = `10${String(Number(exponent)).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
+  const m = Math.abs(Number(mantissa));
+  return `${y < 0 ? '−' : ''}${m === 1 ? power : `${m}×${power}`}`;
+}
+
+/** Axis and tooltip numbers: plain under a thousand, 21K above, powers of ten beyond a million or under 0.001. */
 export const compact = (y: number): string => {
   if (y === 0) return '0';
+  if (!Number.isFinite(y)) return String(y);
   const a = Math.abs(y);
-  if (a >= 1e6 || a < 1e-3) return y.toExponential(a >= 1e6 ? 1 : 0);
-  if (a >= 1e4) return thousands.format(y);
+  if (a >= 1e6 || a < 1e-3) return powerOfTen(y);
+  if (a >= 1e3) return thousands.format(y);
   return String(Number(y.toPrecision(3)));
 };
 
@@ -52,6 +82,18 @@ interface Holder {
   spec: ChartSpec;
 }
 const holders = new WeakMap<LineChart, Holder>();
+
+/** Exponents of the decades to label when an axis spans more than 6 of them, every 1, 2, 5, 10… decades; else null. */
+export function decadeTicks(low: number, high: number): number[] | null {
+  const span = high - low;
+  if (!(span > 6) || !Number.isFinite(span)) return null;
+  const raw = span / 6;
+  const decade = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * decade).find((k) => k >= raw)!;
+  const out: number[] = [];
+  for (let e = Math.ceil(low / step - 1e-9) * step; e <= high + 1e-9; e += step) out.push(Math.round(e) + 0); // + 0: no "-0"
+  return out;
+}
 
 /** On a log axis only 1, 2 and 5 × 10ⁿ get a label; the rest stay as grid lines. */
 function logTick(y: number, format: (y: number) => string): string {
@@ -63,6 +105,7 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
   const format = spec.yFormat ?? compact;
   const isLog = (): boolean => holder.spec.yType === 'logarithmic';
   const font = { family: theme.font, size: 11 };
+  const x = epochAxis(spec.xMax);
   return {
     animation: false,
     parsing: false,
@@ -105,8 +148,9 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
       x: {
         type: 'linear',
         min: 0,
+        max: x?.max,
         title: { display: true, text: 'epoch', color: theme.muted, font },
-        ticks: { color: theme.muted, font, maxTicksLimit: 11 },
+        ticks: { color: theme.muted, font, maxTicksLimit: 11, stepSize: x?.step },
         grid: { color: theme.grid },
         border: { color: theme.grid },
       },
@@ -120,6 +164,15 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
           if (!isLog() || !(scale.min > 0) || !(scale.max > 0)) return;
           scale.min = 10 ** Math.floor(Math.log10(scale.min));
           scale.max = 10 ** Math.ceil(Math.log10(scale.max));
+        },
+        // Over many decades Chart.js skips ticks unevenly (10, 10¹¹, 10²¹, 10³⁹…): label every k-th decade instead.
+        afterBuildTicks: (scale) => {
+          if (!isLog() || !(scale.min > 0)) return;
+          const exponents = decadeTicks(Math.log10(scale.min), Math.log10(scale.max));
+          if (exponents) scale.ticks = exponents.map((e) => ({ value: Number(`1e${e}`) }));
+        },
+        afterFit: (scale) => {
+          scale.width = Y_AXIS_WIDTH;
         },
         grid: { color: theme.grid },
         border: { color: theme.grid },
@@ -150,9 +203,17 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
     current.length === spec.datasets.length &&
     current.every((set, i) => set.label === spec.datasets[i]!.label && rawData(set) === spec.datasets[i]!.data);
   if (!same) chart.data.datasets = spec.datasets;
+  // Kept datasets still take the new marker size (a lone point's marker goes once the line has two).
+  else current.forEach((set, i) => ((set.pointRadius = spec.datasets[i]!.pointRadius), (set.pointHoverRadius = spec.datasets[i]!.pointHoverRadius)));
   const holder = holders.get(chart);
   if (holder) holder.spec = spec;
   const y = chart.options.scales?.['y'];
   if (y && y.type !== spec.yType) y.type = spec.yType;
+  const x = chart.options.scales?.['x'];
+  const axis = epochAxis(spec.xMax);
+  if (x?.type === 'linear' && x.ticks) {
+    x.max = axis?.max;
+    x.ticks.stepSize = axis?.step;
+  }
   chart.update('none');
 }

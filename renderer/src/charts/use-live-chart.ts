@@ -11,6 +11,15 @@ import { readTheme } from './theme';
 export interface LiveChart {
   /** Points in the datasets of the latest draw (before decimation): 0 means an empty chart. */
   points: Ref<number>;
+  /** What the latest draw put on its axes (where the epoch axis ends, the y tick labels): read by the e2e tests. */
+  axes: Ref<{ xEnd: number | null; yTicks: string }>;
+}
+
+function drawnAxes(chart: LineChart | null): { xEnd: number | null; yTicks: string } {
+  const x = chart?.scales['x'];
+  const y = chart?.scales['y'];
+  const labels = (y?.ticks ?? []).map((t) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? ''))).filter(Boolean);
+  return { xEnd: x ? x.max : null, yTicks: labels.join(' | ') };
 }
 
 const countPoints = (spec: ChartSpec): number => spec.datasets.reduce((n, set) => n + set.data.length, 0);
@@ -18,6 +27,7 @@ const countPoints = (spec: ChartSpec): number => spec.datasets.reduce((n, set) =
 export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () => ChartSpec, sources: WatchSource[]): LiveChart {
   let chart: LineChart | null = null;
   const points = ref(0);
+  const axes = ref(drawnAxes(null));
   const scheduler = createScheduler(() => {
     if (!chart) return;
     const spec = build();
@@ -25,6 +35,7 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
     const count = countPoints(spec);
     applySpec(chart, spec);
     points.value = count;
+    axes.value = drawnAxes(chart);
   });
 
   const create = (): void => {
@@ -33,6 +44,7 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
     const count = countPoints(spec);
     chart = canvas.value ? createLineChart(canvas.value, spec, readTheme()) : null;
     points.value = count;
+    axes.value = drawnAxes(chart);
   };
 
   const themeObserver = new MutationObserver(create);
@@ -51,5 +63,5 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
     chart?.destroy();
     chart = null;
   });
-  return { points };
+  return { points, axes };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { accuracyChart, gradientChart, lossChart, type ChartRun } from '../../../renderer/src/charts/datasets';
-import { compact } from '../../../renderer/src/charts/line-chart';
+import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '../../../renderer/src/charts/datasets';
+import { compact, decadeTicks, epochAxis, powerOfTen } from '../../../renderer/src/charts/line-chart';
 import { createScheduler } from '../../../renderer/src/charts/scheduler';
 import { appendProgress, createSeries, setHistory } from '../../../renderer/src/charts/series';
 import { explainNonFinite, tenth } from '../../../renderer/src/components/train/explain';
@@ -45,8 +45,58 @@ describe('chart datasets', () => {
     expect(spec.datasets[0]!.data.map((p) => p.y)).toEqual([0.01, 0.01, 0.01]);
   });
 
-  it('formats axis values compactly', () => {
-    expect([compact(0), compact(0.123456), compact(21000), compact(3e30), compact(0.0004)]).toEqual(['0', '0.123', '21K', '3.0e+30', '4e-4']);
+  it('formats axis values compactly, with powers of ten for huge and tiny ones', () => {
+    expect([compact(0), compact(0.123456), compact(21000), compact(5000), compact(3e30), compact(0.0004)]).toEqual(['0', '0.123', '21K', '5K', '3×10³⁰', '4×10⁻⁴']);
+    // What a run that blew up puts on its axes: no "1.0e+73".
+    expect([compact(1e73), compact(8e72), compact(8.53e72), compact(-2e7), compact(1e-5), compact(NaN)]).toEqual(['10⁷³', '8×10⁷²', '8.53×10⁷²', '−2×10⁷', '10⁻⁵', 'NaN']);
+    expect(powerOfTen(1e-12)).toBe('10⁻¹²');
+  });
+
+  it('ends the epoch axis at a round number past the data, in at most 8 round steps', () => {
+    expect(epochAxis(0.085)).toEqual({ max: 0.1, step: 0.02 });
+    expect(epochAxis(0.09)).toEqual({ max: 0.1, step: 0.02 });
+    expect(epochAxis(2)).toEqual({ max: 2, step: 0.5 });
+    expect(epochAxis(15.7)).toEqual({ max: 16, step: 2 });
+    expect(epochAxis(80)).toEqual({ max: 80, step: 10 });
+    expect(epochAxis(0.3)).toEqual({ max: 0.3, step: 0.05 });
+    expect([epochAxis(undefined), epochAxis(0), epochAxis(NaN)]).toEqual([null, null, null]);
+  });
+
+  it('gives every chart of a run the same epoch span, the furthest any series reached', () => {
+    // Loss points reach further than the throughput samples (the case that ended one axis at 0.09, the other at 0.10).
+    const focused = chartRun('a', 0, 0);
+    appendProgress(focused.series, {
+      type: 'progress', runId: 'a', epoch: 1, batch: 17, batchesPerEpoch: 200, samplesPerSecond: 20_000, learningRate: 100,
+      points: [{ step: 16, loss: 1 }, { step: 17, loss: 1e73 }], gradientNorms: [1e38],
+    });
+    appendProgress(focused.series, {
+      type: 'progress', runId: 'a', epoch: 1, batch: 18, batchesPerEpoch: 200, samplesPerSecond: 0, learningRate: 100,
+      points: [{ step: 18, loss: Infinity }], gradientNorms: [],
+    });
+    const ctx = { focused, overlays: [] };
+    expect(epochSpan(ctx)).toBeCloseTo(18 / 200);
+    const ends = [lossChart(ctx, true), accuracyChart(ctx), gradientChart(ctx), throughputChart(ctx)].map((c) => c.xMax);
+    expect(new Set(ends).size).toBe(1);
+    // A ticked run that went further stretches every chart, so they still line up.
+    const longer = { focused, overlays: [chartRun('b', 1, 3)] };
+    expect([lossChart(longer, false), gradientChart(longer), throughputChart(longer)].map((c) => c.xMax)).toEqual([3, 3, 3]);
+    expect(epochSpan({ focused: null, overlays: [] })).toBeUndefined();
+  });
+
+  it('marks a line of one point, which would otherwise draw nothing', () => {
+    const focused = chartRun('a', 0, 0);
+    appendProgress(focused.series, {
+      type: 'progress', runId: 'a', epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 500, learningRate: 1,
+      points: [{ step: 1, loss: 1 }], gradientNorms: [0.5],
+    });
+    const live = throughputChart({ focused, overlays: [] }).datasets[0]!;
+    expect(live.data).toHaveLength(1);
+    expect(live.pointRadius).toBeGreaterThan(0);
+    appendProgress(focused.series, {
+      type: 'progress', runId: 'a', epoch: 1, batch: 2, batchesPerEpoch: 10, samplesPerSecond: 600, learningRate: 1,
+      points: [{ step: 2, loss: 0.9 }], gradientNorms: [0.4],
+    });
+    expect(throughputChart({ focused, overlays: [] }).datasets[0]!.pointRadius).toBe(0);
   });
 });
 
@@ -89,5 +139,14 @@ describe('training helpers', () => {
   it('writes architectures compactly', () => {
     expect(compactArchitecture(summary('a').spec)).toBe('784-30-10 sigmoid');
     expect(compactArchitecture({ ...summary('a').spec, layers: [{ units: 100, activation: 'relu' }, { units: 10, activation: 'softmax' }] })).toBe('784-100 relu-10 softmax');
+  });
+});
+
+describe('log axes over many decades', () => {
+  it('labels evenly spaced decades once an axis spans more than six', () => {
+    expect(decadeTicks(0, 73)).toEqual([0, 20, 40, 60]);
+    expect(decadeTicks(-3, 9)).toEqual([-2, 0, 2, 4, 6, 8]);
+    expect(decadeTicks(37, 39)).toBeNull();
+    expect(decadeTicks(0, Infinity)).toBeNull();
   });
 });
