@@ -142,6 +142,29 @@ test('a run whose numbers blow up pauses and explains what to try', async ({ app
   await expect.poll(() => lab.bridge.events.filter((e) => e.type === 'status' && e.status === 'running').length).toBe(runningBefore + 1);
   await expect(page.getByTestId('lr-input')).toHaveValue('10');
   await shot('2-after-retry');
+
+  // The last finite weights are already huge, so even η/10 blows up again from them…
+  await expect(banner).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText('paused');
+  // …while going back to weights from before the blow-up works: here the initial ones, as it blew up in epoch 1.
+  await expect(page.getByTestId('rollback-epoch')).toHaveValue('0');
+  await expect(page.getByTestId('rollback-why')).toContainText('The last weights before the blow-up are already huge');
+  await page.getByTestId('rollback-eta').fill('0.01');
+  await expect(page.getByTestId('problem-rollback')).toHaveText('Lower η and resume from epoch 0');
+  await shot('3-rollback-offered');
+  const seen = lab.bridge.events.length;
+  await page.getByTestId('problem-rollback').click();
+  await expect(banner).toBeHidden();
+  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.history.length), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const [run] = await lab.service.listRuns();
+  expect(run!.rollbacks).toMatchObject([{ toEpoch: 0, learningRate: 0.01 }]);
+  expect(run!.settings.learningRate).toBe(0.01);
+  expect(run!.history.map((r) => r.epoch).slice(0, 2)).toEqual([1, 2]);
+  expect(lab.bridge.events.slice(seen).some((e) => e.type === 'non-finite')).toBe(false);
+  await expect(page.getByTestId('lr-input')).toHaveValue('0.01');
+  await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText(/running|finished/);
+  await expect.poll(() => points(page.getByTestId('chart-accuracy'))).toBeGreaterThan(0);
+  await shot('4-trains-on-after-rollback');
 });
 
 test('the Threads setting: a run on 2 threads says so next to its kernels, and the choice is remembered', async ({ app: page, lab, shot }) => {
