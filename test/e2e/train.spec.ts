@@ -84,7 +84,13 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await expect(diff.getByTestId('diff-learningRate')).toContainText('1.5');
   await expect(diff.getByTestId('diff-learningRate')).toContainText('0.5');
   await expect(diff.getByTestId('diff-epochs')).toContainText('500');
+  // How each ran, apart from the hyperparameters: both on the wasm kernels.
+  await expect(diff.getByTestId('run-diff-compute').getByTestId('diff-kernels')).toContainText('wasm SIMD');
+  await expect(run.getByTestId('run-compute')).toHaveText(/^wasm SIMD · \d+ threads?$/);
   await shot('5-two-runs-overlaid');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot('5b-two-runs-overlaid-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Save the finished run's model, then delete the stopped one.
   const secondRun = page.getByTestId(`run-${second}`);
@@ -184,6 +190,8 @@ test('the Threads setting: a run on 2 threads says so next to its kernels, and t
   await expect(page.getByTestId('progress-backend')).toHaveText('wasm SIMD');
   await expect(page.getByTestId('progress-threads')).toHaveText('2');
   await expect.poll(() => lab.service.listRuns().then((r) => r.find((x) => x.id === id))).toMatchObject({ threadsSetting: 2, threads: 2 });
+  await expect(page.getByTestId(`run-${id}`).getByTestId('run-compute')).toHaveText('wasm SIMD · 2 threads');
+  await expect(page.getByTestId('progress-backend').locator('..')).toHaveAttribute('title', /Kernels are the small routines/);
   await expect(page.getByTestId('progress-epoch')).not.toHaveText(/^1 \//, { timeout: 60_000 });
   await shot('2-training-on-2-threads');
   await page.getByTestId('run-stop').click();

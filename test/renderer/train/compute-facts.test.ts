@@ -1,0 +1,96 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import RunsPanel from '../../../renderer/src/components/train/RunsPanel.vue';
+import RunProgress from '../../../renderer/src/components/train/RunProgress.vue';
+import { computeLine, describeCompute, diffCompute } from '../../../renderer/src/components/train/compute-facts';
+import { useRunsStore } from '../../../renderer/src/stores/runs';
+import type { RunSummary } from '../../../core/lab/contract';
+import { installFakeLab, summary } from './fake-lab';
+
+let pinia: Pinia;
+let wrapper: VueWrapper | undefined;
+
+beforeEach(() => {
+  pinia = createPinia();
+  setActivePinia(pinia);
+});
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = undefined;
+});
+
+async function panel(runs: RunSummary[]) {
+  installFakeLab(runs);
+  const store = useRunsStore();
+  await store.load();
+  wrapper = mount(RunsPanel, { global: { plugins: [pinia] }, attachTo: document.body });
+  await flushPromises();
+  return { store, wrapper };
+}
+
+describe('compute facts: kernels and threads, apart from the hyperparameters', () => {
+  it('describes a run in a line, and as fields to compare', () => {
+    expect(computeLine({ backend: 'wasm', threads: 2 })).toBe('wasm SIMD · 2 threads');
+    expect(computeLine({ backend: 'js', threads: 1 })).toBe('js · 1 thread');
+    expect(computeLine({})).toBeNull();
+    expect(describeCompute({ backend: 'wasm', threads: 2, threadsSetting: 'auto' }).map((f) => f.value)).toEqual(['wasm SIMD', '2 (Auto)']);
+    expect(describeCompute({ backend: 'wasm', threads: 2, threadsSetting: 2 }).map((f) => f.value)).toEqual(['wasm SIMD', '2 (set)']);
+    expect(describeCompute({}).map((f) => f.value)).toEqual(['—', '—']);
+    const diff = diffCompute({ backend: 'wasm', threads: 2 }, [{ backend: 'wasm', threads: 1 }, { backend: 'js', threads: 1 }]);
+    expect(diff.map((d) => [d.key, d.others])).toEqual([['kernels', ['js']], ['threads', ['1 (Auto)']]]);
+  });
+
+  it('the run list shows each run’s kernels and threads as a tag of their own', async () => {
+    const { wrapper } = await panel([
+      summary('a', { status: 'finished', backend: 'wasm', threads: 2, threadsSetting: 2 }),
+      summary('bb', { status: 'queued' }),
+    ]);
+    const facts = wrapper.get('[data-testid="run-a"] [data-testid="run-compute"]');
+    expect(facts.text()).toBe('wasm SIMD · 2 threads');
+    expect(facts.attributes('title')).toMatch(/Kernels are the small routines/);
+    // Not among the hyperparameter lines.
+    expect(facts.classes()).toContain('compute');
+    expect(wrapper.get('[data-testid="run-a"]').findAll('.line2').map((l) => l.text()).join(' ')).not.toMatch(/SIMD|thread/);
+    // A queued run has not computed anything yet.
+    expect(wrapper.find('[data-testid="run-bb"] [data-testid="run-compute"]').exists()).toBe(false);
+  });
+
+  it('hover-to-compare lists kernels and threads under Compute, with the other runs’ values where they differ', async () => {
+    const { store, wrapper } = await panel([
+      summary('a', { status: 'finished', backend: 'wasm', threads: 2, threadsSetting: 2 }),
+      summary('bb', { status: 'finished', backend: 'wasm', threads: 1 }),
+    ]);
+    store.hover('a');
+    await flushPromises();
+    const diff = wrapper.get('[data-testid="run-diff"]');
+    expect(diff.text()).toContain('Same settings as the other runs.');
+    const compute = diff.get('[data-testid="run-diff-compute"]');
+    expect(compute.get('[data-testid="diff-kernels"]').text()).toBe('Kernelswasm SIMD');
+    expect(compute.get('[data-testid="diff-threads"] .mine').text()).toBe('2 (set)');
+    expect(compute.get('[data-testid="diff-threads"] .theirs').text()).toBe('1 (Auto)');
+    // The hyperparameter table stays about what the run learns.
+    expect(diff.find('table:not([data-testid="run-diff-compute"]) [data-testid="diff-threads"]').exists()).toBe(false);
+  });
+});
+
+describe('RunProgress: what kernels and threads are', () => {
+  it('explains kernels, wasm SIMD, js and threads on hover, in plain words', async () => {
+    const lab = installFakeLab([summary('a', { status: 'running', backend: 'wasm', threads: 2 })]);
+    const store = useRunsStore();
+    store.connect();
+    await store.load();
+    wrapper = mount(RunProgress, { global: { plugins: [pinia] } });
+    lab.emit({ type: 'progress', runId: 'a', epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 100, learningRate: 3, points: [], gradientNorms: [], backend: 'wasm', threads: 2 });
+    await flushPromises();
+    const stat = wrapper.get('[data-testid="progress-backend"]').element.parentElement!;
+    const title = stat.getAttribute('title')!;
+    expect(title).toMatch(/Kernels are the small routines .* matrix products/);
+    expect(title).toMatch(/wasm SIMD is the fast backend: WebAssembly/);
+    expect(title).toMatch(/js is the same maths in plain TypeScript/);
+    expect(title).toMatch(/Threads: how many threads share out each batch/);
+    // The label says it can be hovered.
+    expect(stat.querySelector('em')!.classList).toContain('explained');
+  });
+});
