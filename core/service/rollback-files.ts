@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { Network } from '../engine/network';
 import { Rng } from '../engine/rng';
+import { norm } from '../engine/trainer';
 import { loadModelFile } from '../model/model-files';
 import { checkpointEpoch, LAST_STEP_MODEL, runFilesDir } from './checkpoints';
 import { LabError } from './errors';
@@ -9,6 +10,12 @@ import { bestEpoch, rollbackFile } from './rollback';
 import type { RunRecord } from './run-store';
 import { snapshotWeights } from './training-session';
 import type { WeightsSnapshot } from './worker-protocol';
+
+/** ‖w^l‖ of the run's initial weights (its seed's), l = 1…L: what a healthy epoch's weights are compared with. */
+export function initialWeightNorms(record: RunRecord): number[] {
+  const { spec, settings } = record.summary;
+  return snapshotWeights(Network.create(spec, new Rng(settings.seed))).w.map((w) => norm(w));
+}
 
 /** The weights of a saved epoch (0: the seed's initial weights, as the worker makes them), checked to be that epoch's. */
 export async function loadRollbackWeights(dataDir: string, record: RunRecord, epoch: number): Promise<WeightsSnapshot> {

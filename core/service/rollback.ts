@@ -44,19 +44,27 @@ export function rollbackFile(record: RunRecord, epoch: number): string | null {
 /** The loss of the weights an epoch ended with (evaluated after it), else its mean training loss. */
 const endLoss = (r: EpochReport): number => r.validationLoss ?? r.testLoss ?? r.trainLoss;
 
-/** Whether epoch e's weights look sane: finite loss, not EXPLODED_FACTOR × above the lowest loss up to it. */
-export function healthy(history: readonly EpochReport[], epoch: number): boolean {
+/** Weights more than this many times their initial norm count as blown up (training grows them a few times at most). */
+export const WEIGHT_GROWTH_LIMIT = 1000;
+
+/**
+ * Whether epoch e's weights look sane: a finite loss, not EXPLODED_FACTOR × above the lowest loss up
+ * to it, and (given `initialNorms`, ‖w^l‖ of the seed's weights) no layer WEIGHT_GROWTH_LIMIT × its
+ * initial size — the check that catches an epoch 1 that already blew up, with no earlier loss to compare.
+ */
+export function healthy(history: readonly EpochReport[], epoch: number, initialNorms: readonly number[] = []): boolean {
   const report = history[epoch - 1];
   if (!report || report.nonFinite) return false;
   const loss = endLoss(report);
   if (!Number.isFinite(loss) || report.layers.some((l) => !Number.isFinite(l.weightNorm))) return false;
+  if (report.layers.some((l, i) => initialNorms[i] !== undefined && l.weightNorm > WEIGHT_GROWTH_LIMIT * Math.max(initialNorms[i]!, 1e-3))) return false;
   const lowest = Math.min(...history.slice(0, epoch).map(endLoss).filter(Number.isFinite));
   return loss <= EXPLODED_FACTOR * Math.abs(lowest);
 }
 
 /** The latest healthy epoch of `epochs` (0, the initial weights, when none is), and why, in plain words. */
-export function suggestEpoch(history: readonly EpochReport[], epochs: readonly number[]): { epoch: number; reason: string } {
-  const epoch = [...epochs].reverse().find((e) => e > 0 && healthy(history, e));
+export function suggestEpoch(history: readonly EpochReport[], epochs: readonly number[], initialNorms: readonly number[] = []): { epoch: number; reason: string } {
+  const epoch = [...epochs].reverse().find((e) => e > 0 && healthy(history, e, initialNorms));
   if (epoch === undefined)
     return { epoch: 0, reason: 'No saved epoch has healthy weights, so training starts again from the initial weights (the same seed).' };
   const after = history.length > epoch ? ` The epochs after it (${epoch + 1}–${history.length}) are discarded.` : '';

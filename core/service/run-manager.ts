@@ -23,7 +23,7 @@ import { readRunRecords, RUN_FORMAT, RUN_VERSION, type RunRecord } from './run-s
 import { threadsAtLaunch } from './threads';
 import { canResume, epochsDone, interruptedNotice } from './resume';
 import { rollbackEpochs, suggestEpoch } from './rollback';
-import { loadRollbackWeights, rollbackCut } from './rollback-files';
+import { initialWeightNorms, loadRollbackWeights, rollbackCut } from './rollback-files';
 import { snapshotWeights } from './training-session';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from './worker-protocol';
 
@@ -205,7 +205,7 @@ export class RunManager {
     await run.writes; // checkpoints queued when it paused count
     const { record } = run;
     const epochs = rollbackEpochs(record);
-    const { epoch, reason } = suggestEpoch(record.summary.history, epochs);
+    const { epoch, reason } = suggestEpoch(record.summary.history, epochs, initialWeightNorms(record));
     return { runId, epochs, suggested: epoch, reason };
   }
 
