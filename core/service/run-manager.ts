@@ -356,7 +356,9 @@ export class RunManager {
         throw new LabError('not-found', `Run "${summary.name}" cannot resume: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`);
       throw err;
     });
-    const file = join(runFilesDir(this.options.dataDir, summary.id), record.latestModel!);
+    // Only a run sent back to epoch 0 whose new worker then failed has no saved weights: it can go back again.
+    if (!record.latestModel) throw new LabError('bad-state', `Run "${summary.name}" has no saved weights to resume from: go back to epoch 0 (its initial weights) again, or stop it.`);
+    const file = join(runFilesDir(this.options.dataDir, summary.id), record.latestModel);
     let weights: WeightsSnapshot;
     try {
       weights = snapshotWeights((await loadModelFile(file)).net);

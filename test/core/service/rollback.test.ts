@@ -5,6 +5,7 @@ import type { StartRunRequest } from '../../../core/lab/contract';
 import { callLab } from '../../../core/lab/dispatch';
 import type { LabService } from '../../../core/service/lab-service';
 import { EventLog, makeService, quickRun, tempDataDir } from './helpers';
+import { fakeReport, fakeWorkers, filledWeights } from './fake-worker';
 
 /** ReLU into a linear output under MSE: trains at η = 0.01 and blows up at a huge η. */
 function divergingRun(): StartRunRequest {
@@ -102,4 +103,42 @@ describe('LabService: rolling a blown-up run back to a healthy epoch', () => {
     expect((await c.listRuns()).find((r) => r.id === id)!.rollbacks).toMatchObject([{ toEpoch: n, learningRate: 0.01 }]);
     await c.dispose();
   }, 120_000);
+});
+
+describe('LabService: a roll-back whose new worker cannot start', () => {
+  const tmp = tempDataDir();
+  afterAll(() => tmp.remove());
+
+  it('leaves the run paused at the epoch it went back to, with a clear message, and it can go back again', async () => {
+    const fakes = fakeWorkers();
+    let failNext = false;
+    const lab = makeService(tmp.dir, {
+      workerFactory: (data) => {
+        if (failNext) throw new Error('no threads left');
+        return fakes.factory(data);
+      },
+    });
+    const request = quickRun({ name: 'staged', settings: { epochs: 1000 } });
+    const { id } = await lab.startRun(request);
+    const worker = fakes.workers.get(id)!;
+    worker.ready();
+    worker.post({ type: 'epoch', report: fakeReport(request.spec, 1, 0.5, true), weights: filledWeights(request.spec, 0.01) });
+    worker.post({ type: 'status', status: 'paused', message: 'Paused: the loss became NaN' });
+    await lab.settled();
+
+    failNext = true;
+    await lab.resumeFromEpoch({ runId: id, epoch: 0, learningRate: 0.1 });
+    const run = (await lab.listRuns())[0]!;
+    expect(run.status).toBe('paused');
+    expect(run.message).toMatch(/^Could not resume\. The training worker could not start: no threads left\. Nothing was lost/);
+    expect(run.history).toEqual([]);
+    await expect(lab.resumeRun({ runId: id })).rejects.toThrow('has no saved weights to resume from: go back to epoch 0 (its initial weights) again, or stop it.');
+    expect((await lab.rollbackPoints({ runId: id })).epochs).toEqual([0]);
+
+    failNext = false;
+    await lab.resumeFromEpoch({ runId: id, epoch: 0, learningRate: 0.1 });
+    expect((await lab.listRuns())[0]!.status).toBe('running');
+    expect(fakes.workers.get(id)!.data.resume!.history).toEqual([]);
+    await lab.dispose();
+  });
 });
