@@ -48,7 +48,11 @@ function line(label: string, data: Point[], style: Style): LineSet {
   };
 }
 
-/** The furthest epoch any drawn run has reached, in any of its series: every chart's axis ends there. */
+/**
+ * The furthest epoch any drawn run has reached, in any of its series: the axis of every chart
+ * drawing those runs ends there. Gradients and throughput draw the focused run alone and pass no
+ * overlays: a long ticked run would squeeze them into a sliver; without one all four match.
+ */
 export function epochSpan(ctx: ChartContext): number | undefined {
   let end = -Infinity;
   const reach = (points: Point[]): void => {
@@ -121,7 +125,7 @@ export function gradientChart(ctx: ChartContext): ChartSpec {
     // Numbered as on the Design tab, where the input is layer 1.
     line(`layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`, data, { colour: layerColour(i + 1), points: live ? 0 : 2 }),
   );
-  return { datasets: nonEmpty(sets), yType: 'logarithmic', yTitle: '‖∂C/∂w‖ (log)', decimation: 'lttb', xMax: epochSpan(ctx) };
+  return { datasets: nonEmpty(sets), yType: 'logarithmic', yTitle: '‖∂C/∂w‖ (log)', decimation: 'lttb', xMax: epochSpan({ focused: f, overlays: [] }) };
 }
 
 export function throughputChart(ctx: ChartContext): ChartSpec {
@@ -132,5 +136,5 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
         line('epoch average', f.series.epochs.throughput, { colour: runColour(f.colour), width: 2, points: 2.5 }),
       ]
     : [];
-  return { datasets: nonEmpty(sets), yType: 'linear', yTitle: 'samples / s', decimation: 'lttb', fromZero: true, xMax: epochSpan(ctx) };
+  return { datasets: nonEmpty(sets), yType: 'linear', yTitle: 'samples / s', decimation: 'lttb', fromZero: true, xMax: epochSpan({ focused: f, overlays: [] }) };
 }

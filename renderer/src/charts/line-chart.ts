@@ -201,10 +201,9 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
   const current = chart.data.datasets;
   const same =
     current.length === spec.datasets.length &&
-    current.every((set, i) => set.label === spec.datasets[i]!.label && rawData(set) === spec.datasets[i]!.data);
+    // A new marker size too (a lone point's marker goes once its line has two): Chart.js caches resolved options.
+    current.every((set, i) => set.label === spec.datasets[i]!.label && rawData(set) === spec.datasets[i]!.data && set.pointRadius === spec.datasets[i]!.pointRadius);
   if (!same) chart.data.datasets = spec.datasets;
-  // Kept datasets still take the new marker size (a lone point's marker goes once the line has two).
-  else current.forEach((set, i) => ((set.pointRadius = spec.datasets[i]!.pointRadius), (set.pointHoverRadius = spec.datasets[i]!.pointHoverRadius)));
   const holder = holders.get(chart);
   if (holder) holder.spec = spec;
   const y = chart.options.scales?.['y'];

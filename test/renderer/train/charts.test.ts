@@ -77,9 +77,10 @@ describe('chart datasets', () => {
     expect(epochSpan(ctx)).toBeCloseTo(18 / 200);
     const ends = [lossChart(ctx, true), accuracyChart(ctx), gradientChart(ctx), throughputChart(ctx)].map((c) => c.xMax);
     expect(new Set(ends).size).toBe(1);
-    // A ticked run that went further stretches every chart, so they still line up.
+    // A ticked run that went further stretches the charts it is drawn on, not the focused run's own.
     const longer = { focused, overlays: [chartRun('b', 1, 3)] };
-    expect([lossChart(longer, false), gradientChart(longer), throughputChart(longer)].map((c) => c.xMax)).toEqual([3, 3, 3]);
+    expect([lossChart(longer, false), accuracyChart(longer)].map((c) => c.xMax)).toEqual([3, 3]);
+    expect([gradientChart(longer), throughputChart(longer)].map((c) => c.xMax)).toEqual([ends[0], ends[0]]);
     expect(epochSpan({ focused: null, overlays: [] })).toBeUndefined();
   });
 
