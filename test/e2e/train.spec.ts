@@ -6,6 +6,14 @@ import { loadPreset, setNumber, useSubset } from './design-helpers';
 const exponentOf = (label: string): number =>
   label === '1' ? 0 : label === '10' ? 1 : Number([...label.slice(2)].map((c) => (c === '⁻' ? '-' : '⁰¹²³⁴⁵⁶⁷⁸⁹'.indexOf(c))).join(''));
 
+/** Shown whole: not cut by overflow or an ellipsis. */
+async function expectWhole(locator: Locator): Promise<void> {
+  for (const el of await locator.all()) {
+    const cut = await el.evaluate((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1);
+    expect(cut, (await el.textContent()) ?? '').toBe(false);
+  }
+}
+
 const points = async (chart: Locator): Promise<number> => Number(await chart.getAttribute('data-points'));
 
 async function expectChartFills(page: Page, testid: string): Promise<void> {
@@ -50,6 +58,10 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await expect(page.getByTestId('progress-backend')).toHaveText('wasm SIMD');
   await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.history.length), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   for (const chart of ['chart-loss', 'chart-accuracy', 'chart-gradients', 'chart-throughput']) await expectChartFills(page, chart);
+  // The run's name, the design summary and the run's settings read in full.
+  await expectWhole(page.getByTestId('run-progress').locator('.name'));
+  await expectWhole(page.getByTestId('train-summary'));
+  await expectWhole(run.locator('.line2'));
   await shot('3-training');
 
   // Pause, one step, resume, then change η mid-run and stop.
@@ -84,6 +96,7 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await expect(diff.getByTestId('diff-learningRate')).toContainText('1.5');
   await expect(diff.getByTestId('diff-learningRate')).toContainText('0.5');
   await expect(diff.getByTestId('diff-epochs')).toContainText('500');
+  await expect(diff.getByTestId('diff-stop')).toHaveCount(0);
   // How each ran, apart from the hyperparameters: both on the wasm kernels.
   await expect(diff.getByTestId('run-diff-compute').getByTestId('diff-kernels')).toContainText('wasm SIMD');
   await expect(run.getByTestId('run-compute')).toHaveText(/^wasm SIMD · \d+ threads?$/);

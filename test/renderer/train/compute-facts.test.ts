@@ -94,3 +94,14 @@ describe('RunProgress: what kernels and threads are', () => {
     expect(stat.querySelector('em')!.classList).toContain('explained');
   });
 });
+
+describe('hover-to-compare: one difference, one row', () => {
+  it('runs that differ only in epochs differ in Epochs, not also in Stop', async () => {
+    const base = summary('a', { status: 'finished' });
+    const { store, wrapper } = await panel([base, summary('bb', { status: 'finished', settings: { ...base.settings, epochs: 2 } })]);
+    store.hover('a');
+    await flushPromises();
+    expect(store.hoverDiff.map((d) => d.key)).toEqual(['epochs']);
+    expect(wrapper.find('[data-testid="diff-stop"]').exists()).toBe(false);
+  });
+});

@@ -30,10 +30,11 @@ export function compactArchitecture(spec: NetworkSpec): string {
   return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join('-');
 }
 
-function stopRule(stop: StopRule, epochs: number): string {
+function stopRule(stop: StopRule): string {
   if (stop.kind === 'loss-plateau') return `loss plateau < ${stop.minImprovement * 100} %`;
   if (stop.kind === 'early-stopping') return `early stopping, patience ${stop.patience}`;
-  return `after ${epochs} epochs`;
+  // Not "after N epochs": that would repeat the Epochs row as a second difference.
+  return 'when the epochs run out';
 }
 
 function optimizer(settings: TrainSettings): string {
@@ -54,7 +55,7 @@ export function describeRun(run: RunDescription): SettingField[] {
     { key: 'epochs', label: 'Epochs', value: String(settings.epochs) },
     { key: 'l2', label: 'L2 λ', value: String(settings.l2) },
     { key: 'seed', label: 'Seed', value: String(settings.seed) },
-    { key: 'stop', label: 'Stop', value: stopRule(settings.stop, settings.epochs) },
+    { key: 'stop', label: 'Stop', value: stopRule(settings.stop) },
   ];
 }
 
