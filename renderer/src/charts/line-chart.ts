@@ -96,9 +96,11 @@ export function decadeTicks(low: number, high: number): number[] | null {
 }
 
 /** On a log axis only 1, 2 and 5 × 10ⁿ get a label; the rest stay as grid lines. */
-function logTick(y: number, format: (y: number) => string): string {
-  const mantissa = Math.round(y / 10 ** Math.floor(Math.log10(y) + 1e-9));
-  return mantissa === 1 || mantissa === 2 || mantissa === 5 ? format(y) : '';
+export function logTick(y: number, format: (y: number) => string): string {
+  const m = y / 10 ** Math.floor(Math.log10(y) + 1e-9);
+  // Exactly 1, 2 or 5: a narrow axis also gets ticks such as 0.016, which rounding would label.
+  const mantissa = Math.round(m);
+  return Math.abs(m - mantissa) < 1e-6 && (mantissa === 1 || mantissa === 2 || mantissa === 5) ? format(y) : '';
 }
 
 function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptions<'line'> {

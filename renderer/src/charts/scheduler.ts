@@ -25,7 +25,10 @@ export function createScheduler(callback: () => void, minInterval = 250): Schedu
   return {
     request() {
       if (frame !== null || timer !== null) return;
-      const wait = last + minInterval - performance.now();
+      const now = performance.now();
+      // Waits for the next multiple of minInterval on the shared clock, so the charts fed by one
+      // event redraw in the same frame (their epoch axes never disagree for a moment).
+      const wait = now - last < minInterval ? minInterval - (now % minInterval) : 0;
       if (wait > 0) timer = setTimeout(schedule, wait);
       else schedule();
     },

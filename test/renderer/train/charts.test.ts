@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '../../../renderer/src/charts/datasets';
-import { compact, decadeTicks, epochAxis, powerOfTen } from '../../../renderer/src/charts/line-chart';
+import { compact, decadeTicks, epochAxis, logTick, powerOfTen } from '../../../renderer/src/charts/line-chart';
 import { createScheduler } from '../../../renderer/src/charts/scheduler';
 import { appendProgress, createSeries, setHistory } from '../../../renderer/src/charts/series';
 import { explainNonFinite, tenth } from '../../../renderer/src/components/train/explain';
@@ -123,6 +123,28 @@ describe('redraw scheduler', () => {
   });
 });
 
+describe('redraw scheduler: charts in step', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('two charts that drew at different moments redraw together on the next tick of the shared clock', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    const drawn: string[] = [];
+    const a = createScheduler(() => drawn.push(`a@${Math.round(performance.now())}`), 250);
+    const b = createScheduler(() => drawn.push(`b@${Math.round(performance.now())}`), 250);
+    a.request();
+    await vi.advanceTimersByTimeAsync(100);
+    b.request();
+    await vi.advanceTimersByTimeAsync(50);
+    drawn.length = 0;
+    // One progress event: both ask at once, and both draw in the same frame after t = 250.
+    a.request();
+    b.request();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(drawn).toHaveLength(2);
+    expect(new Set(drawn.map((d) => d.split('@')[1])).size).toBe(1);
+  });
+});
+
 describe('training helpers', () => {
   it('estimates the share done and the time left from the live speed', () => {
     const p = { epoch: 2, batch: 100, batchesPerEpoch: 200, samplesPerSecond: 1000, learningRate: 3 };
@@ -144,6 +166,10 @@ describe('training helpers', () => {
 });
 
 describe('log axes over many decades', () => {
+  it('labels only 1, 2 and 5 × 10ⁿ, not the in-between ticks of a narrow axis', () => {
+    expect([0.01, 0.013, 0.016, 0.02, 0.05, 0.1, 1e38, 5e38, 1.6e38].map((y) => logTick(y, compact))).toEqual(['0.01', '', '', '0.02', '0.05', '0.1', '10³⁸', '5×10³⁸', '']);
+  });
+
   it('labels evenly spaced decades once an axis spans more than six', () => {
     expect(decadeTicks(0, 73)).toEqual([0, 20, 40, 60]);
     expect(decadeTicks(-3, 9)).toEqual([-2, 0, 2, 4, 6, 8]);
