@@ -39,6 +39,9 @@ export interface ChartSpec {
   xMax?: number;
 }
 
+/** Pixels a marker may reach past the plot area (the largest marker's radius, plus its hover growth). */
+export const MARKER_OVERHANG = 6;
+
 /** Room for the y ticks and title, the same on every chart so plots stacked in a column start at the same x. */
 const Y_AXIS_WIDTH = 72;
 
@@ -117,6 +120,8 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
     spanGaps: true,
     interaction: { mode: 'nearest', axis: 'x', intersect: false },
     elements: { point: { radius: 0, hoverRadius: 4 }, line: { borderWidth: 1.5, tension: 0 } },
+    // The last epoch sits on the axis's end: let its marker overhang the plot instead of being cut in half.
+    datasets: { line: { clip: MARKER_OVERHANG } },
     color: theme.muted,
     plugins: {
       decimation: { enabled: true, algorithm: spec.decimation },

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '../../../renderer/src/charts/datasets';
-import { compact, decadeTicks, epochAxis, logTick, powerOfTen } from '../../../renderer/src/charts/line-chart';
+import { compact, decadeTicks, epochAxis, logTick, MARKER_OVERHANG, powerOfTen } from '../../../renderer/src/charts/line-chart';
 import { createScheduler } from '../../../renderer/src/charts/scheduler';
 import { appendProgress, createSeries, setHistory } from '../../../renderer/src/charts/series';
 import { explainNonFinite, tenth } from '../../../renderer/src/components/train/explain';
@@ -82,6 +82,13 @@ describe('chart datasets', () => {
     expect([lossChart(longer, false), accuracyChart(longer)].map((c) => c.xMax)).toEqual([3, 3]);
     expect([gradientChart(longer), throughputChart(longer)].map((c) => c.xMax)).toEqual([ends[0], ends[0]]);
     expect(epochSpan({ focused: null, overlays: [] })).toBeUndefined();
+  });
+
+  it('lets every marker, hovered too, overhang the plot whole (the last epoch sits on the axis end)', () => {
+    const ctx = { focused: chartRun('a', 0), overlays: [chartRun('b', 1)] };
+    const sets = [lossChart(ctx, false), accuracyChart(ctx), gradientChart(ctx), throughputChart(ctx)].flatMap((c) => c.datasets);
+    expect(sets.length).toBeGreaterThan(0);
+    for (const set of sets) expect(Number(set.pointHoverRadius), String(set.label)).toBeLessThanOrEqual(MARKER_OVERHANG);
   });
 
   it('marks a line of one point, which would otherwise draw nothing', () => {
