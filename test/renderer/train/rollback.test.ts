@@ -101,7 +101,7 @@ describe('the NaN banner offers to go back to a healthy epoch', () => {
     expect(select.findAll('option').map((o) => o.text())).toEqual(['0 (initial weights)', '1', '2 — suggested']);
     expect(wrapper.get<HTMLInputElement>('[data-testid="rollback-eta"]').element.value).toBe('0.3');
     const why = wrapper.get('[data-testid="rollback-why"]').text();
-    expect(why).toContain('The last weights before the blow-up are already huge (the last batch loss was 2.5e+46)');
+    expect(why).toContain('The last weights before the blow-up are already huge (the last batch loss was 2.5×10⁴⁶)');
     expect(why).toContain('resuming from them usually blows up again, even with a much smaller η');
     expect(why).toContain('Going back to epoch 2, whose weights were still healthy');
     expect(wrapper.get('[data-testid="problem-rollback"]').text()).toBe('Lower η and resume from epoch 2');
