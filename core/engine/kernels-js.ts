@@ -19,6 +19,17 @@ export const jsKernels: Kernels = {
   name: 'js',
   sparseBelow: SPARSE_BELOW_JS,
 
+  /** max |a[i]|, NaN when some a[i] is NaN (a NaN compares false both ways, so it is caught apart). */
+  maxAbs(a) {
+    let max = 0;
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v > max) max = v;
+      else if (v !== v) return NaN;
+    }
+    return max;
+  },
+
   matMulABt(a, b, c, m, n, k, bias, sparse) {
     if (sparse) return abtSparse(a, b, c, m, n, k, bias);
     for (let i = 0; i < m; i++) {

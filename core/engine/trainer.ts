@@ -2,6 +2,7 @@ import type { Samples } from '../data/dataset';
 import type { FloatArray } from './activations';
 import { SpecError } from './errors';
 import { argmax, evaluate, type Evaluation, type LayerHealth } from './evaluate';
+import { jsKernels } from './kernels-js';
 import { lossTargetProblem } from './losses';
 import type { Gradients, Network } from './network';
 import { createOptimizer, type Optimizer } from './optimizers';
@@ -295,7 +296,7 @@ export class Trainer {
     const k = this.net.kernels;
     let max = 0;
     for (const p of this.params) {
-      const m = k.maxAbs ? k.maxAbs(p) : maxAbs(p);
+      const m = (k.maxAbs ?? jsKernels.maxAbs!)(p);
       if (!(m <= max)) max = m;
       if (Number.isNaN(m)) return NaN;
     }
@@ -307,7 +308,7 @@ export class Trainer {
     const k = this.net.kernels;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i]!;
-      if (!Number.isFinite(k.maxAbs ? k.maxAbs(p) : maxAbs(p))) return i;
+      if (!Number.isFinite((k.maxAbs ?? jsKernels.maxAbs!)(p))) return i;
     }
     return -1;
   }
@@ -367,17 +368,6 @@ export class Trainer {
       return `no validation improvement for ${stop.patience} epoch${stop.patience === 1 ? '' : 's'}`;
     return undefined;
   }
-}
-
-/** max |a[i]|, NaN when some a[i] is NaN. */
-function maxAbs(a: FloatArray): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]!);
-    if (v > max) max = v;
-    else if (v !== v) return NaN;
-  }
-  return max;
 }
 
 function maxOf(values: number[]): number {

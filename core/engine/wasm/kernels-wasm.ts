@@ -264,13 +264,7 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
     maxAbs(a) {
       if (a.buffer === buffer && a instanceof Float32Array) return w.maxAbs(a.byteOffset, a.length);
-      let max = 0;
-      for (let i = 0; i < a.length; i++) {
-        const v = Math.abs(a[i]!);
-        if (v > max) max = v;
-        else if (v !== v) return NaN;
-      }
-      return max;
+      return jsKernels.maxAbs!(a);
     },
 
     allFinite(a) {
