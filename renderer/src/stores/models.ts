@@ -99,6 +99,10 @@ export const useModelsStore = defineStore('models', () => {
     }
   }
 
+  /** Roll-backs the open model's run had when it was opened: a later one deleted checkpoints it lists. */
+  let openedRollbacks = 0;
+  const rollbacksOf = (runId: string) => runs.value.find((r) => r.id === runId)?.rollbacks ?? [];
+
   /** Runs that have saved weights (at least one finished epoch), newest first. */
   async function refreshRuns(): Promise<void> {
     try {
@@ -106,7 +110,23 @@ export const useModelsStore = defineStore('models', () => {
       runs.value = listed.filter((r) => r.history.length > 0).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     } catch (error) {
       notice.value = { kind: 'error', text: `Could not list the runs: ${errorText(error)}` };
+      return;
     }
+    await reopenIfRolledBack();
+  }
+
+  /** The open run went back to an earlier epoch since it was opened here: its slider would offer deleted checkpoints. */
+  async function reopenIfRolledBack(): Promise<void> {
+    const source = model.value?.source;
+    if (source?.kind !== 'run') return;
+    const rollbacks = rollbacksOf(source.runId);
+    if (rollbacks.length <= openedRollbacks) return;
+    openedRollbacks = rollbacks.length;
+    await openRun(source.runId);
+    notice.value = {
+      kind: 'info',
+      text: `Run "${source.runName}" went back to epoch ${rollbacks.at(-1)!.toEpoch} after it was opened here, so its later checkpoints are gone: it is reopened at its latest saved epoch.`,
+    };
   }
 
   /** Asks main for a model file. A damaged file leaves the open model as it was and says why. */
@@ -128,7 +148,10 @@ export const useModelsStore = defineStore('models', () => {
     busy.value = 'open the run';
     try {
       const request = which === 'best' ? { runId, best: true } : which === 'latest' ? { runId } : { runId, epoch: which };
-      await show(await useLab().openRunModel(request));
+      // The run's roll-backs as of now (the list held here may be older than the run).
+      const [summary, listed] = await Promise.all([useLab().openRunModel(request), useLab().listRuns()]);
+      openedRollbacks = listed.find((r) => r.id === runId)?.rollbacks?.length ?? 0;
+      await show(summary);
     } catch (error) {
       notice.value = { kind: 'error', text: `Could not open the run's model: ${errorText(error)}` };
     } finally {

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { LabApi, LayerWeights, ModelEvaluation, TraceResult } from '../../../core/lab/contract';
 import { errorText, useModelsStore } from '../../../renderer/src/stores/models';
 import { deferred, evaluation, installFakeLab, layerWeights, modelSummary, traceResult } from './fake-lab';
+import { epochReport, summary as runSummary } from '../train/fake-lab';
 
 let lab: LabApi;
 
@@ -197,5 +198,36 @@ describe('errorText', () => {
     expect(errorText(new Error("Error invoking remote method 'lab:getWeights': LabError: There is no open model \"m\"."))).toBe('There is no open model "m".');
     expect(errorText(new Error('plain'))).toBe('plain');
     expect(errorText('text')).toBe('text');
+  });
+});
+
+describe('models store: a run rolled back while open', () => {
+  const rolledBack = (count: number) =>
+    vi.mocked(lab.listRuns).mockResolvedValue(
+      [runSummary('r1', { status: 'paused', history: [epochReport(1)], rollbacks: Array.from({ length: count }, () => ({ at: '2026-11-26T10:00:00Z', fromEpoch: 3, toEpoch: 1, learningRate: 0.1 })) })],
+    );
+
+  it('reopens the run at its latest epoch, and says why, when it went back since it was opened', async () => {
+    rolledBack(0);
+    const store = useModelsStore();
+    await store.openRun('r1', 3);
+    await store.refreshRuns();
+    expect(store.model?.modelId).toBe('m1');
+    rolledBack(1);
+    await store.refreshRuns();
+    expect(vi.mocked(lab.openRunModel).mock.calls.at(-1)![0]).toEqual({ runId: 'r1' });
+    expect(store.model?.modelId).toBe('m2');
+    expect(store.notice).toEqual({ kind: 'info', text: 'Run "run" went back to epoch 1 after it was opened here, so its later checkpoints are gone: it is reopened at its latest saved epoch.' });
+    await store.refreshRuns();
+    expect(store.model?.modelId).toBe('m2');
+  });
+
+  it('keeps a run opened after its roll-back as it is', async () => {
+    rolledBack(1);
+    const store = useModelsStore();
+    await store.openRun('r1');
+    await store.refreshRuns();
+    expect(store.model?.modelId).toBe('m1');
+    expect(store.notice).toBeNull();
   });
 });
