@@ -9,30 +9,12 @@ import { Rng } from '../../../core/engine/rng';
 import type { NetworkSpec } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
 import { selectKernels, wasmUnavailableReason } from '../../../core/engine/wasm/select';
-import { RAGGED_SIZES, refAB, refABt, refAtB } from './reference-kernels';
+import { BACKENDS, place, RAGGED_SIZES, randomWithZeros, refAB, refABt, refAtB } from './reference-kernels';
 import { parseCli } from '../../../core/cli/args';
 import { blobs, runGuarded, settings } from './helpers';
 
-/** One suite, every backend. Each test makes fresh kernels (a wasm instance per network, as in use). */
-const BACKENDS = ['js', 'wasm'] as const;
-
 /** float32 values, about `zeroShare` of them exactly zero; with `blocky`, zeros come in runs as in images. */
-function random(rng: Rng, n: number, zeroShare = 0.4, blocky = false): Float32Array {
-  const out = new Float32Array(n);
-  let zero = false;
-  for (let i = 0; i < n; i++) {
-    if (!blocky || i % 7 === 0) zero = rng.uniform() < zeroShare;
-    out[i] = zero ? 0 : rng.normal();
-  }
-  return out;
-}
-
-/** A copy of `src` placed where the backend wants it (wasm memory for the wasm backend). */
-function place(k: Kernels, src: Float32Array): Float32Array {
-  const out = k.alloc?.(src.length) ?? new Float32Array(src.length);
-  out.set(src);
-  return out;
-}
+const random = (rng: Rng, n: number, zeroShare = 0.4, blocky = false): Float32Array => randomWithZeros(rng, n, zeroShare, blocky);
 
 function expectClose(actual: FloatArray, expected: number[], label: string, tol = 1e-4): void {
   for (let i = 0; i < expected.length; i++) {

@@ -6,26 +6,10 @@ import { Rng } from '../../../core/engine/rng';
 import type { ActivationName, LossName, NetworkSpec } from '../../../core/engine/spec';
 import type { WasmKernels } from '../../../core/engine/wasm/kernels-wasm';
 import { selectKernels } from '../../../core/engine/wasm/select';
-import { RAGGED_SIZES, refABt, refAtB } from './reference-kernels';
-
-const BACKENDS = ['js', 'wasm'] as const;
+import { BACKENDS, place, RAGGED_SIZES, randomWithZeros, refABt, refAtB } from './reference-kernels';
 
 /** float32 values, about `zeroShare` of them zero, in runs of 7 as in images (or scattered). */
-function random(rng: Rng, n: number, zeroShare: number, blocky = true): Float32Array {
-  const out = new Float32Array(n);
-  let zero = false;
-  for (let i = 0; i < n; i++) {
-    if (!blocky || i % 7 === 0) zero = rng.uniform() < zeroShare;
-    out[i] = zero ? 0 : rng.normal();
-  }
-  return out;
-}
-
-function place(k: Kernels, src: Float32Array): Float32Array {
-  const out = k.alloc?.(src.length) ?? new Float32Array(src.length);
-  out.set(src);
-  return out;
-}
+const random = (rng: Rng, n: number, zeroShare: number, blocky = true): Float32Array => randomWithZeros(rng, n, zeroShare, blocky);
 
 function expectClose(actual: FloatArray, expected: ArrayLike<number>, label: string, tol = 1e-4): void {
   for (let i = 0; i < expected.length; i++) {

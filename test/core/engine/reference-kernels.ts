@@ -1,3 +1,5 @@
+import type { Kernels } from '../../../core/engine/kernels';
+import type { Rng } from '../../../core/engine/rng';
 import type { FloatArray } from '../../../core/engine/activations';
 
 // Naive float64 references for the kernels, written straight from the definitions.
@@ -45,3 +47,24 @@ export const RAGGED_SIZES: [number, number, number][] = [
   [16, 10, 33],
   [9, 2, 6],
 ];
+
+/** The backends every kernel suite runs over. */
+export const BACKENDS = ['js', 'wasm'] as const;
+
+/** float32 values, about `zeroShare` of them exactly zero; with `blocky`, zeros come in runs of 7 as in images. */
+export function randomWithZeros(rng: Rng, n: number, zeroShare: number, blocky: boolean): Float32Array {
+  const out = new Float32Array(n);
+  let zero = false;
+  for (let i = 0; i < n; i++) {
+    if (!blocky || i % 7 === 0) zero = rng.uniform() < zeroShare;
+    out[i] = zero ? 0 : rng.normal();
+  }
+  return out;
+}
+
+/** A copy of `src` placed where the backend wants it (wasm memory for the wasm backend). */
+export function place(k: Kernels, src: Float32Array): Float32Array {
+  const out = k.alloc?.(src.length) ?? new Float32Array(src.length);
+  out.set(src);
+  return out;
+}
