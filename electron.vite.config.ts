@@ -2,15 +2,20 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
+/** `@core/…` and `@renderer/…` instead of deep relative paths (electron-vite's convention); the same in vitest.config.ts and tsconfig.base.json. */
+export const alias = { '@core': resolve(__dirname, 'core'), '@renderer': resolve(__dirname, 'renderer/src') };
+
 // Our layout is electron/ + renderer/ + core/ rather than electron-vite's default src/*.
 export default defineConfig({
   main: {
+    resolve: { alias },
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { main: resolve(__dirname, 'electron/main.ts') } },
     },
   },
   preload: {
+    resolve: { alias },
     build: {
       outDir: 'out/preload',
       // A sandboxed preload cannot be an ES module.
@@ -22,6 +27,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    resolve: { alias },
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

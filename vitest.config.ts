@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { alias } from './electron.vite.config';
 
 export default defineConfig({
   plugins: [vue()],
+  resolve: { alias },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],

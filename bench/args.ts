@@ -72,7 +72,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (unknown !== undefined) throw new BenchError(`--only expects ${ENGINES.join(', ')}; got '${unknown}'.`);
   const loop = parsed['tfjs-loop'];
   if (!TFJS_LOOPS.includes(loop as TfjsLoop)) throw new BenchError(`--tfjs-loop expects ${TFJS_LOOPS.join(' or ')}, got '${loop}'.`);
-  const samples = parsed.samples !== undefined ? wholeNumber(parsed.samples, '--samples', FULL_EPOCH) : parsed.quick ? QUICK_SAMPLES : FULL_EPOCH;
+  const samples =
+    parsed.samples !== undefined ? wholeNumber(parsed.samples, '--samples', FULL_EPOCH) : parsed.quick ? QUICK_SAMPLES : FULL_EPOCH;
   return {
     samples,
     quick: parsed.quick,
@@ -82,7 +83,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     loop: loop as TfjsLoop,
     simd: !parsed['no-simd'],
     warmUp: Math.min(1000, samples),
-    workers: parsed.workers !== undefined ? [...new Set(parsed.workers.split(',').map((w) => wholeNumber(w.trim(), '--workers', 64)))] : [1],
+    workers:
+      parsed.workers !== undefined ? [...new Set(parsed.workers.split(',').map((w) => wholeNumber(w.trim(), '--workers', 64)))] : [1],
     repeat: parsed.repeat !== undefined ? wholeNumber(parsed.repeat, '--repeat', 20) : 1,
   };
 }

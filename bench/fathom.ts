@@ -15,7 +15,13 @@ import type { BenchNetwork } from './networks';
 export type FathomBackend = 'js' | 'wasm';
 
 /** A trainer on fresh kernels (one wasm instance per network), and how to release its workers. */
-async function createTrainer(bench: BenchNetwork, train: Samples, seed: number, backend: FathomBackend, workers: number): Promise<{ trainer: Trainer; close(): Promise<void> }> {
+async function createTrainer(
+  bench: BenchNetwork,
+  train: Samples,
+  seed: number,
+  backend: FathomBackend,
+  workers: number,
+): Promise<{ trainer: Trainer; close(): Promise<void> }> {
   const net = Network.create(bench.spec, new Rng(seed), 'float32', selectKernels(backend));
   const settings = { ...bench.settings, seed };
   if (workers <= 1) return { trainer: new Trainer(net, { train }, settings), close: async () => {} };
@@ -31,7 +37,13 @@ async function warmUp(bench: BenchNetwork, train: Samples, steps: number, backen
 }
 
 /** One full epoch over `train`, timing only the Trainer.step loop (worker start-up excluded). */
-export async function measureFathom(bench: BenchNetwork, train: Samples, warmUpSamples: number, backend: FathomBackend, workers = 1): Promise<Measurement> {
+export async function measureFathom(
+  bench: BenchNetwork,
+  train: Samples,
+  warmUpSamples: number,
+  backend: FathomBackend,
+  workers = 1,
+): Promise<Measurement> {
   await warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize), backend, workers);
   const { trainer, close } = await createTrainer(bench, train, 1, backend, workers);
   const rss = new RssSampler();
@@ -47,5 +59,12 @@ export async function measureFathom(bench: BenchNetwork, train: Samples, warmUpS
   const elapsed = clock.elapsed();
   rss.sample();
   await close();
-  return measurement(backend === 'wasm' ? 'fathom-wasm' : 'fathom', bench.id, { samples: train.count, ...elapsed }, rss, baseRss, loss / train.count);
+  return measurement(
+    backend === 'wasm' ? 'fathom-wasm' : 'fathom',
+    bench.id,
+    { samples: train.count, ...elapsed },
+    rss,
+    baseRss,
+    loss / train.count,
+  );
 }

@@ -9,7 +9,10 @@ async function run(job: Job): Promise<JobResult> {
   const train = loadBenchSamples(job.samples);
   if (job.engine === 'fathom' || job.engine === 'fathom-wasm') {
     const { measureFathom } = await import('./fathom');
-    return { ok: true, measurement: await measureFathom(bench, train, job.warmUp, job.engine === 'fathom-wasm' ? 'wasm' : 'js', job.workers) };
+    return {
+      ok: true,
+      measurement: await measureFathom(bench, train, job.warmUp, job.engine === 'fathom-wasm' ? 'wasm' : 'js', job.workers),
+    };
   }
   // Loaded only here, so the Fathom processes never contain TF.js.
   const { startWasmBackend } = await import('./tfjs-wasm');

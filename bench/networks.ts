@@ -80,7 +80,8 @@ export function networkById(id: string): BenchNetwork {
   const [base, batch] = id.split('@');
   const known = [...BENCH_NETWORKS, ...EXTRA_NETWORKS];
   const net = known.find((n) => n.id === base);
-  if (!net) throw new BenchError(`Unknown benchmark network '${base}'; known: ${known.map((n) => n.id).join(', ')} (add @B for batch size B).`);
+  if (!net)
+    throw new BenchError(`Unknown benchmark network '${base}'; known: ${known.map((n) => n.id).join(', ')} (add @B for batch size B).`);
   if (batch === undefined) return net;
   const batchSize = Number(batch);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new BenchError(`'${id}': the batch size after @ must be a whole number ≥ 1.`);

@@ -96,7 +96,14 @@ export function makeParallelRow(bench: BenchNetwork, backend: 'js' | 'wasm', run
 function parallelTable(report: BenchReport): string[] {
   if (!report.parallel?.length) return [];
   const w = report.workers;
-  const header = ['network', 'batch', 'kernels', ...w.map((n) => `${n} thr /s`), ...w.slice(1).map((n) => `${n}/${w[0]}`), ...w.slice(1).map((n) => `${n}/${w[0]} idle est.`)];
+  const header = [
+    'network',
+    'batch',
+    'kernels',
+    ...w.map((n) => `${n} thr /s`),
+    ...w.slice(1).map((n) => `${n}/${w[0]}`),
+    ...w.slice(1).map((n) => `${n}/${w[0]} idle est.`),
+  ];
   const body = report.parallel.map((r) => [
     r.network,
     String(r.batchSize),
@@ -131,7 +138,8 @@ export function makeRow(bench: BenchNetwork, fathom?: Measurement, tfjs?: Measur
   const flops = flopsPerSample(bench.spec);
   const gflops = (m?: Measurement) => (m ? (m.samplesPerSecond * flops) / 1e9 : undefined);
   const ratio = (m?: Measurement) => (m && tfjs && tfjs.samplesPerSecond > 0 ? m.samplesPerSecond / tfjs.samplesPerSecond : undefined);
-  const cpuRatio = (m?: Measurement) => (m && tfjs && tfjs.samplesPerCpuSecond > 0 ? m.samplesPerCpuSecond / tfjs.samplesPerCpuSecond : undefined);
+  const cpuRatio = (m?: Measurement) =>
+    m && tfjs && tfjs.samplesPerCpuSecond > 0 ? m.samplesPerCpuSecond / tfjs.samplesPerCpuSecond : undefined;
   return {
     network: bench.id,
     label: bench.label,
@@ -190,12 +198,27 @@ export function formatReport(report: BenchReport): string {
     mb(r.fathomWasm),
     mb(r.tfjs),
   ]);
-  const header = ['network', 'js/s', 'wasm/s', 'TF.js-wasm/s', 'js/TF.js', 'wasm/TF.js', 'GFLOP/s', 'js CPU ratio', 'wasm CPU ratio', 'js RSS', 'wasm RSS', 'TF.js RSS'];
+  const header = [
+    'network',
+    'js/s',
+    'wasm/s',
+    'TF.js-wasm/s',
+    'js/TF.js',
+    'wasm/TF.js',
+    'GFLOP/s',
+    'js CPU ratio',
+    'wasm CPU ratio',
+    'js RSS',
+    'wasm RSS',
+    'TF.js RSS',
+  ];
   return [
     `Training throughput, ${span}, min-max scaled to [0, 1]`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
     describeWasm(report.wasm, report.tfjsLoop),
-    report.workers[0]! > 1 ? `Fathom (js and wasm) trains data-parallel over ${report.workers[0]} threads (core/engine/parallel); TF.js stays on one.` : 'Fathom trains on one thread.',
+    report.workers[0]! > 1
+      ? `Fathom (js and wasm) trains data-parallel over ${report.workers[0]} threads (core/engine/parallel); TF.js stays on one.`
+      : 'Fathom trains on one thread.',
     '',
     table(header, body),
     ...parallelTable(report),
@@ -206,7 +229,7 @@ export function formatReport(report: BenchReport): string {
     '/s = training samples per wall-clock second; CPU ratio = the same ratio per CPU second of each measuring process (all',
     'engines use one thread, so it ignores time spent waiting for a core: trust it over /s when the load average is high).',
     `Timed: training steps only (Fathom's Trainer.step loop / TF.js's per-batch update), after ${report.warmUp.toLocaleString('en')} untimed warm-up samples on a separate model.`,
-    'Each measurement runs in its own process; the order of the engines rotates per network. Peak RSS is that process\'s, dataset included.',
-    'GFLOP/s = Fathom-wasm\'s (js\'s when wasm was not measured) 6 × weights × samples/s (dense-equivalent, wall clock); its kernels skip zero inputs, so it executes fewer.',
+    "Each measurement runs in its own process; the order of the engines rotates per network. Peak RSS is that process's, dataset included.",
+    "GFLOP/s = Fathom-wasm's (js's when wasm was not measured) 6 × weights × samples/s (dense-equivalent, wall clock); its kernels skip zero inputs, so it executes fewer.",
   ].join('\n');
 }

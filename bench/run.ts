@@ -40,11 +40,21 @@ async function main(): Promise<void> {
           const started = performance.now();
           const what = `${bench.id}: ${engine}${engine === 'tfjs' ? '' : ` × ${count} thread${count === 1 ? '' : 's'}`}`;
           progress(`${what} …`);
-          const result = await runJob({ engine, network: bench.id, samples: options.samples, warmUp: options.warmUp, loop: options.loop, simd: options.simd, workers: count });
+          const result = await runJob({
+            engine,
+            network: bench.id,
+            samples: options.samples,
+            warmUp: options.warmUp,
+            loop: options.loop,
+            simd: options.simd,
+            workers: count,
+          });
           wasm ??= result.wasm;
           const m = result.measurement;
           measured[engine === 'tfjs' ? 0 : workers.indexOf(count)] = m;
-          progress(`${what} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`);
+          progress(
+            `${what} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`,
+          );
         }
         (runs[engine] ??= []).push(measured);
       }

@@ -36,7 +36,17 @@ function density(x: Float32Array): number {
 }
 
 /** Milliseconds per forward + ∇w pair, sparse and dense, each the best of many alternating repeats (the machine is shared). */
-function time(k: Kernels, x: Float32Array, w: Float32Array, bias: Float32Array, z: Float32Array, delta: Float32Array, grad: Float32Array, m: number, n: number): [number, number] {
+function time(
+  k: Kernels,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array,
+  z: Float32Array,
+  delta: Float32Array,
+  grad: Float32Array,
+  m: number,
+  n: number,
+): [number, number] {
   const best = [Infinity, Infinity];
   const reps = Math.max(10, Math.round(20_000 / (m * n)));
   for (let rep = 0; rep < (k.name === 'js' ? 8 : 30); rep++) {
@@ -70,10 +80,16 @@ for (const backend of ['wasm', 'js'] as const) {
     [64, 100],
   ] as const) {
     const k = selectKernels(backend);
-    const w = place(k, Float32Array.from({ length: n * K }, () => rng.normal()));
+    const w = place(
+      k,
+      Float32Array.from({ length: n * K }, () => rng.normal()),
+    );
     const bias = place(k, new Float32Array(n));
     const z = place(k, new Float32Array(m * n));
-    const delta = place(k, Float32Array.from({ length: m * n }, () => rng.normal()));
+    const delta = place(
+      k,
+      Float32Array.from({ length: m * n }, () => rng.normal()),
+    );
     const grad = place(k, new Float32Array(n * K));
     const base = images.slice(0, m * K);
     // Warm up: wasm tiers up from its baseline compiler and V8 optimises the js loops.
@@ -91,7 +107,9 @@ for (const backend of ['wasm', 'js'] as const) {
     for (const input of inputs) {
       const xs = place(k, input);
       const [s, d] = time(k, xs, w, bias, z, delta, grad, m, n);
-      console.log(`  ${density(input).toFixed(2).padStart(20)} ${k.density!(xs, xs.length).toFixed(2).padStart(9)}  ${s.toFixed(4).padStart(9)}  ${d.toFixed(4).padStart(8)}  ${(s / d).toFixed(2).padStart(12)}`);
+      console.log(
+        `  ${density(input).toFixed(2).padStart(20)} ${k.density!(xs, xs.length).toFixed(2).padStart(9)}  ${s.toFixed(4).padStart(9)}  ${d.toFixed(4).padStart(8)}  ${(s / d).toFixed(2).padStart(12)}`,
+      );
     }
   }
 }

@@ -82,7 +82,14 @@ function toTensors(train: Samples): TrainingData {
 }
 
 /** One shuffled pass over `count` samples with optimizer.minimize; returns the summed batch cost × rows. */
-function minimizeEpoch(bench: BenchNetwork, layers: Dense[], optimizer: tf.Optimizer, data: TrainingData, count: number, rss?: RssSampler): number {
+function minimizeEpoch(
+  bench: BenchNetwork,
+  layers: Dense[],
+  optimizer: tf.Optimizer,
+  data: TrainingData,
+  count: number,
+  rss?: RssSampler,
+): number {
   const batchSize = bench.settings.batchSize;
   const logits = usesLogits(bench);
   const vars = layers.flatMap((layer) => [layer.w, layer.b]);
@@ -121,7 +128,8 @@ function createModel(bench: BenchNetwork, seed: number): tf.Sequential {
         units: layer.units,
         activation: layerActivation(layer.activation),
         kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: scheme.std(nIn, layer.units), seed: seed + i }),
-        biasInitializer: scheme.biasStd === 0 ? 'zeros' : tf.initializers.randomNormal({ mean: 0, stddev: scheme.biasStd, seed: seed + 100 + i }),
+        biasInitializer:
+          scheme.biasStd === 0 ? 'zeros' : tf.initializers.randomNormal({ mean: 0, stddev: scheme.biasStd, seed: seed + 100 + i }),
       }),
     );
   });

@@ -45,7 +45,10 @@ export interface EventTarget {
 }
 
 /** Forwards every run and import event to the window (when it exists); returns the unsubscribe function. */
-export function forwardLabEvents(service: { onEvent(listener: (event: LabEvent) => void): () => void }, target: () => EventTarget | undefined): () => void {
+export function forwardLabEvents(
+  service: { onEvent(listener: (event: LabEvent) => void): () => void },
+  target: () => EventTarget | undefined,
+): () => void {
   return service.onEvent((event) => {
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(LAB_EVENT_CHANNEL, event);

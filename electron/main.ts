@@ -85,7 +85,11 @@ function importDialogOptions(kind: ImportKind): OpenDialogOptions {
         filters: [{ name: 'IDX files', extensions: ['gz', 'idx3-ubyte', 'idx1-ubyte', '*'] }],
       };
     case 'csv':
-      return { title: 'Import a CSV table', properties: ['openFile', 'multiSelections'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt', 'gz'] }] };
+      return {
+        title: 'Import a CSV table',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt', 'gz'] }],
+      };
     case 'image-folder':
       return { title: 'Import a folder of class folders of PNG images', properties: ['openDirectory'] };
     case 'auto':
@@ -116,7 +120,11 @@ function start(): void {
   void service.loadProblems().then((problems) => {
     for (const problem of problems) console.warn(`fathom: skipped a run record: ${problem}`);
   });
-  registerLabIpc(ipcMain, service, trustedSender(() => mainWindow, origin));
+  registerLabIpc(
+    ipcMain,
+    service,
+    trustedSender(() => mainWindow, origin),
+  );
   forwardLabEvents(service, () => mainWindow?.webContents);
 
   // Let running trainings stop cleanly (and write their last weights) before the app exits.

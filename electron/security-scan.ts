@@ -38,15 +38,26 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field.trim()), (field = '');
-    else if (c === '\n') row.push(field.trim()), rows.push(row), (row = []), (field = '');
-    else if (c !== '\r') field += c;
+    else if (c === ',') {
+      row.push(field.trim());
+      field = '';
+    } else if (c === '\n') {
+      row.push(field.trim());
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
   }
-  if (field.trim() || row.length) row.push(field.trim()), rows.push(row);
+  if (field.trim() || row.length) {
+    row.push(field.trim());
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -83,10 +94,17 @@ function main(): number {
       const where = `${issue} ${severity}/${confidence} at out/${file}:${location}`;
       if (severity === 'HIGH' || severity === 'MEDIUM') {
         if (REVIEWED[issue]) console.log(`reviewed  ${where}: ${REVIEWED[issue]}`);
-        else (failures++, console.log(`FAIL      ${where}`));
+        else {
+          failures++;
+          console.log(`FAIL      ${where}`);
+        }
       } else console.log(`kept      ${where}${KEPT_LOW[issue] ? `: ${KEPT_LOW[issue]}` : ''}`);
     }
-    console.log(failures ? `security: ${failures} HIGH/MEDIUM finding(s) to fix.` : `security: no HIGH/MEDIUM findings (Electron ${electronVersion}, ${rows.length} reviewed or LOW).`);
+    console.log(
+      failures
+        ? `security: ${failures} HIGH/MEDIUM finding(s) to fix.`
+        : `security: no HIGH/MEDIUM findings (Electron ${electronVersion}, ${rows.length} reviewed or LOW).`,
+    );
     return failures ? 1 : 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

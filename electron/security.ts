@@ -41,7 +41,10 @@ function fileUrlPath(path: string): string {
  * Trusts an invoke only from the main frame of the app's window while it shows the app's page:
  * not from another window, an iframe, or a page the window was somehow navigated to.
  */
-export function trustedSender(window: () => { webContents: WebContents } | undefined, origin: AppOrigin): (event: IpcMainInvokeEvent) => boolean {
+export function trustedSender(
+  window: () => { webContents: WebContents } | undefined,
+  origin: AppOrigin,
+): (event: IpcMainInvokeEvent) => boolean {
   return (event) => {
     const win = window();
     const frame = event.senderFrame;

@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
-import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type ActivationName, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
+import {
+  ACTIVATIONS,
+  INITS,
+  LOSSES,
+  OPTIMIZERS,
+  type ActivationName,
+  type NetworkSpec,
+  type StopRule,
+  type TrainSettings,
+} from '../engine/spec';
 import { specProblems, trainingProblems } from '../engine/validate';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 
@@ -90,8 +99,10 @@ const positiveInt = (n: number): boolean => Number.isInteger(n) && n >= 1;
 function parseStop(value: string | undefined): StopRule {
   if (value === undefined || value === 'epochs') return { kind: 'epochs' };
   const [kind, arg] = value.split(':');
-  if (kind === 'plateau') return { kind: 'loss-plateau', minImprovement: number('stop', arg ?? '0.001', 0.001, (n) => n >= 0, 'a threshold ≥ 0') };
-  if (kind === 'patience') return { kind: 'early-stopping', patience: number('stop', arg ?? '3', 3, positiveInt, 'a whole number of epochs') };
+  if (kind === 'plateau')
+    return { kind: 'loss-plateau', minImprovement: number('stop', arg ?? '0.001', 0.001, (n) => n >= 0, 'a threshold ≥ 0') };
+  if (kind === 'patience')
+    return { kind: 'early-stopping', patience: number('stop', arg ?? '3', 3, positiveInt, 'a whole number of epochs') };
   throw new CliError(`--stop: expected epochs, plateau:THRESHOLD or patience:EPOCHS, got "${value}"`);
 }
 
@@ -170,7 +181,10 @@ export function parseCli(argv: string[]): CliOptions {
     json: v.json ?? false,
     epochsGiven: v.epochs !== undefined,
     backend: oneOf('backend', v.backend ?? 'auto', BACKENDS),
-    workers: v.workers === 'auto' ? 'auto' : number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64, or auto'),
+    workers:
+      v.workers === 'auto'
+        ? 'auto'
+        : number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64, or auto'),
     help: v.help ?? false,
   };
   if (v['train-limit'] !== undefined) options.trainLimit = number('train-limit', v['train-limit'], 0, positiveInt, 'a whole number ≥ 1');

@@ -23,7 +23,11 @@ import { libraryRoot } from '../service/dataset-service';
 const APP_NAME = 'fathom';
 
 /** The app's data folder, as Electron's app.getPath('userData') gives it, or $FATHOM_DATA. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   const override = env['FATHOM_DATA'];
   if (override) return override;
   if (platform === 'win32') return join(env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), APP_NAME);

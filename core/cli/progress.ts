@@ -13,7 +13,18 @@ const pct = (x: number | null | undefined): string => (x === null || x === undef
 
 /** The line printed when an epoch ends. */
 export function epochLine(
-  r: Pick<EpochReport, 'epoch' | 'trainLoss' | 'trainAccuracy' | 'validationLoss' | 'validationAccuracy' | 'testLoss' | 'testAccuracy' | 'samplesPerSecond' | 'seconds'>,
+  r: Pick<
+    EpochReport,
+    | 'epoch'
+    | 'trainLoss'
+    | 'trainAccuracy'
+    | 'validationLoss'
+    | 'validationAccuracy'
+    | 'testLoss'
+    | 'testAccuracy'
+    | 'samplesPerSecond'
+    | 'seconds'
+  >,
 ): string {
   const parts = [`epoch ${String(r.epoch).padStart(3)}`, `train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAccuracy)}`];
   if (r.validationLoss !== undefined) parts.push(`validation loss ${r.validationLoss.toFixed(4)} acc ${pct(r.validationAccuracy)}`);

@@ -37,7 +37,10 @@ async function main(argv: string[]): Promise<void> {
   }
   // A model file is checked before MNIST is read, so a bad file fails at once.
   const loaded = options.load ? await loadModelFile(options.load) : undefined;
-  const loadOptions = { scaling: loaded?.file.scaling.kind ?? options.scaling, validation: options.validation } as Parameters<typeof loadMnist>[0] & object;
+  const loadOptions = { scaling: loaded?.file.scaling.kind ?? options.scaling, validation: options.validation } as Parameters<
+    typeof loadMnist
+  >[0] &
+    object;
   if (loaded && 'per' in loaded.file.scaling) loadOptions.per = loaded.file.scaling.per;
   if (options.trainLimit !== undefined) loadOptions.trainLimit = options.trainLimit;
   if (options.testLimit !== undefined) loadOptions.testLimit = options.testLimit;
@@ -62,8 +65,17 @@ async function main(argv: string[]): Promise<void> {
   if (!loaded || options.epochsGiven) {
     const data = { train: dataset.train, validation: dataset.validation, test: dataset.test };
     // --workers N: the same Trainer, its gradients computed by N threads (core/engine/parallel).
-    const workers = options.workers === 'auto' ? autoThreads({ spec: net.spec, batchSize: options.settings.batchSize, cores: os.availableParallelism(), backend: net.kernels.name }) : options.workers;
-    const parallel = workers > 1 ? await ParallelTrainer.start(net, data, options.settings, { workers, factory: nodeWorkerFactory() }) : undefined;
+    const workers =
+      options.workers === 'auto'
+        ? autoThreads({
+            spec: net.spec,
+            batchSize: options.settings.batchSize,
+            cores: os.availableParallelism(),
+            backend: net.kernels.name,
+          })
+        : options.workers;
+    const parallel =
+      workers > 1 ? await ParallelTrainer.start(net, data, options.settings, { workers, factory: nodeWorkerFactory() }) : undefined;
     const trainer = parallel?.trainer ?? new Trainer(net, data, options.settings);
     if (!options.json) {
       const spec = net.spec;
@@ -98,7 +110,9 @@ function describeLoaded(path: string, file: ModelFile, net: Network, test: Sampl
   }
   const sizes = [net.spec.inputSize, ...net.spec.layers.map((l) => l.units)].join('-');
   const accuracy = result.accuracy === null ? '–' : `${(result.accuracy * 100).toFixed(2)} %`;
-  console.log(`Loaded ${path}: ${sizes} (${net.spec.layers.map((l) => l.activation).join(', ')}; ${net.spec.loss}), trained ${file.history.length} epoch${file.history.length === 1 ? '' : 's'} on ${file.dataset.name}`);
+  console.log(
+    `Loaded ${path}: ${sizes} (${net.spec.layers.map((l) => l.activation).join(', ')}; ${net.spec.loss}), trained ${file.history.length} epoch${file.history.length === 1 ? '' : 's'} on ${file.dataset.name}`,
+  );
   console.log(`test loss ${result.loss.toFixed(4)} acc ${accuracy}  (${test.count.toLocaleString('en')} images)`);
 }
 
@@ -111,8 +125,20 @@ function withScaling(dataset: ScaledDataset, scaling: ScalingParams): ScaledData
   const raw = loadMnistRaw();
   const width = raw.train.rows * raw.train.cols;
   const rescale = (set: typeof raw.train, start: number, samples: Samples): Samples =>
-    toSamples(set.pixels.subarray(start * width, (start + samples.count) * width), set.labels.subarray(start, start + samples.count), samples.count, width, samples.outputSize, scaling);
-  const result: ScaledDataset = { ...dataset, scaling, train: rescale(raw.train, 0, dataset.train), test: rescale(raw.test, 0, dataset.test) };
+    toSamples(
+      set.pixels.subarray(start * width, (start + samples.count) * width),
+      set.labels.subarray(start, start + samples.count),
+      samples.count,
+      width,
+      samples.outputSize,
+      scaling,
+    );
+  const result: ScaledDataset = {
+    ...dataset,
+    scaling,
+    train: rescale(raw.train, 0, dataset.train),
+    test: rescale(raw.test, 0, dataset.test),
+  };
   // loadMnist's validation split is the last 10,000 training images.
   if (dataset.validation) result.validation = rescale(raw.train, raw.train.count - 10_000, dataset.validation);
   return result;
@@ -190,7 +216,13 @@ async function mnistIdentity(dataset: ScaledDataset): Promise<ModelDatasetInfo> 
 }
 
 /** `dataset` is a LoadedDataset (with its files' SHA-256s) for --dataset, else MNIST. */
-async function saveTrained(out: string, net: Network, history: SavedEpoch[], options: CliOptions, dataset: ScaledDataset | LoadedDataset): Promise<void> {
+async function saveTrained(
+  out: string,
+  net: Network,
+  history: SavedEpoch[],
+  options: CliOptions,
+  dataset: ScaledDataset | LoadedDataset,
+): Promise<void> {
   const file = buildModelFile(net, {
     scaling: dataset.scaling,
     settings: options.settings,

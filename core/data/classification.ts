@@ -25,7 +25,11 @@ export function toSamples(
   for (let i = 0; i < count; i++) {
     const label = labels[i];
     if (!(label >= 0 && label < classCount)) {
-      throw new DataError('label-out-of-range', undefined, `expected labels from 0 to ${classCount - 1}, found label ${label} at index ${i}`);
+      throw new DataError(
+        'label-out-of-range',
+        undefined,
+        `expected labels from 0 to ${classCount - 1}, found label ${label} at index ${i}`,
+      );
     }
     classIndex[i] = label;
     targets[i * classCount + label] = 1;

@@ -89,7 +89,11 @@ export function readIdxSets(files: IdxDatasetFiles, classCount = DIGITS.length):
   const train = readCached(files.trainImages, files.trainLabels, classCount);
   const test = readCached(files.testImages, files.testLabels, classCount);
   if (test.rows !== train.rows || test.cols !== train.cols) {
-    throw new DataError('bad-dimensions', files.testImages, `expected ${train.rows}×${train.cols} images like the training set, found ${test.rows}×${test.cols}`);
+    throw new DataError(
+      'bad-dimensions',
+      files.testImages,
+      `expected ${train.rows}×${train.cols} images like the training set, found ${test.rows}×${test.cols}`,
+    );
   }
   return { train, test };
 }
@@ -121,7 +125,11 @@ export function loadIdxDataset(source: IdxDatasetSource): ScaledDataset {
   if (source.validation) {
     validationCount = source.validationSize ?? 10_000;
     if (!Number.isInteger(validationCount) || validationCount < 1 || validationCount >= train.count) {
-      throw new DataError('bad-option', undefined, `expected validationSize between 1 and ${train.count - 1} for ${source.name}, found ${validationCount}`);
+      throw new DataError(
+        'bad-option',
+        undefined,
+        `expected validationSize between 1 and ${train.count - 1} for ${source.name}, found ${validationCount}`,
+      );
     }
     trainCount -= validationCount;
   }

@@ -24,7 +24,11 @@ export function readIdxBytes(path: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (err) {
-    throw new DataError('gzip', name, `expected a valid gzip stream (the file starts with 1f 8b), found it does not decompress: ${(err as Error).message}`);
+    throw new DataError(
+      'gzip',
+      name,
+      `expected a valid gzip stream (the file starts with 1f 8b), found it does not decompress: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -51,7 +51,11 @@ export function parseIdx(bytes: Uint8Array, fileName: string, what = 'data'): Id
     throw new DataError('truncated', fileName, `expected a 4-byte IDX header, found only ${bytes.length} bytes (file truncated)`);
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DataError('bad-magic', fileName, `expected an IDX file starting with bytes 0x00 0x00, found ${hex(bytes[0])} ${hex(bytes[1])} (not an IDX file)`);
+    throw new DataError(
+      'bad-magic',
+      fileName,
+      `expected an IDX file starting with bytes 0x00 0x00, found ${hex(bytes[0])} ${hex(bytes[1])} (not an IDX file)`,
+    );
   }
   const type = bytes[2];
   if (type !== UBYTE) {
@@ -64,7 +68,11 @@ export function parseIdx(bytes: Uint8Array, fileName: string, what = 'data'): Id
   }
   const headerSize = 4 + 4 * rank;
   if (bytes.length < headerSize) {
-    throw new DataError('truncated', fileName, `expected a ${headerSize}-byte header for ${rank} dimensions, found only ${bytes.length} bytes (file truncated)`);
+    throw new DataError(
+      'truncated',
+      fileName,
+      `expected a ${headerSize}-byte header for ${rank} dimensions, found only ${bytes.length} bytes (file truncated)`,
+    );
   }
 
   const header = new DataView(bytes.buffer, bytes.byteOffset, headerSize);
@@ -72,7 +80,11 @@ export function parseIdx(bytes: Uint8Array, fileName: string, what = 'data'): Id
   for (let i = 0; i < rank; i++) {
     const size = header.getInt32(4 + 4 * i, false);
     if (size <= 0) {
-      throw new DataError('bad-dimensions', fileName, `expected every dimension to be at least 1, found dimension ${i + 1} of ${rank} = ${size}`);
+      throw new DataError(
+        'bad-dimensions',
+        fileName,
+        `expected every dimension to be at least 1, found dimension ${i + 1} of ${rank} = ${size}`,
+      );
     }
     dims.push(size);
   }
@@ -82,10 +94,18 @@ export function parseIdx(bytes: Uint8Array, fileName: string, what = 'data'): Id
   const found = bytes.length - headerSize;
   const shape = dims.join('×');
   if (found < expected) {
-    throw new DataError('truncated', fileName, `expected ${expected} bytes of ${what} after the header (${shape}), found ${found} (file truncated)`);
+    throw new DataError(
+      'truncated',
+      fileName,
+      `expected ${expected} bytes of ${what} after the header (${shape}), found ${found} (file truncated)`,
+    );
   }
   if (found > expected) {
-    throw new DataError('too-long', fileName, `expected ${expected} bytes of ${what} after the header (${shape}), found ${found} (${found - expected} extra bytes)`);
+    throw new DataError(
+      'too-long',
+      fileName,
+      `expected ${expected} bytes of ${what} after the header (${shape}), found ${found} (${found - expected} extra bytes)`,
+    );
   }
   return { dims, type: 'ubyte', data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerSize, expected) };
 }
@@ -94,7 +114,11 @@ export function parseIdx(bytes: Uint8Array, fileName: string, what = 'data'): Id
 export function parseIdxImages(bytes: Uint8Array, fileName: string): IdxImages {
   const { dims, data } = parseIdx(bytes, fileName, 'pixel data');
   if (dims.length !== 3) {
-    throw new DataError('bad-dimensions', fileName, `expected 3 dimensions (count × rows × cols) for an images file, found ${dims.length} (${dims.join('×')})`);
+    throw new DataError(
+      'bad-dimensions',
+      fileName,
+      `expected 3 dimensions (count × rows × cols) for an images file, found ${dims.length} (${dims.join('×')})`,
+    );
   }
   const [count, rows, cols] = dims;
   return { count, rows, cols, pixels: data };
@@ -104,12 +128,20 @@ export function parseIdxImages(bytes: Uint8Array, fileName: string): IdxImages {
 export function parseIdxLabels(bytes: Uint8Array, fileName: string, classCount?: number): Uint8Array {
   const { dims, data } = parseIdx(bytes, fileName, 'label data');
   if (dims.length !== 1) {
-    throw new DataError('bad-dimensions', fileName, `expected 1 dimension (count) for a labels file, found ${dims.length} (${dims.join('×')})`);
+    throw new DataError(
+      'bad-dimensions',
+      fileName,
+      `expected 1 dimension (count) for a labels file, found ${dims.length} (${dims.join('×')})`,
+    );
   }
   if (classCount !== undefined) {
     for (let i = 0; i < data.length; i++) {
       if (data[i] >= classCount) {
-        throw new DataError('label-out-of-range', fileName, `expected labels from 0 to ${classCount - 1}, found label ${data[i]} at index ${i}`);
+        throw new DataError(
+          'label-out-of-range',
+          fileName,
+          `expected labels from 0 to ${classCount - 1}, found label ${data[i]} at index ${i}`,
+        );
       }
     }
   }
@@ -119,7 +151,11 @@ export function parseIdxLabels(bytes: Uint8Array, fileName: string, classCount?:
 /** Joins images and labels, refusing files that describe different numbers of items. */
 export function pairImagesLabels(images: IdxImages, labels: Uint8Array, imagesName: string, labelsName: string): IdxImageSet {
   if (labels.length !== images.count) {
-    throw new DataError('count-mismatch', labelsName, `expected ${images.count} labels to match the images in ${imagesName}, found ${labels.length}`);
+    throw new DataError(
+      'count-mismatch',
+      labelsName,
+      `expected ${images.count} labels to match the images in ${imagesName}, found ${labels.length}`,
+    );
   }
   return { ...images, labels };
 }

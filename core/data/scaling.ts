@@ -48,12 +48,22 @@ export type ScalingParams = NoScaling | MinMaxScaling | ZScoreScaling | UnitNorm
 
 function checkSize(raw: ArrayLike<number>, count: number, width: number): void {
   if (!Number.isInteger(count) || !Number.isInteger(width) || count < 0 || width < 1 || raw.length < count * width) {
-    throw new DataError('bad-shape', undefined, `scaling expected ${count} samples × ${width} features = ${count * width} values, found ${raw.length}`);
+    throw new DataError(
+      'bad-shape',
+      undefined,
+      `scaling expected ${count} samples × ${width} features = ${count * width} values, found ${raw.length}`,
+    );
   }
 }
 
 /** Fits the statistics `kind` needs on `count` rows of `width` values: pass TRAINING data only. */
-export function fitScaling(kind: ScalingKind, raw: ArrayLike<number>, count: number, width: number, per: ScalingPer = 'global'): ScalingParams {
+export function fitScaling(
+  kind: ScalingKind,
+  raw: ArrayLike<number>,
+  count: number,
+  width: number,
+  per: ScalingPer = 'global',
+): ScalingParams {
   checkSize(raw, count, width);
   if (kind === 'none' || kind === 'unit-norm') return { kind };
   if (count < 1) {
@@ -136,7 +146,11 @@ interface Affine {
 function statistic(values: number[], per: ScalingPer, width: number, name: string): Float64Array {
   const expected = per === 'global' ? 1 : width;
   if (values.length !== expected) {
-    throw new DataError('bad-shape', undefined, `scaling expected ${expected} ${per} ${name} value(s) for ${width} features, found ${values.length}`);
+    throw new DataError(
+      'bad-shape',
+      undefined,
+      `scaling expected ${expected} ${per} ${name} value(s) for ${width} features, found ${values.length}`,
+    );
   }
   return per === 'global' ? new Float64Array(width).fill(values[0]) : Float64Array.from(values);
 }

@@ -51,7 +51,11 @@ export function gradientCheck(source: Network, samples: Samples, rows: number[],
   const results: LayerGradientCheck[] = [];
   for (let l = 1; l <= net.L; l++) {
     const params = [
-      { buffer: net.w[l]!, grad: grads.nablaW[l]!, label: (i: number) => `w${l}[${Math.floor(i / net.sizes[l - 1]!)},${i % net.sizes[l - 1]!}]` },
+      {
+        buffer: net.w[l]!,
+        grad: grads.nablaW[l]!,
+        label: (i: number) => `w${l}[${Math.floor(i / net.sizes[l - 1]!)},${i % net.sizes[l - 1]!}]`,
+      },
       { buffer: net.b[l]!, grad: grads.nablaB[l]!, label: (i: number) => `b${l}[${i}]` },
     ];
     let diff = 0;

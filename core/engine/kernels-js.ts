@@ -115,7 +115,16 @@ export const jsKernels: Kernels = {
 };
 
 /** c[at…at+3] = s0…s3, plus bias[j…j+3] when given. */
-function storeFour(c: FloatArray, at: number, bias: FloatArray | undefined, j: number, s0: number, s1: number, s2: number, s3: number): void {
+function storeFour(
+  c: FloatArray,
+  at: number,
+  bias: FloatArray | undefined,
+  j: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+): void {
   if (bias) {
     s0 += bias[j]!;
     s1 += bias[j + 1]!;

@@ -33,7 +33,18 @@ export interface Kernels {
    * Optional: z = A·Bᵀ + bias and a = σ(z) in one pass (σ applied as z is stored; softmax by rows).
    * False when this backend left both to the caller (float64 arrays, an activation it lacks).
    */
-  matMulABtActivate?(a: FloatArray, b: FloatArray, bias: FloatArray, z: FloatArray, out: FloatArray, m: number, n: number, k: number, activation: ActivationName, sparse: boolean): boolean;
+  matMulABtActivate?(
+    a: FloatArray,
+    b: FloatArray,
+    bias: FloatArray,
+    z: FloatArray,
+    out: FloatArray,
+    m: number,
+    n: number,
+    k: number,
+    activation: ActivationName,
+    sparse: boolean,
+  ): boolean;
   /** Optional: g ⊙= σ'(z) over rows×cols (softmax: its Jacobian applied to g); false when left to the caller. */
   activationBackward?(activation: ActivationName, z: FloatArray, a: FloatArray, g: FloatArray, rows: number, cols: number): boolean;
   /**

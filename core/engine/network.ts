@@ -201,7 +201,8 @@ export class Network {
   private activationBackward(l: number, ws: Workspace, g: FloatArray): void {
     const sigma = this.sigma[l]!;
     const n = this.sizes[l]!;
-    if (!this.kernels.activationBackward?.(sigma.name, ws.z[l]!, ws.a[l]!, g, ws.rows, n)) sigma.backward(ws.z[l]!, ws.a[l]!, g, ws.rows, n);
+    if (!this.kernels.activationBackward?.(sigma.name, ws.z[l]!, ws.a[l]!, g, ws.rows, n))
+      sigma.backward(ws.z[l]!, ws.a[l]!, g, ws.rows, n);
   }
 
   /** The output vector for one input (a copy). */

@@ -62,7 +62,14 @@ export function momentum(mu: number, shapes: number[], alloc: (n: number) => Flo
 }
 
 /** Adam (Kingma & Ba): running means of the gradient and its square, bias-corrected. */
-export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, kernels?: Kernels): Optimizer {
+export function adam(
+  shapes: number[],
+  alloc: (n: number) => FloatArray,
+  beta1 = 0.9,
+  beta2 = 0.999,
+  epsilon = 1e-8,
+  kernels?: Kernels,
+): Optimizer {
   const m = shapes.map(alloc);
   const v = shapes.map(alloc);
   let t = 0;
@@ -107,7 +114,13 @@ export function adam(shapes: number[], alloc: (n: number) => FloatArray, beta1 =
 }
 
 /** `kernels` (optional) may run the update faster; see Kernels.sgdStep / adamStep. */
-export function createOptimizer(name: OptimizerName, mu: number, shapes: number[], alloc: (n: number) => FloatArray, kernels?: Kernels): Optimizer {
+export function createOptimizer(
+  name: OptimizerName,
+  mu: number,
+  shapes: number[],
+  alloc: (n: number) => FloatArray,
+  kernels?: Kernels,
+): Optimizer {
   switch (name) {
     case 'sgd':
       return sgd(kernels);

@@ -142,7 +142,13 @@ export class Trainer {
     this.gradList = [...layers.map((l) => this.grads.nablaW[l]!), ...layers.map((l) => this.grads.nablaB[l]!)];
     this.decay = [...layers.map(() => settings.l2), ...layers.map(() => 0)];
     this.previous = this.params.map((p) => net.alloc(p.length));
-    this.optimizer = createOptimizer(settings.optimizer, settings.momentum, this.params.map((p) => p.length), (n) => net.alloc(n), net.kernels);
+    this.optimizer = createOptimizer(
+      settings.optimizer,
+      settings.momentum,
+      this.params.map((p) => p.length),
+      (n) => net.alloc(n),
+      net.kernels,
+    );
     this.epochGradNorms = new Array<number>(net.L).fill(0);
   }
 
@@ -186,7 +192,7 @@ export class Trainer {
       this.optimizer.step(this.params, this.gradList, this.decay, this.learningRate);
       const badParam = this.firstNonFinite();
       if (badParam >= 0) {
-        if (!mayOverflow) throw new Error('An update bounded as finite overflowed: the optimiser\'s maxChange is wrong.');
+        if (!mayOverflow) throw new Error("An update bounded as finite overflowed: the optimiser's maxChange is wrong.");
         for (let i = 0; i < this.params.length; i++) this.params[i]!.set(this.previous[i]!);
         report.nonFinite = { what: 'weight', layer: (badParam % net.L) + 1, epoch: this.epoch, batch: report.batch };
       }
@@ -249,7 +255,9 @@ export class Trainer {
   continueAfter(history: readonly EpochReport[]): void {
     if (this.history.length > 0 || this.batchInEpoch > 0) throw new Error('continueAfter() must come before the first step.');
     for (const report of history) {
-      const [accuracy, loss] = this.data.validation ? [report.validationAccuracy, report.validationLoss] : [report.testAccuracy, report.testLoss];
+      const [accuracy, loss] = this.data.validation
+        ? [report.validationAccuracy, report.validationLoss]
+        : [report.testAccuracy, report.testLoss];
       if (loss !== undefined) this.trackBest({ accuracy: accuracy ?? null, loss });
       this.history.push(report);
     }

@@ -18,7 +18,10 @@ const isPositiveInt = (x: unknown, max: number): boolean => Number.isInteger(x) 
 export function specProblems(spec: NetworkSpec): Problem[] {
   const problems: Problem[] = [];
   if (!isPositiveInt(spec.inputSize, MAX_UNITS * 10))
-    problems.push({ field: 'inputSize', message: `The input layer needs a whole number of units from 1 to ${MAX_UNITS * 10}; got ${spec.inputSize}.` });
+    problems.push({
+      field: 'inputSize',
+      message: `The input layer needs a whole number of units from 1 to ${MAX_UNITS * 10}; got ${spec.inputSize}.`,
+    });
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) {
     problems.push({ field: 'layers', message: 'A network needs at least one layer after the input layer (its output layer).' });
     return problems;
@@ -28,9 +31,15 @@ export function specProblems(spec: NetworkSpec): Problem[] {
   const last = spec.layers.length - 1;
   spec.layers.forEach((layer, i) => {
     if (!isPositiveInt(layer.units, MAX_UNITS))
-      problems.push({ field: `layers[${i}].units`, message: `Layer ${i + 2} needs a whole number of units from 1 to ${MAX_UNITS}; got ${layer.units}.` });
+      problems.push({
+        field: `layers[${i}].units`,
+        message: `Layer ${i + 2} needs a whole number of units from 1 to ${MAX_UNITS}; got ${layer.units}.`,
+      });
     if (!ACTIVATIONS.includes(layer.activation)) {
-      problems.push({ field: `layers[${i}].activation`, message: `Unknown activation "${layer.activation}"; choose one of ${ACTIVATIONS.join(', ')}.` });
+      problems.push({
+        field: `layers[${i}].activation`,
+        message: `Unknown activation "${layer.activation}"; choose one of ${ACTIVATIONS.join(', ')}.`,
+      });
       return;
     }
     if (activations[layer.activation].outputOnly && i !== last)
@@ -39,7 +48,8 @@ export function specProblems(spec: NetworkSpec): Problem[] {
         message: `Softmax turns a layer into a probability distribution, so it belongs on the output layer only (layer ${i + 2} is hidden).`,
       });
   });
-  if (!LOSSES.includes(spec.loss)) problems.push({ field: 'loss', message: `Unknown loss "${spec.loss}"; choose one of ${LOSSES.join(', ')}.` });
+  if (!LOSSES.includes(spec.loss))
+    problems.push({ field: 'loss', message: `Unknown loss "${spec.loss}"; choose one of ${LOSSES.join(', ')}.` });
   else {
     const output = spec.layers[last]!.activation;
     if (ACTIVATIONS.includes(output)) {
@@ -47,7 +57,8 @@ export function specProblems(spec: NetworkSpec): Problem[] {
       if (why) problems.push({ field: 'loss', message: why });
     }
   }
-  if (!INITS.includes(spec.init)) problems.push({ field: 'init', message: `Unknown initialisation "${spec.init}"; choose one of ${INITS.join(', ')}.` });
+  if (!INITS.includes(spec.init))
+    problems.push({ field: 'init', message: `Unknown initialisation "${spec.init}"; choose one of ${INITS.join(', ')}.` });
   return problems;
 }
 
@@ -86,7 +97,10 @@ export function trainingProblems(spec: NetworkSpec, settings: TrainSettings): Pr
 export function dataProblems(spec: NetworkSpec, inputSize: number, outputSize: number): Problem[] {
   const problems: Problem[] = [];
   if (spec.inputSize !== inputSize)
-    problems.push({ field: 'inputSize', message: `The dataset has ${inputSize} inputs per sample, but the input layer has ${spec.inputSize} units.` });
+    problems.push({
+      field: 'inputSize',
+      message: `The dataset has ${inputSize} inputs per sample, but the input layer has ${spec.inputSize} units.`,
+    });
   const out = spec.layers[spec.layers.length - 1];
   if (out && out.units !== outputSize)
     problems.push({

@@ -153,7 +153,8 @@ export function paintWeights(
   mode: ScaleMode,
   theme: ColourTheme = 'light',
 ): Uint8ClampedArray[] {
-  if (width * height !== inputs) throw new InspectError('bad-shape', `a ${width} × ${height} image needs ${width * height} inputs per unit, the layer has ${inputs}`);
+  if (width * height !== inputs)
+    throw new InspectError('bad-shape', `a ${width} × ${height} image needs ${width * height} inputs per unit, the layer has ${inputs}`);
   const scales = weightScales(weights, units, inputs, mode);
   const lut = diverging(theme);
   return scales.map((maxAbs, j) => {
@@ -168,7 +169,14 @@ export function paintWeights(
  * 'diverging' on ±scale (default: the largest |v|), e.g. any layer's weights; 'sequential' on
  * [0, scale] (default: the largest value), e.g. confusion counts.
  */
-export function paintMatrix(values: ArrayLike<number>, rows: number, cols: number, map: 'diverging' | 'sequential', scale?: number, theme: ColourTheme = 'light'): Uint8ClampedArray {
+export function paintMatrix(
+  values: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  map: 'diverging' | 'sequential',
+  scale?: number,
+  theme: ColourTheme = 'light',
+): Uint8ClampedArray {
   checkLength(values, rows, cols);
   const n = rows * cols;
   const image = new Uint8ClampedArray(n * 4);
@@ -227,12 +235,14 @@ export interface Histogram {
  * compare histograms, e.g. the same layer over training checkpoints.
  */
 export function histogram(values: ArrayLike<number>, bins: number, range?: [number, number]): Histogram {
-  if (!(Number.isInteger(bins) && bins > 0)) throw new InspectError('bad-option', `a histogram needs a positive whole number of bins, got ${bins}`);
+  if (!(Number.isInteger(bins) && bins > 0))
+    throw new InspectError('bad-option', `a histogram needs a positive whole number of bins, got ${bins}`);
   let lo: number;
   let hi: number;
   if (range) {
     [lo, hi] = range;
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new InspectError('bad-option', `a histogram range needs finite lo < hi, got [${lo}, ${hi}]`);
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
+      throw new InspectError('bad-option', `a histogram range needs finite lo < hi, got [${lo}, ${hi}]`);
   } else {
     lo = Infinity;
     hi = -Infinity;

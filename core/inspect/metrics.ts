@@ -82,9 +82,11 @@ export function confusionMetrics(confusion: number[][]): ConfusionMetrics {
 function checkConfusion(confusion: number[][]): number {
   const n = confusion.length;
   confusion.forEach((row, i) => {
-    if (row.length !== n) throw new InspectError('bad-matrix', `a confusion matrix must be square: row ${i} has ${row.length} cells, expected ${n}`);
+    if (row.length !== n)
+      throw new InspectError('bad-matrix', `a confusion matrix must be square: row ${i} has ${row.length} cells, expected ${n}`);
     row.forEach((v, j) => {
-      if (!(Number.isInteger(v) && v >= 0)) throw new InspectError('bad-matrix', `confusion[${i}][${j}] is ${v}; counts must be non-negative integers`);
+      if (!(Number.isInteger(v) && v >= 0))
+        throw new InspectError('bad-matrix', `confusion[${i}][${j}] is ${v}; counts must be non-negative integers`);
     });
   });
   return n;
@@ -112,7 +114,9 @@ export interface MistakeFilter {
  */
 export function filterMisclassified<T extends Mistake>(list: readonly T[], filter: MistakeFilter = {}): T[] {
   const { trueClass, predictedClass } = filter;
-  return list.filter((m) => (trueClass === undefined || m.label === trueClass) && (predictedClass === undefined || m.predicted === predictedClass));
+  return list.filter(
+    (m) => (trueClass === undefined || m.label === trueClass) && (predictedClass === undefined || m.predicted === predictedClass),
+  );
 }
 
 /** The network's output for the class it predicted: how sure it was of its mistake. */

@@ -79,11 +79,7 @@ export function prepareDigit(image: GreyImageInput, options: PrepareOptions = {}
   if (!box) return NOTHING_DRAWN;
   const cropped = crop(unit, box.left, box.top, box.right - box.left, box.bottom - box.top);
   const scale = BOX / Math.max(cropped.width, cropped.height);
-  const fitted20 = resampleArea(
-    cropped,
-    Math.max(1, Math.round(cropped.width * scale)),
-    Math.max(1, Math.round(cropped.height * scale)),
-  );
+  const fitted20 = resampleArea(cropped, Math.max(1, Math.round(cropped.width * scale)), Math.max(1, Math.round(cropped.height * scale)));
   // Ink above the threshold survives area-averaging with a positive sum, so this is never null.
   const centreOfMass = centreOfMassOf(fitted20)!;
   const offset = {

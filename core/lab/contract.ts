@@ -27,13 +27,7 @@ import type {
   traceRequestSchema,
   weightsRequestSchema,
 } from './schemas';
-import type {
-  datasetIdSchema,
-  datasetOverviewSchema,
-  importDatasetSchema,
-  importIdSchema,
-  renameDatasetSchema,
-} from './schemas';
+import type { datasetIdSchema, datasetOverviewSchema, importDatasetSchema, importIdSchema, renameDatasetSchema } from './schemas';
 
 export type StartRunRequest = z.infer<typeof startRunSchema>;
 export type RunIdRequest = z.infer<typeof runIdSchema>;
@@ -172,8 +166,7 @@ export type SaveResult = { saved: false } | { saved: true; fileName: string };
 
 /** Where an open model's weights came from. */
 export type ModelSource =
-  | { kind: 'file'; fileName: string }
-  | { kind: 'run'; runId: string; runName: string; checkpoint: 'latest' | 'best' | 'epoch' };
+  { kind: 'file'; fileName: string } | { kind: 'run'; runId: string; runName: string; checkpoint: 'latest' | 'best' | 'epoch' };
 
 /** A model the service holds open for inspection; `modelId` names it in the other inspect verbs. */
 export interface ModelSummary {
@@ -421,7 +414,9 @@ export type LabHandlers = {
 
 /** What the renderer sees as window.lab. */
 export type LabApi = {
-  [K in LabMethodName]: LabMethods[K][0] extends undefined ? () => Promise<LabMethods[K][1]> : (request: LabMethods[K][0]) => Promise<LabMethods[K][1]>;
+  [K in LabMethodName]: LabMethods[K][0] extends undefined
+    ? () => Promise<LabMethods[K][1]>
+    : (request: LabMethods[K][0]) => Promise<LabMethods[K][1]>;
 } & {
   /** Subscribes to run and import events; returns the unsubscribe function. */
   onEvent(listener: (event: LabEvent) => void): () => void;

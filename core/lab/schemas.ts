@@ -7,12 +7,19 @@ import { SCALINGS } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { IMPORT_KINDS, MAX_IMAGES_PER_CALL, MAX_TRAIN_THREADS } from './contract';
 
-const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, "-" and "_"');
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, "-" and "_"');
 const count = (max: number) => z.number().int().min(1).max(max);
 
 export const networkSpecSchema = z.strictObject({
   inputSize: count(1_000_000),
-  layers: z.array(z.strictObject({ units: count(100_000), activation: z.enum(ACTIVATIONS) })).min(1).max(64),
+  layers: z
+    .array(z.strictObject({ units: count(100_000), activation: z.enum(ACTIVATIONS) }))
+    .min(1)
+    .max(64),
   loss: z.enum(LOSSES),
   init: z.enum(INITS),
 });
@@ -30,7 +37,11 @@ export const trainSettingsSchema = z.strictObject({
   optimizer: z.enum(OPTIMIZERS),
   momentum: z.number().min(0).lt(1),
   l2: z.number().min(0).finite(),
-  seed: z.number().int().min(-(2 ** 31)).max(2 ** 32),
+  seed: z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 32),
   stop: stopRuleSchema,
 });
 
@@ -126,7 +137,12 @@ export const importDatasetSchema = z.strictObject({
   /** Shares held out where the files bring no split; default validation 0.1, test 0.2. */
   validation: share.optional(),
   test: share.optional(),
-  seed: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1)
+    .optional(),
   /** CSV regression: the target column(s); absent = classification. */
   targets: z.array(label(200)).min(1).max(100).optional(),
   /** CSV classification: the label column. */

@@ -31,8 +31,7 @@ export function float32ToBytes(values: ArrayLike<number>): Uint8Array {
 
 /** Little-endian float32 bytes back to floats; the byte count must be a multiple of 4. */
 export function bytesToFloat32(bytes: Uint8Array): Float32Array {
-  if (bytes.length % 4 !== 0)
-    throw new Base64Error(`the data holds ${bytes.length} bytes, which is not a whole number of 4-byte floats`);
+  if (bytes.length % 4 !== 0) throw new Base64Error(`the data holds ${bytes.length} bytes, which is not a whole number of 4-byte floats`);
   const out = new Float32Array(bytes.length / 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);

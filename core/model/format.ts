@@ -135,9 +135,7 @@ export const savedEpochSchema = z.object({
   ),
   isBest: z.boolean().optional(),
   stopReason: z.string().optional(),
-  nonFinite: z
-    .object({ what: z.enum(['loss', 'gradient', 'weight']), layer: int(1).optional(), epoch: int(1), batch: int(0) })
-    .optional(),
+  nonFinite: z.object({ what: z.enum(['loss', 'gradient', 'weight']), layer: int(1).optional(), epoch: int(1), batch: int(0) }).optional(),
 }) satisfies z.ZodType<SavedEpoch>;
 
 /** Checks structure and value ranges; model-file.ts then checks what a schema cannot (shapes, weights). */

@@ -138,7 +138,11 @@ interface CheckedModel {
 /** Everything short of building the Network: format, version, schema, spec, shapes, finite values. */
 function checkModel(json: unknown, source: string): CheckedModel {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new ModelFileError('wrong-format', source, `this is not a Fathom model file (the JSON is ${describe(json)}, not an object with "format": "${MODEL_FORMAT}")`);
+    throw new ModelFileError(
+      'wrong-format',
+      source,
+      `this is not a Fathom model file (the JSON is ${describe(json)}, not an object with "format": "${MODEL_FORMAT}")`,
+    );
   const { format, version } = json as { format?: unknown; version?: unknown };
   if (format !== MODEL_FORMAT)
     throw new ModelFileError(
@@ -162,13 +166,21 @@ function checkModel(json: unknown, source: string): CheckedModel {
 
   const problem = specProblems(file.spec)[0];
   if (problem)
-    throw new ModelFileError('bad-spec', source, `its network spec cannot be built (spec.${problem.field}): ${problem.message}`, `spec.${problem.field}`);
+    throw new ModelFileError(
+      'bad-spec',
+      source,
+      `its network spec cannot be built (spec.${problem.field}): ${problem.message}`,
+      `spec.${problem.field}`,
+    );
 
   const sizes = [file.spec.inputSize, ...file.spec.layers.map((layer) => layer.units)];
   const L = file.spec.layers.length;
   const mismatch = (detail: string, path: string) => new ModelFileError('shape-mismatch', source, detail, path);
   if (file.parameters.length !== L)
-    throw mismatch(`it holds parameters for ${file.parameters.length} layer${file.parameters.length === 1 ? '' : 's'}, but its spec describes ${L}`, 'parameters');
+    throw mismatch(
+      `it holds parameters for ${file.parameters.length} layer${file.parameters.length === 1 ? '' : 's'}, but its spec describes ${L}`,
+      'parameters',
+    );
 
   const w: Float32Array[] = [new Float32Array(0)];
   const b: Float32Array[] = [new Float32Array(0)];
@@ -196,9 +208,15 @@ function checkModel(json: unknown, source: string): CheckedModel {
   const { dataset, scaling } = file;
   const inputs = dataset.inputShape.reduce((p, d) => p * d, 1);
   if (inputs !== file.spec.inputSize)
-    throw mismatch(`dataset.inputShape [${dataset.inputShape.join(', ')}] holds ${inputs} inputs, but the network's input layer has ${file.spec.inputSize}`, 'dataset.inputShape');
+    throw mismatch(
+      `dataset.inputShape [${dataset.inputShape.join(', ')}] holds ${inputs} inputs, but the network's input layer has ${file.spec.inputSize}`,
+      'dataset.inputShape',
+    );
   if (dataset.classes.length > 0 && dataset.classes.length !== sizes[L])
-    throw mismatch(`dataset.classes names ${dataset.classes.length} classes, but the output layer has ${sizes[L]} units`, 'dataset.classes');
+    throw mismatch(
+      `dataset.classes names ${dataset.classes.length} classes, but the output layer has ${sizes[L]} units`,
+      'dataset.classes',
+    );
   if ((scaling.kind === 'min-max' || scaling.kind === 'min-max-symmetric' || scaling.kind === 'z-score') && scaling.per === 'feature') {
     const count = scaling.kind === 'z-score' ? scaling.mean.length : scaling.min.length;
     if (count !== file.spec.inputSize)

@@ -43,9 +43,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, f
     created = false;
   } catch (err) {
     if (created) await fs.unlink(temp).catch(() => undefined);
-    throw new ModelFileError('unwritable', path, `could not be written (${(err as Error).message}); any previous file there is unchanged`, undefined, {
-      cause: err,
-    });
+    throw new ModelFileError(
+      'unwritable',
+      path,
+      `could not be written (${(err as Error).message}); any previous file there is unchanged`,
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
   await syncDirectory(dir);
 }
@@ -81,7 +87,13 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
     throw new ModelFileError('unreadable', path, `cannot read the model file: ${why}`, undefined, { cause: err });
   }
   return readModelFile(text, path);

@@ -75,7 +75,13 @@ const valueInfo = (name: string, dims: (number | string)[]) => ({
 
 /** The nodes computing a = σ(z) for one activation. */
 function activationNodes(activation: ActivationName, z: string, a: string, layer: number): Node[] {
-  const node = (op_type: string, attribute?: Attribute[]): Node => ({ name: `${op_type.toLowerCase()}${layer}`, op_type, input: [z], output: [a], attribute });
+  const node = (op_type: string, attribute?: Attribute[]): Node => ({
+    name: `${op_type.toLowerCase()}${layer}`,
+    op_type,
+    input: [z],
+    output: [a],
+    attribute,
+  });
   switch (activation) {
     case 'linear':
       return [node('Identity')];

@@ -132,7 +132,8 @@ export function regressionOverview(view: RawView, maxRows = SCATTER_ROWS): Regre
 export function samplePage(view: RawView, split: 'train' | 'test', offset: number, count: number): SampleImages | string {
   const rows = view.splits[split];
   if (offset >= rows.count) return `The ${split} split has ${rows.count} samples, so offset ${offset} is past its end.`;
-  if (!rows.labels) return 'This dataset is a regression table: it has no classes to show samples of; its overview plots the columns instead.';
+  if (!rows.labels)
+    return 'This dataset is a regression table: it has no classes to show samples of; its overview plots the columns instead.';
   const n = Math.min(count, rows.count - offset);
   const width = inputWidth(view.inputShape);
   const labels: number[] = [];

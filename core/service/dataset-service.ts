@@ -125,7 +125,9 @@ export class DatasetService {
     let pending = this.overviews.get(key);
     if (!pending) {
       pending = this.rawView(datasetId).then((view) =>
-        view.kind === 'classification' ? { classification: classificationOverview(view, samplesPerClass) } : { regression: regressionOverview(view) },
+        view.kind === 'classification'
+          ? { classification: classificationOverview(view, samplesPerClass) }
+          : { regression: regressionOverview(view) },
       );
       this.overviews.set(key, pending);
       pending.catch(() => this.overviews.delete(key));
@@ -180,7 +182,8 @@ export class DatasetService {
   }
 
   async rename({ datasetId, name }: RenameDatasetRequest): Promise<DatasetInfo> {
-    if (this.isBuiltIn(datasetId)) throw new LabError('invalid', `"${findDataset(datasetId).info.name}" is built in: it cannot be renamed.`);
+    if (this.isBuiltIn(datasetId))
+      throw new LabError('invalid', `"${findDataset(datasetId).info.name}" is built in: it cannot be renamed.`);
     await this.entry(datasetId);
     try {
       const entry = await (await this.open()).rename(datasetId, name);
@@ -193,7 +196,8 @@ export class DatasetService {
   }
 
   async delete({ datasetId }: DatasetIdRequest): Promise<void> {
-    if (this.isBuiltIn(datasetId)) throw new LabError('invalid', `"${findDataset(datasetId).info.name}" is built in: it cannot be deleted.`);
+    if (this.isBuiltIn(datasetId))
+      throw new LabError('invalid', `"${findDataset(datasetId).info.name}" is built in: it cannot be deleted.`);
     await this.entry(datasetId);
     try {
       await (await this.open()).delete(datasetId);
@@ -245,7 +249,10 @@ export class DatasetService {
     const { name } = await this.info(datasetId);
     const { test } = view.splits;
     if (view.kind !== 'classification' || !test.labels)
-      throw new LabError('invalid', `"${name}" is a regression dataset: its models are evaluated by predicted against actual, not by accuracy.`);
+      throw new LabError(
+        'invalid',
+        `"${name}" is a regression dataset: its models are evaluated by predicted against actual, not by accuracy.`,
+      );
     const shape = view.inputShape;
     const cols = shape.at(-1)!;
     const rows = shape.reduce((a, b) => a * b, 1) / cols;
@@ -267,8 +274,10 @@ export class DatasetService {
   async predictions(runId: string, datasetId: string, model: LoadedModel): Promise<RegressionPredictions> {
     const view = await this.rawView(datasetId);
     const { file, net } = model;
-    if (view.kind !== 'regression') throw new LabError('invalid', 'Predicted against actual is for regression datasets; this one is for classification.');
-    if (net.sizes[net.L] !== view.classes.length) throw new LabError('invalid', `The model has ${net.sizes[net.L]} outputs, but the dataset has ${view.classes.length} targets.`);
+    if (view.kind !== 'regression')
+      throw new LabError('invalid', 'Predicted against actual is for regression datasets; this one is for classification.');
+    if (net.sizes[net.L] !== view.classes.length)
+      throw new LabError('invalid', `The model has ${net.sizes[net.L]} outputs, but the dataset has ${view.classes.length} targets.`);
     const result = regressionPredictionsOf(view, (raw) => net.predict(scaleSample(file.scaling, raw)));
     return { runId, datasetId, epoch: file.history.at(-1)?.epoch ?? null, targets: [...view.classes], ...result };
   }
@@ -290,7 +299,10 @@ export class DatasetService {
 
   private async notFound(id: string): Promise<LabError> {
     const count = (await (await this.open()).list()).length;
-    return new LabError('not-found', `There is no dataset "${id}"; the lab has MNIST and ${count} imported dataset${count === 1 ? '' : 's'}.`);
+    return new LabError(
+      'not-found',
+      `There is no dataset "${id}"; the lab has MNIST and ${count} imported dataset${count === 1 ? '' : 's'}.`,
+    );
   }
 
   /** `base`, or `base (2)`, `base (3)`… whichever no dataset has yet (ignoring case). */
@@ -324,7 +336,9 @@ export class DatasetService {
       this.raw.unshift(hit!);
       return hit!.view;
     }
-    const view = this.isBuiltIn(id) ? Promise.resolve().then(() => builtInView(id)) : this.entry(id).then((entry) => this.libraryView(entry));
+    const view = this.isBuiltIn(id)
+      ? Promise.resolve().then(() => builtInView(id))
+      : this.entry(id).then((entry) => this.libraryView(entry));
     this.raw.unshift({ id, view });
     this.raw.length = Math.min(this.raw.length, RAW_CACHE);
     view.catch(() => this.forget(id));

@@ -35,21 +35,35 @@ function idxFromFiles(paths: string[], classes: string[] | undefined): ImportSou
   const role = (path: string): string => {
     const name = basename(path);
     const kind = IMAGES.test(name) ? 'images' : LABELS.test(name) ? 'labels' : undefined;
-    if (!kind) throw new DataError('unknown-format', name, 'expected an IDX file named like train-images-idx3-ubyte or train-labels-idx1-ubyte, found another name');
+    if (!kind)
+      throw new DataError(
+        'unknown-format',
+        name,
+        'expected an IDX file named like train-images-idx3-ubyte or train-labels-idx1-ubyte, found another name',
+      );
     return `${TEST.test(name) ? 'test' : 'train'}-${kind}`;
   };
   const byRole = new Map<string, string>();
   for (const path of paths) {
     const r = role(path);
     const clash = byRole.get(r);
-    if (clash) throw new DataError('unknown-format', basename(path), `expected one ${r.replace('-', ' ')} file, found this one and ${basename(clash)}`);
+    if (clash)
+      throw new DataError(
+        'unknown-format',
+        basename(path),
+        `expected one ${r.replace('-', ' ')} file, found this one and ${basename(clash)}`,
+      );
     byRole.set(r, path);
   }
   const trainImages = byRole.get('train-images');
   const trainLabels = byRole.get('train-labels');
   if (!trainImages || !trainLabels) {
     const [missing] = ['train-images', 'train-labels'].filter((r) => !byRole.has(r));
-    throw new DataError('count-mismatch', basename(paths[0]!), `expected a ${missing!.replace('-', ' ')} file among the ${paths.length} picked, found none`);
+    throw new DataError(
+      'count-mismatch',
+      basename(paths[0]!),
+      `expected a ${missing!.replace('-', ' ')} file among the ${paths.length} picked, found none`,
+    );
   }
   const source: ImportSource = { format: 'idx', trainImages, trainLabels, ...(classes ? { classes } : {}) };
   const testImages = byRole.get('test-images');
@@ -70,7 +84,11 @@ export async function importSourceOf(kind: ImportKind, paths: string[], request:
     return { format: 'csv', file, testFile, ...csv };
   }
   if (paths.length !== 1) {
-    throw new DataError('bad-option', undefined, `expected one ${kind === 'csv' ? 'file (or a train and a test file)' : 'file or folder'}, found ${paths.length} picked`);
+    throw new DataError(
+      'bad-option',
+      undefined,
+      `expected one ${kind === 'csv' ? 'file (or a train and a test file)' : 'file or folder'}, found ${paths.length} picked`,
+    );
   }
   const path = paths[0]!;
   const detected = await detectSource({ ...hints, format: 'auto', path });

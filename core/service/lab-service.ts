@@ -202,7 +202,8 @@ export class LabService implements LabHandlers {
     await this.ready();
     const files = await this.runs.modelFiles(runId);
     const { datasetId, name } = this.runs.summary(runId);
-    if (!files.latestModel) throw new LabError('no-weights', `Run "${name}" has no saved weights yet: its first checkpoint is written at the end of epoch 1.`);
+    if (!files.latestModel)
+      throw new LabError('no-weights', `Run "${name}" has no saved weights yet: its first checkpoint is written at the end of epoch 1.`);
     return this.datasets.predictions(runId, datasetId, await loadModelFile(join(files.dir, files.latestModel)));
   }
 
@@ -222,14 +223,24 @@ export class LabService implements LabHandlers {
     const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
-    throwIfProblems([...specProblems(spec), ...trainingProblems(spec, settings), ...dataProblems(spec, inputs, dataset.info.classes.length)]);
+    throwIfProblems([
+      ...specProblems(spec),
+      ...trainingProblems(spec, settings),
+      ...dataProblems(spec, inputs, dataset.info.classes.length),
+    ]);
     // The engine's check of the targets against the loss (MAPE on one-hot labels divides by 0), before the run is queued.
     const targetProblem = lossTargetProblem(spec.loss, await this.datasets.trainTargets(request.datasetId, request.trainLimit));
     if (targetProblem) throwIfProblems([{ field: 'loss', message: targetProblem }]);
     if (request.validation && dataset.info.sizes.validation === 0)
-      throw new LabError('invalid', `${dataset.info.name} has no validation split (it was imported with a validation share of 0): turn validation off.`);
+      throw new LabError(
+        'invalid',
+        `${dataset.info.name} has no validation split (it was imported with a validation share of 0): turn validation off.`,
+      );
     if (settings.stop.kind === 'early-stopping' && !request.validation)
-      throw new LabError('invalid', 'Early stopping watches the validation set: turn the validation split on, or choose another stopping rule.');
+      throw new LabError(
+        'invalid',
+        'Early stopping watches the validation set: turn the validation split on, or choose another stopping rule.',
+      );
     return this.runs.start(request);
   }
 
@@ -291,7 +302,11 @@ export class LabService implements LabHandlers {
     if (path === null) return { saved: false };
     // The atomic write's errors name its temporary file: say which file could not be saved, and why.
     await saveModelFile(path, file).catch((err: unknown) => {
-      throw new LabError('invalid', `Could not save ${basename(path)} in ${dirname(path)}: ${fileProblem(err)}. The run and its weights are unchanged.`, { cause: err });
+      throw new LabError(
+        'invalid',
+        `Could not save ${basename(path)} in ${dirname(path)}: ${fileProblem(err)}. The run and its weights are unchanged.`,
+        { cause: err },
+      );
     });
     return { saved: true, fileName: basename(path) };
   }

@@ -87,7 +87,8 @@ export function scaledTestSplit(split: TestSplit, scaling: ScalingParams): Sampl
 
 /** One test image as a one-row split, scaled with `scaling`, plus its raw grey levels. */
 export function testSample(split: TestSplit, index: number, scaling: ScalingParams): { samples: Samples; raw: number[]; label: number } {
-  if (index >= split.count) throw new LabError('invalid', `The test split of ${split.name} has ${split.count} images, so there is no image ${index}.`);
+  if (index >= split.count)
+    throw new LabError('invalid', `The test split of ${split.name} has ${split.count} images, so there is no image ${index}.`);
   const width = split.rows * split.cols;
   const raw = Array.from({ length: width }, (_, k) => split.pixels[index * width + k]!);
   const labels = split.labels.subarray(index, index + 1);

@@ -138,20 +138,32 @@ export class ModelInspector {
     if (best) {
       checkpoint = 'best';
       fileName = files.bestModel;
-      if (!fileName) throw new LabError('no-weights', `Run "${files.runName}" has no best checkpoint yet: it is written at the end of the first epoch.`);
+      if (!fileName)
+        throw new LabError('no-weights', `Run "${files.runName}" has no best checkpoint yet: it is written at the end of the first epoch.`);
     } else if (epoch !== undefined) {
       checkpoint = 'epoch';
       fileName = checkpointName(epoch);
-      if (!files.checkpoints.includes(fileName)) throw new LabError('not-found', `Run "${files.runName}" has no checkpoint of epoch ${epoch}; ${describeEpochs(epochs)}.`);
+      if (!files.checkpoints.includes(fileName))
+        throw new LabError('not-found', `Run "${files.runName}" has no checkpoint of epoch ${epoch}; ${describeEpochs(epochs)}.`);
     } else {
       checkpoint = 'latest';
       fileName = files.latestModel;
-      if (!fileName) throw new LabError('no-weights', `Run "${files.runName}" has no saved weights yet: its first checkpoint is written at the end of epoch 1.`);
+      if (!fileName)
+        throw new LabError(
+          'no-weights',
+          `Run "${files.runName}" has no saved weights yet: its first checkpoint is written at the end of epoch 1.`,
+        );
     }
     const loaded = await loadModelFile(join(files.dir, fileName));
     const at = loaded.file.history.at(-1)?.epoch;
     const label = checkpoint === 'best' ? `best, epoch ${at}` : at === undefined ? 'untrained' : `epoch ${at}`;
-    const model = await this.add(loaded, `${files.runName} (${label})`, { kind: 'run', runId, runName: files.runName, checkpoint }, epochs, runId);
+    const model = await this.add(
+      loaded,
+      `${files.runName} (${label})`,
+      { kind: 'run', runId, runName: files.runName, checkpoint },
+      epochs,
+      runId,
+    );
     return structuredClone(model.summary);
   }
 
@@ -172,12 +184,19 @@ export class ModelInspector {
   async weights({ modelId, layer, epoch }: WeightsRequest): Promise<LayerWeights> {
     const model = this.get(modelId);
     const { L } = model.net;
-    if (layer > L) throw new LabError('invalid', `Model "${model.summary.name}" has ${plural(L, 'layer')} of weights (1–${L}); there is no layer ${layer}.`);
+    if (layer > L)
+      throw new LabError(
+        'invalid',
+        `Model "${model.summary.name}" has ${plural(L, 'layer')} of weights (1–${L}); there is no layer ${layer}.`,
+      );
     const net = epoch === undefined ? model.net : await this.checkpointNet(model, epoch);
     const rows = net.sizes[layer]!;
     const cols = net.sizes[layer - 1]!;
     if (rows * cols > MAX_WEIGHTS_PER_CALL)
-      throw new LabError('invalid', `Layer ${layer} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`);
+      throw new LabError(
+        'invalid',
+        `Layer ${layer} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
+      );
     return {
       modelId,
       layer,
@@ -207,7 +226,8 @@ export class ModelInspector {
     const pixels = new Array<number>(indices.length * size);
     const labels: number[] = [];
     indices.forEach((index, i) => {
-      if (index >= test.count) throw new LabError('invalid', `The test split of ${test.name} has ${test.count} images, so there is no image ${index}.`);
+      if (index >= test.count)
+        throw new LabError('invalid', `The test split of ${test.name} has ${test.count} images, so there is no image ${index}.`);
       const from = index * size;
       for (let k = 0; k < size; k++) pixels[i * size + k] = test.pixels[from + k]!;
       labels.push(test.labels[index]!);
@@ -226,7 +246,10 @@ export class ModelInspector {
     }
     const raw = input ?? [];
     if (raw.length !== net.sizes[0])
-      throw new LabError('invalid', `Model "${summary.name}" takes ${net.sizes[0]} inputs (${summary.dataset.inputShape.join(' × ')}); the image has ${raw.length} values.`);
+      throw new LabError(
+        'invalid',
+        `Model "${summary.name}" takes ${net.sizes[0]} inputs (${summary.dataset.inputShape.join(' × ')}); the image has ${raw.length} values.`,
+      );
     const trace = traceActivations(net, scaleSample(summary.scaling, raw));
     return { ...trace, modelId, raw: [...raw], testIndex: null, label: null };
   }
@@ -239,7 +262,8 @@ export class ModelInspector {
     const perLayer = gradientCheckPerLayer(model.net);
     const checked = gradientCheck(model.net, sample.samples, [0], { h: GRADIENT_CHECK_H, perLayer, show: perLayer });
     // Show the weights and biases with the largest gradients: many first-layer weights see a blank border pixel, whose slope is 0 both ways.
-    const largest = (list: LayerGradientCheck['samples'], n: number) => [...list].sort((x, y) => Math.abs(y.backprop) - Math.abs(x.backprop)).slice(0, n);
+    const largest = (list: LayerGradientCheck['samples'], n: number) =>
+      [...list].sort((x, y) => Math.abs(y.backprop) - Math.abs(x.backprop)).slice(0, n);
     const layers = checked.map((layer) => {
       const weights = layer.samples.filter((p) => p.name.startsWith('w'));
       const biases = layer.samples.filter((p) => p.name.startsWith('b'));
@@ -286,7 +310,10 @@ export class ModelInspector {
   private datasetOf(model: OpenModel): string {
     const { datasetId, dataset, name } = model.summary;
     if (datasetId === null)
-      throw new LabError('invalid', `Model "${name}" was trained on "${dataset.name}", and the lab has no dataset with the same files, so it has no test images to use.`);
+      throw new LabError(
+        'invalid',
+        `Model "${name}" was trained on "${dataset.name}", and the lab has no dataset with the same files, so it has no test images to use.`,
+      );
     return datasetId;
   }
 
@@ -302,7 +329,10 @@ export class ModelInspector {
     await nextTurn();
     const test = await this.testSplit(datasetId);
     if (test.classCount !== model.net.sizes[model.net.L])
-      throw new LabError('invalid', `Model "${model.summary.name}" has ${model.net.sizes[model.net.L]} outputs, but ${test.name} has ${test.classCount} classes.`);
+      throw new LabError(
+        'invalid',
+        `Model "${model.summary.name}" has ${model.net.sizes[model.net.L]} outputs, but ${test.name} has ${test.classCount} classes.`,
+      );
     const result = await evaluateInChunks(model.net, scaledTestSplit(test, model.summary.scaling));
     return {
       modelId: model.summary.modelId,
@@ -342,10 +372,16 @@ export class ModelInspector {
     const files = await this.options.runFiles(model.runId);
     const fileName = checkpointName(epoch);
     if (!files.checkpoints.includes(fileName))
-      throw new LabError('not-found', `Run "${files.runName}" has no checkpoint of epoch ${epoch}; ${describeEpochs(checkpointEpochs(files))}.`);
+      throw new LabError(
+        'not-found',
+        `Run "${files.runName}" has no checkpoint of epoch ${epoch}; ${describeEpochs(checkpointEpochs(files))}.`,
+      );
     const { net } = await loadModelFile(join(files.dir, fileName));
     if (net.sizes.join('-') !== model.net.sizes.join('-'))
-      throw new LabError('invalid', `The checkpoint of epoch ${epoch} is a ${net.sizes.join('-')} network, not ${model.net.sizes.join('-')} like the open model.`);
+      throw new LabError(
+        'invalid',
+        `The checkpoint of epoch ${epoch} is a ${net.sizes.join('-')} network, not ${model.net.sizes.join('-')} like the open model.`,
+      );
     model.checkpoints.set(epoch, net);
     if (model.checkpoints.size > CHECKPOINT_CACHE) model.checkpoints.delete(model.checkpoints.keys().next().value!);
     return net;

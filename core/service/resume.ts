@@ -38,7 +38,11 @@ export function interruptedNotice(record: RunRecord): string {
   const done = epochsDone(record);
   const from = record.latestModel === LAST_STEP_MODEL ? 'the weights it had when the lab closed' : `its checkpoint of epoch ${done}`;
   const optimiser =
-    summary.settings.optimizer === 'adam' ? "Adam's moment estimates start from zero, " : summary.settings.optimizer === 'momentum' ? 'the momentum (velocity) starts from zero, ' : '';
+    summary.settings.optimizer === 'adam'
+      ? "Adam's moment estimates start from zero, "
+      : summary.settings.optimizer === 'momentum'
+        ? 'the momentum (velocity) starts from zero, '
+        : '';
   return (
     `${before} Resume starts a new training worker from ${from} and continues at epoch ${done + 1}, with the learning rate set now. ` +
     `Not restored: ${optimiser}the data is shuffled afresh, and any batches of the interrupted epoch are trained again.`

@@ -26,10 +26,17 @@ export async function loadRollbackWeights(dataDir: string, record: RunRecord, ep
   try {
     loaded = await loadModelFile(join(runFilesDir(dataDir, summary.id), name));
   } catch (err) {
-    throw new LabError('bad-state', `Run "${summary.name}" cannot go back to epoch ${epoch}: its saved weights (${name}) could not be read: ${(err as Error).message}. Nothing was changed.`);
+    throw new LabError(
+      'bad-state',
+      `Run "${summary.name}" cannot go back to epoch ${epoch}: its saved weights (${name}) could not be read: ${(err as Error).message}. Nothing was changed.`,
+    );
   }
   const held = loaded.file.history.length;
-  if (held !== epoch) throw new LabError('bad-state', `Run "${summary.name}" cannot go back to epoch ${epoch}: ${name} holds the weights of epoch ${held}. Nothing was changed.`);
+  if (held !== epoch)
+    throw new LabError(
+      'bad-state',
+      `Run "${summary.name}" cannot go back to epoch ${epoch}: ${name} holds the weights of epoch ${held}. Nothing was changed.`,
+    );
   return snapshotWeights(loaded.net);
 }
 
@@ -47,7 +54,7 @@ export function rollbackCut(record: RunRecord, epoch: number): string[] {
     delete record.bestModel;
   }
   record.summary.history = record.summary.history.slice(0, epoch);
-  const latest = epoch === 0 ? undefined : record.checkpoints.find((n) => checkpointEpoch(n) === epoch) ?? record.bestModel;
+  const latest = epoch === 0 ? undefined : (record.checkpoints.find((n) => checkpointEpoch(n) === epoch) ?? record.bestModel);
   if (latest) record.latestModel = latest;
   else delete record.latestModel;
   return doomed;

@@ -57,13 +57,18 @@ export function healthy(history: readonly EpochReport[], epoch: number, initialN
   if (!report || report.nonFinite) return false;
   const loss = endLoss(report);
   if (!Number.isFinite(loss) || report.layers.some((l) => !Number.isFinite(l.weightNorm))) return false;
-  if (report.layers.some((l, i) => initialNorms[i] !== undefined && l.weightNorm > WEIGHT_GROWTH_LIMIT * Math.max(initialNorms[i]!, 1e-3))) return false;
+  if (report.layers.some((l, i) => initialNorms[i] !== undefined && l.weightNorm > WEIGHT_GROWTH_LIMIT * Math.max(initialNorms[i]!, 1e-3)))
+    return false;
   const lowest = Math.min(...history.slice(0, epoch).map(endLoss).filter(Number.isFinite));
   return loss <= EXPLODED_FACTOR * Math.abs(lowest);
 }
 
 /** The latest healthy epoch of `epochs` (0, the initial weights, when none is), and why, in plain words. */
-export function suggestEpoch(history: readonly EpochReport[], epochs: readonly number[], initialNorms: readonly number[] = []): { epoch: number; reason: string } {
+export function suggestEpoch(
+  history: readonly EpochReport[],
+  epochs: readonly number[],
+  initialNorms: readonly number[] = [],
+): { epoch: number; reason: string } {
   const epoch = [...epochs].reverse().find((e) => e > 0 && healthy(history, e, initialNorms));
   if (epoch === undefined)
     return { epoch: 0, reason: 'No saved epoch has healthy weights, so training starts again from the initial weights (the same seed).' };

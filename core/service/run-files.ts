@@ -135,7 +135,9 @@ export class RunFiles {
     const empty = new Float32Array(0);
     net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
     const { datasets } = this.options;
-    const info = datasets.isBuiltIn(summary.datasetId) ? await this.builtInIdentity(summary.datasetId, sizes) : await datasets.identity(summary.datasetId, sizes);
+    const info = datasets.isBuiltIn(summary.datasetId)
+      ? await this.builtInIdentity(summary.datasetId, sizes)
+      : await datasets.identity(summary.datasetId, sizes);
     return buildModelFile(net, {
       scaling: fittedScaling,
       settings: summary.settings,
@@ -149,7 +151,9 @@ export class RunFiles {
   /** How a model file names a built-in dataset: its source files, hashed (once per path). */
   private async builtInIdentity(datasetId: string, sizes: SplitSizes): Promise<ModelDatasetInfo> {
     const dataset = findDataset(datasetId);
-    const files = await Promise.all(dataset.files().map(async (path) => ({ name: basename(path), sha256: await this.options.sha256(path) })));
+    const files = await Promise.all(
+      dataset.files().map(async (path) => ({ name: basename(path), sha256: await this.options.sha256(path) })),
+    );
     return {
       name: dataset.info.name,
       inputShape: [...dataset.info.inputShape],

@@ -92,7 +92,11 @@ export class RunManager {
       const run = this.add(record);
       const { summary } = record;
       // A clean close stopped it and said so in `interrupted`; after a crash its status still says what it was doing.
-      const wasAlive = ENDED.has(summary.status) ? record.interrupted : summary.status === 'queued' ? undefined : { status: summary.status as 'running' | 'paused', ...(summary.message ? { message: summary.message } : {}) };
+      const wasAlive = ENDED.has(summary.status)
+        ? record.interrupted
+        : summary.status === 'queued'
+          ? undefined
+          : { status: summary.status as 'running' | 'paused', ...(summary.message ? { message: summary.message } : {}) };
       if (!wasAlive && ENDED.has(summary.status)) continue;
       if (wasAlive && canResume(record)) {
         record.interrupted = wasAlive;
@@ -193,7 +197,8 @@ export class RunManager {
   /** Resumes a paused run; one interrupted by the lab closing is queued for a new worker that starts from its saved weights. */
   async resume(runId: string): Promise<void> {
     const interrupted = this.get(runId);
-    if (!interrupted.worker && interrupted.record.interrupted && interrupted.record.summary.status === 'paused') return this.restart(interrupted);
+    if (!interrupted.worker && interrupted.record.interrupted && interrupted.record.summary.status === 'paused')
+      return this.restart(interrupted);
     const run = this.liveRun(runId, 'resumed');
     if (run.record.summary.status === 'running') return;
     await this.command(run, { type: 'resume' });
@@ -220,18 +225,32 @@ export class RunManager {
     const { record } = run;
     const { summary } = record;
     const paused = () => summary.status === 'paused' && !run.rollingBack && !run.deleted;
-    if (!paused()) throw new LabError('bad-state', `Run "${summary.name}" is ${summary.status}: only a paused run can go back to a saved epoch (pause it first).`);
+    if (!paused())
+      throw new LabError(
+        'bad-state',
+        `Run "${summary.name}" is ${summary.status}: only a paused run can go back to a saved epoch (pause it first).`,
+      );
     const epochs = rollbackEpochs(record);
     if (!epochs.includes(epoch))
-      throw new LabError('invalid', `Run "${summary.name}" has no saved weights for epoch ${epoch}: it can go back to epoch ${epochs.join(', ')} (0 = its initial weights).`);
+      throw new LabError(
+        'invalid',
+        `Run "${summary.name}" has no saved weights for epoch ${epoch}: it can go back to epoch ${epochs.join(', ')} (0 = its initial weights).`,
+      );
     await this.options.datasets.info(summary.datasetId).catch((err: unknown) => {
       if (err instanceof LabError && err.code === 'not-found')
-        throw new LabError('not-found', `Run "${summary.name}" cannot train on: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`);
+        throw new LabError(
+          'not-found',
+          `Run "${summary.name}" cannot train on: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`,
+        );
       throw err;
     });
     await run.writes; // the checkpoint to read is on disk
     const weights = await loadRollbackWeights(this.options.dataDir, record, epoch);
-    if (!paused()) throw new LabError('bad-state', `Run "${summary.name}" changed while its epoch ${epoch} was read (it is ${summary.status}); nothing was rolled back.`);
+    if (!paused())
+      throw new LabError(
+        'bad-state',
+        `Run "${summary.name}" changed while its epoch ${epoch} was read (it is ${summary.status}); nothing was rolled back.`,
+      );
     run.rollingBack = true;
     try {
       if (run.worker) {
@@ -265,9 +284,13 @@ export class RunManager {
   async step(runId: string): Promise<void> {
     const { record } = this.get(runId);
     if (record.interrupted && record.summary.status === 'paused')
-      throw new LabError('bad-state', `Run "${record.summary.name}" has no training worker since the lab closed: resume it, then pause it to step.`);
+      throw new LabError(
+        'bad-state',
+        `Run "${record.summary.name}" has no training worker since the lab closed: resume it, then pause it to step.`,
+      );
     const run = this.liveRun(runId, 'stepped');
-    if (run.record.summary.status !== 'paused') throw new LabError('bad-state', `Run "${run.record.summary.name}" is running: pause it before stepping.`);
+    if (run.record.summary.status !== 'paused')
+      throw new LabError('bad-state', `Run "${run.record.summary.name}" is running: pause it before stepping.`);
     await this.command(run, { type: 'step' });
   }
 
@@ -289,7 +312,8 @@ export class RunManager {
       return;
     }
     const ack = await this.command(run, { type: 'stop' }, false);
-    if (ack.error && !ENDED.has(run.record.summary.status)) throw new LabError('bad-state', `Run "${run.record.summary.name}" could not stop: ${ack.error}.`);
+    if (ack.error && !ENDED.has(run.record.summary.status))
+      throw new LabError('bad-state', `Run "${run.record.summary.name}" could not stop: ${ack.error}.`);
     await run.writes;
   }
 
@@ -297,7 +321,8 @@ export class RunManager {
   async setLearningRate(runId: string, learningRate: number): Promise<void> {
     const run = this.get(runId);
     const { summary } = run.record;
-    if (ENDED.has(summary.status)) throw new LabError('bad-state', `Run "${summary.name}" has ${summary.status}; its learning rate can no longer change.`);
+    if (ENDED.has(summary.status))
+      throw new LabError('bad-state', `Run "${summary.name}" has ${summary.status}; its learning rate can no longer change.`);
     if (run.worker) await this.command(run, { type: 'set-learning-rate', learningRate });
     summary.settings.learningRate = learningRate;
     this.files.persist(run);
@@ -327,14 +352,19 @@ export class RunManager {
     const run = this.get(runId);
     const { summary } = run.record;
     if (run.worker && (summary.status === 'running' || summary.status === 'paused')) {
-      if (!run.record.fittedScaling) throw new LabError('no-weights', `Run "${summary.name}" is still loading its data; save it once training has started.`);
+      if (!run.record.fittedScaling)
+        throw new LabError('no-weights', `Run "${summary.name}" is still loading its data; save it once training has started.`);
       const ack = await this.command(run, { type: 'snapshot' });
       if (!ack.weights) throw new LabError('no-weights', `Run "${summary.name}" sent no weights.`);
       return this.files.modelFile(run, ack.weights, summary.history.slice());
     }
     await run.writes;
     const latest = run.record.latestModel;
-    if (!latest) throw new LabError('no-weights', `Run "${summary.name}" has no trained weights to save (it ${summary.status === 'queued' ? 'has not started' : 'ended before its first epoch'}).`);
+    if (!latest)
+      throw new LabError(
+        'no-weights',
+        `Run "${summary.name}" has no trained weights to save (it ${summary.status === 'queued' ? 'has not started' : 'ended before its first epoch'}).`,
+      );
     return (await loadModelFile(join(runFilesDir(this.options.dataDir, runId), latest))).file;
   }
 
@@ -353,17 +383,27 @@ export class RunManager {
     await this.options.datasets.info(summary.datasetId).catch((err: unknown) => {
       // Said here, before anything changes: the run stays paused and resumable once the dataset is back.
       if (err instanceof LabError && err.code === 'not-found')
-        throw new LabError('not-found', `Run "${summary.name}" cannot resume: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`);
+        throw new LabError(
+          'not-found',
+          `Run "${summary.name}" cannot resume: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`,
+        );
       throw err;
     });
     // Only a run sent back to epoch 0 whose new worker then failed has no saved weights: it can go back again.
-    if (!record.latestModel) throw new LabError('bad-state', `Run "${summary.name}" has no saved weights to resume from: go back to epoch 0 (its initial weights) again, or stop it.`);
+    if (!record.latestModel)
+      throw new LabError(
+        'bad-state',
+        `Run "${summary.name}" has no saved weights to resume from: go back to epoch 0 (its initial weights) again, or stop it.`,
+      );
     const file = join(runFilesDir(this.options.dataDir, summary.id), record.latestModel);
     let weights: WeightsSnapshot;
     try {
       weights = snapshotWeights((await loadModelFile(file)).net);
     } catch (err) {
-      throw new LabError('bad-state', `Run "${summary.name}" cannot resume: its saved weights (${record.latestModel}) could not be read: ${(err as Error).message}`);
+      throw new LabError(
+        'bad-state',
+        `Run "${summary.name}" cannot resume: its saved weights (${record.latestModel}) could not be read: ${(err as Error).message}`,
+      );
     }
     if (run.worker || !record.interrupted) return; // resumed twice at once: the first one won
     run.resumeFrom = { weights, history: summary.history.slice() };
@@ -482,15 +522,15 @@ export class RunManager {
     run.worker = undefined;
     if (!run.deleted) this.files.flushCheckpoints(run);
     const why = run.workerError ? `it crashed: ${run.workerError}` : `it exited with code ${code}`;
-    for (const { reject } of run.pending.values()) reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
+    for (const { reject } of run.pending.values())
+      reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
     run.pending.clear();
     // A run whose resume failed is already back to paused and resumable (endLaunch): nothing more to say.
     if (!run.deleted && !run.rollingBack && !ENDED.has(run.record.summary.status) && !run.record.interrupted) {
       if (this.closing) {
         this.noteInterrupted(run);
         this.setStatus(run, 'stopped', 'The lab closed while this run was training.');
-      }
-      else this.endLaunch(run, `The training worker stopped unexpectedly: ${why}.`);
+      } else this.endLaunch(run, `The training worker stopped unexpectedly: ${why}.`);
     }
     this.schedule();
   }
@@ -557,7 +597,11 @@ export class RunManager {
     if (!run.restarting) return this.setStatus(run, 'failed', why);
     run.record.interrupted = run.restarting;
     delete run.restarting;
-    this.setStatus(run, 'paused', `Could not resume. ${why.replace(/\.?$/, '.')} Nothing was lost: the run is paused with its saved weights; resume it again, or stop it.`);
+    this.setStatus(
+      run,
+      'paused',
+      `Could not resume. ${why.replace(/\.?$/, '.')} Nothing was lost: the run is paused with its saved weights; resume it again, or stop it.`,
+    );
   }
 
   /** Remembers, as the lab closes, what the run was doing (and why it had paused itself), so the next lab offers to resume it. */

@@ -58,9 +58,7 @@ const runRecordSchema = z.object({
     backendNote: z.string().optional(),
     threadsSetting: threadsSchema.optional(),
     threads: z.number().int().min(1).optional(),
-    rollbacks: z
-      .array(z.object({ at: z.string(), fromEpoch: count, toEpoch: count, learningRate: z.number().positive() }))
-      .optional(),
+    rollbacks: z.array(z.object({ at: z.string(), fromEpoch: count, toEpoch: count, learningRate: z.number().positive() })).optional(),
   }),
   validation: z.boolean(),
   trainLimit: count.optional(),

@@ -32,7 +32,10 @@ export interface RunThreads {
 
 export async function startRunTrainer(net: Network, data: TrainData, settings: TrainSettings, options: RunThreads): Promise<RunTrainer> {
   const { cores, parallelEntry } = options;
-  const threads = options.threads === 'auto' ? autoThreads({ spec: net.spec, batchSize: settings.batchSize, cores, backend: net.kernels.name }) : options.threads;
+  const threads =
+    options.threads === 'auto'
+      ? autoThreads({ spec: net.spec, batchSize: settings.batchSize, cores, backend: net.kernels.name })
+      : options.threads;
   if (threads <= 1) return { trainer: new Trainer(net, data, settings), threads: 1, close: async () => undefined };
   const factory = nodeWorkerFactory(parallelEntry ? pathToFileURL(parallelEntry) : undefined);
   // `workers` counts every thread that computes shards, this one (the coordinator) included.

@@ -31,12 +31,28 @@ async function main(data: TrainWorkerData): Promise<void> {
   const splits = { train: dataset.train, validation: dataset.validation, test: dataset.test };
   let run: RunTrainer | undefined;
   try {
-    const threadOptions = { threads: data.threads ?? 1, cores: data.cores ?? availableParallelism(), ...(data.parallelEntry ? { parallelEntry: data.parallelEntry } : {}) };
+    const threadOptions = {
+      threads: data.threads ?? 1,
+      cores: data.cores ?? availableParallelism(),
+      ...(data.parallelEntry ? { parallelEntry: data.parallelEntry } : {}),
+    };
     run = await startRunTrainer(net, splits, data.settings, threadOptions);
     const { trainer, threads } = run;
     if (data.resume) resumeTrainer(trainer, data.resume);
-    const sizes = { train: dataset.train.count, test: dataset.test.count, ...(dataset.validation ? { validation: dataset.validation.count } : {}) };
-    post({ type: 'ready', scaling: dataset.scaling, sizes, batchesPerEpoch: trainer.batchesPerEpoch, backend, ...(fallback ? { backendNote: fallback } : {}), threads });
+    const sizes = {
+      train: dataset.train.count,
+      test: dataset.test.count,
+      ...(dataset.validation ? { validation: dataset.validation.count } : {}),
+    };
+    post({
+      type: 'ready',
+      scaling: dataset.scaling,
+      sizes,
+      batchesPerEpoch: trainer.batchesPerEpoch,
+      backend,
+      ...(fallback ? { backendNote: fallback } : {}),
+      threads,
+    });
 
     const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend };
     // Every progress message says how many threads train, next to the kernels.

@@ -17,7 +17,8 @@ export async function loadTrainingData(data: TrainWorkerData): Promise<ScaledDat
   const { datasetId, scaling, validation, trainLimit, testLimit } = data;
   if (data.libraryRoot === undefined) return findDataset(datasetId).load({ scaling, validation, trainLimit, testLimit });
   const dataset = await loadStoredDataset(join(data.libraryRoot, datasetId), { scaling });
-  if (validation && !dataset.validation) throw new Error(`${dataset.name} has no validation split (it was imported with a validation share of 0)`);
+  if (validation && !dataset.validation)
+    throw new Error(`${dataset.name} has no validation split (it was imported with a validation share of 0)`);
   const limits: { trainLimit?: number; testLimit?: number } = {};
   if (trainLimit !== undefined) limits.trainLimit = trainLimit;
   if (testLimit !== undefined) limits.testLimit = testLimit;

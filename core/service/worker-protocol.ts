@@ -75,7 +75,15 @@ export interface SplitSizes {
 
 export type WorkerMessage =
   /** Data loaded and trainer built; training starts right after. */
-  | { type: 'ready'; scaling: ScalingParams; sizes: SplitSizes; batchesPerEpoch: number; backend: KernelBackend; backendNote?: string; threads: number }
+  | {
+      type: 'ready';
+      scaling: ScalingParams;
+      sizes: SplitSizes;
+      batchesPerEpoch: number;
+      backend: KernelBackend;
+      backendNote?: string;
+      threads: number;
+    }
   | { type: 'progress'; progress: ProgressData }
   /** An epoch ended; `weights` are the weights it ended with (for the checkpoint). */
   | { type: 'epoch'; report: EpochReport; weights: WeightsSnapshot }

@@ -1,4 +1,4 @@
-import type { LabApi } from '../../core/lab/contract';
+import type { LabApi } from '@core/lab/contract';
 
 declare global {
   interface Window {

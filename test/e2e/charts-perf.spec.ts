@@ -25,8 +25,27 @@ function installStub(config: { epochs: number; batches: number }): void {
     loss: 'quadratic',
     init: 'normal',
   };
-  const settings = { batchSize: 10, learningRate: 3, epochs: config.epochs, optimizer: 'sgd', momentum: 0, l2: 0, seed: 1, stop: { kind: 'epochs' } };
-  const run = { id: 'deep', name: '784-100-60-30-10 sgd η=3', createdAt: new Date().toISOString(), spec, settings, datasetId: 'mnist', scaling: 'min-max', status: 'running', history: [] };
+  const settings = {
+    batchSize: 10,
+    learningRate: 3,
+    epochs: config.epochs,
+    optimizer: 'sgd',
+    momentum: 0,
+    l2: 0,
+    seed: 1,
+    stop: { kind: 'epochs' },
+  };
+  const run = {
+    id: 'deep',
+    name: '784-100-60-30-10 sgd η=3',
+    createdAt: new Date().toISOString(),
+    spec,
+    settings,
+    datasetId: 'mnist',
+    scaling: 'min-max',
+    status: 'running',
+    history: [],
+  };
   const nothing = async (): Promise<undefined> => undefined;
   g['lab'] = {
     listDatasets: async () => [],
@@ -66,10 +85,30 @@ function installStub(config: { epochs: number; batches: number }): void {
         const batch = step - (epoch - 1) * config.batches;
         // Four sigmoid layers: each gradient norm an order of magnitude below the next.
         const gradientNorms = [1, 2, 3, 4].map((l) => (0.3 / 10 ** (4 - l)) * (0.7 + 0.6 * Math.random()));
-        emit({ type: 'progress', runId: 'deep', epoch, batch, batchesPerEpoch: config.batches, samplesPerSecond: 20000 + 2000 * Math.random(), learningRate: 3, points, gradientNorms });
+        emit({
+          type: 'progress',
+          runId: 'deep',
+          epoch,
+          batch,
+          batchesPerEpoch: config.batches,
+          samplesPerSecond: 20000 + 2000 * Math.random(),
+          learningRate: 3,
+          points,
+          gradientNorms,
+        });
         if (batch === config.batches) {
           const layers = gradientNorms.map((g, i) => ({ layer: i + 1, gradientNorm: g, weightNorm: 10, saturated: 0.1, dead: null }));
-          const report = { epoch, trainLoss: 0.1 / Math.sqrt(epoch), trainAccuracy: 0.9 + 0.003 * epoch, testLoss: 0.11 / Math.sqrt(epoch), testAccuracy: 0.89 + 0.002 * epoch, samplesPerSecond: 21000, seconds: 2.4, layers, isBest: true };
+          const report = {
+            epoch,
+            trainLoss: 0.1 / Math.sqrt(epoch),
+            trainAccuracy: 0.9 + 0.003 * epoch,
+            testLoss: 0.11 / Math.sqrt(epoch),
+            testAccuracy: 0.89 + 0.002 * epoch,
+            samplesPerSecond: 21000,
+            seconds: 2.4,
+            layers,
+            isBest: true,
+          };
           emit({ type: 'epoch', runId: 'deep', report });
         }
         if (step >= total) {
@@ -96,7 +135,10 @@ test('the charts stay smooth through a 30-epoch MNIST run (150,000 batches)', as
   const sorted = [...frames].sort((a, b) => a - b);
   const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
   const long = frames.filter((f) => f > 200).length;
-  test.info().annotations.push({ type: 'frames', description: `${frames.length} frames, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms` });
+  test.info().annotations.push({
+    type: 'frames',
+    description: `${frames.length} frames, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+  });
   expect(p95, '95th-percentile frame time while streaming').toBeLessThan(50);
   expect(long, 'frames longer than 200 ms').toBeLessThanOrEqual(2);
   await page.getByTestId('loss-log').check();

@@ -71,13 +71,22 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await shot('3-import-options');
     await page.getByTestId('import-idx').click();
     await expect(error).toHaveCount(0);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="import-progress"]')?.getAttribute('data-fraction')) > 0.02, undefined, { polling: 'raf' }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        () => Number(document.querySelector('[data-testid="import-progress"]')?.getAttribute('data-fraction')) > 0.02,
+        undefined,
+        { polling: 'raf' },
+      )
+      .catch(() => undefined);
     await shot('3-importing-progress');
     await expect(items(page)).toHaveCount(2, { timeout: 60_000 });
     await expect(page.getByTestId('import-progress')).toHaveCount(0);
     await expect(page.getByTestId('import-done')).toHaveText('✓ Imported “fashion-mnist”.');
     const seen = await progress();
-    expect(seen.some((f) => f > 0 && f < 1), `progress seen: ${seen.join(', ')}`).toBe(true);
+    expect(
+      seen.some((f) => f > 0 && f < 1),
+      `progress seen: ${seen.join(', ')}`,
+    ).toBe(true);
     expect(lab.bridge.events.filter((e) => e.type === 'import-progress').length).toBeGreaterThan(2);
 
     // Browse it: counts per class, mean images, samples per class.
@@ -197,7 +206,9 @@ test('datasets: a regression table and its scatter', async ({ app: page, lab, sh
     const fitting = await loss.inputValue();
     await loss.selectOption('binary-cross-entropy');
     const lossField = page.locator('.field', { has: loss });
-    await expect(lossField.getByTestId('field-problem')).toContainText([/Binary cross-entropy needs targets between 0 and 1, but target #0 is \d/]);
+    await expect(lossField.getByTestId('field-problem')).toContainText([
+      /Binary cross-entropy needs targets between 0 and 1, but target #0 is \d/,
+    ]);
     await expect(page.getByTestId('can-train')).not.toHaveText('Ready to train');
     await shot('2b-classification-loss-on-rents');
     // The same problem in the dark theme: the warning must stay readable.

@@ -13,7 +13,8 @@ import { ROOT, SCREENS } from './paths';
 function electronBinary(): { path: string } | { missing: string } {
   const pkg = join(ROOT, 'node_modules/electron');
   const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return { missing: `Electron's binary is not installed (${pathFile} is missing; offline installs skip the download)` };
+  if (!existsSync(pathFile))
+    return { missing: `Electron's binary is not installed (${pathFile} is missing; offline installs skip the download)` };
   const dist = process.env['ELECTRON_OVERRIDE_DIST_PATH'] ?? join(pkg, 'dist');
   const path = join(dist, readFileSync(pathFile, 'utf8').trim());
   return existsSync(path) ? { path } : { missing: `Electron's binary is not at ${path}` };

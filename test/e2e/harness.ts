@@ -32,7 +32,8 @@ type LabServiceModule = typeof import('../../core/service/lab-service');
  * core/ imports package.json without an import attribute, which Playwright's loader refuses; tsx
  * loads the service (and everything it imports) in its own namespace instead.
  */
-const loadService = (): Promise<LabServiceModule> => tsImport('../../core/service/lab-service.ts', import.meta.url) as Promise<LabServiceModule>;
+const loadService = (): Promise<LabServiceModule> =>
+  tsImport('../../core/service/lab-service.ts', import.meta.url) as Promise<LabServiceModule>;
 
 interface Fixtures {
   lab: Lab;
@@ -43,6 +44,7 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures, { serverUrl: string }>({
   serverUrl: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
     async ({}, use) => {
       const server = await serveStatic(OUT_RENDERER);
       await use(server.url);
@@ -87,7 +89,11 @@ export const test = base.extend<Fixtures, { serverUrl: string }>({
   },
 
   shot: async ({ page }, use, info) => {
-    const prefix = info.titlePath.at(-1)!.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    const prefix = info.titlePath
+      .at(-1)!
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase();
     await use(async (name) => {
       await page.screenshot({ path: join(SCREENS, `${prefix}--${name}.png`) });
     });

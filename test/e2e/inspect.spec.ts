@@ -15,7 +15,11 @@ function meanLevel(canvas: Locator): Promise<number> {
     const { data } = el.getContext('2d')!.getImageData(0, 0, el.width, el.height);
     let sum = 0;
     let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255) (sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3), n++;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] !== 255) continue;
+      sum += (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+      n++;
+    }
     return n ? sum / n : NaN;
   });
 }
@@ -108,7 +112,9 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   const started = Date.now();
   await page.getByTestId('gallery').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await page.getByTestId('gallery').evaluate((el) => (el.scrollTop = 0));
-  test.info().annotations.push({ type: 'gallery', description: `${mistakes} thumbnails, scrolled end to end in ${Date.now() - started} ms` });
+  test
+    .info()
+    .annotations.push({ type: 'gallery', description: `${mistakes} thumbnails, scrolled end to end in ${Date.now() - started} ms` });
   await page.waitForTimeout(300);
   await shot('misclassified');
 

@@ -51,9 +51,7 @@ export async function connectLab(page: Page, service: LabService): Promise<Bridg
       if (buffer.length === 0) return;
       const batch = buffer;
       buffer = [];
-      await page
-        .evaluate((batch) => (globalThis as unknown as PageGlobals).__labEmit?.(batch), batch)
-        .catch(() => undefined); // the page is navigating or closed: nothing listens
+      await page.evaluate((batch) => (globalThis as unknown as PageGlobals).__labEmit?.(batch), batch).catch(() => undefined); // the page is navigating or closed: nothing listens
     });
   };
   const detach = service.onEvent((event) => {

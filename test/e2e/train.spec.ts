@@ -89,7 +89,7 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await expect(page.getByTestId(`run-${second}`).getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
   const lossPoints = await points(page.getByTestId('chart-loss'));
   await run.getByTestId('run-overlay').check();
-  await expect(page.getByTestId('overlay-key').first()).toContainText(await run.getByTestId('run-name').textContent() as string);
+  await expect(page.getByTestId('overlay-key').first()).toContainText((await run.getByTestId('run-name').textContent()) as string);
   await expect.poll(() => points(page.getByTestId('chart-loss'))).toBeGreaterThan(lossPoints);
   await run.hover();
   const diff = page.getByTestId('run-diff');
@@ -131,7 +131,7 @@ test('an invalid design blocks training and the Train button says why', async ({
   // Readable in full: no reason is clipped or ellipsised.
   for (const reason of await page.getByTestId('train-blocker').all()) {
     const clipped = await reason.evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
-    expect(clipped, await reason.textContent() ?? '').toBe(false);
+    expect(clipped, (await reason.textContent()) ?? '').toBe(false);
   }
   await expect(page.getByTestId('train-blocked-count')).toHaveText("Can't start: a problem in the design");
   await shot('2-train-blocked');
@@ -150,7 +150,9 @@ test('a run whose numbers blow up pauses and explains what to try', async ({ app
   await page.getByTestId('train-start').click();
   const banner = page.getByTestId('problem-banner');
   await expect(banner).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('problem-detail')).toContainText(/The (loss|gradient of layer [23]|weights of layer [23]) became NaN or infinite at epoch 1, batch \d+/);
+  await expect(page.getByTestId('problem-detail')).toContainText(
+    /The (loss|gradient of layer [23]|weights of layer [23]) became NaN or infinite at epoch 1, batch \d+/,
+  );
   await expect(banner).toContainText('try η/10 = 10 (it is 100 now)');
   await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText('paused');
   await shot('1-nan-banner');
@@ -186,7 +188,11 @@ test('a run whose numbers blow up pauses and explains what to try', async ({ app
   await shot('4-trains-on-after-rollback');
 });
 
-test('the Threads setting: a run on 2 threads says so next to its kernels, and the choice is remembered', async ({ app: page, lab, shot }) => {
+test('the Threads setting: a run on 2 threads says so next to its kernels, and the choice is remembered', async ({
+  app: page,
+  lab,
+  shot,
+}) => {
   await loadPreset(page, 'network.py');
   // Long enough to watch it train; the batch of 64 makes 8 shards for the 2 threads to share.
   await useSubset(page, 20_000);

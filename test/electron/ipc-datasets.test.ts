@@ -8,7 +8,10 @@ type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknow
 
 function setUp() {
   const handlers = new Map<string, Handler>();
-  const ipc: IpcMainLike = { handle: (channel, listener) => void handlers.set(channel, listener), removeHandler: (channel) => void handlers.delete(channel) };
+  const ipc: IpcMainLike = {
+    handle: (channel, listener) => void handlers.set(channel, listener),
+    removeHandler: (channel) => void handlers.delete(channel),
+  };
   const calls: [string, unknown][] = [];
   const service = Object.fromEntries(LAB_METHODS.map((m) => [m, async (r: unknown) => void calls.push([m, r])])) as unknown as LabHandlers;
   registerLabIpc(ipc, service, () => true);
@@ -25,7 +28,14 @@ describe('dataset verbs over IPC', () => {
     await invoke('datasetOverview', { datasetId: 'mnist', samplesPerClass: 8 });
     await invoke('deleteDataset', { datasetId: 'abc' });
     await invoke('cancelImport', { importId: 'w-1' });
-    expect(calls.map(([m]) => m)).toEqual(['importDataset', 'importDataset', 'renameDataset', 'datasetOverview', 'deleteDataset', 'cancelImport']);
+    expect(calls.map(([m]) => m)).toEqual([
+      'importDataset',
+      'importDataset',
+      'renameDataset',
+      'datasetOverview',
+      'deleteDataset',
+      'cancelImport',
+    ]);
   });
 
   it('refuses a path, an unknown kind, bad shares and names, before the service sees them', async () => {

@@ -82,7 +82,11 @@ describe('registerLabIpc', () => {
       ['lab:setLearningRate', { runId: 'a', learningRate: -1 }, /learningRate: Too small/],
       ['lab:setLearningRate', { runId: 'a', learningRate: Number.NaN }, /learningRate/],
       ['lab:startRun', { ...goodStart, settings: { ...goodStart.settings, batchSize: 0 } }, /settings\.batchSize/],
-      ['lab:startRun', { ...goodStart, spec: { ...goodStart.spec, layers: [{ units: 10, activation: 'evil' }] } }, /spec\.layers\[0\]\.activation/],
+      [
+        'lab:startRun',
+        { ...goodStart, spec: { ...goodStart.spec, layers: [{ units: 10, activation: 'evil' }] } },
+        /spec\.layers\[0\]\.activation/,
+      ],
       ['lab:startRun', { ...goodStart, path: '/tmp/x' }, /Unrecognized key.*path/],
       ['lab:getSamples', { datasetId: 'mnist', split: 'train', offset: 0, count: 100_000 }, /count: Too big/],
       ['lab:listDatasets', { anything: true }, /lab\.listDatasets refused/],

@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY, CSP_HEADER, hardenContents, isAppUrl, trustedSender, type HardenableContents } from '../../electron/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  CSP_HEADER,
+  hardenContents,
+  isAppUrl,
+  trustedSender,
+  type HardenableContents,
+} from '../../electron/security';
 
 const built = { indexFile: '/opt/Fathom/resources/app.asar/out/renderer/index.html' };
 const dev = { devServer: 'http://localhost:5173/' };
@@ -17,7 +24,11 @@ describe('isAppUrl', () => {
     expect(isAppUrl('not a url', built)).toBe(false);
     expect(isAppUrl('http://localhost:5173/src/main.ts', dev)).toBe(true);
     expect(isAppUrl('http://localhost:5174/', dev)).toBe(false);
-    expect(isAppUrl('file:///C:/Program%20Files/Fathom/out/renderer/index.html', { indexFile: 'C:\\Program Files\\Fathom\\out\\renderer\\index.html' })).toBe(true);
+    expect(
+      isAppUrl('file:///C:/Program%20Files/Fathom/out/renderer/index.html', {
+        indexFile: 'C:\\Program Files\\Fathom\\out\\renderer\\index.html',
+      }),
+    ).toBe(true);
   });
 });
 

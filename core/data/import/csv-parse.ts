@@ -26,7 +26,11 @@ export class LineSplitter {
     }
     this.rest = all.slice(start);
     if (this.rest.length > MAX_LINE) {
-      throw new DataError('unknown-format', this.fileName, `expected lines of text, found ${MAX_LINE / 1024 / 1024} MB after row ${this.lineNumber} without a line break (is this a CSV file?)`);
+      throw new DataError(
+        'unknown-format',
+        this.fileName,
+        `expected lines of text, found ${MAX_LINE / 1024 / 1024} MB after row ${this.lineNumber} without a line break (is this a CSV file?)`,
+      );
     }
   }
 

@@ -120,7 +120,8 @@ function resolveLayout(first: string[], second: string[] | undefined, delimiter:
   const find = (name: string, role: string): number => {
     const j = names.indexOf(name);
     if (j >= 0) {
-      if (names.indexOf(name, j + 1) >= 0) throw new DataError('bad-option', fileName, `expected one column named '${name}' for the ${role}, found several`);
+      if (names.indexOf(name, j + 1) >= 0)
+        throw new DataError('bad-option', fileName, `expected one column named '${name}' for the ${role}, found several`);
       return j;
     }
     const k = byNumber(name);
@@ -131,7 +132,8 @@ function resolveLayout(first: string[], second: string[] | undefined, delimiter:
   const layout: Layout = { delimiter: delimiter.charCodeAt(0), header, names, inputs: [] };
   const taken = new Set<number>();
   if (regression) {
-    if (options.targets!.length === 0) throw new DataError('bad-option', fileName, 'expected at least one target column for regression, found none');
+    if (options.targets!.length === 0)
+      throw new DataError('bad-option', fileName, 'expected at least one target column for regression, found none');
     layout.targets = options.targets!.map((name) => find(name, 'target'));
     layout.targets.forEach((j) => taken.add(j));
   } else {
@@ -141,12 +143,21 @@ function resolveLayout(first: string[], second: string[] | undefined, delimiter:
   if (options.inputs !== undefined) {
     layout.inputs = options.inputs.map((name) => find(name, 'inputs'));
     const clash = layout.inputs.find((j) => taken.has(j));
-    if (clash !== undefined) throw new DataError('bad-option', fileName, `expected input columns apart from the ${regression ? 'targets' : 'label'}, found '${names[clash]}' in both`);
+    if (clash !== undefined)
+      throw new DataError(
+        'bad-option',
+        fileName,
+        `expected input columns apart from the ${regression ? 'targets' : 'label'}, found '${names[clash]}' in both`,
+      );
   } else {
     layout.inputs = names.flatMap((_, j) => (taken.has(j) ? [] : [j]));
   }
   if (layout.inputs.length === 0) {
-    throw new DataError('bad-option', fileName, `expected at least one input column besides the ${regression ? 'targets' : 'label'}, found none (columns: ${columnList(names)})`);
+    throw new DataError(
+      'bad-option',
+      fileName,
+      `expected at least one input column besides the ${regression ? 'targets' : 'label'}, found none (columns: ${columnList(names)})`,
+    );
   }
   return layout;
 }
@@ -210,7 +221,11 @@ class CsvFileReader {
     if (this.scanner.unclosedQuote) throw this.unclosed(lineNumber);
     const names = Array.from({ length: count }, (_, j) => this.scanner!.text(line, j));
     if (names.join('\0') !== layout.names.join('\0')) {
-      throw new DataError('bad-dimensions', this.fileName, `expected the same columns as the training file (${columnList(layout.names)}), found ${columnList(names)}`);
+      throw new DataError(
+        'bad-dimensions',
+        this.fileName,
+        `expected the same columns as the training file (${columnList(layout.names)}), found ${columnList(names)}`,
+      );
     }
   }
 
@@ -228,7 +243,12 @@ class CsvFileReader {
       for (const j of layout.targets) rows.targets.push(this.number(line, lineNumber, j));
     } else {
       const text = scanner.text(line, layout.label!);
-      if (text === '') throw new DataError('label-out-of-range', this.fileName, `row ${lineNumber}, ${this.column(layout.label!)}: expected a class label, found an empty cell`);
+      if (text === '')
+        throw new DataError(
+          'label-out-of-range',
+          this.fileName,
+          `row ${lineNumber}, ${this.column(layout.label!)}: expected a class label, found an empty cell`,
+        );
       let id = this.labelTexts.get(text);
       if (id === undefined) {
         id = this.labelTexts.size;
@@ -240,7 +260,11 @@ class CsvFileReader {
   }
 
   private unclosed(lineNumber: number): DataError {
-    return new DataError('ragged-row', this.fileName, `row ${lineNumber} has a quoted cell with no closing quote (a cell cannot span lines)`);
+    return new DataError(
+      'ragged-row',
+      this.fileName,
+      `row ${lineNumber} has a quoted cell with no closing quote (a cell cannot span lines)`,
+    );
   }
 
   private number(line: string, lineNumber: number, j: number): number {
@@ -259,7 +283,12 @@ class CsvFileReader {
   }
 }
 
-async function readCsvFile(path: string, reader: CsvFileReader, counter: ByteCounter, signal: AbortSignal | undefined): Promise<SourceFile> {
+async function readCsvFile(
+  path: string,
+  reader: CsvFileReader,
+  counter: ByteCounter,
+  signal: AbortSignal | undefined,
+): Promise<SourceFile> {
   const name = basename(path);
   const decoder = new TextDecoder('utf-8');
   const splitter = new LineSplitter(name, (line, n) => reader.line(line, n));
@@ -279,7 +308,11 @@ async function readCsvFile(path: string, reader: CsvFileReader, counter: ByteCou
 }
 
 /** Class names from the label texts: indices 0…max when every label is a whole number, else sorted names. */
-function resolveClasses(labelTexts: Map<string, number>, labelName: string, fileName: string): { classes: string[]; classOf: Int32Array; notes: string[] } {
+function resolveClasses(
+  labelTexts: Map<string, number>,
+  labelName: string,
+  fileName: string,
+): { classes: string[]; classOf: Int32Array; notes: string[] } {
   const texts = [...labelTexts.keys()];
   const classOf = new Int32Array(texts.length);
   const notes: string[] = [];
@@ -288,7 +321,11 @@ function resolveClasses(labelTexts: Map<string, number>, labelName: string, file
     const values = texts.map(Number);
     const max = Math.max(...values);
     if (max >= MAX_CLASSES) {
-      throw new DataError('bad-option', fileName, `expected class indices below ${MAX_CLASSES} in the label column ${labelName}, found ${max} (to predict a quantity, choose it as a target column)`);
+      throw new DataError(
+        'bad-option',
+        fileName,
+        `expected class indices below ${MAX_CLASSES} in the label column ${labelName}, found ${max} (to predict a quantity, choose it as a target column)`,
+      );
     }
     classes = Array.from({ length: Math.max(2, max + 1) }, (_, i) => String(i));
     values.forEach((v, id) => (classOf[id] = v));
@@ -298,13 +335,21 @@ function resolveClasses(labelTexts: Map<string, number>, labelName: string, file
   } else {
     classes = [...texts].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     if (classes.length > MAX_CLASSES) {
-      throw new DataError('bad-option', fileName, `expected at most ${MAX_CLASSES} classes in the label column ${labelName}, found ${classes.length} different values`);
+      throw new DataError(
+        'bad-option',
+        fileName,
+        `expected at most ${MAX_CLASSES} classes in the label column ${labelName}, found ${classes.length} different values`,
+      );
     }
     const index = new Map(classes.map((c, i) => [c, i]));
     texts.forEach((t, id) => (classOf[id] = index.get(t)!));
   }
   if (labelTexts.size < 2) {
-    throw new DataError('empty-class', fileName, `expected at least 2 classes in the label column ${labelName}, found only ${quoteCell(texts[0] ?? '')}`);
+    throw new DataError(
+      'empty-class',
+      fileName,
+      `expected at least 2 classes in the label column ${labelName}, found only ${quoteCell(texts[0] ?? '')}`,
+    );
   }
   return { classes, classOf, notes };
 }
@@ -312,7 +357,11 @@ function resolveClasses(labelTexts: Map<string, number>, labelName: string, file
 function shapeFor(rows: FileRows, width: number, options: CsvOptions, fileName: string, notes: string[]): number[] {
   if (options.shape !== undefined) {
     if (options.shape.length === 0 || !options.shape.every((d) => Number.isInteger(d) && d >= 1) || inputWidth(options.shape) !== width) {
-      throw new DataError('bad-option', fileName, `expected a shape whose sizes multiply to the ${width} input columns, found [${options.shape.join(', ')}]`);
+      throw new DataError(
+        'bad-option',
+        fileName,
+        `expected a shape whose sizes multiply to the ${width} input columns, found [${options.shape.join(', ')}]`,
+      );
     }
     return [...options.shape];
   }
@@ -362,7 +411,8 @@ export async function importCsv(source: CsvSource, options: ReadOptions = {}): P
   }
   const inputShape = shapeFor(trainReader.rows, inputNames.length, source, fileName, notes);
   const asBytes = trainReader.rows.inputs.bytes && (testReader?.rows.inputs.bytes ?? true);
-  if (testReader) notes.push(`The test split is the file ${basename(source.testFile!)} (${testReader.rows.count.toLocaleString('en')} rows).`);
+  if (testReader)
+    notes.push(`The test split is the file ${basename(source.testFile!)} (${testReader.rows.count.toLocaleString('en')} rows).`);
 
   const data: ImportedData = {
     format: 'csv',

@@ -35,7 +35,12 @@ async function readPair(
   const labelsName = basename(labelsPath);
   const images = await readWholeFile(imagesPath, imagesName, (n) => counter.add(n), signal);
   const labels = await readWholeFile(labelsPath, labelsName, (n) => counter.add(n), signal);
-  const set = pairImagesLabels(parseIdxImages(images.data, imagesName), parseIdxLabels(labels.data, labelsName, classCount), imagesName, labelsName);
+  const set = pairImagesLabels(
+    parseIdxImages(images.data, imagesName),
+    parseIdxLabels(labels.data, labelsName, classCount),
+    imagesName,
+    labelsName,
+  );
   return { set, files: [images.file, labels.file] };
 }
 

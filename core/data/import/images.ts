@@ -57,7 +57,10 @@ async function entries(path: string, relative: string): Promise<Dirent[]> {
 async function listPart(path: string, prefix: string): Promise<PartListing> {
   const classes: ClassFolder[] = [];
   const ignored: string[] = [];
-  const folders = (await entries(path, prefix)).filter((e) => e.isDirectory()).map((e) => e.name).sort(byName);
+  const folders = (await entries(path, prefix))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort(byName);
   for (const name of folders) {
     const relative = `${prefix}${name}/`;
     const files: string[] = [];
@@ -67,7 +70,11 @@ async function listPart(path: string, prefix: string): Promise<PartListing> {
       const file = entry.isFile() || entry.isSymbolicLink();
       if (file && type === '.png') files.push(entry.name);
       else if (file && OTHER_IMAGE_TYPES.has(type)) {
-        throw new DataError('bad-image', `${relative}${entry.name}`, `expected PNG images, found a ${type} file (convert it to PNG, or move it out of the folder)`);
+        throw new DataError(
+          'bad-image',
+          `${relative}${entry.name}`,
+          `expected PNG images, found a ${type} file (convert it to PNG, or move it out of the folder)`,
+        );
       } else ignored.push(`${relative}${entry.name}`);
     }
     files.sort(byName);
@@ -177,7 +184,12 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const rootName = basename(root);
   checkSize(source.size, rootName);
   const top = (await entries(root, '')).filter((e) => e.isDirectory()).map((e) => e.name);
-  const split = top.length === 2 && top.map((n) => n.toLowerCase()).sort().join() === 'test,train';
+  const split =
+    top.length === 2 &&
+    top
+      .map((n) => n.toLowerCase())
+      .sort()
+      .join() === 'test,train';
   const trainDir = split ? top.find((n) => n.toLowerCase() === 'train')! : undefined;
   const testDir = split ? top.find((n) => n.toLowerCase() === 'test')! : undefined;
 
@@ -193,14 +205,25 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
     test = await listPart(join(root, testDir!), `${testDir}/`);
     checkClasses(test, `${rootName}/${testDir}`);
     const unknown = test.classes.find((c) => !classIndex.has(c.name));
-    if (unknown) throw new DataError('empty-class', unknown.relative, `expected the classes of ${trainDir}/ (${classes.join(', ')}), found class '${unknown.name}' with no training images`);
+    if (unknown)
+      throw new DataError(
+        'empty-class',
+        unknown.relative,
+        `expected the classes of ${trainDir}/ (${classes.join(', ')}), found class '${unknown.name}' with no training images`,
+      );
   }
 
   const total = [train, ...(test ? [test] : [])].reduce((n, p) => n + p.classes.reduce((m, c) => m + c.files.length, 0), 0);
   const progress = new Progress(options.onProgress);
   let done = 0;
   const tick = () => progress.set(++done / total);
-  const decoder: Decoder = { size: source.size, sizeFrom: source.size ? 'the size chosen' : undefined, resize: source.size !== undefined, resized: 0, transparent: 0 };
+  const decoder: Decoder = {
+    size: source.size,
+    sizeFrom: source.size ? 'the size chosen' : undefined,
+    resize: source.size !== undefined,
+    resized: 0,
+    transparent: 0,
+  };
   const trainRead = await readPart(root, train, classIndex, decoder, tick, options.signal);
   const testRead = test ? await readPart(root, test, classIndex, decoder, tick, options.signal) : undefined;
 
@@ -209,7 +232,10 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   if (decoder.resized > 0) notes.push(`Resized ${decoder.resized} of ${total} images to ${width}×${height} pixels (area averaging).`);
   if (decoder.transparent > 0) notes.push(`${decoder.transparent} images have transparent pixels; transparency was ignored.`);
   const ignored = [...train.ignored, ...(test?.ignored ?? [])];
-  if (ignored.length > 0) notes.push(`Ignored ${ignored.length} entries that are not PNG files: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
+  if (ignored.length > 0)
+    notes.push(
+      `Ignored ${ignored.length} entries that are not PNG files: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`,
+    );
   if (testRead) notes.push(`The test split is the folder ${testDir}/ (${testRead.images.length.toLocaleString('en')} images).`);
 
   const part = (read: { images: Uint8Array[]; labels: number[] }) => toPart(read.images, read.labels, width * height);

@@ -1,7 +1,10 @@
 /** Pure pixel work for imported images: RGBA → grey levels, and resizing by area averaging. */
 
 /** Grey levels of RGBA pixels by the ITU-R BT.601 luma weights (as most image tools do); alpha is ignored. */
-export function rgbaToGrey(rgba: Uint8Array, out: Uint8Array = new Uint8Array(rgba.length / 4)): { grey: Uint8Array; transparent: boolean } {
+export function rgbaToGrey(
+  rgba: Uint8Array,
+  out: Uint8Array = new Uint8Array(rgba.length / 4),
+): { grey: Uint8Array; transparent: boolean } {
   let transparent = false;
   for (let i = 0, k = 0; i < out.length; i++, k += 4) {
     out[i] = Math.round(0.299 * rgba[k] + 0.587 * rgba[k + 1] + 0.114 * rgba[k + 2]);

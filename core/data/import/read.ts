@@ -118,7 +118,13 @@ export type Consumer = (source: AsyncIterable<Buffer>) => Promise<void>;
  * `onBytes` counts bytes read from disk. Errors thrown by `consume` come out unchanged;
  * read and gunzip failures become DataErrors naming the file.
  */
-export async function streamFile(path: string, name: string, consume: Consumer, onBytes: (n: number) => void, signal?: AbortSignal): Promise<SourceFile> {
+export async function streamFile(
+  path: string,
+  name: string,
+  consume: Consumer,
+  onBytes: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<SourceFile> {
   const gzipped = isGzip(await readHead(path, name, 2));
   const hash = createHash('sha256');
   let bytes = 0;
@@ -149,7 +155,11 @@ export async function streamFile(path: string, name: string, consume: Consumer, 
     if (err instanceof DataError || (err as Error).name === 'AbortError') throw err;
     const code = String((err as NodeJS.ErrnoException).code ?? '');
     if (gzipped && code.startsWith('Z_')) {
-      throw new DataError('gzip', name, `expected a valid gzip stream (the file starts with 1f 8b), found it does not decompress: ${(err as Error).message}`);
+      throw new DataError(
+        'gzip',
+        name,
+        `expected a valid gzip stream (the file starts with 1f 8b), found it does not decompress: ${(err as Error).message}`,
+      );
     }
     throw unreadable(name, path, err);
   }
@@ -157,7 +167,12 @@ export async function streamFile(path: string, name: string, consume: Consumer, 
 }
 
 /** The whole decompressed content of a file, read as a stream. */
-export async function readWholeFile(path: string, name: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ data: Uint8Array; file: SourceFile }> {
+export async function readWholeFile(
+  path: string,
+  name: string,
+  onBytes: (n: number) => void,
+  signal?: AbortSignal,
+): Promise<{ data: Uint8Array; file: SourceFile }> {
   const chunks: Buffer[] = [];
   const file = await streamFile(
     path,

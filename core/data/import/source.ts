@@ -59,11 +59,21 @@ function idxPairs(folder: string, names: string[]): Map<string, IdxPair> {
   const pairs = new Map<string, IdxPair>();
   for (const [prefix, path] of images) {
     const label = labels.get(prefix);
-    if (label === undefined) throw new DataError('count-mismatch', basename(path), `expected a labels file beside this images file (${prefix ? `${prefix}-` : ''}labels-idx1-ubyte), found none`);
+    if (label === undefined)
+      throw new DataError(
+        'count-mismatch',
+        basename(path),
+        `expected a labels file beside this images file (${prefix ? `${prefix}-` : ''}labels-idx1-ubyte), found none`,
+      );
     pairs.set(prefix, { images: path, labels: label });
   }
   for (const [prefix, path] of labels) {
-    if (!images.has(prefix)) throw new DataError('count-mismatch', basename(path), `expected an images file beside this labels file (${prefix ? `${prefix}-` : ''}images-idx3-ubyte), found none`);
+    if (!images.has(prefix))
+      throw new DataError(
+        'count-mismatch',
+        basename(path),
+        `expected an images file beside this labels file (${prefix ? `${prefix}-` : ''}images-idx3-ubyte), found none`,
+      );
   }
   return pairs;
 }
@@ -75,7 +85,11 @@ function idxSource(folder: string, pairs: Map<string, IdxPair>, hints: PathSourc
   const train = entries.filter(([p]) => TRAIN.test(p));
   const test = entries.filter(([p]) => TEST.test(p));
   if (entries.length !== 2 || train.length !== 1 || test.length !== 1) {
-    throw new DataError('unknown-format', basename(folder), `expected one pair of IDX files, or a train pair and a test pair, found ${entries.length} pairs (${entries.map(([p]) => p || '(no prefix)').join(', ')})`);
+    throw new DataError(
+      'unknown-format',
+      basename(folder),
+      `expected one pair of IDX files, or a train pair and a test pair, found ${entries.length} pairs (${entries.map(([p]) => p || '(no prefix)').join(', ')})`,
+    );
   }
   return {
     format: 'idx',
@@ -96,7 +110,11 @@ async function list(folder: string): Promise<Dirent[]> {
   try {
     return (await readdir(folder, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
   } catch (err) {
-    throw new DataError('unreadable', basename(folder), `expected a readable folder at ${folder}, found it cannot be read: ${whyUnreadable(err)}`);
+    throw new DataError(
+      'unreadable',
+      basename(folder),
+      `expected a readable folder at ${folder}, found it cannot be read: ${whyUnreadable(err)}`,
+    );
   }
 }
 
@@ -132,9 +150,17 @@ export async function detectSource(hints: PathSource): Promise<Exclude<ImportSou
     const test = csvs.find((f) => TEST.test(f.replace(CSV, '')));
     if (train && test) return csvSource(join(path, train), hints, join(path, test));
   }
-  if (csvs.length > 1) throw new DataError('unknown-format', name, `expected one .csv file, or a train and a test file, found ${csvs.length}: ${csvs.join(', ')}`);
+  if (csvs.length > 1)
+    throw new DataError(
+      'unknown-format',
+      name,
+      `expected one .csv file, or a train and a test file, found ${csvs.length}: ${csvs.join(', ')}`,
+    );
   if (entries.some((e) => e.isDirectory())) return { format: 'image-folder', folder: path, ...(hints.size ? { size: hints.size } : {}) };
-  throw unknownFormat(name, files.length === 0 ? 'an empty folder' : `a folder of other files (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''})`);
+  throw unknownFormat(
+    name,
+    files.length === 0 ? 'an empty folder' : `a folder of other files (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''})`,
+  );
 }
 
 /** Reads and checks any source; all or nothing. */

@@ -15,7 +15,12 @@ const SPLITS = ['train', 'validation', 'test'] as const;
 
 function checkHost(): void {
   // Typed arrays use the machine's byte order; every platform Electron ships on is little-endian.
-  if (endianness() !== 'LE') throw new DataError('bad-option', undefined, 'expected a little-endian machine to read and write dataset files, found a big-endian one');
+  if (endianness() !== 'LE')
+    throw new DataError(
+      'bad-option',
+      undefined,
+      'expected a little-endian machine to read and write dataset files, found a big-endian one',
+    );
 }
 
 /** Writes a file so that it is either complete or absent: a temporary name, then a rename. */
@@ -25,7 +30,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await rename(temporary, path);
 }
 
-async function writeArray(folder: string, file: string, data: Uint8Array | Uint16Array | Float32Array, dtype: ArrayType, shape: number[], hash: Hash): Promise<ArrayFile> {
+async function writeArray(
+  folder: string,
+  file: string,
+  data: Uint8Array | Uint16Array | Float32Array,
+  dtype: ArrayType,
+  shape: number[],
+  hash: Hash,
+): Promise<ArrayFile> {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   hash.update(`${file}\0`).update(bytes);
   await writeFile(join(folder, file), bytes);
@@ -33,11 +45,25 @@ async function writeArray(folder: string, file: string, data: Uint8Array | Uint1
 }
 
 /** `classCount`: the number of classes, or of targets for regression. */
-async function writePart(folder: string, split: string, part: RawPart, inputShape: number[], classCount: number, hash: Hash): Promise<StoredSplit> {
+async function writePart(
+  folder: string,
+  split: string,
+  part: RawPart,
+  inputShape: number[],
+  classCount: number,
+  hash: Hash,
+): Promise<StoredSplit> {
   const n = part.count;
   const stored: StoredSplit = {
     count: n,
-    inputs: await writeArray(folder, `${split}-inputs.bin`, part.inputs, part.inputs instanceof Uint8Array ? 'uint8' : 'float32', [n, ...inputShape], hash),
+    inputs: await writeArray(
+      folder,
+      `${split}-inputs.bin`,
+      part.inputs,
+      part.inputs instanceof Uint8Array ? 'uint8' : 'float32',
+      [n, ...inputShape],
+      hash,
+    ),
   };
   if (part.labels) {
     const small = classCount <= 256;
@@ -77,7 +103,11 @@ export async function readArray(folder: string, where: string, array: ArrayFile)
   }
   const expected = inputWidth(array.shape) * BYTES[array.dtype];
   if (bytes.length !== expected) {
-    throw new DataError('damaged', where, `expected ${array.file} to hold ${expected} bytes (${array.shape.join('×')} ${array.dtype}), found ${bytes.length}`);
+    throw new DataError(
+      'damaged',
+      where,
+      `expected ${array.file} to hold ${expected} bytes (${array.shape.join('×')} ${array.dtype}), found ${bytes.length}`,
+    );
   }
   // A fresh copy is aligned for any element size.
   const buffer = bytes.byteOffset % 4 === 0 ? bytes.buffer : new Uint8Array(bytes).buffer;
@@ -89,8 +119,13 @@ export async function readArray(folder: string, where: string, array: ArrayFile)
 }
 
 async function readPart(folder: string, where: string, stored: StoredSplit, width: number): Promise<RawPart> {
-  const shapeOk = (a: ArrayFile, rowWidth: number | undefined) => a.shape[0] === stored.count && (rowWidth === undefined || inputWidth(a.shape.slice(1)) === rowWidth);
-  if (!shapeOk(stored.inputs, width) || (stored.labels && !shapeOk(stored.labels, undefined)) || (stored.targets && !shapeOk(stored.targets, undefined))) {
+  const shapeOk = (a: ArrayFile, rowWidth: number | undefined) =>
+    a.shape[0] === stored.count && (rowWidth === undefined || inputWidth(a.shape.slice(1)) === rowWidth);
+  if (
+    !shapeOk(stored.inputs, width) ||
+    (stored.labels && !shapeOk(stored.labels, undefined)) ||
+    (stored.targets && !shapeOk(stored.targets, undefined))
+  ) {
     throw new DataError('damaged', where, `expected arrays of ${stored.count} rows of ${width} inputs, found shapes that disagree`);
   }
   const inputs = await readArray(folder, where, stored.inputs);
@@ -99,16 +134,25 @@ async function readPart(folder: string, where: string, stored: StoredSplit, widt
   if (stored.labels) part.labels = Int32Array.from(await readArray(folder, where, stored.labels));
   if (stored.targets) {
     const targets = await readArray(folder, where, stored.targets);
-    if (!(targets instanceof Float32Array)) throw new DataError('damaged', where, `expected float32 targets, found ${stored.targets.dtype}`);
+    if (!(targets instanceof Float32Array))
+      throw new DataError('damaged', where, `expected float32 targets, found ${stored.targets.dtype}`);
     part.targets = targets;
   }
   return part;
 }
 
-export async function readSplits(folder: string, where: string, arrays: { train: StoredSplit; validation?: StoredSplit; test: StoredSplit }, inputShape: number[]): Promise<RawSplits> {
+export async function readSplits(
+  folder: string,
+  where: string,
+  arrays: { train: StoredSplit; validation?: StoredSplit; test: StoredSplit },
+  inputShape: number[],
+): Promise<RawSplits> {
   checkHost();
   const width = inputWidth(inputShape);
-  const splits: RawSplits = { train: await readPart(folder, where, arrays.train, width), test: await readPart(folder, where, arrays.test, width) };
+  const splits: RawSplits = {
+    train: await readPart(folder, where, arrays.train, width),
+    test: await readPart(folder, where, arrays.test, width),
+  };
   if (arrays.validation) splits.validation = await readPart(folder, where, arrays.validation, width);
   return splits;
 }

@@ -54,7 +54,11 @@ function checkName(name: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   // eslint-disable-next-line no-control-regex
   if (trimmed === '' || trimmed.length > MAX_NAME || /[\u0000-\u001f]/.test(trimmed)) {
-    throw new DataError('bad-option', undefined, `expected a dataset name of 1 to ${MAX_NAME} printable characters, found ${JSON.stringify(name)}`);
+    throw new DataError(
+      'bad-option',
+      undefined,
+      `expected a dataset name of 1 to ${MAX_NAME} printable characters, found ${JSON.stringify(name)}`,
+    );
   }
   return trimmed;
 }
@@ -93,7 +97,10 @@ export class DatasetLibrary {
         let problem: string | undefined;
         const manifest = await this.manifest(folder.name, (p) => (problem = p));
         if (fillProfiles && !manifest.targets && (await this.fillProfile(manifest)) && problem) {
-          repaired.push({ folder: folder.name, message: `The dataset "${manifest.name}" (${folder.name}): ${MANIFEST} was read, but ${problem}; it was recomputed from the training split and saved.` });
+          repaired.push({
+            folder: folder.name,
+            message: `The dataset "${manifest.name}" (${folder.name}): ${MANIFEST} was read, but ${problem}; it was recomputed from the training split and saved.`,
+          });
         }
         datasets.push(entryOf(manifest));
       } catch (err) {
@@ -120,7 +127,8 @@ export class DatasetLibrary {
     }
     const key = idOrName.trim().toLowerCase();
     const found = (await this.list()).find((d) => d.name.toLowerCase() === key);
-    if (!found) throw new DataError('not-found', undefined, `expected a dataset with the id or name '${idOrName}' in the library, found none`);
+    if (!found)
+      throw new DataError('not-found', undefined, `expected a dataset with the id or name '${idOrName}' in the library, found none`);
     return found;
   }
 
@@ -222,7 +230,10 @@ export class DatasetLibrary {
     const folder = join(this.root, manifest.id);
     const { train } = manifest.arrays;
     try {
-      const part = { count: train.count, ...(train.labels ? { labels: Int32Array.from(await readArray(folder, manifest.id, train.labels)) } : {}) };
+      const part = {
+        count: train.count,
+        ...(train.labels ? { labels: Int32Array.from(await readArray(folder, manifest.id, train.labels)) } : {}),
+      };
       const targets = train.targets ? await readArray(folder, manifest.id, train.targets) : undefined;
       manifest.targets = profileOf(manifest.kind, manifest.classes.length, targets instanceof Float32Array ? { ...part, targets } : part);
     } catch (err) {
@@ -251,7 +262,8 @@ export class DatasetLibrary {
   private async checkNameFree(name: string, except: string | undefined): Promise<void> {
     const key = name.toLowerCase();
     const clash = (await this.scan({ fillProfiles: false })).datasets.find((d) => d.id !== except && d.name.toLowerCase() === key);
-    if (clash) throw new DataError('name-taken', undefined, `expected a new name, found '${clash.name}' already names a dataset in the library`);
+    if (clash)
+      throw new DataError('name-taken', undefined, `expected a new name, found '${clash.name}' already names a dataset in the library`);
   }
 
   private change<T>(fn: () => Promise<T>): Promise<T> {
@@ -296,7 +308,13 @@ export async function loadStoredDataset(folder: string, options: LoadOptions = {
   const manifest = await readManifest(folder, where);
   const splits = await readSplits(folder, where, manifest.arrays, manifest.inputShape);
   const dataset = toScaledDataset(manifest, splits, options);
-  const loaded: LoadedDataset = { ...dataset, id: manifest.id, files: manifest.source.files, fingerprint: manifest.fingerprint, notes: manifest.notes };
+  const loaded: LoadedDataset = {
+    ...dataset,
+    id: manifest.id,
+    files: manifest.source.files,
+    fingerprint: manifest.fingerprint,
+    notes: manifest.notes,
+  };
   if (manifest.features) loaded.features = manifest.features;
   return loaded;
 }

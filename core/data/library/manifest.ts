@@ -97,7 +97,12 @@ const manifestSchema = z.object({
   }),
   fingerprint: sha256,
   dataSha256: sha256,
-  split: z.object({ seed: z.number().int(), validation: z.number().min(0).max(1), test: z.number().min(0).max(1), testFromFiles: z.boolean() }),
+  split: z.object({
+    seed: z.number().int(),
+    validation: z.number().min(0).max(1),
+    test: z.number().min(0).max(1),
+    testFromFiles: z.boolean(),
+  }),
   notes: z.array(z.string()),
   createdAt: z.string(),
   // Checked on its own (checkStoredProfile): a bad profile is derived data, recomputed, not fatal.

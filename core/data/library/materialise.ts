@@ -43,14 +43,25 @@ export function defaultScaling(inputShape: readonly number[]): { scaling: Scalin
 
 function samples(meta: DatasetMeta, part: RawPart, width: number, scaling: ScalingParams): Samples {
   if (meta.kind === 'classification') {
-    if (!part.labels) throw new DataError('bad-shape', undefined, `expected class labels for the classification set ${meta.name}, found none`);
+    if (!part.labels)
+      throw new DataError('bad-shape', undefined, `expected class labels for the classification set ${meta.name}, found none`);
     return toSamples(part.inputs, part.labels, part.count, width, meta.classes.length, scaling);
   }
   const outputSize = meta.classes.length;
   if (!part.targets || part.targets.length !== part.count * outputSize) {
-    throw new DataError('bad-shape', undefined, `expected ${part.count} × ${outputSize} targets for the regression set ${meta.name}, found ${part.targets?.length ?? 0}`);
+    throw new DataError(
+      'bad-shape',
+      undefined,
+      `expected ${part.count} × ${outputSize} targets for the regression set ${meta.name}, found ${part.targets?.length ?? 0}`,
+    );
   }
-  return { count: part.count, inputSize: width, outputSize, inputs: applyScaling(scaling, part.inputs, part.count, width), targets: Float32Array.from(part.targets) };
+  return {
+    count: part.count,
+    inputSize: width,
+    outputSize,
+    inputs: applyScaling(scaling, part.inputs, part.count, width),
+    targets: Float32Array.from(part.targets),
+  };
 }
 
 export function toScaledDataset(meta: DatasetMeta, splits: RawSplits, options: LoadOptions = {}): ScaledDataset {

@@ -48,7 +48,11 @@ export async function resolveDataset(pathOrName: string, library?: DatasetLibrar
   const path = resolve(pathOrName);
   if (!(await exists(path))) {
     const where = library ? 'no dataset in the library has this id or name, and ' : '';
-    throw new DataError('not-found', undefined, `expected a dataset name or a file or folder for '${pathOrName}', found ${where}there is no such file or folder`);
+    throw new DataError(
+      'not-found',
+      undefined,
+      `expected a dataset name or a file or folder for '${pathOrName}', found ${where}there is no such file or folder`,
+    );
   }
   if (await exists(join(path, MANIFEST))) return loadStoredDataset(path, options);
 

@@ -35,7 +35,8 @@ export function takeRows(part: RawPart, indices: Uint32Array, width: number, tar
   if (part.labels) out.labels = Int32Array.from(indices, (i) => part.labels![i]);
   if (part.targets) {
     const targets = new Float32Array(n * targetWidth);
-    for (let r = 0; r < n; r++) targets.set(part.targets.subarray(indices[r] * targetWidth, (indices[r] + 1) * targetWidth), r * targetWidth);
+    for (let r = 0; r < n; r++)
+      targets.set(part.targets.subarray(indices[r] * targetWidth, (indices[r] + 1) * targetWidth), r * targetWidth);
     out.targets = targets;
   }
   return out;

@@ -67,12 +67,15 @@ export function checkStoredProfile(raw: unknown, context: ProfileContext): { pro
   }
   const profile = parsed.data as TargetProfile;
   const width = context.classes.length;
-  if (profile.width !== width) return { problem: `its target profile has ${profile.width} targets per sample, but the dataset has ${width}` };
+  if (profile.width !== width)
+    return { problem: `its target profile has ${profile.width} targets per sample, but the dataset has ${width}` };
   if (profile.min > profile.max) return { problem: `its target profile's min ${profile.min} is above its max ${profile.max}` };
-  if (context.kind === 'classification' && profile.shape !== 'one-hot') return { problem: `its target profile says '${profile.shape}', but class labels are one-hot` };
+  if (context.kind === 'classification' && profile.shape !== 'one-hot')
+    return { problem: `its target profile says '${profile.shape}', but class labels are one-hot` };
   const rows = context.kind === 'classification' ? 1 : context.sizes.train;
   for (const [rule, w] of Object.entries(profile.firsts) as [TargetRule, { index: number; value: number }][]) {
-    if (w.index >= rows * width) return { problem: `its target profile points at target #${w.index}, past the ${rows * width} training targets` };
+    if (w.index >= rows * width)
+      return { problem: `its target profile points at target #${w.index}, past the ${rows * width} training targets` };
     if (!TARGET_RULES[rule](w.value)) return { problem: `its target profile's ${rule} example ${w.value} does not break that rule` };
   }
   return { profile };

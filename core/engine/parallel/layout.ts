@@ -142,7 +142,6 @@ export function shardRows(s: number, shards: number, rows: number): [number, num
   return [Math.floor((s * rows) / shards), Math.floor(((s + 1) * rows) / shards)];
 }
 
-
 /** Writes a failure message into the shared error bytes (truncated to fit). */
 export function writeError(layout: SharedLayout, message: string): void {
   const bytes = new TextEncoder().encode(message).subarray(0, layout.errorBytes.length);

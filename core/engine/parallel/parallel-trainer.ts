@@ -61,7 +61,9 @@ export class ParallelTrainer {
   private readonly silenceMs: number;
   private readonly own: ShardWorker;
   private readonly wasm?: WasmKernels;
-  private readonly workerData: Omit<ParallelWorkerData, 'index' | 'wasm'> & { wasm?: Omit<NonNullable<ParallelWorkerData['wasm']>, 'region'> };
+  private readonly workerData: Omit<ParallelWorkerData, 'index' | 'wasm'> & {
+    wasm?: Omit<NonNullable<ParallelWorkerData['wasm']>, 'region'>;
+  };
   private readonly regions: { start: number; end: number }[] = [];
   private threads: ParallelWorker[] = [];
   private exits: Promise<unknown>[] = [];
@@ -74,7 +76,8 @@ export class ParallelTrainer {
     options: ParallelOptions,
   ) {
     if (net.precision !== 'float32') throw new SpecError('Parallel training shares float32 weights; this network is float64.', 'precision');
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new SpecError(`workers must be a whole number ≥ 1, got ${options.workers}.`, 'workers');
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new SpecError(`workers must be a whole number ≥ 1, got ${options.workers}.`, 'workers');
     this.workers = options.workers;
     this.maxShards = options.shards ?? DEFAULT_SHARDS;
     this.minShardRows = options.minShardRows ?? DEFAULT_MIN_SHARD_ROWS;
@@ -90,7 +93,10 @@ export class ParallelTrainer {
       this.layout = sharedLayout(sizes, buffer, plan.layoutAt);
       this.regions = plan.regions;
       this.wasm = createWasmKernels(source.module, { memory, region: plan.regions[0]!, scratchShare: SCRATCH_SHARE });
-      this.workerData = { ...this.common(sizes, buffer, plan.layoutAt), wasm: { module: source.module, memory, scratchShare: SCRATCH_SHARE } };
+      this.workerData = {
+        ...this.common(sizes, buffer, plan.layoutAt),
+        wasm: { module: source.module, memory, scratchShare: SCRATCH_SHARE },
+      };
       // The Trainer's gradients, undo copy and optimiser state are then allocated in this memory too.
       net.kernels = this.wasm;
     } else {
@@ -106,16 +112,32 @@ export class ParallelTrainer {
     }
     this.own = new ShardWorker(net.spec, net.kernels, this.layout, 0, this.workers);
     const { now } = options;
-    this.trainer = new Trainer(net, data, settings, { ...(now ? { now } : {}), gradients: (indices, grads) => this.gradients(indices, grads) });
+    this.trainer = new Trainer(net, data, settings, {
+      ...(now ? { now } : {}),
+      gradients: (indices, grads) => this.gradients(indices, grads),
+    });
   }
 
-  private common(layout: ParallelWorkerData['layout'], buffer: SharedArrayBuffer, layoutAt: number): Omit<ParallelWorkerData, 'index' | 'wasm'> {
-    return { spec: this.net.spec, backend: this.net.kernels.name === 'wasm' ? 'wasm' : 'js', buffer, layout, layoutAt, threads: this.workers, spin: this.spin };
+  private common(
+    layout: ParallelWorkerData['layout'],
+    buffer: SharedArrayBuffer,
+    layoutAt: number,
+  ): Omit<ParallelWorkerData, 'index' | 'wasm'> {
+    return {
+      spec: this.net.spec,
+      backend: this.net.kernels.name === 'wasm' ? 'wasm' : 'js',
+      buffer,
+      layout,
+      layoutAt,
+      threads: this.workers,
+      spin: this.spin,
+    };
   }
 
   /** Starts the N − 1 worker threads and resolves once every one is ready. */
   static async start(net: Network, data: TrainData, settings: TrainSettings, options: ParallelOptions): Promise<ParallelTrainer> {
-    if (options.workers > 1 && !options.factory) throw new SpecError('Parallel training over several threads needs a worker factory.', 'workers');
+    if (options.workers > 1 && !options.factory)
+      throw new SpecError('Parallel training over several threads needs a worker factory.', 'workers');
     const pt = new ParallelTrainer(net, data, settings, options);
     if (options.factory) await pt.startWorkers(options.factory);
     return pt;

@@ -6,7 +6,19 @@ import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
 
 /** The functions exported by assembly/kernels.ts; every pointer is a byte offset into the memory. */
 export interface KernelExports {
-  matMulABt(a: number, b: number, c: number, m: number, n: number, k: number, bias: number, list: number, sparse: number, act: number, out: number): void;
+  matMulABt(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    list: number,
+    sparse: number,
+    act: number,
+    out: number,
+  ): void;
   matMulAB(a: number, b: number, c: number, m: number, n: number, k: number): void;
   matMulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number, list: number, sparse: number): void;
   density(a: number, n: number): number;
@@ -21,7 +33,20 @@ export interface KernelExports {
   allFinite(a: number, n: number): number;
   maxAbs(a: number, n: number): number;
   sgdStep(p: number, g: number, n: number, eta: number, lambda: number): void;
-  adamStep(p: number, g: number, m: number, v: number, n: number, eta: number, lambda: number, beta1: number, beta2: number, c1: number, c2: number, epsilon: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    eta: number,
+    lambda: number,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    epsilon: number,
+  ): void;
 }
 
 const PAGE = 65_536;
@@ -98,7 +123,8 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
   const buffer = memory.buffer;
   const base = options.memory ? (options.region?.start ?? 0) : 0;
   const regionEnd = options.memory ? (options.region?.end ?? memory.buffer.byteLength) : memoryBytes;
-  if (base % PAGE !== 0 || regionEnd - base < 2 * PAGE || regionEnd > memory.buffer.byteLength) throw new RangeError(`Bad wasm region [${base}, ${regionEnd}).`);
+  if (base % PAGE !== 0 || regionEnd - base < 2 * PAGE || regionEnd > memory.buffer.byteLength)
+    throw new RangeError(`Bad wasm region [${base}, ${regionEnd}).`);
   const LIST_START = base + LIST_OFFSET;
   const scratchStart = align16(base + Math.floor((regionEnd - base) * (1 - (options.scratchShare ?? 0.25))));
   const zeroCopy = options.zeroCopy ?? true;
@@ -258,7 +284,20 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
     adamStep(p, g, m, v, h: AdamHyper) {
       if (!mine(p, 0) || !mine(g, p.length) || !mine(m, p.length) || !mine(v, p.length)) return false;
-      w.adamStep(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, h.eta, h.lambda, h.beta1, h.beta2, h.c1, h.c2, h.epsilon);
+      w.adamStep(
+        p.byteOffset,
+        g.byteOffset,
+        m.byteOffset,
+        v.byteOffset,
+        p.length,
+        h.eta,
+        h.lambda,
+        h.beta1,
+        h.beta2,
+        h.c1,
+        h.c2,
+        h.epsilon,
+      );
       return true;
     },
 
@@ -283,7 +322,9 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 export function wasmSimdSupported(): boolean {
   const api = wasmApi();
   if (!api || typeof api.validate !== 'function') return false;
-  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+  const probe = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  ]);
   try {
     return api.validate(probe);
   } catch {

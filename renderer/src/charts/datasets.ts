@@ -2,7 +2,7 @@
  * What each chart draws, as functions of the focused run and the ticked runs. Line style encodes
  * the split everywhere: solid = training, dashed = validation, dotted = test.
  */
-import type { NetworkSpec } from '../../../core/engine/spec';
+import type { NetworkSpec } from '@core/engine/spec';
 import type { ChartSpec, LineSet } from './line-chart';
 import { fade, layerColour, runColour } from './palette';
 import type { EpochSeries, Point, RunSeries } from './series';
@@ -63,7 +63,15 @@ export function epochSpan(ctx: ChartContext): number | undefined {
     if (!run) continue;
     const { loss, smooth, gradients, throughput, epochs } = run.series;
     [loss, smooth, throughput, ...gradients, ...epochs.gradients].forEach(reach);
-    [epochs.trainLoss, epochs.validationLoss, epochs.testLoss, epochs.trainAccuracy, epochs.validationAccuracy, epochs.testAccuracy, epochs.throughput].forEach(reach);
+    [
+      epochs.trainLoss,
+      epochs.validationLoss,
+      epochs.testLoss,
+      epochs.trainAccuracy,
+      epochs.validationAccuracy,
+      epochs.testAccuracy,
+      epochs.throughput,
+    ].forEach(reach);
   }
   return end > 0 ? end : undefined;
 }
@@ -104,7 +112,13 @@ export function lossChart(ctx: ChartContext, logY: boolean): ChartSpec {
     mine.push(...epochLines(f, 'Loss', true));
   }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Loss', false));
-  return { ...focusedThenOverlays(mine, theirs), yType: logY ? 'logarithmic' : 'linear', yTitle: 'loss C', decimation: 'min-max', xMax: epochSpan(ctx) };
+  return {
+    ...focusedThenOverlays(mine, theirs),
+    yType: logY ? 'logarithmic' : 'linear',
+    yTitle: 'loss C',
+    decimation: 'min-max',
+    xMax: epochSpan(ctx),
+  };
 }
 
 const percent = (y: number): string => `${Number((y * 100).toPrecision(3))} %`;
@@ -112,7 +126,14 @@ const percent = (y: number): string => `${Number((y * 100).toPrecision(3))} %`;
 export function accuracyChart(ctx: ChartContext): ChartSpec {
   const mine = ctx.focused ? epochLines(ctx.focused, 'Accuracy', true) : [];
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Accuracy', false));
-  return { ...focusedThenOverlays(mine, theirs), yType: 'linear', yTitle: 'accuracy', yFormat: percent, decimation: 'lttb', xMax: epochSpan(ctx) };
+  return {
+    ...focusedThenOverlays(mine, theirs),
+    yType: 'linear',
+    yTitle: 'accuracy',
+    yFormat: percent,
+    decimation: 'lttb',
+    xMax: epochSpan(ctx),
+  };
 }
 
 /** ‖∂C/∂w^l‖ per layer on a log axis: live per batch while training, per epoch for stored runs. */
@@ -125,7 +146,13 @@ export function gradientChart(ctx: ChartContext): ChartSpec {
     // Numbered as on the Design tab, where the input is layer 1.
     line(`layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`, data, { colour: layerColour(i + 1), points: live ? 0 : 2 }),
   );
-  return { datasets: nonEmpty(sets), yType: 'logarithmic', yTitle: '‖∂C/∂w‖ (log)', decimation: 'lttb', xMax: epochSpan({ focused: f, overlays: [] }) };
+  return {
+    datasets: nonEmpty(sets),
+    yType: 'logarithmic',
+    yTitle: '‖∂C/∂w‖ (log)',
+    decimation: 'lttb',
+    xMax: epochSpan({ focused: f, overlays: [] }),
+  };
 }
 
 export function throughputChart(ctx: ChartContext): ChartSpec {
@@ -136,5 +163,12 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
         line('epoch average', f.series.epochs.throughput, { colour: runColour(f.colour), width: 2, points: 2.5 }),
       ]
     : [];
-  return { datasets: nonEmpty(sets), yType: 'linear', yTitle: 'samples / s', decimation: 'lttb', fromZero: true, xMax: epochSpan({ focused: f, overlays: [] }) };
+  return {
+    datasets: nonEmpty(sets),
+    yType: 'linear',
+    yTitle: 'samples / s',
+    decimation: 'lttb',
+    fromZero: true,
+    xMax: epochSpan({ focused: f, overlays: [] }),
+  };
 }

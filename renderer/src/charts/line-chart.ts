@@ -209,7 +209,12 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
   const same =
     current.length === spec.datasets.length &&
     // A new marker size too (a lone point's marker goes once its line has two): Chart.js caches resolved options.
-    current.every((set, i) => set.label === spec.datasets[i]!.label && rawData(set) === spec.datasets[i]!.data && set.pointRadius === spec.datasets[i]!.pointRadius);
+    current.every(
+      (set, i) =>
+        set.label === spec.datasets[i]!.label &&
+        rawData(set) === spec.datasets[i]!.data &&
+        set.pointRadius === spec.datasets[i]!.pointRadius,
+    );
   if (!same) chart.data.datasets = spec.datasets;
   const holder = holders.get(chart);
   if (holder) holder.spec = spec;

@@ -12,6 +12,8 @@ export function layerColour(layer: number): string {
 
 /** '#rrggbb' with an alpha channel. */
 export function fade(hex: string, alpha: number): string {
-  const a = Math.round(Math.min(1, Math.max(0, alpha)) * 255).toString(16).padStart(2, '0');
+  const a = Math.round(Math.min(1, Math.max(0, alpha)) * 255)
+    .toString(16)
+    .padStart(2, '0');
   return `${hex}${a}`;
 }

@@ -4,8 +4,8 @@
  * them up. x is always measured in epochs (batch step / batches per epoch), so the batch curves,
  * the per-epoch points and the curves of other runs share one linear axis.
  */
-import type { RunEvent } from '../../../core/lab/contract';
-import type { EpochReport } from '../../../core/engine/trainer';
+import type { RunEvent } from '@core/lab/contract';
+import type { EpochReport } from '@core/engine/trainer';
 
 export interface Point {
   x: number;
@@ -48,11 +48,30 @@ export interface RunSeries {
 }
 
 export function emptyEpochSeries(): EpochSeries {
-  return { trainLoss: [], validationLoss: [], testLoss: [], trainAccuracy: [], validationAccuracy: [], testAccuracy: [], throughput: [], gradients: [] };
+  return {
+    trainLoss: [],
+    validationLoss: [],
+    testLoss: [],
+    trainAccuracy: [],
+    validationAccuracy: [],
+    testAccuracy: [],
+    throughput: [],
+    gradients: [],
+  };
 }
 
 export function createSeries(): RunSeries {
-  return { batchesPerEpoch: 0, loss: [], smooth: [], gradients: [], throughput: [], epochs: emptyEpochSeries(), ema: 0, emaTerms: 0, version: 0 };
+  return {
+    batchesPerEpoch: 0,
+    loss: [],
+    smooth: [],
+    gradients: [],
+    throughput: [],
+    epochs: emptyEpochSeries(),
+    ema: 0,
+    emaTerms: 0,
+    version: 0,
+  };
 }
 
 /**

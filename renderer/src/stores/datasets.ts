@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DatasetInfo, SampleImages } from '../../../core/lab/contract';
+import type { DatasetInfo, SampleImages } from '@core/lab/contract';
 import { useLab } from '../lab';
 
 /** How many sample images the picker shows. */

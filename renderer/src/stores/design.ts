@@ -5,9 +5,9 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ScalingKind } from '../../../core/data/scaling';
-import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '../../../core/engine/spec';
-import type { StartRunRequest } from '../../../core/lab/contract';
+import type { ScalingKind } from '@core/data/scaling';
+import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '@core/engine/spec';
+import type { StartRunRequest } from '@core/lab/contract';
 import { browserStorage, loadDesign, saveDesign } from '../components/design/model/persist';
 import { presetDesign, type PresetName } from '../components/design/model/presets';
 import { byField, designProblems, trainingSize } from '../components/design/model/problems';
@@ -137,7 +137,9 @@ export const useDesignStore = defineStore('design', () => {
   function startRequest(name?: string): StartRunRequest {
     const d = JSON.parse(snapshot()) as Design;
     const request: StartRunRequest = {
-      name: name ?? `${[d.spec.inputSize, ...d.spec.layers.map((l) => l.units)].join('-')} ${d.settings.optimizer} η=${d.settings.learningRate}`,
+      name:
+        name ??
+        `${[d.spec.inputSize, ...d.spec.layers.map((l) => l.units)].join('-')} ${d.settings.optimizer} η=${d.settings.learningRate}`,
       spec: d.spec,
       settings: d.settings,
       datasetId: d.datasetId,

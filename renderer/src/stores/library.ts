@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DatasetInfo, DatasetOverview, ImportDatasetRequest, ImportKind } from '../../../core/lab/contract';
+import type { DatasetInfo, DatasetOverview, ImportDatasetRequest, ImportKind } from '@core/lab/contract';
 import { useLab } from '../lab';
 import { useDatasetsStore } from './datasets';
 
@@ -22,7 +22,8 @@ export interface ImportState {
 /** Training samples per class the browser shows. */
 export const SAMPLES_PER_CLASS = 8;
 
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).replace(/^Error invoking remote method '[^']+': (Error: )?/, '');
+const messageOf = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).replace(/^Error invoking remote method '[^']+': (Error: )?/, '');
 
 let importCount = 0;
 

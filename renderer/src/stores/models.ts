@@ -15,9 +15,9 @@ import {
   type MisclassifiedSample,
   type RunSummary,
   type TraceResult,
-} from '../../../core/lab/contract';
-import type { ScaleMode } from '../../../core/inspect/colour';
-import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '../../../core/inspect/metrics';
+} from '@core/lab/contract';
+import type { ScaleMode } from '@core/inspect/colour';
+import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '@core/inspect/metrics';
 import { useLab } from '../lab';
 
 export const INSPECT_VIEWS = ['weights', 'activations', 'misclassified', 'confusion', 'draw', 'gradcheck'] as const;
@@ -174,7 +174,10 @@ export const useModelsStore = defineStore('models', () => {
     drawnTrace.value = null;
     gradCheck.value = null;
     traceSource.value = { kind: 'test', index: 0 };
-    if (previous) void useLab().closeModel({ modelId: previous.modelId }).catch(() => undefined);
+    if (previous)
+      void useLab()
+        .closeModel({ modelId: previous.modelId })
+        .catch(() => undefined);
     await loadWeights();
     if (drawnInput.value) void predictDrawn(drawnInput.value);
   }
@@ -185,7 +188,11 @@ export const useModelsStore = defineStore('models', () => {
     if (!m) return;
     const at = epoch.value;
     const loaded = await attempt('load the weights', () =>
-      Promise.all(m.spec.layers.map((_, i) => useLab().getWeights(at === null ? { modelId: m.modelId, layer: i + 1 } : { modelId: m.modelId, layer: i + 1, epoch: at }))),
+      Promise.all(
+        m.spec.layers.map((_, i) =>
+          useLab().getWeights(at === null ? { modelId: m.modelId, layer: i + 1 } : { modelId: m.modelId, layer: i + 1, epoch: at }),
+        ),
+      ),
     );
     if (loaded && epoch.value === at) layers.value = loaded;
   }
@@ -199,10 +206,12 @@ export const useModelsStore = defineStore('models', () => {
   /** The test-set evaluation, fetched once per model. */
   function ensureEvaluation(): Promise<void> {
     if (!model.value || evaluation.value || !canEvaluate.value) return Promise.resolve();
-    evaluating ??= attempt('evaluate the model on the test set', () => useLab().evaluateModel({ modelId: model.value!.modelId })).then((result) => {
-      if (result) evaluation.value = result;
-      else evaluating = null;
-    });
+    evaluating ??= attempt('evaluate the model on the test set', () => useLab().evaluateModel({ modelId: model.value!.modelId })).then(
+      (result) => {
+        if (result) evaluation.value = result;
+        else evaluating = null;
+      },
+    );
     return evaluating;
   }
 
@@ -252,7 +261,8 @@ export const useModelsStore = defineStore('models', () => {
       trace.value = null;
       return;
     }
-    const request = source.kind === 'test' ? { modelId: m.modelId, testIndex: source.index } : { modelId: m.modelId, input: drawnInput.value! };
+    const request =
+      source.kind === 'test' ? { modelId: m.modelId, testIndex: source.index } : { modelId: m.modelId, input: drawnInput.value! };
     const result = await attempt('trace the activations', () => useLab().traceActivations(request));
     if (result) trace.value = result;
   }
@@ -310,10 +320,47 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   return {
-    model, view, notice, busy, runs, epoch, layers, layer, scaleMode, evaluation, filter, sort, imagesTick, imageSize,
-    traceSource, trace, drawnInput, drawnTrace, gradSample, gradCheck,
-    modelId, metrics, gallery, classes, current, canEvaluate,
-    refreshRuns, openFile, openRun, loadWeights, setEpoch, ensureEvaluation, loadImages, image, setFilter, filterByCell,
-    traceActivations, inspectTestImage, predictDrawn, runGradientCheck, dismissNotice, reset,
+    model,
+    view,
+    notice,
+    busy,
+    runs,
+    epoch,
+    layers,
+    layer,
+    scaleMode,
+    evaluation,
+    filter,
+    sort,
+    imagesTick,
+    imageSize,
+    traceSource,
+    trace,
+    drawnInput,
+    drawnTrace,
+    gradSample,
+    gradCheck,
+    modelId,
+    metrics,
+    gallery,
+    classes,
+    current,
+    canEvaluate,
+    refreshRuns,
+    openFile,
+    openRun,
+    loadWeights,
+    setEpoch,
+    ensureEvaluation,
+    loadImages,
+    image,
+    setFilter,
+    filterByCell,
+    traceActivations,
+    inspectTestImage,
+    predictDrawn,
+    runGradientCheck,
+    dismissNotice,
+    reset,
   };
 });

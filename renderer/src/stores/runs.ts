@@ -4,8 +4,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '../../../core/lab/contract';
-import type { EpochReport, NonFinite } from '../../../core/engine/trainer';
+import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
+import type { EpochReport, NonFinite } from '@core/engine/trainer';
 import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '../charts/series';
 import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
 import { diffRun, type FieldDiff } from '../components/train/run-diff';
@@ -231,7 +231,8 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  const control = (verb: 'pauseRun' | 'resumeRun' | 'stepRun' | 'stopRun', what: string) =>
+  const control =
+    (verb: 'pauseRun' | 'resumeRun' | 'stepRun' | 'stopRun', what: string) =>
     async (runId = focusedId.value): Promise<void> => {
       if (runId) await attempt(what, () => useLab()[verb]({ runId }));
     };
@@ -250,7 +251,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** The saved epochs a paused run can go back to, and the healthy one the service suggests (null on error: a notice says why). */
   async function rollbackPoints(runId: string): Promise<RollbackPoints | null> {
-    return (await attempt('read the run\'s saved epochs', () => useLab().rollbackPoints({ runId }))) ?? null;
+    return (await attempt("read the run's saved epochs", () => useLab().rollbackPoints({ runId }))) ?? null;
   }
 
   /**
@@ -264,7 +265,10 @@ export const useRunsStore = defineStore('runs', () => {
     if (!run || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
     const stale = new Set(run.history.filter((r) => r.epoch > epoch));
     const restore = cutSeries(seriesOf(runId), epoch);
-    const done = await attempt(`go back to epoch ${epoch}`, async () => (await useLab().resumeFromEpoch({ runId, epoch, learningRate }), true));
+    const done = await attempt(
+      `go back to epoch ${epoch}`,
+      async () => (await useLab().resumeFromEpoch({ runId, epoch, learningRate }), true),
+    );
     if (!done) {
       restore();
       bump();
@@ -315,8 +319,33 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    runs, ordered, focusedId, focused, overlayIds, overlays, hoveredId, hoverDiff, explanation, notice, starting, tick,
-    seriesOf, handle, connect, disconnect, load, start, setLearningRate, rollbackPoints, resumeFromEpoch, remove, save, focus, toggleOverlay, hover, dismiss,
+    runs,
+    ordered,
+    focusedId,
+    focused,
+    overlayIds,
+    overlays,
+    hoveredId,
+    hoverDiff,
+    explanation,
+    notice,
+    starting,
+    tick,
+    seriesOf,
+    handle,
+    connect,
+    disconnect,
+    load,
+    start,
+    setLearningRate,
+    rollbackPoints,
+    resumeFromEpoch,
+    remove,
+    save,
+    focus,
+    toggleOverlay,
+    hover,
+    dismiss,
     pause: control('pauseRun', 'pause the run'),
     resume: control('resumeRun', 'resume the run'),
     step: control('stepRun', 'run one batch'),

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { CliError, parseCli } from '../../../core/cli/args';
 
 const NIELSEN = '--layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30 --seed 1'.split(' ');
-const MODERN = '--layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5'.split(' ');
+const MODERN =
+  '--layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5'.split(
+    ' ',
+  );
 
 describe('parseCli', () => {
   it("reads Nielsen's reference run into a spec and settings", () => {
@@ -63,12 +66,16 @@ describe('--workers', () => {
 });
 
 describe('npm run train, end to end', () => {
-  const cli = (...args: string[]) => spawnSync('node_modules/.bin/tsx', ['core/cli/train.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const cli = (...args: string[]) =>
+    spawnSync('node_modules/.bin/tsx', ['core/cli/train.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
 
   it('exits 2 with one line and no stack trace for a bad flag', () => {
     const run = cli('--loss', 'hinge');
     expect(run.status).toBe(2);
-    const lines = run.stderr.replace(/\r\x1b\[K/g, '').trim().split('\n');
+    const lines = run.stderr
+      .replace(/\r\x1b\[K/g, '')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^fathom train: --loss: "hinge"/);
     expect(run.stderr).not.toMatch(/\bat .*\.ts:\d+/);
@@ -77,7 +84,10 @@ describe('npm run train, end to end', () => {
   it('refuses a network whose input does not fit the data, in one line', () => {
     const run = cli('--layers', '100,10', '--train-limit', '100', '--test-limit', '50');
     expect(run.status).not.toBe(0);
-    const lines = run.stderr.replace(/\r\x1b\[K/g, '').trim().split('\n');
+    const lines = run.stderr
+      .replace(/\r\x1b\[K/g, '')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/784 inputs per sample, but the input layer has 100 units/);
   });
@@ -91,14 +101,20 @@ describe('npm run train, end to end', () => {
   it('--workers 2 trains over two threads and learns', () => {
     const run = cli(...MODERN.slice(0, -1), '2', '--train-limit', '1000', '--test-limit', '200', '--json', '--workers', '2');
     expect(run.status).toBe(0);
-    const epochs = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+    const epochs = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
     expect(epochs[1]!['testAccuracy']).toBeGreaterThan(0.6);
   });
 
   it('--json prints one object per epoch with the documented fields', () => {
     const run = cli(...MODERN.slice(0, -1), '2', '--train-limit', '1000', '--test-limit', '200', '--json');
     expect(run.status).toBe(0);
-    const epochs = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+    const epochs = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
     expect(epochs.map((e) => e['epoch'])).toEqual([1, 2]);
     for (const e of epochs) {
       for (const key of ['trainLoss', 'testLoss', 'testAccuracy', 'samplesPerSecond']) expect(Number.isFinite(e[key])).toBe(true);

@@ -20,7 +20,22 @@ function cli(args: string[], env: Record<string, string> = {}): { status: number
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\r\x1b\[K/g, '') };
 }
 
-const NETWORK = ['--layers', '784,100,10', '--activation', 'relu,softmax', '--loss', 'cross-entropy', '--init', 'he', '--optimizer', 'adam', '--lr', '0.001', '--batch', '32'];
+const NETWORK = [
+  '--layers',
+  '784,100,10',
+  '--activation',
+  'relu,softmax',
+  '--loss',
+  'cross-entropy',
+  '--init',
+  'he',
+  '--optimizer',
+  'adam',
+  '--lr',
+  '0.001',
+  '--batch',
+  '32',
+];
 
 describe('npm run train -- --dataset', () => {
   const model = join(folder.path, 'fashion.fathom.json');
@@ -41,7 +56,12 @@ describe('npm run train -- --dataset', () => {
   it('names the data in the model file: the four files by SHA-256, and the sizes trained on', async () => {
     const { file } = await loadModelFile(model);
     expect(file.dataset).toMatchObject({ name: 'fashion-mnist', inputShape: [28, 28], sizes: { train: 5000, test: 10_000 } });
-    expect(file.dataset.files.map((f) => f.name)).toEqual(['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
+    expect(file.dataset.files.map((f) => f.name)).toEqual([
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+    ]);
     expect(file.dataset.files[0]!.sha256).toBe(await sha256File(join(FASHION, 'train-images-idx3-ubyte.gz')));
   });
 
@@ -54,9 +74,29 @@ describe('npm run train -- --dataset', () => {
 
   it('finds a dataset of the library in $FATHOM_DATA by its name', async () => {
     const library = await DatasetLibrary.open(join(folder.path, 'data', 'datasets'));
-    writeIdxPair(join(folder.path, 'tiny'), 'train', Array.from({ length: 60 }, (_, i) => i % 3), 2, 2);
+    writeIdxPair(
+      join(folder.path, 'tiny'),
+      'train',
+      Array.from({ length: 60 }, (_, i) => i % 3),
+      2,
+      2,
+    );
     await library.import(join(folder.path, 'tiny'), { name: 'Tiny shapes' });
-    const run = cli(['--dataset', 'tiny shapes', '--layers', '4,3', '--activation', 'softmax', '--loss', 'cross-entropy', '--lr', '0.5', '--epochs', '2', '--json']);
+    const run = cli([
+      '--dataset',
+      'tiny shapes',
+      '--layers',
+      '4,3',
+      '--activation',
+      'softmax',
+      '--loss',
+      'cross-entropy',
+      '--lr',
+      '0.5',
+      '--epochs',
+      '2',
+      '--json',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(2);

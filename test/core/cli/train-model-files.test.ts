@@ -19,7 +19,11 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const jsonLines = (stdout: string): Record<string, unknown>[] => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+const jsonLines = (stdout: string): Record<string, unknown>[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('npm run train with model files', () => {
   const model = join(dir, 'model.fathom.json');
@@ -77,15 +81,26 @@ describe('npm run train with model files', () => {
 
   it.each([
     ['a truncated file', (text: string) => text.slice(0, 400), /looks truncated/],
-    ['a file of a newer version', (text: string) => text.replace('"version":1', '"version":2'), /written by a newer Fathom \(format version 2; this one reads up to 1\)/],
-    ['a file with a NaN weight', (text: string) => text.replace(/"weights":"[A-Za-z0-9+/]{8}/, '"weights":"AADAfwAA'), /layer 2 weights .* the first NaN at row 0, column 0/],
+    [
+      'a file of a newer version',
+      (text: string) => text.replace('"version":1', '"version":2'),
+      /written by a newer Fathom \(format version 2; this one reads up to 1\)/,
+    ],
+    [
+      'a file with a NaN weight',
+      (text: string) => text.replace(/"weights":"[A-Za-z0-9+/]{8}/, '"weights":"AADAfwAA'),
+      /layer 2 weights .* the first NaN at row 0, column 0/,
+    ],
   ])('refuses %s with a one-line reason and no stack trace', (_name, damage, reason) => {
     const bad = join(dir, 'bad.fathom.json');
     writeFileSync(bad, damage(readFileSync(model, 'utf8')));
     const run = cli('--load', bad, ...LIMITS);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    const lines = run.stderr.replace(/\r\x1b\[K/g, '').trim().split('\n');
+    const lines = run.stderr
+      .replace(/\r\x1b\[K/g, '')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^fathom train: .*bad\.fathom\.json: /);
     expect(lines[0]).toMatch(reason);

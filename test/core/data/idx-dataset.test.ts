@@ -54,7 +54,16 @@ describe('loadIdxDataset', () => {
   });
 
   it('applies limits after the split', () => {
-    const d = loadIdxDataset({ name: 'Tiny', ...files, classes, validation: true, validationSize: 2, trainLimit: 1, validationLimit: 1, testLimit: 1 });
+    const d = loadIdxDataset({
+      name: 'Tiny',
+      ...files,
+      classes,
+      validation: true,
+      validationSize: 2,
+      trainLimit: 1,
+      validationLimit: 1,
+      testLimit: 1,
+    });
     expect([d.train.count, d.validation!.count, d.test.count]).toEqual([1, 1, 1]);
     expect(Array.from(d.validation!.labels!)).toEqual([0]);
     expect(d.scaling).toEqual({ kind: 'min-max', per: 'global', min: [0], max: [10] });

@@ -84,7 +84,11 @@ describe('reading IDX files', () => {
   });
 
   it('gunzips gzipped files', () => {
-    const set = readIdxImageSet(write('gz-images-idx3-ubyte.gz', gzipSync(imagesBytes)), write('gz-labels-idx1-ubyte.gz', gzipSync(labelsBytes)), 10);
+    const set = readIdxImageSet(
+      write('gz-images-idx3-ubyte.gz', gzipSync(imagesBytes)),
+      write('gz-labels-idx1-ubyte.gz', gzipSync(labelsBytes)),
+      10,
+    );
     expect(set).toMatchObject({ count: 2, rows: 2, cols: 3 });
     expect(Array.from(set.pixels)).toEqual(pixels);
     expect(Array.from(set.labels)).toEqual([7, 3]);
@@ -125,12 +129,20 @@ describe('malformed IDX files', () => {
   });
 
   it('zero dimension', () => {
-    const err = expectDataError(() => readIdxImageSet(write('zero-images', idx([2, 0, 3], [])), labels(), 10), 'bad-dimensions', 'zero-images');
+    const err = expectDataError(
+      () => readIdxImageSet(write('zero-images', idx([2, 0, 3], [])), labels(), 10),
+      'bad-dimensions',
+      'zero-images',
+    );
     expect(err.message).toContain('dimension 2 of 3 = 0');
   });
 
   it('truncated data', () => {
-    const err = expectDataError(() => readIdxImageSet(write('short-images', imagesBytes.subarray(0, imagesBytes.length - 5)), labels(), 10), 'truncated', 'short-images');
+    const err = expectDataError(
+      () => readIdxImageSet(write('short-images', imagesBytes.subarray(0, imagesBytes.length - 5)), labels(), 10),
+      'truncated',
+      'short-images',
+    );
     expect(err.message).toBe('short-images: expected 12 bytes of pixel data after the header (2×2×3), found 7 (file truncated)');
   });
 

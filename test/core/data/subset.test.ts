@@ -12,7 +12,16 @@ const split = (count: number): Samples => ({
   labels: Int32Array.from({ length: count }, () => 1),
 });
 
-const dataset: ScaledDataset = { name: 'd', kind: 'classification', inputShape: [2], classes: ['a', 'b'], train: split(10), validation: split(3), test: split(5), scaling: { kind: 'none' } };
+const dataset: ScaledDataset = {
+  name: 'd',
+  kind: 'classification',
+  inputShape: [2],
+  classes: ['a', 'b'],
+  train: split(10),
+  validation: split(3),
+  test: split(5),
+  scaling: { kind: 'none' },
+};
 
 describe('subsetDataset', () => {
   it('keeps the first N rows of train and test as views, and the validation split only when asked', () => {

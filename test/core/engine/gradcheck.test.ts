@@ -141,7 +141,8 @@ describe('gradientCheck: every loss with a compatible output activation', () => 
   it('cross-entropy and KL with softmax stay exact when a target row does not sum to 1', () => {
     // δ^L = a − y only holds for Σy = 1; multi-hot or unnormalised rows need δ^L = a·Σy − y.
     const data = samples('non-negative', 33);
-    for (const loss of ['cross-entropy', 'kl-divergence'] as const) expectAccurate(makeNet('tanh', 'softmax', loss, 7), data, `${loss}, Σy ≠ 1`);
+    for (const loss of ['cross-entropy', 'kl-divergence'] as const)
+      expectAccurate(makeNet('tanh', 'softmax', loss, 7), data, `${loss}, Σy ≠ 1`);
   });
 
   it('covers every loss', () => {

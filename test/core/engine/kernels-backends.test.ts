@@ -25,13 +25,7 @@ function expectClose(actual: FloatArray, expected: number[], label: string, tol 
 }
 
 /** (m, n, k): ragged sizes (not multiples of 4 or 8), tiny ones, and the MNIST layer shapes. */
-const SIZES: [number, number, number][] = [
-  ...RAGGED_SIZES,
-  [10, 30, 784],
-  [10, 17, 61],
-  [64, 100, 784],
-  [13, 23, 37],
-];
+const SIZES: [number, number, number][] = [...RAGGED_SIZES, [10, 30, 784], [10, 17, 61], [64, 100, 784], [13, 23, 37]];
 
 function randomSizes(rng: Rng, count: number): [number, number, number][] {
   return Array.from({ length: count }, () => [1 + rng.int(20), 1 + rng.int(40), 1 + rng.int(90)] as [number, number, number]);
@@ -211,7 +205,8 @@ describe.each(BACKENDS)('network on backend %s', (name) => {
     const net = Network.create(SPEC, new Rng(4), 'float32', selectKernels(name));
     const exact = new Network(SPEC, 'float64');
     exact.setParameters(net.w, net.b);
-    for (const l of [1, 2, 3]) expect(gradientCheck(exact, data, [0, 3, 5, 8]).find((r) => r.layer === l)!.relativeError).toBeLessThan(1e-6);
+    for (const l of [1, 2, 3])
+      expect(gradientCheck(exact, data, [0, 3, 5, 8]).find((r) => r.layer === l)!.relativeError).toBeLessThan(1e-6);
     const grads = [net, exact].map((n) => {
       const ws = n.workspace(data.count);
       ws.a[0]!.set(data.inputs);
@@ -244,9 +239,19 @@ describe.each(BACKENDS)('network on backend %s', (name) => {
 });
 
 describe('whole training runs agree between backends (same seed, float32 tolerance)', () => {
-  function train(name: (typeof BACKENDS)[number], spec: NetworkSpec, data: ReturnType<typeof sparseSamples>, batchSize: number, optimizer: 'sgd' | 'adam') {
+  function train(
+    name: (typeof BACKENDS)[number],
+    spec: NetworkSpec,
+    data: ReturnType<typeof sparseSamples>,
+    batchSize: number,
+    optimizer: 'sgd' | 'adam',
+  ) {
     const net = Network.create(spec, new Rng(9), 'float32', selectKernels(name));
-    const trainer = new Trainer(net, { train: data }, settings({ epochs: 3, batchSize, optimizer, learningRate: optimizer === 'adam' ? 0.01 : 0.5, seed: 9 }));
+    const trainer = new Trainer(
+      net,
+      { train: data },
+      settings({ epochs: 3, batchSize, optimizer, learningRate: optimizer === 'adam' ? 0.01 : 0.5, seed: 9 }),
+    );
     return { history: runGuarded(trainer), net };
   }
 
@@ -263,7 +268,15 @@ describe('whole training runs agree between backends (same seed, float32 toleran
 
   it('the blobs problem learns on wasm as on js', () => {
     const data = blobs(300, 5);
-    const spec: NetworkSpec = { inputSize: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'cross-entropy', init: 'xavier' };
+    const spec: NetworkSpec = {
+      inputSize: 2,
+      layers: [
+        { units: 8, activation: 'tanh' },
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'cross-entropy',
+      init: 'xavier',
+    };
     const losses = BACKENDS.map((name) => {
       const net = Network.create(spec, new Rng(2), 'float32', selectKernels(name));
       return runGuarded(new Trainer(net, { train: data }, settings({ seed: 2 }))).at(-1)!.trainLoss;

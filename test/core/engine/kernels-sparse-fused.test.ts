@@ -226,40 +226,43 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
     ['softmax', 'cross-entropy'],
     ['linear', 'mse'],
     ['tanh', 'quadratic'],
-  ] as [ActivationName, LossName][])('backprop through every hidden activation, %s output with %s, matches float64 backprop', (output, loss) => {
-    for (const hidden of ELEMENTWISE) {
-      const spec: NetworkSpec = {
-        inputSize: 13,
-        layers: [
-          { units: 9, activation: hidden },
-          { units: 4, activation: output },
-        ],
-        loss,
-        init: 'xavier',
-      };
-      const rng = new Rng(36);
-      const rows = 6;
-      const inputs = random(rng, rows * 13, 0.3);
-      const targets = new Float32Array(rows * 4);
-      for (let r = 0; r < rows; r++) targets[r * 4 + rng.int(4)] = 1;
-      const net = Network.create(spec, new Rng(37), 'float32', selectKernels(name));
-      const exact = new Network(spec, 'float64');
-      exact.setParameters(net.w, net.b);
-      const grads = [net, exact].map((n) => {
-        const ws = n.workspace(rows);
-        ws.a[0]!.set(inputs);
-        ws.y.set(targets);
-        n.feedforward(ws);
-        const g = n.createGradients();
-        n.backprop(ws, g, 1 / rows);
-        return g;
-      });
-      for (let l = 1; l <= 2; l++) {
-        expectClose(grads[0]!.nablaW[l]!, grads[1]!.nablaW[l]!, `${name} ${hidden}/${output}/${loss} ∇w${l}`, 1e-5);
-        expectClose(grads[0]!.nablaB[l]!, grads[1]!.nablaB[l]!, `${name} ${hidden}/${output}/${loss} ∇b${l}`, 1e-5);
+  ] as [ActivationName, LossName][])(
+    'backprop through every hidden activation, %s output with %s, matches float64 backprop',
+    (output, loss) => {
+      for (const hidden of ELEMENTWISE) {
+        const spec: NetworkSpec = {
+          inputSize: 13,
+          layers: [
+            { units: 9, activation: hidden },
+            { units: 4, activation: output },
+          ],
+          loss,
+          init: 'xavier',
+        };
+        const rng = new Rng(36);
+        const rows = 6;
+        const inputs = random(rng, rows * 13, 0.3);
+        const targets = new Float32Array(rows * 4);
+        for (let r = 0; r < rows; r++) targets[r * 4 + rng.int(4)] = 1;
+        const net = Network.create(spec, new Rng(37), 'float32', selectKernels(name));
+        const exact = new Network(spec, 'float64');
+        exact.setParameters(net.w, net.b);
+        const grads = [net, exact].map((n) => {
+          const ws = n.workspace(rows);
+          ws.a[0]!.set(inputs);
+          ws.y.set(targets);
+          n.feedforward(ws);
+          const g = n.createGradients();
+          n.backprop(ws, g, 1 / rows);
+          return g;
+        });
+        for (let l = 1; l <= 2; l++) {
+          expectClose(grads[0]!.nablaW[l]!, grads[1]!.nablaW[l]!, `${name} ${hidden}/${output}/${loss} ∇w${l}`, 1e-5);
+          expectClose(grads[0]!.nablaB[l]!, grads[1]!.nablaB[l]!, `${name} ${hidden}/${output}/${loss} ∇b${l}`, 1e-5);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe.each(BACKENDS)('maxAbs on backend %s', (name) => {

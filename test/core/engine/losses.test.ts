@@ -1,10 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  hasSimpleOutputDelta,
-  lossActivationProblem,
-  losses,
-  lossTargetProblem,
-} from '../../../core/engine/losses';
+import { hasSimpleOutputDelta, lossActivationProblem, losses, lossTargetProblem } from '../../../core/engine/losses';
 import { ACTIVATIONS, LOSSES, type LossName } from '../../../core/engine/spec';
 
 /**

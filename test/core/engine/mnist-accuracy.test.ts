@@ -19,38 +19,38 @@ import { runGuarded } from './helpers';
 const THRESHOLD = 0.94;
 
 describe('MNIST accuracy', () => {
-  it(
-    'a 784-100-10 ReLU/softmax network reaches ≥ 94 % test accuracy after one epoch of Adam',
-    () => {
-      const mnist = loadMnist();
-      const net = Network.create(
-        {
-          inputSize: 784,
-          layers: [
-            { units: 100, activation: 'relu' },
-            { units: 10, activation: 'softmax' },
-          ],
-          loss: 'cross-entropy',
-          init: 'he',
-        },
-        new Rng(1),
-      );
-      expect(net.parameterCount()).toBe(79_510);
-      const trainer = new Trainer(net, { train: mnist.train }, { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 1, seed: 1 });
-      expect(trainer.batchesPerEpoch).toBe(938);
-      const [epoch] = runGuarded(trainer, (batch) => {
-        if (batch.nonFinite) throw new Error(`non-finite ${batch.nonFinite.what} in batch ${batch.batch}`);
-      });
-      expect(epoch!.stopReason).toBe('reached 1 epochs');
-      expect(epoch!.trainAccuracy).toBeGreaterThan(0.9);
+  it('a 784-100-10 ReLU/softmax network reaches ≥ 94 % test accuracy after one epoch of Adam', () => {
+    const mnist = loadMnist();
+    const net = Network.create(
+      {
+        inputSize: 784,
+        layers: [
+          { units: 100, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+        init: 'he',
+      },
+      new Rng(1),
+    );
+    expect(net.parameterCount()).toBe(79_510);
+    const trainer = new Trainer(
+      net,
+      { train: mnist.train },
+      { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 1, seed: 1 },
+    );
+    expect(trainer.batchesPerEpoch).toBe(938);
+    const [epoch] = runGuarded(trainer, (batch) => {
+      if (batch.nonFinite) throw new Error(`non-finite ${batch.nonFinite.what} in batch ${batch.batch}`);
+    });
+    expect(epoch!.stopReason).toBe('reached 1 epochs');
+    expect(epoch!.trainAccuracy).toBeGreaterThan(0.9);
 
-      const test = evaluate(net, mnist.test, { confusion: true });
-      expect(test.count).toBe(10_000);
-      expect(test.accuracy).toBeGreaterThanOrEqual(THRESHOLD);
-      expect(test.loss).toBeLessThan(0.25);
-      // Every digit is mostly recognised, not just the easy ones.
-      test.confusion!.forEach((row, digit) => expect(row[digit]! / row.reduce((a, b) => a + b, 0), `digit ${digit}`).toBeGreaterThan(0.85));
-    },
-    240_000,
-  );
+    const test = evaluate(net, mnist.test, { confusion: true });
+    expect(test.count).toBe(10_000);
+    expect(test.accuracy).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(test.loss).toBeLessThan(0.25);
+    // Every digit is mostly recognised, not just the easy ones.
+    test.confusion!.forEach((row, digit) => expect(row[digit]! / row.reduce((a, b) => a + b, 0), `digit ${digit}`).toBeGreaterThan(0.85));
+  }, 240_000);
 });

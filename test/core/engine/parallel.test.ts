@@ -6,7 +6,15 @@ import { nodeWorkerFactory } from '../../../core/engine/parallel/node-workers';
 import { ParallelError, ParallelTrainer } from '../../../core/engine/parallel/parallel-trainer';
 import type { ParallelWorkerFactory } from '../../../core/engine/parallel/protocol';
 import { shardCount, shardRows } from '../../../core/engine/parallel/layout';
-import { autoThreads, DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS, JS_MIN_BATCH, MAX_AUTO_THREADS, WASM_MIN_WORK, weightCount } from '../../../core/engine/parallel/policy';
+import {
+  autoThreads,
+  DEFAULT_MIN_SHARD_ROWS,
+  DEFAULT_SHARDS,
+  JS_MIN_BATCH,
+  MAX_AUTO_THREADS,
+  WASM_MIN_WORK,
+  weightCount,
+} from '../../../core/engine/parallel/policy';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
 import type { NetworkSpec, TrainSettings } from '../../../core/engine/spec';
@@ -67,7 +75,12 @@ function makeNet(backend: Backend, spec: NetworkSpec = BLOB_SPEC): Network {
   return Network.create(spec, new Rng(2), 'float32', selectKernels(backend));
 }
 
-async function trainParallel(backend: Backend, workers: number, s: TrainSettings = SETTINGS, spec: NetworkSpec = BLOB_SPEC): Promise<{ net: Network; trainer: ParallelTrainer }> {
+async function trainParallel(
+  backend: Backend,
+  workers: number,
+  s: TrainSettings = SETTINGS,
+  spec: NetworkSpec = BLOB_SPEC,
+): Promise<{ net: Network; trainer: ParallelTrainer }> {
   const net = makeNet(backend, spec);
   const data = spec === BLOB_SPEC ? blobs(150, 7) : wideBlobs(150, 7);
   const trainer = await ParallelTrainer.start(net, { train: data }, s, { workers, factory, ...SHARDING });
@@ -134,11 +147,18 @@ describe.each(BACKENDS)('ParallelTrainer on the %s kernels', (backend) => {
   it('computes shards on the coordinator too: N threads start N − 1 workers, and 1 thread starts none', async () => {
     const rec = recording();
     const net = makeNet(backend);
-    const two = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: rec.factory, ...SHARDING });
+    const two = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), {
+      workers: 2,
+      factory: rec.factory,
+      ...SHARDING,
+    });
     open.push(two);
     two.run();
     expect(rec.workers).toHaveLength(1);
-    const alone = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 1, ...SHARDING });
+    const alone = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), {
+      workers: 1,
+      ...SHARDING,
+    });
     alone.run();
     expect(parameterBytes(alone.net).equals(parameterBytes(net))).toBe(true);
   });
@@ -146,12 +166,20 @@ describe.each(BACKENDS)('ParallelTrainer on the %s kernels', (backend) => {
   it('reports a worker that fails, with its message', async () => {
     // A worker told the layout has 1 shard finds no gradient buffer for its shard 1: a real failure mid-batch.
     const broken: ParallelWorkerFactory = (data) => factory({ ...data, layout: { ...data.layout, shards: 1 } });
-    const trainer = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: broken, ...SHARDING });
+    const trainer = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), {
+      workers: 2,
+      factory: broken,
+      ...SHARDING,
+    });
     open.push(trainer);
     expect(() => trainer.step()).toThrow(ParallelError);
     expect(() => trainer.step()).toThrow(/closed/);
     let message = '';
-    const again = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: broken, ...SHARDING });
+    const again = await ParallelTrainer.start(makeNet(backend), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), {
+      workers: 2,
+      factory: broken,
+      ...SHARDING,
+    });
     open.push(again);
     try {
       again.step();
@@ -164,7 +192,11 @@ describe.each(BACKENDS)('ParallelTrainer on the %s kernels', (backend) => {
   it('terminates its workers when training finishes', async () => {
     const rec = recording();
     const net = makeNet(backend);
-    const trainer = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 3, factory: rec.factory, ...SHARDING });
+    const trainer = await ParallelTrainer.start(net, { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), {
+      workers: 3,
+      factory: rec.factory,
+      ...SHARDING,
+    });
     const exits = rec.workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)));
     trainer.run();
     expect(await Promise.all(exits)).toEqual([0, 0]);
@@ -188,7 +220,13 @@ describe('ParallelTrainer failures', () => {
     // Says it is ready, then never serves a command.
     const silent: ParallelWorkerFactory = () =>
       new Worker(`require('node:worker_threads').parentPort.postMessage({ type: 'ready' }); setInterval(() => {}, 1000);`, { eval: true });
-    const trainer = await ParallelTrainer.start(makeNet('js'), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), { workers: 2, factory: silent, silenceMs: 200, spin: 10, ...SHARDING });
+    const trainer = await ParallelTrainer.start(makeNet('js'), { train: blobs(60, 7) }, settings({ batchSize: 12, epochs: 1 }), {
+      workers: 2,
+      factory: silent,
+      silenceMs: 200,
+      spin: 10,
+      ...SHARDING,
+    });
     open.push(trainer);
     expect(() => trainer.step()).toThrow(/did not answer/);
   });
@@ -221,7 +259,9 @@ describe('autoThreads (the policy behind --workers auto)', () => {
   it('splits the js kernels from batch JS_MIN_BATCH, up to the cores, the shards and MAX_AUTO_THREADS', () => {
     expect(autoThreads({ spec: small, batchSize: JS_MIN_BATCH / 2, cores: 2, backend: 'js' })).toBe(1);
     expect(autoThreads({ spec: small, batchSize: JS_MIN_BATCH, cores: 2, backend: 'js' })).toBe(2);
-    expect(autoThreads({ spec: small, batchSize: 256, cores: 16, backend: 'js' })).toBe(Math.min(MAX_AUTO_THREADS, shardCount(256, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS)));
+    expect(autoThreads({ spec: small, batchSize: 256, cores: 16, backend: 'js' })).toBe(
+      Math.min(MAX_AUTO_THREADS, shardCount(256, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS)),
+    );
   });
 
   it('splits the wasm kernels only when batch × weights reaches WASM_MIN_WORK', () => {
@@ -229,7 +269,8 @@ describe('autoThreads (the policy behind --workers auto)', () => {
     for (const spec of [small, wide]) {
       const b = Math.max(batchAt(spec), 2 * DEFAULT_MIN_SHARD_ROWS);
       expect(autoThreads({ spec, batchSize: b, cores: 2, backend: 'wasm' })).toBe(2);
-      if (batchAt(spec) > 2 * DEFAULT_MIN_SHARD_ROWS) expect(autoThreads({ spec, batchSize: batchAt(spec) - 1, cores: 2, backend: 'wasm' })).toBe(1);
+      if (batchAt(spec) > 2 * DEFAULT_MIN_SHARD_ROWS)
+        expect(autoThreads({ spec, batchSize: batchAt(spec) - 1, cores: 2, backend: 'wasm' })).toBe(1);
     }
     expect(autoThreads({ spec: small, batchSize: 10, cores: 2, backend: 'wasm' })).toBe(1);
   });

@@ -14,7 +14,15 @@ describe('spec', () => {
   });
 
   it('has default settings that pass validation (Nielsen: η = 3, batch 10, 30 epochs)', () => {
-    const spec = { inputSize: 784, layers: [{ units: 30, activation: 'sigmoid' as const }, { units: 10, activation: 'sigmoid' as const }], loss: 'quadratic' as const, init: 'normal' as const };
+    const spec = {
+      inputSize: 784,
+      layers: [
+        { units: 30, activation: 'sigmoid' as const },
+        { units: 10, activation: 'sigmoid' as const },
+      ],
+      loss: 'quadratic' as const,
+      init: 'normal' as const,
+    };
     expect(trainingProblems(spec, DEFAULT_TRAIN_SETTINGS)).toEqual([]);
     expect(DEFAULT_TRAIN_SETTINGS).toMatchObject({ learningRate: 3, batchSize: 10, epochs: 30, optimizer: 'sgd' });
   });

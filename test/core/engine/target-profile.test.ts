@@ -4,7 +4,6 @@ import { LOSSES } from '../../../core/engine/spec';
 import { describeTargets, profileTargetProblem, profileTargets } from '../../../core/engine/target-profile';
 import { Rng } from '../../../core/engine/rng';
 
-
 describe('profileTargets', () => {
   it('tells one-hot labels, 0/1 flags, probabilities and real values apart', () => {
     expect(profileTargets(Float32Array.of(0, 1, 0, 1, 0, 0), 3).shape).toBe('one-hot');

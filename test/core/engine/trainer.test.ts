@@ -17,7 +17,12 @@ function trainBlobs(seed: number, initSeed = 1): Network {
 }
 
 /** Trains on `train` and returns the loss on it before and after, plus the trainer. */
-function lossDrop(train: Samples, batchSize: number, epochs: number, learningRate: number): { before: number; after: number; trainer: Trainer } {
+function lossDrop(
+  train: Samples,
+  batchSize: number,
+  epochs: number,
+  learningRate: number,
+): { before: number; after: number; trainer: Trainer } {
   const net = Network.create(BLOB_SPEC, new Rng(3));
   const before = evaluate(net, train).loss;
   const trainer = new Trainer(net, { train }, settings({ batchSize, epochs, learningRate }));
@@ -200,7 +205,11 @@ describe('stopping rules', () => {
 
   it('early-stopping: needs a validation split', () => {
     const make = (): Trainer =>
-      new Trainer(Network.create(BLOB_SPEC, new Rng(1)), { train: blobs(30, 6), test: blobs(30, 7) }, settings({ stop: { kind: 'early-stopping', patience: 2 } }));
+      new Trainer(
+        Network.create(BLOB_SPEC, new Rng(1)),
+        { train: blobs(30, 6), test: blobs(30, 7) },
+        settings({ stop: { kind: 'early-stopping', patience: 2 } }),
+      );
     expect(make).toThrow(SpecError);
     expect(make).toThrow(/validation/);
     try {
@@ -258,9 +267,17 @@ describe('history and isBest', () => {
   });
 
   it('falls back to the test split for isBest, and to no accuracy for regression', () => {
-    const withTest = new Trainer(Network.create(BLOB_SPEC, new Rng(1)), { train: blobs(30, 1), test: blobs(30, 2) }, settings({ batchSize: 10, epochs: 2 }));
+    const withTest = new Trainer(
+      Network.create(BLOB_SPEC, new Rng(1)),
+      { train: blobs(30, 1), test: blobs(30, 2) },
+      settings({ batchSize: 10, epochs: 2 }),
+    );
     expect(runGuarded(withTest)[0]!.isBest).toBe(true);
-    const regression = new Trainer(Network.create(LINEAR_SPEC, new Rng(1)), { train: linearData(20, 1) }, settings({ batchSize: 5, epochs: 2, learningRate: 0.1 }));
+    const regression = new Trainer(
+      Network.create(LINEAR_SPEC, new Rng(1)),
+      { train: linearData(20, 1) },
+      settings({ batchSize: 5, epochs: 2, learningRate: 0.1 }),
+    );
     const history = runGuarded(regression);
     expect(history.map((h) => [h.trainAccuracy, h.isBest])).toEqual([
       [null, false],

@@ -56,8 +56,14 @@ describe('specProblems', () => {
     const [field, message] = only(specProblems(act));
     expect(field).toBe('layers[0].activation');
     expect(message).toMatch(/Unknown activation "swish"; choose one of linear, sigmoid, tanh, relu, leaky-relu, softmax, step/);
-    expect(only(specProblems({ ...good(), loss: 'hinge' as never }))).toEqual(['loss', expect.stringMatching(/Unknown loss "hinge"; choose one of quadratic, .*cosine-proximity/)]);
-    expect(only(specProblems({ ...good(), init: 'orthogonal' as never }))).toEqual(['init', expect.stringMatching(/Unknown initialisation "orthogonal"; choose one of normal, scaled-normal, xavier, he/)]);
+    expect(only(specProblems({ ...good(), loss: 'hinge' as never }))).toEqual([
+      'loss',
+      expect.stringMatching(/Unknown loss "hinge"; choose one of quadratic, .*cosine-proximity/),
+    ]);
+    expect(only(specProblems({ ...good(), init: 'orthogonal' as never }))).toEqual([
+      'init',
+      expect.stringMatching(/Unknown initialisation "orthogonal"; choose one of normal, scaled-normal, xavier, he/),
+    ]);
   });
 
   it('refuses a loss that cannot work with the output activation', () => {
@@ -68,7 +74,15 @@ describe('specProblems', () => {
   });
 
   it('reports every problem at once', () => {
-    const spec: NetworkSpec = { inputSize: -3, layers: [{ units: 0, activation: 'softmax' }, { units: 1, activation: 'linear' }], loss: 'kl-divergence', init: 'he' };
+    const spec: NetworkSpec = {
+      inputSize: -3,
+      layers: [
+        { units: 0, activation: 'softmax' },
+        { units: 1, activation: 'linear' },
+      ],
+      loss: 'kl-divergence',
+      init: 'he',
+    };
     expect(specProblems(spec).map((p) => p.field)).toEqual(['inputSize', 'layers[0].units', 'layers[0].activation', 'loss']);
   });
 });
@@ -87,7 +101,10 @@ describe('trainingProblems', () => {
   });
 
   it('refuses batch size 0 and fractional batch sizes', () => {
-    expect(only(trainingProblems(good(), train({ batchSize: 0 })))).toEqual(['batchSize', 'Batch size must be a whole number of samples, at least 1; got 0.']);
+    expect(only(trainingProblems(good(), train({ batchSize: 0 })))).toEqual([
+      'batchSize',
+      'Batch size must be a whole number of samples, at least 1; got 0.',
+    ]);
     expect(only(trainingProblems(good(), train({ batchSize: 1.5 })))[0]).toBe('batchSize');
   });
 
@@ -114,7 +131,10 @@ describe('trainingProblems', () => {
 
 describe('dataProblems', () => {
   it('refuses data whose input size differs from the input layer', () => {
-    expect(only(dataProblems(good(), 28, 10))).toEqual(['inputSize', 'The dataset has 28 inputs per sample, but the input layer has 784 units.']);
+    expect(only(dataProblems(good(), 28, 10))).toEqual([
+      'inputSize',
+      'The dataset has 28 inputs per sample, but the input layer has 784 units.',
+    ]);
   });
 
   it('refuses data whose number of classes differs from the output layer', () => {

@@ -6,7 +6,15 @@ import { traceActivations } from '../../../core/inspect/activations-trace';
 // 2 inputs → 2 sigmoid units → 3 softmax outputs, with weights chosen by hand.
 function handNetwork(precision: 'float32' | 'float64' = 'float64'): Network {
   const net = new Network(
-    { inputSize: 2, layers: [{ units: 2, activation: 'sigmoid' }, { units: 3, activation: 'softmax' }], loss: 'cross-entropy', init: 'normal' },
+    {
+      inputSize: 2,
+      layers: [
+        { units: 2, activation: 'sigmoid' },
+        { units: 3, activation: 'softmax' },
+      ],
+      loss: 'cross-entropy',
+      init: 'normal',
+    },
     precision,
   );
   // w[l] is units(l) × units(l−1), row j = the weights into unit j.

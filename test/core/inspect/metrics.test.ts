@@ -67,7 +67,13 @@ describe('confusionMetrics', () => {
   });
 
   it('empty matrices have null accuracy and averages', () => {
-    expect(confusionMetrics([])).toEqual({ total: 0, correct: 0, accuracy: null, perClass: [], macro: { precision: null, recall: null, f1: null } });
+    expect(confusionMetrics([])).toEqual({
+      total: 0,
+      correct: 0,
+      accuracy: null,
+      perClass: [],
+      macro: { precision: null, recall: null, f1: null },
+    });
     const zeros = confusionMetrics([
       [0, 0],
       [0, 0],
@@ -79,7 +85,12 @@ describe('confusionMetrics', () => {
 
   it('rejects matrices that are not square or hold bad counts', () => {
     expect(() => confusionMetrics([[1, 2], [3]])).toThrow(InspectError);
-    expect(() => confusionMetrics([[1, -1], [0, 0]])).toThrow(/confusion\[0\]\[1\]/);
+    expect(() =>
+      confusionMetrics([
+        [1, -1],
+        [0, 0],
+      ]),
+    ).toThrow(/confusion\[0\]\[1\]/);
     expect(() => confusionMetrics([[1.5]])).toThrow(/non-negative integers/);
   });
 });
@@ -126,7 +137,18 @@ describe('a confusion cell and the gallery filter agree', () => {
     const raw = Float32Array.from({ length: count * 4 }, () => rng.uniform());
     const labels = Int32Array.from({ length: count }, () => rng.int(3));
     const samples = toSamples(raw, labels, count, 4, 3, { kind: 'none' });
-    const net = Network.create({ inputSize: 4, layers: [{ units: 6, activation: 'tanh' }, { units: 3, activation: 'softmax' }], loss: 'cross-entropy', init: 'normal' }, new Rng(5));
+    const net = Network.create(
+      {
+        inputSize: 4,
+        layers: [
+          { units: 6, activation: 'tanh' },
+          { units: 3, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+        init: 'normal',
+      },
+      new Rng(5),
+    );
     const { confusion, misclassified } = evaluate(net, samples, { confusion: true, misclassified: true });
     let offDiagonal = 0;
     for (let t = 0; t < 3; t++) {

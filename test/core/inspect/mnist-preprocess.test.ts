@@ -119,12 +119,18 @@ describe('prepareDigit', () => {
     const byte = prepared(canvas(4, 4, (x, y) => (x === 1 && y === 1 ? 127.5 : 0)));
     expect(unit.cropped.pixels[0]).toBeCloseTo(0.5, 6);
     expect(byte.cropped.pixels[0]).toBeCloseTo(0.5, 6);
-    const faint = prepareDigit(canvas(2, 1, (x) => x), { range: 'byte' });
+    const faint = prepareDigit(
+      canvas(2, 1, (x) => x),
+      { range: 'byte' },
+    );
     expect(faint.status === 'prepared' && faint.cropped.pixels[0]).toBeCloseTo(1 / 255, 6);
   });
 
   it('a threshold ignores faint specks when finding the bounding box', () => {
-    const r = prepareDigit(canvas(30, 30, (x, y) => (x === 0 && y === 0 ? 3 : x >= 10 && x < 20 && y >= 10 && y < 20 ? 255 : 0)), { threshold: 0.05 });
+    const r = prepareDigit(
+      canvas(30, 30, (x, y) => (x === 0 && y === 0 ? 3 : x >= 10 && x < 20 && y >= 10 && y < 20 ? 255 : 0)),
+      { threshold: 0.05 },
+    );
     expect(r.status === 'prepared' && [r.cropped.width, r.cropped.height]).toEqual([10, 10]);
   });
 

@@ -13,13 +13,19 @@ const refusal = (request: unknown): string => {
 
 describe('resumeFromEpoch: the request', () => {
   it('takes a run, an epoch (0 = the initial weights) and a positive η', () => {
-    expect(parseLabRequest('resumeFromEpoch', { runId: 'a-1', epoch: 0, learningRate: 0.01 })).toEqual({ runId: 'a-1', epoch: 0, learningRate: 0.01 });
+    expect(parseLabRequest('resumeFromEpoch', { runId: 'a-1', epoch: 0, learningRate: 0.01 })).toEqual({
+      runId: 'a-1',
+      epoch: 0,
+      learningRate: 0.01,
+    });
     expect(parseLabRequest('resumeFromEpoch', { runId: 'a', epoch: 12, learningRate: 3 }).epoch).toBe(12);
   });
 
   it('refuses a missing, negative, fractional or non-numeric epoch, a bad η and unknown keys, naming the field', () => {
     expect(refusal({ runId: 'a', learningRate: 0.01 })).toMatch(/^lab\.resumeFromEpoch refused its request: epoch: /);
-    expect(refusal({ runId: 'a', epoch: -1, learningRate: 0.01 })).toContain('epoch: epoch must be 0 (the initial weights) or a saved epoch');
+    expect(refusal({ runId: 'a', epoch: -1, learningRate: 0.01 })).toContain(
+      'epoch: epoch must be 0 (the initial weights) or a saved epoch',
+    );
     expect(refusal({ runId: 'a', epoch: 2.5, learningRate: 0.01 })).toContain('epoch: epoch must be a whole number');
     expect(refusal({ runId: 'a', epoch: '3', learningRate: 0.01 })).toContain('epoch: ');
     expect(refusal({ runId: 'a', epoch: 3, learningRate: 0 })).toContain('learningRate: ');

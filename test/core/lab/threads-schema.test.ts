@@ -14,7 +14,8 @@ const refusal = (threads: unknown): string => {
 
 describe('startRun: the threads option', () => {
   it('takes auto, 1 … 16, or nothing (auto)', () => {
-    for (const threads of ['auto', 1, 2, 16] as const) expect(parseLabRequest('startRun', { ...quickRun(), threads }).threads).toBe(threads);
+    for (const threads of ['auto', 1, 2, 16] as const)
+      expect(parseLabRequest('startRun', { ...quickRun(), threads }).threads).toBe(threads);
     expect(parseLabRequest('startRun', quickRun()).threads).toBeUndefined();
   });
 

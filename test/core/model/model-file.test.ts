@@ -67,7 +67,9 @@ describe('model file round trip', () => {
   it('refuses to build a file from a network whose weights are NaN', () => {
     const broken = readModelFile(text).net;
     broken.w[2]![4] = NaN;
-    expect(() => buildModelFile(broken, meta)).toThrow(/layer 3 weights \(parameters\[1\]\.weights\) hold 1 value that is not a finite number, the first NaN at row 0, column 4/);
+    expect(() => buildModelFile(broken, meta)).toThrow(
+      /layer 3 weights \(parameters\[1\]\.weights\) hold 1 value that is not a finite number, the first NaN at row 0, column 4/,
+    );
   });
 });
 
@@ -76,41 +78,127 @@ describe('damaged model files', () => {
   const good: ModelFile = buildModelFile(net, meta);
   const text = JSON.stringify(good, null, 1);
   /** The good file with a change, as text. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach anywhere in the parsed JSON
   const edit = (change: (f: Record<string, any>) => void): string => {
-    const f = structuredClone(good) as Record<string, any>;
+    const f = structuredClone(good) as Parameters<typeof change>[0];
     change(f);
     return JSON.stringify(f);
   };
 
   const cases: [string, string, ModelFileErrorCode, RegExp][] = [
-    ['truncated text', text.slice(0, Math.floor(text.length * 0.6)), 'truncated', /^m\.fathom\.json: the JSON stops in the middle of a value .* looks truncated/],
+    [
+      'truncated text',
+      text.slice(0, Math.floor(text.length * 0.6)),
+      'truncated',
+      /^m\.fathom\.json: the JSON stops in the middle of a value .* looks truncated/,
+    ],
     ['truncated right after a value', text.slice(0, text.lastIndexOf('}')), 'truncated', /looks truncated/],
     ['an empty file', '', 'truncated', /the file is empty/],
     ['not JSON', 'PK\u0003\u0004 this is a zip', 'not-json', /^m\.fathom\.json: this is not valid JSON \(Unexpected token/],
     ['a JSON array', '[1, 2, 3]', 'wrong-format', /not a Fathom model file \(the JSON is an array/],
-    ['another format name', edit((f) => (f.format = 'keras-model')), 'wrong-format', /its format is "keras-model"; expected "fathom-model"/],
+    [
+      'another format name',
+      edit((f) => (f.format = 'keras-model')),
+      'wrong-format',
+      /its format is "keras-model"; expected "fathom-model"/,
+    ],
     ['no format at all', JSON.stringify({ layers: [] }), 'wrong-format', /it has no "format" field/],
-    ['a newer version', edit((f) => (f.version = 3)), 'newer-version', /written by a newer Fathom \(format version 3; this one reads up to 1\)/],
+    [
+      'a newer version',
+      edit((f) => (f.version = 3)),
+      'newer-version',
+      /written by a newer Fathom \(format version 3; this one reads up to 1\)/,
+    ],
     ['version 0', edit((f) => (f.version = 0)), 'schema', /the field "version" is invalid/],
     ['a missing field', edit((f) => delete f.settings.learningRate), 'schema', /the required field "settings\.learningRate" is missing/],
     ['a missing section', edit((f) => delete f.scaling), 'schema', /the required field "scaling" is missing/],
-    ['a wrong type', edit((f) => (f.spec.layers[1].units = '3')), 'schema', /the field "spec\.layers\[1\]\.units" is invalid: .*expected number/],
+    [
+      'a wrong type',
+      edit((f) => (f.spec.layers[1].units = '3')),
+      'schema',
+      /the field "spec\.layers\[1\]\.units" is invalid: .*expected number/,
+    ],
     ['an unknown activation', edit((f) => (f.spec.layers[0].activation = 'swish')), 'schema', /"spec\.layers\[0\]\.activation" is invalid/],
     ['a bad date', edit((f) => (f.createdAt = 'yesterday')), 'schema', /"createdAt" is invalid/],
-    ['a bad dataset hash', edit((f) => (f.dataset.files = [{ name: 'x', sha256: 'abc' }])), 'schema', /"dataset\.files\[0\]\.sha256" is invalid: must be 64 lowercase hex digits/],
-    ['malformed base64', edit((f) => (f.parameters[0].weights = f.parameters[0].weights.slice(0, -1))), 'bad-base64', /layer 2 weights \(parameters\[0\]\.weights\) are not base64 float32 data: .*groups of 4/],
+    [
+      'a bad dataset hash',
+      edit((f) => (f.dataset.files = [{ name: 'x', sha256: 'abc' }])),
+      'schema',
+      /"dataset\.files\[0\]\.sha256" is invalid: must be 64 lowercase hex digits/,
+    ],
+    [
+      'malformed base64',
+      edit((f) => (f.parameters[0].weights = f.parameters[0].weights.slice(0, -1))),
+      'bad-base64',
+      /layer 2 weights \(parameters\[0\]\.weights\) are not base64 float32 data: .*groups of 4/,
+    ],
     ['base64 with a stray character', edit((f) => (f.parameters[1].biases = 'AAC*AAAA')), 'bad-base64', /layer 3 biases .* character "\*"/],
-    ['bytes that are not whole floats', edit((f) => (f.parameters[0].biases = 'AAAAAAAA')), 'bad-base64', /6 bytes, which is not a whole number of 4-byte floats/],
-    ['one float missing', edit((f) => (f.parameters[0].weights = encodeFloat32(new Float32Array(29)))), 'shape-mismatch', /layer 2 weights \(parameters\[0\]\.weights\): expected 5×6 = 30 floats, found 29/],
-    ['too many biases', edit((f) => (f.parameters[1].biases = encodeFloat32([1, 2, 3, 4]))), 'shape-mismatch', /layer 3 biases \(parameters\[1\]\.biases\): expected 3 floats, found 4/],
-    ['a NaN weight', edit((f) => (f.parameters[0].weights = encodeFloat32(Float32Array.from({ length: 30 }, (_, i) => (i === 13 ? NaN : 0.1))))), 'non-finite', /layer 2 weights .* the first NaN at row 2, column 1 \(index 13\)/],
-    ['an infinite bias', edit((f) => (f.parameters[1].biases = encodeFloat32([0, -Infinity, Infinity]))), 'non-finite', /layer 3 biases .* hold 2 values that are not a finite number, the first -Infinity at unit 1/],
-    ['a layer more than the parameters', edit((f) => f.spec.layers.unshift({ units: 6, activation: 'relu' })), 'shape-mismatch', /holds parameters for 2 layers, but its spec describes 3/],
-    ['units not matching the weights', edit((f) => (f.spec.layers[0].units = 4)), 'shape-mismatch', /layer 2 weights .*: expected 4×6 = 24 floats, found 30/],
-    ['softmax on a hidden layer', edit((f) => (f.spec.layers[0].activation = 'softmax')), 'bad-spec', /its network spec cannot be built \(spec\.layers\[0\]\.activation\): Softmax .* output layer only/],
-    ['a loss that cannot work with the output', edit((f) => (f.spec.layers[1].activation = 'relu')), 'bad-spec', /\(spec\.loss\): Categorical cross-entropy/],
-    ['a dataset shape not matching the input layer', edit((f) => (f.dataset.inputShape = [2, 2])), 'shape-mismatch', /dataset\.inputShape \[2, 2\] holds 4 inputs, but the network's input layer has 6/],
-    ['per-feature scaling of the wrong width', edit((f) => (f.scaling = { kind: 'z-score', per: 'feature', mean: [0, 0], std: [1, 1] })), 'shape-mismatch', /statistics for 2 inputs, but the network has 6/],
+    [
+      'bytes that are not whole floats',
+      edit((f) => (f.parameters[0].biases = 'AAAAAAAA')),
+      'bad-base64',
+      /6 bytes, which is not a whole number of 4-byte floats/,
+    ],
+    [
+      'one float missing',
+      edit((f) => (f.parameters[0].weights = encodeFloat32(new Float32Array(29)))),
+      'shape-mismatch',
+      /layer 2 weights \(parameters\[0\]\.weights\): expected 5×6 = 30 floats, found 29/,
+    ],
+    [
+      'too many biases',
+      edit((f) => (f.parameters[1].biases = encodeFloat32([1, 2, 3, 4]))),
+      'shape-mismatch',
+      /layer 3 biases \(parameters\[1\]\.biases\): expected 3 floats, found 4/,
+    ],
+    [
+      'a NaN weight',
+      edit((f) => (f.parameters[0].weights = encodeFloat32(Float32Array.from({ length: 30 }, (_, i) => (i === 13 ? NaN : 0.1))))),
+      'non-finite',
+      /layer 2 weights .* the first NaN at row 2, column 1 \(index 13\)/,
+    ],
+    [
+      'an infinite bias',
+      edit((f) => (f.parameters[1].biases = encodeFloat32([0, -Infinity, Infinity]))),
+      'non-finite',
+      /layer 3 biases .* hold 2 values that are not a finite number, the first -Infinity at unit 1/,
+    ],
+    [
+      'a layer more than the parameters',
+      edit((f) => f.spec.layers.unshift({ units: 6, activation: 'relu' })),
+      'shape-mismatch',
+      /holds parameters for 2 layers, but its spec describes 3/,
+    ],
+    [
+      'units not matching the weights',
+      edit((f) => (f.spec.layers[0].units = 4)),
+      'shape-mismatch',
+      /layer 2 weights .*: expected 4×6 = 24 floats, found 30/,
+    ],
+    [
+      'softmax on a hidden layer',
+      edit((f) => (f.spec.layers[0].activation = 'softmax')),
+      'bad-spec',
+      /its network spec cannot be built \(spec\.layers\[0\]\.activation\): Softmax .* output layer only/,
+    ],
+    [
+      'a loss that cannot work with the output',
+      edit((f) => (f.spec.layers[1].activation = 'relu')),
+      'bad-spec',
+      /\(spec\.loss\): Categorical cross-entropy/,
+    ],
+    [
+      'a dataset shape not matching the input layer',
+      edit((f) => (f.dataset.inputShape = [2, 2])),
+      'shape-mismatch',
+      /dataset\.inputShape \[2, 2\] holds 4 inputs, but the network's input layer has 6/,
+    ],
+    [
+      'per-feature scaling of the wrong width',
+      edit((f) => (f.scaling = { kind: 'z-score', per: 'feature', mean: [0, 0], std: [1, 1] })),
+      'shape-mismatch',
+      /statistics for 2 inputs, but the network has 6/,
+    ],
   ];
 
   it.each(cases)('rejects %s', (_name, damaged, code, message) => {
@@ -131,6 +219,8 @@ describe('damaged model files', () => {
   });
 
   it('builds nothing from a spec the engine refuses even when constructed directly', () => {
-    expect(() => Network.create({ ...SPEC, layers: [{ units: 5, activation: 'softmax' }, ...SPEC.layers] }, new Rng(1))).toThrow(/output layer only/);
+    expect(() => Network.create({ ...SPEC, layers: [{ units: 5, activation: 'softmax' }, ...SPEC.layers] }, new Rng(1))).toThrow(
+      /output layer only/,
+    );
   });
 });

@@ -7,7 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../core/data/dataset';
 import { ModelFileError } from '../../../core/model/errors';
 import { buildModelFile } from '../../../core/model/model-file';
-import { describeDataset, loadModelFile, saveModelFile, sha256File, writeFileAtomic, type AtomicWriteFs } from '../../../core/model/model-files';
+import {
+  describeDataset,
+  loadModelFile,
+  saveModelFile,
+  sha256File,
+  writeFileAtomic,
+  type AtomicWriteFs,
+} from '../../../core/model/model-files';
 import { synthetic, trainedSmall } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'fathom-model-files-'));
@@ -58,7 +65,9 @@ describe('saving and loading model files', () => {
     writeFileSync(path, 'the previous model');
     const err = await rejection(saveModelFile(path, file, failingRename));
     expect(err.code).toBe('unwritable');
-    expect(err.message).toMatch(/model\.fathom\.json: could not be written \(EXDEV: simulated failure, rename\); any previous file there is unchanged/);
+    expect(err.message).toMatch(
+      /model\.fathom\.json: could not be written \(EXDEV: simulated failure, rename\); any previous file there is unchanged/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('the previous model');
     expect(readdirSync(sub)).toEqual(['model.fathom.json']);
   });
@@ -113,7 +122,14 @@ describe('dataset identity', () => {
   it('describes a dataset with its sizes and hashed files', async () => {
     const path = join(dir, 'train.idx');
     writeFileSync(path, 'abc');
-    const dataset: Dataset = { name: 'tiny', kind: 'classification', inputShape: [6], classes: ['a', 'b', 'c'], train: synthetic(10, 1), test: synthetic(4, 2) };
+    const dataset: Dataset = {
+      name: 'tiny',
+      kind: 'classification',
+      inputShape: [6],
+      classes: ['a', 'b', 'c'],
+      train: synthetic(10, 1),
+      test: synthetic(4, 2),
+    };
     expect(await describeDataset(dataset, [path])).toEqual({
       name: 'tiny',
       inputShape: [6],

@@ -51,9 +51,17 @@ async function expectSameOutputs(net: Network, tolerance = 1e-5): Promise<void> 
 }
 
 describe('ONNX export, checked with onnxruntime-web', () => {
-  it('sigmoid network with quadratic loss (Nielsen\'s)', async () => {
+  it("sigmoid network with quadratic loss (Nielsen's)", async () => {
     const net = trained(
-      { inputSize: 784, layers: [{ units: 30, activation: 'sigmoid' }, { units: 10, activation: 'sigmoid' }], loss: 'quadratic', init: 'normal' },
+      {
+        inputSize: 784,
+        layers: [
+          { units: 30, activation: 'sigmoid' },
+          { units: 10, activation: 'sigmoid' },
+        ],
+        loss: 'quadratic',
+        init: 'normal',
+      },
       { learningRate: 3, batchSize: 10 },
     );
     await expectSameOutputs(net);
@@ -61,7 +69,15 @@ describe('ONNX export, checked with onnxruntime-web', () => {
 
   it('relu hidden layer with softmax and cross-entropy', async () => {
     const net = trained(
-      { inputSize: 784, layers: [{ units: 32, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'he' },
+      {
+        inputSize: 784,
+        layers: [
+          { units: 32, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+        init: 'he',
+      },
       { learningRate: 0.1, batchSize: 20 },
     );
     await expectSameOutputs(net);
@@ -87,14 +103,25 @@ describe('ONNX export, checked with onnxruntime-web', () => {
   it('step units, as comparison and cast', async () => {
     // Not trainable: compare the randomly initialised network.
     const net = Network.create(
-      { inputSize: 784, layers: [{ units: 20, activation: 'step' }, { units: 10, activation: 'sigmoid' }], loss: 'quadratic', init: 'normal' },
+      {
+        inputSize: 784,
+        layers: [
+          { units: 20, activation: 'step' },
+          { units: 10, activation: 'sigmoid' },
+        ],
+        loss: 'quadratic',
+        init: 'normal',
+      },
       new Rng(2),
     );
     await expectSameOutputs(net);
   });
 
   it('records the spec and scaling in the model metadata', async () => {
-    const net = Network.create({ inputSize: 784, layers: [{ units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'xavier' }, new Rng(1));
+    const net = Network.create(
+      { inputSize: 784, layers: [{ units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'xavier' },
+      new Rng(1),
+    );
     const text = new TextDecoder().decode(exportOnnx(net, mnist.scaling));
     expect(text).toContain('fathom.scaling');
     expect(text).toContain(JSON.stringify(mnist.scaling));
@@ -102,7 +129,10 @@ describe('ONNX export, checked with onnxruntime-web', () => {
   });
 
   it('refuses a network with NaN weights', () => {
-    const net = Network.create({ inputSize: 4, layers: [{ units: 2, activation: 'sigmoid' }], loss: 'quadratic', init: 'normal' }, new Rng(1));
+    const net = Network.create(
+      { inputSize: 4, layers: [{ units: 2, activation: 'sigmoid' }], loss: 'quadratic', init: 'normal' },
+      new Rng(1),
+    );
     net.b[1]![1] = Infinity;
     expect(() => exportOnnx(net)).toThrow(ModelFileError);
     expect(() => exportOnnx(net)).toThrow(/the network being exported: layer 2 biases .* Infinity at unit 1/);

@@ -22,7 +22,8 @@ async function interruptedRun(): Promise<{ dir: string; id: string }> {
   const { id } = await a.startRun(request);
   const worker = fakes.workers.get(id)!;
   worker.ready();
-  for (let epoch = 1; epoch <= 2; epoch++) worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, 0.5, true), weights: filledWeights(request.spec, epoch / 100) });
+  for (let epoch = 1; epoch <= 2; epoch++)
+    worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, 0.5, true), weights: filledWeights(request.spec, epoch / 100) });
   await a.dispose();
   return { dir: tmp.dir, id };
 }
@@ -36,7 +37,9 @@ describe('Resuming after a restart when something is wrong', () => {
     writeFileSync(path, JSON.stringify(record));
     const fakes = fakeWorkers();
     const b = makeService(dir, { workerFactory: fakes.factory });
-    await expect(b.resumeRun({ runId: id })).rejects.toThrow(/cannot resume: its dataset "gone" is no longer in the library\. Its saved weights are kept/);
+    await expect(b.resumeRun({ runId: id })).rejects.toThrow(
+      /cannot resume: its dataset "gone" is no longer in the library\. Its saved weights are kept/,
+    );
     expect(fakes.workers.size).toBe(0);
     expect((await b.listRuns())[0]).toMatchObject({ status: 'paused', history: [{ epoch: 1 }, { epoch: 2 }] });
     await b.settled();
@@ -59,7 +62,10 @@ describe('Resuming after a restart when something is wrong', () => {
     });
     await b.resumeRun({ runId: id });
     let [run] = await b.listRuns();
-    expect(run).toMatchObject({ status: 'paused', message: expect.stringMatching(/^Could not resume\. The training worker could not start: no threads left\. Nothing was lost/) });
+    expect(run).toMatchObject({
+      status: 'paused',
+      message: expect.stringMatching(/^Could not resume\. The training worker could not start: no threads left\. Nothing was lost/),
+    });
 
     // The second worker loads its data and then fails: paused again, files untouched.
     await b.resumeRun({ runId: id });
@@ -67,7 +73,10 @@ describe('Resuming after a restart when something is wrong', () => {
     started[0]!.exit(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     [run] = await b.listRuns();
-    expect(run).toMatchObject({ status: 'paused', message: expect.stringMatching(/Training failed: the dataset files could not be read\. Nothing was lost/) });
+    expect(run).toMatchObject({
+      status: 'paused',
+      message: expect.stringMatching(/Training failed: the dataset files could not be read\. Nothing was lost/),
+    });
     expect(run!.history).toHaveLength(2);
 
     // Third time: the worker is ready, so the run is an ordinary running run again.
@@ -86,14 +95,19 @@ describe('Saving and the data folder', () => {
     tmps.push(tmp);
     const good = join(tmp.dir, 'kept.fathom.json');
     const fakes = fakeWorkers();
-    const service = makeService(tmp.dir, { workerFactory: fakes.factory, dialogs: stubDialogs([join(tmp.dir, 'missing', 'model.fathom.json'), good]) });
+    const service = makeService(tmp.dir, {
+      workerFactory: fakes.factory,
+      dialogs: stubDialogs([join(tmp.dir, 'missing', 'model.fathom.json'), good]),
+    });
     const request = quickRun();
     const { id } = await service.startRun(request);
     const worker = fakes.workers.get(id)!;
     worker.ready();
     worker.post({ type: 'epoch', report: fakeReport(request.spec, 1, 0.5, true), weights: filledWeights(request.spec, 0.01) });
     worker.post({ type: 'finished', reason: 'reached 1 epoch' });
-    await expect(service.saveModel({ runId: id })).rejects.toThrow(/^Could not save model\.fathom\.json in .*missing: the folder does not exist\. The run and its weights are unchanged\.$/);
+    await expect(service.saveModel({ runId: id })).rejects.toThrow(
+      /^Could not save model\.fathom\.json in .*missing: the folder does not exist\. The run and its weights are unchanged\.$/,
+    );
     expect(await service.saveModel({ runId: id })).toEqual({ saved: true, fileName: 'kept.fathom.json' });
     expect(existsSync(good)).toBe(true);
     await loadModelFile(good);
@@ -105,7 +119,9 @@ describe('Saving and the data folder', () => {
     tmps.push(tmp);
     writeFileSync(join(tmp.dir, 'runs'), 'not a folder');
     const service = makeService(tmp.dir);
-    await expect(service.listRuns()).rejects.toThrow(/^The lab cannot use its runs folder .*runs: a file is in the way where a folder should be\.$/);
+    await expect(service.listRuns()).rejects.toThrow(
+      /^The lab cannot use its runs folder .*runs: a file is in the way where a folder should be\.$/,
+    );
     await expect(service.startRun(quickRun())).rejects.toThrow(/cannot use its runs folder/);
     await service.dispose();
   });

@@ -63,7 +63,11 @@ describe('Checkpoints of a very fast run', () => {
 
     // 2 s of epochs: one checkpoint at the start, one a second later, the last at the end; best with each.
     const checkpointWrites = saves.paths.filter((p) => p.includes('checkpoint-epoch-'));
-    expect(checkpointWrites.map((p) => p.split('/').at(-1))).toEqual(['checkpoint-epoch-1.fathom.json', 'checkpoint-epoch-101.fathom.json', 'checkpoint-epoch-200.fathom.json']);
+    expect(checkpointWrites.map((p) => p.split('/').at(-1))).toEqual([
+      'checkpoint-epoch-1.fathom.json',
+      'checkpoint-epoch-101.fathom.json',
+      'checkpoint-epoch-200.fathom.json',
+    ]);
     expect(saves.paths.filter((p) => p.endsWith('best.fathom.json')).length).toBeLessThanOrEqual(3);
 
     const dir = join(tmp.dir, 'runs', id);
@@ -76,7 +80,11 @@ describe('Checkpoints of a very fast run', () => {
     expect(best.net.w[1]![0]).toBeCloseTo(0.137, 6);
 
     const record = JSON.parse(readFileSync(join(tmp.dir, 'runs', `${id}.json`), 'utf8'));
-    expect(record).toMatchObject({ latestModel: 'checkpoint-epoch-200.fathom.json', bestModel: 'best.fathom.json', checkpoints: ['checkpoint-epoch-200.fathom.json'] });
+    expect(record).toMatchObject({
+      latestModel: 'checkpoint-epoch-200.fathom.json',
+      bestModel: 'best.fathom.json',
+      checkpoints: ['checkpoint-epoch-200.fathom.json'],
+    });
     expect(record.summary.history).toHaveLength(200);
     await service.dispose();
   });
@@ -89,7 +97,11 @@ describe('Checkpoints of a very fast run', () => {
     worker.ready();
     for (let epoch = 1; epoch <= 50; epoch++) {
       clock.ms += 10;
-      worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, 0.5, epoch === 1), weights: filledWeights(request.spec, epoch / 1000) });
+      worker.post({
+        type: 'epoch',
+        report: fakeReport(request.spec, epoch, 0.5, epoch === 1),
+        weights: filledWeights(request.spec, epoch / 1000),
+      });
     }
     await service.settled();
     expect((await service.listRuns())[0]!.history).toHaveLength(50);
@@ -113,7 +125,11 @@ describe('Checkpoints of a very fast run', () => {
     worker.ready();
     for (let epoch = 1; epoch <= 20; epoch++) {
       clock.ms += 10;
-      worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, epoch / 100, true), weights: filledWeights(request.spec, epoch / 1000) });
+      worker.post({
+        type: 'epoch',
+        report: fakeReport(request.spec, epoch, epoch / 100, true),
+        weights: filledWeights(request.spec, epoch / 1000),
+      });
     }
     worker.post({ type: 'finished', reason: 'reached 20 epochs' });
     worker.exit(0);
@@ -127,7 +143,15 @@ describe('Checkpoints of a very fast run', () => {
 
 describe('keepsEveryCheckpoint', () => {
   it('counts the history each checkpoint carries, so a tiny network run for thousands of epochs keeps only the latest', () => {
-    const tiny: NetworkSpec = { inputSize: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'linear' }], loss: 'mse', init: 'xavier' };
+    const tiny: NetworkSpec = {
+      inputSize: 2,
+      layers: [
+        { units: 4, activation: 'tanh' },
+        { units: 1, activation: 'linear' },
+      ],
+      loss: 'mse',
+      init: 'xavier',
+    };
     // Its weights alone would fit 1,500 checkpoints in 8 MB, but checkpoint e carries e history entries.
     expect(keepsEveryCheckpoint(tiny, 100)).toBe(true);
     expect(keepsEveryCheckpoint(tiny, 1500)).toBe(false);

@@ -82,7 +82,11 @@ describe('LabService: several runs', () => {
     await expect(service.startRun(mape)).rejects.toThrow(/MAPE divides by each target value/);
     // A limit of 0 passes startRun when called directly (the IPC schema would refuse it) and fails in the worker's data loading.
     const { id } = await service.startRun(quickRun({ name: 'bad', datasetId: 'mnist', trainLimit: 0 }));
-    const end = await log.waitFor((e) => e.runId === id && e.type === 'status' && (e.status === 'failed' || e.status === 'finished'), 60_000, 'the end');
+    const end = await log.waitFor(
+      (e) => e.runId === id && e.type === 'status' && (e.status === 'failed' || e.status === 'finished'),
+      60_000,
+      'the end',
+    );
     await service.dispose();
     expect(end).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Training failed: .*trainLimit/) });
   });

@@ -71,7 +71,11 @@ describe('DatasetService lists target profiles from manifests', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       expect((await fresh().list()).find((d) => d.id === id)!.targets).toEqual(good.targets);
-      expect(warn).toHaveBeenCalledExactlyOnceWith(expect.stringMatching(/manifest\.json was read, but its target profile is malformed at targets\.max: .*recomputed from the training split and saved\.$/));
+      expect(warn).toHaveBeenCalledExactlyOnceWith(
+        expect.stringMatching(
+          /manifest\.json was read, but its target profile is malformed at targets\.max: .*recomputed from the training split and saved\.$/,
+        ),
+      );
     } finally {
       warn.mockRestore();
     }

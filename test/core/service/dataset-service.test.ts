@@ -20,7 +20,11 @@ const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 
 /** Stub dialogs whose import dialog answers from a list (null = cancelled) and records the kinds asked for. */
 function importDialogs(answers: (string[] | null)[], savePaths: (string | null)[] = [], openPaths: (string | null)[] = []) {
   const kinds: ImportKind[] = [];
-  return { kinds, ...stubDialogs(savePaths, openPaths), chooseImportPaths: async (kind: ImportKind) => (kinds.push(kind), answers.shift() ?? null) };
+  return {
+    kinds,
+    ...stubDialogs(savePaths, openPaths),
+    chooseImportPaths: async (kind: ImportKind) => (kinds.push(kind), answers.shift() ?? null),
+  };
 }
 
 function imported(result: ImportResult): Extract<ImportResult, { status: 'imported' }> {
@@ -42,7 +46,9 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     service = makeService(tmp.dir, { dialogs });
     service.onEvent((e) => events.push(e));
     // Through callLab, as the window's request arrives: the schema checks it on the way.
-    result = imported((await callLab(service, 'importDataset', { kind: 'idx', importId: 'fashion-1', classes: FASHION_CLASSES })) as ImportResult);
+    result = imported(
+      (await callLab(service, 'importDataset', { kind: 'idx', importId: 'fashion-1', classes: FASHION_CLASSES })) as ImportResult,
+    );
     datasetId = result.dataset.id;
   }, 120_000);
   afterAll(async () => {
@@ -87,7 +93,12 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     const overview = await service.datasetOverview({ datasetId, samplesPerClass: 4 });
     expect(overview.dataset.name).toBe('fashion-mnist');
     expect(overview.sizes).toEqual({ train: 54_000, validation: 6_000, test: 10_000 });
-    expect(overview.source?.files.map((f) => f.name).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
+    expect(overview.source?.files.map((f) => f.name).sort()).toEqual([
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+    ]);
     const c = overview.classification!;
     expect(c).toMatchObject({ width: 28, height: 28, min: 0, max: 255, shownClasses: 10 });
     expect(c.counts.test).toEqual(new Array(10).fill(1000));
@@ -110,7 +121,15 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
       validation: true,
       trainLimit: 5000,
       testLimit: 1000,
-      spec: { inputSize: 784, layers: [{ units: 30, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'he' },
+      spec: {
+        inputSize: 784,
+        layers: [
+          { units: 30, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+        init: 'he',
+      },
       settings: { optimizer: 'adam', learningRate: 0.002, batchSize: 32, epochs: 1 },
     });
     const run = await service.startRun(request);
@@ -122,7 +141,12 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
 
     expect(await service.saveModel({ runId: run.id })).toEqual({ saved: true, fileName: 'fashion.fathom.json' });
     const { file } = await loadModelFile(savePath);
-    expect(file.dataset).toMatchObject({ name: 'fashion-mnist', inputShape: [28, 28], classes: FASHION_CLASSES, sizes: { train: 5000, validation: 6000, test: 1000 } });
+    expect(file.dataset).toMatchObject({
+      name: 'fashion-mnist',
+      inputShape: [28, 28],
+      classes: FASHION_CLASSES,
+      sizes: { train: 5000, validation: 6000, test: 1000 },
+    });
     const trainImages = file.dataset.files.find((f) => f.name === 'train-images-idx3-ubyte.gz');
     expect(trainImages?.sha256).toBe(await sha256File(join(FASHION, 'train-images-idx3-ubyte.gz')));
     expect(file.dataset.files).toHaveLength(4);
@@ -189,7 +213,13 @@ describe('LabService datasets: failures leave the library unchanged', () => {
   it.each([
     ['a truncated IDX file', 'idx', () => [truncated], 'truncated', /train-images-idx3-ubyte: .*expected .*bytes/],
     ['a ragged CSV row', 'csv', () => [join(files.path, 'table.csv')], 'ragged-row', /table\.csv: .*row 3/],
-    ['a CSV file where IDX files were asked for', 'idx', () => [join(files.path, 'table.csv')], 'unknown-format', /table\.csv: expected IDX image and label files, found a CSV file/],
+    [
+      'a CSV file where IDX files were asked for',
+      'idx',
+      () => [join(files.path, 'table.csv')],
+      'unknown-format',
+      /table\.csv: expected IDX image and label files, found a CSV file/,
+    ],
     ['a name already taken', 'idx', () => [good], 'name-taken', /Tiny/],
   ] as const)('%s: a specific message, nothing imported', async (_what, kind, paths, code, message) => {
     const before = library();
@@ -269,7 +299,9 @@ describe('LabService datasets: a regression table', () => {
     const bce = quickRun({ datasetId, trainLimit: undefined, testLimit: undefined, spec: { ...sigmoid, loss: 'binary-cross-entropy' } });
     await expect(service.startRun(bce)).rejects.toThrow(/^Binary cross-entropy needs targets between 0 and 1, but target #0 is \d/);
     const units = quickRun({ datasetId, spec: { ...sigmoid, layers: [{ units: 2, activation: 'linear' }], loss: 'quadratic' } });
-    await expect(service.startRun(units)).rejects.toThrow('The dataset has 1 target values per sample (classes), but the output layer has 2 units.');
+    await expect(service.startRun(units)).rejects.toThrow(
+      'The dataset has 1 target values per sample (classes), but the output layer has 2 units.',
+    );
     expect(await service.listRuns()).toEqual([]);
   });
 
@@ -277,10 +309,17 @@ describe('LabService datasets: a regression table', () => {
     const listed = (await service.listDatasets()).find((d) => d.id === datasetId)!;
     expect(listed.targets).toMatchObject({ shape: 'real', width: 1 });
     expect(listed.targets!.min).toBeGreaterThan(300);
-    const sigmoid = { inputSize: 1, layers: [{ units: 1, activation: 'sigmoid' as const }], init: 'xavier' as const, loss: 'binary-cross-entropy' as const };
+    const sigmoid = {
+      inputSize: 1,
+      layers: [{ units: 1, activation: 'sigmoid' as const }],
+      init: 'xavier' as const,
+      loss: 'binary-cross-entropy' as const,
+    };
     const why = profileTargetProblem('binary-cross-entropy', listed.targets!);
     expect(why).toMatch(/^Binary cross-entropy needs targets between 0 and 1/);
-    await expect(service.startRun(quickRun({ datasetId, trainLimit: undefined, testLimit: undefined, spec: sigmoid }))).rejects.toThrow(why!);
+    await expect(service.startRun(quickRun({ datasetId, trainLimit: undefined, testLimit: undefined, spec: sigmoid }))).rejects.toThrow(
+      why!,
+    );
     const mnist = (await service.listDatasets()).find((d) => d.id === 'mnist')!;
     expect(mnist.targets).toMatchObject({ shape: 'one-hot', width: 10 });
     expect(profileTargetProblem('mape', mnist.targets!)).toMatch(/^MAPE divides by each target value/);

@@ -47,7 +47,14 @@ export class FakeWorker extends EventEmitter {
   }
 
   ready(): void {
-    this.post({ type: 'ready', scaling: { kind: 'min-max', per: 'global', min: [0], max: [255] }, sizes: { train: 2000, test: 500 }, batchesPerEpoch: 1, backend: 'js', threads: 1 } as WorkerMessage);
+    this.post({
+      type: 'ready',
+      scaling: { kind: 'min-max', per: 'global', min: [0], max: [255] },
+      sizes: { train: 2000, test: 500 },
+      batchesPerEpoch: 1,
+      backend: 'js',
+      threads: 1,
+    } as WorkerMessage);
   }
 
   /** The weights the fake holds now (what a stop or a snapshot sends back). */

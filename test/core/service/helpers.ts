@@ -29,7 +29,9 @@ export function makeService(dataDir: string, options: Partial<LabServiceOptions>
 }
 
 /** A small, quick MNIST run: 784-16-10 sigmoid, 2,000 training and 500 test images. */
-export function quickRun(overrides: { settings?: Partial<StartRunRequest['settings']> } & Partial<Omit<StartRunRequest, 'settings'>> = {}): StartRunRequest {
+export function quickRun(
+  overrides: { settings?: Partial<StartRunRequest['settings']> } & Partial<Omit<StartRunRequest, 'settings'>> = {},
+): StartRunRequest {
   const { settings, ...rest } = overrides;
   return {
     name: 'quick',
@@ -42,7 +44,17 @@ export function quickRun(overrides: { settings?: Partial<StartRunRequest['settin
       loss: 'quadratic',
       init: 'scaled-normal',
     },
-    settings: { batchSize: 10, learningRate: 3, epochs: 2, optimizer: 'sgd', momentum: 0, l2: 0, seed: 1, stop: { kind: 'epochs' }, ...settings },
+    settings: {
+      batchSize: 10,
+      learningRate: 3,
+      epochs: 2,
+      optimizer: 'sgd',
+      momentum: 0,
+      l2: 0,
+      seed: 1,
+      stop: { kind: 'epochs' },
+      ...settings,
+    },
     datasetId: 'mnist',
     scaling: 'min-max',
     validation: false,

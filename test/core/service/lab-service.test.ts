@@ -65,8 +65,19 @@ describe('LabService: datasets', () => {
     const step = quickRun();
     step.spec.layers[0]!.activation = 'step';
     await expect(service.startRun(step)).rejects.toThrow(/Layer 2 uses the step function/);
-    await expect(service.startRun(quickRun({ settings: { learningRate: 0 } }))).rejects.toThrow(/learning rate η must be a positive number/);
-    const bce = quickRun({ spec: { ...quickRun().spec, layers: [{ units: 16, activation: 'sigmoid' }, { units: 10, activation: 'softmax' }], loss: 'binary-cross-entropy' } });
+    await expect(service.startRun(quickRun({ settings: { learningRate: 0 } }))).rejects.toThrow(
+      /learning rate η must be a positive number/,
+    );
+    const bce = quickRun({
+      spec: {
+        ...quickRun().spec,
+        layers: [
+          { units: 16, activation: 'sigmoid' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'binary-cross-entropy',
+      },
+    });
     await expect(service.startRun(bce)).rejects.toThrow(/Binary cross-entropy treats each output as its own yes\/no probability/);
     const wide = quickRun({ spec: { ...quickRun().spec, inputSize: 100 } });
     await expect(service.startRun(wide)).rejects.toThrow(/784 inputs per sample, but the input layer has 100 units/);
@@ -132,7 +143,12 @@ describe('LabService: a short MNIST run', () => {
     expect(record.summary.history).toHaveLength(3);
     const files = readdirSync(join(tmp.dir, 'runs', runId)).sort();
     // 784-16-10 is small: every epoch's checkpoint is kept.
-    expect(files).toEqual(['best.fathom.json', 'checkpoint-epoch-1.fathom.json', 'checkpoint-epoch-2.fathom.json', 'checkpoint-epoch-3.fathom.json']);
+    expect(files).toEqual([
+      'best.fathom.json',
+      'checkpoint-epoch-1.fathom.json',
+      'checkpoint-epoch-2.fathom.json',
+      'checkpoint-epoch-3.fathom.json',
+    ]);
     const { file, net } = await loadModelFile(join(tmp.dir, 'runs', runId, 'checkpoint-epoch-3.fathom.json'));
     expect(file.history).toHaveLength(3);
     expect(file.dataset).toMatchObject({ name: 'MNIST handwritten digits', sizes: { train: 2000, test: 500 } });
@@ -185,7 +201,11 @@ describe('LabService: runs survive a restart', () => {
     // After a crash it resumes from its latest checkpoint, and its history is cut back to that epoch.
     const checkpointed = afterCrash[1]!.history.length;
     expect(checkpointed).toBeGreaterThanOrEqual(1);
-    expect(afterCrash[1]!.message).toMatch(new RegExp(`closed while this run was paused\\. Resume starts a new training worker from its checkpoint of epoch ${checkpointed} and continues at epoch ${checkpointed + 1}`));
+    expect(afterCrash[1]!.message).toMatch(
+      new RegExp(
+        `closed while this run was paused\\. Resume starts a new training worker from its checkpoint of epoch ${checkpointed} and continues at epoch ${checkpointed + 1}`,
+      ),
+    );
     await crashed.dispose();
 
     // A clean shutdown stops the run, keeps the weights of its last step and remembers it was paused.

@@ -81,7 +81,11 @@ describe('openModel', () => {
       [truncated, 'truncated', /^truncated\.fathom\.json: .*truncated/],
       [damaged('other.fathom.json', () => ({ format: 'keras', version: 1 })), 'wrong-format', /not a Fathom model file .*"keras"/],
       [damaged('newer.fathom.json', (j) => void (j.version = 7)), 'newer-version', /newer Fathom \(format version 7/],
-      [damaged('shape.fathom.json', (j) => void ((j.spec as { layers: { units: number }[] }).layers[0]!.units = 17)), 'shape-mismatch', /expected 17×784/],
+      [
+        damaged('shape.fathom.json', (j) => void ((j.spec as { layers: { units: number }[] }).layers[0]!.units = 17)),
+        'shape-mismatch',
+        /expected 17×784/,
+      ],
       [
         damaged('nan.fathom.json', (j) => {
           const p = (j.parameters as { biases: string }[])[1]!;
@@ -118,7 +122,11 @@ describe('ModelInspector: a refused file changes nothing', () => {
     expect(first.status).toBe('opened');
     const before = inspector.openModelIds();
     const refused = await inspector.openFile();
-    expect(refused).toMatchObject({ status: 'failed', code: 'schema', message: /broken\.fathom\.json: the required field "parameters" is missing/ });
+    expect(refused).toMatchObject({
+      status: 'failed',
+      code: 'schema',
+      message: /broken\.fathom\.json: the required field "parameters" is missing/,
+    });
     expect(inspector.openModelIds()).toEqual(before);
     // Opening past maxOpen closes the oldest, not the newest.
     await inspector.openFile();
@@ -133,7 +141,12 @@ describe('ModelInspector: a refused file changes nothing', () => {
 describe('openRunModel and getWeights', () => {
   it('opens the latest, best or a given epoch of a run, listing its checkpoints', async () => {
     const latest = await service.openRunModel({ runId });
-    expect(latest).toMatchObject({ name: 'Quick (epoch 2)', epoch: 2, checkpoints: [1, 2], source: { kind: 'run', runId, runName: 'Quick', checkpoint: 'latest' } });
+    expect(latest).toMatchObject({
+      name: 'Quick (epoch 2)',
+      epoch: 2,
+      checkpoints: [1, 2],
+      source: { kind: 'run', runId, runName: 'Quick', checkpoint: 'latest' },
+    });
     const first = await service.openRunModel({ runId, epoch: 1 });
     expect(first).toMatchObject({ epoch: 1, checkpoints: [1, 2], source: { checkpoint: 'epoch' } });
     expect(first.history).toHaveLength(1);
@@ -157,10 +170,14 @@ describe('openRunModel and getWeights', () => {
     expect(epoch1.epoch).toBe(1);
     expect(epoch1.w).not.toEqual(layer1.w);
     expect(await service.getWeights({ modelId: model.modelId, layer: 1, epoch: 2 })).toEqual({ ...layer1, epoch: 2 });
-    await expect(service.getWeights({ modelId: model.modelId, layer: 3 })).rejects.toThrow(/has 2 layers of weights \(1–2\); there is no layer 3/);
+    await expect(service.getWeights({ modelId: model.modelId, layer: 3 })).rejects.toThrow(
+      /has 2 layers of weights \(1–2\); there is no layer 3/,
+    );
     await expect(service.getWeights({ modelId: model.modelId, layer: 1, epoch: 9 })).rejects.toThrow(/no checkpoint of epoch 9/);
     const file = await openSaved();
-    await expect(service.getWeights({ modelId: file.modelId, layer: 1, epoch: 1 })).rejects.toThrow(/opened from a file, which holds only the weights of epoch 2/);
+    await expect(service.getWeights({ modelId: file.modelId, layer: 1, epoch: 1 })).rejects.toThrow(
+      /opened from a file, which holds only the weights of epoch 2/,
+    );
     await expect(service.getWeights({ modelId: 'model-gone', layer: 1 })).rejects.toThrow(/no open model "model-gone"/);
   });
 
@@ -226,7 +243,9 @@ describe('evaluateModel, getTestImages, traceActivations, gradientCheck', () => 
     const drawn = await service.traceActivations({ modelId: model.modelId, input: trace.raw });
     expect(drawn).toMatchObject({ testIndex: null, label: null, predicted: trace.predicted, output: trace.output });
     expect(argmax(Float32Array.from(drawn.output), 0, 10)).toBe(drawn.predicted);
-    await expect(service.traceActivations({ modelId: model.modelId, input: [1, 2, 3] })).rejects.toThrow(/takes 784 inputs \(28 × 28\); the image has 3 values/);
+    await expect(service.traceActivations({ modelId: model.modelId, input: [1, 2, 3] })).rejects.toThrow(
+      /takes 784 inputs \(28 × 28\); the image has 3 values/,
+    );
   });
 
   it('finds backprop and finite differences agreeing on a test image', async () => {

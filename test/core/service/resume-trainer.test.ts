@@ -22,8 +22,25 @@ function toyData(seed: number): Samples {
   return { count, inputSize: 3, outputSize: 2, inputs, targets, labels };
 }
 
-const spec: NetworkSpec = { inputSize: 3, layers: [{ units: 4, activation: 'sigmoid' }, { units: 2, activation: 'sigmoid' }], loss: 'quadratic', init: 'scaled-normal' };
-const settings: TrainSettings = { batchSize: 8, learningRate: 1, epochs: 50, optimizer: 'sgd', momentum: 0, l2: 0, seed: 2, stop: { kind: 'early-stopping', patience: 2 } };
+const spec: NetworkSpec = {
+  inputSize: 3,
+  layers: [
+    { units: 4, activation: 'sigmoid' },
+    { units: 2, activation: 'sigmoid' },
+  ],
+  loss: 'quadratic',
+  init: 'scaled-normal',
+};
+const settings: TrainSettings = {
+  batchSize: 8,
+  learningRate: 1,
+  epochs: 50,
+  optimizer: 'sgd',
+  momentum: 0,
+  l2: 0,
+  seed: 2,
+  stop: { kind: 'early-stopping', patience: 2 },
+};
 
 function trainer(): Trainer {
   return new Trainer(Network.create(spec, new Rng(1)), { train: toyData(3), validation: toyData(4), test: toyData(5) }, settings);

@@ -79,11 +79,14 @@ describe('LabService: a run paused by the NaN guard survives a restart', () => {
     // Real last finite weights after a blow-up are large: the resumed run may trip the guard again,
     // but either way it trains epoch done + 1 (the staged test below trains on for good).
     await logB.waitFor(
-      (e) => e.runId === id && ((e.type === 'epoch' && e.report.epoch === done + 1) || (e.type === 'non-finite' && e.detail.epoch === done + 1)),
+      (e) =>
+        e.runId === id && ((e.type === 'epoch' && e.report.epoch === done + 1) || (e.type === 'non-finite' && e.detail.epoch === done + 1)),
       30_000,
       `epoch ${done + 1}`,
     );
-    expect(logB.of(id).some((e) => (e.type === 'epoch' && e.report.epoch <= done) || (e.type === 'non-finite' && e.detail.epoch <= done))).toBe(false);
+    expect(
+      logB.of(id).some((e) => (e.type === 'epoch' && e.report.epoch <= done) || (e.type === 'non-finite' && e.detail.epoch <= done)),
+    ).toBe(false);
     await b.stopRun({ runId: id });
     expect((await b.listRuns())[0]!.status).toBe('stopped');
     await b.dispose();
@@ -103,7 +106,11 @@ describe('LabService: an interrupted run trains on after a restart', () => {
     const worker = fakes.workers.get(id)!;
     worker.ready();
     for (let epoch = 1; epoch <= 3; epoch++)
-      worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, 0.1 * epoch, true), weights: filledWeights(request.spec, 0.01) });
+      worker.post({
+        type: 'epoch',
+        report: fakeReport(request.spec, epoch, 0.1 * epoch, true),
+        weights: filledWeights(request.spec, 0.01),
+      });
     const reason = describeNonFinite({ what: 'loss', epoch: 4, batch: 7 }, 2, 3);
     worker.post({ type: 'non-finite', detail: { what: 'loss', epoch: 4, batch: 7 }, message: reason });
     worker.post({ type: 'status', status: 'paused', message: reason });

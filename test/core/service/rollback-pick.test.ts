@@ -13,7 +13,12 @@ function history(...tail: [loss: number, weightNorm: number][]): EpochReport[] {
   const sane = [1, 2, 3].map((e) => fakeReport(spec, e, 0.5, true));
   return [
     ...sane,
-    ...tail.map(([loss, weightNorm], i) => ({ ...fakeReport(spec, 4 + i, 0.1, false), testLoss: loss, trainLoss: loss, layers: sane[0]!.layers.map((l) => ({ ...l, weightNorm })) })),
+    ...tail.map(([loss, weightNorm], i) => ({
+      ...fakeReport(spec, 4 + i, 0.1, false),
+      testLoss: loss,
+      trainLoss: loss,
+      layers: sane[0]!.layers.map((l) => ({ ...l, weightNorm })),
+    })),
   ];
 }
 
@@ -22,7 +27,17 @@ function record(h: EpochReport[], checkpoints: number[], best = false): RunRecor
   return {
     format: RUN_FORMAT,
     version: RUN_VERSION,
-    summary: { id: 'r', name: 'r', createdAt: '', spec, settings: request.settings, datasetId: 'mnist', scaling: 'min-max', status: 'paused', history: h },
+    summary: {
+      id: 'r',
+      name: 'r',
+      createdAt: '',
+      spec,
+      settings: request.settings,
+      datasetId: 'mnist',
+      scaling: 'min-max',
+      status: 'paused',
+      history: h,
+    },
     validation: false,
     checkpoints: checkpoints.map(checkpointName),
     latestModel: checkpointName(checkpoints.at(-1)!),
@@ -41,7 +56,9 @@ describe('which epoch a blown-up run goes back to', () => {
   });
 
   it('refuses an epoch 1 that already blew up by its weights (1,000× their initial size), going back to the initial weights', () => {
-    const h = [{ ...fakeReport(spec, 1, 0.1, true), layers: fakeReport(spec, 1, 0.1, true).layers.map((l) => ({ ...l, weightNorm: 1e20 })) }];
+    const h = [
+      { ...fakeReport(spec, 1, 0.1, true), layers: fakeReport(spec, 1, 0.1, true).layers.map((l) => ({ ...l, weightNorm: 1e20 })) },
+    ];
     expect(suggestEpoch(h, [0, 1], [10, 3]).epoch).toBe(0);
     expect(suggestEpoch(h, [0, 1], [10, 3]).reason).toMatch(/starts again from the initial weights/);
     expect(suggestEpoch(history(), [0, 3], [10, 3]).epoch).toBe(3); // weights of norm 1 are fine
@@ -58,7 +75,13 @@ describe('which epoch a blown-up run goes back to', () => {
     expect(r.summary.history.map((x) => x.epoch)).toEqual([1, 2, 3]);
 
     const back = record(history(), [1, 2, 3], true);
-    expect(rollbackCut(back, 0)).toEqual([checkpointName(1), checkpointName(2), checkpointName(3), 'last-step.fathom.json', 'best.fathom.json']);
+    expect(rollbackCut(back, 0)).toEqual([
+      checkpointName(1),
+      checkpointName(2),
+      checkpointName(3),
+      'last-step.fathom.json',
+      'best.fathom.json',
+    ]);
     expect(back.latestModel).toBeUndefined();
     expect(back.bestModel).toBeUndefined();
     expect(back.summary.history).toEqual([]);

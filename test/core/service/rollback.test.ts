@@ -10,7 +10,15 @@ import { fakeReport, fakeWorkers, filledWeights } from './fake-worker';
 /** ReLU into a linear output under MSE: trains at η = 0.01 and blows up at a huge η. */
 function divergingRun(): StartRunRequest {
   const request = quickRun({ name: 'blows up', settings: { learningRate: 0.01, epochs: 1000 } });
-  request.spec = { inputSize: 784, layers: [{ units: 30, activation: 'relu' }, { units: 10, activation: 'linear' }], loss: 'mse', init: 'he' };
+  request.spec = {
+    inputSize: 784,
+    layers: [
+      { units: 30, activation: 'relu' },
+      { units: 10, activation: 'linear' },
+    ],
+    loss: 'mse',
+    init: 'he',
+  };
   return request;
 }
 
@@ -43,7 +51,10 @@ async function rollBackAndTrain(lab: LabService, log: EventLog, id: string, data
   const after = log.events.slice(seen).filter((e) => e.runId === id);
   expect(after.some((e) => e.type === 'non-finite')).toBe(false);
   expect(after.flatMap((e) => (e.type === 'epoch' ? [e.report.epoch] : [])).slice(0, 3)).toEqual([n + 1, n + 2, n + 3]);
-  expect(after.find((e) => e.type === 'status')).toMatchObject({ status: 'queued', message: expect.stringContaining(`Went back to epoch ${n}`) });
+  expect(after.find((e) => e.type === 'status')).toMatchObject({
+    status: 'queued',
+    message: expect.stringContaining(`Went back to epoch ${n}`),
+  });
 
   const run = (await lab.listRuns()).find((r) => r.id === id)!;
   expect(run.history.map((r) => r.epoch)).toEqual(Array.from({ length: run.history.length }, (_, i) => i + 1));
@@ -74,8 +85,12 @@ describe('LabService: rolling a blown-up run back to a healthy epoch', () => {
     await expect(lab.resumeFromEpoch({ runId: id, epoch: 999, learningRate: 0.01 })).rejects.toThrow(
       `Run "blows up" has no saved weights for epoch 999: it can go back to epoch ${epochs.join(', ')} (0 = its initial weights).`,
     );
-    await expect(callLab(lab, 'resumeFromEpoch', { runId: id, epoch: -1, learningRate: 0.01 })).rejects.toThrow(/epoch: epoch must be 0 \(the initial weights\) or a saved epoch/);
-    await expect(callLab(lab, 'resumeFromEpoch', { runId: id, epoch: 1.5, learningRate: 0.01 })).rejects.toThrow(/epoch: epoch must be a whole number/);
+    await expect(callLab(lab, 'resumeFromEpoch', { runId: id, epoch: -1, learningRate: 0.01 })).rejects.toThrow(
+      /epoch: epoch must be 0 \(the initial weights\) or a saved epoch/,
+    );
+    await expect(callLab(lab, 'resumeFromEpoch', { runId: id, epoch: 1.5, learningRate: 0.01 })).rejects.toThrow(
+      /epoch: epoch must be a whole number/,
+    );
     await expect(callLab(lab, 'resumeFromEpoch', { runId: id, learningRate: 0.01 })).rejects.toThrow(/epoch:/);
     const unchanged = (await lab.listRuns()).find((r) => r.id === id)!;
     expect(unchanged).toEqual(before);
@@ -83,7 +98,9 @@ describe('LabService: rolling a blown-up run back to a healthy epoch', () => {
     await rollBackAndTrain(lab, log, id, tmp.dir);
     // A running run must be paused first.
     await lab.resumeRun({ runId: id });
-    await expect(lab.resumeFromEpoch({ runId: id, epoch: 1, learningRate: 0.01 })).rejects.toThrow(/is running: only a paused run can go back/);
+    await expect(lab.resumeFromEpoch({ runId: id, epoch: 1, learningRate: 0.01 })).rejects.toThrow(
+      /is running: only a paused run can go back/,
+    );
     await lab.dispose();
   }, 120_000);
 
@@ -132,7 +149,9 @@ describe('LabService: a roll-back whose new worker cannot start', () => {
     expect(run.status).toBe('paused');
     expect(run.message).toMatch(/^Could not resume\. The training worker could not start: no threads left\. Nothing was lost/);
     expect(run.history).toEqual([]);
-    await expect(lab.resumeRun({ runId: id })).rejects.toThrow('has no saved weights to resume from: go back to epoch 0 (its initial weights) again, or stop it.');
+    await expect(lab.resumeRun({ runId: id })).rejects.toThrow(
+      'has no saved weights to resume from: go back to epoch 0 (its initial weights) again, or stop it.',
+    );
     expect((await lab.rollbackPoints({ runId: id })).epochs).toEqual([0]);
 
     failNext = false;

@@ -40,7 +40,10 @@ describe('LabService: controlling a run', () => {
 
     await service.setLearningRate({ runId: id, learningRate: 0.5 });
     await service.stepRun({ runId: id });
-    const stepped = log.of(id).filter((e) => e.type === 'progress').at(-1);
+    const stepped = log
+      .of(id)
+      .filter((e) => e.type === 'progress')
+      .at(-1);
     expect(stepped).toMatchObject({ learningRate: 0.5, points: [{ step: atPause + 3 }] });
 
     await service.resumeRun({ runId: id });

@@ -33,7 +33,9 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 
-  async function lab(options: Parameters<typeof makeService>[1] = {}): Promise<{ service: LabService; log: EventLog; dir: string; baseline: number }> {
+  async function lab(
+    options: Parameters<typeof makeService>[1] = {},
+  ): Promise<{ service: LabService; log: EventLog; dir: string; baseline: number }> {
     const tmp = tempDataDir();
     const service = makeService(tmp.dir, options);
     cleanups.push(async () => {
@@ -119,7 +121,11 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     expect(await summary(b, id)).toMatchObject({ status: 'paused', threadsSetting: 2 });
     await b.resumeRun({ runId: id });
     const done = (await summary(b, id)).history.length;
-    const next = await logB.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === done + 1, 60_000, `epoch ${done + 1}`);
+    const next = await logB.waitFor(
+      (e) => e.runId === id && e.type === 'epoch' && e.report.epoch === done + 1,
+      60_000,
+      `epoch ${done + 1}`,
+    );
     expect(started[0]).toMatchObject({ threads: 2 });
     expect(await summary(b, id)).toMatchObject({ threads: 2 });
     // Trained on from the saved weights (the shared buffers took them): its epoch beats a fresh first one.

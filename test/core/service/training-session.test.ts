@@ -32,7 +32,16 @@ const spec: NetworkSpec = {
   loss: 'mse',
   init: 'he',
 };
-const settings: TrainSettings = { batchSize: 8, learningRate: 0.1, epochs: 3, optimizer: 'sgd', momentum: 0, l2: 0, seed: 3, stop: { kind: 'epochs' } };
+const settings: TrainSettings = {
+  batchSize: 8,
+  learningRate: 0.1,
+  epochs: 3,
+  optimizer: 'sgd',
+  momentum: 0,
+  l2: 0,
+  seed: 3,
+  stop: { kind: 'epochs' },
+};
 
 function session(overrides: Partial<TrainSettings> = {}) {
   const net = Network.create(spec, new Rng(1));

@@ -39,7 +39,7 @@ describe('LabService: the kernels backend of a run', () => {
     return { summary: summary!, progress };
   }
 
-  it.skipIf(!wasmRuns)("trains on the wasm kernels where SIMD runs, and says so in the summary and the progress", async () => {
+  it.skipIf(!wasmRuns)('trains on the wasm kernels where SIMD runs, and says so in the summary and the progress', async () => {
     const { summary, progress } = await train();
     expect(summary.backend).toBe('wasm');
     expect(summary.backendNote).toBeUndefined();
@@ -95,14 +95,31 @@ describe.skipIf(!wasmRuns)('wasm memory over a long run (as the worker builds it
       const kernels = chooseKernels('auto').kernels as WasmKernels;
       expect(kernels.name).toBe('wasm');
       const net = Network.create(
-        { inputSize: 6, layers: [{ units: 12, activation: 'relu' }, { units: 2, activation: 'sigmoid' }], loss: 'quadratic', init: 'he' },
+        {
+          inputSize: 6,
+          layers: [
+            { units: 12, activation: 'relu' },
+            { units: 2, activation: 'sigmoid' },
+          ],
+          loss: 'quadratic',
+          init: 'he',
+        },
         new Rng(1),
         'float32',
         kernels,
       );
       // Batches of 16 over 100 rows leave a partial batch; validation and test evaluate every epoch.
       const data = { train: toyData(100, 2), validation: toyData(37, 3), test: toyData(53, 4) };
-      const settings = { batchSize: 16, learningRate: 0.05, epochs: 200, optimizer: 'adam', momentum: 0.9, l2: 0, seed: 5, stop: { kind: 'epochs' } } as const;
+      const settings = {
+        batchSize: 16,
+        learningRate: 0.05,
+        epochs: 200,
+        optimizer: 'adam',
+        momentum: 0.9,
+        l2: 0,
+        seed: 5,
+        stop: { kind: 'epochs' },
+      } as const;
       const trainer = new Trainer(net, data, settings);
       const arena: number[] = [];
       const buffers = new Set<ArrayBuffer>();

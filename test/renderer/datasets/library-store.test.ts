@@ -2,12 +2,18 @@
 /** The dataset browser's store against a fake window.lab: imports with progress, failures, renames and deletes. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { DatasetInfo, DatasetOverview, ImportResult, LabEvent } from '../../../core/lab/contract';
-import { useDatasetsStore } from '../../../renderer/src/stores/datasets';
-import { useLibraryStore } from '../../../renderer/src/stores/library';
+import type { DatasetInfo, DatasetOverview, ImportResult, LabEvent } from '@core/lab/contract';
+import { useDatasetsStore } from '@renderer/stores/datasets';
+import { useLibraryStore } from '@renderer/stores/library';
 import { installFakeLab, MNIST } from '../design/fake-lab';
 
-const FASHION: DatasetInfo = { ...MNIST, id: '0f8fad5b-d9cb-469f-a165-70867728950e', name: 'fashion-mnist', builtIn: false, sizes: { train: 54_000, validation: 6_000, test: 10_000 } };
+const FASHION: DatasetInfo = {
+  ...MNIST,
+  id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  name: 'fashion-mnist',
+  builtIn: false,
+  sizes: { train: 54_000, validation: 6_000, test: 10_000 },
+};
 
 function overviewOf(dataset: DatasetInfo): DatasetOverview {
   return { dataset, sizes: { train: 1, validation: 0, test: 1 }, source: null, fingerprint: null, createdAt: null, notes: [] };
@@ -68,7 +74,15 @@ describe('library store', () => {
   it('shows the specific message of a failed import, and nothing else changes', async () => {
     const { lab } = setUp();
     const store = useLibraryStore();
-    lab.importDataset = vi.fn(async (r) => ({ status: 'failed', importId: r.importId!, code: 'truncated', message: 'train-images-idx3-ubyte: expected 784 bytes, found 30' }) as const);
+    lab.importDataset = vi.fn(
+      async (r) =>
+        ({
+          status: 'failed',
+          importId: r.importId!,
+          code: 'truncated',
+          message: 'train-images-idx3-ubyte: expected 784 bytes, found 30',
+        }) as const,
+    );
     expect(await store.importDataset('idx')).toBeNull();
     expect(store.importError).toBe('train-images-idx3-ubyte: expected 784 bytes, found 30');
     expect(lab.listDatasets).not.toHaveBeenCalled();
@@ -90,7 +104,13 @@ describe('library store', () => {
     expect(await store.rename(FASHION.id, '  Fashion  ')).toBe(true);
     expect(lab.renameDataset).toHaveBeenCalledWith({ datasetId: FASHION.id, name: 'Fashion' });
     expect(store.overview?.dataset.name).toBe('Fashion');
-    lab.deleteDataset = vi.fn().mockRejectedValueOnce(new Error("Error invoking remote method 'lab:deleteDataset': Error: Run \"x\" is running on this dataset: stop it before deleting the dataset."));
+    lab.deleteDataset = vi
+      .fn()
+      .mockRejectedValueOnce(
+        new Error(
+          'Error invoking remote method \'lab:deleteDataset\': Error: Run "x" is running on this dataset: stop it before deleting the dataset.',
+        ),
+      );
     expect(await store.remove(FASHION.id)).toBe(false);
     expect(store.actionError).toBe('Run "x" is running on this dataset: stop it before deleting the dataset.');
     vi.mocked(lab.deleteDataset).mockImplementationOnce(async () => void list.pop());

@@ -3,7 +3,7 @@
  * import or browse a dataset: spread into a fake LabApi so it stays complete as the contract grows.
  */
 import { vi } from 'vitest';
-import type { LabApi } from '../../../core/lab/contract';
+import type { LabApi } from '@core/lab/contract';
 
 type DatasetVerbs = 'importDataset' | 'cancelImport' | 'renameDataset' | 'deleteDataset' | 'datasetOverview' | 'regressionPredictions';
 

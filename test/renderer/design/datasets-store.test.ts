@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { useDatasetsStore } from '../../../renderer/src/stores/datasets';
+import { useDatasetsStore } from '@renderer/stores/datasets';
 import { installFakeLab, MNIST } from './fake-lab';
 
 beforeEach(() => setActivePinia(createPinia()));

@@ -1,14 +1,17 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { startRunSchema } from '../../../core/lab/schemas';
-import { STORAGE_KEY } from '../../../renderer/src/components/design/model/persist';
-import { presetDesign } from '../../../renderer/src/components/design/model/presets';
-import { useDatasetsStore } from '../../../renderer/src/stores/datasets';
-import { MERGE_MS, useDesignStore } from '../../../renderer/src/stores/design';
+import { startRunSchema } from '@core/lab/schemas';
+import { STORAGE_KEY } from '@renderer/components/design/model/persist';
+import { presetDesign } from '@renderer/components/design/model/presets';
+import { useDatasetsStore } from '@renderer/stores/datasets';
+import { MERGE_MS, useDesignStore } from '@renderer/stores/design';
 import { installFakeLab } from './fake-lab';
 
-const units = (store: ReturnType<typeof useDesignStore>): number[] => [store.design.spec.inputSize, ...store.design.spec.layers.map((l) => l.units)];
+const units = (store: ReturnType<typeof useDesignStore>): number[] => [
+  store.design.spec.inputSize,
+  ...store.design.spec.layers.map((l) => l.units),
+];
 
 async function ready() {
   const datasets = useDatasetsStore();
@@ -111,7 +114,11 @@ describe('design store: editing layers', () => {
     store.setTrainLimit(500);
     expect(store.design.spec.layers[0]).toEqual({ units: 64, activation: 'tanh' });
     expect(store.design.spec).toMatchObject({ loss: 'mse', init: 'xavier' });
-    expect(store.design.settings).toMatchObject({ optimizer: 'momentum', momentum: 0.5, stop: { kind: 'loss-plateau', minImprovement: 0.01 } });
+    expect(store.design.settings).toMatchObject({
+      optimizer: 'momentum',
+      momentum: 0.5,
+      stop: { kind: 'loss-plateau', minImprovement: 0.01 },
+    });
     expect(store.design).toMatchObject({ scaling: 'z-score', trainLimit: 500 });
     store.setTrainLimit(undefined);
     expect('trainLimit' in store.design).toBe(false);
@@ -204,8 +211,17 @@ describe('design store: persistence', () => {
   it.each([
     ['not JSON', '{"spec": '],
     ['the wrong shape', JSON.stringify({ spec: { inputSize: 'many', layers: 3 } })],
-    ['an unknown activation', JSON.stringify({ ...presetDesign('seed'), spec: { inputSize: 784, layers: [{ units: 10, activation: 'swish' }], loss: 'quadratic', init: 'normal' } })],
-    ['a layer count that is not a number', JSON.stringify({ ...presetDesign('seed'), spec: { ...presetDesign('seed').spec, layers: [{ units: null, activation: 'relu' }] } })],
+    [
+      'an unknown activation',
+      JSON.stringify({
+        ...presetDesign('seed'),
+        spec: { inputSize: 784, layers: [{ units: 10, activation: 'swish' }], loss: 'quadratic', init: 'normal' },
+      }),
+    ],
+    [
+      'a layer count that is not a number',
+      JSON.stringify({ ...presetDesign('seed'), spec: { ...presetDesign('seed').spec, layers: [{ units: null, activation: 'relu' }] } }),
+    ],
     ['null', 'null'],
   ])('falls back to the default preset when storage holds %s', async (_what, stored) => {
     localStorage.setItem(STORAGE_KEY, stored);

@@ -2,11 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import DesignView from '../../../renderer/src/components/design/DesignView.vue';
-import { useDesignStore } from '../../../renderer/src/stores/design';
+import DesignView from '@renderer/components/design/DesignView.vue';
+import { useDesignStore } from '@renderer/stores/design';
 import { installFakeLab, MNIST } from './fake-lab';
-import type { DatasetInfo } from '../../../core/lab/contract';
-import { profileTargets } from '../../../core/engine/target-profile';
+import type { DatasetInfo } from '@core/lab/contract';
+import { profileTargets } from '@core/engine/target-profile';
 
 let wrapper: VueWrapper;
 let pinia: Pinia;
@@ -229,6 +229,8 @@ describe('designer view', () => {
     expect(wrapper.get('#f-loss').element.closest('.field')!.textContent).not.toMatch(/MAPE divides/);
     store.setTrainLimit(undefined);
     await wrapper.get('#f-loss').setValue('binary-cross-entropy');
-    expect(wrapper.get('#f-loss').element.closest('.field')!.textContent).toMatch(/Binary cross-entropy needs targets between 0 and 1, but target #0 is 12/);
+    expect(wrapper.get('#f-loss').element.closest('.field')!.textContent).toMatch(
+      /Binary cross-entropy needs targets between 0 and 1, but target #0 is 12/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 /** A window.lab with one MNIST-shaped dataset, for the designer's tests. */
 import { vi } from 'vitest';
-import type { DatasetInfo, LabApi } from '../../../core/lab/contract';
+import type { DatasetInfo, LabApi } from '@core/lab/contract';
 import { unusedInspectMethods } from '../inspect/unused-inspect';
 import { unusedDatasetMethods } from '../datasets/unused-datasets';
 
@@ -20,7 +20,12 @@ export function installFakeLab(datasets: DatasetInfo[] = [MNIST]): LabApi {
   };
   const api: LabApi = {
     listDatasets: vi.fn(async () => datasets),
-    getSamples: vi.fn(async (r) => ({ width: 28, height: 28, labels: Array.from({ length: r.count }, (_, i) => i % 10), pixels: new Array<number>(r.count * 784).fill(0) })),
+    getSamples: vi.fn(async (r) => ({
+      width: 28,
+      height: 28,
+      labels: Array.from({ length: r.count }, (_, i) => i % 10),
+      pixels: new Array<number>(r.count * 784).fill(0),
+    })),
     startRun: vi.fn(fail),
     pauseRun: vi.fn(fail),
     resumeRun: vi.fn(fail),

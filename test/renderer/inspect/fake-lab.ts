@@ -1,7 +1,7 @@
 /** A window.lab that inspects a made-up 784-4-10 model, for the models store's tests. */
 import { vi } from 'vitest';
-import type { LabApi, LayerWeights, MisclassifiedSample, ModelEvaluation, ModelSummary, TraceResult } from '../../../core/lab/contract';
-import { DEFAULT_TRAIN_SETTINGS } from '../../../core/engine/spec';
+import type { LabApi, LayerWeights, MisclassifiedSample, ModelEvaluation, ModelSummary, TraceResult } from '@core/lab/contract';
+import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
 import { summary as runSummary, epochReport } from '../train/fake-lab';
 import { unusedInspectMethods } from './unused-inspect';
 import { unusedDatasetMethods } from '../datasets/unused-datasets';
@@ -22,7 +22,13 @@ export function modelSummary(modelId: string, patch: Partial<ModelSummary> = {})
     },
     settings: { ...DEFAULT_TRAIN_SETTINGS },
     history: [],
-    dataset: { name: 'MNIST', inputShape: [28, 28], classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], sizes: { train: 2000, test: 500 }, files: [] },
+    dataset: {
+      name: 'MNIST',
+      inputShape: [28, 28],
+      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      sizes: { train: 2000, test: 500 },
+      files: [],
+    },
     datasetId: 'mnist',
     scaling: { kind: 'min-max', per: 'global', min: [0], max: [255] },
     parameterCount: 784 * 4 + 4 + 4 * 10 + 10,
@@ -38,7 +44,16 @@ export function layerWeights(modelId: string, layer: number, epoch: number | nul
   const rows = layer === 1 ? 4 : 10;
   const cols = layer === 1 ? 784 : 4;
   const fill = epoch ?? 0;
-  return { modelId, layer, epoch, activation: layer === 1 ? 'sigmoid' : 'softmax', rows, cols, w: new Array(rows * cols).fill(fill), b: new Array(rows).fill(fill) };
+  return {
+    modelId,
+    layer,
+    epoch,
+    activation: layer === 1 ? 'sigmoid' : 'softmax',
+    rows,
+    cols,
+    w: new Array(rows * cols).fill(fill),
+    b: new Array(rows).fill(fill),
+  };
 }
 
 const mistake = (index: number, label: number, predicted: number, confidence: number): MisclassifiedSample => {
@@ -51,7 +66,13 @@ const mistake = (index: number, label: number, predicted: number, confidence: nu
 export function evaluation(modelId: string): ModelEvaluation {
   const confusion = Array.from({ length: 10 }, () => new Array(10).fill(0));
   for (let c = 0; c < 10; c++) confusion[c]![c] = c < 5 ? 2 : 1;
-  const misclassified = [mistake(3, 4, 9, 0.6), mistake(8, 7, 1, 0.9), mistake(11, 4, 9, 0.95), mistake(14, 3, 5, 0.4), mistake(19, 9, 4, 0.7)];
+  const misclassified = [
+    mistake(3, 4, 9, 0.6),
+    mistake(8, 7, 1, 0.9),
+    mistake(11, 4, 9, 0.95),
+    mistake(14, 3, 5, 0.4),
+    mistake(19, 9, 4, 0.7),
+  ];
   for (const m of misclassified) confusion[m.label]![m.predicted]++;
   return { modelId, datasetId: 'mnist', split: 'test', count: 20, loss: 0.3, accuracy: 0.75, confusion, misclassified, seconds: 0.01 };
 }
@@ -97,7 +118,12 @@ export function installFakeLab(): LabApi {
     ...unusedInspectMethods(),
     ...unusedDatasetMethods(),
     openModel: vi.fn(async () => ({ status: 'opened' as const, model: modelSummary(`m${++next}`) })),
-    openRunModel: vi.fn(async (r) => modelSummary(`m${++next}`, { source: { kind: 'run', runId: r.runId, runName: 'run', checkpoint: r.best ? 'best' : r.epoch ? 'epoch' : 'latest' }, checkpoints: [1, 2, 3] })),
+    openRunModel: vi.fn(async (r) =>
+      modelSummary(`m${++next}`, {
+        source: { kind: 'run', runId: r.runId, runName: 'run', checkpoint: r.best ? 'best' : r.epoch ? 'epoch' : 'latest' },
+        checkpoints: [1, 2, 3],
+      }),
+    ),
     closeModel: vi.fn(async () => undefined),
     getWeights: vi.fn(async (r) => layerWeights(r.modelId, r.layer, r.epoch ?? null)),
     evaluateModel: vi.fn(async (r) => evaluation(r.modelId)),
@@ -114,7 +140,12 @@ export function installFakeLab(): LabApi {
       testIndex: r.testIndex,
       label: 7,
       h: 1e-5,
-      layers: [1, 2].map((layer) => ({ layer, relativeError: 1e-9, checked: 40, samples: [{ name: `b${layer}[0]`, backprop: 0.1, numeric: 0.1 }] })),
+      layers: [1, 2].map((layer) => ({
+        layer,
+        relativeError: 1e-9,
+        checked: 40,
+        samples: [{ name: `b${layer}[0]`, backprop: 0.1, numeric: 0.1 }],
+      })),
     })),
     onEvent: vi.fn(() => () => undefined),
   };

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { LabApi, LayerWeights, ModelEvaluation, TraceResult } from '../../../core/lab/contract';
-import { errorText, useModelsStore } from '../../../renderer/src/stores/models';
+import type { LabApi, LayerWeights, ModelEvaluation, TraceResult } from '@core/lab/contract';
+import { errorText, useModelsStore } from '@renderer/stores/models';
 import { deferred, evaluation, installFakeLab, layerWeights, modelSummary, traceResult } from './fake-lab';
 import { epochReport, summary as runSummary } from '../train/fake-lab';
 
@@ -44,10 +44,17 @@ describe('models store: opening', () => {
 
   it('keeps the open model when a damaged file is refused, and says why', async () => {
     const store = await opened();
-    vi.mocked(lab.openModel).mockResolvedValueOnce({ status: 'failed', code: 'truncated', message: 'x.fathom.json: the JSON stops in the middle of a value' });
+    vi.mocked(lab.openModel).mockResolvedValueOnce({
+      status: 'failed',
+      code: 'truncated',
+      message: 'x.fathom.json: the JSON stops in the middle of a value',
+    });
     await store.openFile();
     expect(store.model?.modelId).toBe('m1');
-    expect(store.notice).toEqual({ kind: 'error', text: 'Could not open the model: x.fathom.json: the JSON stops in the middle of a value' });
+    expect(store.notice).toEqual({
+      kind: 'error',
+      text: 'Could not open the model: x.fathom.json: the JSON stops in the middle of a value',
+    });
     expect(lab.closeModel).not.toHaveBeenCalled();
   });
 
@@ -56,8 +63,14 @@ describe('models store: opening', () => {
     await store.openRun('r1');
     await store.openRun('r1', 'best');
     await store.openRun('r1', 2);
-    expect(vi.mocked(lab.openRunModel).mock.calls.map(([r]) => r)).toEqual([{ runId: 'r1' }, { runId: 'r1', best: true }, { runId: 'r1', epoch: 2 }]);
-    vi.mocked(lab.openRunModel).mockRejectedValueOnce(new Error("Error invoking remote method 'lab:openRunModel': LabError: Run \"x\" has no saved weights yet."));
+    expect(vi.mocked(lab.openRunModel).mock.calls.map(([r]) => r)).toEqual([
+      { runId: 'r1' },
+      { runId: 'r1', best: true },
+      { runId: 'r1', epoch: 2 },
+    ]);
+    vi.mocked(lab.openRunModel).mockRejectedValueOnce(
+      new Error('Error invoking remote method \'lab:openRunModel\': LabError: Run "x" has no saved weights yet.'),
+    );
     await store.openRun('x');
     expect(store.notice?.text).toBe('Could not open the run\'s model: Run "x" has no saved weights yet.');
     expect(store.model?.modelId).toBe('m3');
@@ -75,7 +88,12 @@ describe('models store: weights over checkpoints', () => {
     const store = useModelsStore();
     await store.openRun('r1');
     await store.setEpoch(2);
-    expect(vi.mocked(lab.getWeights).mock.calls.slice(-2).map(([r]) => r)).toEqual([
+    expect(
+      vi
+        .mocked(lab.getWeights)
+        .mock.calls.slice(-2)
+        .map(([r]) => r),
+    ).toEqual([
       { modelId: 'm1', layer: 1, epoch: 2 },
       { modelId: 'm1', layer: 2, epoch: 2 },
     ]);
@@ -195,7 +213,9 @@ describe('models store: activations, drawing and the gradient check', () => {
 
 describe('errorText', () => {
   it('strips what Electron adds to a rejected invoke', () => {
-    expect(errorText(new Error("Error invoking remote method 'lab:getWeights': LabError: There is no open model \"m\"."))).toBe('There is no open model "m".');
+    expect(errorText(new Error('Error invoking remote method \'lab:getWeights\': LabError: There is no open model "m".'))).toBe(
+      'There is no open model "m".',
+    );
     expect(errorText(new Error('plain'))).toBe('plain');
     expect(errorText('text')).toBe('text');
   });
@@ -203,9 +223,13 @@ describe('errorText', () => {
 
 describe('models store: a run rolled back while open', () => {
   const rolledBack = (count: number) =>
-    vi.mocked(lab.listRuns).mockResolvedValue(
-      [runSummary('r1', { status: 'paused', history: [epochReport(1)], rollbacks: Array.from({ length: count }, () => ({ at: '2026-11-26T10:00:00Z', fromEpoch: 3, toEpoch: 1, learningRate: 0.1 })) })],
-    );
+    vi.mocked(lab.listRuns).mockResolvedValue([
+      runSummary('r1', {
+        status: 'paused',
+        history: [epochReport(1)],
+        rollbacks: Array.from({ length: count }, () => ({ at: '2026-11-26T10:00:00Z', fromEpoch: 3, toEpoch: 1, learningRate: 0.1 })),
+      }),
+    ]);
 
   it('reopens the run at its latest epoch, and says why, when it went back since it was opened', async () => {
     rolledBack(0);
@@ -217,7 +241,10 @@ describe('models store: a run rolled back while open', () => {
     await store.refreshRuns();
     expect(vi.mocked(lab.openRunModel).mock.calls.at(-1)![0]).toEqual({ runId: 'r1' });
     expect(store.model?.modelId).toBe('m2');
-    expect(store.notice).toEqual({ kind: 'info', text: 'Run "run" went back to epoch 1 after it was opened here, so its later checkpoints are gone: it is reopened at its latest saved epoch.' });
+    expect(store.notice).toEqual({
+      kind: 'info',
+      text: 'Run "run" went back to epoch 1 after it was opened here, so its later checkpoints are gone: it is reopened at its latest saved epoch.',
+    });
     await store.refreshRuns();
     expect(store.model?.modelId).toBe('m2');
   });

@@ -3,9 +3,10 @@
  * model: spread into a fake LabApi so it stays complete as the contract grows.
  */
 import { vi } from 'vitest';
-import type { LabApi } from '../../../core/lab/contract';
+import type { LabApi } from '@core/lab/contract';
 
-type InspectVerbs = 'openModel' | 'openRunModel' | 'closeModel' | 'getWeights' | 'evaluateModel' | 'getTestImages' | 'traceActivations' | 'gradientCheck';
+type InspectVerbs =
+  'openModel' | 'openRunModel' | 'closeModel' | 'getWeights' | 'evaluateModel' | 'getTestImages' | 'traceActivations' | 'gradientCheck';
 
 export function unusedInspectMethods(): Pick<LabApi, InspectVerbs> {
   const fail = async (): Promise<never> => {

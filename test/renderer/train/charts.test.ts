@@ -1,17 +1,20 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '../../../renderer/src/charts/datasets';
-import { compact, decadeTicks, epochAxis, logTick, MARKER_OVERHANG, powerOfTen } from '../../../renderer/src/charts/line-chart';
-import { createScheduler } from '../../../renderer/src/charts/scheduler';
-import { appendProgress, createSeries, setHistory } from '../../../renderer/src/charts/series';
-import { explainNonFinite, tenth } from '../../../renderer/src/components/train/explain';
-import { remaining } from '../../../renderer/src/components/train/format';
-import { compactArchitecture } from '../../../renderer/src/components/train/run-diff';
+import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/charts/datasets';
+import { compact, decadeTicks, epochAxis, logTick, MARKER_OVERHANG, powerOfTen } from '@renderer/charts/line-chart';
+import { createScheduler } from '@renderer/charts/scheduler';
+import { appendProgress, createSeries, setHistory } from '@renderer/charts/series';
+import { explainNonFinite, tenth } from '@renderer/components/train/explain';
+import { remaining } from '@renderer/components/train/format';
+import { compactArchitecture } from '@renderer/components/train/run-diff';
 import { epochReport, summary } from './fake-lab';
 
 function chartRun(name: string, colour: number, epochs = 3): ChartRun {
   const series = createSeries();
-  setHistory(series, [1, 2, 3].slice(0, epochs).map((e) => epochReport(e)));
+  setHistory(
+    series,
+    [1, 2, 3].slice(0, epochs).map((e) => epochReport(e)),
+  );
   return { name, colour, spec: summary(name).spec, epochs: 30, series };
 }
 
@@ -19,11 +22,28 @@ describe('chart datasets', () => {
   it('puts the focused run in the legend and the ticked runs after it', () => {
     const focused = chartRun('a', 0);
     appendProgress(focused.series, {
-      type: 'progress', runId: 'a', epoch: 1, batch: 2, batchesPerEpoch: 10, samplesPerSecond: 1, learningRate: 3,
-      points: [{ step: 1, loss: 1 }, { step: 2, loss: 0.5 }], gradientNorms: [0.1, 0.2],
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 2,
+      batchesPerEpoch: 10,
+      samplesPerSecond: 1,
+      learningRate: 3,
+      points: [
+        { step: 1, loss: 1 },
+        { step: 2, loss: 0.5 },
+      ],
+      gradientNorms: [0.1, 0.2],
     });
     const spec = lossChart({ focused, overlays: [chartRun('b', 1)] }, false);
-    expect(spec.datasets.map((d) => d.label)).toEqual(['batch loss', 'smoothed (EMA)', 'train (epoch)', 'validation (epoch)', 'b · train', 'b · validation']);
+    expect(spec.datasets.map((d) => d.label)).toEqual([
+      'batch loss',
+      'smoothed (EMA)',
+      'train (epoch)',
+      'validation (epoch)',
+      'b · train',
+      'b · validation',
+    ]);
     expect(spec.legendItems).toBe(4);
     // The batch arrays themselves, not copies: appending in place is what keeps updates cheap.
     expect(spec.datasets[0]!.data).toBe(focused.series.loss);
@@ -46,9 +66,23 @@ describe('chart datasets', () => {
   });
 
   it('formats axis values compactly, with powers of ten for huge and tiny ones', () => {
-    expect([compact(0), compact(0.123456), compact(21000), compact(5000), compact(3e30), compact(0.0004)]).toEqual(['0', '0.123', '21K', '5K', '3×10³⁰', '4×10⁻⁴']);
+    expect([compact(0), compact(0.123456), compact(21000), compact(5000), compact(3e30), compact(0.0004)]).toEqual([
+      '0',
+      '0.123',
+      '21K',
+      '5K',
+      '3×10³⁰',
+      '4×10⁻⁴',
+    ]);
     // What a run that blew up puts on its axes: no "1.0e+73".
-    expect([compact(1e73), compact(8e72), compact(8.53e72), compact(-2e7), compact(1e-5), compact(NaN)]).toEqual(['10⁷³', '8×10⁷²', '8.53×10⁷²', '−2×10⁷', '10⁻⁵', 'NaN']);
+    expect([compact(1e73), compact(8e72), compact(8.53e72), compact(-2e7), compact(1e-5), compact(NaN)]).toEqual([
+      '10⁷³',
+      '8×10⁷²',
+      '8.53×10⁷²',
+      '−2×10⁷',
+      '10⁻⁵',
+      'NaN',
+    ]);
     expect(powerOfTen(1e-12)).toBe('10⁻¹²');
   });
 
@@ -66,12 +100,29 @@ describe('chart datasets', () => {
     // Loss points reach further than the throughput samples (the case that ended one axis at 0.09, the other at 0.10).
     const focused = chartRun('a', 0, 0);
     appendProgress(focused.series, {
-      type: 'progress', runId: 'a', epoch: 1, batch: 17, batchesPerEpoch: 200, samplesPerSecond: 20_000, learningRate: 100,
-      points: [{ step: 16, loss: 1 }, { step: 17, loss: 1e73 }], gradientNorms: [1e38],
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 17,
+      batchesPerEpoch: 200,
+      samplesPerSecond: 20_000,
+      learningRate: 100,
+      points: [
+        { step: 16, loss: 1 },
+        { step: 17, loss: 1e73 },
+      ],
+      gradientNorms: [1e38],
     });
     appendProgress(focused.series, {
-      type: 'progress', runId: 'a', epoch: 1, batch: 18, batchesPerEpoch: 200, samplesPerSecond: 0, learningRate: 100,
-      points: [{ step: 18, loss: Infinity }], gradientNorms: [],
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 18,
+      batchesPerEpoch: 200,
+      samplesPerSecond: 0,
+      learningRate: 100,
+      points: [{ step: 18, loss: Infinity }],
+      gradientNorms: [],
     });
     const ctx = { focused, overlays: [] };
     expect(epochSpan(ctx)).toBeCloseTo(18 / 200);
@@ -94,15 +145,29 @@ describe('chart datasets', () => {
   it('marks a line of one point, which would otherwise draw nothing', () => {
     const focused = chartRun('a', 0, 0);
     appendProgress(focused.series, {
-      type: 'progress', runId: 'a', epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 500, learningRate: 1,
-      points: [{ step: 1, loss: 1 }], gradientNorms: [0.5],
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 1,
+      batchesPerEpoch: 10,
+      samplesPerSecond: 500,
+      learningRate: 1,
+      points: [{ step: 1, loss: 1 }],
+      gradientNorms: [0.5],
     });
     const live = throughputChart({ focused, overlays: [] }).datasets[0]!;
     expect(live.data).toHaveLength(1);
     expect(live.pointRadius).toBeGreaterThan(0);
     appendProgress(focused.series, {
-      type: 'progress', runId: 'a', epoch: 1, batch: 2, batchesPerEpoch: 10, samplesPerSecond: 600, learningRate: 1,
-      points: [{ step: 2, loss: 0.9 }], gradientNorms: [0.4],
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 2,
+      batchesPerEpoch: 10,
+      samplesPerSecond: 600,
+      learningRate: 1,
+      points: [{ step: 2, loss: 0.9 }],
+      gradientNorms: [0.4],
     });
     expect(throughputChart({ focused, overlays: [] }).datasets[0]!.pointRadius).toBe(0);
   });
@@ -168,13 +233,31 @@ describe('training helpers', () => {
 
   it('writes architectures compactly', () => {
     expect(compactArchitecture(summary('a').spec)).toBe('784-30-10 sigmoid');
-    expect(compactArchitecture({ ...summary('a').spec, layers: [{ units: 100, activation: 'relu' }, { units: 10, activation: 'softmax' }] })).toBe('784-100 relu-10 softmax');
+    expect(
+      compactArchitecture({
+        ...summary('a').spec,
+        layers: [
+          { units: 100, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+      }),
+    ).toBe('784-100 relu-10 softmax');
   });
 });
 
 describe('log axes over many decades', () => {
   it('labels only 1, 2 and 5 × 10ⁿ, not the in-between ticks of a narrow axis', () => {
-    expect([0.01, 0.013, 0.016, 0.02, 0.05, 0.1, 1e38, 5e38, 1.6e38].map((y) => logTick(y, compact))).toEqual(['0.01', '', '', '0.02', '0.05', '0.1', '10³⁸', '5×10³⁸', '']);
+    expect([0.01, 0.013, 0.016, 0.02, 0.05, 0.1, 1e38, 5e38, 1.6e38].map((y) => logTick(y, compact))).toEqual([
+      '0.01',
+      '',
+      '',
+      '0.02',
+      '0.05',
+      '0.1',
+      '10³⁸',
+      '5×10³⁸',
+      '',
+    ]);
   });
 
   it('labels evenly spaced decades once an axis spans more than six', () => {

@@ -2,11 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import RunsPanel from '../../../renderer/src/components/train/RunsPanel.vue';
-import RunProgress from '../../../renderer/src/components/train/RunProgress.vue';
-import { computeLine, describeCompute, diffCompute } from '../../../renderer/src/components/train/compute-facts';
-import { useRunsStore } from '../../../renderer/src/stores/runs';
-import type { RunSummary } from '../../../core/lab/contract';
+import RunsPanel from '@renderer/components/train/RunsPanel.vue';
+import RunProgress from '@renderer/components/train/RunProgress.vue';
+import { computeLine, describeCompute, diffCompute } from '@renderer/components/train/compute-facts';
+import { useRunsStore } from '@renderer/stores/runs';
+import type { RunSummary } from '@core/lab/contract';
 import { installFakeLab, summary } from './fake-lab';
 
 let pinia: Pinia;
@@ -38,8 +38,14 @@ describe('compute facts: kernels and threads, apart from the hyperparameters', (
     expect(describeCompute({ backend: 'wasm', threads: 2, threadsSetting: 'auto' }).map((f) => f.value)).toEqual(['wasm SIMD', '2 (Auto)']);
     expect(describeCompute({ backend: 'wasm', threads: 2, threadsSetting: 2 }).map((f) => f.value)).toEqual(['wasm SIMD', '2 (set)']);
     expect(describeCompute({}).map((f) => f.value)).toEqual(['—', '—']);
-    const diff = diffCompute({ backend: 'wasm', threads: 2 }, [{ backend: 'wasm', threads: 1 }, { backend: 'js', threads: 1 }]);
-    expect(diff.map((d) => [d.key, d.others])).toEqual([['kernels', ['js']], ['threads', ['1 (Auto)']]]);
+    const diff = diffCompute({ backend: 'wasm', threads: 2 }, [
+      { backend: 'wasm', threads: 1 },
+      { backend: 'js', threads: 1 },
+    ]);
+    expect(diff.map((d) => [d.key, d.others])).toEqual([
+      ['kernels', ['js']],
+      ['threads', ['1 (Auto)']],
+    ]);
   });
 
   it('the run list shows each run’s kernels and threads as a tag of their own', async () => {
@@ -52,7 +58,13 @@ describe('compute facts: kernels and threads, apart from the hyperparameters', (
     expect(facts.attributes('title')).toMatch(/Kernels are the small routines/);
     // Not among the hyperparameter lines.
     expect(facts.classes()).toContain('compute');
-    expect(wrapper.get('[data-testid="run-a"]').findAll('.line2').map((l) => l.text()).join(' ')).not.toMatch(/SIMD|thread/);
+    expect(
+      wrapper
+        .get('[data-testid="run-a"]')
+        .findAll('.line2')
+        .map((l) => l.text())
+        .join(' '),
+    ).not.toMatch(/SIMD|thread/);
     // A queued run has not computed anything yet.
     expect(wrapper.find('[data-testid="run-bb"] [data-testid="run-compute"]').exists()).toBe(false);
   });
@@ -82,7 +94,19 @@ describe('RunProgress: what kernels and threads are', () => {
     store.connect();
     await store.load();
     wrapper = mount(RunProgress, { global: { plugins: [pinia] } });
-    lab.emit({ type: 'progress', runId: 'a', epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 100, learningRate: 3, points: [], gradientNorms: [], backend: 'wasm', threads: 2 });
+    lab.emit({
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 1,
+      batchesPerEpoch: 10,
+      samplesPerSecond: 100,
+      learningRate: 3,
+      points: [],
+      gradientNorms: [],
+      backend: 'wasm',
+      threads: 2,
+    });
     await flushPromises();
     const stat = wrapper.get('[data-testid="progress-backend"]').element.parentElement!;
     const title = stat.getAttribute('title')!;

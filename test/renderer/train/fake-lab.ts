@@ -1,8 +1,8 @@
 /** A scriptable window.lab for renderer tests: records calls, lets the test push run events. */
 import { vi } from 'vitest';
-import type { LabApi, RunEvent, RunSummary } from '../../../core/lab/contract';
-import type { EpochReport } from '../../../core/engine/trainer';
-import { DEFAULT_TRAIN_SETTINGS } from '../../../core/engine/spec';
+import type { LabApi, RunEvent, RunSummary } from '@core/lab/contract';
+import type { EpochReport } from '@core/engine/trainer';
+import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
 import { unusedInspectMethods } from '../inspect/unused-inspect';
 import { unusedDatasetMethods } from '../datasets/unused-datasets';
 
@@ -58,13 +58,20 @@ export function installFakeLab(runs: RunSummary[] = []): FakeLab {
   const api: LabApi = {
     listDatasets: vi.fn(async () => []),
     getSamples: vi.fn(async () => ({ width: 0, height: 0, labels: [], pixels: [] })),
-    startRun: vi.fn(async (request) => summary('started', { name: request.name ?? 'new', spec: request.spec, settings: request.settings, status: 'queued' })),
+    startRun: vi.fn(async (request) =>
+      summary('started', { name: request.name ?? 'new', spec: request.spec, settings: request.settings, status: 'queued' }),
+    ),
     pauseRun: vi.fn(async () => undefined),
     resumeRun: vi.fn(async () => undefined),
     stepRun: vi.fn(async () => undefined),
     stopRun: vi.fn(async () => undefined),
     setLearningRate: vi.fn(async () => undefined),
-    rollbackPoints: vi.fn(async ({ runId }) => ({ runId, epochs: [0, 1, 2], suggested: 2, reason: 'Epoch 2 is the latest saved epoch whose loss was still finite and not exploding.' })),
+    rollbackPoints: vi.fn(async ({ runId }) => ({
+      runId,
+      epochs: [0, 1, 2],
+      suggested: 2,
+      reason: 'Epoch 2 is the latest saved epoch whose loss was still finite and not exploding.',
+    })),
     resumeFromEpoch: vi.fn(async () => undefined),
     listRuns: vi.fn(async () => runs.map((r) => structuredClone(r))),
     deleteRun: vi.fn(async () => undefined),

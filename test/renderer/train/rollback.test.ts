@@ -2,9 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import ProblemBanner from '../../../renderer/src/components/train/ProblemBanner.vue';
-import { useRunsStore } from '../../../renderer/src/stores/runs';
-import type { RunEvent } from '../../../core/lab/contract';
+import ProblemBanner from '@renderer/components/train/ProblemBanner.vue';
+import { useRunsStore } from '@renderer/stores/runs';
+import type { RunEvent } from '@core/lab/contract';
 import { epochReport, installFakeLab, summary, type FakeLab } from './fake-lab';
 
 let lab: FakeLab;
@@ -64,11 +64,21 @@ describe('runs store: going back to a saved epoch', () => {
   it('keeps the points and epochs of the new branch that arrive before the call returns, smoothed without the blown-up losses', async () => {
     const store = await blownUp();
     vi.mocked(lab.api.resumeFromEpoch).mockImplementationOnce(async () => {
-      lab.emit({ ...progress([210, 220]), points: [{ step: 210, loss: 0.2 }, { step: 220, loss: 0.2 }] });
+      lab.emit({
+        ...progress([210, 220]),
+        points: [
+          { step: 210, loss: 0.2 },
+          { step: 220, loss: 0.2 },
+        ],
+      });
       lab.emit({ type: 'epoch', runId: 'a', report: epochReport(3, { trainLoss: 0.05 }) });
     });
     await store.resumeFromEpoch('a', 2, 0.01);
-    expect(store.focused!.history.map((r) => [r.epoch, r.trainLoss])).toEqual([[1, 1], [2, 0.5], [3, 0.05]]);
+    expect(store.focused!.history.map((r) => [r.epoch, r.trainLoss])).toEqual([
+      [1, 1],
+      [2, 0.5],
+      [3, 0.05],
+    ]);
     const s = store.seriesOf('a');
     expect(s.loss.map((p) => p.x)).toEqual([0.5, 1.5, 2.1, 2.2]);
     expect(Math.max(...s.smooth.map((p) => p.y))).toBeLessThan(1);
@@ -76,9 +86,14 @@ describe('runs store: going back to a saved epoch', () => {
 
   it('shows the service refusal and changes nothing', async () => {
     const store = await blownUp();
-    vi.mocked(lab.api.resumeFromEpoch).mockRejectedValueOnce(new Error('Run "run a" has no saved weights for epoch 7: it can go back to epoch 0, 2, 4 (0 = its initial weights).'));
+    vi.mocked(lab.api.resumeFromEpoch).mockRejectedValueOnce(
+      new Error('Run "run a" has no saved weights for epoch 7: it can go back to epoch 0, 2, 4 (0 = its initial weights).'),
+    );
     expect(await store.resumeFromEpoch('a', 7, 0.01)).toBe(false);
-    expect(store.notice).toEqual({ kind: 'error', text: 'Could not go back to epoch 7: Run "run a" has no saved weights for epoch 7: it can go back to epoch 0, 2, 4 (0 = its initial weights).' });
+    expect(store.notice).toEqual({
+      kind: 'error',
+      text: 'Could not go back to epoch 7: Run "run a" has no saved weights for epoch 7: it can go back to epoch 0, 2, 4 (0 = its initial weights).',
+    });
     expect(store.focused!.history).toHaveLength(4);
     expect(store.seriesOf('a').loss.map((p) => p.x)).toEqual([0.5, 1.5, 2.5, 3.5, 3.95]);
     expect(store.focused!.settings.learningRate).toBe(3);
@@ -93,7 +108,7 @@ describe('the NaN banner offers to go back to a healthy epoch', () => {
     return { store, wrapper };
   }
 
-  it('suggests the service\'s epoch and η/10, says why in plain words, and rolls back with the η typed', async () => {
+  it("suggests the service's epoch and η/10, says why in plain words, and rolls back with the η typed", async () => {
     const { wrapper } = await banner();
     expect(lab.api.rollbackPoints).toHaveBeenCalledWith({ runId: 'a' });
     const select = wrapper.get<HTMLSelectElement>('[data-testid="rollback-epoch"]');
@@ -116,7 +131,9 @@ describe('the NaN banner offers to go back to a healthy epoch', () => {
     const { wrapper } = await banner();
     await wrapper.get('[data-testid="rollback-epoch"]').setValue('0');
     expect(wrapper.get('[data-testid="problem-rollback"]').text()).toBe('Lower η and resume from epoch 0');
-    expect(wrapper.get('[data-testid="rollback-why"]').text()).toContain('Going back to the initial weights (epoch 0, re-made from the same seed)');
+    expect(wrapper.get('[data-testid="rollback-why"]').text()).toContain(
+      'Going back to the initial weights (epoch 0, re-made from the same seed)',
+    );
     await wrapper.get('[data-testid="rollback-eta"]').setValue('0');
     expect(wrapper.get('[data-testid="problem-rollback"]').attributes('disabled')).toBeDefined();
     await wrapper.get('[data-testid="rollback"]').trigger('submit');

@@ -2,9 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import RunProgress from '../../../renderer/src/components/train/RunProgress.vue';
-import { useRunsStore } from '../../../renderer/src/stores/runs';
-import type { RunEvent } from '../../../core/lab/contract';
+import RunProgress from '@renderer/components/train/RunProgress.vue';
+import { useRunsStore } from '@renderer/stores/runs';
+import type { RunEvent } from '@core/lab/contract';
 import { installFakeLab, summary, type FakeLab } from './fake-lab';
 
 let wrapper: VueWrapper | undefined;
@@ -53,7 +53,9 @@ describe('RunProgress: the kernels a run trains with', () => {
   });
 
   it('shows js, with the reason as its tooltip, when the run fell back from wasm', async () => {
-    const { wrapper } = await mounted([summary('a', { status: 'running', backend: 'js', backendNote: 'the wasm backend cannot run (no SIMD)' })]);
+    const { wrapper } = await mounted([
+      summary('a', { status: 'running', backend: 'js', backendNote: 'the wasm backend cannot run (no SIMD)' }),
+    ]);
     lab.emit(progress());
     await flushPromises();
     const backend = wrapper.get('[data-testid="progress-backend"]');

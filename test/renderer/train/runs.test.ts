@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { errorText, useRunsStore } from '../../../renderer/src/stores/runs';
-import type { RunEvent } from '../../../core/lab/contract';
+import { errorText, useRunsStore } from '@renderer/stores/runs';
+import type { RunEvent } from '@core/lab/contract';
 import { epochReport, installFakeLab, summary, type FakeLab } from './fake-lab';
 
 type Progress = Extract<RunEvent, { type: 'progress' }>;
@@ -52,7 +52,10 @@ describe('runs store: connection and listing', () => {
     expect(store.ordered.map((r) => r.id)).toEqual(['new', 'old', 'live']);
     expect(store.focusedId).toBe('live');
     const epochs = store.seriesOf('old').epochs;
-    expect(epochs.trainLoss).toEqual([{ x: 1, y: 1 }, { x: 2, y: 0.5 }]);
+    expect(epochs.trainLoss).toEqual([
+      { x: 1, y: 1 },
+      { x: 2, y: 0.5 },
+    ]);
     expect(epochs.validationAccuracy.map((p) => p.y)).toEqual([0.49, 0.5]);
     expect(epochs.gradients[0]!.map((p) => p.y)).toEqual([0.01, 0.01]);
   });
@@ -89,7 +92,13 @@ describe('runs store: events', () => {
 
   it('skips non-finite losses and repeated steps so x stays strictly increasing', async () => {
     const store = await loaded();
-    lab.emit({ ...progress('a', [1, 2]), points: [{ step: 1, loss: 1 }, { step: 2, loss: NaN }] });
+    lab.emit({
+      ...progress('a', [1, 2]),
+      points: [
+        { step: 1, loss: 1 },
+        { step: 2, loss: NaN },
+      ],
+    });
     lab.emit(progress('a', [1, 3]));
     expect(store.seriesOf('a').loss.map((p) => p.x)).toEqual([0.01, 0.03]);
   });
@@ -140,7 +149,10 @@ describe('runs store: events', () => {
     const store = await loaded();
     let answer!: () => void;
     vi.mocked(lab.api.startRun).mockImplementationOnce(
-      (request) => new Promise((resolve) => (answer = () => resolve(summary('b', { spec: request.spec, status: 'queued', createdAt: '2025-02-01T00:00:00Z' })))),
+      (request) =>
+        new Promise(
+          (resolve) => (answer = () => resolve(summary('b', { spec: request.spec, status: 'queued', createdAt: '2025-02-01T00:00:00Z' }))),
+        ),
     );
     const started = store.start({ ...summary('x'), validation: true });
     lab.emit({ type: 'status', runId: 'b', status: 'running' });
@@ -176,7 +188,14 @@ describe('runs store: overlays and differences', () => {
       createdAt: '2025-01-01T03:00:00Z',
       status: 'finished',
       settings: { ...summary('c').settings, batchSize: 32, optimizer: 'momentum' },
-      spec: { ...summary('c').spec, layers: [{ units: 100, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'cross-entropy' },
+      spec: {
+        ...summary('c').spec,
+        layers: [
+          { units: 100, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+      },
     }),
   ];
 
@@ -226,7 +245,10 @@ describe('runs store: actions', () => {
   });
 
   it('deletes a run with its series, overlay and focus', async () => {
-    const store = await loaded([summary('a', { status: 'finished' }), summary('b', { status: 'finished', createdAt: '2030-01-01T00:00:00Z' })]);
+    const store = await loaded([
+      summary('a', { status: 'finished' }),
+      summary('b', { status: 'finished', createdAt: '2030-01-01T00:00:00Z' }),
+    ]);
     store.toggleOverlay('a');
     store.focus('b');
     await store.remove('b');
@@ -238,9 +260,9 @@ describe('runs store: actions', () => {
   });
 
   it('strips the wrapping Electron puts around errors thrown in main', () => {
-    expect(errorText(new Error("Error invoking remote method 'lab:stepRun': LabError: Run \"x\" is running: pause it before stepping."))).toBe(
-      'Run "x" is running: pause it before stepping.',
-    );
+    expect(
+      errorText(new Error('Error invoking remote method \'lab:stepRun\': LabError: Run "x" is running: pause it before stepping.')),
+    ).toBe('Run "x" is running: pause it before stepping.');
     expect(errorText('plain')).toBe('plain');
   });
 

@@ -2,13 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import ThreadsControl from '../../../renderer/src/components/train/ThreadsControl.vue';
-import TrainToolbar from '../../../renderer/src/components/train/TrainToolbar.vue';
-import RunProgress from '../../../renderer/src/components/train/RunProgress.vue';
-import { startRunSchema } from '../../../core/lab/schemas';
-import { COMPUTE_KEY, loadThreads, threadChoices, useComputeStore } from '../../../renderer/src/stores/compute';
-import { useDatasetsStore } from '../../../renderer/src/stores/datasets';
-import { useRunsStore } from '../../../renderer/src/stores/runs';
+import ThreadsControl from '@renderer/components/train/ThreadsControl.vue';
+import TrainToolbar from '@renderer/components/train/TrainToolbar.vue';
+import RunProgress from '@renderer/components/train/RunProgress.vue';
+import { startRunSchema } from '@core/lab/schemas';
+import { COMPUTE_KEY, loadThreads, threadChoices, useComputeStore } from '@renderer/stores/compute';
+import { useDatasetsStore } from '@renderer/stores/datasets';
+import { useRunsStore } from '@renderer/stores/runs';
 import { installFakeLab as installDesignLab } from '../design/fake-lab';
 import { installFakeLab, summary } from './fake-lab';
 
@@ -95,7 +95,19 @@ describe('RunProgress: the threads a run trains with', () => {
     store.connect();
     await store.load();
     wrapper = mount(RunProgress, { global: { plugins: [pinia] } });
-    lab.emit({ type: 'progress', runId: 'a', epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 100, learningRate: 3, points: [], gradientNorms: [], backend: 'wasm', threads: 2 });
+    lab.emit({
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 1,
+      batchesPerEpoch: 10,
+      samplesPerSecond: 100,
+      learningRate: 3,
+      points: [],
+      gradientNorms: [],
+      backend: 'wasm',
+      threads: 2,
+    });
     await flushPromises();
     expect(store.focused?.threads).toBe(2);
     const threads = wrapper.get('[data-testid="progress-threads"]');

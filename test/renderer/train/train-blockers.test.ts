@@ -2,9 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import TrainToolbar from '../../../renderer/src/components/train/TrainToolbar.vue';
-import { useDatasetsStore } from '../../../renderer/src/stores/datasets';
-import { useDesignStore } from '../../../renderer/src/stores/design';
+import TrainToolbar from '@renderer/components/train/TrainToolbar.vue';
+import { useDatasetsStore } from '@renderer/stores/datasets';
+import { useDesignStore } from '@renderer/stores/design';
 import { installFakeLab } from '../design/fake-lab';
 
 let pinia: Pinia;

@@ -4,8 +4,8 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, PointElement, ScatterController, Tooltip } from 'chart.js';
 import type { ChartConfiguration } from 'chart.js';
-import { readTheme } from '../../charts/theme';
-import type { ChartTheme } from '../../charts/theme';
+import { readTheme } from '@renderer/charts/theme';
+import type { ChartTheme } from '@renderer/charts/theme';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, ScatterController, PointElement, Tooltip, Legend);
 
@@ -38,7 +38,10 @@ function axes(theme: ChartTheme, xTitle: string, yTitle: string) {
   };
 }
 
-export function balanceConfig(classes: string[], counts: { train: number[]; validation: number[]; test: number[] }): ChartConfiguration<'bar', number[], string> {
+export function balanceConfig(
+  classes: string[],
+  counts: { train: number[]; validation: number[]; test: number[] },
+): ChartConfiguration<'bar', number[], string> {
   const theme = readTheme();
   const accent = cssVar('--accent', '#2f6feb');
   const splits = [
@@ -68,7 +71,9 @@ export function scatterConfig(points: Point[], xTitle: string, yTitle: string): 
   const accent = cssVar('--accent', '#2f6feb');
   return {
     type: 'scatter',
-    data: { datasets: [{ label: `${yTitle} against ${xTitle}`, data: points, backgroundColor: `${accent}99`, borderWidth: 0, pointRadius: 2.5 }] },
+    data: {
+      datasets: [{ label: `${yTitle} against ${xTitle}`, data: points, backgroundColor: `${accent}99`, borderWidth: 0, pointRadius: 2.5 }],
+    },
     options: {
       animation: false,
       responsive: true,

@@ -6,7 +6,14 @@ export function inkOf(el: Element): [number, number, number] {
   return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : [0, 0, 0];
 }
 
-export function paintGrey(canvas: HTMLCanvasElement, values: ArrayLike<number>, width: number, height: number, min: number, max: number): void {
+export function paintGrey(
+  canvas: HTMLCanvasElement,
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  min: number,
+  max: number,
+): void {
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
   const context = canvas.getContext('2d');

@@ -1,5 +1,5 @@
 /** Short descriptions of datasets for the browser. Pure. */
-import type { DatasetInfo, DatasetOverview } from '../../../../core/lab/contract';
+import type { DatasetInfo, DatasetOverview } from '@core/lab/contract';
 
 const count = (n: number): string => n.toLocaleString('en');
 

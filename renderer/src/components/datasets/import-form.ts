@@ -3,8 +3,8 @@
  * Pure, so the rules are tested without a window: shares in [0, 0.9] that leave training samples
  * (sum < 1), an integer seed, and for image folders a resize size of whole pixels.
  */
-import type { ImportKind } from '../../../../core/lab/contract';
-import type { ImportOptions } from '../../stores/library';
+import type { ImportKind } from '@core/lab/contract';
+import type { ImportOptions } from '@renderer/stores/library';
 
 export const MAX_SHARE = 0.9;
 const MAX_SIDE = 1024;
@@ -30,9 +30,23 @@ export interface ImportForm {
 export type ImportFormField = 'validation' | 'test' | 'seed' | 'size';
 export type ImportFormProblems = Partial<Record<ImportFormField, string>>;
 
-export const defaultImportForm = (): ImportForm => ({ classes: '', targets: '', label: '', header: 'detect', validation: '0.1', test: '0.2', seed: '1', width: '', height: '' });
+export const defaultImportForm = (): ImportForm => ({
+  classes: '',
+  targets: '',
+  label: '',
+  header: 'detect',
+  validation: '0.1',
+  test: '0.2',
+  seed: '1',
+  width: '',
+  height: '',
+});
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 const numberOf = (text: string): number => (text.trim() === '' ? NaN : Number(text));
 
 /** The specific message for every field that is wrong; empty when the form can be sent. */
@@ -40,10 +54,15 @@ export function importFormProblems(form: ImportForm, kind?: ImportKind): ImportF
   const problems: ImportFormProblems = {};
   const validation = numberOf(form.validation);
   const test = numberOf(form.test);
-  for (const [field, value] of [['validation', validation], ['test', test]] as const) {
-    if (!Number.isFinite(value) || value < 0 || value > MAX_SHARE) problems[field] = `The ${field} share must be a number from 0 to ${MAX_SHARE}.`;
+  for (const [field, value] of [
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (!Number.isFinite(value) || value < 0 || value > MAX_SHARE)
+      problems[field] = `The ${field} share must be a number from 0 to ${MAX_SHARE}.`;
   }
-  if (!problems.validation && !problems.test && validation + test >= 1) problems.test = `Validation and test together must be below 1 (now ${+(validation + test).toFixed(4)}).`;
+  if (!problems.validation && !problems.test && validation + test >= 1)
+    problems.test = `Validation and test together must be below 1 (now ${+(validation + test).toFixed(4)}).`;
   const seed = numberOf(form.seed);
   if (!Number.isInteger(seed) || Math.abs(seed) > MAX_SEED) problems.seed = 'The seed must be a whole number.';
   if (kind === undefined || kind === 'image-folder') {

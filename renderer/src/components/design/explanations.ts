@@ -2,8 +2,8 @@
  * What the explanation panel says about each choice: a short paragraph in our own words and the
  * formula behind it. Keys are topics: 'activation:sigmoid', 'loss:quadratic', 'batch', …
  */
-import type { ScalingKind } from '../../../../core/data/scaling';
-import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '../../../../core/engine/spec';
+import type { ScalingKind } from '@core/data/scaling';
+import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
 
 export type Topic =
   | `activation:${ActivationName}`
@@ -179,7 +179,7 @@ const scalingText: Record<ScalingKind, Explanation> = {
   none: {
     title: 'No scaling',
     body: 'The raw grey levels 0–255 go straight in. Such large inputs give large z, which saturates sigmoid neurons and makes gradients vanish; useful mainly to see why scaling matters.',
-    formula: ["x′ = x"],
+    formula: ['x′ = x'],
   },
   'min-max': {
     title: 'Min-max to [0, 1]',

@@ -4,8 +4,8 @@
  * variables, and saving a canvas as a PNG through a download link (no Node).
  */
 import { onBeforeUnmount, shallowRef, type ShallowRef } from 'vue';
-import type { ColourTheme } from '../../../../core/inspect/colour';
-import { readTheme, type ChartTheme } from '../../charts/theme';
+import type { ColourTheme } from '@core/inspect/colour';
+import { readTheme, type ChartTheme } from '@renderer/charts/theme';
 
 export interface InspectTheme extends ChartTheme {
   accent: string;
@@ -18,7 +18,13 @@ export interface InspectTheme extends ChartTheme {
 export function inspectTheme(): InspectTheme {
   const style = getComputedStyle(document.documentElement);
   const pick = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-  return { ...readTheme(), accent: pick('--accent', '#2f6feb'), danger: pick('--danger', '#c4321f'), ok: pick('--ok', '#1e7f3c'), surface2: pick('--surface-2', '#f7f8fa') };
+  return {
+    ...readTheme(),
+    accent: pick('--accent', '#2f6feb'),
+    danger: pick('--danger', '#c4321f'),
+    ok: pick('--ok', '#1e7f3c'),
+    surface2: pick('--surface-2', '#f7f8fa'),
+  };
 }
 
 /** Which colour maps to paint with: a white-centred map glares on the dark page. */
@@ -54,7 +60,16 @@ export function prepareCanvas(canvas: HTMLCanvasElement, width: number, height: 
 let scratch: HTMLCanvasElement | undefined;
 
 /** Draws an RGBA buffer (width × height pixels) into the rectangle x, y, w, h, enlarged without smoothing. */
-export function drawPixels(ctx: CanvasRenderingContext2D, rgba: Uint8ClampedArray, width: number, height: number, x: number, y: number, w: number, h: number): void {
+export function drawPixels(
+  ctx: CanvasRenderingContext2D,
+  rgba: Uint8ClampedArray,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): void {
   scratch ??= document.createElement('canvas');
   if (scratch.width !== width) scratch.width = width;
   if (scratch.height !== height) scratch.height = height;

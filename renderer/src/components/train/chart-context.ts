@@ -1,13 +1,9 @@
 /** Adapts the runs store to what the chart builders need (plain arrays, names and colours). */
-import type { ChartContext, ChartRun } from '../../charts/datasets';
-import type { RunState } from '../../stores/runs';
-import type { RunSeries } from '../../charts/series';
+import type { ChartContext, ChartRun } from '@renderer/charts/datasets';
+import type { RunState } from '@renderer/stores/runs';
+import type { RunSeries } from '@renderer/charts/series';
 
-export function chartContext(
-  focused: RunState | null,
-  overlays: RunState[],
-  seriesOf: (id: string) => RunSeries,
-): ChartContext {
+export function chartContext(focused: RunState | null, overlays: RunState[], seriesOf: (id: string) => RunSeries): ChartContext {
   const toChart = (run: RunState): ChartRun => ({
     name: run.name,
     colour: run.colour,

@@ -2,7 +2,7 @@
  * How a run was computed (kernels and threads), as opposed to what it learns: shown apart from
  * the hyperparameters, since neither changes the maths beyond float rounding.
  */
-import type { KernelBackend, RunSummary } from '../../../../core/lab/contract';
+import type { KernelBackend, RunSummary } from '@core/lab/contract';
 
 export const KERNELS_EXPLAINER =
   'Kernels are the small routines that do the heavy arithmetic of training: the matrix products of the forward and backward passes. ' +

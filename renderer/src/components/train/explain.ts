@@ -1,6 +1,6 @@
 /** Plain-language explanations of a run that went wrong, with what to try next. */
-import type { NetworkSpec, TrainSettings } from '../../../../core/engine/spec';
-import type { NonFinite } from '../../../../core/engine/trainer';
+import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
+import type { NonFinite } from '@core/engine/trainer';
 
 export interface Explanation {
   kind: 'non-finite' | 'failed';
@@ -38,7 +38,8 @@ export function explainNonFinite(detail: NonFinite, run: RunLike, learningRate =
   const eta = tenth(learningRate);
   const tips = [`Lower the learning rate: try η/10 = ${eta} (it is ${learningRate} now).`];
   const { spec, settings } = run;
-  if (spec.init === 'normal') tips.push('Use a scaled initialisation (scaled-normal, xavier or he): N(0, 1) weights blow up in wide layers.');
+  if (spec.init === 'normal')
+    tips.push('Use a scaled initialisation (scaled-normal, xavier or he): N(0, 1) weights blow up in wide layers.');
   if (settings.optimizer === 'adam' && learningRate > 0.01) tips.push('Adam usually works with η around 0.001.');
   if (spec.layers.some((l) => l.activation === 'relu' || l.activation === 'leaky-relu') && settings.optimizer === 'sgd')
     tips.push('ReLU networks are unbounded: momentum or Adam with a small η is gentler.');
@@ -57,6 +58,9 @@ export function explainFailure(message: string | undefined): Explanation {
     kind: 'failed',
     title: 'Training failed',
     detail: message?.trim() || 'The training worker stopped without saying why.',
-    tips: ['Check the design for problems, then start a new run.', 'If it keeps failing, try a smaller training subset to find the cause faster.'],
+    tips: [
+      'Check the design for problems, then start a new run.',
+      'If it keeps failing, try a smaller training subset to find the cause faster.',
+    ],
   };
 }

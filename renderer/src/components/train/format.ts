@@ -1,5 +1,5 @@
 /** Small formatters for the training screens. */
-import type { LiveProgress } from '../../stores/runs';
+import type { LiveProgress } from '@renderer/stores/runs';
 
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
@@ -27,16 +27,22 @@ export function remaining(p: LiveProgress, epochs: number, batchSize: number): {
   const total = epochs * p.batchesPerEpoch;
   const done = (p.epoch - 1) * p.batchesPerEpoch + p.batch;
   const left = Math.max(0, total - done);
-  return { done: total > 0 ? Math.min(1, done / total) : 0, seconds: p.samplesPerSecond > 0 ? (left * batchSize) / p.samplesPerSecond : NaN };
+  return {
+    done: total > 0 ? Math.min(1, done / total) : 0,
+    seconds: p.samplesPerSecond > 0 ? (left * batchSize) / p.samplesPerSecond : NaN,
+  };
 }
 
 export function clock(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /** The tooltip of a run's thread count: what it means, and whether Auto chose it. */
 export function threadsTitle(threads: number | undefined, setting: 'auto' | number | undefined): string {
-  const what = threads === undefined ? '' : threads > 1 ? `Each batch is split across ${threads} threads.` : 'One thread computes each batch.';
+  const what =
+    threads === undefined ? '' : threads > 1 ? `Each batch is split across ${threads} threads.` : 'One thread computes each batch.';
   return (setting === undefined || setting === 'auto' ? `${what} Chosen by Auto when the run started.` : what).trim();
 }

@@ -1,5 +1,5 @@
 /** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
-import type { NetworkSpec, StopRule, TrainSettings } from '../../../../core/engine/spec';
+import type { NetworkSpec, StopRule, TrainSettings } from '@core/engine/spec';
 
 export interface RunDescription {
   spec: NetworkSpec;

@@ -37,7 +37,12 @@ describe('CSV parsing pieces', () => {
     const splitter = new LineSplitter('x.csv', (line, n) => lines.push([line, n]));
     for (const chunk of ['\ufeffa,b\r\n1,', '2\r\n', '\n3,4']) splitter.push(chunk);
     splitter.end();
-    expect(lines).toEqual([['a,b', 1], ['1,2', 2], ['', 3], ['3,4', 4]]);
+    expect(lines).toEqual([
+      ['a,b', 1],
+      ['1,2', 2],
+      ['', 3],
+      ['3,4', 4],
+    ]);
   });
 
   it('detects delimiters and header rows', () => {
@@ -69,7 +74,12 @@ describe('importCsv', () => {
 
   it('reads the same layout without a header', async () => {
     const data = await read('3,0,1,2\n1,4,5,6\n');
-    expect(data).toMatchObject({ kind: 'classification', inputShape: [3], classes: ['0', '1', '2', '3'], features: ['column 2', 'column 3', 'column 4'] });
+    expect(data).toMatchObject({
+      kind: 'classification',
+      inputShape: [3],
+      classes: ['0', '1', '2', '3'],
+      features: ['column 2', 'column 3', 'column 4'],
+    });
     expect(Array.from(data.parts.train.labels!)).toEqual([3, 1]);
     expect(data.notes.join(' ')).toMatch(/No header row.*No sample has class 0, 2/);
   });
@@ -111,7 +121,11 @@ describe('importCsv', () => {
     expect(data.parts.test?.count).toBe(1);
     expect(Array.from(data.parts.test!.labels!)).toEqual([1]);
     expect(data.files).toHaveLength(2);
-    await expectDataError(importCsv({ format: 'csv', file, testFile: csv('y,z\n1,3\n') }), 'bad-dimensions', /expected the same columns as the training file \(y, x\), found y, z/);
+    await expectDataError(
+      importCsv({ format: 'csv', file, testFile: csv('y,z\n1,3\n') }),
+      'bad-dimensions',
+      /expected the same columns as the training file \(y, x\), found y, z/,
+    );
   });
 
   it('names the file, row and column of every bad cell', async () => {
@@ -122,7 +136,11 @@ describe('importCsv', () => {
     await expectDataError(read('1,"2,3\n'), 'ragged-row', /row 1 has a quoted cell with no closing quote/);
     await expectDataError(read('a,b\n\n\n'), 'empty', /expected at least one row of data, found none/);
     await expectDataError(read('a,b\n1,2\n'), 'empty-class', /expected at least 2 classes in the label column 'a', found only '1'/);
-    await expectDataError(read('a,b\n1,2\n', { targets: ['rent'] }), 'bad-option', /expected a column named 'rent' for the target, found only: a, b/);
+    await expectDataError(
+      read('a,b\n1,2\n', { targets: ['rent'] }),
+      'bad-option',
+      /expected a column named 'rent' for the target, found only: a, b/,
+    );
     await expectDataError(read('a,b\n1,2\n3,4\n', { targets: ['a'], inputs: ['a'] }), 'bad-option', /found 'a' in both/);
     await expectDataError(read('price,x\n1500,1\n2,2\n'), 'bad-option', /class indices below 1000 .* choose it as a target column/);
   });

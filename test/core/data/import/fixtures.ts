@@ -21,7 +21,13 @@ export function writeText(path: string, text: string): string {
 }
 
 /** Writes a PNG whose pixel (x, y) has grey level grey(x, y); `colour` writes RGB with the grey in green only. */
-export function writePng(path: string, width: number, height: number, grey: (x: number, y: number) => number, options: { colour?: boolean; alpha?: number } = {}): string {
+export function writePng(
+  path: string,
+  width: number,
+  height: number,
+  grey: (x: number, y: number) => number,
+  options: { colour?: boolean; alpha?: number } = {},
+): string {
   const png = new PNG({ width, height });
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -82,7 +88,14 @@ export function idxBytes(dims: number[], data: ArrayLike<number>): Uint8Array {
 }
 
 /** Writes `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte` (gzipped with `gz`) of `labels.length` r×c images. */
-export function writeIdxPair(folder: string, prefix: string, labels: number[], rows = 2, cols = 2, gz?: (b: Uint8Array) => Uint8Array): { images: string; labels: string } {
+export function writeIdxPair(
+  folder: string,
+  prefix: string,
+  labels: number[],
+  rows = 2,
+  cols = 2,
+  gz?: (b: Uint8Array) => Uint8Array,
+): { images: string; labels: string } {
   mkdirSync(folder, { recursive: true });
   const pixels = Array.from({ length: labels.length * rows * cols }, (_, k) => (labels[Math.floor(k / (rows * cols))] * 50 + k) % 256);
   const suffix = gz ? '.gz' : '';

@@ -40,7 +40,12 @@ describe('importImageFolder', () => {
     writePng(join(root, 'dog', '9.png'), 4, 3, () => 200, { colour: true });
     const progress: number[] = [];
     const data = await importImageFolder({ format: 'image-folder', folder: root }, { onProgress: (f) => progress.push(f) });
-    expect(data).toMatchObject({ format: 'image-folder', kind: 'classification', inputShape: [3, 4], classes: ['bird9', 'bird10', 'cat', 'dog'] });
+    expect(data).toMatchObject({
+      format: 'image-folder',
+      kind: 'classification',
+      inputShape: [3, 4],
+      classes: ['bird9', 'bird10', 'cat', 'dog'],
+    });
     expect(data.parts.train.count).toBe(9);
     expect(Array.from(data.parts.train.labels!)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 3]);
     // bird9 is class 3 of the writer: pixel (x, y) = (300 + x + 4y) mod 256.
@@ -78,20 +83,40 @@ describe('importImageFolder', () => {
   it('refuses mixed sizes, empty classes, a single class, other image types and broken PNGs', async () => {
     const mixed = imageFolder(['a', 'b'], 2);
     writePng(join(mixed, 'b', '5.png'), 5, 3, () => 0);
-    await expectDataError(importImageFolder({ format: 'image-folder', folder: mixed }), 'bad-dimensions', /^b\/5\.png: expected 4×3 pixels like a\/0\.png, found 5×3/);
+    await expectDataError(
+      importImageFolder({ format: 'image-folder', folder: mixed }),
+      'bad-dimensions',
+      /^b\/5\.png: expected 4×3 pixels like a\/0\.png, found 5×3/,
+    );
 
     const empty = imageFolder(['a', 'b'], 1);
     mkdirSync(join(empty, 'c'));
-    await expectDataError(importImageFolder({ format: 'image-folder', folder: empty }), 'empty-class', /^c\/: expected PNG images in the folder of class 'c', found none/);
+    await expectDataError(
+      importImageFolder({ format: 'image-folder', folder: empty }),
+      'empty-class',
+      /^c\/: expected PNG images in the folder of class 'c', found none/,
+    );
 
-    await expectDataError(importImageFolder({ format: 'image-folder', folder: imageFolder(['only'], 2) }), 'empty-class', /expected at least 2 class folders, found 1 \('only'\)/);
+    await expectDataError(
+      importImageFolder({ format: 'image-folder', folder: imageFolder(['only'], 2) }),
+      'empty-class',
+      /expected at least 2 class folders, found 1 \('only'\)/,
+    );
 
     const jpeg = imageFolder(['a', 'b'], 1);
     writeFileSync(join(jpeg, 'a', 'photo.JPG'), 'jpeg');
-    await expectDataError(importImageFolder({ format: 'image-folder', folder: jpeg }), 'bad-image', /a\/photo\.JPG: expected PNG images, found a \.jpg file/);
+    await expectDataError(
+      importImageFolder({ format: 'image-folder', folder: jpeg }),
+      'bad-image',
+      /a\/photo\.JPG: expected PNG images, found a \.jpg file/,
+    );
 
     const broken = imageFolder(['a', 'b'], 1);
     writeFileSync(join(broken, 'b', '1.png'), 'not a png');
-    await expectDataError(importImageFolder({ format: 'image-folder', folder: broken }), 'bad-image', /^b\/1\.png: expected a PNG image, found it does not decode/);
+    await expectDataError(
+      importImageFolder({ format: 'image-folder', folder: broken }),
+      'bad-image',
+      /^b\/1\.png: expected a PNG image, found it does not decode/,
+    );
   });
 });

@@ -19,14 +19,26 @@ describe('importIdx', () => {
     const test = writeIdxPair(dir, 't10k', [2, 0], 2, 3, gz);
     const progress: number[] = [];
     const data = await importIdx(
-      { format: 'idx', trainImages: train.images, trainLabels: train.labels, testImages: test.images, testLabels: test.labels, classes: ['a', 'b', 'c'] },
+      {
+        format: 'idx',
+        trainImages: train.images,
+        trainLabels: train.labels,
+        testImages: test.images,
+        testLabels: test.labels,
+        classes: ['a', 'b', 'c'],
+      },
       { onProgress: (f) => progress.push(f) },
     );
     expect(data).toMatchObject({ format: 'idx', kind: 'classification', inputShape: [2, 3], classes: ['a', 'b', 'c'] });
     expect(data.parts.train.count).toBe(4);
     expect(Array.from(data.parts.test!.labels!)).toEqual([2, 0]);
     expect(data.parts.train.inputs[6]).toBe((50 + 6) % 256);
-    expect(data.files.map((f) => f.name)).toEqual(['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
+    expect(data.files.map((f) => f.name)).toEqual([
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+    ]);
     expect(progress.at(-1)).toBe(1);
   });
 
@@ -54,11 +66,23 @@ describe('importIdx', () => {
     );
     const broken = join(dir, 'broken-images-idx3-ubyte.gz');
     writeFileSync(broken, gzipSync(idxBytes([3, 2, 2], new Array(12).fill(1))).subarray(0, 20));
-    await expectDataError(importIdx({ format: 'idx', trainImages: broken, trainLabels: pair.labels }), 'gzip', /^broken-images-idx3-ubyte\.gz: expected a valid gzip stream/);
+    await expectDataError(
+      importIdx({ format: 'idx', trainImages: broken, trainLabels: pair.labels }),
+      'gzip',
+      /^broken-images-idx3-ubyte\.gz: expected a valid gzip stream/,
+    );
     const short = join(dir, 'short-images-idx3-ubyte');
     writeFileSync(short, idxBytes([3, 2, 2], new Array(12).fill(1)).subarray(0, 20));
-    await expectDataError(importIdx({ format: 'idx', trainImages: short, trainLabels: pair.labels }), 'truncated', /^short-images-idx3-ubyte: expected 12 bytes of pixel data .* found 4/);
-    await expectDataError(importIdx({ format: 'idx', trainImages: join(dir, 'missing'), trainLabels: pair.labels }), 'unreadable', /^missing: .*there is no such file/);
+    await expectDataError(
+      importIdx({ format: 'idx', trainImages: short, trainLabels: pair.labels }),
+      'truncated',
+      /^short-images-idx3-ubyte: expected 12 bytes of pixel data .* found 4/,
+    );
+    await expectDataError(
+      importIdx({ format: 'idx', trainImages: join(dir, 'missing'), trainLabels: pair.labels }),
+      'unreadable',
+      /^missing: .*there is no such file/,
+    );
   });
 });
 
@@ -87,16 +111,28 @@ describe('detectSource', () => {
     const pair = fresh();
     writeText(join(pair, 'digits_train.csv'), '');
     writeText(join(pair, 'digits_test.csv'), '');
-    expect(await detectSource({ format: 'auto', path: pair })).toEqual({ format: 'csv', file: join(pair, 'digits_train.csv'), testFile: join(pair, 'digits_test.csv') });
+    expect(await detectSource({ format: 'auto', path: pair })).toEqual({
+      format: 'csv',
+      file: join(pair, 'digits_train.csv'),
+      testFile: join(pair, 'digits_test.csv'),
+    });
     const images = fresh();
     writePng(join(images, 'a', '1.png'), 2, 2, () => 0);
-    expect(await detectSource({ format: 'auto', path: images, size: { width: 2, height: 2 } })).toEqual({ format: 'image-folder', folder: images, size: { width: 2, height: 2 } });
+    expect(await detectSource({ format: 'auto', path: images, size: { width: 2, height: 2 } })).toEqual({
+      format: 'image-folder',
+      folder: images,
+      size: { width: 2, height: 2 },
+    });
   });
 
   it('says what it expected for anything else', async () => {
     const dir = fresh();
     const sheet = writeText(join(dir, 'data.xlsx'), 'PK');
-    await expectDataError(importData({ format: 'auto', path: sheet }), 'unknown-format', /^data\.xlsx: expected IDX image and label files .* found a file of another kind/);
+    await expectDataError(
+      importData({ format: 'auto', path: sheet }),
+      'unknown-format',
+      /^data\.xlsx: expected IDX image and label files .* found a file of another kind/,
+    );
     const empty = fresh();
     mkdirSync(empty);
     await expectDataError(importData({ format: 'auto', path: empty }), 'unknown-format', /found an empty folder/);

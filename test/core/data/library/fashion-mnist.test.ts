@@ -17,12 +17,17 @@ afterAll(() => folder.remove());
 
 describe('Fashion-MNIST from the Debian package', () => {
   it('is installed (apt-get install dataset-fashion-mnist)', () => {
-    expect(existsSync(join(FASHION, 'train-images-idx3-ubyte.gz')), `${FASHION} is missing: apt-get install dataset-fashion-mnist`).toBe(true);
+    expect(existsSync(join(FASHION, 'train-images-idx3-ubyte.gz')), `${FASHION} is missing: apt-get install dataset-fashion-mnist`).toBe(
+      true,
+    );
   });
 
   it('imports, and a 784-100-10 network reaches 80 % test accuracy in one epoch', async () => {
     const library = await DatasetLibrary.open(join(folder.path, 'library'));
-    const entry = await library.import({ format: 'auto', path: FASHION, classes: CLASSES }, { name: 'Fashion-MNIST', split: { validation: 0.1 } });
+    const entry = await library.import(
+      { format: 'auto', path: FASHION, classes: CLASSES },
+      { name: 'Fashion-MNIST', split: { validation: 0.1 } },
+    );
     expect(entry).toMatchObject({
       kind: 'classification',
       inputShape: [28, 28],
@@ -30,14 +35,25 @@ describe('Fashion-MNIST from the Debian package', () => {
       sizes: { train: 54_000, validation: 6_000, test: 10_000 },
       split: { testFromFiles: true, validation: 0.1, test: 0 },
     });
-    const sha = (name: string) => createHash('sha256').update(readFileSync(join(FASHION, name))).digest('hex');
+    const sha = (name: string) =>
+      createHash('sha256')
+        .update(readFileSync(join(FASHION, name)))
+        .digest('hex');
     expect(entry.source.files.find((f) => f.name === 't10k-labels-idx1-ubyte.gz')?.sha256).toBe(sha('t10k-labels-idx1-ubyte.gz'));
     expect(entry.source.files).toHaveLength(4);
 
     const data = await library.load(entry.id);
     expect(data.scaling).toEqual({ kind: 'min-max', per: 'global', min: [0], max: [255] });
     const net = Network.create(
-      { inputSize: 784, layers: [{ units: 100, activation: 'relu' }, { units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'he' },
+      {
+        inputSize: 784,
+        layers: [
+          { units: 100, activation: 'relu' },
+          { units: 10, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+        init: 'he',
+      },
       new Rng(1),
     );
     const settings = { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam' as const, learningRate: 0.001, batchSize: 64, epochs: 1, seed: 1 };

@@ -31,13 +31,32 @@ describe('PNG image folder', () => {
     writePng(join(root, 'vertical', 'big.png'), 16, 16, (x) => (x === 7 || x === 8 ? 255 : 0));
 
     const library = await DatasetLibrary.open(join(folder.path, 'library'));
-    const entry = await library.import({ format: 'image-folder', folder: root, size: { width: 8, height: 8 } }, { name: 'Strokes', seed: 2 });
-    expect(entry).toMatchObject({ kind: 'classification', inputShape: [8, 8], classes: ['diagonal', 'horizontal', 'vertical'], sizes: { train: 85, validation: 12, test: 24 } });
+    const entry = await library.import(
+      { format: 'image-folder', folder: root, size: { width: 8, height: 8 } },
+      { name: 'Strokes', seed: 2 },
+    );
+    expect(entry).toMatchObject({
+      kind: 'classification',
+      inputShape: [8, 8],
+      classes: ['diagonal', 'horizontal', 'vertical'],
+      sizes: { train: 85, validation: 12, test: 24 },
+    });
     expect(entry.notes.join(' ')).toMatch(/Resized 1 of 121 images to 8×8 pixels/);
     expect(entry.source.files.map((f) => f.name)).toEqual(['diagonal/', 'horizontal/', 'vertical/']);
 
     const data = await library.load('Strokes');
-    const net = Network.create({ inputSize: 64, layers: [{ units: 16, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'cross-entropy', init: 'he' }, new Rng(1));
+    const net = Network.create(
+      {
+        inputSize: 64,
+        layers: [
+          { units: 16, activation: 'relu' },
+          { units: 3, activation: 'softmax' },
+        ],
+        loss: 'cross-entropy',
+        init: 'he',
+      },
+      new Rng(1),
+    );
     const settings = { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam' as const, learningRate: 0.01, batchSize: 8, epochs: 20 };
     const history = new Trainer(net, { train: data.train, validation: data.validation, test: data.test }, settings).run();
     expect(history.at(-1)!.testAccuracy).toBeGreaterThanOrEqual(0.9);

@@ -25,7 +25,10 @@ describe('DatasetLibrary', () => {
 
   it('imports a CSV, splits it by seed and registers it', async () => {
     const progress: number[] = [];
-    const entry = await library.import({ format: 'csv', file: points, label: 'label' }, { name: 'Points', seed: 7, split: { validation: 0.1, test: 0.2 }, onProgress: (f) => progress.push(f) });
+    const entry = await library.import(
+      { format: 'csv', file: points, label: 'label' },
+      { name: 'Points', seed: 7, split: { validation: 0.1, test: 0.2 }, onProgress: (f) => progress.push(f) },
+    );
     expect(entry).toMatchObject({
       name: 'Points',
       kind: 'classification',
@@ -42,7 +45,15 @@ describe('DatasetLibrary', () => {
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(await library.list()).toEqual([entry]);
-    expect(readdirSync(join(root, entry.id)).sort()).toEqual(['manifest.json', 'test-inputs.bin', 'test-labels.bin', 'train-inputs.bin', 'train-labels.bin', 'validation-inputs.bin', 'validation-labels.bin']);
+    expect(readdirSync(join(root, entry.id)).sort()).toEqual([
+      'manifest.json',
+      'test-inputs.bin',
+      'test-labels.bin',
+      'train-inputs.bin',
+      'train-labels.bin',
+      'validation-inputs.bin',
+      'validation-labels.bin',
+    ]);
   });
 
   it('gives the same split for the same seed and another for another seed', async () => {
@@ -62,7 +73,8 @@ describe('DatasetLibrary', () => {
     expect(data.train).toMatchObject({ count: 70, inputSize: 2, outputSize: 2 });
     expect(data.validation?.count).toBe(10);
     expect(data.test.count).toBe(20);
-    const mean = (s: typeof data.train, j: number) => Array.from({ length: s.count }, (_, i) => s.inputs[i * 2 + j]).reduce((a, b) => a + b, 0) / s.count;
+    const mean = (s: typeof data.train, j: number) =>
+      Array.from({ length: s.count }, (_, i) => s.inputs[i * 2 + j]).reduce((a, b) => a + b, 0) / s.count;
     expect(Math.abs(mean(data.train, 0))).toBeLessThan(1e-5);
     expect(Math.abs(mean(data.train, 1))).toBeLessThan(1e-5);
     expect(Math.abs(mean(data.test, 0))).toBeGreaterThan(1e-3);
@@ -124,10 +136,22 @@ describe('DatasetLibrary', () => {
   it('describes a dataset for the window and for a saved model', async () => {
     const data = await library.load('Grid points');
     const entry = await library.get('Grid points');
-    expect(labDatasetInfo(entry)).toEqual({ id: entry.id, name: 'Grid points', kind: 'classification', inputShape: [2], classes: ['high', 'low'], sizes: { train: 70, test: 20 }, builtIn: false });
+    expect(labDatasetInfo(entry)).toEqual({
+      id: entry.id,
+      name: 'Grid points',
+      kind: 'classification',
+      inputShape: [2],
+      classes: ['high', 'low'],
+      sizes: { train: 70, test: 20 },
+      builtIn: false,
+    });
     const info = modelDatasetInfo(data);
     expect(datasetInfoSchema.parse(info)).toEqual(info);
-    expect(info).toMatchObject({ name: 'Grid points', sizes: { train: 70, validation: 10, test: 20 }, files: [{ name: 'points.csv', sha256: entry.source.files[0].sha256 }] });
+    expect(info).toMatchObject({
+      name: 'Grid points',
+      sizes: { train: 70, validation: 10, test: 20 },
+      files: [{ name: 'points.csv', sha256: entry.source.files[0].sha256 }],
+    });
   });
 
   it('resolves a library id or name, a stored folder, or a plain path', async () => {
@@ -143,7 +167,11 @@ describe('DatasetLibrary', () => {
     expect(direct.validation).toBeUndefined();
     expect(direct.fingerprint).toBe(entry.fingerprint);
     const before = snapshot(root);
-    await expectDataError(resolveDataset('no such thing', library), 'not-found', /no dataset in the library has this id or name, and there is no such file or folder/);
+    await expectDataError(
+      resolveDataset('no such thing', library),
+      'not-found',
+      /no dataset in the library has this id or name, and there is no such file or folder/,
+    );
     expect(snapshot(root)).toEqual(before);
   });
 });

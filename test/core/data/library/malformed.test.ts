@@ -54,14 +54,22 @@ function mnistCsv(rows: number, change: (row: string[], line: number) => string[
 describe('a malformed import leaves the library unchanged', () => {
   it('unknown format', async () => {
     const file = writeText(join(fresh(), 'scores.xlsx'), 'PK\u0003\u0004');
-    await fails(file, 'unknown-format', /^scores\.xlsx: expected IDX image and label files \(raw or \.gz\), a \.csv file, or a folder with one sub-folder of PNG images per class, found a file of another kind$/);
+    await fails(
+      file,
+      'unknown-format',
+      /^scores\.xlsx: expected IDX image and label files \(raw or \.gz\), a \.csv file, or a folder with one sub-folder of PNG images per class, found a file of another kind$/,
+    );
   });
 
   it('mismatched image and label counts', async () => {
     const dir = fresh();
     const pair = writeIdxPair(dir, 'train', [0, 1, 2]);
     writeFileSync(pair.labels, idxBytes([2], [0, 1]));
-    await fails(dir, 'count-mismatch', /^train-labels-idx1-ubyte: expected 3 labels to match the images in train-images-idx3-ubyte, found 2$/);
+    await fails(
+      dir,
+      'count-mismatch',
+      /^train-labels-idx1-ubyte: expected 3 labels to match the images in train-images-idx3-ubyte, found 2$/,
+    );
   });
 
   it('ragged CSV rows', async () => {
@@ -79,7 +87,11 @@ describe('a malformed import leaves the library unchanged', () => {
   it('wrong image sizes', async () => {
     const dir = pngFolder();
     writePng(join(dir, 'square', '7.png'), 5, 4, () => 0);
-    await fails(dir, 'bad-dimensions', /^square\/7\.png: expected 4×4 pixels like circle\/0\.png, found 5×4 \(choose a size to resize every image to it\)$/);
+    await fails(
+      dir,
+      'bad-dimensions',
+      /^square\/7\.png: expected 4×4 pixels like circle\/0\.png, found 5×4 \(choose a size to resize every image to it\)$/,
+    );
   });
 
   it('empty classes', async () => {
@@ -91,11 +103,23 @@ describe('a malformed import leaves the library unchanged', () => {
   it('unreadable files', async () => {
     const dir = pngFolder();
     symlinkSync(join(dir, 'gone.png'), join(dir, 'circle', '9.png'));
-    await fails(dir, 'unreadable', /^circle\/9\.png: expected a readable file at .*9\.png, found it cannot be read: there is no such file$/);
+    await fails(
+      dir,
+      'unreadable',
+      /^circle\/9\.png: expected a readable file at .*9\.png, found it cannot be read: there is no such file$/,
+    );
     const idx = fresh();
     const pair = writeIdxPair(idx, 'train', [0, 1]);
-    await fails({ format: 'idx', trainImages: pair.images, trainLabels: join(idx, 'train-labels.gz') }, 'unreadable', /^train-labels\.gz: .*there is no such file$/);
-    await fails({ format: 'csv', file: idx }, 'unreadable', /: expected a readable file at .*, found it cannot be read: it is a folder, not a file$/);
+    await fails(
+      { format: 'idx', trainImages: pair.images, trainLabels: join(idx, 'train-labels.gz') },
+      'unreadable',
+      /^train-labels\.gz: .*there is no such file$/,
+    );
+    await fails(
+      { format: 'csv', file: idx },
+      'unreadable',
+      /: expected a readable file at .*, found it cannot be read: it is a folder, not a file$/,
+    );
   });
 
   it('images that do not decode', async () => {
@@ -106,14 +130,20 @@ describe('a malformed import leaves the library unchanged', () => {
 
   it('a split that leaves nothing to train on', async () => {
     const file = writeText(join(fresh(), 'tiny.csv'), 'label,a\n0,1\n1,2\n');
-    await fails(file, 'bad-option', /expected a test share above 0 and at least one training sample, found 2 samples split as 0 training, 1 validation, 1 test/);
+    await fails(
+      file,
+      'bad-option',
+      /expected a test share above 0 and at least one training sample, found 2 samples split as 0 training, 1 validation, 1 test/,
+    );
   });
 
   it('an import cancelled after the files were copied', async () => {
     const controller = new AbortController();
     const file = writeText(join(fresh(), 'fine.csv'), 'label,a\n0,1\n1,2\n0,3\n1,4\n0,5\n');
     let error: unknown;
-    await library.import(file, { name: 'New', signal: controller.signal, onProgress: (f) => f > 0.9 && controller.abort() }).catch((err) => (error = err));
+    await library
+      .import(file, { name: 'New', signal: controller.signal, onProgress: (f) => f > 0.9 && controller.abort() })
+      .catch((err) => (error = err));
     expect((error as Error).name).toBe('AbortError');
   });
 });

@@ -28,11 +28,21 @@ describe('CSV regression: area → rent', () => {
     const file = writeText(join(folder.path, 'offices.csv'), `area,rent,kind\n${rows.join('\n')}\n`);
     const library = await DatasetLibrary.open(join(folder.path, 'library'));
     const entry = await library.import({ format: 'csv', file, targets: ['rent'], inputs: ['area'] }, { name: 'Office rents', seed: 3 });
-    expect(entry).toMatchObject({ kind: 'regression', inputShape: [1], classes: ['rent'], features: ['area'], sizes: { train: 140, validation: 20, test: 40 } });
+    expect(entry).toMatchObject({
+      kind: 'regression',
+      inputShape: [1],
+      classes: ['rent'],
+      features: ['area'],
+      sizes: { train: 140, validation: 20, test: 40 },
+    });
 
     const data = await library.load(entry.id);
     expect(data.scaling.kind).toBe('z-score');
-    const net = Network.create({ inputSize: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', init: 'xavier' }, new Rng(1), 'float64');
+    const net = Network.create(
+      { inputSize: 1, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', init: 'xavier' },
+      new Rng(1),
+      'float64',
+    );
     const settings = { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'sgd' as const, learningRate: 0.1, batchSize: 10, epochs: 60 };
     const history = new Trainer(net, { train: data.train, validation: data.validation, test: data.test }, settings).run();
     expect(history.at(-1)!.testLoss).toBeLessThan(1e-3);

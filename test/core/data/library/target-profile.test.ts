@@ -32,7 +32,10 @@ function dropArrays(library: DatasetLibrary, id: string): void {
 describe('library target profiles', () => {
   it('stores the profile in the manifest at import, the same the engine checks a run against', async () => {
     const library = await DatasetLibrary.open(join(folder.path, 'lib1'));
-    const entry = await library.import({ format: 'csv', file: rentCsv('a.csv'), targets: ['rent'], inputs: ['area'] }, { name: 'Rents', seed: 2 });
+    const entry = await library.import(
+      { format: 'csv', file: rentCsv('a.csv'), targets: ['rent'], inputs: ['area'] },
+      { name: 'Rents', seed: 2 },
+    );
     const stored = readJson(manifestPath(library, entry.id)).targets;
     const train = (await library.load(entry.id)).train.targets;
     expect(stored).toEqual(JSON.parse(JSON.stringify(profileTargets(train, 1))));
@@ -46,8 +49,17 @@ describe('library target profiles', () => {
     const idx = join(folder.path, 'idx');
     writeIdxPair(idx, 'train', [2, 0, 1, 2, 1, 0, 2, 1, 0, 1]);
     const library = await DatasetLibrary.open(join(folder.path, 'lib2'));
-    const entry = await library.import({ format: 'idx', trainImages: join(idx, 'train-images-idx3-ubyte'), trainLabels: join(idx, 'train-labels-idx1-ubyte') }, { name: 'Tiny', split: { validation: 0, test: 0.2 } });
-    expect(readJson(manifestPath(library, entry.id)).targets).toMatchObject({ shape: 'one-hot', width: 3, min: 0, max: 1, firsts: { zero: { value: 0 } } });
+    const entry = await library.import(
+      { format: 'idx', trainImages: join(idx, 'train-images-idx3-ubyte'), trainLabels: join(idx, 'train-labels-idx1-ubyte') },
+      { name: 'Tiny', split: { validation: 0, test: 0.2 } },
+    );
+    expect(readJson(manifestPath(library, entry.id)).targets).toMatchObject({
+      shape: 'one-hot',
+      width: 3,
+      min: 0,
+      max: 1,
+      firsts: { zero: { value: 0 } },
+    });
   });
 
   it('lists a dataset with its profile without reading its arrays', async () => {
@@ -109,11 +121,23 @@ describe('library target profiles', () => {
     ['an unknown shape', (t) => ({ ...t, shape: 'weird' }), /malformed at targets\.shape/],
     ['a string for min', (t) => ({ ...t, min: '1' }), /malformed at targets\.min/],
     ['an unknown rule', (t) => ({ ...t, firsts: { always: { index: 0, value: 1 } } }), /malformed at targets\.firsts/],
-    ['a fractional index', (t) => ({ ...t, firsts: { negative: { index: 0.5, value: -1 } } }), /malformed at targets\.firsts\.negative\.index/],
+    [
+      'a fractional index',
+      (t) => ({ ...t, firsts: { negative: { index: 0.5, value: -1 } } }),
+      /malformed at targets\.firsts\.negative\.index/,
+    ],
     ['the wrong width', (t) => ({ ...t, width: 3 }), /3 targets per sample, but the dataset has 1/],
     ['min above max', (t) => ({ ...t, min: 10, max: 1 }), /min 10 is above its max 1/],
-    ['an index past the data', (t) => ({ ...t, firsts: { negative: { index: 10_000, value: -1 } } }), /target #10000, past the \d+ training targets/],
-    ['a witness that breaks no rule', (t) => ({ ...t, firsts: { negative: { index: 0, value: 4 } } }), /negative example 4 does not break that rule/],
+    [
+      'an index past the data',
+      (t) => ({ ...t, firsts: { negative: { index: 10_000, value: -1 } } }),
+      /target #10000, past the \d+ training targets/,
+    ],
+    [
+      'a witness that breaks no rule',
+      (t) => ({ ...t, firsts: { negative: { index: 0, value: 4 } } }),
+      /negative example 4 does not break that rule/,
+    ],
   ];
   it.each(bad)('recomputes a profile with %s, saying why, and saves the good one', async (what, spoil, why) => {
     const library = await DatasetLibrary.open(join(folder.path, `bad-${what.replaceAll(' ', '-')}`));

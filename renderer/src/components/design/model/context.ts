@@ -1,11 +1,16 @@
 /** A sentence tying an explanation to the design on screen ("your batch of 10 …"). */
-import { descentKind } from '../../../../../core/engine/spec';
+import { descentKind } from '@core/engine/spec';
 import type { Topic } from '../explanations';
 import { formatCount } from './shapes';
 import type { Design } from './types';
 
 /** `samples`: what one training sample is called: images, or rows of a table. */
-export function contextNote(topic: Topic, design: Design, trainSize: number | undefined, samples: 'images' | 'rows' = 'images'): string | null {
+export function contextNote(
+  topic: Topic,
+  design: Design,
+  trainSize: number | undefined,
+  samples: 'images' | 'rows' = 'images',
+): string | null {
   const { settings, spec } = design;
   if (topic === 'batch' && trainSize !== undefined && settings.batchSize >= 1) {
     const m = Math.min(settings.batchSize, trainSize);

@@ -1,7 +1,7 @@
 /** The curves the explanation panel plots: an activation beside its derivative, a loss beside its gradient. */
-import { activations } from '../../../../../core/engine/activations';
-import { losses } from '../../../../../core/engine/losses';
-import type { ActivationName, LossName } from '../../../../../core/engine/spec';
+import { activations } from '@core/engine/activations';
+import { losses } from '@core/engine/losses';
+import type { ActivationName, LossName } from '@core/engine/spec';
 import { sample, type Point } from './plot';
 
 export interface Curve {

@@ -58,7 +58,8 @@ export function layoutDiagram(shapes: LayerShape[], availableWidth: number, opti
   const edges = columns.slice(1).map((to, i) => {
     const from = columns[i]!;
     const parts: string[] = [];
-    for (const y1 of from.ys) for (const y2 of to.ys) parts.push(`M${from.x.toFixed(1)} ${y1.toFixed(1)}L${to.x.toFixed(1)} ${y2.toFixed(1)}`);
+    for (const y1 of from.ys)
+      for (const y2 of to.ys) parts.push(`M${from.x.toFixed(1)} ${y1.toFixed(1)}L${to.x.toFixed(1)} ${y2.toFixed(1)}`);
     return parts.join('');
   });
   const spacing = Math.min(26, (bottom - top) / (maxNodes + 4));

@@ -1,6 +1,6 @@
 /** One-click fixes offered beside some problems: they teach the usual remedy. */
-import type { DatasetInfo } from '../../../../../core/lab/contract';
-import type { ActivationName } from '../../../../../core/engine/spec';
+import type { DatasetInfo } from '@core/lab/contract';
+import type { ActivationName } from '@core/engine/spec';
 import { inputCount } from './problems';
 import type { Design } from './types';
 
@@ -39,6 +39,7 @@ export function quickFix(field: string, design: Design, dataset: DatasetInfo | u
     return { label: `Set to ${n}`, run: (t) => t.setUnits(i, n) };
   }
   if (match[2] === 'activation' && layer.activation === 'step') return { label: 'Use sigmoid', run: (t) => t.setActivation(i, 'sigmoid') };
-  if (match[2] === 'activation' && layer.activation === 'softmax' && !last) return { label: 'Use ReLU', run: (t) => t.setActivation(i, 'relu') };
+  if (match[2] === 'activation' && layer.activation === 'softmax' && !last)
+    return { label: 'Use ReLU', run: (t) => t.setActivation(i, 'relu') };
   return null;
 }

@@ -1,6 +1,6 @@
 /** Display names for the engine's string-literal choices. */
-import type { ScalingKind } from '../../../../../core/data/scaling';
-import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '../../../../../core/engine/spec';
+import type { ScalingKind } from '@core/data/scaling';
+import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
 
 export const ACTIVATION_LABELS: Record<ActivationName, string> = {
   linear: 'Linear',

@@ -4,8 +4,8 @@
  * whether the design can train is left to the validators, so a half-finished design survives.
  */
 import { z } from 'zod';
-import { SCALINGS } from '../../../../../core/data/scaling';
-import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../../../../../core/engine/spec';
+import { SCALINGS } from '@core/data/scaling';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@core/engine/spec';
 import { defaultDesign } from './presets';
 import type { Design } from './types';
 
@@ -49,7 +49,7 @@ export interface Loaded {
 
 /** The stored design, or the default preset (with a notice) when it is missing or unreadable. */
 export function loadDesign(storage: Pick<Storage, 'getItem'> | null): Loaded {
-  let text: string | null = null;
+  let text: string | null;
   try {
     text = storage?.getItem(STORAGE_KEY) ?? null;
   } catch {

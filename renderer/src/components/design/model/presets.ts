@@ -1,5 +1,5 @@
-import type { ScalingKind } from '../../../../../core/data/scaling';
-import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../../../core/engine/spec';
+import type { ScalingKind } from '@core/data/scaling';
+import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '@core/engine/spec';
 import type { Design } from './types';
 
 export const PRESET_NAMES = ['network.py', 'seed', 'modern', 'perceptron'] as const;

@@ -1,8 +1,8 @@
 /** Every reason a design cannot train yet, each tied to the field it is about. */
-import type { DatasetInfo } from '../../../../../core/lab/contract';
-import { lossTargetProblem } from '../../../../../core/engine/losses';
-import { profileTargetProblem } from '../../../../../core/engine/target-profile';
-import { dataProblems, specProblems, trainingProblems, type Problem } from '../../../../../core/engine/validate';
+import type { DatasetInfo } from '@core/lab/contract';
+import { lossTargetProblem } from '@core/engine/losses';
+import { profileTargetProblem } from '@core/engine/target-profile';
+import { dataProblems, specProblems, trainingProblems, type Problem } from '@core/engine/validate';
 import { VALIDATION_SIZE, type Design } from './types';
 
 export type { Problem };
@@ -26,13 +26,20 @@ function limitProblem(field: 'trainLimit' | 'testLimit', value: number | undefin
 
 function designProblemsOnly(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
   const problems: Problem[] = [];
-  if (datasetsLoaded && !dataset) problems.push({ field: 'datasetId', message: `There is no dataset "${design.datasetId}"; choose one from the list.` });
+  if (datasetsLoaded && !dataset)
+    problems.push({ field: 'datasetId', message: `There is no dataset "${design.datasetId}"; choose one from the list.` });
   if (design.settings.stop.kind === 'early-stopping' && !design.validation)
-    problems.push({ field: 'stop', message: 'Early stopping watches accuracy on a validation set: tick “Hold out 10,000 images” under Validation.' });
+    problems.push({
+      field: 'stop',
+      message: 'Early stopping watches accuracy on a validation set: tick “Hold out 10,000 images” under Validation.',
+    });
   if (dataset && design.validation && dataset.sizes.validation === 0)
     problems.push({ field: 'validation', message: `${dataset.name} was imported without a validation split: untick Validation.` });
   if (dataset && design.validation && dataset.sizes.validation === undefined && dataset.sizes.train <= VALIDATION_SIZE)
-    problems.push({ field: 'validation', message: `${dataset.name} has only ${dataset.sizes.train} training images, too few to hold out ${VALIDATION_SIZE}.` });
+    problems.push({
+      field: 'validation',
+      message: `${dataset.name} has only ${dataset.sizes.train} training images, too few to hold out ${VALIDATION_SIZE}.`,
+    });
   problems.push(...limitProblem('trainLimit', design.trainLimit), ...limitProblem('testLimit', design.testLimit));
   return problems;
 }

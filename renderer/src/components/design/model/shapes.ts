@@ -1,5 +1,5 @@
 /** The parameter shapes of each layer in Nielsen's notation (input = layer 1), as in a Keras summary. */
-import type { ActivationName, NetworkSpec } from '../../../../../core/engine/spec';
+import type { ActivationName, NetworkSpec } from '@core/engine/spec';
 
 export interface LayerShape {
   /** Nielsen's 1-based layer number l. */
@@ -39,7 +39,8 @@ export function layerShapes(spec: NetworkSpec): LayerShape[] {
 export const totalParams = (shapes: LayerShape[]): number => shapes.reduce((sum, s) => sum + s.params, 0);
 
 /** "w² : 30 × 784" */
-export const weightLabel = (s: LayerShape): string => (s.w ? `w${superscript(s.l)} : ${formatCount(s.w.rows)} × ${formatCount(s.w.cols)}` : '');
+export const weightLabel = (s: LayerShape): string =>
+  s.w ? `w${superscript(s.l)} : ${formatCount(s.w.rows)} × ${formatCount(s.w.cols)}` : '';
 
 /** "b² : 30" */
 export const biasLabel = (s: LayerShape): string => (s.w ? `b${superscript(s.l)} : ${formatCount(s.units)}` : '');

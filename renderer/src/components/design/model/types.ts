@@ -1,5 +1,5 @@
-import type { ScalingKind } from '../../../../../core/data/scaling';
-import type { NetworkSpec, TrainSettings } from '../../../../../core/engine/spec';
+import type { ScalingKind } from '@core/data/scaling';
+import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
 
 /** Everything the designer edits: the network, how to train it, and on what data. */
 export interface Design {
