@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync, copyFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './harness';
+import { expect, test, SLOW } from './harness';
 import { loadPreset, setNumber, useSubset } from './design-helpers';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
@@ -79,7 +79,7 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
       )
       .catch(() => undefined);
     await shot('3-importing-progress');
-    await expect(items(page)).toHaveCount(2, { timeout: 60_000 });
+    await expect(items(page)).toHaveCount(2, SLOW);
     await expect(page.getByTestId('import-progress')).toHaveCount(0);
     await expect(page.getByTestId('import-done')).toHaveText('✓ Imported “fashion-mnist”.');
     const seen = await progress();
@@ -127,7 +127,7 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await page.getByTestId('tab-train').click();
     await page.getByTestId('train-start').click();
     const run = page.locator('[data-run].focused');
-    await expect(run.getByTestId('run-status')).toHaveText('finished', { timeout: 90_000 });
+    await expect(run.getByTestId('run-status')).toHaveText('finished', SLOW);
     const [summary] = await lab.service.listRuns();
     const fashionId = (await lab.service.listDatasets())[1]!.id;
     expect(summary!.datasetId).toBe(fashionId);
@@ -150,7 +150,7 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await openBrowser(page);
     lab.importPaths.push([FASHION]);
     await page.getByTestId('import-idx').click();
-    await expect(items(page)).toHaveCount(3, { timeout: 60_000 });
+    await expect(items(page)).toHaveCount(3, SLOW);
     const copy = items(page).nth(2);
     await expect(copy).toContainText('fashion-mnist');
     await copy.getByTestId('dataset-delete').click();
@@ -179,7 +179,7 @@ test('datasets: a regression table and its scatter', async ({ app: page, lab, sh
     await page.getByText('Options', { exact: true }).click();
     await page.getByTestId('import-targets').fill('rent');
     await page.getByTestId('import-csv').click();
-    await expect(items(page)).toHaveCount(2, { timeout: 30_000 });
+    await expect(items(page)).toHaveCount(2, SLOW);
     const details = page.getByTestId('dataset-details');
     await expect(page.getByTestId('details-name')).toHaveText('office-rents');
     await expect(details).toContainText('2 columns · regression of rent');
@@ -220,7 +220,7 @@ test('datasets: a regression table and its scatter', async ({ app: page, lab, sh
     await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
     await page.getByTestId('tab-train').click();
     await page.getByTestId('train-start').click();
-    await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText('finished', { timeout: 60_000 });
+    await expect(page.locator('[data-run].focused').getByTestId('run-status')).toHaveText('finished', SLOW);
 
     // After training: predicted against actual on the test split.
     await openBrowser(page);

@@ -101,3 +101,9 @@ export const test = base.extend<Fixtures, { serverUrl: string }>({
 });
 
 export { expect };
+
+/**
+ * For waits on real work to reach a state (an epoch trained, a run finished, a dataset imported):
+ * seconds on a quiet machine, minutes on a busy one. A guard against hangs, not a speed target.
+ */
+export const SLOW = { timeout: 300_000 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { tsImport } from 'tsx/esm/api';
-import { expect, test } from './harness';
+import { expect, test, SLOW } from './harness';
 import type { SavedModel } from './inspect-model';
 
 let dir: string;
@@ -195,7 +195,7 @@ test("inspect a run's checkpoints: slide the weights over the epochs", async ({ 
     trainLimit: 2000,
     testLimit: 500,
   });
-  await expect.poll(async () => (await lab.service.listRuns()).find((r) => r.id === run.id)?.status, { timeout: 90_000 }).toBe('finished');
+  await expect.poll(async () => (await lab.service.listRuns()).find((r) => r.id === run.id)?.status, SLOW).toBe('finished');
 
   await page.getByTestId('tab-inspect').click();
   const select = page.getByTestId('inspect-run-select');
