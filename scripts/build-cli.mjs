@@ -13,7 +13,7 @@
  *   --check          build nothing: exit 0 when up to date, 1 when a build is due
  *   --out-dir DIR    another output folder (packages are then found from DIR upwards)
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -91,6 +91,7 @@ export async function buildCli({ outDir = CLI_OUT, log = (text) => process.stder
       },
     ],
   });
+  chmodSync(join(outDir, 'train.js'), 0o755); // runnable as ./out/cli/train.js, as npm makes a bin
   mkdirSync(join(outDir, 'build'), { recursive: true });
   copyFileSync(WASM_OUTPUT, join(outDir, 'build/kernels.wasm'));
   writeStamp(join(outDir, 'stamp.json'), { hash: inputsHash(sources), inputs: sources });

@@ -48,6 +48,7 @@ describe('npm run build:cli', () => {
   it('writes the bundle, its shard worker, the kernels and a stamp naming the sources', () => {
     expect(built.status).toBe(0);
     expect(readFileSync(bundle, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(statSync(bundle).mode & 0o111).toBe(0o111);
     expect(existsSync(join(outDir, 'worker-entry.js'))).toBe(true);
     expect(readFileSync(join(outDir, 'build/kernels.wasm'))).toEqual(readFileSync('core/engine/wasm/build/kernels.wasm'));
     const stamp = JSON.parse(readFileSync(join(outDir, 'stamp.json'), 'utf8')) as { hash: string; inputs: string[] };
@@ -93,6 +94,18 @@ describe('npm run build:cli', () => {
     const run = node([join(copy, 'train.js'), '--batch', '64', '--epochs', '1', '--train-limit', '500', '--workers', '2']);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^fathom train: A training worker failed to start: Cannot find module '.*no-worker\/worker-entry\.js'/);
+  });
+});
+
+describe('npm run train (scripts/train.mjs)', () => {
+  it("runs the bundle in its own process, building it first if needed: its output and exit code are the trainer's", () => {
+    const version = node(['scripts/train.mjs', '--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout).toBe(`fathom-train ${pkg.version}\n`);
+    // Built by now, so nothing but the trainer's own line on stderr.
+    const bad = node(['scripts/train.mjs', '--loss', 'hinge']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^fathom train: --loss: "hinge" is not one of [^\n]*\n$/);
   });
 });
 
