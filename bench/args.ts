@@ -21,6 +21,8 @@ export interface BenchOptions {
   workers: number[];
   /** Times every Fathom measurement is repeated (interleaved), for steadier worker ratios. */
   repeat: number;
+  /** --startup: time the command-line trainer's start-up instead of training throughput. */
+  startup: boolean;
 }
 
 export const USAGE = `npm run bench -- [flags]
@@ -33,7 +35,9 @@ export const USAGE = `npm run bench -- [flags]
   --no-simd            force TF.js's plain (non-SIMD) wasm binary
   --workers N[,M…]     train Fathom over N threads (core/engine/parallel; default 1 = single-thread Trainer);
                        a list (1,2) measures each side by side and reports the ratios
-  --repeat R           repeat each Fathom measurement R times, interleaved (default 1)
+  --repeat R           repeat each Fathom measurement R times, interleaved (default 1; with --startup, 5 warm runs)
+  --startup            time the command-line trainer instead: from invoking it to --help and to its first batch,
+                       cold (after a fresh build:cli) and warm (bench/startup.ts)
   --json               print one JSON document instead of the table
   --help`;
 
@@ -60,6 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         json: { type: 'boolean', default: false },
         workers: { type: 'string' },
         repeat: { type: 'string' },
+        startup: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -85,6 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     warmUp: Math.min(1000, samples),
     workers:
       parsed.workers !== undefined ? [...new Set(parsed.workers.split(',').map((w) => wholeNumber(w.trim(), '--workers', 64)))] : [1],
-    repeat: parsed.repeat !== undefined ? wholeNumber(parsed.repeat, '--repeat', 20) : 1,
+    repeat: parsed.repeat !== undefined ? wholeNumber(parsed.repeat, '--repeat', 20) : parsed.startup ? 5 : 1,
+    startup: parsed.startup,
   };
 }

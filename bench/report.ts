@@ -164,7 +164,7 @@ const fixed = (digits: number, n?: number) => (n === undefined ? DASH : n.toFixe
 const times = (n?: number) => (n === undefined ? DASH : `${n.toFixed(2)}×`);
 const mb = (m?: Measurement) => (m ? `${Math.round(m.peakRss / 2 ** 20)} MB` : DASH);
 
-function table(header: string[], body: string[][]): string {
+export function table(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');

@@ -8,6 +8,7 @@ import { BenchError } from './errors';
 import { runJob } from './job';
 import type { Engine, Measurement } from './measurement';
 import { describeMachine, formatReport, makeParallelRow, makeRow, type BenchReport, type ParallelRow, type Row } from './report';
+import { formatStartup, measureStartup } from './startup';
 import type { WasmInfo } from './tfjs-wasm';
 
 function progress(text: string): void {
@@ -18,6 +19,11 @@ async function main(): Promise<void> {
   const options = parseBenchArgs(process.argv.slice(2));
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (options.startup) {
+    const report = await measureStartup({ coldRuns: 3, warmRuns: options.repeat, progress });
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStartup(report)}\n`);
     return;
   }
   const loadAtStart = os.loadavg()[0]!;

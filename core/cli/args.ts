@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
 import {
@@ -12,11 +13,11 @@ import {
 } from '../engine/spec';
 import { specProblems, trainingProblems } from '../engine/validate';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
+import { CliError } from './errors';
+import { describeJsonEvents } from './events';
+import { checkOutputName } from './out-paths';
 
-/** A mistake in the command line: printed as one line, exit code 2. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
+export { CliError };
 
 export interface CliOptions {
   spec: NetworkSpec;
@@ -40,9 +41,10 @@ export interface CliOptions {
   /** --workers N: threads for one run (1 = train on this thread); 'auto' = core/engine/parallel/policy.ts decides. */
   workers: number | 'auto';
   help: boolean;
+  version: boolean;
 }
 
-export const USAGE = `Usage: npm run train -- [options]
+export const USAGE = `Usage: npm run train -- [options]   (or fathom-train [options] once built and linked)
 
 Network
   --layers 784,30,10          sizes from input to output
@@ -63,21 +65,34 @@ Data
                               library (by name or id), or IDX files (raw or .gz), a .csv file, or a
                               folder of class folders of PNGs, read straight from the path. The
                               library is $FATHOM_DATA/datasets, or the app's data folder's
-                              (~/.config/fathom/datasets on Linux)
+                              (~/.config/fathom/datasets on Linux). "mnist" (or "MNIST handwritten
+                              digits") always means the built-in MNIST: a library dataset of that
+                              name is reached by its id, a folder named mnist by ./mnist
   --scale NAME                ${SCALINGS.join(' ')}   (default min-max; with --dataset
                               the dataset's default: min-max for images, z-score for tables)
   --validation                hold out the last 10,000 training images (Nielsen's split); with
                               --dataset, use its validation split (a path: 10 % of training)
   --train-limit N, --test-limit N   use only the first N images
 Output
-  --out FILE                  save the trained model (*.fathom.json)
+  --out FILE                  save the trained model (*.fathom.json); its folder is checked before training
   --load FILE                 evaluate a saved model; with --epochs, train it further
-  --onnx FILE                 export the model to ONNX
-  --json                      one JSON object per epoch instead of text
+  --onnx FILE                 export the model to ONNX (checked before training, like --out)
+  --json                      one JSON object per line on stdout instead of text (see below)
   --backend NAME              ${BACKENDS.join(' ')}   kernels: plain TypeScript or WebAssembly SIMD (default auto)
   --workers N|auto            split each batch over N threads (default 1 = this thread); the same seed
                               gives the same weights for any N ≥ 2; auto = as many as pay for this
                               network, batch size and machine (core/engine/parallel/policy.ts)
+  --version                   print the version and exit
+  --help, -h                  print this and exit
+
+Ctrl-C stops after the current batch and still writes --out and --onnx (the weights as they are
+then; the history holds the complete epochs); a second Ctrl-C quits at once.
+
+--json lines, told apart by "type":
+${describeJsonEvents('  ')}
+
+Exit status: 0 done; 1 failed (a file, the data, a diverged run: one line on stderr says why);
+2 the command line is wrong; 130 interrupted by Ctrl-C (the files asked for are written).
 
 Nielsen's network.py:  --layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30
 A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5`;
@@ -138,6 +153,7 @@ export function parseCli(argv: string[]): CliOptions {
         backend: { type: 'string' },
         workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -186,13 +202,25 @@ export function parseCli(argv: string[]): CliOptions {
         ? 'auto'
         : number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64, or auto'),
     help: v.help ?? false,
+    version: v.version ?? false,
   };
   if (v['train-limit'] !== undefined) options.trainLimit = number('train-limit', v['train-limit'], 0, positiveInt, 'a whole number ≥ 1');
   if (v['test-limit'] !== undefined) options.testLimit = number('test-limit', v['test-limit'], 0, positiveInt, 'a whole number ≥ 1');
-  if (v.out !== undefined) options.out = v.out;
-  if (v.dataset !== undefined) options.dataset = v.dataset;
-  if (v.load !== undefined) options.load = v.load;
-  if (v.onnx !== undefined) options.onnx = v.onnx;
+  for (const flag of ['out', 'onnx'] as const) {
+    const path = v[flag];
+    if (path === undefined) continue;
+    checkOutputName(`--${flag}`, path);
+    options[flag] = path;
+  }
+  if (options.out !== undefined && options.onnx !== undefined && resolve(options.out) === resolve(options.onnx))
+    throw new CliError('--out and --onnx name the same file');
+  for (const flag of ['dataset', 'load'] as const) {
+    const value = v[flag];
+    if (value === undefined) continue;
+    if (value.trim() === '')
+      throw new CliError(`--${flag}: expected ${flag === 'load' ? 'a file name' : 'a path or a name'}, got an empty one`);
+    options[flag] = value;
+  }
   if (settings.stop.kind === 'early-stopping' && !options.validation)
     throw new CliError('--stop patience:N watches the validation set: add --validation');
   if (!options.load) {

@@ -1,24 +1,19 @@
 /** `npm run train -- --dataset PATH_OR_NAME`: Fashion-MNIST's gz files read directly, and the app's library by name. */
-import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetLibrary } from '../../../core/data/library/library';
 import { defaultDataDir } from '../../../core/cli/dataset';
 import { loadModelFile, sha256File } from '../../../core/model/model-files';
 import { tempFolder, writeIdxPair } from '../data/import/fixtures';
+import { cli as run, expectNoTerminalCodes, jsonLines, ofType, oneLine } from './cli';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const folder = tempFolder('cli-dataset');
 afterAll(() => folder.remove());
 
-function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('node_modules/.bin/tsx', ['core/cli/train.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, FATHOM_DATA: join(folder.path, 'data'), ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\r\x1b\[K/g, '') };
-}
+const cli = (args: string[]) => run(args, { FATHOM_DATA: join(folder.path, 'data') });
+const epochsOf = (stdout: string) => ofType(jsonLines(stdout), 'epoch');
 
 const NETWORK = [
   '--layers',
@@ -45,7 +40,7 @@ describe('npm run train -- --dataset', () => {
     const run = cli(['--dataset', FASHION, ...NETWORK, '--epochs', '1', '--train-limit', '5000', '--json', '--out', model]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    epoch = JSON.parse(run.stdout.trim()) as Record<string, number>;
+    epoch = epochsOf(run.stdout)[0] as Record<string, number>;
   }, 120_000);
 
   it("trains on Fashion-MNIST's gz files read straight from the Debian package", () => {
@@ -99,12 +94,43 @@ describe('npm run train -- --dataset', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout.trim().split('\n')).toHaveLength(2);
+    expect(epochsOf(run.stdout)).toHaveLength(2);
   }, 60_000);
+
+  it('"mnist" and the built-in\'s name always mean the built-in MNIST; a library dataset named like it is reached by its id', async () => {
+    const library = await DatasetLibrary.open(join(folder.path, 'data', 'datasets'));
+    writeIdxPair(
+      join(folder.path, 'impostor'),
+      'train',
+      Array.from({ length: 30 }, (_, i) => i % 10),
+      28,
+      28,
+    );
+    const impostor = await library.import(join(folder.path, 'impostor'), { name: 'MNIST handwritten digits' });
+    const started = (dataset: string) => {
+      const result = cli(['--dataset', dataset, '--epochs', '1', '--train-limit', '100', '--test-limit', '50', '--json']);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      return ofType(jsonLines(result.stdout), 'started')[0];
+    };
+    for (const name of ['MNIST handwritten digits', 'mnist', 'MNIST'])
+      expect(started(name)).toMatchObject({ dataset: 'MNIST', train: 100, test: 50 });
+    expect(started(impostor.id)).toMatchObject({ dataset: 'MNIST handwritten digits', train: impostor.sizes.train });
+  }, 120_000);
+
+  it('escapes control characters quoted from a file instead of writing them to the terminal', () => {
+    const csv = join(folder.path, 'hostile.csv');
+    writeFileSync(csv, 'label,a,b\n1,2,3\n2,\x1b[2J\x00x,5\n');
+    const result = cli(['--dataset', csv, '--layers', '2,3', '--epochs', '1']);
+    expect(result.status).toBe(1);
+    const line = oneLine(result.stderr);
+    expect(line).toContain("'\\x1b[2J\\x00x'");
+  });
 
   it('says what is wrong: a network that does not fit, a dataset that is not there', () => {
     const misfit = cli(['--dataset', FASHION, '--layers', '784,30,5', '--epochs', '1', '--train-limit', '100']);
     expect(misfit.status).toBe(2);
+    expectNoTerminalCodes(misfit.stderr);
     expect(misfit.stderr).toMatch(/--dataset .*fashion-mnist: The dataset has 10 target values per sample/);
     const missing = cli(['--dataset', 'no such set']);
     expect(missing.status).toBe(1);

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../../core/model/model-files';
+import { cli as run, jsonLines, LiveCli, ofType, oneLine } from './cli';
 
 ort.env.wasm.numThreads = 1;
 
@@ -14,16 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const LIMITS = ['--train-limit', '1000', '--test-limit', '200'];
 const NETWORK = ['--layers', '784,16,10', '--activation', 'relu,softmax', '--loss', 'cross-entropy', '--init', 'he', '--lr', '0.1'];
 
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('node_modules/.bin/tsx', ['core/cli/train.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const jsonLines = (stdout: string): Record<string, unknown>[] =>
-  stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const cli = (...args: string[]) => run(args);
 
 describe('npm run train with model files', () => {
   const model = join(dir, 'model.fathom.json');
@@ -31,10 +22,15 @@ describe('npm run train with model files', () => {
   let trained: Record<string, unknown>[];
 
   beforeAll(() => {
-    const run = cli(...NETWORK, '--epochs', '2', ...LIMITS, '--json', '--out', model, '--onnx', onnx);
-    expect(run.stderr.replace(/\r\x1b\[K/g, '')).toBe('');
-    expect(run.status).toBe(0);
-    trained = jsonLines(run.stdout);
+    const result = cli(...NETWORK, '--epochs', '2', ...LIMITS, '--json', '--out', model, '--onnx', onnx);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const lines = jsonLines(result.stdout);
+    expect(lines.slice(-2)).toEqual([
+      { type: 'saved', file: model },
+      { type: 'onnx', file: onnx },
+    ]);
+    trained = ofType(lines, 'epoch');
   });
 
   it('--out saves the trained model and --onnx exports it', async () => {
@@ -56,16 +52,20 @@ describe('npm run train with model files', () => {
     expect(text.stdout).toMatch(/^Loaded .*model\.fathom\.json: 784-16-10 \(relu, softmax; cross-entropy\), trained 2 epochs on MNIST$/m);
     expect(text.stdout).toContain(`acc ${((trained[1]!.testAccuracy as number) * 100).toFixed(2)} %  (200 images)`);
     const json = jsonLines(cli('--load', model, ...LIMITS, '--json').stdout);
-    expect(json).toEqual([{ loaded: model, epochs: 2, testLoss: trained[1]!.testLoss, testAccuracy: trained[1]!.testAccuracy }]);
+    expect(json).toEqual([
+      { type: 'loaded', file: model, epochs: 2, testLoss: trained[1]!.testLoss, testAccuracy: trained[1]!.testAccuracy },
+    ]);
   });
 
   it('--load with --epochs trains further and saves the longer history; --onnx exports the result', async () => {
     const more = join(dir, 'more.fathom.json');
     const moreOnnx = join(dir, 'more.onnx');
-    const run = cli('--load', model, '--epochs', '1', '--lr', '0.1', ...LIMITS, '--out', more, '--onnx', moreOnnx);
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Training further \(after epoch 2\) 784-16-10/);
-    expect(run.stdout).toMatch(/saved .*more\.fathom\.json\nexported .*more\.onnx/);
+    const result = cli('--load', model, '--epochs', '1', '--lr', '0.1', ...LIMITS, '--out', more, '--onnx', moreOnnx);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Training further \(after epoch 2\) 784-16-10/);
+    // Epochs number on from the loaded model's, on screen as in the saved history.
+    expect(result.stdout).toMatch(/^epoch {3}3 {2}train loss/m);
+    expect(result.stdout).toMatch(/saved .*more\.fathom\.json\nexported .*more\.onnx/);
     const { file } = await loadModelFile(more);
     expect(file.history.map((e) => e.epoch)).toEqual([1, 2, 3]);
     expect(readFileSync(moreOnnx).length).toBeGreaterThan(16 * 785 * 4);
@@ -73,9 +73,9 @@ describe('npm run train with model files', () => {
 
   it('--load then --onnx alone exports without training', () => {
     const only = join(dir, 'only.onnx');
-    const run = cli('--load', model, ...LIMITS, '--onnx', only);
-    expect(run.status).toBe(0);
-    expect(run.stdout).not.toMatch(/Training/);
+    const result = cli('--load', model, ...LIMITS, '--onnx', only);
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toMatch(/Training/);
     expect(readFileSync(only)).toEqual(readFileSync(onnx));
   });
 
@@ -94,21 +94,88 @@ describe('npm run train with model files', () => {
   ])('refuses %s with a one-line reason and no stack trace', (_name, damage, reason) => {
     const bad = join(dir, 'bad.fathom.json');
     writeFileSync(bad, damage(readFileSync(model, 'utf8')));
-    const run = cli('--load', bad, ...LIMITS);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe('');
-    const lines = run.stderr
-      .replace(/\r\x1b\[K/g, '')
-      .trim()
-      .split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^fathom train: .*bad\.fathom\.json: /);
-    expect(lines[0]).toMatch(reason);
+    const result = cli('--load', bad, ...LIMITS);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const line = oneLine(result.stderr);
+    expect(line).toMatch(/^fathom train: .*bad\.fathom\.json: /);
+    expect(line).toMatch(reason);
   });
 
   it('refuses a missing model file', () => {
-    const run = cli('--load', join(dir, 'missing.fathom.json'));
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/fathom train: .*missing\.fathom\.json: cannot read the model file: there is no such file\n$/);
+    const result = cli('--load', join(dir, 'missing.fathom.json'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/fathom train: .*missing\.fathom\.json: cannot read the model file: there is no such file\n$/);
+  });
+});
+
+describe('--out and --onnx are checked before anything is trained', () => {
+  const nowhere = join(dir, 'no-such-folder');
+  const aFile = join(dir, 'a-file');
+  writeFileSync(aFile, 'x');
+  mkdirSync(join(dir, 'a-folder.fathom.json'), { recursive: true });
+
+  it.each([
+    [
+      '--out',
+      'in a missing folder',
+      join(nowhere, 'm.fathom.json'),
+      /^fathom train: --out .*m\.fathom\.json: the folder .*no-such-folder does not exist$/,
+    ],
+    [
+      '--onnx',
+      'in a missing folder',
+      join(nowhere, 'm.onnx'),
+      /^fathom train: --onnx .*m\.onnx: the folder .*no-such-folder does not exist$/,
+    ],
+    ['--out', 'under a file', join(aFile, 'm.fathom.json'), /^fathom train: --out .*: .*a-file is not a folder$/],
+    [
+      '--out',
+      'naming a folder',
+      join(dir, 'a-folder.fathom.json'),
+      /^fathom train: --out .*a-folder\.fathom\.json: is a folder; give a file name$/,
+    ],
+  ])('%s %s fails at once with exit 1, before the data is read', (flag, _what, path, reason) => {
+    // 30 full MNIST epochs would take minutes: the refusal comes before any of it (nothing printed, no "started").
+    const result = cli('--json', '--epochs', '30', flag, path);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(oneLine(result.stderr)).toMatch(reason);
+  });
+
+  it("--out '' is a usage error (exit 2), not a run that saves nothing", () => {
+    const result = cli('--out', '', '--epochs', '1');
+    expect(result.status).toBe(2);
+    expect(oneLine(result.stderr)).toBe('fathom train: --out: expected a file name, got an empty one');
+  });
+});
+
+// The second Ctrl-C (quit at once) is tested in interrupt.test.ts: two signals sent back to back may merge into one.
+describe('Ctrl-C', () => {
+  // Full MNIST for 50 epochs: minutes of work, so the interrupt always lands mid-run.
+  const LONG = [...NETWORK, '--epochs', '50', '--json'];
+
+  it('stops after the current batch, says so, still writes --out and --onnx, and exits 130', async () => {
+    const out = join(dir, 'interrupted.fathom.json');
+    const outOnnx = join(dir, 'interrupted.onnx');
+    const live = new LiveCli([...LONG, '--out', out, '--onnx', outOnnx]);
+    await live.waitFor(/"type":"progress"/);
+    live.child.kill('SIGINT');
+    const result = await live.exited;
+    expect(result.status).toBe(130);
+    expect(result.stderr).toMatch(/^Ctrl-C: stopping after this batch, then writing the files asked for \(Ctrl-C again quits at once\)\n/);
+    expect(result.stderr).toMatch(
+      /\ninterrupted in epoch \d+ after batch \d+ of 6000 \(\d+ complete epochs? this run\); saving the weights as they are now and exporting them\n$/,
+    );
+    const lines = jsonLines(result.stdout);
+    const [stopped] = ofType(lines, 'interrupted');
+    expect(stopped).toMatchObject({ batchesPerEpoch: 6000 });
+    expect(lines.slice(-2)).toEqual([
+      { type: 'saved', file: out },
+      { type: 'onnx', file: outOnnx },
+    ]);
+    const { file } = await loadModelFile(out);
+    expect(file.history).toHaveLength(stopped!['completedEpochs'] as number);
+    expect(readFileSync(outOnnx).length).toBeGreaterThan(16 * 785 * 4);
   });
 });
