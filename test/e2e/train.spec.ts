@@ -42,9 +42,11 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await expect(page.getByTestId('param-summary')).toContainText('16');
   expect(await diagram.innerHTML()).not.toBe(drawing);
   // 20,000 images × 100,000 epochs (the most allowed): it cannot end before the test pauses, steps
-  // and stops it, however slow or busy the machine, and its epochs are not a flood of tiny ones.
+  // and stops it, however slow or busy the machine. Batches of 100 keep the stream of batch losses
+  // (one point each) to a rate the charts are built for.
   await useSubset(page, 20_000);
   await setNumber(page, 'Epochs', 100_000);
+  await setNumber(page, 'Batch size', 100);
   await shot('2-edited-layer');
 
   // Train: the progress bar and all four charts fill.
@@ -52,7 +54,7 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   const run = page.getByTestId(`run-${first}`);
   await expect(page.getByTestId('run-progress')).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('progress-epoch')).toContainText('/ 100000');
-  await expect(page.getByTestId('progress-batch')).toContainText('/ 2,000');
+  await expect(page.getByTestId('progress-batch')).toContainText('/ 200');
   await expect(page.getByTestId('progress-speed')).toContainText('samples/s');
   // The worker trains on the WebAssembly SIMD kernels (Node 20 has SIMD) and the bar says so.
   await expect(page.getByTestId('progress-backend')).toHaveText('wasm SIMD');
