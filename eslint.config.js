@@ -18,8 +18,7 @@ export const SHARED_CORE = [
   '@core/engine/validate',
   '@core/engine/target-profile',
   '@core/data/scaling',
-  '@core/inspect/colour',
-  '@core/inspect/metrics',
+  '@core/inspect/errors',
   '@core/inspect/mnist-preprocess',
 ];
 

@@ -16,8 +16,8 @@ import {
   type RunSummary,
   type TraceResult,
 } from '@core/lab/contract';
-import type { ScaleMode } from '@core/inspect/colour';
-import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '@core/inspect/metrics';
+import type { ScaleMode } from '@renderer/model/inspect/colour';
+import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '@renderer/model/inspect/metrics';
 import { useLab } from '../lab';
 
 export const INSPECT_VIEWS = ['weights', 'activations', 'misclassified', 'confusion', 'draw', 'gradcheck'] as const;

@@ -1,10 +1,10 @@
 /**
  * Canvas plumbing for the Inspect tab: sharp canvases at the device pixel ratio, RGBA buffers
- * (from core/inspect/colour) drawn enlarged without smoothing, theme colours from the CSS
+ * (from model/inspect/colour) drawn enlarged without smoothing, theme colours from the CSS
  * variables, and saving a canvas as a PNG through a download link (no Node).
  */
 import { onBeforeUnmount, shallowRef, type ShallowRef } from 'vue';
-import type { ColourTheme } from '@core/inspect/colour';
+import type { ColourTheme } from '@renderer/model/inspect/colour';
 import { readTheme, type ChartTheme } from '@renderer/charts/theme';
 
 export interface InspectTheme extends ChartTheme {
