@@ -5,12 +5,10 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DatasetInfo, DatasetOverview, ImportDatasetRequest, ImportKind } from '@core/lab/contract';
+import type { DatasetInfo, DatasetOverview, ImportKind } from '@core/lab/contract';
+import type { ImportOptions } from '@renderer/model/datasets/import-form';
 import { useLab } from '../lab';
 import { useDatasetsStore } from './datasets';
-
-/** How to import, as the window asks: no path (the main process asks for the files). */
-export type ImportOptions = Omit<ImportDatasetRequest, 'importId' | 'kind'>;
 
 export interface ImportState {
   importId: string;

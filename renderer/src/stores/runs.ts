@@ -1,23 +1,16 @@
 /**
  * Runs: the summaries of past and current runs (reactive, small) and their chart series (plain
- * arrays outside reactivity, see charts/series.ts). Talks to window.lab only inside actions.
+ * arrays outside reactivity, see model/train/series.ts). Talks to window.lab only inside actions.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/trainer';
-import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '../charts/series';
-import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
-import { diffRun, type FieldDiff } from '../components/train/run-diff';
+import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '@renderer/model/train/series';
+import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
+import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
+import type { LiveProgress } from '@renderer/model/train/progress';
 import { useLab } from '../lab';
-
-export interface LiveProgress {
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  samplesPerSecond: number;
-  learningRate: number;
-}
 
 export interface RunState extends RunSummary {
   progress: LiveProgress | null;

@@ -2,8 +2,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { startRunSchema } from '@core/lab/schemas';
-import { STORAGE_KEY } from '@renderer/components/design/model/persist';
-import { presetDesign } from '@renderer/components/design/model/presets';
+import { STORAGE_KEY } from '@renderer/model/design/persist';
+import { presetDesign } from '@renderer/model/design/presets';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { MERGE_MS, useDesignStore } from '@renderer/stores/design';
 import { installFakeLab } from './fake-lab';

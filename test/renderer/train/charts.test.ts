@@ -1,12 +1,14 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/charts/datasets';
-import { compact, decadeTicks, epochAxis, logTick, MARKER_OVERHANG, powerOfTen } from '@renderer/charts/line-chart';
-import { createScheduler } from '@renderer/charts/scheduler';
-import { appendProgress, createSeries, setHistory } from '@renderer/charts/series';
-import { explainNonFinite, tenth } from '@renderer/components/train/explain';
-import { remaining } from '@renderer/components/train/format';
-import { compactArchitecture } from '@renderer/components/train/run-diff';
+import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/model/train/charts';
+import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
+import { MARKER_OVERHANG } from '@renderer/model/charts/spec';
+import { compact, powerOfTen } from '@renderer/model/format';
+import { createScheduler } from '@renderer/components/charts/scheduler';
+import { appendProgress, createSeries, setHistory } from '@renderer/model/train/series';
+import { explainNonFinite, tenth } from '@renderer/model/train/explain';
+import { remaining } from '@renderer/model/train/progress';
+import { compactArchitecture } from '@renderer/model/train/run-diff';
 import { epochReport, summary } from './fake-lab';
 
 function chartRun(name: string, colour: number, epochs = 3): ChartRun {

@@ -4,7 +4,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import RunsPanel from '@renderer/components/train/RunsPanel.vue';
 import RunProgress from '@renderer/components/train/RunProgress.vue';
-import { computeLine, describeCompute, diffCompute } from '@renderer/components/train/compute-facts';
+import { computeLine, describeCompute, diffCompute } from '@renderer/model/train/compute-facts';
 import { useRunsStore } from '@renderer/stores/runs';
 import type { RunSummary } from '@core/lab/contract';
 import { installFakeLab, summary } from './fake-lab';

@@ -5,7 +5,7 @@
  */
 import { onBeforeUnmount, shallowRef, type ShallowRef } from 'vue';
 import type { ColourTheme } from '@renderer/model/inspect/colour';
-import { readTheme, type ChartTheme } from '@renderer/charts/theme';
+import { readTheme, type ChartTheme } from '@renderer/components/charts/theme';
 
 export interface InspectTheme extends ChartTheme {
   accent: string;

@@ -3,9 +3,9 @@
  * the split everywhere: solid = training, dashed = validation, dotted = test.
  */
 import type { NetworkSpec } from '@core/engine/spec';
-import type { ChartSpec, LineSet } from './line-chart';
-import { fade, layerColour, runColour } from './palette';
-import type { EpochSeries, Point, RunSeries } from './series';
+import { fade, layerColour, runColour } from '../charts/palette';
+import type { ChartSpec, LineSet, Point } from '../charts/spec';
+import type { EpochSeries, RunSeries } from './series';
 
 export interface ChartRun {
   name: string;

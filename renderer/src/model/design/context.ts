@@ -1,6 +1,6 @@
 /** A sentence tying an explanation to the design on screen ("your batch of 10 …"). */
 import { descentKind } from '@core/engine/spec';
-import type { Topic } from '../explanations';
+import type { Topic } from './explanations';
 import { formatCount } from './shapes';
 import type { Design } from './types';
 

@@ -6,11 +6,9 @@
  */
 import type { RunEvent } from '@core/lab/contract';
 import type { EpochReport } from '@core/engine/trainer';
+import type { Point } from '../charts/spec';
 
-export interface Point {
-  x: number;
-  y: number;
-}
+export type { Point };
 
 type ProgressEvent = Extract<RunEvent, { type: 'progress' }>;
 

@@ -3,8 +3,10 @@
  * Pure, so the rules are tested without a window: shares in [0, 0.9] that leave training samples
  * (sum < 1), an integer seed, and for image folders a resize size of whole pixels.
  */
-import type { ImportKind } from '@core/lab/contract';
-import type { ImportOptions } from '@renderer/stores/library';
+import type { ImportDatasetRequest, ImportKind } from '@core/lab/contract';
+
+/** How to import, as the window asks: no path (the main process asks for the files). */
+export type ImportOptions = Omit<ImportDatasetRequest, 'importId' | 'kind'>;
 
 export const MAX_SHARE = 0.9;
 const MAX_SIDE = 1024;
