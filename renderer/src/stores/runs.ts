@@ -4,13 +4,13 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
+import type { LabApi, RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/trainer';
 import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '@renderer/model/train/series';
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
 import type { LiveProgress } from '@renderer/model/train/progress';
-import { useLab } from '../lab';
+import { attempt, couldNot, useLab } from '../lab';
 
 export interface RunState extends RunSummary {
   progress: LiveProgress | null;
@@ -29,12 +29,6 @@ const ACTIVE = new Set(['queued', 'running', 'paused']);
 const MAX_BATCH_SERIES = 6;
 
 export const isActive = (run: RunSummary): boolean => ACTIVE.has(run.status);
-
-/** An error's message without the wrapping Electron adds to errors thrown in main. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^Error invoking remote method '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
-}
 
 /**
  * Drops the batch points after `epoch` (x is in epochs) and recomputes the loss EMA from the ones
@@ -181,17 +175,16 @@ export const useRunsStore = defineStore('runs', () => {
     refreshTimer = null;
   }
 
-  async function attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await action();
-    } catch (error) {
-      notice.value = { kind: 'error', text: `Could not ${what}: ${errorText(error)}` };
-      return undefined;
-    }
+  /** Calls the lab; a refusal becomes the error notice "Could not <what>: …" and undefined. */
+  async function act<T>(what: string, call: (lab: LabApi) => Promise<T>): Promise<T | undefined> {
+    const result = await attempt(call);
+    if (result.ok) return result.value;
+    notice.value = { kind: 'error', text: couldNot(what, result.message) };
+    return undefined;
   }
 
   async function load(): Promise<void> {
-    const listed = await attempt('list the runs', () => useLab().listRuns());
+    const listed = await act('list the runs', (lab) => lab.listRuns());
     if (!listed) return;
     const ids = new Set(listed.map((r) => r.id));
     runs.value = runs.value.filter((r) => ids.has(r.id));
@@ -204,7 +197,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function start(request: StartRunRequest): Promise<void> {
     starting.value = true;
-    const summary = await attempt('start the run', () => useLab().startRun(request));
+    const summary = await act('start the run', (lab) => lab.startRun(request));
     starting.value = false;
     if (!summary) return;
     const run = upsert(summary, 'start');
@@ -227,12 +220,12 @@ export const useRunsStore = defineStore('runs', () => {
   const control =
     (verb: 'pauseRun' | 'resumeRun' | 'stepRun' | 'stopRun', what: string) =>
     async (runId = focusedId.value): Promise<void> => {
-      if (runId) await attempt(what, () => useLab()[verb]({ runId }));
+      if (runId) await act(what, (lab) => lab[verb]({ runId }));
     };
 
   async function setLearningRate(learningRate: number, runId = focusedId.value): Promise<boolean> {
     if (!runId || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
-    const done = await attempt('change the learning rate', async () => (await useLab().setLearningRate({ runId, learningRate }), true));
+    const done = await act('change the learning rate', async (lab) => (await lab.setLearningRate({ runId, learningRate }), true));
     const run = find(runId);
     // The service keeps the new η in the run's settings, as listRuns will show.
     if (done && run) {
@@ -244,7 +237,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** The saved epochs a paused run can go back to, and the healthy one the service suggests (null on error: a notice says why). */
   async function rollbackPoints(runId: string): Promise<RollbackPoints | null> {
-    return (await attempt("read the run's saved epochs", () => useLab().rollbackPoints({ runId }))) ?? null;
+    return (await act("read the run's saved epochs", (lab) => lab.rollbackPoints({ runId }))) ?? null;
   }
 
   /**
@@ -258,10 +251,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (!run || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
     const stale = new Set(run.history.filter((r) => r.epoch > epoch));
     const restore = cutSeries(seriesOf(runId), epoch);
-    const done = await attempt(
-      `go back to epoch ${epoch}`,
-      async () => (await useLab().resumeFromEpoch({ runId, epoch, learningRate }), true),
-    );
+    const done = await act(`go back to epoch ${epoch}`, async (lab) => (await lab.resumeFromEpoch({ runId, epoch, learningRate }), true));
     if (!done) {
       restore();
       bump();
@@ -277,7 +267,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function remove(runId: string): Promise<void> {
-    const done = await attempt('delete the run', async () => (await useLab().deleteRun({ runId }), true));
+    const done = await act('delete the run', async (lab) => (await lab.deleteRun({ runId }), true));
     if (!done) return;
     runs.value = runs.value.filter((r) => r.id !== runId);
     overlayIds.value = overlayIds.value.filter((id) => id !== runId);
@@ -288,7 +278,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function save(runId: string): Promise<void> {
-    const result = await attempt('save the model', () => useLab().saveModel({ runId }));
+    const result = await act('save the model', (lab) => lab.saveModel({ runId }));
     if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.fileName}` };
   }
 

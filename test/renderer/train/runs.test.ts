@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { errorText, useRunsStore } from '@renderer/stores/runs';
+import { useRunsStore } from '@renderer/stores/runs';
 import type { RunEvent } from '@core/lab/contract';
 import { epochReport, installFakeLab, summary, type FakeLab } from './fake-lab';
 
@@ -257,13 +257,6 @@ describe('runs store: actions', () => {
     await store.remove('a');
     expect(store.overlayIds).toEqual([]);
     expect(store.focusedId).toBeNull();
-  });
-
-  it('strips the wrapping Electron puts around errors thrown in main', () => {
-    expect(
-      errorText(new Error('Error invoking remote method \'lab:stepRun\': LabError: Run "x" is running: pause it before stepping.')),
-    ).toBe('Run "x" is running: pause it before stepping.');
-    expect(errorText('plain')).toBe('plain');
   });
 
   it('saves a model and says where; a refused save becomes an error notice', async () => {
