@@ -3,14 +3,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { LabApi, LayerWeights, ModelEvaluation, TraceResult } from '@core/lab/contract';
 import { useModelsStore } from '@renderer/stores/models';
-import { deferred, evaluation, installFakeLab, layerWeights, modelSummary, traceResult } from './fake-lab';
-import { epochReport, summary as runSummary } from '../train/fake-lab';
+import { deferred, installFakeLab } from '../fake-lab';
+import { epochReport, summary as runSummary } from '../train/fixtures';
+import { evaluation, inspectVerbs, layerWeights, modelSummary, traceResult } from './fixtures';
 
 let lab: LabApi;
 
 beforeEach(() => {
   setActivePinia(createPinia());
-  lab = installFakeLab();
+  lab = installFakeLab(inspectVerbs());
 });
 
 async function opened() {

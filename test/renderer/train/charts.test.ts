@@ -9,7 +9,7 @@ import { appendProgress, createSeries, setHistory } from '@renderer/model/train/
 import { explainNonFinite, tenth } from '@renderer/model/train/explain';
 import { remaining } from '@renderer/model/train/progress';
 import { compactArchitecture } from '@renderer/model/train/run-diff';
-import { epochReport, summary } from './fake-lab';
+import { epochReport, summary } from './fixtures';
 
 function chartRun(name: string, colour: number, epochs = 3): ChartRun {
   const series = createSeries();
