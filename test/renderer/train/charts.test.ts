@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/model/train/charts';
 import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
 import { MARKER_OVERHANG } from '@renderer/model/charts/spec';
-import { compact, powerOfTen } from '@renderer/model/format';
+import { compact } from '@renderer/model/format';
 import { createScheduler } from '@renderer/components/charts/scheduler';
 import { appendProgress, createSeries, setHistory } from '@renderer/model/train/series';
 import { explainNonFinite, tenth } from '@renderer/model/train/explain';
@@ -65,27 +65,6 @@ describe('chart datasets', () => {
     expect(spec.yType).toBe('logarithmic');
     expect(spec.datasets.map((d) => d.label)).toEqual(['layer 2 · sigmoid', 'layer 3 · sigmoid']);
     expect(spec.datasets[0]!.data.map((p) => p.y)).toEqual([0.01, 0.01, 0.01]);
-  });
-
-  it('formats axis values compactly, with powers of ten for huge and tiny ones', () => {
-    expect([compact(0), compact(0.123456), compact(21000), compact(5000), compact(3e30), compact(0.0004)]).toEqual([
-      '0',
-      '0.123',
-      '21K',
-      '5K',
-      '3×10³⁰',
-      '4×10⁻⁴',
-    ]);
-    // What a run that blew up puts on its axes: no "1.0e+73".
-    expect([compact(1e73), compact(8e72), compact(8.53e72), compact(-2e7), compact(1e-5), compact(NaN)]).toEqual([
-      '10⁷³',
-      '8×10⁷²',
-      '8.53×10⁷²',
-      '−2×10⁷',
-      '10⁻⁵',
-      'NaN',
-    ]);
-    expect(powerOfTen(1e-12)).toBe('10⁻¹²');
   });
 
   it('ends the epoch axis at a round number past the data, in at most 8 round steps', () => {

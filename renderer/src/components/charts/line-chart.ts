@@ -17,7 +17,7 @@ import {
 } from 'chart.js';
 import { MARKER_OVERHANG, type ChartSpec, type LineSet, type Point } from '@renderer/model/charts/spec';
 import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
-import { compact } from '@renderer/model/format';
+import { compact, fixed } from '@renderer/model/format';
 import type { ChartTheme } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip);
@@ -73,7 +73,7 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         titleFont: font,
         bodyFont: font,
         callbacks: {
-          title: (items) => (items[0] ? `epoch ${(items[0].parsed.x ?? 0).toFixed(2)}` : ''),
+          title: (items) => (items[0] ? `epoch ${fixed(items[0].parsed.x ?? 0, 2)}` : ''),
           label: (item) => ` ${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`,
         },
       },

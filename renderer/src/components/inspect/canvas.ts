@@ -84,14 +84,6 @@ export function font(theme: ChartTheme, size: number, weight = 400): string {
   return `${weight} ${size}px ${theme.font}`;
 }
 
-/** Compact number for axes and cells: 0.0123 → "0.012", 1234 → "1234", 1e-7 → "1.0e-7". */
-export function short(value: number, digits = 2): string {
-  if (value === 0) return '0';
-  const a = Math.abs(value);
-  if (a >= 1000 || a < 1e-3) return value.toExponential(1).replace('e+', 'e');
-  return Number(value.toPrecision(digits + 1)).toString();
-}
-
 /**
  * Saves a canvas as a PNG through a temporary download link. An opaque background is painted
  * behind it first (transparent areas of charts would otherwise come out black in some viewers).

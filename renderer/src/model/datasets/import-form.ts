@@ -4,6 +4,7 @@
  * (sum < 1), an integer seed, and for image folders a resize size of whole pixels.
  */
 import type { ImportDatasetRequest, ImportKind } from '@core/lab/contract';
+import { decimal } from '../format';
 
 /** How to import, as the window asks: no path (the main process asks for the files). */
 export type ImportOptions = Omit<ImportDatasetRequest, 'importId' | 'kind'>;
@@ -64,7 +65,7 @@ export function importFormProblems(form: ImportForm, kind?: ImportKind): ImportF
       problems[field] = `The ${field} share must be a number from 0 to ${MAX_SHARE}.`;
   }
   if (!problems.validation && !problems.test && validation + test >= 1)
-    problems.test = `Validation and test together must be below 1 (now ${+(validation + test).toFixed(4)}).`;
+    problems.test = `Validation and test together must be below 1 (now ${decimal(validation + test, 4)}).`;
   const seed = numberOf(form.seed);
   if (!Number.isInteger(seed) || Math.abs(seed) > MAX_SEED) problems.seed = 'The seed must be a whole number.';
   if (kind === undefined || kind === 'image-folder') {
