@@ -1,12 +1,14 @@
 /**
  * Runs: the summaries of past and current runs (reactive, small) and their chart series (plain
  * arrays outside reactivity, see model/train/series.ts). Talks to window.lab only inside actions.
+ * A little over 300 lines: the run list, its event stream and the controls share one lifecycle of
+ * the runs (what an event changes, a control must see), so they stay in one store.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { LabApi, RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/trainer';
-import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '@renderer/model/train/series';
+import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } from '@renderer/model/train/series';
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
 import type { LiveProgress } from '@renderer/model/train/progress';
@@ -29,33 +31,6 @@ const ACTIVE = new Set(['queued', 'running', 'paused']);
 const MAX_BATCH_SERIES = 6;
 
 export const isActive = (run: RunSummary): boolean => ACTIVE.has(run.status);
-
-/**
- * Drops the batch points after `epoch` (x is in epochs) and recomputes the loss EMA from the ones
- * kept, so the blown-up losses do not linger in the smoothed curve. Returns what puts them back.
- */
-function cutSeries(s: RunSeries, epoch: number): () => void {
-  const arrays = [s.loss, s.smooth, s.throughput, ...s.gradients];
-  const tails = arrays.map((points) => {
-    const keep = points.filter((p) => p.x <= epoch).length;
-    const tail = points.slice(keep);
-    points.length = keep; // not splice(): Chart.js patches the array methods of the data it draws
-    return tail;
-  });
-  const { ema, emaTerms } = s;
-  s.ema = 0;
-  s.emaTerms = 0;
-  for (const p of s.loss) {
-    s.ema = EMA_BETA * s.ema + (1 - EMA_BETA) * p.y;
-    s.emaTerms++;
-  }
-  s.version++;
-  return () => {
-    arrays.forEach((points, i) => tails[i]!.forEach((p) => (points[points.length] = p)));
-    Object.assign(s, { ema, emaTerms });
-    s.version++;
-  };
-}
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunState[]>([]);

@@ -5,7 +5,7 @@ import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
 import { MARKER_OVERHANG } from '@renderer/model/charts/spec';
 import { compact } from '@renderer/model/format';
 import { createScheduler } from '@renderer/components/charts/scheduler';
-import { appendProgress, createSeries, setHistory } from '@renderer/model/train/series';
+import { appendProgress, createSeries, cutSeries, setHistory } from '@renderer/model/train/series';
 import { explainNonFinite, tenth } from '@renderer/model/train/explain';
 import { remaining } from '@renderer/model/train/progress';
 import { compactArchitecture } from '@renderer/model/train/run-diff';
@@ -204,6 +204,31 @@ describe('training helpers', () => {
     const { done, seconds } = remaining(p, 4, 10);
     expect(done).toBeCloseTo(300 / 800);
     expect(seconds).toBeCloseTo((500 * 10) / 1000);
+  });
+
+  it('cuts the batch points after an epoch, smooths again from the ones kept, and puts them back on request', () => {
+    const series = createSeries();
+    const points = [1, 2, 3, 4].map((step) => ({ step, loss: step < 3 ? 1 : 1e6 }));
+    appendProgress(series, {
+      type: 'progress',
+      runId: 'a',
+      epoch: 2,
+      batch: 2,
+      batchesPerEpoch: 2,
+      samplesPerSecond: 100,
+      learningRate: 3,
+      points,
+      gradientNorms: [0.1],
+    });
+    const smoothed = series.smooth.map((p) => p.y);
+    const restore = cutSeries(series, 1);
+    expect(series.loss.map((p) => p.x)).toEqual([0.5, 1]);
+    expect(series.gradients[0]).toEqual([]);
+    expect(series.ema / (1 - 0.98 ** series.emaTerms)).toBeCloseTo(1);
+    restore();
+    expect(series.loss.map((p) => p.y)).toEqual([1, 1, 1e6, 1e6]);
+    expect(series.smooth.map((p) => p.y)).toEqual(smoothed);
+    expect(series.gradients[0]!.map((p) => p.x)).toEqual([2]);
   });
 
   it('suggests a readable η/10 and names layers as the Design tab does', () => {
