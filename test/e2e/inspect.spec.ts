@@ -89,7 +89,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   const matrix = page.getByTestId('confusion-matrix');
   await expect(matrix).toBeVisible();
   const accuracy = (model.accuracy * 100).toFixed(2);
-  await expect(page.getByTestId('inspect-accuracy')).toContainText(`${accuracy}% on 10,000 test images`);
+  await expect(page.getByTestId('inspect-accuracy')).toContainText(`${accuracy} % on 10,000 test images`);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(10);
   await shot('confusion');
   await expect(page.getByTestId('confusion-view')).toContainText('Blue: mistakes, darker = more');

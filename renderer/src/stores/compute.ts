@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { MAX_TRAIN_THREADS, type TrainThreads } from '@core/lab/contract';
 import { threadsSchema } from '@core/lab/schemas';
-import { browserStorage } from '../components/design/model/persist';
+import { browserStorage } from '@renderer/model/storage';
 
 export const COMPUTE_KEY = 'fathom.compute.v1';
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { DatasetInfo, SampleImages } from '@core/lab/contract';
-import { useLab } from '../lab';
+import { attempt, couldNot } from '../lab';
 
 /** How many sample images the picker shows. */
 export const SAMPLE_COUNT = 16;
@@ -18,26 +18,26 @@ export const useDatasetsStore = defineStore('datasets', () => {
     if (loading.value) return;
     loading.value = true;
     error.value = null;
-    try {
-      datasets.value = await useLab().listDatasets();
+    const result = await attempt((lab) => lab.listDatasets());
+    if (result.ok) {
+      datasets.value = result.value;
       loaded.value = true;
-    } catch (err) {
-      error.value = `Could not list the datasets: ${err instanceof Error ? err.message : String(err)}`;
-    } finally {
-      loading.value = false;
-    }
+    } else error.value = couldNot('list the datasets', result.message);
+    loading.value = false;
   }
 
   function find(id: string): DatasetInfo | undefined {
     return datasets.value.find((d) => d.id === id);
   }
 
-  /** The first `count` training images of a dataset, fetched once and then cached. */
+  /** The first `count` training images of a dataset, fetched once and then cached; a refusal rejects with the lab's message. */
   function samples(datasetId: string, count = SAMPLE_COUNT): Promise<SampleImages> {
     const key = `${datasetId}:${count}`;
     let pending = sampleCache.get(key);
     if (!pending) {
-      pending = useLab().getSamples({ datasetId, split: 'train', offset: 0, count });
+      pending = attempt((lab) => lab.getSamples({ datasetId, split: 'train', offset: 0, count })).then((result) =>
+        result.ok ? result.value : Promise.reject(new Error(result.message)),
+      );
       sampleCache.set(key, pending);
       pending.catch(() => sampleCache.delete(key));
     }

@@ -8,14 +8,15 @@ import { computed, ref } from 'vue';
 import type { ScalingKind } from '@core/data/scaling';
 import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '@core/engine/spec';
 import type { StartRunRequest } from '@core/lab/contract';
-import { browserStorage, loadDesign, saveDesign } from '../components/design/model/persist';
-import { presetDesign, type PresetName } from '../components/design/model/presets';
-import { byField, designProblems, trainingSize } from '../components/design/model/problems';
-import type { Design } from '../components/design/model/types';
+import { loadDesign, saveDesign } from '@renderer/model/design/persist';
+import { browserStorage } from '@renderer/model/storage';
+import { presetDesign, type PresetName } from '@renderer/model/design/presets';
+import { byField, designProblems, trainingSize } from '@renderer/model/design/problems';
+import type { Design } from '@renderer/model/design/types';
 import { useDatasetsStore } from './datasets';
 
-export type { Design } from '../components/design/model/types';
-export type { PresetName } from '../components/design/model/presets';
+export type { Design } from '@renderer/model/design/types';
+export type { PresetName } from '@renderer/model/design/presets';
 
 /** Edits of the same field closer together than this are one undo step (typing "100" is one edit). */
 export const MERGE_MS = 1000;

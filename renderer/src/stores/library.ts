@@ -5,12 +5,10 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DatasetInfo, DatasetOverview, ImportDatasetRequest, ImportKind } from '@core/lab/contract';
-import { useLab } from '../lab';
+import type { DatasetInfo, DatasetOverview, ImportKind } from '@core/lab/contract';
+import type { ImportOptions } from '@renderer/model/datasets/import-form';
+import { attempt, couldNot, useLab, type LabResult } from '../lab';
 import { useDatasetsStore } from './datasets';
-
-/** How to import, as the window asks: no path (the main process asks for the files). */
-export type ImportOptions = Omit<ImportDatasetRequest, 'importId' | 'kind'>;
 
 export interface ImportState {
   importId: string;
@@ -21,9 +19,6 @@ export interface ImportState {
 
 /** Training samples per class the browser shows. */
 export const SAMPLES_PER_CLASS = 8;
-
-const messageOf = (err: unknown): string =>
-  (err instanceof Error ? err.message : String(err)).replace(/^Error invoking remote method '[^']+': (Error: )?/, '');
 
 let importCount = 0;
 
@@ -39,9 +34,9 @@ export const useLibraryStore = defineStore('library', () => {
   const overview = shallowRef<DatasetOverview | null>(null);
   const overviewError = ref<string | null>(null);
   const loadingOverview = ref(false);
-  /** The last rename or delete that failed, and why. */
+  /** The last rename, delete or cancel that failed, and why. */
   const actionError = ref<string | null>(null);
-  const overviews = new Map<string, Promise<DatasetOverview>>();
+  const overviews = new Map<string, Promise<LabResult<DatasetOverview>>>();
 
   async function refresh(): Promise<void> {
     await datasets.load();
@@ -56,22 +51,18 @@ export const useLibraryStore = defineStore('library', () => {
     }
     let pending = overviews.get(id);
     if (!pending) {
-      pending = useLab().datasetOverview({ datasetId: id, samplesPerClass: SAMPLES_PER_CLASS });
-      overviews.set(id, pending);
-      pending.catch(() => overviews.delete(id));
+      const asked = attempt((lab) => lab.datasetOverview({ datasetId: id, samplesPerClass: SAMPLES_PER_CLASS }));
+      overviews.set(id, asked);
+      // A refusal is not cached: the next select asks again.
+      void asked.then((r) => !r.ok && overviews.get(id) === asked && overviews.delete(id));
+      pending = asked;
     }
     loadingOverview.value = true;
-    try {
-      const result = await pending;
-      if (selectedId.value === id) overview.value = result;
-    } catch (err) {
-      if (selectedId.value === id) {
-        overview.value = null;
-        overviewError.value = `Could not read this dataset: ${messageOf(err)}`;
-      }
-    } finally {
-      if (selectedId.value === id) loadingOverview.value = false;
-    }
+    const result = await pending;
+    if (selectedId.value !== id) return;
+    overview.value = result.ok ? result.value : null;
+    if (!result.ok) overviewError.value = couldNot('read this dataset', result.message);
+    loadingOverview.value = false;
   }
 
   /** Asks the main process to open its file dialog for `kind`, then imports what was picked. */
@@ -86,16 +77,18 @@ export const useLibraryStore = defineStore('library', () => {
       if (event.type === 'import-progress' && importing.value?.importId === event.importId) importing.value.fraction = event.fraction;
     });
     try {
-      const result = await lab.importDataset({ ...options, kind, importId });
+      const answer = await attempt((lab) => lab.importDataset({ ...options, kind, importId }));
+      if (!answer.ok) {
+        importError.value = answer.message;
+        return null;
+      }
+      const result = answer.value;
       if (result.status === 'failed') importError.value = result.message;
       if (result.status !== 'imported') return null;
       lastImported.value = result.dataset;
       await refresh();
       await select(result.dataset.id);
       return result.dataset;
-    } catch (err) {
-      importError.value = messageOf(err);
-      return null;
     } finally {
       stop();
       importing.value = null;
@@ -104,15 +97,16 @@ export const useLibraryStore = defineStore('library', () => {
 
   async function cancelImport(): Promise<void> {
     const current = importing.value;
-    if (current) await useLab().cancelImport({ importId: current.importId });
+    if (!current) return;
+    const result = await attempt((lab) => lab.cancelImport({ importId: current.importId }));
+    if (!result.ok) actionError.value = couldNot('cancel the import', result.message);
   }
 
   async function rename(id: string, name: string): Promise<boolean> {
     actionError.value = null;
-    try {
-      await useLab().renameDataset({ datasetId: id, name: name.trim() });
-    } catch (err) {
-      actionError.value = messageOf(err);
+    const result = await attempt((lab) => lab.renameDataset({ datasetId: id, name: name.trim() }));
+    if (!result.ok) {
+      actionError.value = result.message;
       return false;
     }
     overviews.delete(id);
@@ -123,10 +117,9 @@ export const useLibraryStore = defineStore('library', () => {
 
   async function remove(id: string): Promise<boolean> {
     actionError.value = null;
-    try {
-      await useLab().deleteDataset({ datasetId: id });
-    } catch (err) {
-      actionError.value = messageOf(err);
+    const result = await attempt((lab) => lab.deleteDataset({ datasetId: id }));
+    if (!result.ok) {
+      actionError.value = result.message;
       return false;
     }
     overviews.delete(id);

@@ -2,13 +2,15 @@
  * The Inspect tab: the model open for inspection and what has been asked of it (weights, the
  * test-set evaluation, activation traces, the gradient check, the drawn digit). Large arrays sit
  * in shallowRefs and plain Maps, outside deep reactivity. Talks to window.lab only inside actions,
- * and drops answers about a model that is no longer the open one.
+ * and drops answers about a model that is no longer the open one. Over 300 lines because every
+ * view's answers are tied to the open model (all are reset and dropped together when it changes).
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import {
   MAX_IMAGES_PER_CALL,
   type GradientCheckResult,
+  type LabApi,
   type LayerWeights,
   type ModelEvaluation,
   type ModelSummary,
@@ -16,9 +18,9 @@ import {
   type RunSummary,
   type TraceResult,
 } from '@core/lab/contract';
-import type { ScaleMode } from '@core/inspect/colour';
-import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '@core/inspect/metrics';
-import { useLab } from '../lab';
+import type { ScaleMode } from '@renderer/model/inspect/colour';
+import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '@renderer/model/inspect/metrics';
+import { attempt, couldNot } from '../lab';
 
 export const INSPECT_VIEWS = ['weights', 'activations', 'misclassified', 'confusion', 'draw', 'gradcheck'] as const;
 export type InspectViewName = (typeof INSPECT_VIEWS)[number];
@@ -32,12 +34,6 @@ const EMPTY = new Uint8Array(0);
 export interface InspectNotice {
   kind: 'info' | 'error';
   text: string;
-}
-
-/** Electron prefixes a rejected invoke with "Error invoking remote method 'lab:x': Error: "; the rest is ours. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^Error invoking remote method '[^']*': /, '').replace(/^(\w*Error): /, '');
 }
 
 export const useModelsStore = defineStore('models', () => {
@@ -84,19 +80,18 @@ export const useModelsStore = defineStore('models', () => {
   const current = computed(() => layers.value.find((w) => w.layer === layer.value) ?? null);
   const canEvaluate = computed(() => model.value?.datasetId != null);
 
-  /** Runs `action` and turns a failure into a notice; answers for a model that was replaced meanwhile are dropped. */
-  async function attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
+  const fail = (what: string, message: string): void => void (notice.value = { kind: 'error', text: couldNot(what, message) });
+
+  /** Calls the lab and turns a refusal into a notice; answers for a model that was replaced meanwhile are dropped. */
+  async function act<T>(what: string, call: (lab: LabApi) => Promise<T>): Promise<T | undefined> {
     const id = modelId.value;
     busy.value = what;
-    try {
-      const result = await action();
-      return modelId.value === id ? result : undefined;
-    } catch (error) {
-      if (modelId.value === id) notice.value = { kind: 'error', text: `Could not ${what}: ${errorText(error)}` };
-      return undefined;
-    } finally {
-      if (busy.value === what) busy.value = null;
-    }
+    const result = await attempt(call);
+    if (busy.value === what) busy.value = null;
+    if (modelId.value !== id) return undefined;
+    if (result.ok) return result.value;
+    fail(what, result.message);
+    return undefined;
   }
 
   /** Roll-backs the open model's run had when it was opened: a later one deleted checkpoints it lists. */
@@ -105,13 +100,9 @@ export const useModelsStore = defineStore('models', () => {
 
   /** Runs that have saved weights (at least one finished epoch), newest first. */
   async function refreshRuns(): Promise<void> {
-    try {
-      const listed = await useLab().listRuns();
-      runs.value = listed.filter((r) => r.history.length > 0).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    } catch (error) {
-      notice.value = { kind: 'error', text: `Could not list the runs: ${errorText(error)}` };
-      return;
-    }
+    const listed = await attempt((lab) => lab.listRuns());
+    if (!listed.ok) return fail('list the runs', listed.message);
+    runs.value = listed.value.filter((r) => r.history.length > 0).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     await reopenIfRolledBack();
   }
 
@@ -132,31 +123,25 @@ export const useModelsStore = defineStore('models', () => {
   /** Asks main for a model file. A damaged file leaves the open model as it was and says why. */
   async function openFile(): Promise<void> {
     busy.value = 'open the model';
-    try {
-      const result = await useLab().openModel();
-      if (result.status === 'failed') notice.value = { kind: 'error', text: `Could not open the model: ${result.message}` };
-      else if (result.status === 'opened') await show(result.model);
-    } catch (error) {
-      notice.value = { kind: 'error', text: `Could not open the model: ${errorText(error)}` };
-    } finally {
-      busy.value = null;
-    }
+    const answer = await attempt((lab) => lab.openModel());
+    const result = answer.ok ? answer.value : { status: 'failed' as const, message: answer.message };
+    if (result.status === 'failed') fail('open the model', result.message);
+    else if (result.status === 'opened') await show(result.model);
+    busy.value = null;
   }
 
   /** Opens a run's latest checkpoint, its best, or a given epoch's. */
   async function openRun(runId: string, which: 'latest' | 'best' | number = 'latest'): Promise<void> {
     busy.value = 'open the run';
-    try {
-      const request = which === 'best' ? { runId, best: true } : which === 'latest' ? { runId } : { runId, epoch: which };
-      // The run's roll-backs as of now (the list held here may be older than the run).
-      const [summary, listed] = await Promise.all([useLab().openRunModel(request), useLab().listRuns()]);
+    const request = which === 'best' ? { runId, best: true } : which === 'latest' ? { runId } : { runId, epoch: which };
+    // The run's roll-backs as of now (the list held here may be older than the run).
+    const answer = await attempt((lab) => Promise.all([lab.openRunModel(request), lab.listRuns()]));
+    if (answer.ok) {
+      const [summary, listed] = answer.value;
       openedRollbacks = listed.find((r) => r.id === runId)?.rollbacks?.length ?? 0;
       await show(summary);
-    } catch (error) {
-      notice.value = { kind: 'error', text: `Could not open the run's model: ${errorText(error)}` };
-    } finally {
-      busy.value = null;
-    }
+    } else fail("open the run's model", answer.message);
+    busy.value = null;
   }
 
   /** Makes `summary` the open model, closing the previous one and forgetting everything computed for it. */
@@ -174,10 +159,8 @@ export const useModelsStore = defineStore('models', () => {
     drawnTrace.value = null;
     gradCheck.value = null;
     traceSource.value = { kind: 'test', index: 0 };
-    if (previous)
-      void useLab()
-        .closeModel({ modelId: previous.modelId })
-        .catch(() => undefined);
+    // Closing only frees memory in main: a refusal there changes nothing here.
+    if (previous) void attempt((lab) => lab.closeModel({ modelId: previous.modelId }));
     await loadWeights();
     if (drawnInput.value) void predictDrawn(drawnInput.value);
   }
@@ -187,10 +170,10 @@ export const useModelsStore = defineStore('models', () => {
     const m = model.value;
     if (!m) return;
     const at = epoch.value;
-    const loaded = await attempt('load the weights', () =>
+    const loaded = await act('load the weights', (lab) =>
       Promise.all(
         m.spec.layers.map((_, i) =>
-          useLab().getWeights(at === null ? { modelId: m.modelId, layer: i + 1 } : { modelId: m.modelId, layer: i + 1, epoch: at }),
+          lab.getWeights(at === null ? { modelId: m.modelId, layer: i + 1 } : { modelId: m.modelId, layer: i + 1, epoch: at }),
         ),
       ),
     );
@@ -206,12 +189,11 @@ export const useModelsStore = defineStore('models', () => {
   /** The test-set evaluation, fetched once per model. */
   function ensureEvaluation(): Promise<void> {
     if (!model.value || evaluation.value || !canEvaluate.value) return Promise.resolve();
-    evaluating ??= attempt('evaluate the model on the test set', () => useLab().evaluateModel({ modelId: model.value!.modelId })).then(
-      (result) => {
-        if (result) evaluation.value = result;
-        else evaluating = null;
-      },
-    );
+    const id = model.value.modelId;
+    evaluating ??= act('evaluate the model on the test set', (lab) => lab.evaluateModel({ modelId: id })).then((result) => {
+      if (result) evaluation.value = result;
+      else evaluating = null;
+    });
     return evaluating;
   }
 
@@ -221,18 +203,17 @@ export const useModelsStore = defineStore('models', () => {
     for (let start = 0; start < wanted.length; start += MAX_IMAGES_PER_CALL) {
       const batch = wanted.slice(start, start + MAX_IMAGES_PER_CALL);
       for (const i of batch) images.set(i, EMPTY); // in flight: not asked for twice
-      try {
-        const page = await useLab().getTestImages({ datasetId: model.value?.datasetId ?? 'mnist', indices: batch });
-        const size = page.width * page.height;
-        imageSize.value = { width: page.width, height: page.height };
-        page.indices.forEach((index, k) => images.set(index, Uint8Array.from(page.pixels.slice(k * size, (k + 1) * size))));
-      } catch (error) {
+      const answer = await attempt((lab) => lab.getTestImages({ datasetId: model.value?.datasetId ?? 'mnist', indices: batch }));
+      if (!answer.ok) {
         for (const i of batch) images.delete(i);
-        notice.value = { kind: 'error', text: `Could not load the test images: ${errorText(error)}` };
-        return;
-      } finally {
         imagesTick.value++;
+        return fail('load the test images', answer.message);
       }
+      const page = answer.value;
+      const size = page.width * page.height;
+      imageSize.value = { width: page.width, height: page.height };
+      page.indices.forEach((index, k) => images.set(index, Uint8Array.from(page.pixels.slice(k * size, (k + 1) * size))));
+      imagesTick.value++;
     }
   }
 
@@ -263,7 +244,7 @@ export const useModelsStore = defineStore('models', () => {
     }
     const request =
       source.kind === 'test' ? { modelId: m.modelId, testIndex: source.index } : { modelId: m.modelId, input: drawnInput.value! };
-    const result = await attempt('trace the activations', () => useLab().traceActivations(request));
+    const result = await act('trace the activations', (lab) => lab.traceActivations(request));
     if (result) trace.value = result;
   }
 
@@ -291,7 +272,7 @@ export const useModelsStore = defineStore('models', () => {
     if (!m) return;
     drawing.busy = true;
     try {
-      const result = await attempt('predict the drawn digit', () => useLab().traceActivations({ modelId: m.modelId, input }));
+      const result = await act('predict the drawn digit', (lab) => lab.traceActivations({ modelId: m.modelId, input }));
       if (result && drawnInput.value === input) drawnTrace.value = result;
     } finally {
       drawing.busy = false;
@@ -305,7 +286,7 @@ export const useModelsStore = defineStore('models', () => {
     const m = model.value;
     if (!m) return;
     gradSample.value = index;
-    const result = await attempt('run the gradient check', () => useLab().gradientCheck({ modelId: m.modelId, testIndex: index }));
+    const result = await act('run the gradient check', (lab) => lab.gradientCheck({ modelId: m.modelId, testIndex: index }));
     if (result) gradCheck.value = result;
   }
 

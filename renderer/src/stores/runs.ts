@@ -1,23 +1,18 @@
 /**
  * Runs: the summaries of past and current runs (reactive, small) and their chart series (plain
- * arrays outside reactivity, see charts/series.ts). Talks to window.lab only inside actions.
+ * arrays outside reactivity, see model/train/series.ts). Talks to window.lab only inside actions.
+ * A little over 300 lines: the run list, its event stream and the controls share one lifecycle of
+ * the runs (what an event changes, a control must see), so they stay in one store.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
+import type { LabApi, RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/trainer';
-import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '../charts/series';
-import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
-import { diffRun, type FieldDiff } from '../components/train/run-diff';
-import { useLab } from '../lab';
-
-export interface LiveProgress {
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  samplesPerSecond: number;
-  learningRate: number;
-}
+import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } from '@renderer/model/train/series';
+import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
+import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
+import type { LiveProgress } from '@renderer/model/train/progress';
+import { attempt, couldNot, useLab } from '../lab';
 
 export interface RunState extends RunSummary {
   progress: LiveProgress | null;
@@ -36,39 +31,6 @@ const ACTIVE = new Set(['queued', 'running', 'paused']);
 const MAX_BATCH_SERIES = 6;
 
 export const isActive = (run: RunSummary): boolean => ACTIVE.has(run.status);
-
-/** An error's message without the wrapping Electron adds to errors thrown in main. */
-export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^Error invoking remote method '[^']*': /, '').replace(/^[A-Za-z]*Error: /, '');
-}
-
-/**
- * Drops the batch points after `epoch` (x is in epochs) and recomputes the loss EMA from the ones
- * kept, so the blown-up losses do not linger in the smoothed curve. Returns what puts them back.
- */
-function cutSeries(s: RunSeries, epoch: number): () => void {
-  const arrays = [s.loss, s.smooth, s.throughput, ...s.gradients];
-  const tails = arrays.map((points) => {
-    const keep = points.filter((p) => p.x <= epoch).length;
-    const tail = points.slice(keep);
-    points.length = keep; // not splice(): Chart.js patches the array methods of the data it draws
-    return tail;
-  });
-  const { ema, emaTerms } = s;
-  s.ema = 0;
-  s.emaTerms = 0;
-  for (const p of s.loss) {
-    s.ema = EMA_BETA * s.ema + (1 - EMA_BETA) * p.y;
-    s.emaTerms++;
-  }
-  s.version++;
-  return () => {
-    arrays.forEach((points, i) => tails[i]!.forEach((p) => (points[points.length] = p)));
-    Object.assign(s, { ema, emaTerms });
-    s.version++;
-  };
-}
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunState[]>([]);
@@ -188,17 +150,16 @@ export const useRunsStore = defineStore('runs', () => {
     refreshTimer = null;
   }
 
-  async function attempt<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await action();
-    } catch (error) {
-      notice.value = { kind: 'error', text: `Could not ${what}: ${errorText(error)}` };
-      return undefined;
-    }
+  /** Calls the lab; a refusal becomes the error notice "Could not <what>: …" and undefined. */
+  async function act<T>(what: string, call: (lab: LabApi) => Promise<T>): Promise<T | undefined> {
+    const result = await attempt(call);
+    if (result.ok) return result.value;
+    notice.value = { kind: 'error', text: couldNot(what, result.message) };
+    return undefined;
   }
 
   async function load(): Promise<void> {
-    const listed = await attempt('list the runs', () => useLab().listRuns());
+    const listed = await act('list the runs', (lab) => lab.listRuns());
     if (!listed) return;
     const ids = new Set(listed.map((r) => r.id));
     runs.value = runs.value.filter((r) => ids.has(r.id));
@@ -211,7 +172,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function start(request: StartRunRequest): Promise<void> {
     starting.value = true;
-    const summary = await attempt('start the run', () => useLab().startRun(request));
+    const summary = await act('start the run', (lab) => lab.startRun(request));
     starting.value = false;
     if (!summary) return;
     const run = upsert(summary, 'start');
@@ -234,12 +195,12 @@ export const useRunsStore = defineStore('runs', () => {
   const control =
     (verb: 'pauseRun' | 'resumeRun' | 'stepRun' | 'stopRun', what: string) =>
     async (runId = focusedId.value): Promise<void> => {
-      if (runId) await attempt(what, () => useLab()[verb]({ runId }));
+      if (runId) await act(what, (lab) => lab[verb]({ runId }));
     };
 
   async function setLearningRate(learningRate: number, runId = focusedId.value): Promise<boolean> {
     if (!runId || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
-    const done = await attempt('change the learning rate', async () => (await useLab().setLearningRate({ runId, learningRate }), true));
+    const done = await act('change the learning rate', async (lab) => (await lab.setLearningRate({ runId, learningRate }), true));
     const run = find(runId);
     // The service keeps the new η in the run's settings, as listRuns will show.
     if (done && run) {
@@ -251,7 +212,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** The saved epochs a paused run can go back to, and the healthy one the service suggests (null on error: a notice says why). */
   async function rollbackPoints(runId: string): Promise<RollbackPoints | null> {
-    return (await attempt("read the run's saved epochs", () => useLab().rollbackPoints({ runId }))) ?? null;
+    return (await act("read the run's saved epochs", (lab) => lab.rollbackPoints({ runId }))) ?? null;
   }
 
   /**
@@ -265,10 +226,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (!run || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
     const stale = new Set(run.history.filter((r) => r.epoch > epoch));
     const restore = cutSeries(seriesOf(runId), epoch);
-    const done = await attempt(
-      `go back to epoch ${epoch}`,
-      async () => (await useLab().resumeFromEpoch({ runId, epoch, learningRate }), true),
-    );
+    const done = await act(`go back to epoch ${epoch}`, async (lab) => (await lab.resumeFromEpoch({ runId, epoch, learningRate }), true));
     if (!done) {
       restore();
       bump();
@@ -284,7 +242,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function remove(runId: string): Promise<void> {
-    const done = await attempt('delete the run', async () => (await useLab().deleteRun({ runId }), true));
+    const done = await act('delete the run', async (lab) => (await lab.deleteRun({ runId }), true));
     if (!done) return;
     runs.value = runs.value.filter((r) => r.id !== runId);
     overlayIds.value = overlayIds.value.filter((id) => id !== runId);
@@ -295,7 +253,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function save(runId: string): Promise<void> {
-    const result = await attempt('save the model', () => useLab().saveModel({ runId }));
+    const result = await act('save the model', (lab) => lab.saveModel({ runId }));
     if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.fileName}` };
   }
 

@@ -1,6 +1,6 @@
 /** The import options as typed: inline problems for the split, seed and resize, and the request they make per format. */
 import { describe, expect, it } from 'vitest';
-import { defaultImportForm, importFormProblems, importOptionsOf, type ImportForm } from '@renderer/components/datasets/import-form';
+import { defaultImportForm, importFormProblems, importOptionsOf, type ImportForm } from '@renderer/model/datasets/import-form';
 
 const form = (change: Partial<ImportForm> = {}): ImportForm => ({ ...defaultImportForm(), ...change });
 

@@ -2,10 +2,11 @@
 /** The dataset browser's store against a fake window.lab: imports with progress, failures, renames and deletes. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { DatasetInfo, DatasetOverview, ImportResult, LabEvent } from '@core/lab/contract';
+import type { DatasetInfo, DatasetOverview, ImportResult } from '@core/lab/contract';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { useLibraryStore } from '@renderer/stores/library';
-import { installFakeLab, MNIST } from '../design/fake-lab';
+import { designerVerbs, MNIST } from '../design/fixtures';
+import { installFakeLab, labEvents } from '../fake-lab';
 
 const FASHION: DatasetInfo = {
   ...MNIST,
@@ -21,20 +22,21 @@ function overviewOf(dataset: DatasetInfo): DatasetOverview {
 
 /** A fake lab whose list grows with imports and whose events the test sends. */
 function setUp() {
-  const listeners = new Set<(e: LabEvent) => void>();
   const list: DatasetInfo[] = [MNIST];
-  const lab = installFakeLab(list);
-  lab.onEvent = vi.fn((listener: (e: LabEvent) => void) => (listeners.add(listener), () => void listeners.delete(listener)));
-  lab.datasetOverview = vi.fn(async ({ datasetId }) => overviewOf(list.find((d) => d.id === datasetId)!));
-  const emit = (e: LabEvent) => listeners.forEach((l) => l(e));
-  return { lab, list, emit, listeners };
+  const events = labEvents();
+  const lab = installFakeLab({
+    ...designerVerbs(list),
+    onEvent: events.onEvent,
+    datasetOverview: async ({ datasetId }) => overviewOf(list.find((d) => d.id === datasetId)!),
+  });
+  return { lab, list, emit: events.emit, events };
 }
 
 beforeEach(() => setActivePinia(createPinia()));
 
 describe('library store', () => {
   it('imports with progress from the event stream, then lists and selects the new dataset', async () => {
-    const { lab, list, emit, listeners } = setUp();
+    const { lab, list, emit, events } = setUp();
     const store = useLibraryStore();
     let finish!: (r: ImportResult) => void;
     lab.importDataset = vi.fn(() => new Promise<ImportResult>((resolve) => (finish = resolve)));
@@ -50,7 +52,7 @@ describe('library store', () => {
     finish({ status: 'imported', importId: request.importId!, dataset: FASHION, notes: [] });
     await expect(done).resolves.toEqual(FASHION);
     expect(store.importing).toBeNull();
-    expect(listeners.size).toBe(0);
+    expect(events.listeners).toBe(0);
     expect(useDatasetsStore().datasets.map((d) => d.id)).toEqual(['mnist', FASHION.id]);
     expect(store.selectedId).toBe(FASHION.id);
     expect(store.overview?.dataset.name).toBe('fashion-mnist');

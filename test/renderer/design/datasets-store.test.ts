@@ -2,13 +2,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useDatasetsStore } from '@renderer/stores/datasets';
-import { installFakeLab, MNIST } from './fake-lab';
+import { installFakeLab } from '../fake-lab';
+import { designerVerbs, MNIST } from './fixtures';
 
 beforeEach(() => setActivePinia(createPinia()));
 
 describe('datasets store', () => {
   it('lists the datasets through window.lab only when asked', async () => {
-    const lab = installFakeLab();
+    const lab = installFakeLab(designerVerbs());
     const store = useDatasetsStore();
     expect(lab.listDatasets).not.toHaveBeenCalled();
     await store.load();
@@ -19,7 +20,7 @@ describe('datasets store', () => {
   });
 
   it('reports a failed listing instead of throwing', async () => {
-    const lab = installFakeLab();
+    const lab = installFakeLab(designerVerbs());
     vi.mocked(lab.listDatasets).mockRejectedValueOnce(new Error('disk on fire'));
     const store = useDatasetsStore();
     await store.load();
@@ -28,7 +29,7 @@ describe('datasets store', () => {
   });
 
   it('fetches samples once per dataset and count, and retries after a failure', async () => {
-    const lab = installFakeLab();
+    const lab = installFakeLab(designerVerbs());
     const store = useDatasetsStore();
     const a = await store.samples('mnist', 4);
     const b = await store.samples('mnist', 4);

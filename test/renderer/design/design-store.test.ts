@@ -2,11 +2,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { startRunSchema } from '@core/lab/schemas';
-import { STORAGE_KEY } from '@renderer/components/design/model/persist';
-import { presetDesign } from '@renderer/components/design/model/presets';
+import { STORAGE_KEY } from '@renderer/model/design/persist';
+import { presetDesign } from '@renderer/model/design/presets';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { MERGE_MS, useDesignStore } from '@renderer/stores/design';
-import { installFakeLab } from './fake-lab';
+import { installFakeLab } from '../fake-lab';
+import { designerVerbs } from './fixtures';
 
 const units = (store: ReturnType<typeof useDesignStore>): number[] => [
   store.design.spec.inputSize,
@@ -22,7 +23,7 @@ async function ready() {
 beforeEach(() => {
   localStorage.clear();
   setActivePinia(createPinia());
-  installFakeLab();
+  installFakeLab(designerVerbs());
 });
 
 describe('design store: presets', () => {

@@ -4,7 +4,8 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import DesignView from '@renderer/components/design/DesignView.vue';
 import { useDesignStore } from '@renderer/stores/design';
-import { installFakeLab, MNIST } from './fake-lab';
+import { installFakeLab } from '../fake-lab';
+import { designerVerbs, MNIST } from './fixtures';
 import type { DatasetInfo } from '@core/lab/contract';
 import { profileTargets } from '@core/engine/target-profile';
 
@@ -30,7 +31,7 @@ beforeEach(() => {
   localStorage.clear();
   pinia = createPinia();
   setActivePinia(pinia);
-  installFakeLab();
+  installFakeLab(designerVerbs());
 });
 afterEach(() => wrapper.unmount());
 
@@ -210,7 +211,7 @@ describe('designer view', () => {
       builtIn: false,
       targets: profileTargets(Float32Array.of(12, 30.5, 18, 0), 1),
     };
-    installFakeLab([MNIST, rents]);
+    installFakeLab(designerVerbs([MNIST, rents]));
     const { store } = await mountDesigner();
     await wrapper.get('#f-datasetId').setValue('rents');
     expect(wrapper.get('[data-testid="dataset-targets"]').text()).toBe('Targets: real values from 0 to 30.5');

@@ -2,15 +2,16 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import type { LabApi, LayerWeights, ModelEvaluation, TraceResult } from '@core/lab/contract';
-import { errorText, useModelsStore } from '@renderer/stores/models';
-import { deferred, evaluation, installFakeLab, layerWeights, modelSummary, traceResult } from './fake-lab';
-import { epochReport, summary as runSummary } from '../train/fake-lab';
+import { useModelsStore } from '@renderer/stores/models';
+import { deferred, installFakeLab } from '../fake-lab';
+import { epochReport, summary as runSummary } from '../train/fixtures';
+import { evaluation, inspectVerbs, layerWeights, modelSummary, traceResult } from './fixtures';
 
 let lab: LabApi;
 
 beforeEach(() => {
   setActivePinia(createPinia());
-  lab = installFakeLab();
+  lab = installFakeLab(inspectVerbs());
 });
 
 async function opened() {
@@ -208,16 +209,6 @@ describe('models store: activations, drawing and the gradient check', () => {
     expect([store.evaluation, store.trace, store.gradCheck]).toEqual([null, null, null]);
     expect(store.filter).toEqual({});
     expect(store.model).toEqual(modelSummary('m2'));
-  });
-});
-
-describe('errorText', () => {
-  it('strips what Electron adds to a rejected invoke', () => {
-    expect(errorText(new Error('Error invoking remote method \'lab:getWeights\': LabError: There is no open model "m".'))).toBe(
-      'There is no open model "m".',
-    );
-    expect(errorText(new Error('plain'))).toBe('plain');
-    expect(errorText('text')).toBe('text');
   });
 });
 

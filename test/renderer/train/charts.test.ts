@@ -1,13 +1,15 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/charts/datasets';
-import { compact, decadeTicks, epochAxis, logTick, MARKER_OVERHANG, powerOfTen } from '@renderer/charts/line-chart';
-import { createScheduler } from '@renderer/charts/scheduler';
-import { appendProgress, createSeries, setHistory } from '@renderer/charts/series';
-import { explainNonFinite, tenth } from '@renderer/components/train/explain';
-import { remaining } from '@renderer/components/train/format';
-import { compactArchitecture } from '@renderer/components/train/run-diff';
-import { epochReport, summary } from './fake-lab';
+import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/model/train/charts';
+import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
+import { MARKER_OVERHANG } from '@renderer/model/charts/spec';
+import { compact } from '@renderer/model/format';
+import { createScheduler } from '@renderer/components/charts/scheduler';
+import { appendProgress, createSeries, cutSeries, setHistory } from '@renderer/model/train/series';
+import { explainNonFinite, tenth } from '@renderer/model/train/explain';
+import { remaining } from '@renderer/model/train/progress';
+import { compactArchitecture } from '@renderer/model/train/run-diff';
+import { epochReport, summary } from './fixtures';
 
 function chartRun(name: string, colour: number, epochs = 3): ChartRun {
   const series = createSeries();
@@ -63,27 +65,6 @@ describe('chart datasets', () => {
     expect(spec.yType).toBe('logarithmic');
     expect(spec.datasets.map((d) => d.label)).toEqual(['layer 2 · sigmoid', 'layer 3 · sigmoid']);
     expect(spec.datasets[0]!.data.map((p) => p.y)).toEqual([0.01, 0.01, 0.01]);
-  });
-
-  it('formats axis values compactly, with powers of ten for huge and tiny ones', () => {
-    expect([compact(0), compact(0.123456), compact(21000), compact(5000), compact(3e30), compact(0.0004)]).toEqual([
-      '0',
-      '0.123',
-      '21K',
-      '5K',
-      '3×10³⁰',
-      '4×10⁻⁴',
-    ]);
-    // What a run that blew up puts on its axes: no "1.0e+73".
-    expect([compact(1e73), compact(8e72), compact(8.53e72), compact(-2e7), compact(1e-5), compact(NaN)]).toEqual([
-      '10⁷³',
-      '8×10⁷²',
-      '8.53×10⁷²',
-      '−2×10⁷',
-      '10⁻⁵',
-      'NaN',
-    ]);
-    expect(powerOfTen(1e-12)).toBe('10⁻¹²');
   });
 
   it('ends the epoch axis at a round number past the data, in at most 8 round steps', () => {
@@ -223,6 +204,31 @@ describe('training helpers', () => {
     const { done, seconds } = remaining(p, 4, 10);
     expect(done).toBeCloseTo(300 / 800);
     expect(seconds).toBeCloseTo((500 * 10) / 1000);
+  });
+
+  it('cuts the batch points after an epoch, smooths again from the ones kept, and puts them back on request', () => {
+    const series = createSeries();
+    const points = [1, 2, 3, 4].map((step) => ({ step, loss: step < 3 ? 1 : 1e6 }));
+    appendProgress(series, {
+      type: 'progress',
+      runId: 'a',
+      epoch: 2,
+      batch: 2,
+      batchesPerEpoch: 2,
+      samplesPerSecond: 100,
+      learningRate: 3,
+      points,
+      gradientNorms: [0.1],
+    });
+    const smoothed = series.smooth.map((p) => p.y);
+    const restore = cutSeries(series, 1);
+    expect(series.loss.map((p) => p.x)).toEqual([0.5, 1]);
+    expect(series.gradients[0]).toEqual([]);
+    expect(series.ema / (1 - 0.98 ** series.emaTerms)).toBeCloseTo(1);
+    restore();
+    expect(series.loss.map((p) => p.y)).toEqual([1, 1, 1e6, 1e6]);
+    expect(series.smooth.map((p) => p.y)).toEqual(smoothed);
+    expect(series.gradients[0]!.map((p) => p.x)).toEqual([2]);
   });
 
   it('suggests a readable η/10 and names layers as the Design tab does', () => {

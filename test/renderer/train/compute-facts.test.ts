@@ -4,10 +4,11 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import RunsPanel from '@renderer/components/train/RunsPanel.vue';
 import RunProgress from '@renderer/components/train/RunProgress.vue';
-import { computeLine, describeCompute, diffCompute } from '@renderer/components/train/compute-facts';
+import { computeLine, describeCompute, diffCompute } from '@renderer/model/train/compute-facts';
 import { useRunsStore } from '@renderer/stores/runs';
 import type { RunSummary } from '@core/lab/contract';
-import { installFakeLab, summary } from './fake-lab';
+import { installFakeLab, labEvents } from '../fake-lab';
+import { runVerbs, summary } from './fixtures';
 
 let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
@@ -22,7 +23,7 @@ afterEach(() => {
 });
 
 async function panel(runs: RunSummary[]) {
-  installFakeLab(runs);
+  installFakeLab({ ...runVerbs(runs), onEvent: labEvents().onEvent });
   const store = useRunsStore();
   await store.load();
   wrapper = mount(RunsPanel, { global: { plugins: [pinia] }, attachTo: document.body });
@@ -89,12 +90,13 @@ describe('compute facts: kernels and threads, apart from the hyperparameters', (
 
 describe('RunProgress: what kernels and threads are', () => {
   it('explains kernels, wasm SIMD, js and threads on hover, in plain words', async () => {
-    const lab = installFakeLab([summary('a', { status: 'running', backend: 'wasm', threads: 2 })]);
+    const events = labEvents();
+    installFakeLab({ ...runVerbs([summary('a', { status: 'running', backend: 'wasm', threads: 2 })]), onEvent: events.onEvent });
     const store = useRunsStore();
     store.connect();
     await store.load();
     wrapper = mount(RunProgress, { global: { plugins: [pinia] } });
-    lab.emit({
+    events.emit({
       type: 'progress',
       runId: 'a',
       epoch: 1,

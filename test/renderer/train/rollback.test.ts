@@ -4,10 +4,12 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import ProblemBanner from '@renderer/components/train/ProblemBanner.vue';
 import { useRunsStore } from '@renderer/stores/runs';
-import type { RunEvent } from '@core/lab/contract';
-import { epochReport, installFakeLab, summary, type FakeLab } from './fake-lab';
+import type { LabApi, RunEvent } from '@core/lab/contract';
+import { installFakeLab, labEvents, type LabEvents } from '../fake-lab';
+import { epochReport, runVerbs, summary } from './fixtures';
 
-let lab: FakeLab;
+let lab: LabApi;
+let events: LabEvents;
 let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
 
@@ -27,13 +29,17 @@ const progress = (steps: number[]): Progress => ({
 
 /** Run 'a' with four epochs, then a NaN pause in epoch 5. */
 async function blownUp() {
-  lab = installFakeLab([summary('a', { status: 'running', history: [1, 2, 3, 4].map((e) => epochReport(e)) })]);
+  events = labEvents();
+  lab = installFakeLab({
+    ...runVerbs([summary('a', { status: 'running', history: [1, 2, 3, 4].map((e) => epochReport(e)) })]),
+    onEvent: events.onEvent,
+  });
   const store = useRunsStore();
   store.connect();
   await store.load();
-  lab.emit(progress([50, 150, 250, 350, 395]));
-  lab.emit({ type: 'non-finite', runId: 'a', detail: { what: 'loss', epoch: 5, batch: 3 } });
-  lab.emit({ type: 'status', runId: 'a', status: 'paused', message: 'Paused: the loss became NaN' });
+  events.emit(progress([50, 150, 250, 350, 395]));
+  events.emit({ type: 'non-finite', runId: 'a', detail: { what: 'loss', epoch: 5, batch: 3 } });
+  events.emit({ type: 'status', runId: 'a', status: 'paused', message: 'Paused: the loss became NaN' });
   return store;
 }
 
@@ -50,7 +56,7 @@ describe('runs store: going back to a saved epoch', () => {
   it('asks the service, cuts the later epochs and their batch points, and keeps the new η', async () => {
     const store = await blownUp();
     expect(await store.resumeFromEpoch('a', 2, 0.01)).toBe(true);
-    expect(lab.api.resumeFromEpoch).toHaveBeenCalledWith({ runId: 'a', epoch: 2, learningRate: 0.01 });
+    expect(lab.resumeFromEpoch).toHaveBeenCalledWith({ runId: 'a', epoch: 2, learningRate: 0.01 });
     const run = store.focused!;
     expect(run.history.map((r) => r.epoch)).toEqual([1, 2]);
     expect(run.settings.learningRate).toBe(0.01);
@@ -63,15 +69,15 @@ describe('runs store: going back to a saved epoch', () => {
 
   it('keeps the points and epochs of the new branch that arrive before the call returns, smoothed without the blown-up losses', async () => {
     const store = await blownUp();
-    vi.mocked(lab.api.resumeFromEpoch).mockImplementationOnce(async () => {
-      lab.emit({
+    vi.mocked(lab.resumeFromEpoch).mockImplementationOnce(async () => {
+      events.emit({
         ...progress([210, 220]),
         points: [
           { step: 210, loss: 0.2 },
           { step: 220, loss: 0.2 },
         ],
       });
-      lab.emit({ type: 'epoch', runId: 'a', report: epochReport(3, { trainLoss: 0.05 }) });
+      events.emit({ type: 'epoch', runId: 'a', report: epochReport(3, { trainLoss: 0.05 }) });
     });
     await store.resumeFromEpoch('a', 2, 0.01);
     expect(store.focused!.history.map((r) => [r.epoch, r.trainLoss])).toEqual([
@@ -86,7 +92,7 @@ describe('runs store: going back to a saved epoch', () => {
 
   it('shows the service refusal and changes nothing', async () => {
     const store = await blownUp();
-    vi.mocked(lab.api.resumeFromEpoch).mockRejectedValueOnce(
+    vi.mocked(lab.resumeFromEpoch).mockRejectedValueOnce(
       new Error('Run "run a" has no saved weights for epoch 7: it can go back to epoch 0, 2, 4 (0 = its initial weights).'),
     );
     expect(await store.resumeFromEpoch('a', 7, 0.01)).toBe(false);
@@ -110,7 +116,7 @@ describe('the NaN banner offers to go back to a healthy epoch', () => {
 
   it("suggests the service's epoch and η/10, says why in plain words, and rolls back with the η typed", async () => {
     const { wrapper } = await banner();
-    expect(lab.api.rollbackPoints).toHaveBeenCalledWith({ runId: 'a' });
+    expect(lab.rollbackPoints).toHaveBeenCalledWith({ runId: 'a' });
     const select = wrapper.get<HTMLSelectElement>('[data-testid="rollback-epoch"]');
     expect(select.element.value).toBe('2');
     expect(select.findAll('option').map((o) => o.text())).toEqual(['0 (initial weights)', '1', '2 — suggested']);
@@ -124,7 +130,7 @@ describe('the NaN banner offers to go back to a healthy epoch', () => {
     await wrapper.get('[data-testid="rollback-eta"]').setValue('0.01');
     await wrapper.get('[data-testid="rollback"]').trigger('submit');
     await flushPromises();
-    expect(lab.api.resumeFromEpoch).toHaveBeenCalledWith({ runId: 'a', epoch: 2, learningRate: 0.01 });
+    expect(lab.resumeFromEpoch).toHaveBeenCalledWith({ runId: 'a', epoch: 2, learningRate: 0.01 });
   });
 
   it('can go back to the initial weights, and refuses an η that is not positive', async () => {
@@ -137,12 +143,12 @@ describe('the NaN banner offers to go back to a healthy epoch', () => {
     await wrapper.get('[data-testid="rollback-eta"]').setValue('0');
     expect(wrapper.get('[data-testid="problem-rollback"]').attributes('disabled')).toBeDefined();
     await wrapper.get('[data-testid="rollback"]').trigger('submit');
-    expect(lab.api.resumeFromEpoch).not.toHaveBeenCalled();
+    expect(lab.resumeFromEpoch).not.toHaveBeenCalled();
   });
 
   it('is not offered while the run trains', async () => {
     const { store, wrapper } = await banner();
-    lab.emit({ type: 'status', runId: 'a', status: 'running' });
+    events.emit({ type: 'status', runId: 'a', status: 'running' });
     await flushPromises();
     expect(store.explanation).toBeNull();
     expect(wrapper.find('[data-testid="rollback"]').exists()).toBe(false);

@@ -5,11 +5,12 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import RunProgress from '@renderer/components/train/RunProgress.vue';
 import { useRunsStore } from '@renderer/stores/runs';
 import type { RunEvent } from '@core/lab/contract';
-import { installFakeLab, summary, type FakeLab } from './fake-lab';
+import { installFakeLab, labEvents, type LabEvents } from '../fake-lab';
+import { runVerbs, summary } from './fixtures';
 
 let wrapper: VueWrapper | undefined;
 let pinia: Pinia;
-let lab: FakeLab;
+let events: LabEvents;
 
 const progress = (extra: Partial<Extract<RunEvent, { type: 'progress' }>> = {}): RunEvent => ({
   type: 'progress',
@@ -25,7 +26,8 @@ const progress = (extra: Partial<Extract<RunEvent, { type: 'progress' }>> = {}):
 });
 
 async function mounted(runs = [summary('a', { status: 'running' })]) {
-  lab = installFakeLab(runs);
+  events = labEvents();
+  installFakeLab({ ...runVerbs(runs), onEvent: events.onEvent });
   const store = useRunsStore();
   store.connect();
   await store.load();
@@ -46,7 +48,7 @@ describe('RunProgress: the kernels a run trains with', () => {
 
   it('shows the backend the progress reports', async () => {
     const { store, wrapper } = await mounted();
-    lab.emit(progress({ backend: 'wasm' }));
+    events.emit(progress({ backend: 'wasm' }));
     await flushPromises();
     expect(store.focused?.backend).toBe('wasm');
     expect(wrapper.get('[data-testid="progress-backend"]').text()).toBe('wasm SIMD');
@@ -56,7 +58,7 @@ describe('RunProgress: the kernels a run trains with', () => {
     const { wrapper } = await mounted([
       summary('a', { status: 'running', backend: 'js', backendNote: 'the wasm backend cannot run (no SIMD)' }),
     ]);
-    lab.emit(progress());
+    events.emit(progress());
     await flushPromises();
     const backend = wrapper.get('[data-testid="progress-backend"]');
     expect(backend.text()).toBe('js');
@@ -65,7 +67,7 @@ describe('RunProgress: the kernels a run trains with', () => {
 
   it('shows nothing about kernels for a run that never said (an older run)', async () => {
     const { wrapper } = await mounted();
-    lab.emit(progress());
+    events.emit(progress());
     await flushPromises();
     expect(wrapper.find('[data-testid="progress-backend"]').exists()).toBe(false);
   });

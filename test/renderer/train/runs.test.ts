@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { errorText, useRunsStore } from '@renderer/stores/runs';
-import type { RunEvent } from '@core/lab/contract';
-import { epochReport, installFakeLab, summary, type FakeLab } from './fake-lab';
+import { useRunsStore } from '@renderer/stores/runs';
+import type { LabApi, RunEvent } from '@core/lab/contract';
+import { installFakeLab, labEvents, type LabEvents } from '../fake-lab';
+import { epochReport, runVerbs, summary } from './fixtures';
 
 type Progress = Extract<RunEvent, { type: 'progress' }>;
 
@@ -20,10 +21,12 @@ const progress = (runId: string, steps: number[], extra: Partial<Progress> = {})
   ...extra,
 });
 
-let lab: FakeLab;
+let lab: LabApi;
+let events: LabEvents;
 
 async function loaded(runs = [summary('a', { createdAt: '2025-01-01T10:00:00Z' })]) {
-  lab = installFakeLab(runs);
+  events = labEvents();
+  lab = installFakeLab({ ...runVerbs(runs), onEvent: events.onEvent });
   const store = useRunsStore();
   store.connect();
   await store.load();
@@ -38,9 +41,9 @@ describe('runs store: connection and listing', () => {
   it('subscribes once and unsubscribes on disconnect', async () => {
     const store = await loaded();
     store.connect();
-    expect(lab.listeners).toBe(1);
+    expect(events.listeners).toBe(1);
     store.disconnect();
-    expect(lab.listeners).toBe(0);
+    expect(events.listeners).toBe(0);
   });
 
   it('lists runs newest first, focuses the newest active one and charts stored history', async () => {
@@ -61,8 +64,9 @@ describe('runs store: connection and listing', () => {
   });
 
   it('turns a failed listing into a notice instead of throwing', async () => {
-    lab = installFakeLab();
-    vi.mocked(lab.api.listRuns).mockRejectedValueOnce(new Error('disk full'));
+    events = labEvents();
+    lab = installFakeLab({ ...runVerbs(), onEvent: events.onEvent });
+    vi.mocked(lab.listRuns).mockRejectedValueOnce(new Error('disk full'));
     const store = useRunsStore();
     await store.load();
     expect(store.notice).toEqual({ kind: 'error', text: 'Could not list the runs: disk full' });
@@ -73,8 +77,8 @@ describe('runs store: events', () => {
   it('appends batched progress points in epoch units, with an EMA, per-layer gradients and throughput', async () => {
     const store = await loaded();
     const tick = store.tick;
-    lab.emit(progress('a', [1, 2, 3]));
-    lab.emit(progress('a', [4, 5], { gradientNorms: [0, 0.4], samplesPerSecond: 6000 }));
+    events.emit(progress('a', [1, 2, 3]));
+    events.emit(progress('a', [4, 5], { gradientNorms: [0, 0.4], samplesPerSecond: 6000 }));
     const s = store.seriesOf('a');
     expect(s.loss.map((p) => p.x)).toEqual([0.01, 0.02, 0.03, 0.04, 0.05]);
     expect(s.loss[0]!.y).toBe(2);
@@ -92,53 +96,53 @@ describe('runs store: events', () => {
 
   it('skips non-finite losses and repeated steps so x stays strictly increasing', async () => {
     const store = await loaded();
-    lab.emit({
+    events.emit({
       ...progress('a', [1, 2]),
       points: [
         { step: 1, loss: 1 },
         { step: 2, loss: NaN },
       ],
     });
-    lab.emit(progress('a', [1, 3]));
+    events.emit(progress('a', [1, 3]));
     expect(store.seriesOf('a').loss.map((p) => p.x)).toEqual([0.01, 0.03]);
   });
 
   it('records epoch reports, replacing a repeated epoch', async () => {
     const store = await loaded();
-    lab.emit({ type: 'epoch', runId: 'a', report: epochReport(1) });
-    lab.emit({ type: 'epoch', runId: 'a', report: epochReport(2) });
-    lab.emit({ type: 'epoch', runId: 'a', report: epochReport(2, { trainLoss: 0.25 }) });
+    events.emit({ type: 'epoch', runId: 'a', report: epochReport(1) });
+    events.emit({ type: 'epoch', runId: 'a', report: epochReport(2) });
+    events.emit({ type: 'epoch', runId: 'a', report: epochReport(2, { trainLoss: 0.25 }) });
     expect(store.focused?.history.map((r) => r.trainLoss)).toEqual([1, 0.25]);
     expect(store.seriesOf('a').epochs.trainLoss.at(-1)).toEqual({ x: 2, y: 0.25 });
   });
 
   it('follows status changes and keeps the status message', async () => {
     const store = await loaded();
-    lab.emit({ type: 'status', runId: 'a', status: 'queued', queuePosition: 2 });
+    events.emit({ type: 'status', runId: 'a', status: 'queued', queuePosition: 2 });
     expect(store.focused).toMatchObject({ status: 'queued', queuePosition: 2 });
-    lab.emit({ type: 'status', runId: 'a', status: 'failed', message: 'worker crashed: out of memory' });
+    events.emit({ type: 'status', runId: 'a', status: 'failed', message: 'worker crashed: out of memory' });
     expect(store.focused?.status).toBe('failed');
     expect(store.explanation).toMatchObject({ kind: 'failed', title: 'Training failed', detail: 'worker crashed: out of memory' });
   });
 
   it('explains a non-finite pause, suggests η/10, and clears it when the run resumes', async () => {
     const store = await loaded();
-    lab.emit(progress('a', [1]));
-    lab.emit({ type: 'non-finite', runId: 'a', detail: { what: 'gradient', layer: 2, epoch: 2, batch: 140 } });
-    lab.emit({ type: 'status', runId: 'a', status: 'paused', message: 'paused: non-finite gradient' });
+    events.emit(progress('a', [1]));
+    events.emit({ type: 'non-finite', runId: 'a', detail: { what: 'gradient', layer: 2, epoch: 2, batch: 140 } });
+    events.emit({ type: 'status', runId: 'a', status: 'paused', message: 'paused: non-finite gradient' });
     const e = store.explanation!;
     expect(e.kind).toBe('non-finite');
     expect(e.detail).toContain('The gradient of layer 3 became NaN or infinite at epoch 2, batch 140');
     expect(e.tips[0]).toBe('Lower the learning rate: try η/10 = 0.3 (it is 3 now).');
     expect(e.suggestedLearningRate).toBe(0.3);
-    lab.emit({ type: 'status', runId: 'a', status: 'running' });
+    events.emit({ type: 'status', runId: 'a', status: 'running' });
     expect(store.explanation).toBeNull();
     expect(store.focused?.message).toBeUndefined();
   });
 
   it('suggests a scaled initialisation when the weights start as N(0, 1)', async () => {
     const store = await loaded([summary('a', { spec: { ...summary('a').spec, init: 'normal' } })]);
-    lab.emit({ type: 'non-finite', runId: 'a', detail: { what: 'loss', epoch: 1, batch: 7 } });
+    events.emit({ type: 'non-finite', runId: 'a', detail: { what: 'loss', epoch: 1, batch: 7 } });
     expect(store.explanation?.detail).toContain('The loss became NaN or infinite at epoch 1, batch 7');
     expect(store.explanation?.tips.some((t) => t.includes('scaled initialisation'))).toBe(true);
     store.dismiss('a');
@@ -148,30 +152,30 @@ describe('runs store: events', () => {
   it('replays events that arrive before startRun answers, and focuses the new run', async () => {
     const store = await loaded();
     let answer!: () => void;
-    vi.mocked(lab.api.startRun).mockImplementationOnce(
+    vi.mocked(lab.startRun).mockImplementationOnce(
       (request) =>
         new Promise(
           (resolve) => (answer = () => resolve(summary('b', { spec: request.spec, status: 'queued', createdAt: '2025-02-01T00:00:00Z' }))),
         ),
     );
     const started = store.start({ ...summary('x'), validation: true });
-    lab.emit({ type: 'status', runId: 'b', status: 'running' });
-    lab.emit(progress('b', [1, 2]));
+    events.emit({ type: 'status', runId: 'b', status: 'running' });
+    events.emit(progress('b', [1, 2]));
     answer();
     await started;
     expect(store.focusedId).toBe('b');
     expect(store.focused?.status).toBe('running');
     expect(store.focused?.progress?.batch).toBe(2);
     expect(store.seriesOf('b').loss).toHaveLength(2);
-    expect(lab.api.listRuns).toHaveBeenCalledTimes(1);
+    expect(lab.listRuns).toHaveBeenCalledTimes(1);
   });
 
   it('lists runs again when a run it does not know reports', async () => {
     vi.useFakeTimers();
     try {
       const store = await loaded();
-      vi.mocked(lab.api.listRuns).mockResolvedValueOnce([summary('a'), summary('z', { createdAt: '2026-01-01T00:00:00Z' })]);
-      lab.emit({ type: 'status', runId: 'z', status: 'running' });
+      vi.mocked(lab.listRuns).mockResolvedValueOnce([summary('a'), summary('z', { createdAt: '2026-01-01T00:00:00Z' })]);
+      events.emit({ type: 'status', runId: 'z', status: 'running' });
       await vi.advanceTimersByTimeAsync(400);
       expect(store.runs.map((r) => r.id).sort()).toEqual(['a', 'z']);
     } finally {
@@ -231,15 +235,15 @@ describe('runs store: actions', () => {
     await store.step();
     await store.resume();
     await store.stop();
-    for (const verb of ['pauseRun', 'stepRun', 'resumeRun', 'stopRun'] as const) expect(lab.api[verb]).toHaveBeenCalledWith({ runId: 'a' });
+    for (const verb of ['pauseRun', 'stepRun', 'resumeRun', 'stopRun'] as const) expect(lab[verb]).toHaveBeenCalledWith({ runId: 'a' });
   });
 
   it('changes the learning rate mid-run and refuses nonsense', async () => {
     const store = await loaded();
-    lab.emit(progress('a', [1]));
+    events.emit(progress('a', [1]));
     expect(await store.setLearningRate(-1)).toBe(false);
     expect(await store.setLearningRate(0.3)).toBe(true);
-    expect(lab.api.setLearningRate).toHaveBeenCalledWith({ runId: 'a', learningRate: 0.3 });
+    expect(lab.setLearningRate).toHaveBeenCalledWith({ runId: 'a', learningRate: 0.3 });
     expect(store.focused?.progress?.learningRate).toBe(0.3);
     expect(store.focused?.settings.learningRate).toBe(0.3);
   });
@@ -259,18 +263,11 @@ describe('runs store: actions', () => {
     expect(store.focusedId).toBeNull();
   });
 
-  it('strips the wrapping Electron puts around errors thrown in main', () => {
-    expect(
-      errorText(new Error('Error invoking remote method \'lab:stepRun\': LabError: Run "x" is running: pause it before stepping.')),
-    ).toBe('Run "x" is running: pause it before stepping.');
-    expect(errorText('plain')).toBe('plain');
-  });
-
   it('saves a model and says where; a refused save becomes an error notice', async () => {
     const store = await loaded();
     await store.save('a');
     expect(store.notice).toEqual({ kind: 'info', text: 'Saved the model to model.json' });
-    vi.mocked(lab.api.saveModel).mockRejectedValueOnce(new Error('The run has no weights yet.'));
+    vi.mocked(lab.saveModel).mockRejectedValueOnce(new Error('The run has no weights yet.'));
     await store.save('a');
     expect(store.notice).toEqual({ kind: 'error', text: 'Could not save the model: The run has no weights yet.' });
   });

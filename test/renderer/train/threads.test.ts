@@ -9,8 +9,9 @@ import { startRunSchema } from '@core/lab/schemas';
 import { COMPUTE_KEY, loadThreads, threadChoices, useComputeStore } from '@renderer/stores/compute';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { useRunsStore } from '@renderer/stores/runs';
-import { installFakeLab as installDesignLab } from '../design/fake-lab';
-import { installFakeLab, summary } from './fake-lab';
+import { designerVerbs } from '../design/fixtures';
+import { installFakeLab, labEvents } from '../fake-lab';
+import { runVerbs, summary } from './fixtures';
 
 let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
@@ -74,7 +75,7 @@ describe('ThreadsControl', () => {
 
 describe('TrainToolbar: a new run carries the threads setting', () => {
   it('sends the chosen threads in a request the main process accepts', async () => {
-    const lab = installDesignLab();
+    const lab = installFakeLab(designerVerbs());
     lab.startRun = vi.fn(async (request) => summary('started', { spec: request.spec, settings: request.settings, status: 'queued' }));
     await useDatasetsStore().load();
     useComputeStore().setThreads(2);
@@ -90,12 +91,13 @@ describe('TrainToolbar: a new run carries the threads setting', () => {
 
 describe('RunProgress: the threads a run trains with', () => {
   it('shows the count next to the kernels, from the progress events', async () => {
-    const lab = installFakeLab([summary('a', { status: 'running', threadsSetting: 2 })]);
+    const events = labEvents();
+    installFakeLab({ ...runVerbs([summary('a', { status: 'running', threadsSetting: 2 })]), onEvent: events.onEvent });
     const store = useRunsStore();
     store.connect();
     await store.load();
     wrapper = mount(RunProgress, { global: { plugins: [pinia] } });
-    lab.emit({
+    events.emit({
       type: 'progress',
       runId: 'a',
       epoch: 1,
@@ -117,7 +119,7 @@ describe('RunProgress: the threads a run trains with', () => {
   });
 
   it('says when Auto chose one thread', async () => {
-    installFakeLab([summary('a', { status: 'running', backend: 'wasm', threads: 1 })]);
+    installFakeLab({ ...runVerbs([summary('a', { status: 'running', backend: 'wasm', threads: 1 })]), onEvent: labEvents().onEvent });
     const store = useRunsStore();
     await store.load();
     store.focused!.progress = { epoch: 1, batch: 1, batchesPerEpoch: 10, samplesPerSecond: 100, learningRate: 3 };

@@ -5,7 +5,8 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import TrainToolbar from '@renderer/components/train/TrainToolbar.vue';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { useDesignStore } from '@renderer/stores/design';
-import { installFakeLab } from '../design/fake-lab';
+import { designerVerbs } from '../design/fixtures';
+import { installFakeLab } from '../fake-lab';
 
 let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
@@ -14,7 +15,7 @@ beforeEach(async () => {
   localStorage.clear();
   pinia = createPinia();
   setActivePinia(pinia);
-  installFakeLab();
+  installFakeLab(designerVerbs());
   await useDatasetsStore().load();
 });
 afterEach(() => {

@@ -4,8 +4,8 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, PointElement, ScatterController, Tooltip } from 'chart.js';
 import type { ChartConfiguration } from 'chart.js';
-import { readTheme } from '@renderer/charts/theme';
-import type { ChartTheme } from '@renderer/charts/theme';
+import { readTheme } from '@renderer/components/charts/theme';
+import type { ChartTheme } from '@renderer/components/charts/theme';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, ScatterController, PointElement, Tooltip, Legend);
 

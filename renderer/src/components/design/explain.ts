@@ -1,6 +1,6 @@
 /** What the explanation panel is showing, shared by the designer's controls through provide/inject. */
 import { inject, provide, ref, type InjectionKey, type Ref } from 'vue';
-import type { Topic } from './explanations';
+import type { Topic } from '@renderer/model/design/explanations';
 
 export interface ExplainContext {
   topic: Ref<Topic>;

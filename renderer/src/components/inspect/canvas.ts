@@ -1,11 +1,11 @@
 /**
  * Canvas plumbing for the Inspect tab: sharp canvases at the device pixel ratio, RGBA buffers
- * (from core/inspect/colour) drawn enlarged without smoothing, theme colours from the CSS
+ * (from model/inspect/colour) drawn enlarged without smoothing, theme colours from the CSS
  * variables, and saving a canvas as a PNG through a download link (no Node).
  */
 import { onBeforeUnmount, shallowRef, type ShallowRef } from 'vue';
-import type { ColourTheme } from '@core/inspect/colour';
-import { readTheme, type ChartTheme } from '@renderer/charts/theme';
+import type { ColourTheme } from '@renderer/model/inspect/colour';
+import { readTheme, type ChartTheme } from '@renderer/components/charts/theme';
 
 export interface InspectTheme extends ChartTheme {
   accent: string;
@@ -82,14 +82,6 @@ export function drawPixels(
 /** The font string for canvas text in the app's UI font. */
 export function font(theme: ChartTheme, size: number, weight = 400): string {
   return `${weight} ${size}px ${theme.font}`;
-}
-
-/** Compact number for axes and cells: 0.0123 → "0.012", 1234 → "1234", 1e-7 → "1.0e-7". */
-export function short(value: number, digits = 2): string {
-  if (value === 0) return '0';
-  const a = Math.abs(value);
-  if (a >= 1000 || a < 1e-3) return value.toExponential(1).replace('e+', 'e');
-  return Number(value.toPrecision(digits + 1)).toString();
 }
 
 /**

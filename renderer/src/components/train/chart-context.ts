@@ -1,7 +1,7 @@
 /** Adapts the runs store to what the chart builders need (plain arrays, names and colours). */
-import type { ChartContext, ChartRun } from '@renderer/charts/datasets';
+import type { ChartContext, ChartRun } from '@renderer/model/train/charts';
 import type { RunState } from '@renderer/stores/runs';
-import type { RunSeries } from '@renderer/charts/series';
+import type { RunSeries } from '@renderer/model/train/series';
 
 export function chartContext(focused: RunState | null, overlays: RunState[], seriesOf: (id: string) => RunSeries): ChartContext {
   const toChart = (run: RunState): ChartRun => ({

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lab, rgb } from 'd3-color';
-import { NEUTRAL, paintMatrix, paintWeights, sequentialToRgb, textColourOn, weightToRgb, type Rgb } from '../../../core/inspect/colour';
+import { NEUTRAL, paintMatrix, paintWeights, sequentialToRgb, textColourOn, weightToRgb, type Rgb } from '@renderer/model/inspect/colour';
 
 const L = (c: Rgb): number => lab(rgb(...c)).l;
 const deltaE = (a: Rgb, b: Rgb): number => {

@@ -1,10 +1,7 @@
-/** A window.lab that inspects a made-up 784-4-10 model, for the models store's tests. */
-import { vi } from 'vitest';
+/** The models store's tests: a made-up 784-4-10 model, what inspecting it answers, and the verbs Inspect uses. */
 import type { LabApi, LayerWeights, MisclassifiedSample, ModelEvaluation, ModelSummary, TraceResult } from '@core/lab/contract';
 import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
-import { summary as runSummary, epochReport } from '../train/fake-lab';
-import { unusedInspectMethods } from './unused-inspect';
-import { unusedDatasetMethods } from '../datasets/unused-datasets';
+import { summary as runSummary, epochReport } from '../train/fixtures';
 
 export function modelSummary(modelId: string, patch: Partial<ModelSummary> = {}): ModelSummary {
   return {
@@ -95,47 +92,33 @@ export function traceResult(modelId: string, predicted: number, testIndex: numbe
   };
 }
 
-export function installFakeLab(): LabApi {
+/** Three runs (one without saved epochs), model files and runs that open as m1, m2…, and every inspect verb. */
+export function inspectVerbs(): Partial<LabApi> {
   let next = 0;
-  const api: LabApi = {
-    listDatasets: vi.fn(async () => []),
-    getSamples: vi.fn(async () => ({ width: 28, height: 28, labels: [], pixels: [] })),
-    startRun: vi.fn(),
-    pauseRun: vi.fn(),
-    resumeRun: vi.fn(),
-    stepRun: vi.fn(),
-    stopRun: vi.fn(),
-    setLearningRate: vi.fn(),
-    rollbackPoints: vi.fn(),
-    resumeFromEpoch: vi.fn(),
-    listRuns: vi.fn(async () => [
+  return {
+    listRuns: async () => [
       runSummary('old', { createdAt: '2025-01-01T08:00:00Z', status: 'finished', history: [epochReport(1)] }),
       runSummary('fresh', { createdAt: '2025-01-01T09:00:00Z', status: 'queued', history: [] }),
       runSummary('new', { createdAt: '2025-01-01T10:00:00Z', status: 'stopped', history: [epochReport(1), epochReport(2)] }),
-    ]),
-    deleteRun: vi.fn(),
-    saveModel: vi.fn(),
-    ...unusedInspectMethods(),
-    ...unusedDatasetMethods(),
-    openModel: vi.fn(async () => ({ status: 'opened' as const, model: modelSummary(`m${++next}`) })),
-    openRunModel: vi.fn(async (r) =>
+    ],
+    openModel: async () => ({ status: 'opened' as const, model: modelSummary(`m${++next}`) }),
+    openRunModel: async (r) =>
       modelSummary(`m${++next}`, {
         source: { kind: 'run', runId: r.runId, runName: 'run', checkpoint: r.best ? 'best' : r.epoch ? 'epoch' : 'latest' },
         checkpoints: [1, 2, 3],
       }),
-    ),
-    closeModel: vi.fn(async () => undefined),
-    getWeights: vi.fn(async (r) => layerWeights(r.modelId, r.layer, r.epoch ?? null)),
-    evaluateModel: vi.fn(async (r) => evaluation(r.modelId)),
-    getTestImages: vi.fn(async (r: { indices: number[] }) => ({
+    closeModel: async () => undefined,
+    getWeights: async (r) => layerWeights(r.modelId, r.layer, r.epoch ?? null),
+    evaluateModel: async (r) => evaluation(r.modelId),
+    getTestImages: async (r) => ({
       width: 28,
       height: 28,
       indices: r.indices,
       labels: r.indices.map((i) => i % 10),
       pixels: r.indices.flatMap((i) => new Array(784).fill(i % 256)),
-    })),
-    traceActivations: vi.fn(async (r) => traceResult(r.modelId, r.testIndex !== undefined ? r.testIndex % 10 : 3, r.testIndex ?? null)),
-    gradientCheck: vi.fn(async (r) => ({
+    }),
+    traceActivations: async (r) => traceResult(r.modelId, r.testIndex !== undefined ? r.testIndex % 10 : 3, r.testIndex ?? null),
+    gradientCheck: async (r) => ({
       modelId: r.modelId,
       testIndex: r.testIndex,
       label: 7,
@@ -146,16 +129,6 @@ export function installFakeLab(): LabApi {
         checked: 40,
         samples: [{ name: `b${layer}[0]`, backprop: 0.1, numeric: 0.1 }],
       })),
-    })),
-    onEvent: vi.fn(() => () => undefined),
+    }),
   };
-  window.lab = api;
-  return api;
-}
-
-/** A promise the test resolves by hand, to hold an answer back. */
-export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
 }

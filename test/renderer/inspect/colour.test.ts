@@ -13,8 +13,8 @@ import {
   weightScales,
   weightToRgb,
   type Rgb,
-} from '../../../core/inspect/colour';
-import { InspectError } from '../../../core/inspect/errors';
+} from '@renderer/model/inspect/colour';
+import { InspectError } from '@core/inspect/errors';
 
 /** The colour of pixel k of an RGBA image, checking it is opaque. */
 function pixel(image: Uint8ClampedArray, k: number): Rgb {

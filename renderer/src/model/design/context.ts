@@ -1,7 +1,7 @@
 /** A sentence tying an explanation to the design on screen ("your batch of 10 …"). */
 import { descentKind } from '@core/engine/spec';
-import type { Topic } from '../explanations';
-import { formatCount } from './shapes';
+import type { Topic } from './explanations';
+import { count } from '../format';
 import type { Design } from './types';
 
 /** `samples`: what one training sample is called: images, or rows of a table. */
@@ -15,11 +15,11 @@ export function contextNote(
   if (topic === 'batch' && trainSize !== undefined && settings.batchSize >= 1) {
     const m = Math.min(settings.batchSize, trainSize);
     const kind = descentKind(settings.batchSize, trainSize);
-    return `Here: batches of ${formatCount(m)} from ${formatCount(trainSize)} training ${samples} — ${kind} descent, ${formatCount(Math.ceil(trainSize / m))} weight updates per epoch.`;
+    return `Here: batches of ${count(m)} from ${count(trainSize)} training ${samples} — ${kind} descent, ${count(Math.ceil(trainSize / m))} weight updates per epoch.`;
   }
   if (topic === 'epochs' && trainSize !== undefined && settings.batchSize >= 1 && settings.epochs >= 1) {
     const steps = Math.ceil(trainSize / Math.min(settings.batchSize, trainSize)) * settings.epochs;
-    return `Here: ${formatCount(settings.epochs)} epochs × ${formatCount(trainSize)} ${samples} = ${formatCount(steps)} weight updates in all.`;
+    return `Here: ${count(settings.epochs)} epochs × ${count(trainSize)} ${samples} = ${count(steps)} weight updates in all.`;
   }
   if (topic.startsWith('activation:')) {
     const name = topic.slice('activation:'.length);

@@ -6,11 +6,9 @@
  */
 import type { RunEvent } from '@core/lab/contract';
 import type { EpochReport } from '@core/engine/trainer';
+import type { Point } from '../charts/spec';
 
-export interface Point {
-  x: number;
-  y: number;
-}
+export type { Point };
 
 type ProgressEvent = Extract<RunEvent, { type: 'progress' }>;
 
@@ -136,4 +134,31 @@ export function setHistory(series: RunSeries, history: EpochReport[]): void {
     });
   }
   series.version++;
+}
+
+/**
+ * Drops the batch points after `epoch` (x is in epochs) and recomputes the loss EMA from the ones
+ * kept, so the blown-up losses do not linger in the smoothed curve. Returns what puts them back.
+ */
+export function cutSeries(s: RunSeries, epoch: number): () => void {
+  const arrays = [s.loss, s.smooth, s.throughput, ...s.gradients];
+  const tails = arrays.map((points) => {
+    const keep = points.filter((p) => p.x <= epoch).length;
+    const tail = points.slice(keep);
+    points.length = keep; // not splice(): Chart.js patches the array methods of the data it draws
+    return tail;
+  });
+  const { ema, emaTerms } = s;
+  s.ema = 0;
+  s.emaTerms = 0;
+  for (const p of s.loss) {
+    s.ema = EMA_BETA * s.ema + (1 - EMA_BETA) * p.y;
+    s.emaTerms++;
+  }
+  s.version++;
+  return () => {
+    arrays.forEach((points, i) => tails[i]!.forEach((p) => (points[points.length] = p)));
+    Object.assign(s, { ema, emaTerms });
+    s.version++;
+  };
 }

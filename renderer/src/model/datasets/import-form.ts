@@ -3,8 +3,11 @@
  * Pure, so the rules are tested without a window: shares in [0, 0.9] that leave training samples
  * (sum < 1), an integer seed, and for image folders a resize size of whole pixels.
  */
-import type { ImportKind } from '@core/lab/contract';
-import type { ImportOptions } from '@renderer/stores/library';
+import type { ImportDatasetRequest, ImportKind } from '@core/lab/contract';
+import { decimal } from '../format';
+
+/** How to import, as the window asks: no path (the main process asks for the files). */
+export type ImportOptions = Omit<ImportDatasetRequest, 'importId' | 'kind'>;
 
 export const MAX_SHARE = 0.9;
 const MAX_SIDE = 1024;
@@ -62,7 +65,7 @@ export function importFormProblems(form: ImportForm, kind?: ImportKind): ImportF
       problems[field] = `The ${field} share must be a number from 0 to ${MAX_SHARE}.`;
   }
   if (!problems.validation && !problems.test && validation + test >= 1)
-    problems.test = `Validation and test together must be below 1 (now ${+(validation + test).toFixed(4)}).`;
+    problems.test = `Validation and test together must be below 1 (now ${decimal(validation + test, 4)}).`;
   const seed = numberOf(form.seed);
   if (!Number.isInteger(seed) || Math.abs(seed) > MAX_SEED) problems.seed = 'The seed must be a whole number.';
   if (kind === undefined || kind === 'image-folder') {

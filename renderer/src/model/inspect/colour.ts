@@ -17,7 +17,7 @@
 import { hcl, rgb } from 'd3-color';
 import { interpolateLab, piecewise } from 'd3-interpolate';
 import { interpolateBlues, schemeRdBu } from 'd3-scale-chromatic';
-import { InspectError } from './errors';
+import { InspectError } from '@core/inspect/errors';
 
 export type Rgb = [r: number, g: number, b: number];
 

@@ -1,5 +1,6 @@
 /** The parameter shapes of each layer in Nielsen's notation (input = layer 1), as in a Keras summary. */
 import type { ActivationName, NetworkSpec } from '@core/engine/spec';
+import { count, superscript } from '../format';
 
 export interface LayerShape {
   /** Nielsen's 1-based layer number l. */
@@ -12,13 +13,6 @@ export interface LayerShape {
   w?: { rows: number; cols: number };
   params: number;
 }
-
-const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-
-export const superscript = (n: number): string => String(n).replace(/\d/g, (d) => SUPERSCRIPT[Number(d)]!);
-
-/** Thousands separated with a thin space-free comma: 23,860. */
-export const formatCount = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 
 export function layerShapes(spec: NetworkSpec): LayerShape[] {
   const shapes: LayerShape[] = [{ l: 1, units: spec.inputSize, activation: 'input', role: 'input', params: 0 }];
@@ -39,8 +33,7 @@ export function layerShapes(spec: NetworkSpec): LayerShape[] {
 export const totalParams = (shapes: LayerShape[]): number => shapes.reduce((sum, s) => sum + s.params, 0);
 
 /** "w² : 30 × 784" */
-export const weightLabel = (s: LayerShape): string =>
-  s.w ? `w${superscript(s.l)} : ${formatCount(s.w.rows)} × ${formatCount(s.w.cols)}` : '';
+export const weightLabel = (s: LayerShape): string => (s.w ? `w${superscript(s.l)} : ${count(s.w.rows)} × ${count(s.w.cols)}` : '');
 
 /** "b² : 30" */
-export const biasLabel = (s: LayerShape): string => (s.w ? `b${superscript(s.l)} : ${formatCount(s.units)}` : '');
+export const biasLabel = (s: LayerShape): string => (s.w ? `b${superscript(s.l)} : ${count(s.units)}` : '');

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { toSamples } from '../../../core/data/classification';
-import { evaluate } from '../../../core/engine/evaluate';
-import { Network } from '../../../core/engine/network';
-import { Rng } from '../../../core/engine/rng';
-import { InspectError } from '../../../core/inspect/errors';
-import { confidence, confusionMetrics, filterMisclassified, sortByConfidence, type Mistake } from '../../../core/inspect/metrics';
+import { toSamples } from '@core/data/classification';
+import { evaluate } from '@core/engine/evaluate';
+import { Network } from '@core/engine/network';
+import { Rng } from '@core/engine/rng';
+import { InspectError } from '@core/inspect/errors';
+import { confidence, confusionMetrics, filterMisclassified, sortByConfidence, type Mistake } from '@renderer/model/inspect/metrics';
 
 describe('confusionMetrics', () => {
   // Rows = true class, columns = predicted. Row sums (support) 7, 5, 4; column sums 6, 5, 5.

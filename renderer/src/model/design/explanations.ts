@@ -1,6 +1,7 @@
 /**
  * What the explanation panel says about each choice: a short paragraph in our own words and the
  * formula behind it. Keys are topics: 'activation:sigmoid', 'loss:quadratic', 'batch', …
+ * Over 300 lines because it is a table of texts, one entry per choice the designer offers.
  */
 import type { ScalingKind } from '@core/data/scaling';
 import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';

@@ -12,8 +12,3 @@ export function verdict(relativeError: number): Verdict {
   if (relativeError < 1e-2) return { level: 'doubtful', text: 'doubtful (a kink straddled by ±h?)' };
   return { level: 'wrong', text: 'backprop is wrong here' };
 }
-
-/** 3.2e-9 style, for errors spanning many orders of magnitude. */
-export function sci(value: number): string {
-  return value === 0 ? '0' : value.toExponential(1).replace('e+', 'e');
-}

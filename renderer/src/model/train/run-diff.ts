@@ -1,5 +1,6 @@
 /** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
 import type { NetworkSpec, StopRule, TrainSettings } from '@core/engine/spec';
+import { compactPercent } from '../format';
 
 export interface RunDescription {
   spec: NetworkSpec;
@@ -31,7 +32,7 @@ export function compactArchitecture(spec: NetworkSpec): string {
 }
 
 function stopRule(stop: StopRule): string {
-  if (stop.kind === 'loss-plateau') return `loss plateau < ${stop.minImprovement * 100} %`;
+  if (stop.kind === 'loss-plateau') return `loss plateau < ${compactPercent(stop.minImprovement)}`;
   if (stop.kind === 'early-stopping') return `early stopping, patience ${stop.patience}`;
   // Not "after N epochs": that would repeat the Epochs row as a second difference.
   return 'when the epochs run out';

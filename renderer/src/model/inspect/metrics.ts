@@ -7,7 +7,7 @@
  * of precision and recall when both exist and is 0 when one of them is 0 or missing for a class that
  * was present or predicted; it is null only for a class neither present nor predicted.
  */
-import { InspectError } from './errors';
+import { InspectError } from '@core/inspect/errors';
 
 export interface ClassMetrics {
   /** Class index (row and column of the matrix). */

@@ -76,12 +76,3 @@ export function saveDesign(storage: Pick<Storage, 'setItem'> | null, design: Des
     return false;
   }
 }
-
-/** window.localStorage, or null where it cannot be reached. */
-export function browserStorage(): Storage | null {
-  try {
-    return typeof window !== 'undefined' ? window.localStorage : null;
-  } catch {
-    return null;
-  }
-}
