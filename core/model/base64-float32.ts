@@ -64,8 +64,15 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return parts.join('');
 }
 
-/** Decodes canonical base64: length a multiple of 4, '=' only as final padding, no whitespace. */
-export function base64ToBytes(text: string): Uint8Array {
+/** Characters decoded between two pauses of a stepped decode: about a millisecond of work. */
+export const DECODE_STEP = 1 << 20;
+
+/**
+ * Decodes canonical base64 (length a multiple of 4, '=' only as final padding, no whitespace),
+ * pausing (yielding) after every `step` characters so that a caller can let other work run while
+ * a layer of many megabytes is decoded.
+ */
+export function* base64ToBytesSteps(text: string, step = DECODE_STEP): Generator<void, Uint8Array> {
   if (text.length % 4 !== 0)
     throw new Base64Error(`base64 text must come in groups of 4 characters, but it has ${text.length} (${text.length % 4} left over)`);
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
@@ -73,19 +80,23 @@ export function base64ToBytes(text: string): Uint8Array {
   const bytes = new Uint8Array((text.length / 4) * 3 - padding);
   let out = 0;
   let acc = 0;
-  for (let i = 0; i < body; i++) {
-    const code = text.charCodeAt(i);
-    const v = code < 128 ? VALUE[code]! : -1;
-    if (v < 0) {
-      const shown = code === 61 ? "'='" : JSON.stringify(text[i]);
-      throw new Base64Error(`base64 text has the character ${shown} at position ${i}, which base64 does not allow there`);
-    }
-    acc = (acc << 6) | v;
-    if ((i & 3) === 3) {
-      bytes[out++] = (acc >> 16) & 255;
-      bytes[out++] = (acc >> 8) & 255;
-      bytes[out++] = acc & 255;
-      acc = 0;
+  for (let from = 0; from < body; from += step) {
+    if (from > 0) yield;
+    const to = Math.min(body, from + step);
+    for (let i = from; i < to; i++) {
+      const code = text.charCodeAt(i);
+      const v = code < 128 ? VALUE[code]! : -1;
+      if (v < 0) {
+        const shown = code === 61 ? "'='" : JSON.stringify(text[i]);
+        throw new Base64Error(`base64 text has the character ${shown} at position ${i}, which base64 does not allow there`);
+      }
+      acc = (acc << 6) | v;
+      if ((i & 3) === 3) {
+        bytes[out++] = (acc >> 16) & 255;
+        bytes[out++] = (acc >> 8) & 255;
+        bytes[out++] = acc & 255;
+        acc = 0;
+      }
     }
   }
   if (padding === 2) {
@@ -99,9 +110,29 @@ export function base64ToBytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** Runs a stepped computation to its end without pausing. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Decodes canonical base64: length a multiple of 4, '=' only as final padding, no whitespace. */
+export function base64ToBytes(text: string): Uint8Array {
+  return runSteps(base64ToBytesSteps(text, Number.MAX_SAFE_INTEGER));
+}
+
 /** Float32 values → base64 of their little-endian bytes. */
 export function encodeFloat32(values: ArrayLike<number>): string {
   return bytesToBase64(float32ToBytes(values));
+}
+
+/** base64 of little-endian float32 bytes → the floats, pausing every `step` characters (see base64ToBytesSteps). */
+export function* decodeFloat32Steps(text: string, step = DECODE_STEP): Generator<void, Float32Array> {
+  const bytes = yield* base64ToBytesSteps(text, step);
+  if (bytes.length > step) yield;
+  return bytesToFloat32(bytes);
 }
 
 /** base64 of little-endian float32 bytes → the floats; throws Base64Error on malformed text. */

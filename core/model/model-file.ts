@@ -8,7 +8,7 @@ import type { FloatArray } from '../engine/activations';
 import { Network } from '../engine/network';
 import type { TrainSettings } from '../engine/spec';
 import { specProblems } from '../engine/validate';
-import { Base64Error, decodeFloat32, encodeFloat32 } from './base64-float32';
+import { Base64Error, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
 import { ModelFileError } from './errors';
 import { MODEL_FORMAT, MODEL_VERSION, modelFileSchema } from './format';
 import type { DatasetInfo, ModelFile, SavedEpoch } from './format';
@@ -69,7 +69,24 @@ export function readModelFile(text: string, source = 'model file'): LoadedModel 
 
 /** Checks already-parsed JSON (e.g. an IPC payload) as readModelFile does, and builds the network. */
 export function validateModelFile(json: unknown, source = 'model file'): LoadedModel {
-  const { file, w, b } = checkModel(json, source);
+  return toLoaded(checkModel(json, source));
+}
+
+/**
+ * validateModelFile that awaits `pause()` between steps of about a millisecond of work (a layer's
+ * base64 is decoded a megabyte at a time), so checking a model of hundreds of megabytes never
+ * holds the thread that awaits it for more than a step.
+ */
+export async function validateModelFileStepped(json: unknown, source: string, pause: () => Promise<void>): Promise<LoadedModel> {
+  const steps = checkModelSteps(json, source);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return toLoaded(next.value);
+    await pause();
+  }
+}
+
+function toLoaded({ file, w, b }: CheckedModel): LoadedModel {
   const net = new Network(file.spec);
   net.setParameters(w, b);
   return { file, net };
@@ -80,22 +97,30 @@ const bookLayer = (l: number): number => l + 1;
 
 function parseJson(text: string, source: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark some editors add
-  if (body.trim() === '')
-    throw new ModelFileError('truncated', source, 'the file is empty; it was probably cut off before anything was written');
+  if (body.trim() === '') throw emptyModelFile(source);
   try {
     return JSON.parse(body);
   } catch (err) {
-    const message = (err as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const end = body.trimEnd().length;
-    if (/end of (JSON input|data)/i.test(message) || (position && Number(position[1]) >= end))
-      throw new ModelFileError(
-        'truncated',
-        source,
-        `the JSON stops in the middle of a value at character ${end}, so the file looks truncated (cut off while being written or copied)`,
-      );
-    throw new ModelFileError('not-json', source, `this is not valid JSON (${message})`);
+    throw modelJsonError(err as Error, source, body.trimEnd().length);
   }
+}
+
+/** The error for a file holding nothing but white space. */
+export function emptyModelFile(source: string): ModelFileError {
+  return new ModelFileError('truncated', source, 'the file is empty; it was probably cut off before anything was written');
+}
+
+/** JSON.parse's error as a ModelFileError: 'truncated' when it stopped at `end` (the text's length without trailing space). */
+export function modelJsonError(err: Error, source: string, end: number): ModelFileError {
+  const message = err.message;
+  const position = /position (\d+)/.exec(message);
+  if (/end of (JSON input|data)/i.test(message) || (position && Number(position[1]) >= end))
+    return new ModelFileError(
+      'truncated',
+      source,
+      `the JSON stops in the middle of a value at character ${end}, so the file looks truncated (cut off while being written or copied)`,
+    );
+  return new ModelFileError('not-json', source, `this is not valid JSON (${message})`);
 }
 
 function describe(value: unknown): string {
@@ -137,6 +162,11 @@ interface CheckedModel {
 
 /** Everything short of building the Network: format, version, schema, spec, shapes, finite values. */
 function checkModel(json: unknown, source: string): CheckedModel {
+  return runSteps(checkModelSteps(json, source));
+}
+
+/** checkModel as steps: it yields between pieces of work (see validateModelFileStepped). */
+function* checkModelSteps(json: unknown, source: string): Generator<void, CheckedModel> {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new ModelFileError(
       'wrong-format',
@@ -187,12 +217,13 @@ function checkModel(json: unknown, source: string): CheckedModel {
   for (let l = 1; l <= L; l++) {
     const n = sizes[l]!;
     const nPrev = sizes[l - 1]!;
-    const decode = (kind: 'weights' | 'biases', expected: number, shape: string): Float32Array => {
+    const decode = function* (kind: 'weights' | 'biases', expected: number, shape: string): Generator<void, Float32Array> {
       const path = `parameters[${l - 1}].${kind}`;
       const label = `layer ${bookLayer(l)} ${kind} (${path})`;
+      const text = file.parameters[l - 1]![kind];
       let values: Float32Array;
       try {
-        values = decodeFloat32(file.parameters[l - 1]![kind]);
+        values = yield* decodeFloat32Steps(text);
       } catch (err) {
         if (!(err instanceof Base64Error)) throw err;
         throw new ModelFileError('bad-base64', source, `${label} are not base64 float32 data: ${err.message}`, path);
@@ -201,8 +232,9 @@ function checkModel(json: unknown, source: string): CheckedModel {
       checkFinite(values, l, kind, kind === 'weights' ? nPrev : 1, source);
       return values;
     };
-    w.push(decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`));
-    b.push(decode('biases', n, `${n}`));
+    w.push(yield* decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`));
+    b.push(yield* decode('biases', n, `${n}`));
+    yield;
   }
 
   const { dataset, scaling } = file;

@@ -1,16 +1,24 @@
 /**
  * Imports a folder of images: one sub-folder per class holding PNG files (decoded with pngjs),
  * turned grey, all of one size or resized to a given size. A folder holding exactly `train`
- * and `test` sub-folders, each laid out that way, brings its own test split.
+ * and `test` sub-folders, each laid out that way, brings its own test split. A link to a folder
+ * counts as that folder when it leads to a folder inside the source (and the notes say it was
+ * followed); a link leading elsewhere is skipped, and the notes say so. Each image's size is read
+ * from its PNG header and checked against the limits before it is decoded.
  */
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, extname, join, sep } from 'node:path';
 import { PNG } from 'pngjs';
+import { escapeForMessage } from '../../files/quote';
 import { DataError } from '../errors';
+import { readDataFile } from '../files';
+import { DatasetBudget, limitsWith } from '../limits';
+import type { DataLimits } from '../limits';
 import type { ImportedData, RawPart } from './imported';
 import { rgbaToGrey, resizeGrey } from './pixels';
+import { interlacedDataProblem, readPngHeader } from './png';
 import { Progress, combinedSha256, unreadable } from './read';
 import type { ReadOptions, SourceFile } from './read';
 
@@ -42,6 +50,15 @@ interface PartListing {
   ignored: string[];
 }
 
+/** Where links may lead: the source folder, its real path resolved once. */
+interface SourceRoot {
+  real: string;
+  /** Class (or train/test) folders reached through a link inside the source, for the notes. */
+  followed: string[];
+  /** Links to folders elsewhere (or to nothing that can be resolved), left out. */
+  skipped: string[];
+}
+
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 const visible = (entry: Dirent) => !entry.name.startsWith('.');
 
@@ -53,23 +70,43 @@ async function entries(path: string, relative: string): Promise<Dirent[]> {
   }
 }
 
+/** Whether `path`, a link, leads to a folder, and if so whether that folder is inside the source. */
+async function linkedFolder(path: string, source: SourceRoot): Promise<'inside' | 'outside' | 'not-a-folder'> {
+  const target = await stat(path).catch(() => undefined);
+  if (!target?.isDirectory()) return 'not-a-folder';
+  const real = await realpath(path).catch(() => undefined);
+  return real !== undefined && (real === source.real || real.startsWith(source.real + sep)) ? 'inside' : 'outside';
+}
+
+/** The sub-folders of `path` (links to folders inside the source included), in natural order. */
+async function subFolders(path: string, relative: string, source: SourceRoot): Promise<string[]> {
+  const folders: string[] = [];
+  for (const entry of await entries(path, relative)) {
+    if (entry.isDirectory()) folders.push(entry.name);
+    else if (entry.isSymbolicLink()) {
+      const where = await linkedFolder(join(path, entry.name), source);
+      if (where === 'inside') {
+        folders.push(entry.name);
+        source.followed.push(`${relative}${entry.name}/`);
+      } else if (where === 'outside') source.skipped.push(`${relative}${entry.name}/`);
+    }
+  }
+  return folders.sort(byName);
+}
+
 /** The class folders under `path` and the PNG files in each, checked for other image types. */
-async function listPart(path: string, prefix: string): Promise<PartListing> {
+async function listPart(path: string, prefix: string, source: SourceRoot): Promise<PartListing> {
   const classes: ClassFolder[] = [];
   const ignored: string[] = [];
-  const folders = (await entries(path, prefix))
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort(byName);
-  for (const name of folders) {
+  for (const name of await subFolders(path, prefix, source)) {
     const relative = `${prefix}${name}/`;
     const files: string[] = [];
     for (const entry of await entries(join(path, name), relative)) {
       const type = extname(entry.name).toLowerCase();
-      // A symbolic link counts as the file it names; reading it says so if it names nothing.
-      const file = entry.isFile() || entry.isSymbolicLink();
-      if (file && type === '.png') files.push(entry.name);
-      else if (file && OTHER_IMAGE_TYPES.has(type)) {
+      // Anything named .png is read as one: a link counts as what it names, and a pipe, device or
+      // folder under that name is refused by name when it is opened, never skipped in silence.
+      if (type === '.png' && !entry.isDirectory()) files.push(entry.name);
+      else if (OTHER_IMAGE_TYPES.has(type) && !entry.isDirectory()) {
         throw new DataError(
           'bad-image',
           `${relative}${entry.name}`,
@@ -130,13 +167,40 @@ function decode(bytes: Buffer, relative: string, decoder: Decoder): Uint8Array {
   return resizeGrey(grey, png.width, png.height, width, height);
 }
 
+/** What reading one import's images shares. */
+interface Reading {
+  root: string;
+  rootName: string;
+  /** Images in the whole import. */
+  total: number;
+  decoder: Decoder;
+  budget: DatasetBudget;
+  limits: DataLimits;
+  tick: () => void;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Reads one image file and checks its PNG header against the limits before decoding it: its
+ * pixels, the pixels decoded so far, and (for the first image, whose size every other takes) the
+ * values the whole dataset will hold.
+ */
+async function readImage(path: string, relative: string, reading: Reading): Promise<{ content: Buffer; grey: Uint8Array }> {
+  const { limits, budget, decoder } = reading;
+  const content = await readDataFile(path, relative, limits.imageFileBytes, 'a PNG image');
+  const header = readPngHeader(content);
+  if (typeof header === 'string') throw new DataError('bad-image', relative, `expected a PNG image, found it does not decode: ${header}`);
+  budget.decode(relative, header.width * header.height);
+  if (decoder.size === undefined) budget.add(reading.rootName, reading.total, header.width * header.height);
+  const problem = header.interlaced ? interlacedDataProblem(content, header) : undefined;
+  if (problem) throw new DataError('bad-image', relative, `expected a PNG image, found it does not decode: ${problem}`);
+  return { content, grey: decode(content, relative, decoder) };
+}
+
 async function readPart(
-  root: string,
   listing: PartListing,
   classIndex: Map<string, number>,
-  decoder: Decoder,
-  tick: () => void,
-  signal: AbortSignal | undefined,
+  reading: Reading,
 ): Promise<{ images: Uint8Array[]; labels: number[]; files: SourceFile[] }> {
   const images: Uint8Array[] = [];
   const labels: number[] = [];
@@ -145,20 +209,14 @@ async function readPart(
     const hashes: { name: string; sha256: string }[] = [];
     let bytes = 0;
     for (const file of folder.files) {
-      signal?.throwIfAborted();
+      reading.signal?.throwIfAborted();
       const relative = `${folder.relative}${file}`;
-      const path = join(root, relative);
-      let content: Buffer;
-      try {
-        content = await readFile(path);
-      } catch (err) {
-        throw unreadable(relative, path, err);
-      }
+      const { content, grey } = await readImage(join(reading.root, relative), relative, reading);
       hashes.push({ name: file, sha256: createHash('sha256').update(content).digest('hex') });
       bytes += content.length;
-      images.push(decode(content, relative, decoder));
+      images.push(grey);
       labels.push(classIndex.get(folder.name)!);
-      tick();
+      reading.tick();
     }
     files.push({ name: folder.relative, sha256: combinedSha256(hashes), bytes });
   }
@@ -169,6 +227,11 @@ function toPart(images: Uint8Array[], labels: number[], width: number): RawPart 
   const inputs = new Uint8Array(images.length * width);
   images.forEach((image, i) => inputs.set(image, i * width));
   return { count: images.length, inputs, labels: Int32Array.from(labels) };
+}
+
+/** The first five of some names, for a note; control characters escaped (names come from the disk). */
+function listed(names: string[]): string {
+  return escapeForMessage(`${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
 }
 
 function checkSize(size: ImageSize | undefined, folder: string): void {
@@ -183,7 +246,14 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const root = source.folder;
   const rootName = basename(root);
   checkSize(source.size, rootName);
-  const top = (await entries(root, '')).filter((e) => e.isDirectory()).map((e) => e.name);
+  let real: string;
+  try {
+    real = await realpath(root);
+  } catch (err) {
+    throw unreadable(rootName, root, err);
+  }
+  const links: SourceRoot = { real, followed: [], skipped: [] };
+  const top = await subFolders(root, '', links);
   const split =
     top.length === 2 &&
     top
@@ -193,7 +263,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const trainDir = split ? top.find((n) => n.toLowerCase() === 'train')! : undefined;
   const testDir = split ? top.find((n) => n.toLowerCase() === 'test')! : undefined;
 
-  const train = await listPart(split ? join(root, trainDir!) : root, split ? `${trainDir}/` : '');
+  const train = await listPart(split ? join(root, trainDir!) : root, split ? `${trainDir}/` : '', links);
   checkClasses(train, split ? `${rootName}/${trainDir}` : rootName);
   if (train.classes.length < 2) {
     throw new DataError('empty-class', rootName, `expected at least 2 class folders, found 1 ('${train.classes[0].name}')`);
@@ -202,7 +272,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const classIndex = new Map(classes.map((name, i) => [name, i]));
   let test: PartListing | undefined;
   if (split) {
-    test = await listPart(join(root, testDir!), `${testDir}/`);
+    test = await listPart(join(root, testDir!), `${testDir}/`, links);
     checkClasses(test, `${rootName}/${testDir}`);
     const unknown = test.classes.find((c) => !classIndex.has(c.name));
     if (unknown)
@@ -216,7 +286,6 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const total = [train, ...(test ? [test] : [])].reduce((n, p) => n + p.classes.reduce((m, c) => m + c.files.length, 0), 0);
   const progress = new Progress(options.onProgress);
   let done = 0;
-  const tick = () => progress.set(++done / total);
   const decoder: Decoder = {
     size: source.size,
     sizeFrom: source.size ? 'the size chosen' : undefined,
@@ -224,17 +293,32 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
     resized: 0,
     transparent: 0,
   };
-  const trainRead = await readPart(root, train, classIndex, decoder, tick, options.signal);
-  const testRead = test ? await readPart(root, test, classIndex, decoder, tick, options.signal) : undefined;
+  const limits = limitsWith(options.limits);
+  const reading: Reading = {
+    root,
+    rootName,
+    total,
+    decoder,
+    budget: new DatasetBudget(limits),
+    limits,
+    tick: () => progress.set(++done / total),
+    signal: options.signal,
+  };
+  if (source.size) reading.budget.add(rootName, total, source.size.width * source.size.height);
+  const trainRead = await readPart(train, classIndex, reading);
+  const testRead = test ? await readPart(test, classIndex, reading) : undefined;
 
   const { width, height } = decoder.size!;
   const notes = [`${classes.length} classes from the sub-folder names; images turned grey.`];
   if (decoder.resized > 0) notes.push(`Resized ${decoder.resized} of ${total} images to ${width}×${height} pixels (area averaging).`);
   if (decoder.transparent > 0) notes.push(`${decoder.transparent} images have transparent pixels; transparency was ignored.`);
   const ignored = [...train.ignored, ...(test?.ignored ?? [])];
-  if (ignored.length > 0)
+  if (ignored.length > 0) notes.push(`Ignored ${ignored.length} entries that are not PNG files: ${listed(ignored)}.`);
+  if (links.followed.length > 0)
+    notes.push(`Followed ${links.followed.length} links to folders inside the source folder: ${listed(links.followed)}.`);
+  if (links.skipped.length > 0)
     notes.push(
-      `Ignored ${ignored.length} entries that are not PNG files: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`,
+      `Skipped ${links.skipped.length} links to folders outside the source folder (copy them in to import them): ${listed(links.skipped)}.`,
     );
   if (testRead) notes.push(`The test split is the folder ${testDir}/ (${testRead.images.length.toLocaleString('en')} images).`);
 

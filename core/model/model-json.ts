@@ -1,0 +1,127 @@
+/**
+ * JSON.parse for the bytes of a model file that never blocks its thread on the weights (Node only).
+ * A model's size is almost all base64 strings: parsing a 400 MB file whole holds the main thread
+ * for seconds and makes a 400 MB string first. Here each long string (the weights of a layer) is
+ * cut out of the text before parsing, found with Buffer.indexOf (memchr), and replaced by a short
+ * placeholder; the small rest is parsed, and the long strings are then made straight from their
+ * bytes, one at a time, with a pause between them.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Strings at least this long (in bytes) are cut out; shorter ones are left to JSON.parse. */
+const LONG = 64 * 1024;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The text cut into a skeleton to parse, and where each long string's bytes are. */
+interface Skeleton {
+  text: string;
+  /** Placeholder string (as JSON.parse returns it) → [start, end) of the string's bytes. */
+  long: Map<string, [number, number]>;
+  /** Original offsets of the skeleton's placeholders, to map a parse error's position back. */
+  cuts: { at: number; saved: number }[];
+}
+
+/** Cuts long strings without escapes out of `bytes`; an unterminated string is left for JSON.parse to report. */
+function skeletonOf(bytes: Buffer): Skeleton {
+  // A placeholder no file can hold by chance: a NUL (which JSON text can only write escaped) and a random nonce.
+  const prefix = `\u0000fathom-long-string-${randomBytes(8).toString('hex')}-`;
+  const parts: Buffer[] = [];
+  const long = new Map<string, [number, number]>();
+  const cuts: Skeleton['cuts'] = [];
+  let kept = 0; // bytes before this are in `parts`
+  let skeletonLength = 0;
+  let backslash = bytes.indexOf(BACKSLASH);
+  for (let pos = 0; ;) {
+    const open = bytes.indexOf(QUOTE, pos);
+    if (open < 0) break;
+    let from = open + 1;
+    let close: number;
+    let escaped = false;
+    for (;;) {
+      close = bytes.indexOf(QUOTE, from);
+      if (close < 0) break;
+      while (backslash >= 0 && backslash < from) backslash = bytes.indexOf(BACKSLASH, from);
+      if (backslash < 0 || backslash > close) break;
+      escaped = true;
+      from = backslash + 2;
+      backslash = bytes.indexOf(BACKSLASH, from);
+    }
+    if (close < 0) break;
+    if (!escaped && close - open - 1 >= LONG) {
+      const placeholder = `${prefix}${long.size}`;
+      const json = Buffer.from(JSON.stringify(placeholder));
+      parts.push(bytes.subarray(kept, open), json);
+      skeletonLength += open - kept;
+      cuts.push({ at: skeletonLength, saved: close + 1 - open - json.length });
+      skeletonLength += json.length;
+      long.set(placeholder, [open + 1, close]);
+      kept = close + 1;
+    }
+    pos = close + 1;
+  }
+  parts.push(bytes.subarray(kept));
+  return { text: Buffer.concat(parts).toString('utf8'), long, cuts };
+}
+
+/** A JSON.parse error whose "position N" counts in the original bytes, not in the skeleton. */
+function errorInOriginal(err: Error, cuts: Skeleton['cuts']): Error {
+  const message = err.message.replace(/position (\d+)/, (_, p: string) => {
+    let position = Number(p);
+    for (const cut of cuts) if (cut.at < Number(p)) position += cut.saved;
+    return `position ${position}`;
+  });
+  return new SyntaxError(message);
+}
+
+/** Where a placeholder sits in the parsed value, to put its string there. */
+interface Slot {
+  holder: Record<string, unknown> | unknown[];
+  key: string | number;
+  placeholder: string;
+}
+
+/** Collects the slots holding placeholders; a placeholder used as a key (no model has one) is restored at once. */
+function findSlots(value: unknown, long: Map<string, unknown>, slots: Slot[], real: (placeholder: string) => string): void {
+  if (typeof value !== 'object' || value === null) return;
+  const holder = value as Record<string, unknown> | unknown[];
+  if (!Array.isArray(holder)) {
+    for (const key of Object.keys(holder).filter((k) => long.has(k))) {
+      const item = holder[key];
+      delete holder[key];
+      Object.defineProperty(holder, real(key), { value: item, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  for (const key of Array.isArray(holder) ? holder.keys() : Object.keys(holder)) {
+    const item = (holder as Record<string | number, unknown>)[key];
+    if (typeof item === 'string') {
+      if (long.has(item)) slots.push({ holder, key, placeholder: item });
+    } else findSlots(item, long, slots, real);
+  }
+}
+
+/**
+ * Parses a model file's bytes (UTF-8, with or without a byte-order mark) as JSON.parse would,
+ * awaiting `pause()` between long strings. Throws JSON.parse's SyntaxError, with its position in
+ * the original text.
+ */
+export async function parseLargeJson(bytes: Buffer, pause: () => Promise<void>): Promise<unknown> {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const skeleton = skeletonOf(body);
+  let value: unknown;
+  try {
+    value = JSON.parse(skeleton.text);
+  } catch (err) {
+    throw errorInOriginal(err as Error, skeleton.cuts);
+  }
+  if (skeleton.long.size === 0) return value;
+  const real = (placeholder: string): string => body.toString('utf8', ...skeleton.long.get(placeholder)!);
+  if (typeof value === 'string') return real(value);
+  const slots: Slot[] = [];
+  findSlots(value, skeleton.long, slots, real);
+  for (const { holder, key, placeholder } of slots) {
+    await pause();
+    (holder as Record<string | number, unknown>)[key] = real(placeholder);
+  }
+  return value;
+}
