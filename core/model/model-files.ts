@@ -114,13 +114,12 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
   const pause = () => nextTurn();
   let json: unknown;
   try {
-    json = await parseLargeJson(bytes, pause);
+    json = await parseLargeJson(bytes, pause, { check: (value) => checkSizeAgainstSpec(value, bytes.length, path) });
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
     if (isBlank(bytes)) throw emptyModelFile(path);
     throw modelJsonError(err, path, trimmedLength(bytes));
   }
-  checkSizeAgainstSpec(json, bytes.length, path);
   return validateModelFileStepped(json, path, pause);
 }
 

@@ -16,6 +16,8 @@ const BACKSLASH = 0x5c;
 /** The text cut into a skeleton to parse, and where each long string's bytes are. */
 interface Skeleton {
   text: string;
+  /** What every placeholder starts with. */
+  prefix: string;
   /** Placeholder string (as JSON.parse returns it) → [start, end) of the string's bytes. */
   long: Map<string, [number, number]>;
   /** Original offsets of the skeleton's placeholders, to map a parse error's position back. */
@@ -25,7 +27,7 @@ interface Skeleton {
 /** Cuts long strings without escapes out of `bytes`; an unterminated string is left for JSON.parse to report. */
 function skeletonOf(bytes: Buffer): Skeleton {
   // A placeholder no file can hold by chance: a NUL (which JSON text can only write escaped) and a random nonce.
-  const prefix = `\u0000fathom-long-string-${randomBytes(8).toString('hex')}-`;
+  const prefix = `\u0000${randomBytes(4).toString('hex')}-`;
   const parts: Buffer[] = [];
   const long = new Map<string, [number, number]>();
   const cuts: Skeleton['cuts'] = [];
@@ -61,16 +63,22 @@ function skeletonOf(bytes: Buffer): Skeleton {
     pos = close + 1;
   }
   parts.push(bytes.subarray(kept));
-  return { text: Buffer.concat(parts).toString('utf8'), long, cuts };
+  return { text: Buffer.concat(parts).toString('utf8'), prefix, long, cuts };
 }
 
-/** A JSON.parse error whose "position N" counts in the original bytes, not in the skeleton. */
-function errorInOriginal(err: Error, cuts: Skeleton['cuts']): Error {
-  const message = err.message.replace(/position (\d+)/, (_, p: string) => {
-    let position = Number(p);
-    for (const cut of cuts) if (cut.at < Number(p)) position += cut.saved;
-    return `position ${position}`;
-  });
+/**
+ * A JSON.parse error of the skeleton as an error about the original text: its "position N"
+ * counted in the original, and placeholders in the excerpt V8 quotes written as '…'.
+ */
+function errorInOriginal(err: Error, skeleton: Skeleton): Error {
+  const escapedPrefix = JSON.stringify(skeleton.prefix).slice(1, -1);
+  const message = err.message
+    .replace(/position (\d+)/, (_, p: string) => {
+      let position = Number(p);
+      for (const cut of skeleton.cuts) if (cut.at < Number(p)) position += cut.saved;
+      return `position ${position}`;
+    })
+    .replaceAll(new RegExp(`${escapedPrefix.replaceAll('\\', '\\\\')}\\d+`, 'g'), '…');
   return new SyntaxError(message);
 }
 
@@ -100,20 +108,32 @@ function findSlots(value: unknown, long: Map<string, unknown>, slots: Slot[], re
   }
 }
 
+const EXACT_ERRORS_BELOW = 16 * 1024 * 1024;
+
+export interface LargeJsonOptions {
+  /** Below this size a text that does not parse is parsed whole once more, for JSON.parse's exact words; default 16 MiB. */
+  exactErrorsBelow?: number;
+  /** Sees the value before its long strings are made (they are placeholders then): it may refuse it cheaply. */
+  check?: (value: unknown) => void;
+}
+
 /**
  * Parses a model file's bytes (UTF-8, with or without a byte-order mark) as JSON.parse would,
- * awaiting `pause()` between long strings. Throws JSON.parse's SyntaxError, with its position in
- * the original text.
+ * awaiting `pause()` between long strings. Throws JSON.parse's SyntaxError: its own for a small
+ * text, else the skeleton's with the position counted in the original.
  */
-export async function parseLargeJson(bytes: Buffer, pause: () => Promise<void>): Promise<unknown> {
+export async function parseLargeJson(bytes: Buffer, pause: () => Promise<void>, options: LargeJsonOptions = {}): Promise<unknown> {
+  const { exactErrorsBelow = EXACT_ERRORS_BELOW, check } = options;
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const skeleton = skeletonOf(body);
   let value: unknown;
   try {
     value = JSON.parse(skeleton.text);
   } catch (err) {
-    throw errorInOriginal(err as Error, skeleton.cuts);
+    if (body.length < exactErrorsBelow) return JSON.parse(body.toString('utf8'));
+    throw errorInOriginal(err as Error, skeleton);
   }
+  check?.(value);
   if (skeleton.long.size === 0) return value;
   const real = (placeholder: string): string => body.toString('utf8', ...skeleton.long.get(placeholder)!);
   if (typeof value === 'string') return real(value);

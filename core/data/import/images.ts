@@ -53,10 +53,10 @@ interface PartListing {
 /** Where links may lead: the source folder, its real path resolved once. */
 interface SourceRoot {
   real: string;
-  /** Class (or train/test) folders reached through a link inside the source, for the notes. */
-  followed: string[];
-  /** Links to folders elsewhere (or to nothing that can be resolved), left out. */
-  skipped: string[];
+  /** Class (or train/test) folders reached through a link inside the source, for the notes (a folder may be listed twice). */
+  followed: Set<string>;
+  /** Links to folders elsewhere, left out. */
+  skipped: Set<string>;
 }
 
 const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
@@ -87,8 +87,8 @@ async function subFolders(path: string, relative: string, source: SourceRoot): P
       const where = await linkedFolder(join(path, entry.name), source);
       if (where === 'inside') {
         folders.push(entry.name);
-        source.followed.push(`${relative}${entry.name}/`);
-      } else if (where === 'outside') source.skipped.push(`${relative}${entry.name}/`);
+        source.followed.add(`${relative}${entry.name}/`);
+      } else if (where === 'outside') source.skipped.add(`${relative}${entry.name}/`);
     }
   }
   return folders.sort(byName);
@@ -252,7 +252,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   } catch (err) {
     throw unreadable(rootName, root, err);
   }
-  const links: SourceRoot = { real, followed: [], skipped: [] };
+  const links: SourceRoot = { real, followed: new Set(), skipped: new Set() };
   const top = await subFolders(root, '', links);
   const split =
     top.length === 2 &&
@@ -314,11 +314,11 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   if (decoder.transparent > 0) notes.push(`${decoder.transparent} images have transparent pixels; transparency was ignored.`);
   const ignored = [...train.ignored, ...(test?.ignored ?? [])];
   if (ignored.length > 0) notes.push(`Ignored ${ignored.length} entries that are not PNG files: ${listed(ignored)}.`);
-  if (links.followed.length > 0)
-    notes.push(`Followed ${links.followed.length} links to folders inside the source folder: ${listed(links.followed)}.`);
-  if (links.skipped.length > 0)
+  if (links.followed.size > 0)
+    notes.push(`Followed ${links.followed.size} links to folders inside the source folder: ${listed([...links.followed])}.`);
+  if (links.skipped.size > 0)
     notes.push(
-      `Skipped ${links.skipped.length} links to folders outside the source folder (copy them in to import them): ${listed(links.skipped)}.`,
+      `Skipped ${links.skipped.size} links to folders outside the source folder (copy them in to import them): ${listed([...links.skipped])}.`,
     );
   if (testRead) notes.push(`The test split is the folder ${testDir}/ (${testRead.images.length.toLocaleString('en')} images).`);
 
