@@ -8,7 +8,7 @@ import type { FloatArray } from '../engine/activations';
 import { Network } from '../engine/network';
 import type { TrainSettings } from '../engine/spec';
 import { specProblems } from '../engine/validate';
-import { Base64Error, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
+import { Base64Error, DECODE_STEP, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
 import { ModelFileError } from './errors';
 import { MODEL_FORMAT, MODEL_VERSION, modelFileSchema } from './format';
 import type { DatasetInfo, ModelFile, SavedEpoch } from './format';
@@ -72,13 +72,26 @@ export function validateModelFile(json: unknown, source = 'model file'): LoadedM
   return toLoaded(checkModel(json, source));
 }
 
+/** Long strings a parse left out as placeholders (model-json.ts): their bytes, and the string itself when asked for. */
+export interface LongStrings {
+  bytesOf(text: string): Uint8Array | undefined;
+  stringOf(text: string): string;
+}
+
 /**
  * validateModelFile that awaits `pause()` between steps of about a millisecond of work (a layer's
- * base64 is decoded a megabyte at a time), so checking a model of hundreds of megabytes never
- * holds the thread that awaits it for more than a step.
+ * base64 is decoded a megabyte at a time, straight into the network's own arrays), so checking a
+ * model of hundreds of megabytes never holds the thread that awaits it for more than a step.
+ * With `long`, weights left out of the parse are decoded from their bytes, and the file's weight
+ * strings are made only when something reads them (a save).
  */
-export async function validateModelFileStepped(json: unknown, source: string, pause: () => Promise<void>): Promise<LoadedModel> {
-  const steps = checkModelSteps(json, source);
+export async function validateModelFileStepped(
+  json: unknown,
+  source: string,
+  pause: () => Promise<void>,
+  long?: LongStrings,
+): Promise<LoadedModel> {
+  const steps = checkModelSteps(json, source, { intoNetwork: true, ...(long ? { long } : {}) });
   for (;;) {
     const next = steps.next();
     if (next.done) return toLoaded(next.value);
@@ -86,10 +99,27 @@ export async function validateModelFileStepped(json: unknown, source: string, pa
   }
 }
 
-function toLoaded({ file, w, b }: CheckedModel): LoadedModel {
-  const net = new Network(file.spec);
-  net.setParameters(w, b);
-  return { file, net };
+function toLoaded({ file, w, b, net }: CheckedModel): LoadedModel {
+  if (net) return { file, net };
+  const built = new Network(file.spec);
+  built.setParameters(w, b);
+  return { file, net: built };
+}
+
+/** Replaces a placeholder property by one that makes its string on first read (and then keeps it). */
+function lazyString(holder: object, key: string, make: () => string): void {
+  Object.defineProperty(holder, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(holder, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(holder, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /** The layer number used in messages: Nielsen's, where the input layer is layer 1 (as specProblems says). */
@@ -158,6 +188,14 @@ interface CheckedModel {
   /** Indexed like Network.w and Network.b: [0] is empty. */
   w: Float32Array[];
   b: Float32Array[];
+  /** The network the weights were decoded into, when asked for. */
+  net?: Network;
+}
+
+interface CheckOptions {
+  /** Decode into a Network built from the spec (a load); without, into fresh arrays (a save's check). */
+  intoNetwork?: boolean;
+  long?: LongStrings;
 }
 
 /** Everything short of building the Network: format, version, schema, spec, shapes, finite values. */
@@ -166,7 +204,7 @@ function checkModel(json: unknown, source: string): CheckedModel {
 }
 
 /** checkModel as steps: it yields between pieces of work (see validateModelFileStepped). */
-function* checkModelSteps(json: unknown, source: string): Generator<void, CheckedModel> {
+function* checkModelSteps(json: unknown, source: string, options: CheckOptions = {}): Generator<void, CheckedModel> {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new ModelFileError(
       'wrong-format',
@@ -214,16 +252,23 @@ function* checkModelSteps(json: unknown, source: string): Generator<void, Checke
 
   const w: Float32Array[] = [new Float32Array(0)];
   const b: Float32Array[] = [new Float32Array(0)];
+  const { long } = options;
+  const net = options.intoNetwork ? new Network(file.spec) : undefined;
   for (let l = 1; l <= L; l++) {
     const n = sizes[l]!;
     const nPrev = sizes[l - 1]!;
-    const decode = function* (kind: 'weights' | 'biases', expected: number, shape: string): Generator<void, Float32Array> {
+    const decode = function* (
+      kind: 'weights' | 'biases',
+      expected: number,
+      shape: string,
+      into: Float32Array | undefined,
+    ): Generator<void, Float32Array> {
       const path = `parameters[${l - 1}].${kind}`;
       const label = `layer ${bookLayer(l)} ${kind} (${path})`;
       const text = file.parameters[l - 1]![kind];
       let values: Float32Array;
       try {
-        values = yield* decodeFloat32Steps(text);
+        values = yield* decodeFloat32Steps(long?.bytesOf(text) ?? text, DECODE_STEP, into);
       } catch (err) {
         if (!(err instanceof Base64Error)) throw err;
         throw new ModelFileError('bad-base64', source, `${label} are not base64 float32 data: ${err.message}`, path);
@@ -232,8 +277,8 @@ function* checkModelSteps(json: unknown, source: string): Generator<void, Checke
       checkFinite(values, l, kind, kind === 'weights' ? nPrev : 1, source);
       return values;
     };
-    w.push(yield* decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`));
-    b.push(yield* decode('biases', n, `${n}`));
+    w.push(yield* decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`, net?.w[l] as Float32Array | undefined));
+    b.push(yield* decode('biases', n, `${n}`, net?.b[l] as Float32Array | undefined));
     yield;
   }
 
@@ -258,7 +303,15 @@ function* checkModelSteps(json: unknown, source: string): Generator<void, Checke
     if (epoch.layers.length !== L)
       throw mismatch(`history[${i}] reports ${epoch.layers.length} layers, but the network has ${L}`, `history[${i}].layers`);
   });
-  return { file, w, b };
+  if (long) {
+    for (const layer of file.parameters) {
+      for (const kind of ['weights', 'biases'] as const) {
+        const text = layer[kind];
+        if (long.bytesOf(text) !== undefined) lazyString(layer, kind, () => long.stringOf(text));
+      }
+    }
+  }
+  return { file, w, b, ...(net ? { net } : {}) };
 }
 
 /** Throws ModelFileError 'non-finite' if any weight or bias of the network is NaN or ±Infinity. */

@@ -16,7 +16,7 @@ import { ModelFileError } from './errors';
 import type { DatasetInfo, ModelFile } from './format';
 import { MAX_MODEL_FILE_BYTES, MAX_MODEL_PARAMETERS, MODEL_OTHER_BYTES, layerSizesOf, modelFileBytesFor, parameterCount } from './limits';
 import { emptyModelFile, modelJsonError, validateModelFileStepped, type LoadedModel } from './model-file';
-import { parseLargeJson } from './model-json';
+import { parseLargeJson, type LargeJson } from './model-json';
 import { exportOnnx } from './onnx';
 
 export type { AtomicWriteFs } from '../files/atomic-write';
@@ -112,15 +112,19 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
     throw readError(path, err);
   }
   const pause = () => nextTurn();
-  let json: unknown;
+  let parsed: LargeJson;
   try {
-    json = await parseLargeJson(bytes, pause, { check: (value) => checkSizeAgainstSpec(value, bytes.length, path) });
+    parsed = await parseLargeJson(bytes, pause, {
+      check: (value) => checkSizeAgainstSpec(value, bytes.length, path),
+      // The weights stay bytes: they are decoded from there, and made into strings only if the file is saved again.
+      keep: (at) => at.length === 3 && at[0] === 'parameters' && (at[2] === 'weights' || at[2] === 'biases'),
+    });
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
     if (isBlank(bytes)) throw emptyModelFile(path);
     throw modelJsonError(err, path, trimmedLength(bytes));
   }
-  return validateModelFileStepped(json, path, pause);
+  return validateModelFileStepped(parsed.value, path, pause, parsed);
 }
 
 const isSpace = (b: number | undefined): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;

@@ -1,25 +1,24 @@
 /**
  * Imports a folder of images: one sub-folder per class holding PNG files (decoded with pngjs),
  * turned grey, all of one size or resized to a given size. A folder holding exactly `train`
- * and `test` sub-folders, each laid out that way, brings its own test split. A link to a folder
- * counts as that folder when it leads to a folder inside the source (and the notes say it was
- * followed); a link leading elsewhere is skipped, and the notes say so. Each image's size is read
- * from its PNG header and checked against the limits before it is decoded.
+ * and `test` sub-folders, each laid out that way, brings its own test split (image-folders.ts
+ * lists them, links included). Each image's size is read from its PNG header and checked against
+ * the limits before it is decoded.
  */
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, extname, join, sep } from 'node:path';
+import { basename, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { escapeForMessage } from '../../files/quote';
 import { DataError } from '../errors';
 import { readDataFile } from '../files';
 import { DatasetBudget, limitsWith } from '../limits';
 import type { DataLimits } from '../limits';
+import { checkClasses, listPart, sourceRoot, subFolders } from './image-folders';
+import type { PartListing } from './image-folders';
 import type { ImportedData, RawPart } from './imported';
 import { rgbaToGrey, resizeGrey } from './pixels';
 import { interlacedDataProblem, readPngHeader } from './png';
-import { Progress, combinedSha256, unreadable } from './read';
+import { Progress, combinedSha256 } from './read';
 import type { ReadOptions, SourceFile } from './read';
 
 export interface ImageSize {
@@ -32,103 +31,6 @@ export interface ImageFolderSource {
   folder: string;
   /** Resize every image that differs to this size; without it, all images must share one size. */
   size?: ImageSize;
-}
-
-/** Images in formats we do not decode: refused, since they were clearly meant as data. */
-const OTHER_IMAGE_TYPES = new Set(['.jpg', '.jpeg', '.gif', '.bmp', '.webp', '.tif', '.tiff', '.svg']);
-const MAX_CLASSES = 65_536;
-
-interface ClassFolder {
-  name: string;
-  /** Path relative to the source folder, for messages: 'cat/' or 'train/cat/'. */
-  relative: string;
-  files: string[];
-}
-
-interface PartListing {
-  classes: ClassFolder[];
-  ignored: string[];
-}
-
-/** Where links may lead: the source folder, its real path resolved once. */
-interface SourceRoot {
-  real: string;
-  /** Class (or train/test) folders reached through a link inside the source, for the notes (a folder may be listed twice). */
-  followed: Set<string>;
-  /** Links to folders elsewhere, left out. */
-  skipped: Set<string>;
-}
-
-const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
-const visible = (entry: Dirent) => !entry.name.startsWith('.');
-
-async function entries(path: string, relative: string): Promise<Dirent[]> {
-  try {
-    return (await readdir(path, { withFileTypes: true })).filter(visible);
-  } catch (err) {
-    throw unreadable(relative || basename(path), path, err);
-  }
-}
-
-/** Whether `path`, a link, leads to a folder, and if so whether that folder is inside the source. */
-async function linkedFolder(path: string, source: SourceRoot): Promise<'inside' | 'outside' | 'not-a-folder'> {
-  const target = await stat(path).catch(() => undefined);
-  if (!target?.isDirectory()) return 'not-a-folder';
-  const real = await realpath(path).catch(() => undefined);
-  return real !== undefined && (real === source.real || real.startsWith(source.real + sep)) ? 'inside' : 'outside';
-}
-
-/** The sub-folders of `path` (links to folders inside the source included), in natural order. */
-async function subFolders(path: string, relative: string, source: SourceRoot): Promise<string[]> {
-  const folders: string[] = [];
-  for (const entry of await entries(path, relative)) {
-    if (entry.isDirectory()) folders.push(entry.name);
-    else if (entry.isSymbolicLink()) {
-      const where = await linkedFolder(join(path, entry.name), source);
-      if (where === 'inside') {
-        folders.push(entry.name);
-        source.followed.add(`${relative}${entry.name}/`);
-      } else if (where === 'outside') source.skipped.add(`${relative}${entry.name}/`);
-    }
-  }
-  return folders.sort(byName);
-}
-
-/** The class folders under `path` and the PNG files in each, checked for other image types. */
-async function listPart(path: string, prefix: string, source: SourceRoot): Promise<PartListing> {
-  const classes: ClassFolder[] = [];
-  const ignored: string[] = [];
-  for (const name of await subFolders(path, prefix, source)) {
-    const relative = `${prefix}${name}/`;
-    const files: string[] = [];
-    for (const entry of await entries(join(path, name), relative)) {
-      const type = extname(entry.name).toLowerCase();
-      // Anything named .png is read as one: a link counts as what it names, and a pipe, device or
-      // folder under that name is refused by name when it is opened, never skipped in silence.
-      if (type === '.png' && !entry.isDirectory()) files.push(entry.name);
-      else if (OTHER_IMAGE_TYPES.has(type) && !entry.isDirectory()) {
-        throw new DataError(
-          'bad-image',
-          `${relative}${entry.name}`,
-          `expected PNG images, found a ${type} file (convert it to PNG, or move it out of the folder)`,
-        );
-      } else ignored.push(`${relative}${entry.name}`);
-    }
-    files.sort(byName);
-    classes.push({ name, relative, files });
-  }
-  return { classes, ignored };
-}
-
-function checkClasses(listing: PartListing, where: string): void {
-  if (listing.classes.length === 0) {
-    throw new DataError('unknown-format', where, 'expected one sub-folder per class holding PNG images, found no sub-folders');
-  }
-  const empty = listing.classes.find((c) => c.files.length === 0);
-  if (empty) throw new DataError('empty-class', empty.relative, `expected PNG images in the folder of class '${empty.name}', found none`);
-  if (listing.classes.length > MAX_CLASSES) {
-    throw new DataError('bad-option', where, `expected at most ${MAX_CLASSES} class folders, found ${listing.classes.length}`);
-  }
 }
 
 interface Decoder {
@@ -246,13 +148,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const root = source.folder;
   const rootName = basename(root);
   checkSize(source.size, rootName);
-  let real: string;
-  try {
-    real = await realpath(root);
-  } catch (err) {
-    throw unreadable(rootName, root, err);
-  }
-  const links: SourceRoot = { real, followed: new Set(), skipped: new Set() };
+  const links = await sourceRoot(root);
   const top = await subFolders(root, '', links);
   const split =
     top.length === 2 &&

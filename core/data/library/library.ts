@@ -9,23 +9,23 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { sweepStaleTempFiles, writeFileAtomic } from '../../files/atomic-write';
-import { refusalOf } from '../../files/safe-read';
 import { DataError } from '../errors';
-import { readDataFile } from '../files';
-import { DATA_LIMITS } from '../limits';
 import { importData } from '../import/source';
 import type { ImportSource } from '../import/source';
 import { Progress, combinedSha256 } from '../import/read';
 import type { ProgressFn } from '../import/read';
 import { nodeLibraryFs, readArray, readSplits, writeSplits } from './arrays';
 import type { LibraryFs } from './arrays';
-import { DATASET_FORMAT, DATASET_VERSION, MANIFEST, entryOf, parseManifest } from './manifest';
+import { DATASET_FORMAT, DATASET_VERSION, MANIFEST, entryOf } from './manifest';
 import type { DatasetEntry, DatasetManifest } from './manifest';
+import { notFound, readStoredManifest, unwritable } from './library-files';
 import { toScaledDataset } from './materialise';
 import type { LoadOptions, LoadedDataset } from './materialise';
 import { DEFAULT_SPLIT, splitData } from './split';
 import { profileOf } from './target-profile';
 import type { SplitFractions } from './split';
+
+export { readStoredManifest } from './library-files';
 
 export interface ImportOptions {
   /** Shown in the library; unique there (ignoring case). */
@@ -310,56 +310,6 @@ function sourcePath(source: ImportSource): string {
     case 'image-folder':
       return source.folder;
   }
-}
-
-function notFound(id: string): DataError {
-  return new DataError('not-found', undefined, `expected a dataset with the id '${id}' in the library, found none`);
-}
-
-/** Why the library could not be written, from the errno code. */
-function whyUnwritable(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return 'the disk is full (ENOSPC)';
-  if (code === 'EDQUOT') return 'the disk quota is used up (EDQUOT)';
-  if (code === 'EROFS') return 'the disk is read-only (EROFS)';
-  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`;
-  return (err as Error).message;
-}
-
-/**
- * A write that failed as a DataError 'unwritable' saying why and what was kept; DataErrors and
- * cancellations pass through.
- */
-function unwritable(err: unknown, root: string, kept: string): unknown {
-  if (err instanceof DataError || (err as Error).name === 'AbortError') return err;
-  return new DataError(
-    'unwritable',
-    undefined,
-    `expected to write to the dataset library in ${root}, found ${whyUnwritable(err)}; ${kept}`,
-    {
-      cause: err,
-    },
-  );
-}
-
-/**
- * The manifest of a stored dataset folder, read as core/data/files.ts reads every file; 'not-found'
- * when the folder has none, 'damaged' when it is no regular file of sane size or no valid manifest.
- */
-export async function readStoredManifest(
-  folder: string,
-  where: string,
-  onBadProfile?: (problem: string) => void,
-): Promise<DatasetManifest> {
-  let bytes: Buffer;
-  try {
-    bytes = await readDataFile(join(folder, MANIFEST), MANIFEST, DATA_LIMITS.manifestBytes, `a ${MANIFEST}`, 'damaged');
-  } catch (err) {
-    if (refusalOf(MANIFEST, (err as Error).cause ?? err).reason === 'missing') throw notFound(where);
-    const detail = (err as DataError).message.slice(`${MANIFEST}: `.length);
-    throw new DataError('damaged', where, detail, { cause: err });
-  }
-  return parseManifest(bytes.toString('utf8'), where, onBadProfile);
 }
 
 /** Loads a stored dataset folder (`<id>/` of a library, or a copy of one elsewhere). */
