@@ -1,4 +1,5 @@
 /** Errors raised while reading, checking or scaling data; `code` lets callers react without parsing text. */
+import { escapeForMessage } from '../files/quote';
 
 export const DATA_ERROR_CODES = [
   /** The first two bytes of an IDX file are not zero. */
@@ -17,6 +18,12 @@ export const DATA_ERROR_CODES = [
   'label-out-of-range',
   /** The file could not be read at all (missing, permissions, a directory…). */
   'unreadable',
+  /** A path that names a FIFO, a device or a socket where a regular file was expected; nothing is read from it. */
+  'not-a-file',
+  /** A file, image, table or dataset over one of Fathom's limits (core/data/limits.ts, the README's "Limits"). */
+  'too-large',
+  /** The library could not be written (disk full, permissions, read-only); it is left as it was. */
+  'unwritable',
   /** The file looks gzipped but does not decompress. */
   'gzip',
   /** In-memory arrays or scaling parameters whose sizes do not fit together. */
@@ -51,8 +58,10 @@ export class DataError extends Error {
     readonly file: string | undefined,
     /** One sentence saying what was expected and what was found; the file name is prefixed here. */
     detail: string,
+    options?: { cause?: unknown },
   ) {
-    super(file === undefined ? detail : `${file}: ${detail}`);
+    // Names and cells come from files: control characters are escaped so a message cannot drive a terminal.
+    super(escapeForMessage(file === undefined ? detail : `${file}: ${detail}`), options);
     this.name = 'DataError';
   }
 }

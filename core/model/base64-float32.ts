@@ -13,6 +13,9 @@ const VALUE = (() => {
   return table;
 })();
 
+/** Whether this host stores floats least significant byte first (every platform Electron ships on does). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Raised for text that is not canonical base64, or bytes that are not a whole number of floats. */
 export class Base64Error extends Error {
   constructor(message: string) {
@@ -64,44 +67,93 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return parts.join('');
 }
 
-/** Decodes canonical base64: length a multiple of 4, '=' only as final padding, no whitespace. */
-export function base64ToBytes(text: string): Uint8Array {
-  if (text.length % 4 !== 0)
-    throw new Base64Error(`base64 text must come in groups of 4 characters, but it has ${text.length} (${text.length % 4} left over)`);
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const body = text.length - padding;
-  const bytes = new Uint8Array((text.length / 4) * 3 - padding);
-  let out = 0;
+/** Characters decoded between two pauses of a stepped decode: about a millisecond of work on a quiet machine. */
+export const DECODE_STEP = 1 << 18;
+
+/**
+ * Decodes canonical base64 (length a multiple of 4, '=' only as final padding, no whitespace),
+ * pausing (yielding) after every `step` characters so that a caller can let other work run while
+ * a layer of many megabytes is decoded. The text may be given as its ASCII bytes (a model file's
+ * bytes, never made into a string); `out`, when it has exactly the decoded length, receives them.
+ */
+export function* base64ToBytesSteps(text: string | Uint8Array, step = DECODE_STEP, out?: Uint8Array): Generator<void, Uint8Array> {
+  const isString = typeof text === 'string';
+  const codeAt = (i: number): number => (isString ? text.charCodeAt(i) : text[i]!);
+  const length = text.length;
+  if (length % 4 !== 0)
+    throw new Base64Error(`base64 text must come in groups of 4 characters, but it has ${length} (${length % 4} left over)`);
+  const last = length >= 1 ? codeAt(length - 1) : 0;
+  const padding = last === 61 ? (length >= 2 && codeAt(length - 2) === 61 ? 2 : 1) : 0;
+  const body = length - padding;
+  const size = (length / 4) * 3 - padding;
+  const bytes = out !== undefined && out.length === size ? out : new Uint8Array(size);
+  let at = 0;
   let acc = 0;
-  for (let i = 0; i < body; i++) {
-    const code = text.charCodeAt(i);
-    const v = code < 128 ? VALUE[code]! : -1;
-    if (v < 0) {
-      const shown = code === 61 ? "'='" : JSON.stringify(text[i]);
-      throw new Base64Error(`base64 text has the character ${shown} at position ${i}, which base64 does not allow there`);
-    }
-    acc = (acc << 6) | v;
-    if ((i & 3) === 3) {
-      bytes[out++] = (acc >> 16) & 255;
-      bytes[out++] = (acc >> 8) & 255;
-      bytes[out++] = acc & 255;
-      acc = 0;
+  for (let from = 0; from < body; from += step) {
+    if (from > 0) yield;
+    const to = Math.min(body, from + step);
+    for (let i = from; i < to; i++) {
+      const code = codeAt(i);
+      const v = code < 128 ? VALUE[code]! : -1;
+      if (v < 0) {
+        const shown = code === 61 ? "'='" : JSON.stringify(String.fromCharCode(code));
+        throw new Base64Error(`base64 text has the character ${shown} at position ${i}, which base64 does not allow there`);
+      }
+      acc = (acc << 6) | v;
+      if ((i & 3) === 3) {
+        bytes[at++] = (acc >> 16) & 255;
+        bytes[at++] = (acc >> 8) & 255;
+        bytes[at++] = acc & 255;
+        acc = 0;
+      }
     }
   }
   if (padding === 2) {
     if (acc & 0xf) throw new Base64Error('base64 text has stray bits before its "==" padding (it was not written by a base64 encoder)');
-    bytes[out] = (acc >> 4) & 255;
+    bytes[at] = (acc >> 4) & 255;
   } else if (padding === 1) {
     if (acc & 0x3) throw new Base64Error('base64 text has stray bits before its "=" padding (it was not written by a base64 encoder)');
-    bytes[out++] = (acc >> 10) & 255;
-    bytes[out] = (acc >> 2) & 255;
+    bytes[at++] = (acc >> 10) & 255;
+    bytes[at] = (acc >> 2) & 255;
   }
   return bytes;
+}
+
+/** Runs a stepped computation to its end without pausing. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Decodes canonical base64: length a multiple of 4, '=' only as final padding, no whitespace. */
+export function base64ToBytes(text: string): Uint8Array {
+  return runSteps(base64ToBytesSteps(text, Number.MAX_SAFE_INTEGER));
 }
 
 /** Float32 values → base64 of their little-endian bytes. */
 export function encodeFloat32(values: ArrayLike<number>): string {
   return bytesToBase64(float32ToBytes(values));
+}
+
+/**
+ * base64 of little-endian float32 bytes (as text or as its bytes) → the floats, pausing every
+ * `step` characters (see base64ToBytesSteps). When `into` holds exactly as many floats, they are
+ * decoded into it (on a little-endian host with no copy at all) and `into` is returned.
+ */
+export function* decodeFloat32Steps(text: string | Uint8Array, step = DECODE_STEP, into?: Float32Array): Generator<void, Float32Array> {
+  const target = into !== undefined && LITTLE_ENDIAN ? new Uint8Array(into.buffer, into.byteOffset, into.byteLength) : undefined;
+  const bytes = yield* base64ToBytesSteps(text, step, target);
+  if (target !== undefined && bytes === target) return into!;
+  // On a little-endian host the decoded bytes already are the floats: no second pass over a large layer.
+  const values =
+    LITTLE_ENDIAN && bytes.length % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : bytesToFloat32(bytes);
+  if (into !== undefined && into.length === values.length) {
+    into.set(values);
+    return into;
+  }
+  return values;
 }
 
 /** base64 of little-endian float32 bytes → the floats; throws Base64Error on malformed text. */

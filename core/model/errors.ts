@@ -1,4 +1,5 @@
 /** Errors raised while reading, checking or writing model files; `code` lets callers react without parsing text. */
+import { escapeForMessage } from '../files/quote';
 
 export const MODEL_FILE_ERROR_CODES = [
   /** The text is not JSON at all. */
@@ -21,6 +22,10 @@ export const MODEL_FILE_ERROR_CODES = [
   'bad-spec',
   /** The file could not be read (missing, permissions, a directory…). */
   'unreadable',
+  /** The path names a FIFO, a device or a socket, not a regular file; nothing is read from it. */
+  'not-a-file',
+  /** The file is larger than any model Fathom can hold (MAX_MODEL_FILE_BYTES), or than its own spec needs. */
+  'too-large',
   /** The file could not be written (folder missing, permissions, disk full…); any older file is left as it was. */
   'unwritable',
 ] as const;
@@ -37,7 +42,8 @@ export class ModelFileError extends Error {
     readonly path?: string,
     options?: { cause?: unknown },
   ) {
-    super(`${source}: ${detail}`, options);
+    // The source is a path and the detail may quote the file: control characters are escaped.
+    super(escapeForMessage(`${source}: ${detail}`), options);
     this.name = 'ModelFileError';
   }
 }

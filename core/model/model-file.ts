@@ -8,7 +8,7 @@ import type { FloatArray } from '../engine/activations';
 import { Network } from '../engine/network';
 import type { TrainSettings } from '../engine/spec';
 import { specProblems } from '../engine/validate';
-import { Base64Error, decodeFloat32, encodeFloat32 } from './base64-float32';
+import { Base64Error, DECODE_STEP, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
 import { ModelFileError } from './errors';
 import { MODEL_FORMAT, MODEL_VERSION, modelFileSchema } from './format';
 import type { DatasetInfo, ModelFile, SavedEpoch } from './format';
@@ -69,10 +69,57 @@ export function readModelFile(text: string, source = 'model file'): LoadedModel 
 
 /** Checks already-parsed JSON (e.g. an IPC payload) as readModelFile does, and builds the network. */
 export function validateModelFile(json: unknown, source = 'model file'): LoadedModel {
-  const { file, w, b } = checkModel(json, source);
-  const net = new Network(file.spec);
-  net.setParameters(w, b);
-  return { file, net };
+  return toLoaded(checkModel(json, source));
+}
+
+/** Long strings a parse left out as placeholders (model-json.ts): their bytes, and the string itself when asked for. */
+export interface LongStrings {
+  bytesOf(text: string): Uint8Array | undefined;
+  stringOf(text: string): string;
+}
+
+/**
+ * validateModelFile that awaits `pause()` between steps of about a millisecond of work (a layer's
+ * base64 is decoded a megabyte at a time, straight into the network's own arrays), so checking a
+ * model of hundreds of megabytes never holds the thread that awaits it for more than a step.
+ * With `long`, weights left out of the parse are decoded from their bytes, and the file's weight
+ * strings are made only when something reads them (a save).
+ */
+export async function validateModelFileStepped(
+  json: unknown,
+  source: string,
+  pause: () => Promise<void>,
+  long?: LongStrings,
+): Promise<LoadedModel> {
+  const steps = checkModelSteps(json, source, { intoNetwork: true, ...(long ? { long } : {}) });
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return toLoaded(next.value);
+    await pause();
+  }
+}
+
+function toLoaded({ file, w, b, net }: CheckedModel): LoadedModel {
+  if (net) return { file, net };
+  const built = new Network(file.spec);
+  built.setParameters(w, b);
+  return { file, net: built };
+}
+
+/** Replaces a placeholder property by one that makes its string on first read (and then keeps it). */
+function lazyString(holder: object, key: string, make: () => string): void {
+  Object.defineProperty(holder, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(holder, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(holder, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /** The layer number used in messages: Nielsen's, where the input layer is layer 1 (as specProblems says). */
@@ -80,22 +127,30 @@ const bookLayer = (l: number): number => l + 1;
 
 function parseJson(text: string, source: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark some editors add
-  if (body.trim() === '')
-    throw new ModelFileError('truncated', source, 'the file is empty; it was probably cut off before anything was written');
+  if (body.trim() === '') throw emptyModelFile(source);
   try {
     return JSON.parse(body);
   } catch (err) {
-    const message = (err as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const end = body.trimEnd().length;
-    if (/end of (JSON input|data)/i.test(message) || (position && Number(position[1]) >= end))
-      throw new ModelFileError(
-        'truncated',
-        source,
-        `the JSON stops in the middle of a value at character ${end}, so the file looks truncated (cut off while being written or copied)`,
-      );
-    throw new ModelFileError('not-json', source, `this is not valid JSON (${message})`);
+    throw modelJsonError(err as Error, source, body.trimEnd().length);
   }
+}
+
+/** The error for a file holding nothing but white space. */
+export function emptyModelFile(source: string): ModelFileError {
+  return new ModelFileError('truncated', source, 'the file is empty; it was probably cut off before anything was written');
+}
+
+/** JSON.parse's error as a ModelFileError: 'truncated' when it stopped at `end` (the text's length without trailing space). */
+export function modelJsonError(err: Error, source: string, end: number): ModelFileError {
+  const message = err.message;
+  const position = /position (\d+)/.exec(message);
+  if (/end of (JSON input|data)/i.test(message) || (position && Number(position[1]) >= end))
+    return new ModelFileError(
+      'truncated',
+      source,
+      `the JSON stops in the middle of a value at character ${end}, so the file looks truncated (cut off while being written or copied)`,
+    );
+  return new ModelFileError('not-json', source, `this is not valid JSON (${message})`);
 }
 
 function describe(value: unknown): string {
@@ -133,10 +188,23 @@ interface CheckedModel {
   /** Indexed like Network.w and Network.b: [0] is empty. */
   w: Float32Array[];
   b: Float32Array[];
+  /** The network the weights were decoded into, when asked for. */
+  net?: Network;
+}
+
+interface CheckOptions {
+  /** Decode into a Network built from the spec (a load); without, into fresh arrays (a save's check). */
+  intoNetwork?: boolean;
+  long?: LongStrings;
 }
 
 /** Everything short of building the Network: format, version, schema, spec, shapes, finite values. */
 function checkModel(json: unknown, source: string): CheckedModel {
+  return runSteps(checkModelSteps(json, source));
+}
+
+/** checkModel as steps: it yields between pieces of work (see validateModelFileStepped). */
+function* checkModelSteps(json: unknown, source: string, options: CheckOptions = {}): Generator<void, CheckedModel> {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new ModelFileError(
       'wrong-format',
@@ -184,15 +252,23 @@ function checkModel(json: unknown, source: string): CheckedModel {
 
   const w: Float32Array[] = [new Float32Array(0)];
   const b: Float32Array[] = [new Float32Array(0)];
+  const { long } = options;
+  const net = options.intoNetwork ? new Network(file.spec) : undefined;
   for (let l = 1; l <= L; l++) {
     const n = sizes[l]!;
     const nPrev = sizes[l - 1]!;
-    const decode = (kind: 'weights' | 'biases', expected: number, shape: string): Float32Array => {
+    const decode = function* (
+      kind: 'weights' | 'biases',
+      expected: number,
+      shape: string,
+      into: Float32Array | undefined,
+    ): Generator<void, Float32Array> {
       const path = `parameters[${l - 1}].${kind}`;
       const label = `layer ${bookLayer(l)} ${kind} (${path})`;
+      const text = file.parameters[l - 1]![kind];
       let values: Float32Array;
       try {
-        values = decodeFloat32(file.parameters[l - 1]![kind]);
+        values = yield* decodeFloat32Steps(long?.bytesOf(text) ?? text, DECODE_STEP, into);
       } catch (err) {
         if (!(err instanceof Base64Error)) throw err;
         throw new ModelFileError('bad-base64', source, `${label} are not base64 float32 data: ${err.message}`, path);
@@ -201,8 +277,9 @@ function checkModel(json: unknown, source: string): CheckedModel {
       checkFinite(values, l, kind, kind === 'weights' ? nPrev : 1, source);
       return values;
     };
-    w.push(decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`));
-    b.push(decode('biases', n, `${n}`));
+    w.push(yield* decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`, net?.w[l] as Float32Array | undefined));
+    b.push(yield* decode('biases', n, `${n}`, net?.b[l] as Float32Array | undefined));
+    yield;
   }
 
   const { dataset, scaling } = file;
@@ -226,7 +303,15 @@ function checkModel(json: unknown, source: string): CheckedModel {
     if (epoch.layers.length !== L)
       throw mismatch(`history[${i}] reports ${epoch.layers.length} layers, but the network has ${L}`, `history[${i}].layers`);
   });
-  return { file, w, b };
+  if (long) {
+    for (const layer of file.parameters) {
+      for (const kind of ['weights', 'biases'] as const) {
+        const text = layer[kind];
+        if (long.bytesOf(text) !== undefined) lazyString(layer, kind, () => long.stringOf(text));
+      }
+    }
+  }
+  return { file, w, b, ...(net ? { net } : {}) };
 }
 
 /** Throws ModelFileError 'non-finite' if any weight or bias of the network is NaN or ±Infinity. */

@@ -49,6 +49,7 @@ import type {
   WeightsRequest,
 } from '../lab/contract';
 import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
+import { sweepStaleTempFiles } from '../files/atomic-write';
 import { DatasetService, libraryRoot } from './dataset-service';
 import { LabError } from './errors';
 import { ModelInspector } from './model-inspector';
@@ -141,7 +142,7 @@ export class LabService implements LabHandlers {
       sha256,
       library: { match: (info) => this.datasets.matchModel(info), testSplit: (id) => this.datasets.testSplit(id) },
     });
-    this.loaded = this.runs.load();
+    this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());
     this.loaded.catch(() => undefined); // surfaced by every method through ready()
   }
 

@@ -2,41 +2,58 @@
  * The pure pieces of reading numeric CSV: lines from text chunks, cell boundaries within a line,
  * strict numbers, header detection. No Node API, no strings made for cells that hold numbers.
  */
-import { DataError } from '../errors';
+import { quoteForMessage } from '../../files/quote';
+import { DATA_LIMITS, overLimit } from '../limits';
 
-/** Longer than this without a line break, the file is not a CSV we can read. */
-const MAX_LINE = 16 * 1024 * 1024;
-
-/** Splits text arriving in chunks into lines numbered from 1; drops a UTF-8 BOM and the \r of \r\n. */
+/**
+ * Splits text arriving in chunks into lines numbered from 1; drops a UTF-8 BOM and the \r of \r\n.
+ * A line longer than `maxLine` characters is refused as soon as that many have arrived without a
+ * line break, and pieces of a long line are joined once, at its end (never re-scanned per chunk).
+ */
 export class LineSplitter {
-  private rest = '';
+  private pieces: string[] = [];
+  private pending = 0;
   private lineNumber = 0;
 
   constructor(
     private readonly fileName: string,
     private readonly onLine: (line: string, lineNumber: number) => void,
+    private readonly maxLine: number = DATA_LIMITS.csvLineChars,
   ) {}
 
   push(text: string): void {
-    const all = this.rest + text;
     let start = 0;
-    for (let nl = all.indexOf('\n'); nl !== -1; nl = all.indexOf('\n', start)) {
-      this.emit(all.slice(start, nl));
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.hold(nl - start);
+      const part = text.slice(start, nl);
+      const line = this.pieces.length > 0 ? this.pieces.join('') + part : part;
+      this.pieces = [];
+      this.pending = 0;
+      this.emit(line);
       start = nl + 1;
     }
-    this.rest = all.slice(start);
-    if (this.rest.length > MAX_LINE) {
-      throw new DataError(
-        'unknown-format',
-        this.fileName,
-        `expected lines of text, found ${MAX_LINE / 1024 / 1024} MB after row ${this.lineNumber} without a line break (is this a CSV file?)`,
-      );
+    if (start < text.length) {
+      this.hold(text.length - start);
+      this.pieces.push(text.slice(start));
     }
   }
 
   end(): void {
-    if (this.rest.length > 0) this.emit(this.rest);
-    this.rest = '';
+    if (this.pending > 0) this.emit(this.pieces.join(''));
+    this.pieces = [];
+    this.pending = 0;
+  }
+
+  /** Counts `n` more characters of the current line, refusing it once it is over the limit. */
+  private hold(n: number): void {
+    this.pending += n;
+    if (this.pending > this.maxLine)
+      throw overLimit(
+        this.fileName,
+        'characters in a CSV line',
+        this.maxLine,
+        `a longer line at row ${this.lineNumber + 1} (is this a CSV file?)`,
+      );
   }
 
   private emit(line: string): void {
@@ -62,9 +79,13 @@ export class CellScanner {
   /** Set by scan() when a quoted cell has no closing quote on its line. */
   unclosedQuote = false;
 
-  constructor(readonly delimiter: number) {}
+  constructor(
+    readonly delimiter: number,
+    /** Scanning stops after this many cells and returns maxCells + 1: the caller refuses the row. */
+    readonly maxCells: number = DATA_LIMITS.csvColumns,
+  ) {}
 
-  /** Returns the number of cells. */
+  /** Returns the number of cells (at most maxCells + 1). */
   scan(line: string): number {
     const d = this.delimiter;
     const n = line.length;
@@ -93,7 +114,7 @@ export class CellScanner {
       this.ends[count] = end;
       this.quoted[count] = quoted;
       count++;
-      if (i >= n) return count;
+      if (i >= n || count > this.maxCells) return count;
       i++; // past the delimiter
     }
   }
@@ -167,7 +188,8 @@ export function detectDelimiter(firstLine: string): string {
   let best = ',';
   let bestCount = 0;
   for (const d of DELIMITERS) {
-    const count = firstLine.split(d).length - 1;
+    let count = 0;
+    for (let i = firstLine.indexOf(d); i !== -1; i = firstLine.indexOf(d, i + 1)) count++;
     if (count > bestCount) {
       best = d;
       bestCount = count;
@@ -188,7 +210,7 @@ export function looksLikeHeader(first: readonly string[], second: readonly strin
   return true;
 }
 
-/** A cell's content for a message: quoted, shortened when long. */
+/** A cell's content for a message: quoted, shortened when long, control characters escaped. */
 export function quoteCell(text: string): string {
-  return `'${text.length > 40 ? `${text.slice(0, 37)}…` : text}'`;
+  return quoteForMessage(text);
 }

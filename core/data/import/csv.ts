@@ -10,6 +10,8 @@ import { DataError } from '../errors';
 import { CellScanner, LineSplitter, detectDelimiter, looksLikeHeader, quoteCell } from './csv-parse';
 import type { ImportedData, RawPart } from './imported';
 import { inputWidth } from './imported';
+import { DatasetBudget, limitsWith, overLimit } from '../limits';
+import type { DataLimits } from '../limits';
 import { ByteCounter, Progress, fileSize, streamFile } from './read';
 import type { ReadOptions, SourceFile } from './read';
 
@@ -174,6 +176,7 @@ class CsvFileReader {
     private readonly options: CsvOptions,
     private readonly labelTexts: Map<string, number>,
     private readonly expected: Layout | undefined,
+    private readonly budget: DatasetBudget,
   ) {
     this.rows = { name: fileName, count: 0, inputs: new FloatBlocks(), labelIds: [], targets: new FloatBlocks() };
   }
@@ -200,11 +203,14 @@ class CsvFileReader {
     const first = this.pending!;
     const delimiter = detectDelimiter(first.line);
     const cells = (line: string): string[] & { unclosed?: boolean } => {
-      const scanner = new CellScanner(delimiter.charCodeAt(0));
+      const scanner = new CellScanner(delimiter.charCodeAt(0), this.budget.limits.csvColumns);
       const texts = Array.from({ length: scanner.scan(line) }, (_, j) => scanner.text(line, j));
       return Object.assign(texts, { unclosed: scanner.unclosedQuote });
     };
     const firstCells = cells(first.line);
+    const maxColumns = this.budget.limits.csvColumns;
+    if (firstCells.length > maxColumns)
+      throw overLimit(this.fileName, 'columns in a CSV file', maxColumns, `more in row ${first.lineNumber}`);
     if (firstCells.unclosed) throw this.unclosed(first.lineNumber);
     const layout = resolveLayout(firstCells, second === undefined ? undefined : cells(second), delimiter, this.options, this.fileName);
     this.pending = undefined;
@@ -214,7 +220,7 @@ class CsvFileReader {
   /** Takes the layout; the first line is checked as a header or read as data. */
   private begin(layout: Layout, line: string, lineNumber: number): void {
     this.layout = layout;
-    this.scanner = new CellScanner(layout.delimiter);
+    this.scanner = new CellScanner(layout.delimiter, this.budget.limits.csvColumns);
     if (!layout.header) return this.row(line, lineNumber);
     if (this.expected === undefined) return;
     const count = this.scanner.scan(line);
@@ -252,10 +258,18 @@ class CsvFileReader {
       let id = this.labelTexts.get(text);
       if (id === undefined) {
         id = this.labelTexts.size;
+        // More label texts than classes can never be imported: refused now, not after reading on.
+        if (id === MAX_CLASSES)
+          throw new DataError(
+            'bad-option',
+            this.fileName,
+            `expected at most ${MAX_CLASSES} classes in the label column ${quoteCell(layout.names[layout.label!])}, found more by row ${lineNumber} (to predict a quantity, choose it as a target column)`,
+          );
         this.labelTexts.set(text, id);
       }
       rows.labelIds.push(id);
     }
+    this.budget.add(this.fileName, 1, layout.inputs.length);
     rows.count++;
   }
 
@@ -288,10 +302,11 @@ async function readCsvFile(
   reader: CsvFileReader,
   counter: ByteCounter,
   signal: AbortSignal | undefined,
+  limits: DataLimits,
 ): Promise<SourceFile> {
   const name = basename(path);
   const decoder = new TextDecoder('utf-8');
-  const splitter = new LineSplitter(name, (line, n) => reader.line(line, n));
+  const splitter = new LineSplitter(name, (line, n) => reader.line(line, n), limits.csvLineChars);
   const file = await streamFile(
     path,
     name,
@@ -303,6 +318,7 @@ async function readCsvFile(
     },
     (n) => counter.add(n),
     signal,
+    { maxBytes: limits.csvBytes, maxInflated: limits.csvBytes, what: 'a CSV file' },
   );
   return file;
 }
@@ -382,18 +398,20 @@ function toPart(rows: FileRows, asBytes: boolean, classOf: Int32Array | undefine
 
 export async function importCsv(source: CsvSource, options: ReadOptions = {}): Promise<ImportedData> {
   const fileName = basename(source.file);
-  let total = await fileSize(source.file);
-  if (source.testFile !== undefined) total += await fileSize(source.testFile);
+  const limits = limitsWith(options.limits);
+  const budget = new DatasetBudget(limits);
+  let total = await fileSize(source.file, fileName, limits.csvBytes, 'a CSV file');
+  if (source.testFile !== undefined) total += await fileSize(source.testFile, basename(source.testFile), limits.csvBytes, 'a CSV file');
   const counter = new ByteCounter(total, new Progress(options.onProgress));
   const labelTexts = new Map<string, number>();
 
-  const trainReader = new CsvFileReader(fileName, source, labelTexts, undefined);
-  const files = [await readCsvFile(source.file, trainReader, counter, options.signal)];
+  const trainReader = new CsvFileReader(fileName, source, labelTexts, undefined, budget);
+  const files = [await readCsvFile(source.file, trainReader, counter, options.signal, limits)];
   const layout = trainReader.layout!;
   let testReader: CsvFileReader | undefined;
   if (source.testFile !== undefined) {
-    testReader = new CsvFileReader(basename(source.testFile), source, labelTexts, layout);
-    files.push(await readCsvFile(source.testFile, testReader, counter, options.signal));
+    testReader = new CsvFileReader(basename(source.testFile), source, labelTexts, layout, budget);
+    files.push(await readCsvFile(source.testFile, testReader, counter, options.signal, limits));
   }
 
   const notes: string[] = [layout.header ? 'The first row names the columns.' : 'No header row: columns are numbered.'];

@@ -1,13 +1,17 @@
 /**
  * Imports an image-classification set stored as IDX pairs (MNIST, Fashion-MNIST, KMNIST,
- * EMNIST…), raw or gzipped, read as streams. Parsing and checks are core/data/idx.ts's.
+ * EMNIST…), raw or gzipped, read as streams: each header is checked against the limits before its
+ * data is allocated, and a gzipped file is inflated no further than its header declares. Parsing
+ * and checks are core/data/idx.ts's.
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors';
-import { pairImagesLabels, parseIdxImages, parseIdxLabels } from '../idx';
-import type { IdxImageSet } from '../idx';
+import { IdxCollector, pairImagesLabels, parseIdxImages, parseIdxLabels } from '../idx';
+import type { IdxHeader, IdxImageSet } from '../idx';
+import { DatasetBudget, limitsWith } from '../limits';
+import type { DataLimits } from '../limits';
 import type { ImportedData, RawPart } from './imported';
-import { ByteCounter, Progress, fileSize, readWholeFile } from './read';
+import { ByteCounter, Progress, fileSize, streamFile } from './read';
 import type { ReadOptions, SourceFile } from './read';
 
 export interface IdxSource {
@@ -24,23 +28,65 @@ export interface IdxSource {
 /** Largest number of classes a label byte can name. */
 const MAX_CLASSES = 256;
 
+/**
+ * Streams one IDX file into an IdxCollector: the header is checked (limits, `onHeader`) before its
+ * data is allocated, and a stream bringing more than it declares stops at the first byte too many.
+ */
+async function readIdxStream(
+  path: string,
+  what: string,
+  read: PairReader,
+  onHeader: (header: IdxHeader) => void,
+): Promise<{ bytes: Uint8Array; file: SourceFile }> {
+  const name = basename(path);
+  const { limits, counter, signal } = read;
+  const raw = await fileSize(path, name, limits.idxFileBytes, 'an IDX file');
+  let collector: IdxCollector | undefined;
+  const file = await streamFile(
+    path,
+    name,
+    async (source, { gzipped }) => {
+      // The size on disk is the stream's size unless the file is gzipped.
+      collector = new IdxCollector(name, what, limits, onHeader, gzipped ? undefined : raw);
+      for await (const chunk of source) collector.push(chunk);
+    },
+    (n) => counter.add(n),
+    signal,
+    // The collector stops a gzipped file at what its header declares, always below this bound.
+    { maxBytes: limits.idxFileBytes, what: 'an IDX file' },
+  );
+  return { bytes: collector?.bytes() ?? new Uint8Array(0), file };
+}
+
+interface PairReader {
+  limits: DataLimits;
+  budget: DatasetBudget;
+  counter: ByteCounter;
+  signal: AbortSignal | undefined;
+}
+
 async function readPair(
   imagesPath: string,
   labelsPath: string,
   classCount: number | undefined,
-  counter: ByteCounter,
-  signal: AbortSignal | undefined,
+  read: PairReader,
 ): Promise<{ set: IdxImageSet; files: SourceFile[] }> {
   const imagesName = basename(imagesPath);
   const labelsName = basename(labelsPath);
-  const images = await readWholeFile(imagesPath, imagesName, (n) => counter.add(n), signal);
-  const labels = await readWholeFile(labelsPath, labelsName, (n) => counter.add(n), signal);
-  const set = pairImagesLabels(
-    parseIdxImages(images.data, imagesName),
-    parseIdxLabels(labels.data, labelsName, classCount),
-    imagesName,
-    labelsName,
+  const images = await readIdxStream(imagesPath, 'pixel data', read, ({ dims, dataBytes }) =>
+    read.budget.add(imagesName, dims[0], dataBytes / dims[0]),
   );
+  const parsed = parseIdxImages(images.bytes, imagesName, read.limits);
+  // Labels are one byte per image: a labels file declaring another count is refused before it is read.
+  const labels = await readIdxStream(labelsPath, 'label data', read, ({ dims }) => {
+    if (dims.length === 1 && dims[0] !== parsed.count)
+      throw new DataError(
+        'count-mismatch',
+        labelsName,
+        `expected ${parsed.count} labels to match the images in ${imagesName}, found ${dims[0]}`,
+      );
+  });
+  const set = pairImagesLabels(parsed, parseIdxLabels(labels.bytes, labelsName, classCount, read.limits), imagesName, labelsName);
   return { set, files: [images.file, labels.file] };
 }
 
@@ -64,13 +110,19 @@ export async function importIdx(source: IdxSource, options: ReadOptions = {}): P
     throw new DataError('bad-option', undefined, `expected 2 to ${MAX_CLASSES} class names, found ${source.classes.length}`);
   }
   const paths = [source.trainImages, source.trainLabels, ...(hasTest ? [source.testImages!, source.testLabels!] : [])];
+  const limits = limitsWith(options.limits);
   let total = 0;
-  for (const path of paths) total += await fileSize(path);
-  const counter = new ByteCounter(total, new Progress(options.onProgress));
+  for (const path of paths) total += await fileSize(path, basename(path), limits.idxFileBytes, 'an IDX file');
+  const read: PairReader = {
+    limits,
+    budget: new DatasetBudget(limits),
+    counter: new ByteCounter(total, new Progress(options.onProgress)),
+    signal: options.signal,
+  };
   const classCount = source.classes?.length;
 
-  const train = await readPair(source.trainImages, source.trainLabels, classCount, counter, options.signal);
-  const test = hasTest ? await readPair(source.testImages!, source.testLabels!, classCount, counter, options.signal) : undefined;
+  const train = await readPair(source.trainImages, source.trainLabels, classCount, read);
+  const test = hasTest ? await readPair(source.testImages!, source.testLabels!, classCount, read) : undefined;
   if (test && (test.set.rows !== train.set.rows || test.set.cols !== train.set.cols)) {
     throw new DataError(
       'bad-dimensions',

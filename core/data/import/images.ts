@@ -1,17 +1,24 @@
 /**
  * Imports a folder of images: one sub-folder per class holding PNG files (decoded with pngjs),
  * turned grey, all of one size or resized to a given size. A folder holding exactly `train`
- * and `test` sub-folders, each laid out that way, brings its own test split.
+ * and `test` sub-folders, each laid out that way, brings its own test split (image-folders.ts
+ * lists them, links included). Each image's size is read from its PNG header and checked against
+ * the limits before it is decoded.
  */
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PNG } from 'pngjs';
+import { escapeForMessage } from '../../files/quote';
 import { DataError } from '../errors';
+import { readDataFile } from '../files';
+import { DatasetBudget, limitsWith } from '../limits';
+import type { DataLimits } from '../limits';
+import { checkClasses, listPart, sourceRoot, subFolders } from './image-folders';
+import type { PartListing } from './image-folders';
 import type { ImportedData, RawPart } from './imported';
 import { rgbaToGrey, resizeGrey } from './pixels';
-import { Progress, combinedSha256, unreadable } from './read';
+import { interlacedDataProblem, readPngHeader } from './png';
+import { Progress, combinedSha256 } from './read';
 import type { ReadOptions, SourceFile } from './read';
 
 export interface ImageSize {
@@ -24,74 +31,6 @@ export interface ImageFolderSource {
   folder: string;
   /** Resize every image that differs to this size; without it, all images must share one size. */
   size?: ImageSize;
-}
-
-/** Images in formats we do not decode: refused, since they were clearly meant as data. */
-const OTHER_IMAGE_TYPES = new Set(['.jpg', '.jpeg', '.gif', '.bmp', '.webp', '.tif', '.tiff', '.svg']);
-const MAX_CLASSES = 65_536;
-
-interface ClassFolder {
-  name: string;
-  /** Path relative to the source folder, for messages: 'cat/' or 'train/cat/'. */
-  relative: string;
-  files: string[];
-}
-
-interface PartListing {
-  classes: ClassFolder[];
-  ignored: string[];
-}
-
-const byName = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
-const visible = (entry: Dirent) => !entry.name.startsWith('.');
-
-async function entries(path: string, relative: string): Promise<Dirent[]> {
-  try {
-    return (await readdir(path, { withFileTypes: true })).filter(visible);
-  } catch (err) {
-    throw unreadable(relative || basename(path), path, err);
-  }
-}
-
-/** The class folders under `path` and the PNG files in each, checked for other image types. */
-async function listPart(path: string, prefix: string): Promise<PartListing> {
-  const classes: ClassFolder[] = [];
-  const ignored: string[] = [];
-  const folders = (await entries(path, prefix))
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort(byName);
-  for (const name of folders) {
-    const relative = `${prefix}${name}/`;
-    const files: string[] = [];
-    for (const entry of await entries(join(path, name), relative)) {
-      const type = extname(entry.name).toLowerCase();
-      // A symbolic link counts as the file it names; reading it says so if it names nothing.
-      const file = entry.isFile() || entry.isSymbolicLink();
-      if (file && type === '.png') files.push(entry.name);
-      else if (file && OTHER_IMAGE_TYPES.has(type)) {
-        throw new DataError(
-          'bad-image',
-          `${relative}${entry.name}`,
-          `expected PNG images, found a ${type} file (convert it to PNG, or move it out of the folder)`,
-        );
-      } else ignored.push(`${relative}${entry.name}`);
-    }
-    files.sort(byName);
-    classes.push({ name, relative, files });
-  }
-  return { classes, ignored };
-}
-
-function checkClasses(listing: PartListing, where: string): void {
-  if (listing.classes.length === 0) {
-    throw new DataError('unknown-format', where, 'expected one sub-folder per class holding PNG images, found no sub-folders');
-  }
-  const empty = listing.classes.find((c) => c.files.length === 0);
-  if (empty) throw new DataError('empty-class', empty.relative, `expected PNG images in the folder of class '${empty.name}', found none`);
-  if (listing.classes.length > MAX_CLASSES) {
-    throw new DataError('bad-option', where, `expected at most ${MAX_CLASSES} class folders, found ${listing.classes.length}`);
-  }
 }
 
 interface Decoder {
@@ -130,13 +69,40 @@ function decode(bytes: Buffer, relative: string, decoder: Decoder): Uint8Array {
   return resizeGrey(grey, png.width, png.height, width, height);
 }
 
+/** What reading one import's images shares. */
+interface Reading {
+  root: string;
+  rootName: string;
+  /** Images in the whole import. */
+  total: number;
+  decoder: Decoder;
+  budget: DatasetBudget;
+  limits: DataLimits;
+  tick: () => void;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Reads one image file and checks its PNG header against the limits before decoding it: its
+ * pixels, the pixels decoded so far, and (for the first image, whose size every other takes) the
+ * values the whole dataset will hold.
+ */
+async function readImage(path: string, relative: string, reading: Reading): Promise<{ content: Buffer; grey: Uint8Array }> {
+  const { limits, budget, decoder } = reading;
+  const content = await readDataFile(path, relative, limits.imageFileBytes, 'a PNG image');
+  const header = readPngHeader(content);
+  if (typeof header === 'string') throw new DataError('bad-image', relative, `expected a PNG image, found it does not decode: ${header}`);
+  budget.decode(relative, header.width * header.height);
+  if (decoder.size === undefined) budget.add(reading.rootName, reading.total, header.width * header.height);
+  const problem = header.interlaced ? interlacedDataProblem(content, header) : undefined;
+  if (problem) throw new DataError('bad-image', relative, `expected a PNG image, found it does not decode: ${problem}`);
+  return { content, grey: decode(content, relative, decoder) };
+}
+
 async function readPart(
-  root: string,
   listing: PartListing,
   classIndex: Map<string, number>,
-  decoder: Decoder,
-  tick: () => void,
-  signal: AbortSignal | undefined,
+  reading: Reading,
 ): Promise<{ images: Uint8Array[]; labels: number[]; files: SourceFile[] }> {
   const images: Uint8Array[] = [];
   const labels: number[] = [];
@@ -145,20 +111,14 @@ async function readPart(
     const hashes: { name: string; sha256: string }[] = [];
     let bytes = 0;
     for (const file of folder.files) {
-      signal?.throwIfAborted();
+      reading.signal?.throwIfAborted();
       const relative = `${folder.relative}${file}`;
-      const path = join(root, relative);
-      let content: Buffer;
-      try {
-        content = await readFile(path);
-      } catch (err) {
-        throw unreadable(relative, path, err);
-      }
+      const { content, grey } = await readImage(join(reading.root, relative), relative, reading);
       hashes.push({ name: file, sha256: createHash('sha256').update(content).digest('hex') });
       bytes += content.length;
-      images.push(decode(content, relative, decoder));
+      images.push(grey);
       labels.push(classIndex.get(folder.name)!);
-      tick();
+      reading.tick();
     }
     files.push({ name: folder.relative, sha256: combinedSha256(hashes), bytes });
   }
@@ -169,6 +129,11 @@ function toPart(images: Uint8Array[], labels: number[], width: number): RawPart 
   const inputs = new Uint8Array(images.length * width);
   images.forEach((image, i) => inputs.set(image, i * width));
   return { count: images.length, inputs, labels: Int32Array.from(labels) };
+}
+
+/** The first five of some names, for a note; control characters escaped (names come from the disk). */
+function listed(names: string[]): string {
+  return escapeForMessage(`${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
 }
 
 function checkSize(size: ImageSize | undefined, folder: string): void {
@@ -183,7 +148,8 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const root = source.folder;
   const rootName = basename(root);
   checkSize(source.size, rootName);
-  const top = (await entries(root, '')).filter((e) => e.isDirectory()).map((e) => e.name);
+  const links = await sourceRoot(root);
+  const top = await subFolders(root, '', links);
   const split =
     top.length === 2 &&
     top
@@ -193,7 +159,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const trainDir = split ? top.find((n) => n.toLowerCase() === 'train')! : undefined;
   const testDir = split ? top.find((n) => n.toLowerCase() === 'test')! : undefined;
 
-  const train = await listPart(split ? join(root, trainDir!) : root, split ? `${trainDir}/` : '');
+  const train = await listPart(split ? join(root, trainDir!) : root, split ? `${trainDir}/` : '', links);
   checkClasses(train, split ? `${rootName}/${trainDir}` : rootName);
   if (train.classes.length < 2) {
     throw new DataError('empty-class', rootName, `expected at least 2 class folders, found 1 ('${train.classes[0].name}')`);
@@ -202,7 +168,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const classIndex = new Map(classes.map((name, i) => [name, i]));
   let test: PartListing | undefined;
   if (split) {
-    test = await listPart(join(root, testDir!), `${testDir}/`);
+    test = await listPart(join(root, testDir!), `${testDir}/`, links);
     checkClasses(test, `${rootName}/${testDir}`);
     const unknown = test.classes.find((c) => !classIndex.has(c.name));
     if (unknown)
@@ -216,7 +182,6 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const total = [train, ...(test ? [test] : [])].reduce((n, p) => n + p.classes.reduce((m, c) => m + c.files.length, 0), 0);
   const progress = new Progress(options.onProgress);
   let done = 0;
-  const tick = () => progress.set(++done / total);
   const decoder: Decoder = {
     size: source.size,
     sizeFrom: source.size ? 'the size chosen' : undefined,
@@ -224,17 +189,32 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
     resized: 0,
     transparent: 0,
   };
-  const trainRead = await readPart(root, train, classIndex, decoder, tick, options.signal);
-  const testRead = test ? await readPart(root, test, classIndex, decoder, tick, options.signal) : undefined;
+  const limits = limitsWith(options.limits);
+  const reading: Reading = {
+    root,
+    rootName,
+    total,
+    decoder,
+    budget: new DatasetBudget(limits),
+    limits,
+    tick: () => progress.set(++done / total),
+    signal: options.signal,
+  };
+  if (source.size) reading.budget.add(rootName, total, source.size.width * source.size.height);
+  const trainRead = await readPart(train, classIndex, reading);
+  const testRead = test ? await readPart(test, classIndex, reading) : undefined;
 
   const { width, height } = decoder.size!;
   const notes = [`${classes.length} classes from the sub-folder names; images turned grey.`];
   if (decoder.resized > 0) notes.push(`Resized ${decoder.resized} of ${total} images to ${width}×${height} pixels (area averaging).`);
   if (decoder.transparent > 0) notes.push(`${decoder.transparent} images have transparent pixels; transparency was ignored.`);
   const ignored = [...train.ignored, ...(test?.ignored ?? [])];
-  if (ignored.length > 0)
+  if (ignored.length > 0) notes.push(`Ignored ${ignored.length} entries that are not PNG files: ${listed(ignored)}.`);
+  if (links.followed.size > 0)
+    notes.push(`Followed ${links.followed.size} links to folders inside the source folder: ${listed([...links.followed])}.`);
+  if (links.skipped.size > 0)
     notes.push(
-      `Ignored ${ignored.length} entries that are not PNG files: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`,
+      `Skipped ${links.skipped.size} links to folders outside the source folder (copy them in to import them): ${listed([...links.skipped])}.`,
     );
   if (testRead) notes.push(`The test split is the folder ${testDir}/ (${testRead.images.length.toLocaleString('en')} images).`);
 

@@ -1,15 +1,16 @@
 /**
  * Reading source files as streams (Node only): the bytes on disk are hashed (SHA-256) and counted
  * for progress as they pass, and gunzipped on the way when the file starts with the gzip magic.
+ * Files are opened through core/data/files.ts: regular files only, within the format's limit.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { formatBytes, readHead, refusalOf, streamOpened } from '../../files/safe-read';
 import { DataError } from '../errors';
+import { dataFileSize, fileError, openDataFile } from '../files';
+import type { DataLimits } from '../limits';
 
 /** Called with the share of the work done, from 0 to 1, never going backwards. */
 export type ProgressFn = (fraction: number) => void;
@@ -27,6 +28,8 @@ export interface SourceFile {
 export interface ReadOptions {
   onProgress?: ProgressFn;
   signal?: AbortSignal;
+  /** Lower limits than DATA_LIMITS (tests); never higher in the app. */
+  limits?: Partial<DataLimits>;
 }
 
 /** Reports progress in steps of at least half a percent, so a 50 MB file makes ~200 calls, not 800. */
@@ -62,48 +65,18 @@ export class ByteCounter {
   }
 }
 
-/** A sentence for why a file could not be read, from the errno code. */
+/** A sentence for why a file or folder could not be read, from the errno code. */
 export function whyUnreadable(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'there is no such file';
-  if (code === 'EISDIR') return 'it is a folder, not a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return (err as Error).message;
+  return refusalOf('', err).why;
 }
 
 export function unreadable(name: string, path: string, err: unknown): DataError {
   return new DataError('unreadable', name, `expected a readable file at ${path}, found it cannot be read: ${whyUnreadable(err)}`);
 }
 
-/** Size in bytes of a file that must exist and be a file. */
-export async function fileSize(path: string, name = basename(path)): Promise<number> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    throw unreadable(name, path, err);
-  }
-  if (!info.isFile()) {
-    const what = info.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file';
-    throw new DataError('unreadable', name, `expected a readable file at ${path}, found it cannot be read: ${what}`);
-  }
-  return info.size;
-}
-
-/** The first `n` bytes of a file (fewer if it is shorter). */
-async function readHead(path: string, name: string, n: number): Promise<Uint8Array> {
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const buffer = new Uint8Array(n);
-      const { bytesRead } = await handle.read(buffer, 0, n, 0);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    throw unreadable(name, path, err);
-  }
+/** Size in bytes of a regular file of at most `maxBytes` (`what` names it in the refusal: 'a CSV file'). */
+export async function fileSize(path: string, name: string, maxBytes: number, what: string): Promise<number> {
+  return dataFileSize(path, name, maxBytes, what);
 }
 
 /** Every gzip stream starts with these two bytes; neither an IDX file (first byte 0) nor a text file does. */
@@ -111,21 +84,60 @@ function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
-export type Consumer = (source: AsyncIterable<Buffer>) => Promise<void>;
+/** Reads the (decompressed) bytes; `gzipped` says whether they differ from the bytes on disk. */
+export type Consumer = (source: AsyncIterable<Buffer>, info: { gzipped: boolean }) => Promise<void>;
+
+/** The limits of one streamed file: on disk (`maxBytes`) and once gunzipped (`maxInflated`, default the same). */
+export interface StreamLimits {
+  maxBytes: number;
+  maxInflated?: number;
+  /** The kind of file, for the refusal: 'a CSV file'. */
+  what: string;
+}
+
+/** Passes bytes on until more than `max` have passed, then fails with a 'too-large' DataError. */
+function inflateLimit(name: string, what: string, max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > max) {
+        callback(
+          new DataError(
+            'too-large',
+            name,
+            `expected ${what} of at most ${formatBytes(max)} once decompressed (Fathom's limit), found more`,
+          ),
+        );
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+}
 
 /**
- * Streams a file, raw or gzipped, into `consume` (which sees the decompressed bytes).
- * `onBytes` counts bytes read from disk. Errors thrown by `consume` come out unchanged;
- * read and gunzip failures become DataErrors naming the file.
+ * Streams a regular file (see core/data/files.ts), raw or gzipped, into `consume` (which sees the
+ * decompressed bytes, at most `limits.maxInflated` of them: a gzip bomb stops there). `onBytes`
+ * counts bytes read from disk. Errors thrown by `consume` come out unchanged; read and gunzip
+ * failures become DataErrors naming the file.
  */
 export async function streamFile(
   path: string,
   name: string,
   consume: Consumer,
   onBytes: (n: number) => void,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  limits: StreamLimits,
 ): Promise<SourceFile> {
-  const gzipped = isGzip(await readHead(path, name, 2));
+  const file = await openDataFile(path, name, limits.maxBytes, limits.what);
+  let gzipped: boolean;
+  try {
+    gzipped = isGzip(await readHead(file, 2));
+  } catch (err) {
+    await file.handle.close().catch(() => undefined);
+    throw fileError(err, name, limits.what);
+  }
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new Transform({
@@ -139,17 +151,19 @@ export async function streamFile(
   const options = signal ? { signal } : {};
   // pipeline() reports a consumer's own error as a generic abort, so keep it to rethrow.
   let consumerError: unknown;
-  const guarded: Consumer = async (source) => {
+  const guarded = async (source: AsyncIterable<Buffer>) => {
     try {
-      await consume(source);
+      await consume(source, { gzipped });
     } catch (err) {
       consumerError = err;
       throw err;
     }
   };
   try {
-    if (gzipped) await pipeline(createReadStream(path), tap, createGunzip(), guarded, options);
-    else await pipeline(createReadStream(path), tap, guarded, options);
+    if (gzipped) {
+      const limit = inflateLimit(name, limits.what, limits.maxInflated ?? limits.maxBytes);
+      await pipeline(streamOpened(file), tap, createGunzip(), limit, guarded, options);
+    } else await pipeline(streamOpened(file), tap, guarded, options);
   } catch (err) {
     if (consumerError !== undefined) throw consumerError;
     if (err instanceof DataError || (err as Error).name === 'AbortError') throw err;
@@ -161,30 +175,9 @@ export async function streamFile(
         `expected a valid gzip stream (the file starts with 1f 8b), found it does not decompress: ${(err as Error).message}`,
       );
     }
-    throw unreadable(name, path, err);
+    throw fileError(err, name, limits.what);
   }
   return { name, sha256: hash.digest('hex'), bytes };
-}
-
-/** The whole decompressed content of a file, read as a stream. */
-export async function readWholeFile(
-  path: string,
-  name: string,
-  onBytes: (n: number) => void,
-  signal?: AbortSignal,
-): Promise<{ data: Uint8Array; file: SourceFile }> {
-  const chunks: Buffer[] = [];
-  const file = await streamFile(
-    path,
-    name,
-    async (source) => {
-      for await (const chunk of source) chunks.push(chunk);
-    },
-    onBytes,
-    signal,
-  );
-  const whole = Buffer.concat(chunks);
-  return { data: new Uint8Array(whole.buffer, whole.byteOffset, whole.length), file };
 }
 
 /** SHA-256 over a list of (name, hash) pairs: one fingerprint for many files, independent of read order. */

@@ -6,6 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { kindOf } from '../../files/safe-read';
 import { DataError } from '../errors';
 import { importCsv } from './csv';
 import type { CsvOptions, CsvSource } from './csv';
@@ -132,15 +133,17 @@ export async function detectSource(hints: PathSource): Promise<Exclude<ImportSou
     if (CSV.test(name)) return csvSource(path, hints);
     if (IDX_IMAGES.test(name) || IDX_LABELS.test(name)) {
       const folder = dirname(path);
-      const files = (await list(folder)).filter((e) => e.isFile()).map((e) => e.name);
+      const files = (await list(folder)).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
       return idxSource(folder, idxPairs(folder, files), hints);
     }
     throw unknownFormat(name, `a file of another kind`);
   }
-  if (!info.isDirectory()) throw unknownFormat(name, 'neither a file nor a folder');
+  if (!info.isDirectory())
+    throw new DataError('not-a-file', name, `expected a file or folder at ${path}, found ${kindOf(info)}; nothing was read from it`);
 
   const entries = await list(path);
-  const files = entries.filter((e) => e.isFile()).map((e) => e.name);
+  // A link counts as what it names: the importers open it as every file is opened, and say if it is no file.
+  const files = entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
   const pairs = idxPairs(path, files);
   if (pairs.size > 0) return idxSource(path, pairs, hints);
   const csvs = files.filter((f) => CSV.test(f));

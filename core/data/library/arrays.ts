@@ -1,10 +1,17 @@
-/** The binary files of a library dataset (Node only): one little-endian array per file, hashed as written. */
+/**
+ * The binary files of a library dataset (Node only): one little-endian array per file, hashed as
+ * written, and read back only as a regular file of exactly the size its manifest entry declares.
+ */
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { endianness } from 'node:os';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
+import { nodeAtomicWriteFs } from '../../files/atomic-write';
+import type { AtomicWriteFs } from '../../files/atomic-write';
+import { formatBytes, readRegularFile, refusalOf } from '../../files/safe-read';
 import { DataError } from '../errors';
+import { DATA_LIMITS } from '../limits';
 import type { RawPart } from '../import/imported';
 import { inputWidth } from '../import/imported';
 import type { RawSplits } from './split';
@@ -23,14 +30,16 @@ function checkHost(): void {
     );
 }
 
-/** Writes a file so that it is either complete or absent: a temporary name, then a rename. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
+/** The file-system calls the library writes with; tests pass a stand-in that fails one of them (a full disk). */
+export interface LibraryFs extends AtomicWriteFs {
+  mkdir: typeof fsp.mkdir;
+  writeFile: typeof fsp.writeFile;
 }
 
+export const nodeLibraryFs: LibraryFs = { ...nodeAtomicWriteFs, mkdir: fsp.mkdir, writeFile: fsp.writeFile };
+
 async function writeArray(
+  fs: LibraryFs,
   folder: string,
   file: string,
   data: Uint8Array | Uint16Array | Float32Array,
@@ -40,12 +49,13 @@ async function writeArray(
 ): Promise<ArrayFile> {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   hash.update(`${file}\0`).update(bytes);
-  await writeFile(join(folder, file), bytes);
+  await fs.writeFile(join(folder, file), bytes);
   return { file, dtype, shape };
 }
 
 /** `classCount`: the number of classes, or of targets for regression. */
 async function writePart(
+  fs: LibraryFs,
   folder: string,
   split: string,
   part: RawPart,
@@ -57,6 +67,7 @@ async function writePart(
   const stored: StoredSplit = {
     count: n,
     inputs: await writeArray(
+      fs,
       folder,
       `${split}-inputs.bin`,
       part.inputs,
@@ -68,9 +79,9 @@ async function writePart(
   if (part.labels) {
     const small = classCount <= 256;
     const labels = small ? Uint8Array.from(part.labels) : Uint16Array.from(part.labels);
-    stored.labels = await writeArray(folder, `${split}-labels.bin`, labels, small ? 'uint8' : 'uint16', [n], hash);
+    stored.labels = await writeArray(fs, folder, `${split}-labels.bin`, labels, small ? 'uint8' : 'uint16', [n], hash);
   }
-  if (part.targets) stored.targets = await writeArray(folder, `${split}-targets.bin`, part.targets, 'float32', [n, classCount], hash);
+  if (part.targets) stored.targets = await writeArray(fs, folder, `${split}-targets.bin`, part.targets, 'float32', [n, classCount], hash);
   return stored;
 }
 
@@ -81,33 +92,52 @@ export async function writeSplits(
   inputShape: number[],
   classCount: number,
   onProgress: (fraction: number) => void,
+  fs: LibraryFs = nodeLibraryFs,
 ): Promise<{ arrays: { train: StoredSplit; validation?: StoredSplit; test: StoredSplit }; dataSha256: string }> {
   checkHost();
   const hash = createHash('sha256');
   const present = SPLITS.filter((s) => splits[s] !== undefined);
   const arrays: Partial<Record<(typeof SPLITS)[number], StoredSplit>> = {};
   for (const [i, split] of present.entries()) {
-    arrays[split] = await writePart(folder, split, splits[split]!, inputShape, classCount, hash);
+    arrays[split] = await writePart(fs, folder, split, splits[split]!, inputShape, classCount, hash);
     onProgress((i + 1) / present.length);
   }
   const result = { train: arrays.train!, test: arrays.test!, ...(arrays.validation ? { validation: arrays.validation } : {}) };
   return { arrays: result, dataSha256: hash.digest('hex') };
 }
 
+/** The largest array a manifest may declare: a whole dataset's values as float32. */
+const MAX_ARRAY_BYTES = DATA_LIMITS.values * 4;
+
 export async function readArray(folder: string, where: string, array: ArrayFile): Promise<Uint8Array | Uint16Array | Float32Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(join(folder, array.file));
-  } catch (err) {
-    throw new DataError('damaged', where, `expected the data file ${array.file}, found it cannot be read: ${(err as Error).message}`);
-  }
   const expected = inputWidth(array.shape) * BYTES[array.dtype];
-  if (bytes.length !== expected) {
+  const described = `${array.shape.join('×')} ${array.dtype}`;
+  if (expected > MAX_ARRAY_BYTES)
     throw new DataError(
       'damaged',
       where,
-      `expected ${array.file} to hold ${expected} bytes (${array.shape.join('×')} ${array.dtype}), found ${bytes.length}`,
+      `expected arrays of at most ${formatBytes(MAX_ARRAY_BYTES)}, found ${array.file} declared as ${described}`,
     );
+  let bytes: Buffer;
+  try {
+    // Exactly the declared size, so a link to /dev/zero or a swapped-in FIFO is refused unread.
+    bytes = await readRegularFile(join(folder, array.file), expected);
+  } catch (err) {
+    const refusal = refusalOf(array.file, err);
+    const found =
+      refusal.reason === 'too-large'
+        ? `${refusal.size!.bytes}`
+        : refusal.reason === 'special'
+          ? refusal.why.replace(/^it is /, '')
+          : undefined;
+    if (found !== undefined)
+      throw new DataError('damaged', where, `expected ${array.file} to hold ${expected} bytes (${described}), found ${found}`, {
+        cause: err,
+      });
+    throw new DataError('damaged', where, `expected the data file ${array.file}, found it cannot be read: ${refusal.why}`, { cause: err });
+  }
+  if (bytes.length !== expected) {
+    throw new DataError('damaged', where, `expected ${array.file} to hold ${expected} bytes (${described}), found ${bytes.length}`);
   }
   // A fresh copy is aligned for any element size.
   const buffer = bytes.byteOffset % 4 === 0 ? bytes.buffer : new Uint8Array(bytes).buffer;

@@ -6,21 +6,26 @@
  * the folder away before removing it. A failed import leaves the library as it was.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { sweepStaleTempFiles, writeFileAtomic } from '../../files/atomic-write';
 import { DataError } from '../errors';
 import { importData } from '../import/source';
 import type { ImportSource } from '../import/source';
 import { Progress, combinedSha256 } from '../import/read';
 import type { ProgressFn } from '../import/read';
-import { readArray, readSplits, writeFileAtomic, writeSplits } from './arrays';
-import { DATASET_FORMAT, DATASET_VERSION, MANIFEST, entryOf, parseManifest } from './manifest';
+import { nodeLibraryFs, readArray, readSplits, writeSplits } from './arrays';
+import type { LibraryFs } from './arrays';
+import { DATASET_FORMAT, DATASET_VERSION, MANIFEST, entryOf } from './manifest';
 import type { DatasetEntry, DatasetManifest } from './manifest';
+import { notFound, readStoredManifest, unwritable } from './library-files';
 import { toScaledDataset } from './materialise';
 import type { LoadOptions, LoadedDataset } from './materialise';
 import { DEFAULT_SPLIT, splitData } from './split';
 import { profileOf } from './target-profile';
 import type { SplitFractions } from './split';
+
+export { readStoredManifest } from './library-files';
 
 export interface ImportOptions {
   /** Shown in the library; unique there (ignoring case). */
@@ -67,20 +72,28 @@ export class DatasetLibrary {
   /** Serialises changes (the final rename of an import, renames, deletes) so name checks hold. */
   private changes: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly fs: LibraryFs,
+  ) {}
 
-  /** Opens (creating if needed) the library in `root`, clearing what an interrupted import or delete left. */
-  static async open(root: string): Promise<DatasetLibrary> {
+  /**
+   * Opens (creating if needed) the library in `root`, clearing what an interrupted import or delete
+   * left, and the temporary files of manifest writes that never finished. `fs` replaces the calls
+   * the library writes with (tests: a full disk).
+   */
+  static async open(root: string, options: { fs?: Partial<LibraryFs> } = {}): Promise<DatasetLibrary> {
     const folder = resolve(root);
     try {
       await mkdir(folder, { recursive: true });
       for (const entry of await readdir(folder)) {
         if (entry.startsWith(IMPORTING) || entry.startsWith(DELETING)) await rm(join(folder, entry), { recursive: true, force: true });
       }
+      await sweepStaleTempFiles(folder, { depth: 1 });
     } catch (err) {
       throw new DataError('unreadable', folder, `expected a writable folder for the dataset library, found: ${(err as Error).message}`);
     }
-    return new DatasetLibrary(folder);
+    return new DatasetLibrary(folder, { ...nodeLibraryFs, ...options.fs });
   }
 
   /**
@@ -149,8 +162,15 @@ export class DatasetLibrary {
     const id = randomUUID();
     const building = join(this.root, `${IMPORTING}${id}`);
     try {
-      await mkdir(building);
-      const { arrays, dataSha256 } = await writeSplits(building, splits, data.inputShape, data.classes.length, progress.range(0.9, 0.99));
+      await this.fs.mkdir(building);
+      const { arrays, dataSha256 } = await writeSplits(
+        building,
+        splits,
+        data.inputShape,
+        data.classes.length,
+        progress.range(0.9, 0.99),
+        this.fs,
+      );
       const testFromFiles = data.parts.test !== undefined;
       const manifest: DatasetManifest = {
         format: DATASET_FORMAT,
@@ -171,14 +191,16 @@ export class DatasetLibrary {
         targets: profileOf(data.kind, data.classes.length, splits.train),
         arrays,
       };
-      await writeFileAtomic(join(building, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeFileAtomic(join(building, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, this.fs);
       options.signal?.throwIfAborted();
       await this.change(async () => {
         await this.checkNameFree(name, undefined);
-        await rename(building, join(this.root, id));
+        await this.fs.rename(building, join(this.root, id));
       });
       progress.set(1);
       return entryOf(manifest);
+    } catch (err) {
+      throw unwritable(err, this.root, 'nothing was imported');
     } finally {
       await rm(building, { recursive: true, force: true });
     }
@@ -190,7 +212,11 @@ export class DatasetLibrary {
       const manifest = await this.manifest(this.checkId(id));
       await this.checkNameFree(newName, id);
       manifest.name = newName;
-      await writeFileAtomic(join(this.root, id, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      try {
+        await writeFileAtomic(join(this.root, id, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, this.fs);
+      } catch (err) {
+        throw unwritable(err, this.root, 'the dataset keeps its name');
+      }
       return entryOf(manifest);
     });
   }
@@ -216,7 +242,7 @@ export class DatasetLibrary {
   }
 
   private async manifest(id: string, onBadProfile?: (problem: string) => void): Promise<DatasetManifest> {
-    const manifest = await readManifest(join(this.root, id), id, onBadProfile);
+    const manifest = await readStoredManifest(join(this.root, id), id, onBadProfile);
     if (manifest.id !== id) throw new DataError('damaged', id, `expected the manifest of ${id}, found the one of ${manifest.id}`);
     return manifest;
   }
@@ -245,7 +271,7 @@ export class DatasetLibrary {
     await this.change(async () => {
       const current = await this.manifest(manifest.id);
       if (current.targets) return;
-      await writeFileAtomic(join(folder, MANIFEST), `${JSON.stringify({ ...current, targets }, null, 2)}\n`);
+      await writeFileAtomic(join(folder, MANIFEST), `${JSON.stringify({ ...current, targets }, null, 2)}\n`, this.fs);
     }).catch(() => undefined); // a read-only library still lists; the profile is recomputed next time
     return true;
   }
@@ -286,26 +312,10 @@ function sourcePath(source: ImportSource): string {
   }
 }
 
-function notFound(id: string): DataError {
-  return new DataError('not-found', undefined, `expected a dataset with the id '${id}' in the library, found none`);
-}
-
-/** The manifest of a stored dataset folder; 'not-found' when the folder has none. */
-async function readManifest(folder: string, where: string, onBadProfile?: (problem: string) => void): Promise<DatasetManifest> {
-  let text: string;
-  try {
-    text = await readFile(join(folder, MANIFEST), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(where);
-    throw new DataError('damaged', where, `expected a readable ${MANIFEST}, found: ${(err as Error).message}`);
-  }
-  return parseManifest(text, where, onBadProfile);
-}
-
 /** Loads a stored dataset folder (`<id>/` of a library, or a copy of one elsewhere). */
 export async function loadStoredDataset(folder: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   const where = basename(folder);
-  const manifest = await readManifest(folder, where);
+  const manifest = await readStoredManifest(folder, where);
   const splits = await readSplits(folder, where, manifest.arrays, manifest.inputShape);
   const dataset = toScaledDataset(manifest, splits, options);
   const loaded: LoadedDataset = {

@@ -74,15 +74,22 @@ export function splitData(data: ImportedData, fractions: SplitFractions, seed: n
   const width = inputWidth(data.inputShape);
   const targetWidth = data.kind === 'regression' ? data.classes.length : 0;
   const { train, test } = data.parts;
-  const testCount = test ? 0 : share(train.count, fractions.test);
-  const validationCount = share(train.count, fractions.validation);
+  // Each share takes at least one sample, and never more than are left: counts are never negative.
+  const testCount = test ? 0 : Math.min(share(train.count, fractions.test), train.count);
+  const validationCount = Math.min(share(train.count, fractions.validation), train.count - testCount);
   const remaining = train.count - testCount - validationCount;
   if (remaining < 1 || (!test && fractions.test === 0)) {
     const need = test ? 'at least one training sample' : 'a test share above 0 and at least one training sample';
+    const parts = ['training', ...(fractions.validation > 0 ? ['validation'] : []), ...(test ? [] : ['test'])];
+    const named = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+    const minimum =
+      train.count < parts.length
+        ? `: a dataset needs at least ${parts.length} samples ${test ? 'besides its test files ' : ''}to split, one each for ${named}`
+        : '';
     throw new DataError(
       'bad-option',
       undefined,
-      `expected ${need}, found ${train.count} samples split as ${remaining} training, ${validationCount} validation, ${testCount} test (validation ${fractions.validation}, test ${fractions.test})`,
+      `expected ${need}, found ${train.count} sample${train.count === 1 ? '' : 's'} split as ${remaining} training, ${validationCount} validation, ${testCount} test (validation ${fractions.validation}, test ${fractions.test})${minimum}`,
     );
   }
   const [testRows, validationRows, trainRows] = randomSubsets(train.count, [testCount, validationCount], seed);

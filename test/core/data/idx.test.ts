@@ -7,6 +7,7 @@ import { DataError } from '../../../core/data/errors';
 import type { DataErrorCode } from '../../../core/data/errors';
 import { parseIdx, parseIdxImages, parseIdxLabels, pairImagesLabels } from '../../../core/data/idx';
 import { readIdxFile, readIdxImageSet } from '../../../core/data/idx-files';
+import { linkToDevZero, makeFifo } from '../files/hostile';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-idx-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -197,5 +198,16 @@ describe('malformed IDX files', () => {
 
   it('a directory is unreadable too', () => {
     expectDataError(() => readIdxFile(dir), 'unreadable', path.basename(dir));
+  });
+});
+
+describe('synchronous IDX reads open regular files only', () => {
+  it('refuses a FIFO and a link to /dev/zero by name, reading nothing from them', { timeout: 60_000 }, () => {
+    const fifo = makeFifo(path.join(dir, 'pipe-images-idx3-ubyte'));
+    expect(() => readIdxFile(fifo)).toThrow(
+      /^pipe-images-idx3-ubyte: expected a regular file at .*, found a named pipe \(FIFO\), not a regular file; nothing was read from it$/,
+    );
+    const zero = linkToDevZero(path.join(dir, 'zero-images-idx3-ubyte'));
+    expect(() => readIdxFile(zero)).toThrow(/^zero-images-idx3-ubyte: .*found a character device/);
   });
 });
