@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
+import { isRunEvent, type RollbackPoints, type RunEvent, type RunSummary, type StartRunRequest } from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/trainer';
 import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '../charts/series';
 import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
@@ -177,8 +177,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   function connect(): void {
-    // The stream also carries import progress (the dataset library's): runs only here.
-    unsubscribe ??= useLab().onEvent((event) => event.type !== 'import-progress' && handle(event));
+    // The stream also carries import progress (the dataset library's) and models opened from outside: runs only here.
+    unsubscribe ??= useLab().onEvent((event) => isRunEvent(event) && handle(event));
   }
 
   function disconnect(): void {
