@@ -6,7 +6,8 @@
  *
  * No Electron here: main.ts registers the scheme and hands `serveRendererFiles` to protocol.handle.
  */
-import { readFile, stat } from 'node:fs/promises';
+// fs.promises looked up at call time: Electron patches it to read inside app.asar, after ES module bindings may have been taken.
+import fs from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { CSP_HEADER } from './security';
 
@@ -16,7 +17,9 @@ export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
 /**
  * Registered before the app is ready. standard: URLs with a host and relative paths, like http;
- * secure: treated like https (no mixed-content downgrade); supportFetchAPI: the page may fetch its own files.
+ * secure: treated like https (no mixed-content downgrade); supportFetchAPI: the page may fetch its
+ * own files. corsEnabled stays off: the page's module scripts are same-origin loads, which need
+ * no CORS, and without it Electron refuses any other origin's CORS request to app://.
  */
 export const APP_SCHEME_PRIVILEGES = { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } };
 
@@ -76,8 +79,8 @@ export function serveRendererFiles(root: string): (request: { url: string; metho
     const file = rendererFile(request.url, root);
     if (!file) return notFound();
     try {
-      if (!(await stat(file)).isFile()) return notFound();
-      const body = request.method === 'HEAD' ? null : await readFile(file);
+      if (!(await fs.promises.stat(file)).isFile()) return notFound();
+      const body = request.method === 'HEAD' ? null : await fs.promises.readFile(file);
       return new Response(body, {
         status: 200,
         headers: { 'content-type': mimeType(file), 'content-security-policy': CSP_HEADER, 'x-content-type-options': 'nosniff' },
