@@ -89,6 +89,12 @@ function main(): number {
       console.error('security: could not read the electronegativity report.');
       return 2;
     }
+    // A report cut short (an unclosed quote) reads as one long row and would hide every finding after it.
+    const malformed = rows.find((row) => row.length !== header.length || !/^[A-Z_]+$/.test(row[0] ?? ''));
+    if (malformed) {
+      console.error(`security: the electronegativity report has a malformed row: ${malformed.join(',').slice(0, 200)}`);
+      return 2;
+    }
     let failures = 0;
     for (const [issue = '', severity = '', confidence = '', file = '', location = ''] of rows) {
       const where = `${issue} ${severity}/${confidence} at out/${file}:${location}`;

@@ -1,7 +1,8 @@
 /**
  * The window's security rules, kept apart from main.ts so they can be tested without Electron:
- * which URLs are the app itself, which IPC senders are trusted, the CSP, and the handlers that
- * deny navigation, new windows, webviews and permissions.
+ * where the page comes from, which URLs are the app itself, which IPC senders are trusted, the CSP,
+ * and the handlers that deny navigation, new windows and webviews. The window's web preferences are
+ * written out where the window is made (window.ts), so that Electronegativity can read them.
  */
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 
@@ -15,8 +16,20 @@ export const CONTENT_SECURITY_POLICY =
 /** The header value: the meta policy plus frame-ancestors, which only works as a header. */
 export const CSP_HEADER = `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
-/** Where the app's page comes from: the built index.html, or the dev server in `electron-vite dev`. */
-export type AppOrigin = { indexFile: string } | { devServer: string };
+/**
+ * Where the app's page comes from: the built renderer served on app:// (electron/protocol.ts), or
+ * the dev server of `electron-vite dev`.
+ */
+export type AppOrigin = { appPage: string } | { devServer: string };
+
+/**
+ * The dev server named by ELECTRON_RENDERER_URL in development only: in a packaged app that
+ * variable would make any page the trusted origin, with the whole window.lab.
+ */
+export function appOrigin(isPackaged: boolean, env: Record<string, string | undefined>, appPage: string): AppOrigin {
+  const devServer = env['ELECTRON_RENDERER_URL'];
+  return devServer && !isPackaged ? { devServer } : { appPage };
+}
 
 /** True when `url` is the app's own page (any hash or query), false for anything else or garbage. */
 export function isAppUrl(url: string, origin: AppOrigin): boolean {
@@ -27,14 +40,9 @@ export function isAppUrl(url: string, origin: AppOrigin): boolean {
     return false;
   }
   if ('devServer' in origin) return parsed.origin === new URL(origin.devServer).origin;
-  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
-  return decodeURIComponent(parsed.pathname) === decodeURIComponent(fileUrlPath(origin.indexFile));
-}
-
-/** The URL path of a local file, as Chromium writes it (forward slashes, a leading slash on Windows too). */
-function fileUrlPath(path: string): string {
-  const slashed = path.replace(/\\/g, '/');
-  return new URL(`file://${slashed.startsWith('/') ? '' : '/'}${slashed}`).pathname;
+  // app:// is not a scheme Node's URL knows, so its origin reads 'null': compare the parts.
+  const page = new URL(origin.appPage);
+  return parsed.protocol === page.protocol && parsed.host === page.host && parsed.pathname === page.pathname;
 }
 
 /**

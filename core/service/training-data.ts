@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import type { ScaledDataset } from '../data/idx-dataset';
 import { loadStoredDataset } from '../data/library/library';
 import { subsetDataset } from '../data/subset';
-import { findDataset } from './datasets';
+import { findDataset, useMnistDir } from './datasets';
 import type { TrainWorkerData } from './worker-protocol';
 
 export async function loadTrainingData(data: TrainWorkerData): Promise<ScaledDataset> {
   const { datasetId, scaling, validation, trainLimit, testLimit } = data;
+  useMnistDir(data.mnistDir);
   if (data.libraryRoot === undefined) return findDataset(datasetId).load({ scaling, validation, trainLimit, testLimit });
   const dataset = await loadStoredDataset(join(data.libraryRoot, datasetId), { scaling });
   if (validation && !dataset.validation)

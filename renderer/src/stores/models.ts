@@ -13,6 +13,7 @@ import {
   type LabApi,
   type LayerWeights,
   type ModelEvaluation,
+  type ModelOpenedEvent,
   type ModelSummary,
   type MisclassifiedSample,
   type RunSummary,
@@ -128,6 +129,12 @@ export const useModelsStore = defineStore('models', () => {
     if (result.status === 'failed') fail('open the model', result.message);
     else if (result.status === 'opened') await show(result.model);
     busy.value = null;
+  }
+
+  /** A model file main opened from outside the page (command line, second launch, the OS): show it, or say why it was refused. */
+  async function showOpened(result: ModelOpenedEvent['result']): Promise<void> {
+    if (result.status === 'failed') notice.value = { kind: 'error', text: `Could not open the model: ${result.message}` };
+    else await show(result.model);
   }
 
   /** Opens a run's latest checkpoint, its best, or a given epoch's. */
@@ -329,6 +336,7 @@ export const useModelsStore = defineStore('models', () => {
     canEvaluate,
     refreshRuns,
     openFile,
+    showOpened,
     openRun,
     loadWeights,
     setEpoch,

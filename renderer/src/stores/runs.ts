@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { LabApi, RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
+import { isRunEvent, type LabApi, type RollbackPoints, type RunEvent, type RunSummary, type StartRunRequest } from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/trainer';
 import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } from '@renderer/model/train/series';
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
@@ -139,8 +139,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   function connect(): void {
-    // The stream also carries import progress (the dataset library's): runs only here.
-    unsubscribe ??= useLab().onEvent((event) => event.type !== 'import-progress' && handle(event));
+    // The stream also carries import progress (the dataset library's) and models opened from outside: runs only here.
+    unsubscribe ??= useLab().onEvent((event) => isRunEvent(event) && handle(event));
   }
 
   function disconnect(): void {

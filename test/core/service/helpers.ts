@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunEvent, StartRunRequest } from '../../../core/lab/contract';
+import { isRunEvent, type RunEvent, type StartRunRequest } from '../../../core/lab/contract';
 import { LabService, type LabServiceOptions } from '../../../core/service/lab-service';
 import { trainWorkerFactory } from './tsx-worker';
 
@@ -75,7 +75,7 @@ export class EventLog {
 
   constructor(service: LabService) {
     this.unsubscribe = service.onEvent((event) => {
-      if (event.type === 'import-progress') return; // runs only: import events have no run
+      if (!isRunEvent(event)) return; // runs only: import and model-opened events have no run
       const logged = { ...event, at: performance.now() };
       this.events.push(logged);
       this.waiters = this.waiters.filter((w) => {
