@@ -7,27 +7,27 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { shallowMount, type VueWrapper } from '@vue/test-utils';
-import type { LabApi, LabEvent } from '@core/lab/contract';
+import type { LabApi } from '@core/lab/contract';
 import App from '@renderer/App.vue';
 import { useModelsStore } from '@renderer/stores/models';
-import { installFakeLab, modelSummary } from './inspect/fake-lab';
+import { installFakeLab, labEvents, type LabEvents } from './fake-lab';
+import { inspectVerbs, modelSummary } from './inspect/fixtures';
 
 let lab: LabApi;
+let events: LabEvents;
 let wrapper: VueWrapper | undefined;
-const listeners = new Set<(event: LabEvent) => void>();
-const emit = (event: LabEvent) => listeners.forEach((listener) => listener(event));
+const emit: LabEvents['emit'] = (event) => events.emit(event);
 
 beforeEach(() => {
   const pinia = createPinia();
   setActivePinia(pinia);
-  lab = installFakeLab();
-  vi.mocked(lab.onEvent).mockImplementation((listener) => (listeners.add(listener), () => void listeners.delete(listener)));
+  events = labEvents();
+  lab = installFakeLab({ ...inspectVerbs(), onEvent: events.onEvent });
   wrapper = shallowMount(App, { global: { plugins: [pinia] } });
 });
 
 afterEach(() => {
   wrapper?.unmount();
-  listeners.clear();
 });
 
 const selected = () => wrapper!.find('[aria-selected="true"]').attributes('data-testid');
@@ -49,9 +49,9 @@ describe('a model opened from outside the page', () => {
   });
 
   it('stops listening when App unmounts', () => {
-    expect(listeners.size).toBe(1);
+    expect(events.listeners).toBe(1);
     wrapper!.unmount();
     wrapper = undefined;
-    expect(listeners.size).toBe(0);
+    expect(events.listeners).toBe(0);
   });
 });
