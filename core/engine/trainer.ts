@@ -2,7 +2,6 @@ import type { Samples } from '../data/dataset';
 import type { FloatArray } from './activations';
 import { SpecError } from './errors';
 import { argmax, evaluate, type Evaluation, type LayerHealth } from './evaluate';
-import { jsKernels } from './kernels-js';
 import { lossTargetProblem } from './losses';
 import type { Gradients, Network } from './network';
 import { createOptimizer, type Optimizer } from './optimizers';
@@ -304,7 +303,7 @@ export class Trainer {
     const k = this.net.kernels;
     let max = 0;
     for (const p of this.params) {
-      const m = (k.maxAbs ?? jsKernels.maxAbs!)(p);
+      const m = k.maxAbs(p);
       if (!(m <= max)) max = m;
       if (Number.isNaN(m)) return NaN;
     }
@@ -316,17 +315,15 @@ export class Trainer {
     const k = this.net.kernels;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i]!;
-      if (!Number.isFinite((k.maxAbs ?? jsKernels.maxAbs!)(p))) return i;
+      if (!Number.isFinite(k.maxAbs(p))) return i;
     }
     return -1;
   }
 
-  /** ‖∂C/∂w^l, ∂C/∂b^l‖, through the kernels when they offer a faster sum of squares. */
+  /** ‖∂C/∂w^l, ∂C/∂b^l‖ */
   private gradientNorm(l: number): number {
     const k = this.net.kernels;
-    const w = this.grads.nablaW[l]!;
-    const b = this.grads.nablaB[l]!;
-    return k.sumSquares ? Math.sqrt(k.sumSquares(w) + k.sumSquares(b)) : norm(w, b);
+    return Math.sqrt(k.sumSquares(this.grads.nablaB[l]!, k.sumSquares(this.grads.nablaW[l]!)));
   }
 
   private beginEpoch(): void {
