@@ -1,7 +1,8 @@
 import type { Samples } from '../data/dataset';
 import type { FloatArray } from './activations';
+import { type BatchRows, chunkedGradients } from './batch-gradients';
 import { SpecError } from './errors';
-import { argmax, evaluate, type Evaluation, type LayerHealth } from './evaluate';
+import { evaluate, type Evaluation, type LayerHealth } from './evaluate';
 import { lossTargetProblem } from './losses';
 import type { Gradients, Network } from './network';
 import { createOptimizer, type Optimizer } from './optimizers';
@@ -9,8 +10,6 @@ import { Rng } from './rng';
 import type { TrainSettings } from './spec';
 import { dataProblems, throwIfProblems, trainingProblems } from './validate';
 
-/** Rows processed at once: a full-batch update over 50,000 samples is summed in chunks of this many. */
-const CHUNK = 1000;
 /** Below this bound on |p| + |Δp| an update cannot overflow float32 (≈ 3.4e38), even after rounding. */
 const SAFE_MAGNITUDE = 1e37;
 
@@ -107,7 +106,8 @@ export class Trainer {
   private readonly previous: FloatArray[];
   private readonly now: () => number;
   private readonly gradientSource?: GradientSource;
-  private inputRows?: Float32Array[];
+  /** The training set's rows in the shuffled order of this epoch. */
+  private readonly rows: BatchRows;
   private epochCost = 0;
   private epochCorrect = 0;
   private epochRows = 0;
@@ -149,6 +149,7 @@ export class Trainer {
       net.kernels,
     );
     this.epochGradNorms = new Array<number>(net.L).fill(0);
+    this.rows = shuffledRows(data.train, this.order);
   }
 
   get finished(): boolean {
@@ -165,7 +166,7 @@ export class Trainer {
     const rows = Math.min(this.settings.batchSize, train.count - first);
     const { cost, correct } = this.gradientSource
       ? this.gradientSource(this.order.subarray(first, first + rows), this.grads)
-      : this.batchGradients(first, rows);
+      : chunkedGradients(net, this.rows, first, first + rows, 1 / rows, this.grads);
     this.batchInEpoch++;
     const report: BatchReport = {
       epoch: this.epoch,
@@ -277,27 +278,6 @@ export class Trainer {
     return this.history;
   }
 
-  /** Feedforward + backprop of the shuffled rows [first, first+rows), in chunks, into this.grads. */
-  private batchGradients(first: number, rows: number): { cost: number; correct: number } {
-    const { train } = this.data;
-    const net = this.net;
-    const nOut = net.sizes[net.L]!;
-    let cost = 0;
-    let correct = 0;
-    for (let done = 0; done < rows; done += CHUNK) {
-      const chunk = Math.min(CHUNK, rows - done);
-      const ws = net.workspace(chunk);
-      this.gather(ws.a[0]!, ws.y, first + done, chunk);
-      const out = net.feedforward(ws);
-      cost += net.batchCost(ws);
-      if (train.labels) {
-        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) correct++;
-      }
-      net.backprop(ws, this.grads, 1 / rows, done > 0);
-    }
-    return { cost, correct };
-  }
-
   /** max |p| over every weight and bias (NaN or ∞ when one is not finite). */
   private paramMax(): number {
     const k = this.net.kernels;
@@ -335,18 +315,6 @@ export class Trainer {
     this.epochGradNorms.fill(0);
   }
 
-  /** Copies the shuffled rows [first, first+rows) of the training set into x and y. */
-  private gather(x: FloatArray, y: FloatArray, first: number, rows: number): void {
-    const { targets, inputSize, outputSize } = this.data.train;
-    // One view per input row, made once: set() from it is a memcpy, with no view allocated per row.
-    const views = (this.inputRows ??= rowViews(this.data.train));
-    for (let r = 0; r < rows; r++) {
-      const s = this.order[first + r]!;
-      x.set(views[s]!, r * inputSize);
-      copyRow(targets, s * outputSize, y, r * outputSize, outputSize);
-    }
-  }
-
   private trackBest(on: Pick<Evaluation, 'accuracy' | 'loss'> | undefined): boolean {
     if (!on) return false;
     const score = on.accuracy ?? -on.loss;
@@ -379,6 +347,24 @@ function maxOf(values: number[]): number {
   let max = 0;
   for (const v of values) if (v > max) max = v;
   return max;
+}
+
+/** The samples in `order` (row r is sample order[r]), read when the batch is fed. */
+function shuffledRows(samples: Samples, order: Uint32Array): BatchRows {
+  const { targets, inputSize, outputSize, labels } = samples;
+  // One view per input row, made on first use: set() from it is a memcpy, with no view allocated per row.
+  let views: Float32Array[] | undefined;
+  return {
+    load(ws, from, count) {
+      views ??= rowViews(samples);
+      for (let r = 0; r < count; r++) {
+        const s = order[from + r]!;
+        ws.a[0]!.set(views[s]!, r * inputSize);
+        copyRow(targets, s * outputSize, ws.y, r * outputSize, outputSize);
+      }
+    },
+    ...(labels ? { label: (r: number) => labels[order[r]!]! } : {}),
+  };
 }
 
 /** Every input row of `samples` as a view (no copy). */
