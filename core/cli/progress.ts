@@ -1,4 +1,4 @@
-import type { EpochReport } from '../engine/trainer';
+import type { EpochReport } from '../engine/reports';
 
 /** A one-line progress bar for an epoch, redrawn in place on a terminal. */
 export function progressLine(epoch: number, batch: number, batches: number, samplesPerSecond: number, secondsLeft: number): string {

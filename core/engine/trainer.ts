@@ -2,10 +2,11 @@ import type { Samples } from '../data/dataset';
 import type { FloatArray } from './activations';
 import { type BatchRows, chunkedGradients } from './batch-gradients';
 import { SpecError } from './errors';
-import { evaluate, type Evaluation, type LayerHealth } from './evaluate';
+import { evaluate, type Evaluation } from './evaluate';
 import { lossTargetProblem } from './losses';
 import type { Gradients, Network } from './network';
 import { createOptimizer, type Optimizer } from './optimizers';
+import type { BatchReport, EpochReport, LayerMetrics } from './reports';
 import { Rng } from './rng';
 import type { TrainSettings } from './spec';
 import { dataProblems, throwIfProblems, trainingProblems } from './validate';
@@ -17,57 +18,6 @@ export interface TrainData {
   train: Samples;
   validation?: Samples;
   test?: Samples;
-}
-
-export interface NonFinite {
-  what: 'loss' | 'gradient' | 'weight';
-  /** Layer number l (1…L) whose gradient or weights went non-finite; absent for the loss. */
-  layer?: number;
-  epoch: number;
-  batch: number;
-}
-
-export interface BatchReport {
-  /** 1-based epoch and batch within it. */
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  /** Rows in this batch. */
-  rows: number;
-  /** Mean cost C over the batch (before the update). */
-  loss: number;
-  /** ‖∂C/∂w^l‖ for l = 1…L. */
-  gradientNorms: number[];
-  /** Set when this batch produced a non-finite loss, gradient or updated weight; its update was not applied. */
-  nonFinite?: NonFinite;
-  epochComplete: boolean;
-}
-
-export interface LayerMetrics extends LayerHealth {
-  /** Mean over the epoch's batches of ‖∂C/∂w^l‖. */
-  gradientNorm: number;
-  /** ‖w^l‖ at the end of the epoch. */
-  weightNorm: number;
-}
-
-export interface EpochReport {
-  epoch: number;
-  /** Mean batch cost over the epoch, and the share of its samples the network got right while training. */
-  trainLoss: number;
-  trainAccuracy: number | null;
-  validationLoss?: number;
-  validationAccuracy?: number | null;
-  testLoss?: number;
-  testAccuracy?: number | null;
-  /** Training samples per second in this epoch (evaluation excluded). */
-  samplesPerSecond: number;
-  seconds: number;
-  layers: LayerMetrics[];
-  /** Best validation (or test) accuracy so far — the epoch to keep. */
-  isBest: boolean;
-  /** Why training should stop after this epoch, if it should. */
-  stopReason?: string;
-  nonFinite?: NonFinite;
 }
 
 /**

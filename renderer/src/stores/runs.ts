@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RollbackPoints, RunEvent, RunSummary, StartRunRequest } from '@core/lab/contract';
-import type { EpochReport, NonFinite } from '@core/engine/trainer';
+import type { EpochReport, NonFinite } from '@core/engine/reports';
 import { appendProgress, createSeries, EMA_BETA, setHistory, type RunSeries } from '../charts/series';
 import { explainFailure, explainNonFinite, type Explanation } from '../components/train/explain';
 import { diffRun, type FieldDiff } from '../components/train/run-diff';

@@ -1,7 +1,7 @@
 /** A scriptable window.lab for renderer tests: records calls, lets the test push run events. */
 import { vi } from 'vitest';
 import type { LabApi, RunEvent, RunSummary } from '@core/lab/contract';
-import type { EpochReport } from '@core/engine/trainer';
+import type { EpochReport } from '@core/engine/reports';
 import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
 import { unusedInspectMethods } from '../inspect/unused-inspect';
 import { unusedDatasetMethods } from '../datasets/unused-datasets';
