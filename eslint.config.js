@@ -13,7 +13,7 @@ export const SHARED_CORE = [
   '@core/lab/contract',
   '@core/lab/schemas',
   '@core/engine/spec',
-  '@core/engine/trainer',
+  '@core/engine/reports',
   '@core/engine/activations',
   '@core/engine/losses',
   '@core/engine/validate',

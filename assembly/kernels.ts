@@ -373,22 +373,6 @@ export function maxAbs(a: usize, n: i32): f32 {
   return sawNaN ? NaN : m;
 }
 
-/** 1 when every one of the n floats is finite, else 0: x − x is 0 for finite x and NaN otherwise. */
-export function allFinite(a: usize, n: i32): i32 {
-  let acc = f32x4.splat(0);
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const v = v128.load(a + (<usize>i << 2));
-    acc = f32x4.add(acc, f32x4.sub(v, v));
-  }
-  let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-  for (; i < n; i++) {
-    const x = load<f32>(a + (<usize>i << 2));
-    s += x - x;
-  }
-  return s == 0 ? 1 : 0;
-}
-
 /** SGD over n floats: p ← p − η (g + λ p). */
 export function sgdStep(p: usize, g: usize, n: i32, eta: f32, lambda: f32): void {
   const ve = f32x4.splat(eta);

@@ -66,7 +66,7 @@ function time(
 }
 
 function place(k: Kernels, src: Float32Array): Float32Array {
-  const out = k.alloc?.(src.length) ?? new Float32Array(src.length);
+  const out = k.alloc(src.length);
   out.set(src);
   return out;
 }
@@ -108,7 +108,7 @@ for (const backend of ['wasm', 'js'] as const) {
       const xs = place(k, input);
       const [s, d] = time(k, xs, w, bias, z, delta, grad, m, n);
       console.log(
-        `  ${density(input).toFixed(2).padStart(20)} ${k.density!(xs, xs.length).toFixed(2).padStart(9)}  ${s.toFixed(4).padStart(9)}  ${d.toFixed(4).padStart(8)}  ${(s / d).toFixed(2).padStart(12)}`,
+        `  ${density(input).toFixed(2).padStart(20)} ${k.density(xs, xs.length).toFixed(2).padStart(9)}  ${s.toFixed(4).padStart(9)}  ${d.toFixed(4).padStart(8)}  ${(s / d).toFixed(2).padStart(12)}`,
       );
     }
   }

@@ -2,7 +2,7 @@
  * The lines `--json` prints on stdout, one JSON object each, told apart by `type`. The table below
  * is what --help and the README list (typed by the union under it, so each type is described once).
  */
-import type { NonFinite } from '../engine/trainer';
+import type { NonFinite } from '../engine/reports';
 
 export const JSON_EVENTS: Record<CliEventType, string> = {
   loaded: 'a --load model evaluated: file, epochs, testLoss, testAccuracy',

@@ -3,7 +3,8 @@
  * progress shown as the output's mode wants. It yields to the event loop every YIELD_EVERY_MS so
  * that Ctrl-C (a signal event) can be heard while the maths runs synchronously.
  */
-import type { EpochReport, NonFinite, Trainer } from '../engine/trainer';
+import type { EpochReport, NonFinite } from '../engine/reports';
+import type { Trainer } from '../engine/trainer';
 import type { StopRequest } from './interrupt';
 import type { CliOutput } from './output';
 

@@ -1,4 +1,4 @@
-import type { EpochReport } from '../engine/trainer';
+import type { EpochReport } from '../engine/reports';
 
 const eta = (secondsLeft: number): string => (Number.isFinite(secondsLeft) ? `${secondsLeft.toFixed(1)} s left` : '');
 const rate = (samplesPerSecond: number): string => `${Math.round(samplesPerSecond).toLocaleString('en')} samples/s`;

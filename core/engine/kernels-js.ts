@@ -1,5 +1,6 @@
-import type { FloatArray } from './activations';
+import { activations, type FloatArray } from './activations';
 import type { Kernels } from './kernels';
+import { losses } from './losses';
 
 /**
  * Share of nonzero inputs below which the zero-skipping loops win. Measured with
@@ -11,13 +12,17 @@ import type { Kernels } from './kernels';
 const SPARSE_BELOW_JS = 0.6;
 
 /**
- * Plain-TypeScript kernels. Loops are ordered so that the innermost one walks contiguous memory.
- * The sparse variants skip zeros of the input: MNIST inputs are ~80 % zeros, and the skip pays for
- * its branch many times over; dense inputs (sigmoid layers) take the branch-free loops.
+ * Plain-TypeScript kernels, the reference every other backend falls back to. Loops are ordered so
+ * that the innermost one walks contiguous memory. The sparse variants skip zeros of the input:
+ * MNIST inputs are ~80 % zeros, and the skip pays for its branch many times over; dense inputs
+ * (sigmoid layers) take the branch-free loops. Element-wise maps are the activations' and losses'
+ * own batch functions, so the js backend computes exactly what those modules define.
  */
 export const jsKernels: Kernels = {
   name: 'js',
   sparseBelow: SPARSE_BELOW_JS,
+
+  alloc: (length) => new Float32Array(length),
 
   /** max |a[i]|, NaN when some a[i] is NaN (a NaN compares false both ways, so it is caught apart). */
   maxAbs(a) {
@@ -28,6 +33,12 @@ export const jsKernels: Kernels = {
       else if (v !== v) return NaN;
     }
     return max;
+  },
+
+  sumSquares(a, start = 0) {
+    let s = start;
+    for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+    return s;
   },
 
   matMulABt(a, b, c, m, n, k, bias, sparse) {
@@ -110,6 +121,49 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < m; i++) {
       const ai = i * n;
       for (let j = 0; j < n; j++) out[j] = out[j]! + a[ai + j]!;
+    }
+  },
+
+  matMulABtActivate(a, b, bias, z, out, m, n, k, activation, sparse) {
+    jsKernels.matMulABt(a, b, z, m, n, k, bias, sparse);
+    activations[activation].forward(z, out, m, n);
+  },
+
+  activationBackward(activation, z, a, g, rows, cols) {
+    activations[activation].backward(z, a, g, rows, cols);
+  },
+
+  lossGradient(loss, a, y, g, rows, cols, scale) {
+    const C = losses[loss];
+    for (let r = 0; r < rows; r++) C.gradient(a, y, g, r * cols, cols);
+    const count = rows * cols;
+    for (let i = 0; i < count; i++) g[i] = g[i]! * scale;
+  },
+
+  outputDelta(a, y, delta, rows, cols, scale, sumY) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let s = 1;
+      if (sumY) {
+        s = 0;
+        for (let c = 0; c < cols; c++) s += y[o + c]!;
+      }
+      for (let i = o; i < o + cols; i++) delta[i] = (a[i]! * s - y[i]!) * scale;
+    }
+  },
+
+  sgdStep(p, g, eta, lambda) {
+    for (let j = 0; j < p.length; j++) p[j] = p[j]! - eta * (g[j]! + lambda * p[j]!);
+  },
+
+  adamStep(p, g, m, v, { eta, lambda, beta1, beta2, c1, c2, epsilon }) {
+    for (let j = 0; j < p.length; j++) {
+      const gj = g[j]! + lambda * p[j]!;
+      const mj = beta1 * m[j]! + (1 - beta1) * gj;
+      const vj = beta2 * v[j]! + (1 - beta2) * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      p[j] = p[j]! - (eta * (mj / c1)) / (Math.sqrt(vj / c2) + epsilon);
     }
   },
 };

@@ -1,18 +1,18 @@
 import type { FloatArray } from './activations';
-import type { ActivationName } from './spec';
+import type { ActivationName, LossName } from './spec';
 
 /**
- * The few array operations the engine spends its time in. The engine calls nothing else in its
- * inner loop, so a faster backend (WebAssembly, SIMD) can replace the plain-TypeScript one.
- * All matrices are row-major; sizes are given explicitly because buffers may be larger than used.
+ * The array operations the engine spends its time in. The engine calls nothing else in its inner
+ * loop, so a faster backend (WebAssembly, SIMD) can replace the plain-TypeScript one. Every backend
+ * implements all of them, for float32 and float64 operands alike: one that lacks a fast path for
+ * some case (an activation, float64 arrays, operands it cannot place) hands it to the js kernels
+ * itself, so callers never ask which backend they have. All matrices are row-major; sizes are given
+ * explicitly because buffers may be larger than used.
  */
 export interface Kernels {
   readonly name: string;
-  /**
-   * Optional: a zeroed float32 array of `length` that this backend reads without copying (a view on
-   * WebAssembly memory), or undefined when it has no room. Network allocates its float32 buffers here.
-   */
-  alloc?(length: number): Float32Array | undefined;
+  /** A zeroed float32 array of `length`, placed where this backend reads it without copying (wasm: its memory, while there is room). */
+  alloc(length: number): Float32Array;
   /**
    * C[m×n] = A[m×k] · B[n×k]ᵀ, plus bias[n] on every row when given. (z = a·wᵀ + b)
    * `sparse`: skip the zeros of A (worth it below `sparseBelow` density); otherwise a plain dense product.
@@ -23,17 +23,14 @@ export interface Kernels {
   /** C[m×n] (+)= A[k×m]ᵀ · B[k×n]. (∇w = δᵀ · a^{l−1}) `sparse`: skip the zeros of B (the layer's input). */
   matMulAtB(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number, accumulate: boolean, sparse?: boolean): void;
   /**
-   * Optional: the share of a[0..length) that this backend's sparse products cannot skip (js: nonzero
+   * The share of a[0..length) that this backend's sparse products cannot skip (js: nonzero
    * elements; wasm: 4-float blocks holding a nonzero), compared with `sparseBelow` to choose them.
    */
-  density?(a: FloatArray, length: number): number;
+  density(a: FloatArray, length: number): number;
   /** The input density below which this backend's sparse products beat its dense ones (measured). */
-  readonly sparseBelow?: number;
-  /**
-   * Optional: z = A·Bᵀ + bias and a = σ(z) in one pass (σ applied as z is stored; softmax by rows).
-   * False when this backend left both to the caller (float64 arrays, an activation it lacks).
-   */
-  matMulABtActivate?(
+  readonly sparseBelow: number;
+  /** z = A·Bᵀ + bias and a = σ(z) (`out`) over m×n; fused where the backend has σ (softmax by rows). */
+  matMulABtActivate(
     a: FloatArray,
     b: FloatArray,
     bias: FloatArray,
@@ -44,27 +41,27 @@ export interface Kernels {
     k: number,
     activation: ActivationName,
     sparse: boolean,
-  ): boolean;
-  /** Optional: g ⊙= σ'(z) over rows×cols (softmax: its Jacobian applied to g); false when left to the caller. */
-  activationBackward?(activation: ActivationName, z: FloatArray, a: FloatArray, g: FloatArray, rows: number, cols: number): boolean;
+  ): void;
+  /** g ⊙= σ'(z) over rows×cols (softmax: its Jacobian applied to g): turns ∂C/∂a into ∂C/∂z. */
+  activationBackward(activation: ActivationName, z: FloatArray, a: FloatArray, g: FloatArray, rows: number, cols: number): void;
+  /** g = scale · ∇_a C over rows×cols, for the outputs a against the targets y. */
+  lossGradient(loss: LossName, a: FloatArray, y: FloatArray, g: FloatArray, rows: number, cols: number, scale: number): void;
   /**
-   * Optional: δ = (a·s − y)·scale over rows×cols, where s = Σ_j y_j of the row when `sumY`, else 1
-   * (quadratic ∇_a C; the simple output deltas of softmax + cross-entropy and sigmoid + BCE).
-   * False when left to the caller.
+   * The fused output delta δ = (a·s − y)·scale over rows×cols, where s = Σ_j y_j of the row when
+   * `sumY`, else 1: δ^L of the pairs whose σ' cancels against the loss (softmax + cross-entropy or
+   * KL divergence with `sumY`, sigmoid + binary cross-entropy without).
    */
-  outputDelta?(a: FloatArray, y: FloatArray, delta: FloatArray, rows: number, cols: number, scale: number, sumY: boolean): boolean;
+  outputDelta(a: FloatArray, y: FloatArray, delta: FloatArray, rows: number, cols: number, scale: number, sumY: boolean): void;
   /** out[n] (+)= Σ_i A[i, ·] over m rows. (∇b = Σ_x δ_x) */
   sumRows(a: FloatArray, out: FloatArray, m: number, n: number, accumulate: boolean): void;
-  /** Optional: Σ a[i]² over the whole array, summed in float64 (the trainer's gradient norms). */
-  sumSquares?(a: FloatArray): number;
-  /** Optional: max |a[i]| over the whole array, NaN when one is NaN (the trainer's overflow bound and check). */
-  maxAbs?(a: FloatArray): number;
-  /** Optional: true when every element of `a` is finite. */
-  allFinite?(a: FloatArray): boolean;
-  /** Optional: SGD p ← p − η (g + λp) over whole arrays; false when this backend left it to the caller. */
-  sgdStep?(p: FloatArray, g: FloatArray, eta: number, lambda: number): boolean;
-  /** Optional: one Adam step over whole arrays (see optimizers.ts); false when this backend left it to the caller. */
-  adamStep?(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): boolean;
+  /** start + Σ a[i]² over the whole array, in float64 (so two buffers make one norm: sumSquares(b, sumSquares(w))). */
+  sumSquares(a: FloatArray, start?: number): number;
+  /** max |a[i]| over the whole array, NaN when one is NaN (the trainer's overflow bound and check). */
+  maxAbs(a: FloatArray): number;
+  /** SGD over whole arrays: p ← p − η (g + λp). */
+  sgdStep(p: FloatArray, g: FloatArray, eta: number, lambda: number): void;
+  /** One Adam step over whole arrays (see optimizers.ts). */
+  adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): void;
 }
 
 /** Adam's step size η, L2 coefficient λ, decay rates, bias corrections c = 1 − βᵗ, and ε. */

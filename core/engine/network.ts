@@ -44,7 +44,8 @@ export class Network {
   readonly b: FloatArray[];
   readonly sigma: Activation[];
   readonly loss: Loss;
-  readonly simpleOutputDelta: boolean;
+  /** δ^L has the fused form a·s − y (see backprop): 'sum-y' with s = Σ_j y_j (softmax), 'plain' with s = 1 (sigmoid). */
+  readonly fusedOutputDelta?: 'sum-y' | 'plain';
   kernels: Kernels;
   private readonly workspaces = new Map<number, Workspace>();
 
@@ -62,7 +63,8 @@ export class Network {
     // sigma[0] is never used; it keeps sigma[l] aligned with the layer numbers.
     this.sigma = [activations.linear, ...spec.layers.map((layer) => activations[layer.activation])];
     this.loss = losses[spec.loss];
-    this.simpleOutputDelta = hasSimpleOutputDelta(spec.loss, spec.layers[this.L - 1]!.activation);
+    const output = spec.layers[this.L - 1]!.activation;
+    if (hasSimpleOutputDelta(spec.loss, output)) this.fusedOutputDelta = output === 'softmax' ? 'sum-y' : 'plain';
   }
 
   /** A new network with weights drawn by the spec's initialisation scheme. */
@@ -74,7 +76,7 @@ export class Network {
 
   alloc(n: number): FloatArray {
     if (this.precision === 'float64') return new Float64Array(n);
-    return this.kernels.alloc?.(n) ?? new Float32Array(n);
+    return this.kernels.alloc(n);
   }
 
   /** Number of trainable parameters in layer l (weights + biases), as in Keras's summary. */
@@ -126,12 +128,9 @@ export class Network {
       const nPrev = this.sizes[l - 1]!;
       const input = ws.a[l - 1]!;
       // Per batch, since density depends on the data (MNIST input ~0.2, sigmoid layers 1, ReLU ~0.5).
-      const sparse = k.density ? k.density(input, rows * nPrev) < (k.sparseBelow ?? 0) : false;
+      const sparse = k.density(input, rows * nPrev) < k.sparseBelow;
       ws.sparse[l] = sparse;
-      const sigma = this.sigma[l]!;
-      if (k.matMulABtActivate?.(input, this.w[l]!, this.b[l]!, ws.z[l]!, ws.a[l]!, rows, n, nPrev, sigma.name, sparse)) continue;
-      k.matMulABt(input, this.w[l]!, ws.z[l]!, rows, n, nPrev, this.b[l]!, sparse);
-      sigma.forward(ws.z[l]!, ws.a[l]!, rows, n);
+      k.matMulABtActivate(input, this.w[l]!, this.b[l]!, ws.z[l]!, ws.a[l]!, rows, n, nPrev, this.sigma[l]!.name, sparse);
     }
     return ws.a[this.L]!;
   }
@@ -155,54 +154,37 @@ export class Network {
    * gradients are added to `grads`, so a large batch can be processed in chunks.
    */
   backprop(ws: Workspace, grads: Gradients, scale: number, accumulate = false): void {
-    const k = this.kernels;
-    const L = this.L;
-    const rows = ws.rows;
-    const nOut = this.sizes[L]!;
-    const aL = ws.a[L]!;
-    const deltaL = ws.delta[L]!;
-    const count = rows * nOut;
-    const softmaxOut = this.sigma[L]!.name === 'softmax';
-    if (this.simpleOutputDelta && k.outputDelta?.(aL, ws.y, deltaL, rows, nOut, scale, softmaxOut)) {
-      // δ^L computed by the kernels (see below for the formula).
-    } else if (this.simpleOutputDelta) {
-      // Softmax + cross-entropy/KL: δ^L = a·Σy − y, which is a − y when the targets sum to 1 (one-hot).
-      // Sigmoid + BCE: δ^L = a − y for any targets.
-      for (let r = 0; r < rows; r++) {
-        const o = r * nOut;
-        let sumY = 1;
-        if (softmaxOut) {
-          sumY = 0;
-          for (let c = 0; c < nOut; c++) sumY += ws.y[o + c]!;
-        }
-        for (let i = o; i < o + nOut; i++) deltaL[i] = (aL[i]! * sumY - ws.y[i]!) * scale;
-      }
-    } else {
-      // The quadratic cost's ∇_a C = a − y is the kernels' output delta without Σy.
-      if (!(this.loss.name === 'quadratic' && k.outputDelta?.(aL, ws.y, deltaL, rows, nOut, scale, false))) {
-        for (let r = 0; r < rows; r++) this.loss.gradient(aL, ws.y, deltaL, r * nOut, nOut);
-        for (let i = 0; i < count; i++) deltaL[i] = deltaL[i]! * scale;
-      }
-      this.activationBackward(L, ws, deltaL);
-    }
+    const { kernels: k, L, sizes } = this;
+    const { rows, z, a, delta } = ws;
+    this.outputDelta(ws, scale); // BP1
     for (let l = L; l >= 1; l--) {
-      const n = this.sizes[l]!;
-      const nPrev = this.sizes[l - 1]!;
-      k.sumRows(ws.delta[l]!, grads.nablaB[l]!, rows, n, accumulate);
-      k.matMulAtB(ws.delta[l]!, ws.a[l - 1]!, grads.nablaW[l]!, n, nPrev, rows, accumulate, ws.sparse[l]);
-      if (l > 1) {
-        k.matMulAB(ws.delta[l]!, this.w[l]!, ws.delta[l - 1]!, rows, nPrev, n);
-        this.activationBackward(l - 1, ws, ws.delta[l - 1]!);
-      }
+      const n = sizes[l]!;
+      const nPrev = sizes[l - 1]!;
+      k.sumRows(delta[l]!, grads.nablaB[l]!, rows, n, accumulate); // BP3
+      k.matMulAtB(delta[l]!, a[l - 1]!, grads.nablaW[l]!, n, nPrev, rows, accumulate, ws.sparse[l]); // BP4
+      if (l === 1) break;
+      k.matMulAB(delta[l]!, this.w[l]!, delta[l - 1]!, rows, nPrev, n); // BP2: δ^l · w^l …
+      k.activationBackward(this.sigma[l - 1]!.name, z[l - 1]!, a[l - 1]!, delta[l - 1]!, rows, nPrev); // … ⊙ σ'(z^{l−1})
     }
   }
 
-  /** g ⊙= σ'(z^l) over the batch, in the kernels when they have σ. */
-  private activationBackward(l: number, ws: Workspace, g: FloatArray): void {
-    const sigma = this.sigma[l]!;
-    const n = this.sizes[l]!;
-    if (!this.kernels.activationBackward?.(sigma.name, ws.z[l]!, ws.a[l]!, g, ws.rows, n))
-      sigma.backward(ws.z[l]!, ws.a[l]!, g, ws.rows, n);
+  /**
+   * BP1 times `scale`: δ^L = ∇_a C ⊙ σ'(z^L). Where σ' cancels against the loss's denominator the
+   * kernels' fused form δ^L = a·s − y is exact and avoids dividing by a saturated σ':
+   * softmax + cross-entropy or KL divergence, s = Σ_j y_j (so a − y for one-hot targets);
+   * sigmoid + binary cross-entropy, s = 1.
+   */
+  private outputDelta(ws: Workspace, scale: number): void {
+    const { kernels: k, L } = this;
+    const n = this.sizes[L]!;
+    const aL = ws.a[L]!;
+    const deltaL = ws.delta[L]!;
+    if (this.fusedOutputDelta) {
+      k.outputDelta(aL, ws.y, deltaL, ws.rows, n, scale, this.fusedOutputDelta === 'sum-y');
+    } else {
+      k.lossGradient(this.loss.name, aL, ws.y, deltaL, ws.rows, n, scale);
+      k.activationBackward(this.sigma[L]!.name, ws.z[L]!, aL, deltaL, ws.rows, n);
+    }
   }
 
   /** The output vector for one input (a copy). */

@@ -1,5 +1,6 @@
 import type { FloatArray } from './activations';
 import type { Kernels } from './kernels';
+import { jsKernels } from './kernels-js';
 import type { OptimizerName } from './spec';
 
 /**
@@ -17,19 +18,13 @@ export interface Optimizer {
   maxChange(gBound: number, learningRate: number): number;
 }
 
-/** w ← w − η (∇w + λw); through `kernels` when they have a faster sgdStep for these buffers. */
-export function sgd(kernels?: Kernels): Optimizer {
+/** w ← w − η (∇w + λw), by the kernels' sgdStep. */
+export function sgd(kernels: Kernels = jsKernels): Optimizer {
   return {
     name: 'sgd',
     maxChange: (gBound, eta) => Math.abs(eta) * gBound,
     step(params, grads, decay, eta) {
-      for (let i = 0; i < params.length; i++) {
-        const p = params[i]!;
-        const g = grads[i]!;
-        const lambda = decay[i]!;
-        if (kernels?.sgdStep?.(p, g, eta, lambda)) continue;
-        for (let j = 0; j < p.length; j++) p[j] = p[j]! - eta * (g[j]! + lambda * p[j]!);
-      }
+      for (let i = 0; i < params.length; i++) kernels.sgdStep(params[i]!, grads[i]!, eta, decay[i]!);
     },
   };
 }
@@ -61,19 +56,23 @@ export function momentum(mu: number, shapes: number[], alloc: (n: number) => Flo
   };
 }
 
-/** Adam (Kingma & Ba): running means of the gradient and its square, bias-corrected. */
+/**
+ * Adam (Kingma & Ba): running means of the gradient and its square, bias-corrected, by the
+ * kernels' adamStep: m ← β₁m + (1 − β₁)g',  v ← β₂v + (1 − β₂)g'²,  p ← p − η (m/c₁) / (√(v/c₂) + ε),
+ * with g' = ∇p + λp and c = 1 − βᵗ.
+ */
 export function adam(
   shapes: number[],
   alloc: (n: number) => FloatArray,
   beta1 = 0.9,
   beta2 = 0.999,
   epsilon = 1e-8,
-  kernels?: Kernels,
+  kernels: Kernels = jsKernels,
 ): Optimizer {
   const m = shapes.map(alloc);
   const v = shapes.map(alloc);
   let t = 0;
-  // Reused for every buffer and step, so the fast path allocates nothing.
+  // Reused for every buffer and step, so a step allocates nothing.
   const hyper = { eta: 0, lambda: 0, beta1, beta2, c1: 1, c2: 1, epsilon };
   // |m̂| ≤ max |g'| over all steps (a weighted mean of them) and √v̂ + ε ≥ ε, so |Δp| ≤ η G / ε.
   let gMax = 0;
@@ -85,41 +84,24 @@ export function adam(
     },
     step(params, grads, decay, eta) {
       t++;
-      const c1 = 1 - beta1 ** t;
-      const c2 = 1 - beta2 ** t;
+      hyper.eta = eta;
+      hyper.c1 = 1 - beta1 ** t;
+      hyper.c2 = 1 - beta2 ** t;
       for (let i = 0; i < params.length; i++) {
-        const p = params[i]!;
-        const g = grads[i]!;
-        const mi = m[i]!;
-        const vi = v[i]!;
-        const lambda = decay[i]!;
-        if (kernels?.adamStep) {
-          hyper.eta = eta;
-          hyper.lambda = lambda;
-          hyper.c1 = c1;
-          hyper.c2 = c2;
-          if (kernels.adamStep(p, g, mi, vi, hyper)) continue;
-        }
-        for (let j = 0; j < p.length; j++) {
-          const gj = g[j]! + lambda * p[j]!;
-          const mj = beta1 * mi[j]! + (1 - beta1) * gj;
-          const vj = beta2 * vi[j]! + (1 - beta2) * gj * gj;
-          mi[j] = mj;
-          vi[j] = vj;
-          p[j] = p[j]! - (eta * (mj / c1)) / (Math.sqrt(vj / c2) + epsilon);
-        }
+        hyper.lambda = decay[i]!;
+        kernels.adamStep(params[i]!, grads[i]!, m[i]!, v[i]!, hyper);
       }
     },
   };
 }
 
-/** `kernels` (optional) may run the update faster; see Kernels.sgdStep / adamStep. */
+/** The optimiser `name`; sgd and Adam run their updates on `kernels` (the js ones by default). */
 export function createOptimizer(
   name: OptimizerName,
   mu: number,
   shapes: number[],
   alloc: (n: number) => FloatArray,
-  kernels?: Kernels,
+  kernels: Kernels = jsKernels,
 ): Optimizer {
   switch (name) {
     case 'sgd':

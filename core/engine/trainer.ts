@@ -1,75 +1,21 @@
 import type { Samples } from '../data/dataset';
 import type { FloatArray } from './activations';
+import { type BatchRows, chunkedGradients } from './batch-gradients';
 import { SpecError } from './errors';
-import { argmax, evaluate, type Evaluation, type LayerHealth } from './evaluate';
-import { jsKernels } from './kernels-js';
+import { evaluate } from './evaluate';
 import { lossTargetProblem } from './losses';
 import type { Gradients, Network } from './network';
-import { createOptimizer, type Optimizer } from './optimizers';
+import { OverflowGuard, type NonFiniteValue } from './overflow-guard';
+import type { BatchReport, EpochReport, LayerMetrics } from './reports';
 import { Rng } from './rng';
 import type { TrainSettings } from './spec';
+import { StoppingRules } from './stopping';
 import { dataProblems, throwIfProblems, trainingProblems } from './validate';
-
-/** Rows processed at once: a full-batch update over 50,000 samples is summed in chunks of this many. */
-const CHUNK = 1000;
-/** Below this bound on |p| + |Δp| an update cannot overflow float32 (≈ 3.4e38), even after rounding. */
-const SAFE_MAGNITUDE = 1e37;
 
 export interface TrainData {
   train: Samples;
   validation?: Samples;
   test?: Samples;
-}
-
-export interface NonFinite {
-  what: 'loss' | 'gradient' | 'weight';
-  /** Layer number l (1…L) whose gradient or weights went non-finite; absent for the loss. */
-  layer?: number;
-  epoch: number;
-  batch: number;
-}
-
-export interface BatchReport {
-  /** 1-based epoch and batch within it. */
-  epoch: number;
-  batch: number;
-  batchesPerEpoch: number;
-  /** Rows in this batch. */
-  rows: number;
-  /** Mean cost C over the batch (before the update). */
-  loss: number;
-  /** ‖∂C/∂w^l‖ for l = 1…L. */
-  gradientNorms: number[];
-  /** Set when this batch produced a non-finite loss, gradient or updated weight; its update was not applied. */
-  nonFinite?: NonFinite;
-  epochComplete: boolean;
-}
-
-export interface LayerMetrics extends LayerHealth {
-  /** Mean over the epoch's batches of ‖∂C/∂w^l‖. */
-  gradientNorm: number;
-  /** ‖w^l‖ at the end of the epoch. */
-  weightNorm: number;
-}
-
-export interface EpochReport {
-  epoch: number;
-  /** Mean batch cost over the epoch, and the share of its samples the network got right while training. */
-  trainLoss: number;
-  trainAccuracy: number | null;
-  validationLoss?: number;
-  validationAccuracy?: number | null;
-  testLoss?: number;
-  testAccuracy?: number | null;
-  /** Training samples per second in this epoch (evaluation excluded). */
-  samplesPerSecond: number;
-  seconds: number;
-  layers: LayerMetrics[];
-  /** Best validation (or test) accuracy so far — the epoch to keep. */
-  isBest: boolean;
-  /** Why training should stop after this epoch, if it should. */
-  stopReason?: string;
-  nonFinite?: NonFinite;
 }
 
 /**
@@ -87,7 +33,8 @@ export interface TrainerOptions {
 
 /**
  * Mini-batch gradient descent over a dataset, one batch per `step()`. The caller decides when to
- * step, so a worker can pause, single-step, or change η between any two batches.
+ * step, so a worker can pause, single-step, or change η between any two batches. The update's
+ * guard against non-finite values lives in overflow-guard.ts, the stopping rules in stopping.ts.
  */
 export class Trainer {
   epoch = 1;
@@ -98,24 +45,15 @@ export class Trainer {
   readonly history: EpochReport[] = [];
 
   private readonly rng: Rng;
+  /** The training samples in this epoch's shuffled order, and the rows reading them in it. */
   private readonly order: Uint32Array;
+  private readonly rows: BatchRows;
   private readonly grads: Gradients;
-  private readonly optimizer: Optimizer;
-  private readonly params: FloatArray[];
-  private readonly gradList: FloatArray[];
-  private readonly decay: number[];
-  /** The parameters before the last update, to undo an update that overflows. */
-  private readonly previous: FloatArray[];
+  private readonly guard: OverflowGuard;
+  private readonly stopping: StoppingRules;
+  private readonly tally: EpochTally;
   private readonly now: () => number;
   private readonly gradientSource?: GradientSource;
-  private inputRows?: Float32Array[];
-  private epochCost = 0;
-  private epochCorrect = 0;
-  private epochRows = 0;
-  private epochGradNorms: number[];
-  private epochMillis = 0;
-  private bestScore = -Infinity;
-  private epochsWithoutImprovement = 0;
 
   constructor(
     readonly net: Network,
@@ -126,90 +64,45 @@ export class Trainer {
     throwIfProblems([...trainingProblems(net.spec, settings), ...dataProblems(net.spec, data.train.inputSize, data.train.outputSize)]);
     const targetProblem = lossTargetProblem(net.spec.loss, data.train.targets);
     if (targetProblem) throw new SpecError(targetProblem, 'loss');
-    if (settings.stop.kind === 'early-stopping' && !data.validation)
-      throw new SpecError('Early stopping watches the validation set, so the dataset needs a validation split.', 'stop');
+    this.stopping = new StoppingRules(settings, data.validation !== undefined);
     if (data.train.count === 0) throw new SpecError('The training set is empty.', 'dataset');
     this.now = options.now ?? (() => performance.now());
     if (options.gradients) this.gradientSource = options.gradients;
     this.learningRate = settings.learningRate;
     this.rng = new Rng(settings.seed ^ 0x5eed);
-    this.order = new Uint32Array(data.train.count);
-    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
+    this.order = Uint32Array.from({ length: data.train.count }, (_, i) => i);
+    this.rows = shuffledRows(data.train, this.order);
     this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
     this.grads = net.createGradients();
-    const layers = Array.from({ length: net.L }, (_, i) => i + 1);
-    this.params = [...layers.map((l) => net.w[l]!), ...layers.map((l) => net.b[l]!)];
-    this.gradList = [...layers.map((l) => this.grads.nablaW[l]!), ...layers.map((l) => this.grads.nablaB[l]!)];
-    this.decay = [...layers.map(() => settings.l2), ...layers.map(() => 0)];
-    this.previous = this.params.map((p) => net.alloc(p.length));
-    this.optimizer = createOptimizer(
-      settings.optimizer,
-      settings.momentum,
-      this.params.map((p) => p.length),
-      (n) => net.alloc(n),
-      net.kernels,
-    );
-    this.epochGradNorms = new Array<number>(net.L).fill(0);
+    this.guard = new OverflowGuard(net, this.grads, settings);
+    this.tally = new EpochTally(net.L);
   }
 
   get finished(): boolean {
     return this.history.length > 0 && (this.history.length >= this.settings.epochs || this.history.at(-1)!.stopReason !== undefined);
   }
 
-  /** One mini-batch: feedforward, backprop, and (when everything is finite) one optimiser update. */
+  /**
+   * One mini-batch, as Nielsen's update_mini_batch: the gradient of the batch's mean cost by
+   * backprop, then one optimiser step — not taken (or undone) when anything went non-finite.
+   */
   step(): BatchReport {
     const started = this.now();
-    const { train } = this.data;
-    const net = this.net;
     if (this.batchInEpoch === 0) this.beginEpoch();
     const first = this.batchInEpoch * this.settings.batchSize;
-    const rows = Math.min(this.settings.batchSize, train.count - first);
-    const { cost, correct } = this.gradientSource
-      ? this.gradientSource(this.order.subarray(first, first + rows), this.grads)
-      : this.batchGradients(first, rows);
+    const rows = Math.min(this.settings.batchSize, this.data.train.count - first);
+    const { cost, correct } = this.backprop(first, rows);
+    const gradientNorms = this.gradientNorms();
+    const nonFinite = this.guard.update(cost / rows, gradientNorms, this.learningRate);
     this.batchInEpoch++;
-    const report: BatchReport = {
-      epoch: this.epoch,
-      batch: this.batchInEpoch,
-      batchesPerEpoch: this.batchesPerEpoch,
-      rows,
-      loss: cost / rows,
-      gradientNorms: [],
-      epochComplete: this.batchInEpoch === this.batchesPerEpoch,
-    };
-    for (let l = 1; l <= net.L; l++) report.gradientNorms.push(this.gradientNorm(l));
-    const badLayer = report.gradientNorms.findIndex((g) => !Number.isFinite(g));
-    if (!Number.isFinite(report.loss)) report.nonFinite = { what: 'loss', epoch: this.epoch, batch: report.batch };
-    else if (badLayer >= 0) report.nonFinite = { what: 'gradient', layer: badLayer + 1, epoch: this.epoch, batch: report.batch };
-    else {
-      // A finite gradient times a huge η can still overflow; then the update is undone from a copy.
-      // The copy costs a pass over every weight per batch, so it is taken only when the optimiser's
-      // bound on the step cannot rule the overflow out (in ordinary training it always can).
-      const paramMax = this.paramMax();
-      const gBound = maxOf(report.gradientNorms) + this.settings.l2 * paramMax;
-      const mayOverflow = !(paramMax + this.optimizer.maxChange(gBound, this.learningRate) < SAFE_MAGNITUDE);
-      if (mayOverflow) for (let i = 0; i < this.params.length; i++) this.previous[i]!.set(this.params[i]!);
-      this.optimizer.step(this.params, this.gradList, this.decay, this.learningRate);
-      const badParam = this.firstNonFinite();
-      if (badParam >= 0) {
-        if (!mayOverflow) throw new Error("An update bounded as finite overflowed: the optimiser's maxChange is wrong.");
-        for (let i = 0; i < this.params.length; i++) this.params[i]!.set(this.previous[i]!);
-        report.nonFinite = { what: 'weight', layer: (badParam % net.L) + 1, epoch: this.epoch, batch: report.batch };
-      }
-    }
-    if (!report.nonFinite) {
-      this.epochCorrect += correct;
-      this.epochCost += cost;
-      this.epochRows += rows;
-      for (let l = 0; l < net.L; l++) this.epochGradNorms[l]! += report.gradientNorms[l]!;
-    }
-    this.epochMillis += this.now() - started;
-    return report;
+    if (!nonFinite) this.tally.add(cost, correct, rows, gradientNorms);
+    this.tally.millis += this.now() - started;
+    return this.batchReport(rows, cost / rows, gradientNorms, nonFinite);
   }
 
   /** Evaluates the finished epoch, records it in the history and decides whether to stop. */
   endEpoch(): EpochReport {
-    const net = this.net;
+    const { net, tally } = this;
     const { validation, test } = this.data;
     const batches = this.batchesPerEpoch;
     const val = validation ? evaluate(net, validation, { health: true }) : undefined;
@@ -219,17 +112,17 @@ export class Trainer {
     for (let l = 1; l <= net.L; l++) {
       layers.push({
         layer: l,
-        gradientNorm: this.epochGradNorms[l - 1]! / batches,
+        gradientNorm: tally.gradientNorms[l - 1]! / batches,
         weightNorm: norm(net.w[l]!),
         saturated: health[l - 1]?.saturated ?? null,
         dead: health[l - 1]?.dead ?? null,
       });
     }
-    const seconds = this.epochMillis / 1000;
+    const seconds = tally.millis / 1000;
     const report: EpochReport = {
       epoch: this.epoch,
-      trainLoss: this.epochRows ? this.epochCost / this.epochRows : NaN,
-      trainAccuracy: this.data.train.labels && this.epochRows ? this.epochCorrect / this.epochRows : null,
+      trainLoss: tally.rows ? tally.cost / tally.rows : NaN,
+      trainAccuracy: this.data.train.labels && tally.rows ? tally.correct / tally.rows : null,
       samplesPerSecond: seconds > 0 ? this.data.train.count / seconds : 0,
       seconds,
       layers,
@@ -239,8 +132,8 @@ export class Trainer {
     if (tst) Object.assign(report, { testLoss: tst.loss, testAccuracy: tst.accuracy });
     const badWeights = layers.find((m) => !Number.isFinite(m.weightNorm));
     if (badWeights) report.nonFinite = { what: 'weight', layer: badWeights.layer, epoch: this.epoch, batch: batches };
-    report.isBest = this.trackBest(val ?? tst);
-    report.stopReason = this.stopReason(report);
+    report.isBest = this.stopping.judge(val ?? tst);
+    report.stopReason = this.stopping.stopReason(report, this.history);
     this.history.push(report);
     this.epoch++;
     this.batchInEpoch = 0;
@@ -258,7 +151,7 @@ export class Trainer {
       const [accuracy, loss] = this.data.validation
         ? [report.validationAccuracy, report.validationLoss]
         : [report.testAccuracy, report.testLoss];
-      if (loss !== undefined) this.trackBest({ accuracy: accuracy ?? null, loss });
+      if (loss !== undefined) this.stopping.judge({ accuracy: accuracy ?? null, loss });
       this.history.push(report);
     }
     this.epoch = history.length + 1;
@@ -278,110 +171,74 @@ export class Trainer {
     return this.history;
   }
 
-  /** Feedforward + backprop of the shuffled rows [first, first+rows), in chunks, into this.grads. */
-  private batchGradients(first: number, rows: number): { cost: number; correct: number } {
-    const { train } = this.data;
-    const net = this.net;
-    const nOut = net.sizes[net.L]!;
-    let cost = 0;
-    let correct = 0;
-    for (let done = 0; done < rows; done += CHUNK) {
-      const chunk = Math.min(CHUNK, rows - done);
-      const ws = net.workspace(chunk);
-      this.gather(ws.a[0]!, ws.y, first + done, chunk);
-      const out = net.feedforward(ws);
-      cost += net.batchCost(ws);
-      if (train.labels) {
-        for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === train.labels[this.order[first + done + r]!]) correct++;
-      }
-      net.backprop(ws, this.grads, 1 / rows, done > 0);
-    }
-    return { cost, correct };
+  /** ∂C/∂w and ∂C/∂b of the batch's mean cost into this.grads, for the shuffled rows [first, first + rows). */
+  private backprop(first: number, rows: number): { cost: number; correct: number } {
+    if (this.gradientSource) return this.gradientSource(this.order.subarray(first, first + rows), this.grads);
+    return chunkedGradients(this.net, this.rows, first, first + rows, 1 / rows, this.grads);
   }
 
-  /** max |p| over every weight and bias (NaN or ∞ when one is not finite). */
-  private paramMax(): number {
+  /** ‖∂C/∂w^l, ∂C/∂b^l‖ for l = 1…L. */
+  private gradientNorms(): number[] {
     const k = this.net.kernels;
-    let max = 0;
-    for (const p of this.params) {
-      const m = (k.maxAbs ?? jsKernels.maxAbs!)(p);
-      if (!(m <= max)) max = m;
-      if (Number.isNaN(m)) return NaN;
-    }
-    return max;
+    const norms: number[] = [];
+    for (let l = 1; l <= this.net.L; l++) norms.push(Math.sqrt(k.sumSquares(this.grads.nablaB[l]!, k.sumSquares(this.grads.nablaW[l]!))));
+    return norms;
   }
 
-  /** Index in this.params of the first buffer holding a non-finite value, or −1. */
-  private firstNonFinite(): number {
-    const k = this.net.kernels;
-    for (let i = 0; i < this.params.length; i++) {
-      const p = this.params[i]!;
-      if (!Number.isFinite((k.maxAbs ?? jsKernels.maxAbs!)(p))) return i;
-    }
-    return -1;
-  }
-
-  /** ‖∂C/∂w^l, ∂C/∂b^l‖, through the kernels when they offer a faster sum of squares. */
-  private gradientNorm(l: number): number {
-    const k = this.net.kernels;
-    const w = this.grads.nablaW[l]!;
-    const b = this.grads.nablaB[l]!;
-    return k.sumSquares ? Math.sqrt(k.sumSquares(w) + k.sumSquares(b)) : norm(w, b);
+  private batchReport(rows: number, loss: number, gradientNorms: number[], nonFinite: NonFiniteValue | undefined): BatchReport {
+    const { epoch, batchInEpoch: batch, batchesPerEpoch } = this;
+    const report: BatchReport = { epoch, batch, batchesPerEpoch, rows, loss, gradientNorms, epochComplete: batch === batchesPerEpoch };
+    if (nonFinite) report.nonFinite = { ...nonFinite, epoch, batch };
+    return report;
   }
 
   private beginEpoch(): void {
     this.rng.shuffle(this.order);
-    this.epochCost = 0;
-    this.epochCorrect = 0;
-    this.epochRows = 0;
-    this.epochMillis = 0;
-    this.epochGradNorms.fill(0);
-  }
-
-  /** Copies the shuffled rows [first, first+rows) of the training set into x and y. */
-  private gather(x: FloatArray, y: FloatArray, first: number, rows: number): void {
-    const { targets, inputSize, outputSize } = this.data.train;
-    // One view per input row, made once: set() from it is a memcpy, with no view allocated per row.
-    const views = (this.inputRows ??= rowViews(this.data.train));
-    for (let r = 0; r < rows; r++) {
-      const s = this.order[first + r]!;
-      x.set(views[s]!, r * inputSize);
-      copyRow(targets, s * outputSize, y, r * outputSize, outputSize);
-    }
-  }
-
-  private trackBest(on: Pick<Evaluation, 'accuracy' | 'loss'> | undefined): boolean {
-    if (!on) return false;
-    const score = on.accuracy ?? -on.loss;
-    if (score > this.bestScore) {
-      this.bestScore = score;
-      this.epochsWithoutImprovement = 0;
-      return true;
-    }
-    this.epochsWithoutImprovement++;
-    return false;
-  }
-
-  private stopReason(report: EpochReport): string | undefined {
-    const stop = this.settings.stop;
-    if (report.nonFinite) return `weights of layer ${report.nonFinite.layer} became non-finite`;
-    if (report.epoch >= this.settings.epochs) return `reached ${this.settings.epochs} epochs`;
-    if (stop.kind === 'loss-plateau' && this.history.length > 0) {
-      const previous = this.history.at(-1)!.trainLoss;
-      const improvement = (previous - report.trainLoss) / Math.abs(previous);
-      if (improvement < stop.minImprovement)
-        return `training loss improved by ${(improvement * 100).toFixed(3)} %, less than the ${(stop.minImprovement * 100).toFixed(3)} % threshold`;
-    }
-    if (stop.kind === 'early-stopping' && this.epochsWithoutImprovement >= stop.patience)
-      return `no validation improvement for ${stop.patience} epoch${stop.patience === 1 ? '' : 's'}`;
-    return undefined;
+    this.tally.reset();
   }
 }
 
-function maxOf(values: number[]): number {
-  let max = 0;
-  for (const v of values) if (v > max) max = v;
-  return max;
+/** What an epoch's batches add up to: cost, correct answers, rows and gradient norms of the finite ones, and time. */
+class EpochTally {
+  cost = 0;
+  correct = 0;
+  rows = 0;
+  millis = 0;
+  readonly gradientNorms: number[];
+
+  constructor(layers: number) {
+    this.gradientNorms = new Array<number>(layers).fill(0);
+  }
+
+  add(cost: number, correct: number, rows: number, gradientNorms: readonly number[]): void {
+    this.cost += cost;
+    this.correct += correct;
+    this.rows += rows;
+    for (let l = 0; l < gradientNorms.length; l++) this.gradientNorms[l]! += gradientNorms[l]!;
+  }
+
+  reset(): void {
+    this.cost = this.correct = this.rows = this.millis = 0;
+    this.gradientNorms.fill(0);
+  }
+}
+
+/** The samples in `order` (row r is sample order[r]), read when the batch is fed. */
+function shuffledRows(samples: Samples, order: Uint32Array): BatchRows {
+  const { targets, inputSize, outputSize, labels } = samples;
+  // One view per input row, made on first use: set() from it is a memcpy, with no view allocated per row.
+  let views: Float32Array[] | undefined;
+  return {
+    load(ws, from, count) {
+      views ??= rowViews(samples);
+      for (let r = 0; r < count; r++) {
+        const s = order[from + r]!;
+        ws.a[0]!.set(views[s]!, r * inputSize);
+        copyRow(targets, s * outputSize, ws.y, r * outputSize, outputSize);
+      }
+    },
+    ...(labels ? { label: (r: number) => labels[order[r]!]! } : {}),
+  };
 }
 
 /** Every input row of `samples` as a view (no copy). */

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { DataErrorCode } from '../data/errors';
 import type { ScalingKind, ScalingParams } from '../data/scaling';
-import type { NonFinite, EpochReport } from '../engine/trainer';
+import type { NonFinite, EpochReport } from '../engine/reports';
 import type { ActivationName, NetworkSpec, TrainSettings } from '../engine/spec';
 import type { LayerGradientCheck } from '../engine/gradcheck';
 import type { TargetProfile } from '../engine/target-profile';

@@ -7,7 +7,7 @@
  * Inspect's epoch slider are all numbered by epoch, and two "epoch 5"s would make each ambiguous.
  * What was cut is recorded in the summary's `rollbacks`.
  */
-import type { EpochReport } from '../engine/trainer';
+import type { EpochReport } from '../engine/reports';
 import { BEST_MODEL, checkpointEpoch } from './checkpoints';
 import type { RunRecord } from './run-store';
 

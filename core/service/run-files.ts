@@ -6,7 +6,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Network } from '../engine/network';
-import type { EpochReport } from '../engine/trainer';
+import type { EpochReport } from '../engine/reports';
 import type { LabEvent } from '../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../model/format';
 import { buildModelFile } from '../model/model-file';

@@ -1,6 +1,6 @@
 /** One training run as the service holds it: its record (what is saved) and its live worker, if any. */
 import type { Worker } from 'node:worker_threads';
-import type { EpochReport } from '../engine/trainer';
+import type { EpochReport } from '../engine/reports';
 import type { RunStatus } from '../lab/contract';
 import type { RunRecord } from './run-store';
 import type { ResumePoint, WeightsSnapshot, WorkerMessage } from './worker-protocol';

@@ -9,7 +9,8 @@
  * actions (pause, step, stop) and the run's end flush early.
  */
 import type { Network } from '../engine/network';
-import type { BatchReport, EpochReport, NonFinite, Trainer } from '../engine/trainer';
+import type { BatchReport, EpochReport, NonFinite } from '../engine/reports';
+import type { Trainer } from '../engine/trainer';
 import type { KernelBackend, LossPoint } from '../lab/contract';
 import { transferList, type WeightsSnapshot, type WorkerCommand, type WorkerMessage } from './worker-protocol';
 

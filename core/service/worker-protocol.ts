@@ -5,7 +5,7 @@
  */
 import type { ScalingKind, ScalingParams } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
-import type { EpochReport, NonFinite } from '../engine/trainer';
+import type { EpochReport, NonFinite } from '../engine/reports';
 import type { BackendName } from '../engine/wasm/select';
 import type { KernelBackend, RunEvent, TrainThreads } from '../lab/contract';
 

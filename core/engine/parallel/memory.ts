@@ -4,6 +4,7 @@
  * gradients, batch), then one private region per thread for its kernels' list area, arena
  * (network buffers, workspaces) and scratch. Every operand then lives in the one memory: no copies.
  */
+import { CHUNK_ROWS } from '../batch-gradients';
 import { layoutBytes, type LayoutSizes } from './layout';
 
 export const PAGE = 65_536;
@@ -11,8 +12,6 @@ export const PAGE = 65_536;
 export const SCRATCH_SHARE = 0.125;
 /** Rows the Trainer's evaluation feeds at once (evaluate.ts's CHUNK). */
 const EVAL_ROWS = 500;
-/** Rows one shard feeds at once (shard-worker.ts's CHUNK). */
-export const SHARD_CHUNK = 1000;
 
 export interface MemoryPlan {
   layoutAt: number;
@@ -41,7 +40,7 @@ export function planMemory(layout: LayoutSizes, threads: number, minShardRows: n
   const { sizes } = layout;
   let parameters = 0;
   for (let l = 1; l < sizes.length; l++) parameters += sizes[l]! * (sizes[l - 1]! + 1);
-  const shardRows = Math.min(SHARD_CHUNK, layout.maxRows, Math.max(2 * minShardRows, Math.ceil(layout.maxRows / layout.shards)));
+  const shardRows = Math.min(CHUNK_ROWS, layout.maxRows, Math.max(2 * minShardRows, Math.ceil(layout.maxRows / layout.shards)));
   const arena = 6 * parameters * 4 + 6 * workspaceBytes(sizes, shardRows) + PAGE;
   const worker = pageUp((PAGE + arena) / (1 - SCRATCH_SHARE));
   const coordinator = pageUp((PAGE + arena + 3 * workspaceBytes(sizes, EVAL_ROWS)) / (1 - SCRATCH_SHARE));

@@ -15,7 +15,8 @@
 import { SpecError } from '../errors';
 import type { Gradients, Network } from '../network';
 import type { TrainSettings } from '../spec';
-import { type BatchReport, type EpochReport, Trainer, type TrainData, type TrainerOptions } from '../trainer';
+import type { BatchReport, EpochReport } from '../reports';
+import { Trainer, type TrainData, type TrainerOptions } from '../trainer';
 import { createWasmKernels, type WasmKernels } from '../wasm/kernels-wasm';
 import { wasmApi } from '../wasm/wasm-api';
 import { Command, readError, sharedLayout, type SharedLayout, shardCount, Slot } from './layout';

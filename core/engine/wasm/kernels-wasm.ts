@@ -1,53 +1,9 @@
-import type { FloatArray } from '../activations';
+import { activations, type FloatArray } from '../activations';
 import { jsKernels } from '../kernels-js';
 import type { AdamHyper, Kernels } from '../kernels';
 import type { ActivationName } from '../spec';
+import type { KernelExports } from './kernel-exports';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
-
-/** The functions exported by assembly/kernels.ts; every pointer is a byte offset into the memory. */
-export interface KernelExports {
-  matMulABt(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    n: number,
-    k: number,
-    bias: number,
-    list: number,
-    sparse: number,
-    act: number,
-    out: number,
-  ): void;
-  matMulAB(a: number, b: number, c: number, m: number, n: number, k: number): void;
-  matMulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number, list: number, sparse: number): void;
-  density(a: number, n: number): number;
-  activate(act: number, z: number, a: number, n: number): void;
-  activateBackward(act: number, z: number, a: number, g: number, n: number): void;
-  softmax(z: number, a: number, rows: number, cols: number): void;
-  softmaxBackward(a: number, g: number, rows: number, cols: number): void;
-  outputDelta(a: number, y: number, d: number, rows: number, cols: number, scale: number, sumY: number): void;
-  expArray(x: number, out: number, n: number): void;
-  sumRows(a: number, out: number, m: number, n: number, accumulate: number): void;
-  sumSquares(a: number, n: number): number;
-  allFinite(a: number, n: number): number;
-  maxAbs(a: number, n: number): number;
-  sgdStep(p: number, g: number, n: number, eta: number, lambda: number): void;
-  adamStep(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    n: number,
-    eta: number,
-    lambda: number,
-    beta1: number,
-    beta2: number,
-    c1: number,
-    c2: number,
-    epsilon: number,
-  ): void;
-}
 
 const PAGE = 65_536;
 /** The first page of an instance's region holds no array (pointer 0 means "no bias"); from LIST_OFFSET on it is the kernels' i32 block lists. */
@@ -109,7 +65,8 @@ export class WasmUnavailableError extends Error {
  * A WebAssembly SIMD backend for Float32Array operands. Arrays that are views on the instance's
  * own memory (made by `alloc`, which Network uses for all its float32 buffers) are passed by
  * pointer, with no copy; any other float32 array is copied into a scratch area and results are
- * copied back out; float64 arrays, and operands too big for the scratch area, go to the js kernels.
+ * copied back out; float64 arrays, operands too big for the scratch area and the activations it
+ * lacks (step) go to the js kernels, here, so that the backend is complete.
  * Make one instance per network: the arena is never freed, and a full arena only means copies.
  */
 export function createWasmKernels(module: WasmModule, options: WasmKernelOptions = {}): WasmKernels {
@@ -163,9 +120,9 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
     },
 
     alloc(length) {
-      if (!zeroCopy) return undefined;
+      if (!zeroCopy) return new Float32Array(length);
       const end = align16(arenaTop + length * 4);
-      if (end > scratchStart) return undefined;
+      if (end > scratchStart) return new Float32Array(length);
       const view = new Float32Array(buffer, arenaTop, length);
       arenaTop = end;
       return view;
@@ -217,73 +174,59 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
     // The fused and element-wise paths below copy float32 operands that live outside this memory in
     // and out, like the products: a network's results must not depend on where its buffers landed
-    // (wasm's eˣ and js's differ in the last bit). Float64 arrays are left to the caller's js code.
+    // (wasm's eˣ and js's differ in the last bit). Float64 arrays go to the js kernels.
     sparseBelow: SPARSE_BELOW_WASM,
 
     density(a, length) {
       if (a.buffer === buffer && a instanceof Float32Array) return w.density(a.byteOffset, length);
-      return jsKernels.density!(a, length);
+      return jsKernels.density(a, length);
     },
 
     matMulABtActivate(a, b, bias, z, out, m, n, k, activation, sparse) {
-      const act = ACTIVATION_CODE[activation];
-      if (act === undefined || k >> 2 > MAX_LIST || !f32(a, b, bias, z) || !(out instanceof Float32Array)) return false;
-      scratchTop = scratchStart;
-      const pa = place(a as Float32Array, m * k, true);
-      const pb = place(b as Float32Array, n * k, true);
-      const pbias = place(bias as Float32Array, n, true);
-      const pz = place(z as Float32Array, m * n, false);
-      const po = place(out, m * n, false);
-      if (pa < 0 || pb < 0 || pbias < 0 || pz < 0 || po < 0) return false;
-      w.matMulABt(pa, pb, pz, m, n, k, pbias, LIST_START, sparse ? 1 : 0, act, po);
-      copyOut(pz, z as Float32Array, m * n);
-      copyOut(po, out, m * n);
-      return true;
+      if (!activateFused(a, b, bias, z, out, m, n, k, activation, sparse)) {
+        // This backend's own product, then the js σ: what it computes when it has no fused form.
+        kernels.matMulABt(a, b, z, m, n, k, bias, sparse);
+        activations[activation].forward(z, out, m, n);
+      }
     },
 
     activationBackward(activation, z, a, g, rows, cols) {
       const act = ACTIVATION_CODE[activation];
       const n = rows * cols;
-      if (act === undefined || !f32(z, a, g)) return false;
+      if (act === undefined || !f32(z, a, g)) return jsKernels.activationBackward(activation, z, a, g, rows, cols);
       scratchTop = scratchStart;
       const pz = place(z as Float32Array, n, true);
       const pa = place(a as Float32Array, n, true);
       const pg = place(g as Float32Array, n, true);
-      if (pz < 0 || pa < 0 || pg < 0) return false;
+      if (pz < 0 || pa < 0 || pg < 0) return jsKernels.activationBackward(activation, z, a, g, rows, cols);
       if (act === ACTIVATION_CODE.softmax) w.softmaxBackward(pa, pg, rows, cols);
       else w.activateBackward(act, pz, pa, pg, n);
       copyOut(pg, g as Float32Array, n);
-      return true;
+    },
+
+    // The quadratic cost's ∇_a C = a − y is the fused output delta without Σy; other losses are js's.
+    lossGradient(loss, a, y, g, rows, cols, scale) {
+      if (loss !== 'quadratic' || !deltaFused(a, y, g, rows, cols, scale, false)) jsKernels.lossGradient(loss, a, y, g, rows, cols, scale);
     },
 
     outputDelta(a, y, delta, rows, cols, scale, sumY) {
-      const n = rows * cols;
-      if (!f32(a, y, delta)) return false;
-      scratchTop = scratchStart;
-      const pa = place(a as Float32Array, n, true);
-      const py = place(y as Float32Array, n, true);
-      const pd = place(delta as Float32Array, n, false);
-      if (pa < 0 || py < 0 || pd < 0) return false;
-      w.outputDelta(pa, py, pd, rows, cols, scale, sumY ? 1 : 0);
-      copyOut(pd, delta as Float32Array, n);
-      return true;
+      if (!deltaFused(a, y, delta, rows, cols, scale, sumY)) jsKernels.outputDelta(a, y, delta, rows, cols, scale, sumY);
     },
 
-    sumSquares(a) {
-      if (a.buffer === buffer) return w.sumSquares(a.byteOffset, a.length);
+    sumSquares(a, start = 0) {
+      if (a.buffer === buffer) return start + w.sumSquares(a.byteOffset, a.length);
       let s = 0;
       for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
-      return s;
+      return start + s;
     },
 
     sgdStep(p, g, eta, lambda) {
-      if (!mine(p, 0) || !mine(g, p.length)) return false;
+      if (!mine(p, 0) || !mine(g, p.length)) return jsKernels.sgdStep(p, g, eta, lambda);
       w.sgdStep(p.byteOffset, g.byteOffset, p.length, eta, lambda);
-      return true;
     },
 
     adamStep(p, g, m, v, h: AdamHyper) {
-      if (!mine(p, 0) || !mine(g, p.length) || !mine(m, p.length) || !mine(v, p.length)) return false;
+      if (!mine(p, 0) || !mine(g, p.length) || !mine(m, p.length) || !mine(v, p.length)) return jsKernels.adamStep(p, g, m, v, h);
       w.adamStep(
         p.byteOffset,
         g.byteOffset,
@@ -298,36 +241,55 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
         h.c2,
         h.epsilon,
       );
-      return true;
     },
 
     maxAbs(a) {
       if (a.buffer === buffer && a instanceof Float32Array) return w.maxAbs(a.byteOffset, a.length);
-      return jsKernels.maxAbs!(a);
-    },
-
-    allFinite(a) {
-      if (a.buffer === buffer) return w.allFinite(a.byteOffset, a.length) === 1;
-      for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-      return true;
+      return jsKernels.maxAbs(a);
     },
   };
-  return kernels;
-}
 
-/**
- * True when this runtime validates a module using 128-bit SIMD: (func (result v128)
- * i32.const 0 i8x16.splat i8x16.popcnt). Checked once by the loader.
- */
-export function wasmSimdSupported(): boolean {
-  const api = wasmApi();
-  if (!api || typeof api.validate !== 'function') return false;
-  const probe = new Uint8Array([
-    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
-  ]);
-  try {
-    return api.validate(probe);
-  } catch {
-    return false;
+  /** matMulABtActivate in one wasm call; false when it cannot (float64, an activation without a code, no room). */
+  function activateFused(
+    a: FloatArray,
+    b: FloatArray,
+    bias: FloatArray,
+    z: FloatArray,
+    out: FloatArray,
+    m: number,
+    n: number,
+    k: number,
+    activation: ActivationName,
+    sparse: boolean,
+  ): boolean {
+    const act = ACTIVATION_CODE[activation];
+    if (act === undefined || k >> 2 > MAX_LIST || !f32(a, b, bias, z) || !(out instanceof Float32Array)) return false;
+    scratchTop = scratchStart;
+    const pa = place(a as Float32Array, m * k, true);
+    const pb = place(b as Float32Array, n * k, true);
+    const pbias = place(bias as Float32Array, n, true);
+    const pz = place(z as Float32Array, m * n, false);
+    const po = place(out, m * n, false);
+    if (pa < 0 || pb < 0 || pbias < 0 || pz < 0 || po < 0) return false;
+    w.matMulABt(pa, pb, pz, m, n, k, pbias, LIST_START, sparse ? 1 : 0, act, po);
+    copyOut(pz, z as Float32Array, m * n);
+    copyOut(po, out, m * n);
+    return true;
   }
+
+  /** δ = (a·s − y)·scale in wasm; false when it cannot (float64 operands, no room). */
+  function deltaFused(a: FloatArray, y: FloatArray, delta: FloatArray, rows: number, cols: number, scale: number, sumY: boolean): boolean {
+    const n = rows * cols;
+    if (!f32(a, y, delta)) return false;
+    scratchTop = scratchStart;
+    const pa = place(a as Float32Array, n, true);
+    const py = place(y as Float32Array, n, true);
+    const pd = place(delta as Float32Array, n, false);
+    if (pa < 0 || py < 0 || pd < 0) return false;
+    w.outputDelta(pa, py, pd, rows, cols, scale, sumY ? 1 : 0);
+    copyOut(pd, delta as Float32Array, n);
+    return true;
+  }
+
+  return kernels;
 }

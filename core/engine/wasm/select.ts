@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jsKernels } from '../kernels-js';
 import type { Kernels } from '../kernels';
-import { createWasmKernels, WasmUnavailableError, wasmSimdSupported, type WasmKernelOptions } from './kernels-wasm';
-import { wasmApi, type WasmModule } from './wasm-api';
+import { createWasmKernels, WasmUnavailableError, type WasmKernelOptions } from './kernels-wasm';
+import { wasmApi, wasmSimdSupported, type WasmModule } from './wasm-api';
 
 export const BACKENDS = ['js', 'wasm', 'auto'] as const;
 export type BackendName = (typeof BACKENDS)[number];

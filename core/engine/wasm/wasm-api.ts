@@ -21,3 +21,20 @@ export interface WasmApi {
 export function wasmApi(): WasmApi | undefined {
   return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 }
+
+/**
+ * True when this runtime validates a module using 128-bit SIMD: (func (result v128)
+ * i32.const 0 i8x16.splat i8x16.popcnt). Checked once by the loader.
+ */
+export function wasmSimdSupported(): boolean {
+  const api = wasmApi();
+  if (!api || typeof api.validate !== 'function') return false;
+  const probe = new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  ]);
+  try {
+    return api.validate(probe);
+  } catch {
+    return false;
+  }
+}

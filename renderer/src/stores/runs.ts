@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { isRunEvent, type LabApi, type RollbackPoints, type RunEvent, type RunSummary, type StartRunRequest } from '@core/lab/contract';
-import type { EpochReport, NonFinite } from '@core/engine/trainer';
+import type { EpochReport, NonFinite } from '@core/engine/reports';
 import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } from '@renderer/model/train/series';
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';

@@ -1,6 +1,7 @@
 import type { Samples } from '../../../core/data/dataset';
 import type { Network } from '../../../core/engine/network';
-import type { BatchReport, EpochReport, Trainer } from '../../../core/engine/trainer';
+import type { BatchReport, EpochReport } from '../../../core/engine/reports';
+import type { Trainer } from '../../../core/engine/trainer';
 import { Rng } from '../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
 

@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { activations, type FloatArray } from '../../../core/engine/activations';
+import { losses } from '../../../core/engine/losses';
 import type { Kernels } from '../../../core/engine/kernels';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
-import type { ActivationName, LossName, NetworkSpec } from '../../../core/engine/spec';
+import { LOSSES, type ActivationName, type LossName, type NetworkSpec } from '../../../core/engine/spec';
 import type { WasmKernels } from '../../../core/engine/wasm/kernels-wasm';
 import { selectKernels } from '../../../core/engine/wasm/select';
 import { BACKENDS, place, RAGGED_SIZES, randomWithZeros, refABt, refAtB } from './reference-kernels';
@@ -66,12 +67,12 @@ describe.each(BACKENDS)('sparse and dense products on backend %s', (name) => {
     for (const n of [1, 3, 4, 9, 784, 7841]) {
       for (const blocky of [true, false]) {
         const x = place(k, random(rng, n, 0.6, blocky));
-        expect(k.density!(x, n)).toBeCloseTo(share(x), 12);
+        expect(k.density(x, n)).toBeCloseTo(share(x), 12);
         x[n - 1] = NaN;
-        expect(k.density!(x, n)).toBeCloseTo(share(x), 12);
+        expect(k.density(x, n)).toBeCloseTo(share(x), 12);
       }
     }
-    expect(k.density!(place(k, new Float32Array(8)), 8)).toBe(0);
+    expect(k.density(place(k, new Float32Array(8)), 8)).toBe(0);
     expect(k.sparseBelow).toBeGreaterThan(0.2);
   });
 
@@ -89,12 +90,11 @@ describe.each(BACKENDS)('sparse and dense products on backend %s', (name) => {
         calls.push({ kind: '∇w', k: n, sparse: sparse === true });
         k.matMulAtB(a, b, c, m, n, kk, accumulate, sparse);
       },
-    };
-    if (k.matMulABtActivate)
-      spy.matMulABtActivate = (a, b, bias, z, out, m, n, kk, act, sparse) => {
+      matMulABtActivate(a, b, bias, z, out, m, n, kk, act, sparse) {
         calls.push({ kind: 'forward', k: kk, sparse });
-        return k.matMulABtActivate!(a, b, bias, z, out, m, n, kk, act, sparse);
-      };
+        k.matMulABtActivate(a, b, bias, z, out, m, n, kk, act, sparse);
+      },
+    };
     const spec: NetworkSpec = {
       inputSize: 784,
       layers: [
@@ -127,9 +127,9 @@ describe.each(BACKENDS)('sparse and dense products on backend %s', (name) => {
 describe.each(BACKENDS)('fused activations and output deltas on backend %s', (name) => {
   it('matMulABtActivate writes z and σ(z) like matMulABt followed by the js activation', () => {
     const k = selectKernels(name);
-    if (!k.matMulABtActivate) return;
     const rng = new Rng(33);
-    for (const act of [...ELEMENTWISE, 'softmax'] as ActivationName[]) {
+    // step included: wasm has no code of its own for it and hands σ to the js kernels.
+    for (const act of [...ELEMENTWISE, 'softmax', 'step'] as ActivationName[]) {
       for (const [m, n, kk] of SIZES) {
         for (const sparse of [true, false]) {
           const x = place(k, random(rng, m * kk, 0.5));
@@ -137,7 +137,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
           const bias = place(k, random(rng, n, 0));
           const z = place(k, new Float32Array(m * n));
           const a = place(k, new Float32Array(m * n));
-          expect(k.matMulABtActivate(x, w, bias, z, a, m, n, kk, act, sparse)).toBe(true);
+          k.matMulABtActivate(x, w, bias, z, a, m, n, kk, act, sparse);
           const zRef = Float64Array.from(refABt(x, w, m, n, kk, bias));
           expectClose(z, zRef, `${name} ${act} z ${m}x${n}x${kk}`);
           const aRef = new Float64Array(m * n);
@@ -146,13 +146,10 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         }
       }
     }
-    const step = place(k, new Float32Array(4));
-    expect(k.matMulABtActivate(step, step, step, step, step, 1, 1, 1, 'step', false)).toBe(false);
   });
 
   it('gives the same bits whether its float32 operands live in the backend’s memory or not', () => {
     const k = selectKernels(name);
-    if (!k.matMulABtActivate || !k.activationBackward || !k.outputDelta) return;
     const rng = new Rng(39);
     const [m, n, kk] = [7, 13, 37];
     for (const act of [...ELEMENTWISE, 'softmax'] as ActivationName[]) {
@@ -161,11 +158,13 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         const [x, w, bias] = plain.map((v) => (placed ? place(k, v) : Float32Array.from(v)));
         const z = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
         const a = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
-        k.matMulABtActivate!(x!, w!, bias!, z, a, m, n, kk, act, true);
+        k.matMulABtActivate(x!, w!, bias!, z, a, m, n, kk, act, true);
         const d = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
-        k.outputDelta!(a, z, d, m, n, 0.5, act === 'softmax');
-        k.activationBackward!(act, z, a, d, m, n);
-        return [z, a, d].map((v) => Array.from(v));
+        k.outputDelta(a, z, d, m, n, 0.5, act === 'softmax');
+        k.activationBackward(act, z, a, d, m, n);
+        const g = placed ? place(k, new Float32Array(m * n)) : new Float32Array(m * n);
+        k.lossGradient('quadratic', a, z, g, m, n, 0.5);
+        return [z, a, d, g].map((v) => Array.from(v));
       });
       expect(results[0]).toEqual(results[1]);
     }
@@ -173,9 +172,8 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
 
   it('activationBackward multiplies by σ′ like the js activations (softmax: its Jacobian)', () => {
     const k = selectKernels(name);
-    if (!k.activationBackward) return;
     const rng = new Rng(34);
-    for (const act of [...ELEMENTWISE, 'softmax'] as ActivationName[]) {
+    for (const act of [...ELEMENTWISE, 'softmax', 'step'] as ActivationName[]) {
       for (const [rows, cols] of [
         [1, 1],
         [3, 5],
@@ -189,7 +187,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         const g = place(k, random(rng, rows * cols, 0, false));
         const ref = Float64Array.from(g);
         activations[act].backward(Float64Array.from(z), Float64Array.from(a), ref, rows, cols);
-        expect(k.activationBackward(act, z, a, g, rows, cols)).toBe(true);
+        k.activationBackward(act, z, a, g, rows, cols);
         expectClose(g, ref, `${name} ${act}' ${rows}x${cols}`, 1e-6);
       }
     }
@@ -197,7 +195,6 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
 
   it('outputDelta is (a·Σy − y)·scale with the row sums of y, or (a − y)·scale', () => {
     const k = selectKernels(name);
-    if (!k.outputDelta) return;
     const rng = new Rng(35);
     for (const [rows, cols] of [
       [1, 1],
@@ -208,7 +205,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
       const y = place(k, random(rng, rows * cols, 0.5, false));
       for (const sumY of [true, false]) {
         const d = place(k, new Float32Array(rows * cols));
-        expect(k.outputDelta(a, y, d, rows, cols, 0.1, sumY)).toBe(true);
+        k.outputDelta(a, y, d, rows, cols, 0.1, sumY);
         const ref: number[] = [];
         for (let r = 0; r < rows; r++) {
           let s = 0;
@@ -216,6 +213,35 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
           for (let c = 0; c < cols; c++) ref.push((a[r * cols + c]! * (sumY ? s : 1) - y[r * cols + c]!) * 0.1);
         }
         expectClose(d, ref, `${name} δ sumY=${sumY}`, 1e-6);
+      }
+    }
+  });
+
+  it('lossGradient is scale·∇_a C of every loss, as the loss defines it (placed or not)', () => {
+    const k = selectKernels(name);
+    const rng = new Rng(40);
+    for (const loss of LOSSES) {
+      for (const [rows, cols] of [
+        [1, 1],
+        [10, 10],
+        [3, 7],
+      ]) {
+        // Outputs and targets strictly inside (0, 1), where every loss is defined.
+        const a0 = Float32Array.from({ length: rows * cols }, () => 0.05 + 0.9 * rng.uniform());
+        const y0 = Float32Array.from({ length: rows * cols }, () => 0.1 + 0.8 * rng.uniform());
+        const ref = new Float64Array(rows * cols);
+        for (let r = 0; r < rows; r++) losses[loss].gradient(Float64Array.from(a0), Float64Array.from(y0), ref, r * cols, cols);
+        for (const placed of [true, false]) {
+          const [a, y] = [a0, y0].map((v) => (placed ? place(k, v) : Float32Array.from(v)));
+          const g = placed ? place(k, new Float32Array(rows * cols).fill(9)) : new Float32Array(rows * cols).fill(9);
+          k.lossGradient(loss, a!, y!, g, rows, cols, 0.25);
+          expectClose(
+            g,
+            Array.from(ref, (v) => v * 0.25),
+            `${name} ${loss} ${rows}x${cols}`,
+            1e-6,
+          );
+        }
       }
     }
   });
@@ -268,7 +294,6 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
 describe.each(BACKENDS)('maxAbs on backend %s', (name) => {
   it('is the largest |a[i]|, ∞ with an infinity and NaN with a NaN anywhere', () => {
     const k = selectKernels(name);
-    if (!k.maxAbs) return;
     const rng = new Rng(38);
     for (const n of [0, 1, 3, 7, 8, 9, 23_861]) {
       for (const x of [random(rng, n, 0.2, false), place(k, random(rng, n, 0.2, false))]) {

@@ -64,7 +64,7 @@ export function randomWithZeros(rng: Rng, n: number, zeroShare: number, blocky: 
 
 /** A copy of `src` placed where the backend wants it (wasm memory for the wasm backend). */
 export function place(k: Kernels, src: Float32Array): Float32Array {
-  const out = k.alloc?.(src.length) ?? new Float32Array(src.length);
+  const out = k.alloc(src.length);
   out.set(src);
   return out;
 }

@@ -5,7 +5,8 @@ import { evaluate } from '../../../core/engine/evaluate';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import { descentKind, type NetworkSpec } from '../../../core/engine/spec';
-import { norm, Trainer, type BatchReport, type EpochReport } from '../../../core/engine/trainer';
+import type { BatchReport, EpochReport } from '../../../core/engine/reports';
+import { norm, Trainer } from '../../../core/engine/trainer';
 import { BLOB_SPEC, blobs, linearData, parameterBytes, runGuarded, settings } from './helpers';
 
 const LINEAR_SPEC: NetworkSpec = { inputSize: 2, layers: [{ units: 1, activation: 'linear' }], loss: 'mse', init: 'xavier' };

@@ -4,7 +4,8 @@ import { toSamples } from '../../../core/data/classification';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
-import { Trainer, type EpochReport } from '../../../core/engine/trainer';
+import type { EpochReport } from '../../../core/engine/reports';
+import { Trainer } from '../../../core/engine/trainer';
 import type { ModelMeta } from '../../../core/model/model-file';
 
 export const SPEC: NetworkSpec = {

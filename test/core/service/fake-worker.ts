@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { NetworkSpec } from '../../../core/engine/spec';
-import type { EpochReport } from '../../../core/engine/trainer';
+import type { EpochReport } from '../../../core/engine/reports';
 import type { WorkerFactory } from '../../../core/service/lab-service';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from '../../../core/service/worker-protocol';
 

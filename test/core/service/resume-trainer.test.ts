@@ -3,7 +3,8 @@ import type { Samples } from '../../../core/data/dataset';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import type { NetworkSpec, TrainSettings } from '../../../core/engine/spec';
-import { Trainer, type EpochReport } from '../../../core/engine/trainer';
+import type { EpochReport } from '../../../core/engine/reports';
+import { Trainer } from '../../../core/engine/trainer';
 import { resumeTrainer } from '../../../core/service/resume';
 import { snapshotWeights } from '../../../core/service/training-session';
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { EpochReport } from '../../../core/engine/trainer';
+import type { EpochReport } from '../../../core/engine/reports';
 import { rollbackEpochs, suggestEpoch } from '../../../core/service/rollback';
 import { rollbackCut } from '../../../core/service/rollback-files';
 import { RUN_FORMAT, RUN_VERSION, type RunRecord } from '../../../core/service/run-store';

@@ -1,6 +1,6 @@
 /** The Train tab's tests: run summaries and epoch reports, and the run verbs answering as the service does. */
 import type { LabApi, RunSummary } from '@core/lab/contract';
-import type { EpochReport } from '@core/engine/trainer';
+import type { EpochReport } from '@core/engine/reports';
 import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
 
 export function summary(id: string, patch: Partial<RunSummary> = {}): RunSummary {

@@ -1,6 +1,6 @@
 /** Plain-language explanations of a run that went wrong, with what to try next. */
 import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
-import type { NonFinite } from '@core/engine/trainer';
+import type { NonFinite } from '@core/engine/reports';
 
 export interface Explanation {
   kind: 'non-finite' | 'failed';

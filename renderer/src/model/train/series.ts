@@ -5,7 +5,7 @@
  * the per-epoch points and the curves of other runs share one linear axis.
  */
 import type { RunEvent } from '@core/lab/contract';
-import type { EpochReport } from '@core/engine/trainer';
+import type { EpochReport } from '@core/engine/reports';
 import type { Point } from '../charts/spec';
 
 export type { Point };

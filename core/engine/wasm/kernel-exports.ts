@@ -1,0 +1,43 @@
+/** The functions exported by assembly/kernels.ts; every pointer is a byte offset into the memory. */
+export interface KernelExports {
+  matMulABt(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    k: number,
+    bias: number,
+    list: number,
+    sparse: number,
+    act: number,
+    out: number,
+  ): void;
+  matMulAB(a: number, b: number, c: number, m: number, n: number, k: number): void;
+  matMulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number, list: number, sparse: number): void;
+  density(a: number, n: number): number;
+  activate(act: number, z: number, a: number, n: number): void;
+  activateBackward(act: number, z: number, a: number, g: number, n: number): void;
+  softmax(z: number, a: number, rows: number, cols: number): void;
+  softmaxBackward(a: number, g: number, rows: number, cols: number): void;
+  outputDelta(a: number, y: number, d: number, rows: number, cols: number, scale: number, sumY: number): void;
+  expArray(x: number, out: number, n: number): void;
+  sumRows(a: number, out: number, m: number, n: number, accumulate: number): void;
+  sumSquares(a: number, n: number): number;
+  maxAbs(a: number, n: number): number;
+  sgdStep(p: number, g: number, n: number, eta: number, lambda: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    eta: number,
+    lambda: number,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    epsilon: number,
+  ): void;
+}
