@@ -13,7 +13,8 @@ const UNSAFE =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
+// No '\0' for NUL: before a digit or an 'x' it would read as something else ('\0x'); NUL is '\x00'.
+const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escapeChar(char: string): string {
   const short = SHORT[char];
@@ -25,6 +26,14 @@ function escapeChar(char: string): string {
 /** The text with every unsafe character written as an escape (\n, \x1b, \u202e); the rest unchanged. */
 export function escapeForMessage(text: string): string {
   return text.replace(UNSAFE, escapeChar);
+}
+
+/**
+ * JSON text (from JSON.stringify, which already escapes C0 controls) with the other unsafe
+ * characters written as \u escapes too: still valid JSON, and safe to print to a terminal.
+ */
+export function escapeJsonText(json: string): string {
+  return json.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Longest quoted excerpt, in characters of the original text. */

@@ -3,7 +3,7 @@ import { escapeForMessage, quoteForMessage } from '../../../core/files/quote';
 
 describe('quoting file content in messages', () => {
   it('escapes control characters, so a cell cannot clear the terminal or hide behind a NUL', () => {
-    expect(escapeForMessage('a\u001b[2Jb\u0000c\r\n\t')).toBe('a\\x1b[2Jb\\0c\\r\\n\\t');
+    expect(escapeForMessage('a\u001b[2Jb\u0000c\r\n\t')).toBe('a\\x1b[2Jb\\x00c\\r\\n\\t');
     expect(escapeForMessage('\u007f\u0085\u009b')).toBe('\\x7f\\x85\\x9b');
   });
 

@@ -124,7 +124,7 @@ describe('what a message quotes from a file is escaped', () => {
     const single = await expectDataError(
       importData({ format: 'csv', file: nul }),
       'empty-class',
-      /label column 'la\\0bel', found only 'x'$/,
+      /label column 'la\\x00bel', found only 'x'$/,
     );
     expect(single.message).not.toMatch(raw);
   });
