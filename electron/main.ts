@@ -7,7 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, type OpenDialogOptions, t
 import type { ImportKind } from '../core/lab/contract';
 import { MODEL_EXTENSION } from '../core/model/format';
 import { LabService, type LabDialogs } from '../core/service/lab-service';
-import createTrainWorker from '../core/service/train-worker?nodeWorker';
+import createTrainWorker from '../core/service/worker/train-worker?nodeWorker';
 // Emitted next to the bundle by electron-vite (`?asset`); the workers load their wasm kernels from here.
 import kernelsWasmPath from '../core/engine/wasm/build/kernels.wasm?asset';
 // Emitted as its own chunk (`?modulePath`): a run's worker starts its data-parallel shard workers from it.

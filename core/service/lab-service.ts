@@ -49,13 +49,13 @@ import type {
   WeightsRequest,
 } from '../lab/contract';
 import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
-import { DatasetService, libraryRoot } from './dataset-service';
+import { DatasetService, libraryRoot } from './datasets/dataset-service';
 import { LabError } from './errors';
-import { ModelInspector } from './model-inspector';
+import { ModelInspector } from './models/model-inspector';
 import { fileProblem } from './file-problem';
-import { RunManager, type WorkerFactory } from './run-manager';
+import { RunManager, type WorkerFactory } from './runs/run-manager';
 
-export type { WorkerFactory } from './run-manager';
+export type { WorkerFactory } from './runs/run-manager';
 
 export interface LabDialogs {
   /** Where to save a model; null when the user cancels. */

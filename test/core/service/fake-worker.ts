@@ -5,10 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
-import type { NetworkSpec } from '../../../core/engine/spec';
-import type { EpochReport } from '../../../core/engine/trainer';
-import type { WorkerFactory } from '../../../core/service/lab-service';
-import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from '../../../core/service/worker-protocol';
+import type { NetworkSpec } from '@core/engine/spec';
+import type { EpochReport } from '@core/engine/trainer';
+import type { WorkerFactory } from '@core/service/lab-service';
+import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from '@core/service/worker/protocol';
 
 /** Every weight and bias of `spec` set to `value`, so a saved file shows which epoch it came from. */
 export function filledWeights(spec: NetworkSpec, value: number): WeightsSnapshot {
