@@ -251,47 +251,47 @@ export class LabService implements LabHandlers {
 
   async pauseRun({ runId }: RunIdRequest): Promise<void> {
     await this.ready();
-    await this.runs.pause(runId);
+    await this.runs.pause({ runId });
   }
 
   async resumeRun({ runId }: RunIdRequest): Promise<void> {
     await this.ready();
-    await this.runs.resume(runId);
+    await this.runs.resume({ runId });
   }
 
   /** The saved epochs a paused run can go back to, and the one whose weights look healthy (rollback.ts). */
   async rollbackPoints({ runId }: RunIdRequest): Promise<RollbackPoints> {
     await this.ready();
-    return this.runs.rollbackPoints(runId);
+    return this.runs.rollbackPoints({ runId });
   }
 
   /** Rolls a paused run back to a saved epoch (its later history cut) and trains on from it at a new η. */
   async resumeFromEpoch({ runId, epoch, learningRate }: ResumeFromEpochRequest): Promise<void> {
     await this.ready();
-    await this.runs.resumeFromEpoch(runId, epoch, learningRate);
+    await this.runs.resumeFromEpoch({ runId, epoch, learningRate });
   }
 
   /** Exactly one mini-batch of a paused run; it stays paused. */
   async stepRun({ runId }: RunIdRequest): Promise<void> {
     await this.ready();
-    await this.runs.step(runId);
+    await this.runs.step({ runId });
   }
 
   /** Ends the run for good, keeping the weights of its last finished step. */
   async stopRun({ runId }: RunIdRequest): Promise<void> {
     await this.ready();
-    await this.runs.stop(runId);
+    await this.runs.stop({ runId });
   }
 
   /** Changes η between two batches; the next progress events carry the new value. */
   async setLearningRate({ runId, learningRate }: SetLearningRateRequest): Promise<void> {
     await this.ready();
-    await this.runs.setLearningRate(runId, learningRate);
+    await this.runs.setLearningRate({ runId, learningRate });
   }
 
   async deleteRun({ runId }: RunIdRequest): Promise<void> {
     await this.ready();
-    await this.runs.delete(runId);
+    await this.runs.delete({ runId });
   }
 
   /** Asks where to save, then writes the run's latest weights as a model file. */

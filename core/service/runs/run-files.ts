@@ -41,9 +41,9 @@ export class RunFiles {
     // A record write already waiting runs before this task and would miss what it changes (latestModel…): the next persist() queues a new one.
     if (!isRecord) run.recordWriteQueued = false;
     run.writes = run.writes
-      .then(() => (run.deleted ? undefined : task()))
+      .then(() => (run.phase.kind === 'deleted' ? undefined : task()))
       .catch((err: unknown) => {
-        if (run.deleted) return;
+        if (run.phase.kind === 'deleted') return;
         const summary = run.record.summary;
         summary.message = `Could not save this run's files: ${(err as Error).message}`;
         this.options.emit({ type: 'status', runId: summary.id, status: summary.status, message: summary.message });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SCALINGS, type ScalingParams } from '../../data/scaling';
 import { scalingParamsSchema } from '../../data/scaling-schema';
-import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary } from '../../lab/contract';
+import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary, type StartRunRequest } from '../../lab/contract';
 import { networkSpecSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
 import { runRecordPath, runsDir } from './checkpoints';
@@ -33,6 +33,33 @@ export interface RunRecord {
   checkpoints: string[];
   /** Set when the lab closed while the run was alive: what it was doing then (and why, if it had paused itself), so it can be resumed (resume.ts). */
   interrupted?: { status: 'running' | 'paused'; message?: string };
+}
+
+/** The record of a new run of this request, queued. */
+export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date): RunRecord {
+  const { spec, settings } = request;
+  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
+  const record: RunRecord = {
+    format: RUN_FORMAT,
+    version: RUN_VERSION,
+    summary: {
+      id,
+      name: request.name?.trim() || `${sizes} ${settings.optimizer} η=${settings.learningRate}`,
+      createdAt: createdAt.toISOString(),
+      spec: structuredClone(spec),
+      settings: structuredClone(settings),
+      datasetId: request.datasetId,
+      scaling: request.scaling,
+      status: 'queued',
+      history: [],
+    },
+    validation: request.validation,
+    checkpoints: [],
+  };
+  if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
+  if (request.testLimit !== undefined) record.testLimit = request.testLimit;
+  if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
+  return record;
 }
 
 const id = z.string().regex(/^[A-Za-z0-9_-]+$/);
