@@ -1,11 +1,11 @@
 /**
  * Stands the real LabService behind `window.lab` in a page, with the same contract as the preload:
- * one function per LAB_METHODS entry (checked by the same callLab as the IPC adapter) and an
+ * one function per verb of LAB_VERBS (checked by the same callLab as the IPC adapter) and an
  * onEvent that returns its unsubscribe function. Calls go page → test process through a binding;
  * events go test process → page in ordered batches through page.evaluate.
  */
 import type { Page } from '@playwright/test';
-import { LAB_METHODS, type LabEvent } from '../../core/lab/contract';
+import { LAB_VERB_NAMES, type LabEvent } from '../../core/lab/contract';
 import { callLab } from '../../core/lab/dispatch';
 import type { LabService } from '../../core/service/lab-service';
 
@@ -41,7 +41,7 @@ export interface Bridge {
 
 export async function connectLab(page: Page, service: LabService): Promise<Bridge> {
   await page.exposeBinding('__labInvoke', (_source, method: unknown, payload: unknown) => callLab(service, method, payload));
-  await page.addInitScript(installLab, LAB_METHODS);
+  await page.addInitScript(installLab, LAB_VERB_NAMES);
 
   const events: LabEvent[] = [];
   let buffer: LabEvent[] = [];
