@@ -6,7 +6,7 @@
  */
 import type { IpcMainInvokeEvent } from 'electron';
 import { callLab, LabRequestError, type LabBackend } from '../core/lab/dispatch';
-import { LAB_EVENT_CHANNEL, LAB_VERB_NAMES, labChannel, type LabEvent } from '../core/lab/verbs';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabEvent } from '../core/lab/verbs';
 
 /** The part of Electron's ipcMain used here, so tests can pass a stand-in. */
 export interface IpcMainLike {
@@ -26,7 +26,7 @@ export class UntrustedSenderError extends Error {
 
 /** Registers every lab verb; returns a function that removes the handlers again. */
 export function registerLabIpc(ipcMain: IpcMainLike, service: LabBackend, isTrustedSender: SenderCheck): () => void {
-  for (const verb of LAB_VERB_NAMES) {
+  for (const verb of LAB_METHODS) {
     ipcMain.handle(labChannel(verb), async (event, ...args) => {
       if (!isTrustedSender(event)) throw new UntrustedSenderError();
       if (args.length > 1) throw new LabRequestError(verb, [`expected at most one argument, got ${args.length}`]);
@@ -34,7 +34,7 @@ export function registerLabIpc(ipcMain: IpcMainLike, service: LabBackend, isTrus
     });
   }
   return () => {
-    for (const verb of LAB_VERB_NAMES) ipcMain.removeHandler(labChannel(verb));
+    for (const verb of LAB_METHODS) ipcMain.removeHandler(labChannel(verb));
   };
 }
 

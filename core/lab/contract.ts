@@ -30,7 +30,7 @@ export * from './model-types';
 export * from './run-types';
 export {
   LAB_EVENT_CHANNEL,
-  LAB_VERB_NAMES,
+  LAB_METHODS,
   LAB_VERBS,
   labChannel,
   labVerbs,

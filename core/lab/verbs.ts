@@ -82,7 +82,8 @@ export type LabVerb = keyof typeof LAB_VERBS;
 export type LabRequest<V extends LabVerb> = z.infer<(typeof LAB_VERBS)[V]['request']>;
 export type LabResponse<V extends LabVerb> = (typeof LAB_VERBS)[V]['response'] extends Returns<infer R> ? R : never;
 
-export const LAB_VERB_NAMES = Object.keys(LAB_VERBS) as LabVerb[];
+/** The verbs' names in table order: window.lab's methods, one IPC channel each. */
+export const LAB_METHODS = Object.keys(LAB_VERBS) as LabVerb[];
 
 /** Everything window.lab.onEvent delivers. */
 export type LabEvent = RunEvent | ImportProgressEvent;
@@ -110,5 +111,5 @@ export type LabApi = LabVerbMethods & {
  * moves untyped data; the table types both of its ends.
  */
 export function labVerbs(send: (verb: LabVerb, request: unknown) => Promise<unknown>): LabVerbMethods {
-  return Object.fromEntries(LAB_VERB_NAMES.map((verb) => [verb, (request?: unknown) => send(verb, request)])) as LabVerbMethods;
+  return Object.fromEntries(LAB_METHODS.map((verb) => [verb, (request?: unknown) => send(verb, request)])) as LabVerbMethods;
 }

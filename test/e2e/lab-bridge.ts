@@ -5,7 +5,7 @@
  * events go test process → page in ordered batches through page.evaluate.
  */
 import type { Page } from '@playwright/test';
-import { LAB_VERB_NAMES, type LabEvent } from '../../core/lab/contract';
+import { LAB_METHODS, type LabEvent } from '../../core/lab/contract';
 import { callLab } from '../../core/lab/dispatch';
 import type { LabService } from '../../core/service/lab-service';
 
@@ -41,7 +41,7 @@ export interface Bridge {
 
 export async function connectLab(page: Page, service: LabService): Promise<Bridge> {
   await page.exposeBinding('__labInvoke', (_source, method: unknown, payload: unknown) => callLab(service, method, payload));
-  await page.addInitScript(installLab, LAB_VERB_NAMES);
+  await page.addInitScript(installLab, LAB_METHODS);
 
   const events: LabEvent[] = [];
   let buffer: LabEvent[] = [];

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import { LAB_EVENT_CHANNEL, LAB_VERB_NAMES, labChannel, type LabApi, type LabEvent } from '../../core/lab/contract';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabApi, type LabEvent } from '../../core/lab/contract';
 
 const electron = vi.hoisted(() => {
   const exposed = new Map<string, unknown>();
@@ -38,7 +38,7 @@ describe('the preload', () => {
     await import('../../electron/preload');
     expect([...electron.exposed.keys()]).toEqual(['lab']);
     const lab = electron.exposed.get('lab') as LabApi;
-    expect(Object.keys(lab).sort()).toEqual([...LAB_VERB_NAMES, 'onEvent'].sort());
+    expect(Object.keys(lab).sort()).toEqual([...LAB_METHODS, 'onEvent'].sort());
 
     await (lab.pauseRun as (...args: unknown[]) => Promise<void>)({ runId: 'r1' }, 'ignored');
     await lab.listRuns();
@@ -71,6 +71,6 @@ describe.skipIf(!existsSync(built))('the built preload (out/preload)', () => {
     const module = { exports: {} };
     runInNewContext(readFileSync(built, 'utf8'), { require, module, exports: module.exports, console });
     expect([...new Set(required)]).toEqual(['electron']);
-    expect(Object.keys(exposed.get('lab') as object).sort()).toEqual([...LAB_VERB_NAMES, 'onEvent'].sort());
+    expect(Object.keys(exposed.get('lab') as object).sort()).toEqual([...LAB_METHODS, 'onEvent'].sort());
   });
 });

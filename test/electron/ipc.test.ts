@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
-import { LAB_EVENT_CHANNEL, LAB_VERB_NAMES, labChannel, labVerbs, type RunEvent, type StartRunRequest } from '../../core/lab/contract';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, labVerbs, type RunEvent, type StartRunRequest } from '../../core/lab/contract';
 import type { LabBackend } from '../../core/lab/dispatch';
 import { forwardLabEvents, registerLabIpc, type IpcMainLike } from '../../electron/ipc';
 
@@ -60,7 +60,7 @@ describe('registerLabIpc', () => {
   });
 
   it('registers exactly one handler per lab method, and removes them again', () => {
-    expect([...ipc.handlers.keys()].sort()).toEqual(LAB_VERB_NAMES.map(labChannel).sort());
+    expect([...ipc.handlers.keys()].sort()).toEqual(LAB_METHODS.map(labChannel).sort());
     unregister();
     expect(ipc.handlers.size).toBe(0);
   });
@@ -100,7 +100,7 @@ describe('registerLabIpc', () => {
   });
 
   it('ignores a foreign sender: the call is rejected and never reaches the service', async () => {
-    for (const method of LAB_VERB_NAMES) {
+    for (const method of LAB_METHODS) {
       await expect(ipc.invoke(labChannel(method), stranger, { runId: 'r1' })).rejects.toThrow('untrusted sender');
     }
     expect(service.calls).toEqual([]);

@@ -1,7 +1,7 @@
 /** The dispatcher (core/lab/dispatch.ts): every call is checked against its verb's schema, then waits once for the backend to be ready. */
 import { describe, expect, it } from 'vitest';
 import { callLab, LabRequestError, trustedLab, type LabBackend } from '@core/lab/dispatch';
-import { LAB_VERB_NAMES, LAB_VERBS, labVerbs, type LabVerb } from '@core/lab/verbs';
+import { LAB_METHODS, LAB_VERBS, labVerbs, type LabVerb } from '@core/lab/verbs';
 
 /** A backend whose handlers record their calls, and whose readiness the test controls. */
 function backend(ready: () => Promise<void> = async () => undefined) {
@@ -46,15 +46,15 @@ describe('callLab', () => {
 
 describe('the verb table', () => {
   it('names every verb once, each with a request schema', () => {
-    expect(new Set(LAB_VERB_NAMES).size).toBe(LAB_VERB_NAMES.length);
-    expect(LAB_VERB_NAMES).toEqual(Object.keys(LAB_VERBS));
-    for (const verb of LAB_VERB_NAMES) expect(typeof LAB_VERBS[verb].request.safeParse, verb).toBe('function');
+    expect(new Set(LAB_METHODS).size).toBe(LAB_METHODS.length);
+    expect(LAB_METHODS).toEqual(Object.keys(LAB_VERBS));
+    for (const verb of LAB_METHODS) expect(typeof LAB_VERBS[verb].request.safeParse, verb).toBe('function');
   });
 
   it('makes one method per verb for trusted callers: no schema check, but each waits for ready()', async () => {
     const { lab, log } = backend();
     const verbs = trustedLab(lab);
-    expect(Object.keys(verbs).sort()).toEqual([...LAB_VERB_NAMES].sort());
+    expect(Object.keys(verbs).sort()).toEqual([...LAB_METHODS].sort());
     await verbs.pauseRun({ runId: 'not checked: ../x' });
     expect(log).toEqual(['ready', 'pauseRun {"runId":"not checked: ../x"}']);
     const verb: LabVerb = 'listRuns';
