@@ -1,5 +1,5 @@
 /**
- * The datasets behind window.lab: MNIST built in (datasets.ts), plus the person's own datasets in
+ * The datasets behind window.lab: MNIST built in (built-in.ts), plus the person's own datasets in
  * the library (core/data/library) kept in `dataDir/datasets/`. The lab service hands its dataset
  * verbs to this class: listing, sample pages and overviews for the browser, imports (the files are
  * chosen in the main process's dialog, never named by the window), renames and deletes.
@@ -37,7 +37,7 @@ import type { LoadedModel } from '../../model/model-file';
 import { scaleSample } from '../../data/scaling';
 import { classificationOverview, regressionOverview, regressionPredictionsOf, samplePage } from './dataset-overview';
 import type { RawView } from './dataset-overview';
-import { DATASETS, findDataset } from './datasets';
+import { DATASETS, findDataset } from './built-in';
 import { LabError } from '../errors';
 import { importSourceOf, nameFromPaths } from './import-source';
 import { TargetProfiles } from './target-profiles';

@@ -16,7 +16,7 @@ import type { ScalingParams } from '../../data/scaling';
 import { evaluate } from '../../engine/evaluate';
 import type { Network } from '../../engine/network';
 import type { DatasetInfo as ModelDatasetInfo } from '../../model/format';
-import { DATASETS, findDataset } from '../datasets/datasets';
+import { DATASETS, findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
 
 /** Images fed forward between two yields to the event loop. */

@@ -36,7 +36,7 @@ import type { DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import type { LoadedModel } from '../../model/model-file';
 import { loadModelFile } from '../../model/model-files';
 import { checkpointEpoch, checkpointName } from '../runs/checkpoints';
-import { DATASETS } from '../datasets/datasets';
+import { DATASETS } from '../datasets/built-in';
 import { LabError } from '../errors';
 import { builtInTestSplit, evaluateInChunks, matchDataset, scaledTestSplit, testSample } from './model-data';
 import type { TestSplit } from './model-data';

@@ -14,7 +14,7 @@ import { saveModelFile } from '../../model/model-files';
 import { APP_VERSION } from '../../version';
 import { BEST_MODEL, checkpointName, keepsEveryCheckpoint, runFilesDir } from './checkpoints';
 import type { DatasetService } from '../datasets/dataset-service';
-import { findDataset } from '../datasets/datasets';
+import { findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
 import type { Run } from './run';
 import { writeRunRecord } from './run-store';

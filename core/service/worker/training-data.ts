@@ -1,5 +1,5 @@
 /**
- * The data a training worker trains on: the built-in MNIST (datasets/datasets.ts), or a library dataset
+ * The data a training worker trains on: the built-in MNIST (datasets/built-in.ts), or a library dataset
  * read from its stored folder. Runs in the worker thread.
  *
  * A library dataset is read with loadStoredDataset(<root>/<id>), which is what
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ScaledDataset } from '../../data/idx-dataset';
 import { loadStoredDataset } from '../../data/library/library';
 import { subsetDataset } from '../../data/subset';
-import { findDataset } from '../datasets/datasets';
+import { findDataset } from '../datasets/built-in';
 import type { TrainWorkerData } from './protocol';
 
 export async function loadTrainingData(data: TrainWorkerData): Promise<ScaledDataset> {

@@ -1,4 +1,4 @@
-/** The datasets the lab offers, by id. Used by the service (listing, sample images) and by workers (loading). */
+/** The datasets built into the lab (MNIST), by id. Used by the service (listing, sample images) and by workers (loading). */
 import type { ScaledDataset, RawIdxSets } from '../../data/idx-dataset';
 import { loadMnist, loadMnistRaw, mnistFiles } from '../../data/mnist';
 import type { ScalingKind } from '../../data/scaling';
