@@ -35,7 +35,7 @@ async function setUp(options: Partial<RunManagerOptions> = {}) {
     clock: () => 0,
     checkpointIntervalMs: 1000,
     emit: (event) => {
-      if (event.type !== 'import-progress') events.push(event);
+      if ('runId' in event) events.push(event); // runs' events only
     },
     datasets: new DatasetService({ root: libraryRoot(dataDir), emit: () => undefined }),
     sha256: async () => '0'.repeat(64),
