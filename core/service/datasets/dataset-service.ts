@@ -6,6 +6,10 @@
  *
  * Every import failure comes back as a result with the data layer's specific message (the file and
  * the row, byte or image at fault); the library is all-or-nothing, so it is then unchanged.
+ *
+ * About 400 lines: every dataset verb goes through the one open library and the caches this class
+ * keeps beside it (entries, raw data, overviews, target profiles, running imports); the parsing
+ * and the maths are in core/data and dataset-overview.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

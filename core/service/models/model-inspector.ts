@@ -7,6 +7,9 @@
  * fails any check changes nothing here. Each open model gets a `modelId`; at most `maxOpen` stay
  * open (opening one more closes the one opened longest ago). Every answer is plain JSON.
  * See model-data.ts for why the maths runs on the main thread.
+ *
+ * About 400 lines: each inspect verb is a short method over the same table of open models (and the
+ * checkpoints of their runs); the maths is in core/engine, core/inspect and model-data.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
