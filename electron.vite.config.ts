@@ -18,6 +18,8 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only 'electron': bundle what it imports (zod, with the verb table of core/lab/verbs.ts).
+      externalizeDeps: false,
       // A sandboxed preload cannot be an ES module.
       rollupOptions: {
         input: { preload: resolve(__dirname, 'electron/preload.ts') },

@@ -1,12 +1,12 @@
 /**
- * The main-process end of window.lab: one ipcMain.handle per method of the contract. Each call is
+ * The main-process end of window.lab: one ipcMain.handle per verb of core/lab/verbs.ts. Each call is
  * checked twice before the service sees it: the sender must be the app's own window, and the
- * payload must pass the method's zod schema. Events go back on one channel.
+ * payload must pass the verb's zod schema (core/lab/dispatch.ts). Events go back on one channel.
  * No file path is ever taken from the renderer: saving asks the user through a dialog in main.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabEvent, type LabHandlers } from '../core/lab/contract';
-import { callLab, LabRequestError } from '../core/lab/dispatch';
+import { callLab, LabRequestError, type LabBackend } from '../core/lab/dispatch';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabEvent } from '../core/lab/verbs';
 
 /** The part of Electron's ipcMain used here, so tests can pass a stand-in. */
 export interface IpcMainLike {
@@ -24,17 +24,17 @@ export class UntrustedSenderError extends Error {
   }
 }
 
-/** Registers every lab method; returns a function that removes the handlers again. */
-export function registerLabIpc(ipcMain: IpcMainLike, service: LabHandlers, isTrustedSender: SenderCheck): () => void {
-  for (const method of LAB_METHODS) {
-    ipcMain.handle(labChannel(method), async (event, ...args) => {
+/** Registers every lab verb; returns a function that removes the handlers again. */
+export function registerLabIpc(ipcMain: IpcMainLike, service: LabBackend, isTrustedSender: SenderCheck): () => void {
+  for (const verb of LAB_METHODS) {
+    ipcMain.handle(labChannel(verb), async (event, ...args) => {
       if (!isTrustedSender(event)) throw new UntrustedSenderError();
-      if (args.length > 1) throw new LabRequestError(method, [`expected at most one argument, got ${args.length}`]);
-      return callLab(service, method, args[0]);
+      if (args.length > 1) throw new LabRequestError(verb, [`expected at most one argument, got ${args.length}`]);
+      return callLab(service, verb, args[0]);
     });
   }
   return () => {
-    for (const method of LAB_METHODS) ipcMain.removeHandler(labChannel(method));
+    for (const verb of LAB_METHODS) ipcMain.removeHandler(labChannel(verb));
   };
 }
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { LabService } from '../core/service/lab-service';
-import createTrainWorker from '../core/service/train-worker?nodeWorker';
+import createTrainWorker from '../core/service/worker/train-worker?nodeWorker';
 // Emitted next to the bundle by electron-vite (`?asset`); the workers load their wasm kernels from here.
 import kernelsWasmPath from '../core/engine/wasm/build/kernels.wasm?asset';
 // Emitted as its own chunk (`?modulePath`): a run's worker starts its data-parallel shard workers from it.

@@ -17,7 +17,7 @@ import { applyScaling } from '../data/scaling';
 import type { ScalingKind, ScalingParams } from '../data/scaling';
 import type { Samples } from '../data/dataset';
 import { subsetDataset } from '../data/subset';
-import { libraryRoot } from '../service/dataset-service';
+import { libraryRoot } from '../service/datasets/dataset-service';
 
 /** Electron's app name (package.json "name"): its userData folder is <appData>/fathom. */
 const APP_NAME = 'fathom';

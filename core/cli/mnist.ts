@@ -7,7 +7,7 @@ import { loadMnistRaw, mnistFiles } from '../data/mnist';
 import type { ScalingParams } from '../data/scaling';
 import type { DatasetInfo as ModelDatasetInfo } from '../model/format';
 import { sha256File } from '../model/model-files';
-import { DATASETS } from '../service/datasets';
+import { DATASETS } from '../service/datasets/built-in';
 
 /**
  * Whether --dataset names the built-in MNIST: its id (`mnist`) or its name in the app ("MNIST

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { SCALINGS } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
-import { IMPORT_KINDS, MAX_IMAGES_PER_CALL, MAX_TRAIN_THREADS } from './contract';
+import { IMPORT_KINDS } from './dataset-types';
+import { MAX_IMAGES_PER_CALL } from './model-types';
+import { MAX_TRAIN_THREADS } from './run-types';
 
 const id = z
   .string()
@@ -158,34 +160,3 @@ export const importIdSchema = z.strictObject({ importId: id });
 export const datasetIdSchema = z.strictObject({ datasetId: id });
 export const renameDatasetSchema = z.strictObject({ datasetId: id, name: label(120) });
 export const datasetOverviewSchema = z.strictObject({ datasetId: id, samplesPerClass: count(16).optional() });
-
-/** The request schema of every window.lab method, checked in the main process. */
-export const requestSchemas = {
-  listDatasets: noPayloadSchema,
-  getSamples: samplesRequestSchema,
-  startRun: startRunSchema,
-  pauseRun: runIdSchema,
-  resumeRun: runIdSchema,
-  stepRun: runIdSchema,
-  stopRun: runIdSchema,
-  setLearningRate: setLearningRateSchema,
-  rollbackPoints: runIdSchema,
-  resumeFromEpoch: resumeFromEpochSchema,
-  listRuns: noPayloadSchema,
-  deleteRun: runIdSchema,
-  saveModel: runIdSchema,
-  openModel: noPayloadSchema,
-  openRunModel: openRunModelSchema,
-  closeModel: modelIdSchema,
-  getWeights: weightsRequestSchema,
-  evaluateModel: modelIdSchema,
-  getTestImages: testImagesRequestSchema,
-  traceActivations: traceRequestSchema,
-  gradientCheck: gradientCheckRequestSchema,
-  importDataset: importDatasetSchema,
-  cancelImport: importIdSchema,
-  renameDataset: renameDatasetSchema,
-  deleteDataset: datasetIdSchema,
-  datasetOverview: datasetOverviewSchema,
-  regressionPredictions: runIdSchema,
-} as const;

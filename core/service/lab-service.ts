@@ -1,70 +1,45 @@
 /**
- * The main-process lab service behind window.lab: a facade over the datasets (dataset-service.ts),
- * the training runs (run-manager.ts: queue, worker threads, run records and checkpoints) and the
- * models opened for inspection (model-inspector.ts). It checks a new run against its dataset before
- * queuing it and otherwise hands each verb over.
+ * The main-process lab service behind window.lab: a façade over the datasets (datasets/), the
+ * training runs (runs/: queue, worker threads, run records and checkpoints) and the models opened
+ * for inspection (models/). Its `handlers` serve the verbs of core/lab/verbs.ts, each a method of
+ * the service or of one of its parts; the dispatcher (core/lab/dispatch.ts) checks each request and
+ * waits for ready() first. The service itself only checks a new run against its dataset before
+ * queuing it, and the few verbs that span its parts.
  *
  * Plain Node: no Electron here. Electron's main process and the end-to-end test harness both start
  * one with a data folder, dialogs and a worker factory.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { basename, dirname, join } from 'node:path';
 import type { BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import { lossTargetProblem } from '../engine/losses';
 import type {
   DatasetIdRequest,
-  DatasetInfo,
-  DatasetOverview,
-  DatasetOverviewRequest,
-  GradientCheckRequest,
-  GradientCheckResult,
-  ImportDatasetRequest,
-  ImportIdRequest,
   ImportKind,
-  ImportResult,
   LabEvent,
   LabHandlers,
-  LayerWeights,
-  ModelEvaluation,
-  ModelIdRequest,
+  LabVerbMethods,
   ModelOpenedEvent,
-  ModelSummary,
-  OpenModelResult,
-  OpenRunModelRequest,
   RegressionPredictions,
-  RenameDatasetRequest,
-  ResumeFromEpochRequest,
-  RollbackPoints,
   RunIdRequest,
   RunSummary,
-  SampleImages,
-  SamplesRequest,
   SaveResult,
-  SetLearningRateRequest,
   StartRunRequest,
-  TestImages,
-  TestImagesRequest,
-  TraceRequest,
-  TraceResult,
-  WeightsRequest,
 } from '../lab/contract';
-import { MODEL_EXTENSION } from '../model/format';
+import { trustedLab, type LabBackend } from '../lab/dispatch';
 import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
 import { sweepStaleTempFiles } from '../files/atomic-write';
-import { DatasetService, libraryRoot } from './dataset-service';
-import { useMnistDir } from './datasets';
+import { useMnistDir } from './datasets/built-in';
+import { DatasetService, libraryRoot } from './datasets/dataset-service';
+import { sha256Gunzipped } from './datasets/gunzipped-hash';
 import { LabError } from './errors';
-import { ModelInspector } from './model-inspector';
 import { fileProblem } from './file-problem';
-import { RunManager, type WorkerFactory } from './run-manager';
+import { ModelInspector } from './models/model-inspector';
+import { modelPathProblem } from './models/model-path';
+import { RunManager, type WorkerFactory } from './runs/run-manager';
 
-export type { WorkerFactory } from './run-manager';
+export type { WorkerFactory } from './runs/run-manager';
 
 export interface LabDialogs {
   /** Where to save a model; null when the user cancels. */
@@ -109,7 +84,12 @@ export interface LabServiceOptions {
 
 type Listener = (event: LabEvent) => void;
 
-export class LabService implements LabHandlers {
+/** For callers in the main process and tests, the verbs are also methods (made from LAB_VERBS in the constructor): `await service.startRun(request)`. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the methods come from trustedLab()
+export interface LabService extends LabVerbMethods {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
+export class LabService implements LabBackend {
   private readonly dialogs: LabDialogs;
   private readonly listeners = new Set<Listener>();
   private readonly hashes = new Map<string, Promise<string>>();
@@ -153,9 +133,45 @@ export class LabService implements LabHandlers {
       sha256,
       library: { match: (info) => this.datasets.matchModel(info), testSplit: (id) => this.datasets.testSplit(id) },
     });
+    // Temporary files of saves a crash interrupted go first (core/files/atomic-write.ts).
     this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());
-    this.loaded.catch(() => undefined); // surfaced by every method through ready()
+    this.loaded.catch(() => undefined); // surfaced by every verb through ready()
+    Object.assign(this, trustedLab(this));
   }
+
+  /** Every verb of window.lab (core/lab/verbs.ts), served by the service or one of its parts. */
+  readonly handlers: LabHandlers = {
+    // datasets (datasets/dataset-service.ts)
+    listDatasets: () => this.datasets.list(),
+    getSamples: (request) => this.datasets.samples(request),
+    datasetOverview: (request) => this.datasets.overview(request),
+    importDataset: (request) => this.datasets.import(request),
+    cancelImport: (request) => this.datasets.cancelImport(request),
+    renameDataset: (request) => this.datasets.rename(request),
+    deleteDataset: (request) => this.deleteUnusedDataset(request),
+    regressionPredictions: (request) => this.predictions(request),
+    // runs (runs/run-manager.ts)
+    startRun: (request) => this.checkAndStart(request),
+    listRuns: () => this.runs.list(),
+    pauseRun: (request) => this.runs.pause(request),
+    resumeRun: (request) => this.runs.resume(request),
+    stepRun: (request) => this.runs.step(request),
+    stopRun: (request) => this.runs.stop(request),
+    setLearningRate: (request) => this.runs.setLearningRate(request),
+    rollbackPoints: (request) => this.runs.rollbackPoints(request),
+    resumeFromEpoch: (request) => this.runs.resumeFromEpoch(request),
+    deleteRun: (request) => this.runs.delete(request),
+    saveModel: (request) => this.saveRunModel(request),
+    // models opened for inspection (models/model-inspector.ts)
+    openModel: () => this.models.openFile(),
+    openRunModel: (request) => this.models.openRun(request),
+    closeModel: (request) => this.models.close(request),
+    getWeights: (request) => this.models.weights(request),
+    evaluateModel: (request) => this.models.evaluate(request),
+    getTestImages: (request) => this.models.testImages(request),
+    traceActivations: (request) => this.models.trace(request),
+    gradientCheck: (request) => this.models.gradientCheck(request),
+  };
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
 
@@ -174,44 +190,32 @@ export class LabService implements LabHandlers {
     return [...this.runs.problems];
   }
 
-  // ── datasets ──────────────────────────────────────────────────────────────────────────────
-
-  /** MNIST, then the imported datasets of the library (dataset-service.ts), oldest first. */
-  async listDatasets(): Promise<DatasetInfo[]> {
+  /**
+   * Opens a model file named by the app itself (its command line, a second launch, the OS), never
+   * by the page: an absolute path to a regular `*.fathom.json` file. The page learns the outcome
+   * from a `model-opened` event: the model to show, or why the file was refused.
+   */
+  async openModelFile(path: string): Promise<ModelOpenedEvent['result']> {
     await this.ready();
-    return this.datasets.list();
+    const refused = await modelPathProblem(path);
+    const result: ModelOpenedEvent['result'] = refused
+      ? { status: 'failed', code: 'unreadable', message: `${basename(path)}: ${refused}` }
+      : await this.models.openPath(path);
+    this.emit({ type: 'model-opened', result });
+    return result;
   }
 
-  async getSamples(request: SamplesRequest): Promise<SampleImages> {
-    await this.ready();
-    return this.datasets.samples(request);
-  }
+  // ── the verbs that span the service's parts ──────────────────────────────────────────────
 
-  /** Per-class counts, mean images and samples, or a regression table's columns and rows, for the dataset browser. */
-  async datasetOverview(request: DatasetOverviewRequest): Promise<DatasetOverview> {
-    await this.ready();
-    return this.datasets.overview(request);
-  }
-
-  /** Asks for files in a dialog and imports them into the library, with import-progress events; a bad file gives its specific message and changes nothing. */
-  async importDataset(request: ImportDatasetRequest): Promise<ImportResult> {
-    await this.ready();
-    return this.datasets.import(request);
-  }
-
-  async cancelImport(request: ImportIdRequest): Promise<void> {
-    await this.ready();
-    this.datasets.cancelImport(request);
-  }
-
-  async renameDataset(request: RenameDatasetRequest): Promise<DatasetInfo> {
-    await this.ready();
-    return this.datasets.rename(request);
+  /** Deletes an imported dataset, unless a run that has not ended still needs it. */
+  private async deleteUnusedDataset(request: DatasetIdRequest): Promise<void> {
+    const user = this.runs.activeOn(request.datasetId);
+    if (user) throw new LabError('bad-state', `Run "${user.name}" is ${user.status} on this dataset: stop it before deleting the dataset.`);
+    await this.datasets.delete(request);
   }
 
   /** A regression run's latest weights on its dataset's test split: predicted against actual. */
-  async regressionPredictions({ runId }: RunIdRequest): Promise<RegressionPredictions> {
-    await this.ready();
+  private async predictions({ runId }: RunIdRequest): Promise<RegressionPredictions> {
     const files = await this.runs.modelFiles(runId);
     const { datasetId, name } = this.runs.summary(runId);
     if (!files.latestModel)
@@ -219,19 +223,8 @@ export class LabService implements LabHandlers {
     return this.datasets.predictions(runId, datasetId, await loadModelFile(join(files.dir, files.latestModel)));
   }
 
-  /** Deletes an imported dataset, unless a run that has not ended still needs it. */
-  async deleteDataset(request: DatasetIdRequest): Promise<void> {
-    await this.ready();
-    const user = this.runs.activeOn(request.datasetId);
-    if (user) throw new LabError('bad-state', `Run "${user.name}" is ${user.status} on this dataset: stop it before deleting the dataset.`);
-    await this.datasets.delete(request);
-  }
-
-  // ── runs (run-manager.ts) ─────────────────────────────────────────────────────────────────
-
   /** Checks the request against its dataset (so a design that cannot train is refused before it is queued), then queues it. */
-  async startRun(request: StartRunRequest): Promise<RunSummary> {
-    await this.ready();
+  private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
     const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
@@ -256,59 +249,8 @@ export class LabService implements LabHandlers {
     return this.runs.start(request);
   }
 
-  async listRuns(): Promise<RunSummary[]> {
-    await this.ready();
-    return this.runs.list();
-  }
-
-  async pauseRun({ runId }: RunIdRequest): Promise<void> {
-    await this.ready();
-    await this.runs.pause(runId);
-  }
-
-  async resumeRun({ runId }: RunIdRequest): Promise<void> {
-    await this.ready();
-    await this.runs.resume(runId);
-  }
-
-  /** The saved epochs a paused run can go back to, and the one whose weights look healthy (rollback.ts). */
-  async rollbackPoints({ runId }: RunIdRequest): Promise<RollbackPoints> {
-    await this.ready();
-    return this.runs.rollbackPoints(runId);
-  }
-
-  /** Rolls a paused run back to a saved epoch (its later history cut) and trains on from it at a new η. */
-  async resumeFromEpoch({ runId, epoch, learningRate }: ResumeFromEpochRequest): Promise<void> {
-    await this.ready();
-    await this.runs.resumeFromEpoch(runId, epoch, learningRate);
-  }
-
-  /** Exactly one mini-batch of a paused run; it stays paused. */
-  async stepRun({ runId }: RunIdRequest): Promise<void> {
-    await this.ready();
-    await this.runs.step(runId);
-  }
-
-  /** Ends the run for good, keeping the weights of its last finished step. */
-  async stopRun({ runId }: RunIdRequest): Promise<void> {
-    await this.ready();
-    await this.runs.stop(runId);
-  }
-
-  /** Changes η between two batches; the next progress events carry the new value. */
-  async setLearningRate({ runId, learningRate }: SetLearningRateRequest): Promise<void> {
-    await this.ready();
-    await this.runs.setLearningRate(runId, learningRate);
-  }
-
-  async deleteRun({ runId }: RunIdRequest): Promise<void> {
-    await this.ready();
-    await this.runs.delete(runId);
-  }
-
   /** Asks where to save, then writes the run's latest weights as a model file. */
-  async saveModel({ runId }: RunIdRequest): Promise<SaveResult> {
-    await this.ready();
+  private async saveRunModel({ runId }: RunIdRequest): Promise<SaveResult> {
     const file = await this.runs.latestModelFile(runId);
     const path = await this.dialogs.chooseSavePath(`${fileSafe(this.runs.summary(runId).name)}.fathom.json`);
     if (path === null) return { saved: false };
@@ -321,65 +263,6 @@ export class LabService implements LabHandlers {
       );
     });
     return { saved: true, fileName: basename(path) };
-  }
-
-  // ── inspecting models (model-inspector.ts) ────────────────────────────────────────────────
-
-  /** Asks for a model file in a dialog and opens it; a damaged file is reported with its specific reason and changes nothing. */
-  async openModel(): Promise<OpenModelResult> {
-    await this.ready();
-    return this.models.openFile();
-  }
-
-  /**
-   * Opens a model file named by the app itself (its command line, a second launch, the OS), never
-   * by the page: an absolute path to a regular `*.fathom.json` file. The page learns the outcome
-   * from a `model-opened` event: the model to show, or why the file was refused.
-   */
-  async openModelFile(path: string): Promise<ModelOpenedEvent['result']> {
-    await this.ready();
-    const refused = await modelPathProblem(path);
-    const result: ModelOpenedEvent['result'] = refused
-      ? { status: 'failed', code: 'unreadable', message: `${basename(path)}: ${refused}` }
-      : await this.models.openPath(path);
-    this.emit({ type: 'model-opened', result });
-    return result;
-  }
-
-  /** Opens a run's latest checkpoint (or its best, or a given epoch's). */
-  async openRunModel(request: OpenRunModelRequest): Promise<ModelSummary> {
-    await this.ready();
-    return this.models.openRun(request);
-  }
-
-  async closeModel(request: ModelIdRequest): Promise<void> {
-    await this.ready();
-    this.models.close(request);
-  }
-
-  async getWeights(request: WeightsRequest): Promise<LayerWeights> {
-    await this.ready();
-    return this.models.weights(request);
-  }
-
-  async evaluateModel(request: ModelIdRequest): Promise<ModelEvaluation> {
-    await this.ready();
-    return this.models.evaluate(request);
-  }
-
-  async getTestImages(request: TestImagesRequest): Promise<TestImages> {
-    await this.ready();
-    return this.models.testImages(request);
-  }
-
-  async traceActivations(request: TraceRequest): Promise<TraceResult> {
-    await this.ready();
-    return this.models.trace(request);
-  }
-
-  async gradientCheck(request: GradientCheckRequest): Promise<GradientCheckResult> {
-    await this.ready();
-    return this.models.gradientCheck(request);
   }
 
   // ── lifetime ──────────────────────────────────────────────────────────────────────────────
@@ -402,7 +285,8 @@ export class LabService implements LabHandlers {
     this.models.closeAll();
   }
 
-  private async ready(): Promise<void> {
+  /** Resolves once the run records are read (every verb waits for it, in core/lab/dispatch.ts); refuses once disposed. */
+  async ready(): Promise<void> {
     if (this.disposing) throw new LabError('disposed', 'The lab service has shut down.');
     await this.loaded;
   }
@@ -417,28 +301,6 @@ export class LabService implements LabHandlers {
     }
     return hash;
   }
-}
-
-/** Why `path` cannot be a model file to open, or undefined when it may be one (loadModelFile checks the content). */
-async function modelPathProblem(path: string): Promise<string | undefined> {
-  if (!isAbsolute(path)) return 'expected an absolute path to a model file';
-  if (!path.toLowerCase().endsWith(MODEL_EXTENSION)) return `expected a Fathom model file (*${MODEL_EXTENSION})`;
-  try {
-    // Not a FIFO, device or folder: reading one would hang or fail in confusing ways.
-    if (!(await stat(path)).isFile()) return 'expected a file, found a folder or a special file';
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : `cannot read it: ${fileProblem(err)}`;
-  }
-  return undefined;
-}
-
-/** SHA-256 of a gzipped file's decompressed bytes, as lowercase hex. */
-async function sha256Gunzipped(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) hash.update(chunk);
-  });
-  return hash.digest('hex');
 }
 
 /** A file name from a run name: letters, digits, '-', '_' and '.', at most 80 characters. */

@@ -1,6 +1,6 @@
 /**
  * Stands the real LabService behind `window.lab` in a page, with the same contract as the preload:
- * one function per LAB_METHODS entry (checked by the same callLab as the IPC adapter) and an
+ * one function per verb of LAB_VERBS (checked by the same callLab as the IPC adapter) and an
  * onEvent that returns its unsubscribe function. Calls go page → test process through a binding;
  * events go test process → page in ordered batches through page.evaluate.
  */

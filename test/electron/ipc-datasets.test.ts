@@ -1,7 +1,7 @@
 /** The dataset verbs through the IPC adapter: no path ever crosses from the window, names are checked. */
 import { describe, expect, it } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
-import { LAB_METHODS, type LabHandlers } from '../../core/lab/contract';
+import { labVerbs } from '../../core/lab/contract';
 import { registerLabIpc, type IpcMainLike } from '../../electron/ipc';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -13,8 +13,8 @@ function setUp() {
     removeHandler: (channel) => void handlers.delete(channel),
   };
   const calls: [string, unknown][] = [];
-  const service = Object.fromEntries(LAB_METHODS.map((m) => [m, async (r: unknown) => void calls.push([m, r])])) as unknown as LabHandlers;
-  registerLabIpc(ipc, service, () => true);
+  const verbs = labVerbs(async (verb, request) => void calls.push([verb, request]));
+  registerLabIpc(ipc, { ready: async () => undefined, handlers: verbs }, () => true);
   const invoke = (method: string, payload: unknown) => handlers.get(`lab:${method}`)!({} as IpcMainInvokeEvent, payload);
   return { invoke, calls };
 }

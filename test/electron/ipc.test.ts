@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
-import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, type LabHandlers, type RunEvent, type StartRunRequest } from '../../core/lab/contract';
+import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, labVerbs, type RunEvent, type StartRunRequest } from '../../core/lab/contract';
+import type { LabBackend } from '../../core/lab/dispatch';
 import { forwardLabEvents, registerLabIpc, type IpcMainLike } from '../../electron/ipc';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -22,19 +23,18 @@ class FakeIpcMain implements IpcMainLike {
   }
 }
 
-/** A service that records the calls that reach it. */
+/** A service that records the calls that reach it (its handlers made from the verb table) and how often it was asked to be ready. */
 function fakeService() {
   const calls: [string, unknown][] = [];
-  const handlers = Object.fromEntries(
-    LAB_METHODS.map((method) => [
-      method,
-      async (request: unknown) => {
-        calls.push([method, request]);
-        return method === 'listRuns' ? [] : method === 'saveModel' ? { saved: false } : undefined;
-      },
-    ]),
-  ) as unknown as LabHandlers;
-  return { calls, handlers };
+  let readyCalls = 0;
+  const backend: LabBackend = {
+    ready: async () => void readyCalls++,
+    handlers: labVerbs(async (verb, request) => {
+      calls.push([verb, request]);
+      return verb === 'listRuns' ? [] : verb === 'saveModel' ? { saved: false } : undefined;
+    }),
+  };
+  return { calls, backend, readyCalls: () => readyCalls };
 }
 
 const ownWindow = { sender: { id: 1 } } as unknown as IpcMainInvokeEvent;
@@ -56,7 +56,7 @@ describe('registerLabIpc', () => {
   beforeEach(() => {
     ipc = new FakeIpcMain();
     service = fakeService();
-    unregister = registerLabIpc(ipc, service.handlers, isTrusted);
+    unregister = registerLabIpc(ipc, service.backend, isTrusted);
   });
 
   it('registers exactly one handler per lab method, and removes them again', () => {
@@ -73,6 +73,7 @@ describe('registerLabIpc', () => {
     expect(service.calls.map(([m]) => m)).toEqual(['listRuns', 'pauseRun', 'startRun', 'saveModel']);
     expect(service.calls[2]![1]).toEqual(goodStart);
     expect(service.calls[2]![1]).not.toBe(goodStart);
+    expect(service.readyCalls()).toBe(4); // once per call, before the handler
   });
 
   it('refuses bad payloads with an error naming the field, without calling the service', async () => {
@@ -95,6 +96,7 @@ describe('registerLabIpc', () => {
     for (const [channel, payload, message] of bad) await expect(ipc.invoke(channel, ownWindow, payload), channel).rejects.toThrow(message);
     await expect(ipc.invoke('lab:pauseRun', ownWindow, { runId: 'a' }, 'extra')).rejects.toThrow(/at most one argument/);
     expect(service.calls).toEqual([]);
+    expect(service.readyCalls()).toBe(0);
   });
 
   it('ignores a foreign sender: the call is rejected and never reaches the service', async () => {

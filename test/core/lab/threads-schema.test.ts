@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabRequestError, parseLabRequest } from '../../../core/lab/dispatch';
+import { LabRequestError, parseLabRequest } from '@core/lab/dispatch';
 import { quickRun } from '../service/helpers';
 
 const refusal = (threads: unknown): string => {

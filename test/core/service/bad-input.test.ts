@@ -3,7 +3,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { loadModelFile } from '../../../core/model/model-files';
+import { loadModelFile } from '@core/model/model-files';
 import { FakeWorker, fakeReport, fakeWorkers, filledWeights } from './fake-worker';
 import { makeService, quickRun, stubDialogs, tempDataDir } from './helpers';
 

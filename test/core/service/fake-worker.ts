@@ -1,14 +1,16 @@
 /**
  * A stand-in for a training worker that the test drives by hand: it posts what a real worker would
- * (ready, epochs with weights, status, finished) when told to, and answers stop and snapshot. For
- * tests of the service's bookkeeping that must not depend on how fast the real engine trains.
+ * (ready, epochs with weights, status, finished) when told to, and answers commands as the real
+ * session does (pause and resume post the new status, a step is refused unless paused, stop sends
+ * the weights and exits). For tests of the service's bookkeeping that must not depend on how fast
+ * the real engine trains.
  */
 import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
-import type { NetworkSpec } from '../../../core/engine/spec';
-import type { EpochReport } from '../../../core/engine/reports';
-import type { WorkerFactory } from '../../../core/service/lab-service';
-import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from '../../../core/service/worker-protocol';
+import type { NetworkSpec } from '@core/engine/spec';
+import type { EpochReport } from '@core/engine/reports';
+import type { WorkerFactory } from '@core/service/lab-service';
+import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from '@core/service/worker/protocol';
 
 /** Every weight and bias of `spec` set to `value`, so a saved file shows which epoch it came from. */
 export function filledWeights(spec: NetworkSpec, value: number): WeightsSnapshot {
@@ -36,6 +38,12 @@ export function fakeReport(spec: NetworkSpec, epoch: number, testAccuracy: numbe
 export class FakeWorker extends EventEmitter {
   readonly commands: WorkerCommand[] = [];
   private exited = false;
+  private state: 'running' | 'paused' = 'running';
+  /** How many times terminate() was called. */
+  terminations = 0;
+  /** Set to keep the thread alive after terminate() until releaseTermination(): to act while a worker is being ended. */
+  holdTermination = false;
+  private release: (() => void) | undefined;
 
   constructor(readonly data: TrainWorkerData) {
     super();
@@ -63,12 +71,25 @@ export class FakeWorker extends EventEmitter {
   postMessage(command: WorkerCommand): void {
     this.commands.push(command);
     const weights = this.weights ?? filledWeights(this.data.spec, 0);
-    if (command.type === 'stop') {
-      this.post({ type: 'stopped', weights });
-      this.post({ type: 'ack', seq: command.seq });
-      this.exit(0);
-    } else if (command.type === 'snapshot') this.post({ type: 'ack', seq: command.seq, weights });
-    else this.post({ type: 'ack', seq: command.seq });
+    const { seq } = command;
+    switch (command.type) {
+      case 'stop':
+        this.post({ type: 'stopped', weights });
+        this.post({ type: 'ack', seq });
+        return this.exit(0);
+      case 'snapshot':
+        return this.post({ type: 'ack', seq, weights });
+      case 'pause':
+      case 'resume': {
+        const next = command.type === 'pause' ? 'paused' : 'running';
+        if (this.state !== next) this.post({ type: 'status', status: (this.state = next) });
+        return this.post({ type: 'ack', seq });
+      }
+      case 'step':
+        return this.post(this.state === 'paused' ? { type: 'ack', seq } : { type: 'ack', seq, error: 'only a paused run can be stepped' });
+      default:
+        return this.post({ type: 'ack', seq });
+    }
   }
 
   exit(code: number): void {
@@ -78,8 +99,14 @@ export class FakeWorker extends EventEmitter {
   }
 
   async terminate(): Promise<number> {
+    this.terminations++;
+    if (this.holdTermination) await new Promise<void>((resolve) => (this.release = resolve));
     this.exit(1);
     return 1;
+  }
+
+  releaseTermination(): void {
+    this.release?.();
   }
 }
 

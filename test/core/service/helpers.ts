@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRunEvent, type RunEvent, type StartRunRequest } from '../../../core/lab/contract';
-import { LabService, type LabServiceOptions } from '../../../core/service/lab-service';
+import { isRunEvent, type RunEvent, type StartRunRequest } from '@core/lab/contract';
+import { LabService, type LabServiceOptions } from '@core/service/lab-service';
 import { trainWorkerFactory } from './tsx-worker';
 
 export function tempDataDir(): { dir: string; remove(): void } {

@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lossTargetProblem } from '../../../core/engine/losses';
-import type { RunEvent } from '../../../core/lab/contract';
-import { loadModelFile } from '../../../core/model/model-files';
-import type { LabService } from '../../../core/service/lab-service';
+import { lossTargetProblem } from '@core/engine/losses';
+import type { RunEvent } from '@core/lab/contract';
+import { loadModelFile } from '@core/model/model-files';
+import type { LabService } from '@core/service/lab-service';
 import { EventLog, makeService, quickRun, stubDialogs, tempDataDir } from './helpers';
 
 describe('LabService: datasets', () => {

@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WorkerFactory } from '../../../core/service/lab-service';
-import type { TrainWorkerData } from '../../../core/service/worker-protocol';
+import type { TrainWorkerData } from '../../../core/service/worker/protocol';
 
-const TRAIN_WORKER = new URL('../../../core/service/train-worker.ts', import.meta.url);
+const TRAIN_WORKER = new URL('../../../core/service/worker/train-worker.ts', import.meta.url);
 
 /** The ESM build of tsx's API, found through tsx's own package.json exports (require.resolve would give the CJS one). */
 function tsxEsmApi(): string {

@@ -1,0 +1,114 @@
+/** The inspecting side of window.lab: models opened for inspection and what is shown of them (verbs.ts). */
+import type { ScalingParams } from '../data/scaling';
+import type { ActivationName, NetworkSpec, TrainSettings } from '../engine/spec';
+import type { LayerGradientCheck } from '../engine/gradcheck';
+import type { ActivationTrace } from '../inspect/activations-trace';
+import type { ModelFileErrorCode } from '../model/errors';
+import type { DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
+import type { SampleImages } from './dataset-types';
+
+/** Where an open model's weights came from. */
+export type ModelSource =
+  { kind: 'file'; fileName: string } | { kind: 'run'; runId: string; runName: string; checkpoint: 'latest' | 'best' | 'epoch' };
+
+/** A model the service holds open for inspection; `modelId` names it in the other inspect verbs. */
+export interface ModelSummary {
+  modelId: string;
+  name: string;
+  source: ModelSource;
+  spec: NetworkSpec;
+  settings: TrainSettings;
+  /** Per-epoch metrics up to these weights, as saved in the file. */
+  history: SavedEpoch[];
+  /** The data the model was trained on, as the file records it (name, shape, classes, split sizes, file hashes). */
+  dataset: ModelDatasetInfo;
+  /** The lab classification dataset (built in or in the library) with the same files (its test split is the one evaluated), or null if the lab has none. */
+  datasetId: string | null;
+  /** The input scaling saved with the model; the service applies it to every input it feeds the network. */
+  scaling: ScalingParams;
+  parameterCount: number;
+  /** The last epoch in the history (null for an untrained model). */
+  epoch: number | null;
+  /** Epochs whose checkpoint is saved, ascending (the weights slider's stops); [] for a model from a file. */
+  checkpoints: number[];
+  createdAt: string;
+  appVersion: string;
+}
+
+export type OpenModelResult =
+  | { status: 'cancelled' }
+  /** The file was refused; nothing changed. `message` says exactly what is wrong with it. */
+  | { status: 'failed'; code: ModelFileErrorCode; message: string }
+  | { status: 'opened'; model: ModelSummary };
+
+/** One layer's parameters: w is rows × cols row-major (w^l_jk at j·cols + k), b has rows values. */
+export interface LayerWeights {
+  modelId: string;
+  layer: number;
+  /** The checkpoint the weights are from; null = the open model's own weights. */
+  epoch: number | null;
+  activation: ActivationName;
+  rows: number;
+  cols: number;
+  w: number[];
+  b: number[];
+}
+
+export interface MisclassifiedSample {
+  /** Index in the test split. */
+  index: number;
+  label: number;
+  predicted: number;
+  /** outputs[predicted]: how sure the network was of its mistake. */
+  confidence: number;
+  outputs: number[];
+}
+
+export interface ModelEvaluation {
+  modelId: string;
+  datasetId: string;
+  split: 'test';
+  count: number;
+  loss: number;
+  accuracy: number;
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  /** Every test image the model gets wrong, in test-set order. */
+  misclassified: MisclassifiedSample[];
+  seconds: number;
+}
+
+/** Test images per getTestImages call (1,000 × 784 grey levels ≈ 3 MB of JSON): the renderer pages through more. */
+export const MAX_IMAGES_PER_CALL = 1000;
+
+/** Raw test images by index, for thumbnails. */
+export interface TestImages extends SampleImages {
+  indices: number[];
+}
+
+export interface TraceResult extends ActivationTrace {
+  modelId: string;
+  /** The raw 0–255 image that was fed in (before the model's scaling). */
+  raw: number[];
+  /** Set when the input was a test image. */
+  testIndex: number | null;
+  label: number | null;
+}
+
+export interface GradientCheckResult {
+  modelId: string;
+  testIndex: number;
+  label: number;
+  /** The finite-difference step h of (C(θ+h) − C(θ−h)) / 2h. */
+  h: number;
+  layers: LayerGradientCheck[];
+}
+
+/**
+ * A model file opened from outside the page (the command line, a second launch, the OS opening a
+ * `*.fathom.json`): the page shows it in Inspect, or says why it could not be opened.
+ */
+export interface ModelOpenedEvent {
+  type: 'model-opened';
+  result: Exclude<OpenModelResult, { status: 'cancelled' }>;
+}

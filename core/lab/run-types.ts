@@ -1,0 +1,98 @@
+/** The runs' side of window.lab: what the window is told about training runs, and their events (verbs.ts). */
+import type { ScalingKind } from '../data/scaling';
+import type { NetworkSpec, TrainSettings } from '../engine/spec';
+import type { NonFinite, EpochReport } from '../engine/reports';
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The kernels a run's maths runs on: plain TypeScript, or WebAssembly SIMD (used where the runtime supports it). */
+export const KERNEL_BACKENDS = ['js', 'wasm'] as const;
+export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
+
+/**
+ * How many threads compute one run's gradients (data-parallel, core/engine/parallel): 'auto' lets
+ * the service decide when the run starts. A compute setting like the kernels, not a hyperparameter:
+ * any count ≥ 2 gives the same weights; 1 differs from them by float32 rounding.
+ */
+export const MAX_TRAIN_THREADS = 16;
+export type TrainThreads = 'auto' | number;
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  spec: NetworkSpec;
+  settings: TrainSettings;
+  datasetId: string;
+  scaling: ScalingKind;
+  status: RunStatus;
+  /** Position in the queue while queued (1 = next). */
+  queuePosition?: number;
+  /** Per-epoch metrics so far. */
+  history: EpochReport[];
+  /** Why it failed or paused itself. */
+  message?: string;
+  /** The kernels its worker trains with; set once the worker has started. */
+  backend?: KernelBackend;
+  /** Why the worker runs js although wasm was wanted. */
+  backendNote?: string;
+  /** The threads setting it was started with (absent: 'auto'). */
+  threadsSetting?: TrainThreads;
+  /** The threads that compute its gradients (1 = the run's own worker alone); set once the worker has started. */
+  threads?: number;
+  /** Every time the run was rolled back to a saved epoch (resumeFromEpoch), oldest first. */
+  rollbacks?: Rollback[];
+}
+
+/** A roll-back: the epochs after `toEpoch` were discarded and training went on from its weights. */
+export interface Rollback {
+  at: string;
+  /** Epochs the run had done before (their history and checkpoints after `toEpoch` were deleted). */
+  fromEpoch: number;
+  /** 0 = the run's initial weights (re-made from its seed). */
+  toEpoch: number;
+  learningRate: number;
+}
+
+/** The saved epochs a paused run can be rolled back to, and the one the lab suggests. */
+export interface RollbackPoints {
+  runId: string;
+  /** Ascending; 0 = the initial weights (always available). */
+  epochs: number[];
+  /** The latest saved epoch whose weights look healthy (its loss finite and not exploded). */
+  suggested: number;
+  /** Why that one, in plain words. */
+  reason: string;
+}
+
+export interface LossPoint {
+  /** Batch number counted from the start of the run. */
+  step: number;
+  loss: number;
+}
+
+export type RunEvent =
+  | { type: 'status'; runId: string; status: RunStatus; queuePosition?: number; message?: string }
+  | {
+      type: 'progress';
+      runId: string;
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      samplesPerSecond: number;
+      learningRate: number;
+      /** Every batch loss since the previous progress event. */
+      points: LossPoint[];
+      /** ‖∂C/∂w^l‖ of the latest batch, l = 1…L. */
+      gradientNorms: number[];
+      /** The kernels the run trains with. */
+      backend?: KernelBackend;
+      /** The threads computing its gradients. */
+      threads?: number;
+    }
+  | { type: 'epoch'; runId: string; report: EpochReport }
+  /** The NaN guard paused the run: the weights are the last finite ones. */
+  | { type: 'non-finite'; runId: string; detail: NonFinite };
+
+export type SaveResult = { saved: false } | { saved: true; fileName: string };

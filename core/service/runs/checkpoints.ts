@@ -1,0 +1,65 @@
+/**
+ * Where a run's files live and how many checkpoints it keeps.
+ *
+ *   dataDir/runs/<id>.json                          the run record (summary, settings, history)
+ *   dataDir/runs/<id>/checkpoint-epoch-N.fathom.json weights at the end of epoch N
+ *   dataDir/runs/<id>/best.fathom.json              the epoch with the best validation (else test) accuracy
+ *   dataDir/runs/<id>/last-step.fathom.json         the weights a stopped run ended with
+ *
+ * Checkpoint policy: a checkpoint costs ≈ 16/3 bytes per parameter (float32 as base64) plus the
+ * history it carries (every epoch so far). A run keeps every epoch's checkpoint when all of them
+ * together stay under 8 MB (784-30-10 for 30 epochs: ≈ 3.8 MB), so the student can go back to any
+ * epoch of a small model; that is exact, one file per epoch, and the 8 MB bound is what keeps a
+ * fast run of it cheap. Otherwise a run keeps only its latest checkpoint plus best (784-100-10 for
+ * 30 epochs would need ≈ 13 MB), and writes them at most once a second (run-files.ts): on the wasm
+ * kernels a tiny network runs 10–100 epochs a second. The last epoch and the best one are always
+ * written: held ones are flushed when the run pauses or ends.
+ */
+import { join } from 'node:path';
+import type { NetworkSpec } from '../../engine/spec';
+
+export const KEEP_ALL_CHECKPOINTS_BYTES = 8 * 1024 * 1024;
+export const BEST_MODEL = 'best.fathom.json';
+export const LAST_STEP_MODEL = 'last-step.fathom.json';
+
+export const runsDir = (dataDir: string): string => join(dataDir, 'runs');
+export const runRecordPath = (dataDir: string, id: string): string => join(runsDir(dataDir), `${id}.json`);
+export const runFilesDir = (dataDir: string, id: string): string => join(runsDir(dataDir), id);
+export const checkpointName = (epoch: number): string => `checkpoint-epoch-${epoch}.fathom.json`;
+
+/** The epoch of a checkpoint file name, or null for another name (best, last-step). */
+export function checkpointEpoch(name: string): number | null {
+  const match = /^checkpoint-epoch-(\d+)\.fathom\.json$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/** Weights and biases of every layer. */
+export function parameterCount(spec: NetworkSpec): number {
+  let total = 0;
+  let previous = spec.inputSize;
+  for (const layer of spec.layers) {
+    total += layer.units * (previous + 1);
+    previous = layer.units;
+  }
+  return total;
+}
+
+/** Approximate size of one checkpoint file in bytes. */
+export function checkpointBytes(spec: NetworkSpec): number {
+  return Math.ceil((parameterCount(spec) * 16) / 3) + 4096;
+}
+
+/** Generous size of one epoch's entry in a checkpoint's history (its metrics, and per layer its norms and health). */
+export function historyEntryBytes(spec: NetworkSpec): number {
+  return 300 + 150 * spec.layers.length;
+}
+
+/**
+ * Whether a run of this size keeps a checkpoint for every epoch (else only the latest). Checkpoint e
+ * carries e history entries, so the history of all of them grows with epochs²: a tiny network run
+ * for thousands of epochs would otherwise pass on the weights alone and fill the disk.
+ */
+export function keepsEveryCheckpoint(spec: NetworkSpec, epochs: number): boolean {
+  const histories = ((epochs * (epochs + 1)) / 2) * historyEntryBytes(spec);
+  return checkpointBytes(spec) * epochs + histories <= KEEP_ALL_CHECKPOINTS_BYTES;
+}

@@ -1,0 +1,306 @@
+/**
+ * The training runs: their verbs, their records and files, startup and shutdown. At most
+ * `maxConcurrent` runs train at once, one worker thread each (run-worker.ts); the rest wait in the
+ * queue (lifecycle.ts). Runs are remembered in `dataDir/runs/` (run-files.ts writes them,
+ * run-store.ts reads them back at startup).
+ *
+ * Each verb reads as: which phases accept it (phaseFor, phases.ts), and which phase the run goes to
+ * (lifecycle.enter, the one place a run changes phase).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  LabEvent,
+  ResumeFromEpochRequest,
+  RollbackPoints,
+  RunIdRequest,
+  RunSummary,
+  SetLearningRateRequest,
+  StartRunRequest,
+} from '../../lab/contract';
+import type { ModelFile } from '../../model/format';
+import { loadModelFile } from '../../model/model-files';
+import type { DatasetService } from '../datasets/dataset-service';
+import { LabError } from '../errors';
+import { fileProblem } from '../file-problem';
+import type { RunModelFiles } from '../models/model-inspector';
+import { runFilesDir, runRecordPath, runsDir } from './checkpoints';
+import { Lifecycle, type LifecycleOptions } from './lifecycle';
+import { accepts, phaseFor, type RunPhase } from './phases';
+import { phaseAtStartup, resumeWeights } from './resume';
+import { rollbackEpochs, suggestEpoch } from './rollback';
+import { initialWeightNorms, loadRollbackWeights, rollbackCut } from './rollback-files';
+import { newRun, type Run } from './run';
+import { RunFiles } from './run-files';
+import { newRunRecord, readRunRecords, type RunRecord } from './run-store';
+
+export type { WorkerFactory, WorkerSettings } from './run-worker';
+
+export interface RunManagerOptions extends LifecycleOptions {
+  dataDir: string;
+  now(): Date;
+  /** Milliseconds, for the checkpoint rate limit. */
+  clock(): number;
+  checkpointIntervalMs: number;
+  emit(event: LabEvent): void;
+  datasets: Pick<DatasetService, 'info' | 'isBuiltIn' | 'identity' | 'root'>;
+  sha256(path: string): Promise<string>;
+}
+
+export class RunManager {
+  private readonly runs = new Map<string, Run>();
+  private readonly files: RunFiles;
+  private readonly lifecycle: Lifecycle;
+  /** Run files that could not be read back by load(), one line each. */
+  problems: string[] = [];
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.files = new RunFiles(options);
+    this.lifecycle = new Lifecycle(options, this.files);
+  }
+
+  // ── startup and shutdown ──────────────────────────────────────────────────────────────────
+
+  /** Reads the run records of the data folder; runs that were alive come back interrupted (resume.ts). */
+  async load(): Promise<void> {
+    const { dataDir } = this.options;
+    const read = async () => {
+      await mkdir(runsDir(dataDir), { recursive: true });
+      return readRunRecords(dataDir);
+    };
+    // Every verb waits for this: say what is wrong with the folder rather than a bare errno.
+    const { records, problems } = await read().catch((err: unknown) => {
+      throw new LabError('invalid', `The lab cannot use its runs folder ${runsDir(dataDir)}: ${fileProblem(err)}.`, { cause: err });
+    });
+    this.problems = problems;
+    for (const record of records) {
+      const { phase, changed } = phaseAtStartup(record);
+      const run = this.add(record, phase);
+      if (changed) this.files.persist(run);
+    }
+  }
+
+  /** Stops every run (keeping its weights) and waits for the files to be written; nothing new starts from the call on. */
+  async shutDown(loaded: Promise<void>): Promise<void> {
+    await this.lifecycle.close(loaded);
+    await Promise.all([...this.runs.values()].map((run) => run.writes));
+  }
+
+  /** Resolves once every file write asked for so far (run records, checkpoints) has finished. */
+  async settled(): Promise<void> {
+    let pending: Promise<void>[];
+    do {
+      pending = [...this.runs.values()].map((run) => run.writes);
+      await Promise.all(pending);
+    } while ([...this.runs.values()].some((run, i) => run.writes !== pending[i]));
+  }
+
+  // ── the runs ──────────────────────────────────────────────────────────────────────────────
+
+  /** Queues a new run of a request already checked against its dataset. */
+  start(request: StartRunRequest): RunSummary {
+    const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const run = this.add(newRunRecord(id, request, this.options.now()), { kind: 'queued' });
+    this.lifecycle.queueUp(run);
+    return this.summaryOf(run);
+  }
+
+  list(): RunSummary[] {
+    return [...this.runs.values()].map((run) => this.summaryOf(run));
+  }
+
+  /** A run that has not ended and uses this dataset, if any. */
+  activeOn(datasetId: string): RunSummary | undefined {
+    const run = [...this.runs.values()].find((r) => r.record.summary.datasetId === datasetId && r.phase.kind !== 'ended');
+    return run && this.summaryOf(run);
+  }
+
+  summary(runId: string): RunSummary {
+    return this.summaryOf(this.get(runId));
+  }
+
+  async pause({ runId }: RunIdRequest): Promise<void> {
+    const phase = phaseFor(this.get(runId), 'pause');
+    if (phase.kind === 'launching' || phase.kind === 'training') await phase.worker.command({ type: 'pause' });
+  }
+
+  /** Resumes a paused run; an interrupted one is queued for a new worker that starts from its saved weights. */
+  async resume({ runId }: RunIdRequest): Promise<void> {
+    const run = this.get(runId);
+    const phase = phaseFor(run, 'resume');
+    if (phase.kind === 'interrupted') await this.restart(run);
+    else if (phase.kind === 'paused') await phase.worker.command({ type: 'resume' });
+  }
+
+  /** Exactly one mini-batch of a paused run; it stays paused. */
+  async step({ runId }: RunIdRequest): Promise<void> {
+    await phaseFor(this.get(runId), 'step').worker.command({ type: 'step' });
+  }
+
+  /** Ends the run for good, keeping the weights of its last finished step. */
+  async stop({ runId }: RunIdRequest): Promise<void> {
+    const run = this.get(runId);
+    const phase = phaseFor(run, 'stop');
+    if (phase.kind === 'ended') return;
+    if (phase.kind === 'queued') {
+      this.lifecycle.enter(run, { kind: 'ended', status: 'stopped' }, { message: 'Stopped before it started.' });
+      return this.lifecycle.updateQueuePositions();
+    }
+    // Interrupted: no worker to stop, and its saved weights stay.
+    if (phase.kind === 'interrupted') return this.lifecycle.enter(run, { kind: 'ended', status: 'stopped' }, {});
+    const ack = await phase.worker.command({ type: 'stop' }, false);
+    if (ack.error && run.phase.kind !== 'ended')
+      throw new LabError('bad-state', `Run "${run.record.summary.name}" could not stop: ${ack.error}.`);
+    await run.writes;
+  }
+
+  /** Changes η between two batches; the next progress events carry the new value. */
+  async setLearningRate({ runId, learningRate }: SetLearningRateRequest): Promise<void> {
+    const run = this.get(runId);
+    const phase = phaseFor(run, 'set-learning-rate');
+    if ('worker' in phase) await phase.worker.command({ type: 'set-learning-rate', learningRate });
+    run.record.summary.settings.learningRate = learningRate;
+    this.files.persist(run);
+  }
+
+  /** The saved epochs a paused run can go back to, and the healthy one the lab suggests (rollback.ts). */
+  async rollbackPoints({ runId }: RunIdRequest): Promise<RollbackPoints> {
+    const run = this.get(runId);
+    await run.writes; // checkpoints queued when it paused count
+    const { record } = run;
+    const epochs = rollbackEpochs(record);
+    const { epoch, reason } = suggestEpoch(record.summary.history, epochs, initialWeightNorms(record));
+    return { runId, epochs, suggested: epoch, reason };
+  }
+
+  /**
+   * Rolls a paused run back to a saved epoch and trains on from it at η = learningRate, in a new
+   * worker (as a resume after a restart: the optimiser state and shuffle order start afresh). Every
+   * check and the read of the weights come first, so a refused request changes nothing; then the
+   * old worker ends, the history and files after the epoch go, and the record says what happened.
+   */
+  async resumeFromEpoch({ runId, epoch, learningRate }: ResumeFromEpochRequest): Promise<void> {
+    const run = this.get(runId);
+    const { record } = run;
+    const { summary } = record;
+    phaseFor(run, 'go-back');
+    const epochs = rollbackEpochs(record);
+    if (!epochs.includes(epoch))
+      throw new LabError(
+        'invalid',
+        `Run "${summary.name}" has no saved weights for epoch ${epoch}: it can go back to epoch ${epochs.join(', ')} (0 = its initial weights).`,
+      );
+    await this.requireDataset(record, 'cannot train on');
+    await run.writes; // the checkpoint to read is on disk
+    const weights = await loadRollbackWeights(this.options.dataDir, record, epoch);
+    const from = run.phase;
+    if (!accepts(from, 'go-back'))
+      throw new LabError(
+        'bad-state',
+        `Run "${summary.name}" changed while its epoch ${epoch} was read (it is ${summary.status}); nothing was rolled back.`,
+      );
+    const worker = from.kind === 'paused' ? from.worker : undefined;
+    this.lifecycle.enter(run, worker ? { kind: 'rolling-back', worker } : { kind: 'rolling-back' });
+    await worker?.terminate();
+    await run.writes;
+    if (run.phase.kind === 'deleted') return;
+    const fromEpoch = summary.history.length;
+    const doomed = rollbackCut(record, epoch);
+    summary.settings.learningRate = learningRate;
+    (summary.rollbacks ??= []).push({ at: this.options.now().toISOString(), fromEpoch, toEpoch: epoch, learningRate });
+    const notice = `Went back to epoch ${epoch} and trains on at η = ${learningRate}; epochs ${epoch + 1}–${fromEpoch} were discarded.`;
+    run.unsaved = {};
+    run.lastCheckpointAt = undefined;
+    // A failed launch leaves it paused and resumable from the epoch it went back to (lifecycle.ts, launchFailed).
+    const resume = { weights, history: summary.history.slice() };
+    this.lifecycle.enter(run, { kind: 'queued', resume, fallback: { status: 'paused', message: notice } }); // the record no longer names the files deleted next
+    this.files.remove(run, doomed);
+    this.lifecycle.queueUp(run, { message: notice, front: true }); // it takes the slot its old worker freed
+  }
+
+  async delete({ runId }: RunIdRequest): Promise<void> {
+    const run = this.get(runId);
+    const workers = this.lifecycle.workersOf(run);
+    this.runs.delete(runId);
+    this.lifecycle.enter(run, { kind: 'deleted' });
+    for (const worker of workers) await worker.terminate();
+    await run.writes;
+    const { dataDir } = this.options;
+    await rm(runFilesDir(dataDir, runId), { recursive: true, force: true });
+    await unlink(runRecordPath(dataDir, runId)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    this.lifecycle.schedule();
+  }
+
+  /** The run's current weights as a model file: from its worker while it trains, else its newest saved model. */
+  async latestModelFile(runId: string): Promise<ModelFile> {
+    const run = this.get(runId);
+    const { phase } = run;
+    const { summary } = run.record;
+    if (phase.kind === 'launching' || phase.kind === 'training' || phase.kind === 'paused') {
+      if (!run.record.fittedScaling)
+        throw new LabError('no-weights', `Run "${summary.name}" is still loading its data; save it once training has started.`);
+      const ack = await phase.worker.command({ type: 'snapshot' });
+      if (!ack.weights) throw new LabError('no-weights', `Run "${summary.name}" sent no weights.`);
+      return this.files.modelFile(run, ack.weights, summary.history.slice());
+    }
+    await run.writes;
+    const latest = run.record.latestModel;
+    if (!latest)
+      throw new LabError(
+        'no-weights',
+        `Run "${summary.name}" has no trained weights to save (it ${summary.status === 'queued' ? 'has not started' : 'ended before its first epoch'}).`,
+      );
+    return (await loadModelFile(join(runFilesDir(this.options.dataDir, runId), latest))).file;
+  }
+
+  /** Where a run's model files are, once its pending writes have landed. */
+  async modelFiles(runId: string): Promise<RunModelFiles> {
+    const run = this.get(runId);
+    await run.writes;
+    const { summary, latestModel, bestModel, checkpoints } = run.record;
+    return { runName: summary.name, dir: runFilesDir(this.options.dataDir, runId), latestModel, bestModel, checkpoints: [...checkpoints] };
+  }
+
+  /** Queues an interrupted run for a new worker: its saved weights, the epochs they had done, and the settings as they are now (η included). */
+  private async restart(run: Run): Promise<void> {
+    const { record } = run;
+    await this.requireDataset(record, 'cannot resume');
+    const weights = await resumeWeights(this.options.dataDir, record);
+    const { phase } = run;
+    if (phase.kind !== 'interrupted') return; // resumed twice at once: the first one won
+    run.lastCheckpointAt = undefined;
+    this.lifecycle.enter(run, { kind: 'queued', resume: { weights, history: record.summary.history.slice() }, fallback: phase.was });
+    this.lifecycle.queueUp(run);
+  }
+
+  /** Said before anything changes: the run stays as it is, and can carry on once the dataset is back. */
+  private async requireDataset({ summary }: RunRecord, cannot: string): Promise<void> {
+    await this.options.datasets.info(summary.datasetId).catch((err: unknown) => {
+      if (err instanceof LabError && err.code === 'not-found')
+        throw new LabError(
+          'not-found',
+          `Run "${summary.name}" ${cannot}: its dataset "${summary.datasetId}" is no longer in the library. Its saved weights are kept.`,
+        );
+      throw err;
+    });
+  }
+
+  private add(record: RunRecord, phase: RunPhase): Run {
+    const run = newRun(record, phase);
+    this.runs.set(record.summary.id, run);
+    return run;
+  }
+
+  private get(runId: string): Run {
+    const run = this.runs.get(runId);
+    if (!run) throw new LabError('not-found', `There is no run "${runId}".`);
+    return run;
+  }
+
+  private summaryOf(run: Run): RunSummary {
+    return structuredClone(run.record.summary);
+  }
+}

