@@ -21,7 +21,11 @@ export function firstRows(samples: Samples, count: number): Samples {
   const { inputSize, outputSize } = samples;
   if (samples.raw) {
     const fields = { count, inputSize, outputSize, targets: samples.targets.subarray(0, count * outputSize) };
-    return byteSamples(samples.raw.values, samples.raw.scaling, samples.labels ? { ...fields, labels: samples.labels.subarray(0, count) } : fields);
+    return byteSamples(
+      samples.raw.values,
+      samples.raw.scaling,
+      samples.labels ? { ...fields, labels: samples.labels.subarray(0, count) } : fields,
+    );
   }
   const rows: Samples = {
     count,
