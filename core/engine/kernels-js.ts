@@ -154,6 +154,7 @@ export const jsKernels: Kernels = {
 
   sgdStep(p, g, eta, lambda) {
     for (let j = 0; j < p.length; j++) p[j] = p[j]! - eta * (g[j]! + lambda * p[j]!);
+    return jsKernels.maxAbs(p);
   },
 
   adamStep(p, g, m, v, { eta, lambda, beta1, beta2, c1, c2, epsilon }) {
@@ -165,6 +166,7 @@ export const jsKernels: Kernels = {
       v[j] = vj;
       p[j] = p[j]! - (eta * (mj / c1)) / (Math.sqrt(vj / c2) + epsilon);
     }
+    return jsKernels.maxAbs(p);
   },
 };
 

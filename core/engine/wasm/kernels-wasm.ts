@@ -222,12 +222,12 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
     sgdStep(p, g, eta, lambda) {
       if (!mine(p, 0) || !mine(g, p.length)) return jsKernels.sgdStep(p, g, eta, lambda);
-      w.sgdStep(p.byteOffset, g.byteOffset, p.length, eta, lambda);
+      return w.sgdStep(p.byteOffset, g.byteOffset, p.length, eta, lambda);
     },
 
     adamStep(p, g, m, v, h: AdamHyper) {
       if (!mine(p, 0) || !mine(g, p.length) || !mine(m, p.length) || !mine(v, p.length)) return jsKernels.adamStep(p, g, m, v, h);
-      w.adamStep(
+      return w.adamStep(
         p.byteOffset,
         g.byteOffset,
         m.byteOffset,
