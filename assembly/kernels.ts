@@ -11,7 +11,13 @@ export * from './parallel';
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/**
+ * acc + x·y. The relaxed-SIMD build (kernels-fma.wasm, --enable relaxed-simd) makes it one fused
+ * multiply-add where the hardware has one; the plain build rounds the product first. Each build is
+ * deterministic on its own; they differ by float32 rounding.
+ */
 @inline function fma(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 

@@ -27,6 +27,8 @@ export interface BenchOptions {
   concurrent: boolean;
   /** Measure the peak RSS of a command-line MNIST training run. */
   cliMemory: boolean;
+  /** Run Fathom with relaxed SIMD (its FMA build, as in Electron); --no-fma: the plain SIMD build. */
+  fma: boolean;
 }
 
 export const USAGE = `npm run bench -- [flags]
@@ -42,6 +44,8 @@ export const USAGE = `npm run bench -- [flags]
                        a list (1,2) measures each side by side and reports the ratios
   --repeat R           repeat every measurement R times, interleaved, and report the medians (default 3, --quick 1;
                        with --startup, 5 warm runs)
+  --no-fma             run Fathom on its plain SIMD build (default: Node with --experimental-wasm-relaxed-simd, so the
+                       relaxed-SIMD FMA build runs, as in Electron, whose V8 ships relaxed SIMD)
   --no-concurrent      skip the two-runs-at-once measurement
   --no-cli-memory      skip the peak-RSS measurement of a command-line training run
   --startup            time the command-line trainer instead: from invoking it to --help and to its first batch,
@@ -74,6 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         repeat: { type: 'string' },
         startup: { type: 'boolean', default: false },
         'no-concurrent': { type: 'boolean', default: false },
+        'no-fma': { type: 'boolean', default: false },
         'no-cli-memory': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -104,5 +109,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     startup: parsed.startup,
     concurrent: !parsed['no-concurrent'],
     cliMemory: !parsed['no-cli-memory'],
+    fma: !parsed['no-fma'],
   };
 }

@@ -19,6 +19,8 @@ export interface Job {
   simd: boolean;
   /** Worker threads for Fathom (1 = single-thread Trainer). */
   workers: number;
+  /** Run Fathom in a Node with relaxed SIMD (as Electron has it), so wasm is the FMA build. */
+  fma: boolean;
   /** Instead of training: measure the wasm kernels' own peak (wasm-peak.ts). */
   wasmPeak?: boolean;
 }
@@ -42,7 +44,7 @@ export function runJob(job: Job): Promise<{ measurement: Measurement; wasm?: Was
 }
 
 /** The wasm kernels' own peak GFLOP/s, measured in a fresh process. */
-export async function runWasmPeak(): Promise<WasmPeak> {
+export async function runWasmPeak(fma: boolean): Promise<WasmPeak> {
   const result = await runChild({
     engine: 'fathom-wasm',
     network: '784-30-10',
@@ -51,6 +53,7 @@ export async function runWasmPeak(): Promise<WasmPeak> {
     loop: 'minimize',
     simd: true,
     workers: 1,
+    fma,
     wasmPeak: true,
   });
   if ('peak' in result) return result.peak;
@@ -62,7 +65,8 @@ type Success = Exclude<JobResult, { ok: false }>;
 function runChild(job: Job): Promise<Success> {
   return new Promise((resolve, reject) => {
     // The child's stdout goes to our stderr, so `--json` output stays machine-readable.
-    const child = fork(CHILD, [JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 2, 2, 'ipc'] });
+    const execArgv = ['--import', 'tsx', ...(job.fma ? ['--experimental-wasm-relaxed-simd'] : [])];
+    const child = fork(CHILD, [JSON.stringify(job)], { execArgv, stdio: ['ignore', 2, 2, 'ipc'] });
     let result: JobResult | undefined;
     child.on('message', (message) => {
       result = message as JobResult;

@@ -35,6 +35,8 @@ export interface Measurement {
   baseRss: number;
   /** Mean training loss over the timed samples, when the engine reports it cheaply (a sanity check). */
   meanLoss?: number;
+  /** Fathom's kernels as the app shows them ('wasm SIMD + FMA', …). */
+  kernels?: string;
 }
 
 /** How often the synchronous training loops sample RSS: every this many steps. */

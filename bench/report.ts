@@ -392,6 +392,7 @@ export function formatReport(report: BenchReport): string {
     report.workers[0]! > 1
       ? `Fathom (js and wasm) trains data-parallel over ${report.workers[0]} threads (core/engine/parallel); TF.js stays on one.`
       : 'Fathom trains on one thread.',
+    `Fathom's kernels: ${[...new Set(report.rows.flatMap((r) => [r.fathomWasm?.kernels, r.fathom?.kernels]).filter((k) => k))].join(', ') || '—'}`,
     '',
     table(header, body),
     ...peersTable(report),

@@ -71,6 +71,7 @@ async function fathomRun(engine: Engine, bench: BenchNetwork, options: BenchOpti
     loop: options.loop,
     simd: options.simd,
     workers: count,
+    fma: options.fma,
   });
   report1(what, result.measurement, started);
   return result;
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   }
   progress('peaks: sgemm through numpy, wasm through Fathom’s kernels …');
   const sgemmPeak = engines.includes('numpy') ? await measureSgemmPeak() : undefined;
-  const wasmPeak = engines.includes('fathom-wasm') ? await runWasmPeak() : undefined;
+  const wasmPeak = engines.includes('fathom-wasm') ? await runWasmPeak(options.fma) : undefined;
   for (const [n, bench] of options.networks.entries()) {
     const runs: RowRuns = {};
     // Fathom at every thread count per repeat, back to back, so their ratio sees the same load.

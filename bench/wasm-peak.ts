@@ -30,5 +30,5 @@ export function measureWasmPeak(): { gflops: number; kernels: string } {
       best = Math.max(best, (4 * flops) / seconds / 1e9);
     }
   }
-  return { gflops: best, kernels: k.name };
+  return { gflops: best, kernels: k.label };
 }

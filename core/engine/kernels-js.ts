@@ -20,6 +20,7 @@ const SPARSE_BELOW_JS = 0.6;
  */
 export const jsKernels: Kernels = {
   name: 'js',
+  label: 'TypeScript',
   sparseBelow: SPARSE_BELOW_JS,
 
   alloc: (length) => new Float32Array(length),

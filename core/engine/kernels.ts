@@ -10,7 +10,10 @@ import type { ActivationName, LossName } from './spec';
  * explicitly because buffers may be larger than used.
  */
 export interface Kernels {
+  /** The backend: 'js' or 'wasm'. */
   readonly name: string;
+  /** What runs, for people: 'TypeScript', 'wasm SIMD', 'wasm SIMD + FMA' (the relaxed-SIMD build). */
+  readonly label: string;
   /** A zeroed float32 array of `length`, placed where this backend reads it without copying (wasm: its memory, while there is room). */
   alloc(length: number): Float32Array;
   /**

@@ -95,7 +95,7 @@ export class ParallelTrainer {
       const buffer = memory.buffer as unknown as SharedArrayBuffer;
       this.layout = sharedLayout(sizes, buffer, plan.layoutAt);
       this.regions = plan.regions;
-      this.wasm = createWasmKernels(source.module, { memory, region: plan.regions[0]!, scratchShare: SCRATCH_SHARE });
+      this.wasm = createWasmKernels(source.module, { memory, region: plan.regions[0]!, scratchShare: SCRATCH_SHARE, fma: source.fma });
       this.workerData = {
         ...this.common(sizes, buffer, plan.layoutAt),
         wasm: { module: source.module, memory, scratchShare: SCRATCH_SHARE },
