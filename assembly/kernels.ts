@@ -11,7 +11,13 @@ export * from './parallel';
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/**
+ * acc + x·y. The relaxed-SIMD build (kernels-fma.wasm, --enable relaxed-simd) makes it one fused
+ * multiply-add where the hardware has one; the plain build rounds the product first. Each build is
+ * deterministic on its own; they differ by float32 rounding.
+ */
 @inline function fma(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
   return f32x4.add(acc, f32x4.mul(x, y));
 }
 
@@ -373,32 +379,52 @@ export function maxAbs(a: usize, n: i32): f32 {
   return sawNaN ? NaN : m;
 }
 
-/** SGD over n floats: p ← p − η (g + λ p). */
-export function sgdStep(p: usize, g: usize, n: i32, eta: f32, lambda: f32): void {
+/** Max over the lanes of the running maxima m, or NaN when `nan` saw one: what maxAbs returns. */
+@inline function finishMax(m: v128, nan: v128): f32 {
+  const top = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  return v128.any_true(nan) ? NaN : top;
+}
+
+/**
+ * SGD over n floats: p ← p − η (g + λ p). Returns max |p| after the step (NaN when one is NaN), kept
+ * as maxAbs keeps it while p is written: the trainer's overflow check then reads no weight again.
+ */
+export function sgdStep(p: usize, g: usize, n: i32, eta: f32, lambda: f32): f32 {
   const ve = f32x4.splat(eta);
   const vl = f32x4.splat(lambda);
+  let mx = f32x4.splat(0), nan = f32x4.splat(0);
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const o = <usize>i << 2;
     const pv = v128.load(p + o);
-    v128.store(p + o, f32x4.sub(pv, f32x4.mul(ve, f32x4.add(v128.load(g + o), f32x4.mul(vl, pv)))));
+    const q = f32x4.sub(pv, f32x4.mul(ve, f32x4.add(v128.load(g + o), f32x4.mul(vl, pv))));
+    v128.store(p + o, q);
+    mx = f32x4.pmax(mx, f32x4.abs(q));
+    nan = v128.or(nan, f32x4.ne(q, q));
   }
+  let m = finishMax(mx, nan);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pv = load<f32>(p + o);
-    store<f32>(p + o, pv - eta * (load<f32>(g + o) + lambda * pv));
+    const q = pv - eta * (load<f32>(g + o) + lambda * pv);
+    store<f32>(p + o, q);
+    if (q != q) m = NaN;
+    else if (m == m) m = max(m, abs(q));
   }
+  return m;
 }
 
 /**
  * Adam over n floats, with the bias corrections c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ given:
  * g' = g + λp; m ← β1 m + (1 − β1) g'; v ← β2 v + (1 − β2) g'²; p ← p − η (m / c1) / (√(v / c2) + ε).
+ * Returns max |p| after the step, as sgdStep does.
  */
-export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, eta: f32, lambda: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, epsilon: f32): void {
+export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, eta: f32, lambda: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, epsilon: f32): f32 {
   const vl = f32x4.splat(lambda);
   const b1 = f32x4.splat(beta1), b1c = f32x4.splat(1 - beta1);
   const b2 = f32x4.splat(beta2), b2c = f32x4.splat(1 - beta2);
   const ve = f32x4.splat(eta), vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), veps = f32x4.splat(epsilon);
+  let mx = f32x4.splat(0), nan = f32x4.splat(0);
   let i = 0;
   for (; i + 3 < n; i += 4) {
     const o = <usize>i << 2;
@@ -409,8 +435,12 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, eta: f3
     v128.store(m + o, mv);
     v128.store(v + o, vv);
     const step = f32x4.div(f32x4.mul(ve, f32x4.div(mv, vc1)), f32x4.add(f32x4.sqrt(f32x4.div(vv, vc2)), veps));
-    v128.store(p + o, f32x4.sub(pv, step));
+    const q = f32x4.sub(pv, step);
+    v128.store(p + o, q);
+    mx = f32x4.pmax(mx, f32x4.abs(q));
+    nan = v128.or(nan, f32x4.ne(q, q));
   }
+  let top = finishMax(mx, nan);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const pv = load<f32>(p + o);
@@ -419,6 +449,10 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32, eta: f3
     const vv = beta2 * load<f32>(v + o) + (1 - beta2) * gv * gv;
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);
-    store<f32>(p + o, pv - (eta * (mv / c1)) / (sqrt<f32>(vv / c2) + epsilon));
+    const q = pv - (eta * (mv / c1)) / (sqrt<f32>(vv / c2) + epsilon);
+    store<f32>(p + o, q);
+    if (q != q) top = NaN;
+    else if (top == top) top = max(top, abs(q));
   }
+  return top;
 }

@@ -23,19 +23,31 @@ export interface BenchOptions {
   repeat: number;
   /** --startup: time the command-line trainer's start-up instead of training throughput. */
   startup: boolean;
+  /** Measure two Fathom-wasm runs training at once (784-100-10 and the batch-64 network). */
+  concurrent: boolean;
+  /** Measure the peak RSS of a command-line MNIST training run. */
+  cliMemory: boolean;
+  /** Run Fathom with relaxed SIMD (its FMA build, as in Electron); --no-fma: the plain SIMD build. */
+  fma: boolean;
 }
 
 export const USAGE = `npm run bench -- [flags]
   --quick              ${QUICK_SAMPLES.toLocaleString('en')} samples per measurement instead of a full ${FULL_EPOCH.toLocaleString('en')}-image epoch
   --samples N          any other number of samples (1…${FULL_EPOCH})
-  --only ENGINE        measure only this engine (repeatable): fathom (js kernels), fathom-wasm, tfjs
+  --only ENGINE        measure only this engine (repeatable): fathom (js kernels), fathom-wasm, tfjs, numpy, torch
+                       (numpy and torch run through /usr/bin/python3 and are skipped with a note when it lacks them)
   --network ID         only this network (repeatable): ${BENCH_NETWORKS.map((n) => n.id).join(', ')};
                        also ${EXTRA_NETWORKS.map((n) => n.id).join(', ')}; ID@B = at batch size B (e.g. 784-100-10-relu@256)
   --tfjs-loop L        minimize (default: optimizer.minimize per batch, TF.js's fastest) or fit (model.fit)
   --no-simd            force TF.js's plain (non-SIMD) wasm binary
   --workers N[,M…]     train Fathom over N threads (core/engine/parallel; default 1 = single-thread Trainer);
                        a list (1,2) measures each side by side and reports the ratios
-  --repeat R           repeat each Fathom measurement R times, interleaved (default 1; with --startup, 5 warm runs)
+  --repeat R           repeat every measurement R times, interleaved, and report the medians (default 3, --quick 1;
+                       with --startup, 5 warm runs)
+  --no-fma             run Fathom on its plain SIMD build (default: Node with --experimental-wasm-relaxed-simd, so the
+                       relaxed-SIMD FMA build runs, as in Electron, whose V8 ships relaxed SIMD)
+  --no-concurrent      skip the two-runs-at-once measurement
+  --no-cli-memory      skip the peak-RSS measurement of a command-line training run
   --startup            time the command-line trainer instead: from invoking it to --help and to its first batch,
                        cold (after a fresh build:cli) and warm (bench/startup.ts)
   --json               print one JSON document instead of the table
@@ -65,6 +77,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         workers: { type: 'string' },
         repeat: { type: 'string' },
         startup: { type: 'boolean', default: false },
+        'no-concurrent': { type: 'boolean', default: false },
+        'no-fma': { type: 'boolean', default: false },
+        'no-cli-memory': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -90,7 +105,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     warmUp: Math.min(1000, samples),
     workers:
       parsed.workers !== undefined ? [...new Set(parsed.workers.split(',').map((w) => wholeNumber(w.trim(), '--workers', 64)))] : [1],
-    repeat: parsed.repeat !== undefined ? wholeNumber(parsed.repeat, '--repeat', 20) : parsed.startup ? 5 : 1,
+    repeat: parsed.repeat !== undefined ? wholeNumber(parsed.repeat, '--repeat', 20) : parsed.startup ? 5 : parsed.quick ? 1 : 3,
     startup: parsed.startup,
+    concurrent: !parsed['no-concurrent'],
+    cliMemory: !parsed['no-cli-memory'],
+    fma: !parsed['no-fma'],
   };
 }

@@ -59,7 +59,8 @@ export async function measureFathom(
   const elapsed = clock.elapsed();
   rss.sample();
   await close();
-  return measurement(
+  const kernels = trainer.net.kernels.label;
+  const result = measurement(
     backend === 'wasm' ? 'fathom-wasm' : 'fathom',
     bench.id,
     { samples: train.count, ...elapsed },
@@ -67,4 +68,5 @@ export async function measureFathom(
     baseRss,
     loss / train.count,
   );
+  return { ...result, kernels };
 }

@@ -19,24 +19,61 @@ export interface Job {
   simd: boolean;
   /** Worker threads for Fathom (1 = single-thread Trainer). */
   workers: number;
+  /** Run Fathom in a Node with relaxed SIMD (as Electron has it), so wasm is the FMA build. */
+  fma: boolean;
+  /** Instead of training: measure the wasm kernels' own peak (wasm-peak.ts). */
+  wasmPeak?: boolean;
 }
 
-export type JobResult = { ok: true; measurement: Measurement; wasm?: WasmInfo } | { ok: false; error: string };
+export interface WasmPeak {
+  gflops: number;
+  kernels: string;
+}
+
+export type JobResult =
+  { ok: true; measurement: Measurement; wasm?: WasmInfo } | { ok: true; peak: WasmPeak } | { ok: false; error: string };
 
 const CHILD = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
 /** Runs the job in a fresh Node process (through tsx) and resolves with its measurement. */
 export function runJob(job: Job): Promise<{ measurement: Measurement; wasm?: WasmInfo }> {
+  return runChild(job).then((result) => {
+    if ('measurement' in result) return { measurement: result.measurement, wasm: result.wasm };
+    throw new BenchError(`${job.engine} on ${job.network}: no measurement`);
+  });
+}
+
+/** The wasm kernels' own peak GFLOP/s, measured in a fresh process. */
+export async function runWasmPeak(fma: boolean): Promise<WasmPeak> {
+  const result = await runChild({
+    engine: 'fathom-wasm',
+    network: '784-30-10',
+    samples: 1,
+    warmUp: 0,
+    loop: 'minimize',
+    simd: true,
+    workers: 1,
+    fma,
+    wasmPeak: true,
+  });
+  if ('peak' in result) return result.peak;
+  throw new BenchError('the wasm peak measurement returned no figure');
+}
+
+type Success = Exclude<JobResult, { ok: false }>;
+
+function runChild(job: Job): Promise<Success> {
   return new Promise((resolve, reject) => {
     // The child's stdout goes to our stderr, so `--json` output stays machine-readable.
-    const child = fork(CHILD, [JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 2, 2, 'ipc'] });
+    const execArgv = ['--import', 'tsx', ...(job.fma ? ['--experimental-wasm-relaxed-simd'] : [])];
+    const child = fork(CHILD, [JSON.stringify(job)], { execArgv, stdio: ['ignore', 2, 2, 'ipc'] });
     let result: JobResult | undefined;
     child.on('message', (message) => {
       result = message as JobResult;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (result?.ok) resolve({ measurement: result.measurement, wasm: result.wasm });
+      if (result?.ok) resolve(result);
       else {
         const why = result && !result.ok ? result.error : `exited with ${signal ?? `code ${code}`} and no result`;
         reject(new BenchError(`${job.engine} on ${job.network}: ${why}`));

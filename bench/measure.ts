@@ -5,6 +5,11 @@ import type { Job, JobResult } from './job';
 import { networkById } from './networks';
 
 async function run(job: Job): Promise<JobResult> {
+  if (job.wasmPeak) {
+    const { measureWasmPeak } = await import('./wasm-peak');
+    return { ok: true, peak: measureWasmPeak() };
+  }
+  if (job.engine === 'numpy' || job.engine === 'torch') throw new BenchError(`${job.engine} runs in Python (bench/peers.ts), not here.`);
   const bench = networkById(job.network);
   const train = loadBenchSamples(job.samples);
   if (job.engine === 'fathom' || job.engine === 'fathom-wasm') {

@@ -1,7 +1,10 @@
 /** What one timed training run reports, and the peak-RSS sampler every run uses. */
 
-/** Fathom on its plain-TypeScript kernels, Fathom on its WebAssembly SIMD kernels, TF.js on its wasm backend. */
-export const ENGINES = ['fathom', 'fathom-wasm', 'tfjs'] as const;
+/**
+ * Fathom on its plain-TypeScript kernels, Fathom on its WebAssembly SIMD kernels, TF.js on its
+ * wasm backend, and the peers outside JavaScript: numpy + OpenBLAS and PyTorch on CPU (peers.ts).
+ */
+export const ENGINES = ['fathom', 'fathom-wasm', 'tfjs', 'numpy', 'torch'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /**
@@ -32,6 +35,8 @@ export interface Measurement {
   baseRss: number;
   /** Mean training loss over the timed samples, when the engine reports it cheaply (a sanity check). */
   meanLoss?: number;
+  /** Fathom's kernels as the app shows them ('wasm SIMD + FMA', …). */
+  kernels?: string;
 }
 
 /** How often the synchronous training loops sample RSS: every this many steps. */
@@ -70,7 +75,14 @@ export interface Timing {
 }
 
 /** Assembles a Measurement from what a timed run observed. */
-export function measurement(engine: Engine, network: string, t: Timing, rss: RssSampler, baseRss: number, meanLoss?: number): Measurement {
+export function measurement(
+  engine: Engine,
+  network: string,
+  t: Timing,
+  rss: { peak: number },
+  baseRss: number,
+  meanLoss?: number,
+): Measurement {
   return {
     engine,
     network,

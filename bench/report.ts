@@ -4,6 +4,8 @@ import { shardCount } from '../core/engine/parallel/layout';
 import { DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from '../core/engine/parallel/policy';
 import type { Measurement, TfjsLoop } from './measurement';
 import { type BenchNetwork, flopsPerSample, weightCount } from './networks';
+import type { WasmPeak } from './job';
+import type { BlasInfo, PeerInfo } from './peers';
 import type { WasmInfo } from './tfjs-wasm';
 
 export interface Machine {
@@ -20,10 +22,26 @@ export interface Row {
   label: string;
   batchSize: number;
   weights: number;
+  /** Each engine's median run (by samples/s) over the repeats. */
   fathom?: Measurement;
   /** Fathom on its WebAssembly SIMD kernels. */
   fathomWasm?: Measurement;
   tfjs?: Measurement;
+  /** numpy + OpenBLAS at the better (by median samples/s) of 1 and 2 BLAS threads, and that count. */
+  numpy?: Measurement;
+  numpyThreads?: number;
+  /** PyTorch on CPU, one thread. */
+  torch?: Measurement;
+  /** Fathom-wasm samples/s ÷ the peer's, wall clock and per CPU second. */
+  wasmNumpy?: number;
+  wasmNumpyCpu?: number;
+  wasmTorch?: number;
+  wasmTorchCpu?: number;
+  /** Fathom-wasm's dense-equivalent GFLOP/s as a share of this machine's sgemm peak and of wasm's own peak. */
+  sgemmShare?: number;
+  wasmPeakShare?: number;
+  /** Spread of each engine's samples/s over the repeats: (max − min) / median. */
+  noise: Partial<Record<string, number>>;
   /** Fathom samples/s ÷ TF.js samples/s (wall clock). */
   ratio?: number;
   /** The same ratio from samples per CPU second: steadier when other processes load the machine. */
@@ -50,6 +68,24 @@ export interface BenchReport {
   parallel?: ParallelRow[];
   wasm?: WasmInfo;
   rows: Row[];
+  /** This machine's float32 product peak through numpy + OpenBLAS, one thread; absent without numpy. */
+  sgemmPeak?: { gflops: number; blas: BlasInfo };
+  /** Fathom's wasm kernels' own peak (a 256² product). */
+  wasmPeak?: WasmPeak;
+  /** Versions and BLAS of the peers, and why a peer was skipped. */
+  peers: { numpy?: PeerInfo; torch?: PeerInfo; skipped: string[] };
+  /** Two Fathom-wasm runs training at once, each against this run's solo median. */
+  concurrent?: ConcurrentRow[];
+  /** Peak RSS of a command-line MNIST training run. */
+  cliMemory?: { peakRss: number; args: string[] };
+}
+
+export interface ConcurrentRow {
+  network: string;
+  solo: number;
+  together: [number, number];
+  /** together ÷ solo, each run. */
+  kept: [number, number];
 }
 
 export interface ParallelRow {
@@ -134,12 +170,58 @@ export function describeMachine(loadAtStart: number): Machine {
   };
 }
 
-export function makeRow(bench: BenchNetwork, fathom?: Measurement, tfjs?: Measurement, fathomWasm?: Measurement): Row {
+export interface RowRuns {
+  fathom?: Measurement[];
+  fathomWasm?: Measurement[];
+  tfjs?: Measurement[];
+  /** numpy's runs by BLAS thread count. */
+  numpy?: Map<number, Measurement[]>;
+  torch?: Measurement[];
+}
+
+/** The run of median samples/s (the lower middle one for an even count). */
+export function medianRun(runs: Measurement[] | undefined): Measurement | undefined {
+  if (!runs?.length) return undefined;
+  const sorted = [...runs].sort((a, b) => a.samplesPerSecond - b.samplesPerSecond);
+  return sorted[(sorted.length - 1) >> 1];
+}
+
+function spread(runs: Measurement[] | undefined): number | undefined {
+  if (!runs || runs.length < 2) return undefined;
+  const speeds = runs.map((m) => m.samplesPerSecond);
+  return (Math.max(...speeds) - Math.min(...speeds)) / median(speeds);
+}
+
+export function makeRow(bench: BenchNetwork, runs: RowRuns, peaks: { sgemm?: number; wasm?: number } = {}): Row {
+  const fathom = medianRun(runs.fathom);
+  const fathomWasm = medianRun(runs.fathomWasm);
+  const tfjs = medianRun(runs.tfjs);
+  const torch = medianRun(runs.torch);
+  let numpy: Measurement | undefined;
+  let numpyThreads: number | undefined;
+  for (const [threads, list] of runs.numpy ?? []) {
+    const m = medianRun(list);
+    if (m && (!numpy || m.samplesPerSecond > numpy.samplesPerSecond)) [numpy, numpyThreads] = [m, threads];
+  }
   const flops = flopsPerSample(bench.spec);
   const gflops = (m?: Measurement) => (m ? (m.samplesPerSecond * flops) / 1e9 : undefined);
-  const ratio = (m?: Measurement) => (m && tfjs && tfjs.samplesPerSecond > 0 ? m.samplesPerSecond / tfjs.samplesPerSecond : undefined);
-  const cpuRatio = (m?: Measurement) =>
-    m && tfjs && tfjs.samplesPerCpuSecond > 0 ? m.samplesPerCpuSecond / tfjs.samplesPerCpuSecond : undefined;
+  const over = (m: Measurement | undefined, peer: Measurement | undefined, cpu = false) => {
+    if (!m || !peer) return undefined;
+    const [a, b] = cpu ? [m.samplesPerCpuSecond, peer.samplesPerCpuSecond] : [m.samplesPerSecond, peer.samplesPerSecond];
+    return b > 0 ? a / b : undefined;
+  };
+  const wasmGflops = gflops(fathomWasm);
+  const noise: Row['noise'] = {};
+  const spreads: [string, Measurement[] | undefined][] = [
+    ['wasm', runs.fathomWasm],
+    ['js', runs.fathom],
+    ['numpy', numpyThreads !== undefined ? runs.numpy?.get(numpyThreads) : undefined],
+    ['torch', runs.torch],
+  ];
+  for (const [name, list] of spreads) {
+    const x = spread(list);
+    if (x !== undefined) noise[name] = x;
+  }
   return {
     network: bench.id,
     label: bench.label,
@@ -148,13 +230,23 @@ export function makeRow(bench: BenchNetwork, fathom?: Measurement, tfjs?: Measur
     fathom,
     fathomWasm,
     tfjs,
-    ratio: ratio(fathom),
-    cpuRatio: cpuRatio(fathom),
+    numpy,
+    numpyThreads,
+    torch,
+    ratio: over(fathom, tfjs),
+    cpuRatio: over(fathom, tfjs, true),
     fathomGflops: gflops(fathom),
     tfjsGflops: gflops(tfjs),
-    wasmRatio: ratio(fathomWasm),
-    wasmCpuRatio: cpuRatio(fathomWasm),
-    wasmGflops: gflops(fathomWasm),
+    wasmRatio: over(fathomWasm, tfjs),
+    wasmCpuRatio: over(fathomWasm, tfjs, true),
+    wasmGflops,
+    wasmNumpy: over(fathomWasm, numpy),
+    wasmNumpyCpu: over(fathomWasm, numpy, true),
+    wasmTorch: over(fathomWasm, torch),
+    wasmTorchCpu: over(fathomWasm, torch, true),
+    sgemmShare: wasmGflops !== undefined && peaks.sgemm ? wasmGflops / peaks.sgemm : undefined,
+    wasmPeakShare: wasmGflops !== undefined && peaks.wasm ? wasmGflops / peaks.wasm : undefined,
+    noise,
   };
 }
 
@@ -179,6 +271,102 @@ function describeWasm(wasm: WasmInfo | undefined, loop: TfjsLoop): string {
   );
 }
 
+const pct = (x?: number) => (x === undefined ? DASH : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`);
+
+function describePeers(report: BenchReport): string[] {
+  const { numpy, torch, skipped } = report.peers;
+  const lines: string[] = [];
+  if (numpy) {
+    const blas = numpy.blas;
+    lines.push(
+      `numpy ${numpy.version} on ${blas?.config ?? blas?.library ?? 'an unknown BLAS'}${blas?.core ? ` (kernels: ${blas.core})` : ''}; the better of 1 and 2 BLAS threads per network (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it)`,
+    );
+  }
+  if (torch) lines.push(`PyTorch ${torch.version} on CPU, ${torch.threads} thread`);
+  for (const why of skipped) lines.push(`skipped: ${why}`);
+  if (report.sgemmPeak) lines.push(`This machine's sgemm peak (numpy, 1024², one thread): ${report.sgemmPeak.gflops.toFixed(0)} GFLOP/s`);
+  if (report.wasmPeak)
+    lines.push(
+      `Wasm's own peak (Fathom's ${report.wasmPeak.kernels} kernels, 256² products): ${report.wasmPeak.gflops.toFixed(1)} GFLOP/s`,
+    );
+  return lines;
+}
+
+function peersTable(report: BenchReport): string[] {
+  const rows = report.rows.filter((r) => r.fathomWasm);
+  if (!rows.length) return [];
+  const header = [
+    'network',
+    'batch',
+    'wasm/s',
+    'numpy/s',
+    'torch/s',
+    'wasm/numpy',
+    'wasm/torch',
+    'CPU: w/np',
+    'CPU: w/torch',
+    'GFLOP/s',
+    'of sgemm',
+    'of wasm peak',
+  ];
+  const body = rows.map((r) => [
+    r.network,
+    String(r.batchSize),
+    int(r.fathomWasm?.samplesPerSecond),
+    r.numpy ? `${int(r.numpy.samplesPerSecond)} (${r.numpyThreads} thr)` : DASH,
+    int(r.torch?.samplesPerSecond),
+    times(r.wasmNumpy),
+    times(r.wasmTorch),
+    times(r.wasmNumpyCpu),
+    times(r.wasmTorchCpu),
+    fixed(1, r.wasmGflops),
+    pct(r.sgemmShare),
+    pct(r.wasmPeakShare),
+  ]);
+  return ['', 'Fathom-wasm against the peers (same networks, losses, optimisers and batch sizes):', table(header, body)];
+}
+
+function memoryTable(report: BenchReport): string[] {
+  const header = ['network', 'wasm', 'js', 'TF.js', 'numpy', 'torch', 'noise (max−min)/median of /s'];
+  const body = report.rows.map((r) => [
+    r.network,
+    mb(r.fathomWasm),
+    mb(r.fathom),
+    mb(r.tfjs),
+    mb(r.numpy),
+    mb(r.torch),
+    Object.entries(r.noise)
+      .map(([name, x]) => `${name} ${pct(x)}`)
+      .join(', ') || DASH,
+  ]);
+  const lines = [
+    '',
+    'Peak RSS of each measuring process (dataset and runtime included), and the spread of the repeats:',
+    table(header, body),
+  ];
+  if (report.cliMemory)
+    lines.push(
+      `Command-line MNIST training run (fathom-train ${report.cliMemory.args.join(' ')}): peak RSS ${mb2(report.cliMemory.peakRss)}`,
+    );
+  return lines;
+}
+
+function concurrentTable(report: BenchReport): string[] {
+  if (!report.concurrent?.length) return [];
+  const header = ['network', 'solo/s', 'run A/s', 'run B/s', 'A kept', 'B kept'];
+  const body = report.concurrent.map((c) => [
+    c.network,
+    int(c.solo),
+    int(c.together[0]),
+    int(c.together[1]),
+    pct(c.kept[0]),
+    pct(c.kept[1]),
+  ]);
+  return ['', 'Two Fathom-wasm runs training at once (as the app allows), each against the solo median of this run:', table(header, body)];
+}
+
+const mb2 = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+
 export function formatReport(report: BenchReport): string {
   const { machine: m } = report;
   const span = report.fullEpoch
@@ -194,42 +382,31 @@ export function formatReport(report: BenchReport): string {
     fixed(2, r.wasmGflops ?? r.fathomGflops),
     times(r.cpuRatio),
     times(r.wasmCpuRatio),
-    mb(r.fathom),
-    mb(r.fathomWasm),
-    mb(r.tfjs),
   ]);
-  const header = [
-    'network',
-    'js/s',
-    'wasm/s',
-    'TF.js-wasm/s',
-    'js/TF.js',
-    'wasm/TF.js',
-    'GFLOP/s',
-    'js CPU ratio',
-    'wasm CPU ratio',
-    'js RSS',
-    'wasm RSS',
-    'TF.js RSS',
-  ];
+  const header = ['network', 'js/s', 'wasm/s', 'TF.js-wasm/s', 'js/TF.js', 'wasm/TF.js', 'GFLOP/s', 'js CPU ratio', 'wasm CPU ratio'];
   return [
-    `Training throughput, ${span}, min-max scaled to [0, 1]`,
+    `Training throughput, ${span}, min-max scaled to [0, 1]; median of ${report.repeat} interleaved repeat${report.repeat === 1 ? '' : 's'}`,
     `Machine: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.start.toFixed(2)} → ${m.loadAverage.end.toFixed(2)}`,
     describeWasm(report.wasm, report.tfjsLoop),
+    ...describePeers(report),
     report.workers[0]! > 1
       ? `Fathom (js and wasm) trains data-parallel over ${report.workers[0]} threads (core/engine/parallel); TF.js stays on one.`
       : 'Fathom trains on one thread.',
+    `Fathom's kernels: ${[...new Set(report.rows.flatMap((r) => [r.fathomWasm?.kernels, r.fathom?.kernels]).filter((k) => k))].join(', ') || '—'}`,
     '',
     table(header, body),
+    ...peersTable(report),
+    ...memoryTable(report),
+    ...concurrentTable(report),
     ...parallelTable(report),
     '',
     ...report.rows.map((r) => `  ${r.network}: ${r.label}`),
     '',
-    'js = Fathom on its plain-TypeScript kernels, wasm = Fathom on its WebAssembly SIMD kernels; ratios are to TF.js-wasm.',
-    '/s = training samples per wall-clock second; CPU ratio = the same ratio per CPU second of each measuring process (all',
-    'engines use one thread, so it ignores time spent waiting for a core: trust it over /s when the load average is high).',
-    `Timed: training steps only (Fathom's Trainer.step loop / TF.js's per-batch update), after ${report.warmUp.toLocaleString('en')} untimed warm-up samples on a separate model.`,
-    "Each measurement runs in its own process; the order of the engines rotates per network. Peak RSS is that process's, dataset included.",
-    "GFLOP/s = Fathom-wasm's (js's when wasm was not measured) 6 × weights × samples/s (dense-equivalent, wall clock); its kernels skip zero inputs, so it executes fewer.",
+    'js = Fathom on its plain-TypeScript kernels, wasm = Fathom on its WebAssembly SIMD kernels; ratios are to TF.js-wasm unless named.',
+    '/s = training samples per wall-clock second; CPU ratio = the same ratio per CPU second of each measuring process (it ignores',
+    'time spent waiting for a core: trust it over /s when the load average is high; numpy with 2 BLAS threads counts both).',
+    `Timed: training steps only (each engine's per-batch update loop), after ${report.warmUp.toLocaleString('en')} untimed warm-up samples on a separate model.`,
+    "Each measurement runs in its own process; the order of the engines rotates per network and repeat. Peak RSS is that process's.",
+    'GFLOP/s = 6 × weights × samples/s (dense-equivalent, wall clock); Fathom skips zero inputs, so it executes fewer.',
   ].join('\n');
 }

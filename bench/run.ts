@@ -1,18 +1,88 @@
 /**
- * `npm run bench`: Fathom's engine against TensorFlow.js (wasm backend) on the four reference
- * networks, same data, one run. See USAGE in args.ts for the flags.
+ * `npm run bench`: Fathom's engine against TensorFlow.js (wasm backend) and the peers outside
+ * JavaScript (numpy + OpenBLAS, PyTorch on CPU) on the four reference networks, same data, side by
+ * side in one run, interleaved and repeated. See USAGE in args.ts for the flags.
  */
 import os from 'node:os';
 import { FULL_EPOCH, parseBenchArgs, USAGE } from './args';
+import { measureCliMemory } from './cli-memory';
 import { BenchError } from './errors';
-import { runJob } from './job';
+import { runJob, runWasmPeak } from './job';
 import type { Engine, Measurement } from './measurement';
-import { describeMachine, formatReport, makeParallelRow, makeRow, type BenchReport, type ParallelRow, type Row } from './report';
+import type { BenchNetwork } from './networks';
+import { measurePeer, measureSgemmPeak, type Peer, peersUnavailable } from './peers';
+import {
+  type BenchReport,
+  type ConcurrentRow,
+  describeMachine,
+  formatReport,
+  makeParallelRow,
+  makeRow,
+  medianRun,
+  type ParallelRow,
+  type Row,
+  type RowRuns,
+} from './report';
 import { formatStartup, measureStartup } from './startup';
 import type { WasmInfo } from './tfjs-wasm';
+import type { BenchOptions } from './args';
 
 function progress(text: string): void {
   process.stderr.write(`${text}\n`);
+}
+
+const report1 = (what: string, m: Measurement, started: number) =>
+  progress(
+    `${what} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`,
+  );
+
+interface PeerState {
+  info: BenchReport['peers'];
+  /** Peers found missing: not tried again. */
+  missing: Set<Peer>;
+}
+
+/** One measurement of a peer, or undefined when it cannot run (noted once in state). */
+async function peerRun(peer: Peer, bench: BenchNetwork, options: BenchOptions, threads: number, state: PeerState) {
+  if (state.missing.has(peer)) return undefined;
+  const started = performance.now();
+  const what = `${bench.id}: ${peer} × ${threads} thread${threads === 1 ? '' : 's'}`;
+  progress(`${what} …`);
+  const result = await measurePeer(peer, bench, options.samples, options.warmUp, threads);
+  if ('missing' in result) {
+    state.missing.add(peer);
+    state.info.skipped.push(`${peer}: /usr/bin/python3 lacks it (${result.missing})`);
+    return undefined;
+  }
+  state.info[peer] ??= result.info;
+  report1(what, result.measurement, started);
+  return result.measurement;
+}
+
+async function fathomRun(engine: Engine, bench: BenchNetwork, options: BenchOptions, count: number) {
+  const started = performance.now();
+  const what = `${bench.id}: ${engine}${engine === 'tfjs' ? '' : ` × ${count} thread${count === 1 ? '' : 's'}`}`;
+  progress(`${what} …`);
+  const result = await runJob({
+    engine,
+    network: bench.id,
+    samples: options.samples,
+    warmUp: options.warmUp,
+    loop: options.loop,
+    simd: options.simd,
+    workers: count,
+    fma: options.fma,
+  });
+  report1(what, result.measurement, started);
+  return result;
+}
+
+/** Two Fathom-wasm runs at once on `bench`, against `solo` samples/s. */
+async function concurrent(bench: BenchNetwork, options: BenchOptions, solo: number): Promise<ConcurrentRow> {
+  progress(`${bench.id}: two fathom-wasm runs at once …`);
+  const [a, b] = await Promise.all([fathomRun('fathom-wasm', bench, options, 1), fathomRun('fathom-wasm', bench, options, 1)]);
+  const together: [number, number] = [a.measurement.samplesPerSecond, b.measurement.samplesPerSecond];
+  return { network: bench.id, solo, together, kept: [together[0] / solo, together[1] / solo] };
 }
 
 async function main(): Promise<void> {
@@ -29,49 +99,67 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
   const rows: Row[] = [];
   const parallel: ParallelRow[] = [];
+  const concurrentRows: ConcurrentRow[] = [];
   let wasm: WasmInfo | undefined;
-  const { workers, repeat } = options;
+  const { workers, repeat, engines: all } = options;
+  const state: PeerState = { info: { skipped: [] }, missing: new Set() };
+  const python = peersUnavailable();
+  let engines = all;
+  if (python && all.some((e) => e === 'numpy' || e === 'torch')) {
+    state.info.skipped.push(`numpy and torch: ${python}`);
+    engines = all.filter((e) => e !== 'numpy' && e !== 'torch');
+  }
+  progress('peaks: sgemm through numpy, wasm through Fathom’s kernels …');
+  const sgemmPeak = engines.includes('numpy') ? await measureSgemmPeak() : undefined;
+  const wasmPeak = engines.includes('fathom-wasm') ? await runWasmPeak(options.fma) : undefined;
   for (const [n, bench] of options.networks.entries()) {
-    // Rotate which engine goes first, so a slow drift in machine load hits all alike.
-    const shift = n % options.engines.length;
-    const engines: Engine[] = [...options.engines.slice(shift), ...options.engines.slice(0, shift)];
-    // runs[engine][repeat][w]: Fathom at every thread count, back to back, so their ratio sees the same load.
-    const runs: Partial<Record<Engine, Measurement[][]>> = {};
+    const runs: RowRuns = {};
+    // Fathom at every thread count per repeat, back to back, so their ratio sees the same load.
+    const threadRuns: Partial<Record<Engine, Measurement[][]>> = {};
     for (let r = 0; r < repeat; r++) {
-      for (const engine of engines) {
-        if (engine === 'tfjs' && r > 0) continue;
+      // Rotate which engine goes first, so a slow drift in machine load hits all alike.
+      const shift = (n + r) % engines.length;
+      const order: Engine[] = [...engines.slice(shift), ...engines.slice(0, shift)];
+      for (const engine of order) {
+        if (engine === 'numpy' || engine === 'torch') {
+          for (const threads of engine === 'numpy' ? (r % 2 ? [2, 1] : [1, 2]) : [1]) {
+            const m = await peerRun(engine, bench, options, threads, state);
+            if (!m) break;
+            if (engine === 'torch') (runs.torch ??= []).push(m);
+            else {
+              runs.numpy ??= new Map();
+              runs.numpy.set(threads, [...(runs.numpy.get(threads) ?? []), m]);
+            }
+          }
+          continue;
+        }
         const counts = engine === 'tfjs' ? [1] : r % 2 ? [...workers].reverse() : workers;
         const measured: Measurement[] = [];
         for (const count of counts) {
-          const started = performance.now();
-          const what = `${bench.id}: ${engine}${engine === 'tfjs' ? '' : ` × ${count} thread${count === 1 ? '' : 's'}`}`;
-          progress(`${what} …`);
-          const result = await runJob({
-            engine,
-            network: bench.id,
-            samples: options.samples,
-            warmUp: options.warmUp,
-            loop: options.loop,
-            simd: options.simd,
-            workers: count,
-          });
+          const result = await fathomRun(engine, bench, options, count);
           wasm ??= result.wasm;
-          const m = result.measurement;
-          measured[engine === 'tfjs' ? 0 : workers.indexOf(count)] = m;
-          progress(
-            `${what} ${Math.round(m.samplesPerSecond)} samples/s, ${Math.round(m.samplesPerCpuSecond)} per CPU-s (${m.seconds.toFixed(1)} s timed, ${((performance.now() - started) / 1000).toFixed(1)} s total)`,
-          );
+          measured[engine === 'tfjs' ? 0 : workers.indexOf(count)] = result.measurement;
         }
-        (runs[engine] ??= []).push(measured);
+        (threadRuns[engine] ??= []).push(measured);
       }
     }
-    const first = (engine: Engine) => runs[engine]?.[0]?.[0];
-    rows.push(makeRow(bench, first('fathom'), first('tfjs'), first('fathom-wasm')));
+    const firstCount = (engine: Engine) => threadRuns[engine]?.map((run) => run[0]!);
+    const fathom = firstCount('fathom');
+    const fathomWasm = firstCount('fathom-wasm');
+    const tfjs = firstCount('tfjs');
+    if (fathom) runs.fathom = fathom;
+    if (fathomWasm) runs.fathomWasm = fathomWasm;
+    if (tfjs) runs.tfjs = tfjs;
+    rows.push(makeRow(bench, runs, { sgemm: sgemmPeak?.gflops, wasm: wasmPeak?.gflops }));
     if (workers.length > 1) {
-      if (runs.fathom) parallel.push(makeParallelRow(bench, 'js', runs.fathom, workers));
-      if (runs['fathom-wasm']) parallel.push(makeParallelRow(bench, 'wasm', runs['fathom-wasm'], workers));
+      if (threadRuns.fathom) parallel.push(makeParallelRow(bench, 'js', threadRuns.fathom, workers));
+      if (threadRuns['fathom-wasm']) parallel.push(makeParallelRow(bench, 'wasm', threadRuns['fathom-wasm'], workers));
     }
+    const solo = medianRun(runs.fathomWasm);
+    if (options.concurrent && solo && workers[0] === 1 && (bench.id === '784-100-10' || bench.settings.batchSize >= 64))
+      concurrentRows.push(await concurrent(bench, options, solo.samplesPerSecond));
   }
+  const cliMemory = options.cliMemory && engines.includes('fathom-wasm') ? await measureCliMemory() : undefined;
   const report: BenchReport = {
     machine: describeMachine(loadAtStart),
     samples: options.samples,
@@ -83,6 +171,11 @@ async function main(): Promise<void> {
     ...(parallel.length ? { parallel } : {}),
     wasm,
     rows,
+    peers: state.info,
+    ...(sgemmPeak ? { sgemmPeak } : {}),
+    ...(wasmPeak ? { wasmPeak } : {}),
+    ...(concurrentRows.length ? { concurrent: concurrentRows } : {}),
+    ...(cliMemory ? { cliMemory } : {}),
   };
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run build:wasm`: compiles the AssemblyScript kernels (assembly/*.ts) to
- * core/engine/wasm/build/kernels.wasm, only when the sources, the flags or the compiler changed
+ * core/engine/wasm/build/kernels.wasm (and its relaxed-SIMD twin kernels-fma.wasm), only when the sources, the flags or the compiler changed
  * since the last build (a hash kept in kernels.wasm.stamp.json beside the output).
  *   --force       compile anyway
  *   --check       compile nothing: exit 0 when up to date, 1 when a build is due
@@ -17,6 +17,9 @@ import { hashInputs, readStamp, writeStamp } from './stamp.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = join(ROOT, 'assembly');
 export const WASM_OUTPUT = join(ROOT, 'core/engine/wasm/build/kernels.wasm');
+/** The relaxed-SIMD variant (fused multiply-add), built beside each output as <name>-fma.wasm. */
+const FMA_FEATURES = ['--enable', 'relaxed-simd'];
+export const fmaOutputOf = (output) => output.replace(/\.wasm$/, '-fma.wasm');
 
 /** asc's flags (the output path is added last); changing them recompiles. */
 export const ASC_FLAGS = [
@@ -45,11 +48,11 @@ function compilerVersion() {
 /** The hash the stamp must hold for the output to be up to date. */
 function wasmInputsHash() {
   const files = readdirSync(SOURCES).map((name) => join(SOURCES, name));
-  return hashInputs(ROOT, files, [`assemblyscript ${compilerVersion()}`, ...ASC_FLAGS]);
+  return hashInputs(ROOT, files, [`assemblyscript ${compilerVersion()}`, ...ASC_FLAGS, ...FMA_FEATURES]);
 }
 
 export function wasmUpToDate(output = WASM_OUTPUT, hash = wasmInputsHash()) {
-  return existsSync(output) && readStamp(stampOf(output))?.hash === hash;
+  return existsSync(output) && existsSync(fmaOutputOf(output)) && readStamp(stampOf(output))?.hash === hash;
 }
 
 /**
@@ -62,8 +65,13 @@ export async function ensureWasm({ force = false, output = WASM_OUTPUT, log = (t
   log('build:wasm: compiling assembly/kernels.ts …');
   mkdirSync(dirname(output), { recursive: true });
   const asc = (await import('assemblyscript/asc')).default;
-  const { error, stderr } = await asc.main([join(SOURCES, 'kernels.ts'), ...ASC_FLAGS, '-o', output]);
-  if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
+  for (const [flags, file] of [
+    [ASC_FLAGS, output],
+    [[...ASC_FLAGS, ...FMA_FEATURES], fmaOutputOf(output)],
+  ]) {
+    const { error, stderr } = await asc.main([join(SOURCES, 'kernels.ts'), ...flags, '-o', file]);
+    if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
+  }
   writeStamp(stampOf(output), { hash, flags: ASC_FLAGS, compiler: compilerVersion() });
   return 'compiled';
 }

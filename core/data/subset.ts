@@ -1,10 +1,11 @@
 /**
  * Quick-run subsets of a dataset that is already split and scaled (a library dataset, or one read
  * straight from a path): keep or drop the validation split, and keep only the first N training or
- * test samples. Views, no copies. Pure.
+ * test samples. Views, no copies (byte-backed samples stay byte-backed). Pure.
  */
 import type { Samples } from './dataset';
 import { DataError } from './errors';
+import { byteSamples } from './rows';
 import type { ScaledDataset } from './idx-dataset';
 
 export interface SubsetOptions {
@@ -18,6 +19,14 @@ export interface SubsetOptions {
 export function firstRows(samples: Samples, count: number): Samples {
   if (count >= samples.count) return samples;
   const { inputSize, outputSize } = samples;
+  if (samples.raw) {
+    const fields = { count, inputSize, outputSize, targets: samples.targets.subarray(0, count * outputSize) };
+    return byteSamples(
+      samples.raw.values,
+      samples.raw.scaling,
+      samples.labels ? { ...fields, labels: samples.labels.subarray(0, count) } : fields,
+    );
+  }
   const rows: Samples = {
     count,
     inputSize,

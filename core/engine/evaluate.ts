@@ -52,7 +52,11 @@ export function argmax(a: FloatArray | Float32Array, offset: number, n: number):
 
 /** Copies rows [start, start+rows) of a split into the workspace's input and target buffers. */
 export function loadRows(ws: Workspace, samples: Samples, start: number, rows: number): void {
-  ws.a[0]!.set(samples.inputs.subarray(start * samples.inputSize, (start + rows) * samples.inputSize));
+  const width = samples.inputSize;
+  const raw = samples.raw;
+  // Byte-backed samples are scaled row by row as read (rows.ts), so their float32 inputs are never made.
+  if (raw) for (let r = 0; r < rows; r++) raw.scaleRow(raw.values, (start + r) * width, ws.a[0]!, r * width);
+  else ws.a[0]!.set(samples.inputs.subarray(start * width, (start + rows) * width));
   ws.y.set(samples.targets.subarray(start * samples.outputSize, (start + rows) * samples.outputSize));
 }
 

@@ -20,6 +20,7 @@ const SPARSE_BELOW_JS = 0.6;
  */
 export const jsKernels: Kernels = {
   name: 'js',
+  label: 'TypeScript',
   sparseBelow: SPARSE_BELOW_JS,
 
   alloc: (length) => new Float32Array(length),
@@ -154,6 +155,7 @@ export const jsKernels: Kernels = {
 
   sgdStep(p, g, eta, lambda) {
     for (let j = 0; j < p.length; j++) p[j] = p[j]! - eta * (g[j]! + lambda * p[j]!);
+    return jsKernels.maxAbs(p);
   },
 
   adamStep(p, g, m, v, { eta, lambda, beta1, beta2, c1, c2, epsilon }) {
@@ -165,6 +167,7 @@ export const jsKernels: Kernels = {
       v[j] = vj;
       p[j] = p[j]! - (eta * (mj / c1)) / (Math.sqrt(vj / c2) + epsilon);
     }
+    return jsKernels.maxAbs(p);
   },
 };
 

@@ -10,7 +10,10 @@ import type { ActivationName, LossName } from './spec';
  * explicitly because buffers may be larger than used.
  */
 export interface Kernels {
+  /** The backend: 'js' or 'wasm'. */
   readonly name: string;
+  /** What runs, for people: 'TypeScript', 'wasm SIMD', 'wasm SIMD + FMA' (the relaxed-SIMD build). */
+  readonly label: string;
   /** A zeroed float32 array of `length`, placed where this backend reads it without copying (wasm: its memory, while there is room). */
   alloc(length: number): Float32Array;
   /**
@@ -58,10 +61,13 @@ export interface Kernels {
   sumSquares(a: FloatArray, start?: number): number;
   /** max |a[i]| over the whole array, NaN when one is NaN (the trainer's overflow bound and check). */
   maxAbs(a: FloatArray): number;
-  /** SGD over whole arrays: p ← p − η (g + λp). */
-  sgdStep(p: FloatArray, g: FloatArray, eta: number, lambda: number): void;
-  /** One Adam step over whole arrays (see optimizers.ts). */
-  adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): void;
+  /**
+   * SGD over whole arrays: p ← p − η (g + λp). Returns max |p| after the step (as maxAbs: NaN when
+   * one is NaN), read while p is written, so the trainer's overflow check needs no pass of its own.
+   */
+  sgdStep(p: FloatArray, g: FloatArray, eta: number, lambda: number): number;
+  /** One Adam step over whole arrays (see optimizers.ts); returns max |p| after it, as sgdStep does. */
+  adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): number;
 }
 
 /** Adam's step size η, L2 coefficient λ, decay rates, bias corrections c = 1 − βᵗ, and ε. */

@@ -47,6 +47,11 @@ export class Network {
   /** δ^L has the fused form a·s − y (see backprop): 'sum-y' with s = Σ_j y_j (softmax), 'plain' with s = 1 (sigmoid). */
   readonly fusedOutputDelta?: 'sum-y' | 'plain';
   kernels: Kernels;
+  /**
+   * Counts setParameters() calls: whoever caches something about the weights (the trainer's bound
+   * on max |p|) knows it went stale. Write parameters through setParameters, not into w and b.
+   */
+  parameterVersion = 0;
   private readonly workspaces = new Map<number, Workspace>();
 
   constructor(
@@ -95,6 +100,7 @@ export class Network {
       this.w[l]!.set(w[l]!);
       this.b[l]!.set(b[l]!);
     }
+    this.parameterVersion++;
   }
 
   /** A zeroed set of gradient buffers shaped like the parameters. */

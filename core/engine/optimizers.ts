@@ -9,7 +9,8 @@ import type { OptimizerName } from './spec';
  */
 export interface Optimizer {
   name: OptimizerName;
-  step(params: FloatArray[], grads: FloatArray[], decay: number[], learningRate: number): void;
+  /** One step over every buffer; with `maxima`, maxima[i] becomes max |params[i]| after it (NaN when one is NaN), as the kernels' steps return it. */
+  step(params: FloatArray[], grads: FloatArray[], decay: number[], learningRate: number, maxima?: number[]): void;
   /**
    * An upper bound on |Δp| for every parameter in the next step, given that every |g + λp| of it is
    * at most `gBound` (and was for every earlier step). The trainer uses it to skip its undo copy
@@ -23,8 +24,11 @@ export function sgd(kernels: Kernels = jsKernels): Optimizer {
   return {
     name: 'sgd',
     maxChange: (gBound, eta) => Math.abs(eta) * gBound,
-    step(params, grads, decay, eta) {
-      for (let i = 0; i < params.length; i++) kernels.sgdStep(params[i]!, grads[i]!, eta, decay[i]!);
+    step(params, grads, decay, eta, maxima) {
+      for (let i = 0; i < params.length; i++) {
+        const max = kernels.sgdStep(params[i]!, grads[i]!, eta, decay[i]!);
+        if (maxima) maxima[i] = max;
+      }
     },
   };
 }
@@ -40,17 +44,24 @@ export function momentum(mu: number, shapes: number[], alloc: (n: number) => Flo
       stepMax = Math.max(stepMax, Math.abs(eta) * gBound);
       return mu < 1 ? stepMax / (1 - mu) : Infinity;
     },
-    step(params, grads, decay, eta) {
+    step(params, grads, decay, eta, maxima) {
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         const g = grads[i]!;
         const v = velocity[i]!;
         const lambda = decay[i]!;
+        let max = 0;
         for (let j = 0; j < p.length; j++) {
           const vj = mu * v[j]! - eta * (g[j]! + lambda * p[j]!);
           v[j] = vj;
-          p[j] = p[j]! + vj;
+          const pj = p[j]! + vj;
+          p[j] = pj;
+          // As maxAbs: NaN once one is NaN (|NaN| > max is false, so test it on its own).
+          const a = Math.abs(p[j]!);
+          if (a > max) max = a;
+          else if (a !== a) max = NaN;
         }
+        if (maxima) maxima[i] = max;
       }
     },
   };
@@ -82,14 +93,15 @@ export function adam(
       gMax = Math.max(gMax, gBound);
       return epsilon > 0 ? (Math.abs(eta) * gMax) / epsilon : Infinity;
     },
-    step(params, grads, decay, eta) {
+    step(params, grads, decay, eta, maxima) {
       t++;
       hyper.eta = eta;
       hyper.c1 = 1 - beta1 ** t;
       hyper.c2 = 1 - beta2 ** t;
       for (let i = 0; i < params.length; i++) {
         hyper.lambda = decay[i]!;
-        kernels.adamStep(params[i]!, grads[i]!, m[i]!, v[i]!, hyper);
+        const max = kernels.adamStep(params[i]!, grads[i]!, m[i]!, v[i]!, hyper);
+        if (maxima) maxima[i] = max;
       }
     },
   };

@@ -15,7 +15,9 @@ export type NonFiniteValue = Pick<NonFinite, 'what' | 'layer'>;
  * A non-finite loss or gradient skips the update. A finite gradient times a huge η can still
  * overflow; then the update is undone from a copy. The copy costs a pass over every weight per
  * batch, so it is taken only when the optimiser's bound on the step (Optimizer.maxChange) cannot
- * rule the overflow out — in ordinary training it always can.
+ * rule the overflow out — in ordinary training it always can. The optimiser's steps return max |p|
+ * as they write p, so neither the check after a step nor the bound before the next reads the
+ * weights again (the bound is measured afresh only when the network's parameters were set).
  */
 export class OverflowGuard {
   /** Every layer's w, then every layer's b; their gradients and L2 coefficients likewise. */
@@ -25,6 +27,9 @@ export class OverflowGuard {
   /** The parameters before the last update, to undo an update that overflows. */
   private readonly previous: FloatArray[];
   private readonly optimizer: Optimizer;
+  /** max |p| of each buffer after the last step, and the network's parameterVersion it belongs to (−1: none yet). */
+  private readonly maxima: number[];
+  private maximaVersion = -1;
 
   constructor(
     private readonly net: Network,
@@ -36,6 +41,7 @@ export class OverflowGuard {
     this.grads = [...layers.map((l) => grads.nablaW[l]!), ...layers.map((l) => grads.nablaB[l]!)];
     this.decay = [...layers.map(() => settings.l2), ...layers.map(() => 0)];
     this.previous = this.params.map((p) => net.alloc(p.length));
+    this.maxima = this.params.map(() => NaN);
     this.optimizer = createOptimizer(
       settings.optimizer,
       settings.momentum,
@@ -58,30 +64,30 @@ export class OverflowGuard {
     const gBound = maxOf(gradientNorms) + this.settings.l2 * paramMax;
     const mayOverflow = !(paramMax + this.optimizer.maxChange(gBound, learningRate) < SAFE_MAGNITUDE);
     if (mayOverflow) for (let i = 0; i < this.params.length; i++) this.previous[i]!.set(this.params[i]!);
-    this.optimizer.step(this.params, this.grads, this.decay, learningRate);
-    const badParam = this.firstNonFinite();
-    if (badParam < 0) return undefined;
+    const version = this.net.parameterVersion;
+    this.optimizer.step(this.params, this.grads, this.decay, learningRate, this.maxima);
+    const badParam = this.maxima.findIndex((m) => !Number.isFinite(m));
+    if (badParam < 0) {
+      this.maximaVersion = version;
+      return undefined;
+    }
+    this.maximaVersion = -1;
     if (!mayOverflow) throw new Error("An update bounded as finite overflowed: the optimiser's maxChange is wrong.");
     for (let i = 0; i < this.params.length; i++) this.params[i]!.set(this.previous[i]!);
     return { what: 'weight', layer: (badParam % this.net.L) + 1 };
   }
 
-  /** max |p| over every weight and bias (NaN or ∞ when one is not finite). */
+  /** max |p| over every weight and bias (NaN or ∞ when one is not finite): the last step's, or measured when there is none. */
   private paramMax(): number {
+    const fresh = this.maximaVersion === this.net.parameterVersion;
     const k = this.net.kernels;
     let max = 0;
-    for (const p of this.params) {
-      const m = k.maxAbs(p);
+    for (let i = 0; i < this.params.length; i++) {
+      const m = fresh ? this.maxima[i]! : k.maxAbs(this.params[i]!);
       if (!(m <= max)) max = m;
       if (Number.isNaN(m)) return NaN;
     }
     return max;
-  }
-
-  /** Index in this.params of the first buffer holding a non-finite value, or −1. */
-  private firstNonFinite(): number {
-    const k = this.net.kernels;
-    return this.params.findIndex((p) => !Number.isFinite(k.maxAbs(p)));
   }
 }
 

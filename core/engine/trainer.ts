@@ -1,4 +1,5 @@
 import type { Samples } from '../data/dataset';
+import { inputRowReader } from '../data/rows';
 import type { FloatArray } from './activations';
 import { type BatchRows, chunkedGradients } from './batch-gradients';
 import { SpecError } from './errors';
@@ -226,25 +227,17 @@ class EpochTally {
 /** The samples in `order` (row r is sample order[r]), read when the batch is fed. */
 function shuffledRows(samples: Samples, order: Uint32Array): BatchRows {
   const { targets, inputSize, outputSize, labels } = samples;
-  // One view per input row, made on first use: set() from it is a memcpy, with no view allocated per row.
-  let views: Float32Array[] | undefined;
+  const readInput = inputRowReader(samples);
   return {
     load(ws, from, count) {
-      views ??= rowViews(samples);
       for (let r = 0; r < count; r++) {
         const s = order[from + r]!;
-        ws.a[0]!.set(views[s]!, r * inputSize);
+        readInput(s, ws.a[0]!, r * inputSize);
         copyRow(targets, s * outputSize, ws.y, r * outputSize, outputSize);
       }
     },
     ...(labels ? { label: (r: number) => labels[order[r]!]! } : {}),
   };
-}
-
-/** Every input row of `samples` as a view (no copy). */
-function rowViews(samples: Samples): Float32Array[] {
-  const { inputs, inputSize, count } = samples;
-  return Array.from({ length: count }, (_, s) => inputs.subarray(s * inputSize, (s + 1) * inputSize));
 }
 
 /** to[at…at+n) = from[start…start+n): a plain loop for the few floats of a target row (no view allocated). */

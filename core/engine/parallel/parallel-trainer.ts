@@ -12,6 +12,7 @@
  * The coordinator blocks in Atomics.wait while the workers finish, so step() stays synchronous:
  * use it from Node's main thread or a worker, not from a browser's main thread.
  */
+import { inputRowReader, type InputRowReader } from '../../data/rows';
 import { SpecError } from '../errors';
 import type { Gradients, Network } from '../network';
 import type { TrainSettings } from '../spec';
@@ -69,6 +70,7 @@ export class ParallelTrainer {
   private threads: ParallelWorker[] = [];
   private exits: Promise<unknown>[] = [];
   private quitSent = false;
+  private readInput?: InputRowReader;
 
   private constructor(
     readonly net: Network,
@@ -93,7 +95,7 @@ export class ParallelTrainer {
       const buffer = memory.buffer as unknown as SharedArrayBuffer;
       this.layout = sharedLayout(sizes, buffer, plan.layoutAt);
       this.regions = plan.regions;
-      this.wasm = createWasmKernels(source.module, { memory, region: plan.regions[0]!, scratchShare: SCRATCH_SHARE });
+      this.wasm = createWasmKernels(source.module, { memory, region: plan.regions[0]!, scratchShare: SCRATCH_SHARE, fma: source.fma });
       this.workerData = {
         ...this.common(sizes, buffer, plan.layoutAt),
         wasm: { module: source.module, memory, scratchShare: SCRATCH_SHARE },
@@ -228,11 +230,12 @@ export class ParallelTrainer {
   /** The Trainer's gradient hook: gather the batch, compute the shards (ours and the workers'), sum them in shard order. */
   private gradients(indices: Uint32Array, grads: Gradients): { cost: number; correct: number } {
     const { layout } = this;
-    const { inputs, targets, labels, inputSize, outputSize } = this.data.train;
+    const { targets, labels, inputSize, outputSize } = this.data.train;
+    const readInput = (this.readInput ??= inputRowReader(this.data.train));
     const rows = indices.length;
     for (let r = 0; r < rows; r++) {
       const s = indices[r]!;
-      layout.x.set(inputs.subarray(s * inputSize, (s + 1) * inputSize), r * inputSize);
+      readInput(s, layout.x, r * inputSize);
       layout.y.set(targets.subarray(s * outputSize, (s + 1) * outputSize), r * outputSize);
       layout.labels[r] = labels ? labels[s]! : -1;
     }

@@ -25,7 +25,7 @@ export interface KernelExports {
   sumRows(a: number, out: number, m: number, n: number, accumulate: number): void;
   sumSquares(a: number, n: number): number;
   maxAbs(a: number, n: number): number;
-  sgdStep(p: number, g: number, n: number, eta: number, lambda: number): void;
+  sgdStep(p: number, g: number, n: number, eta: number, lambda: number): number;
   adamStep(
     p: number,
     g: number,
@@ -39,5 +39,5 @@ export interface KernelExports {
     c1: number,
     c2: number,
     epsilon: number,
-  ): void;
+  ): number;
 }

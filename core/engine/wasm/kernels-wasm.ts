@@ -25,6 +25,8 @@ export interface WasmKernelOptions {
    */
   memory?: WasmMemory;
   region?: { start: number; end: number };
+  /** The module is the relaxed-SIMD build (select.ts): only the label says so. */
+  fma?: boolean;
 }
 
 /** Kernels over one wasm instance, with the allocator the Network uses to place its buffers in it. */
@@ -33,6 +35,8 @@ export interface WasmKernels extends Kernels {
   /** The compiled module and the instance's raw exports (data-parallel threads instantiate it over one shared memory). */
   readonly module: WasmModule;
   readonly exports: KernelExports;
+  /** True for the relaxed-SIMD build (fused multiply-add). */
+  readonly fma: boolean;
   /** Bytes of the memory handed out to networks so far. */
   arenaUsed(): number;
   /** out = eˣ with the approximation the activations use, for x and out made by `alloc` (for tests). */
@@ -110,6 +114,8 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
   const kernels: WasmKernels = {
     name: 'wasm',
+    label: options.fma ? 'wasm SIMD + FMA' : 'wasm SIMD',
+    fma: options.fma ?? false,
     memory,
     module,
     exports: w,
@@ -222,12 +228,12 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
 
     sgdStep(p, g, eta, lambda) {
       if (!mine(p, 0) || !mine(g, p.length)) return jsKernels.sgdStep(p, g, eta, lambda);
-      w.sgdStep(p.byteOffset, g.byteOffset, p.length, eta, lambda);
+      return w.sgdStep(p.byteOffset, g.byteOffset, p.length, eta, lambda);
     },
 
     adamStep(p, g, m, v, h: AdamHyper) {
       if (!mine(p, 0) || !mine(g, p.length) || !mine(m, p.length) || !mine(v, p.length)) return jsKernels.adamStep(p, g, m, v, h);
-      w.adamStep(
+      return w.adamStep(
         p.byteOffset,
         g.byteOffset,
         m.byteOffset,

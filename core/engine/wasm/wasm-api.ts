@@ -38,3 +38,22 @@ export function wasmSimdSupported(): boolean {
     return false;
   }
 }
+
+/**
+ * True when this runtime validates relaxed SIMD's f32x4.relaxed_madd: (func (result v128)
+ * v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd). Electron's V8 has it; Node 20 only
+ * with --experimental-wasm-relaxed-simd.
+ */
+export function wasmRelaxedSimdSupported(): boolean {
+  const api = wasmApi();
+  if (!api || typeof api.validate !== 'function') return false;
+  const zero = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+  const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b];
+  const code = [0x01, body.length, ...body];
+  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, code.length, ...code]);
+  try {
+    return api.validate(probe);
+  } catch {
+    return false;
+  }
+}

@@ -149,6 +149,30 @@ describe.each(BACKENDS)('kernels backend %s (float32, against naive references)'
     }
   });
 
+  it.each(['sgd', 'momentum', 'adam'] as const)('%s steps report max |p| after the step, NaN once one is NaN', (opt) => {
+    const k = selectKernels(name);
+    const rng = new Rng(31);
+    const shapes = [1, 3, 7, 8, 333];
+    const params = shapes.map((n) => place(k, random(rng, n, 0.1)));
+    const grads = shapes.map((n) => place(k, random(rng, n, 0.1)));
+    const decay = shapes.map(() => 0.01);
+    const optimizer = createOptimizer(opt, 0.9, shapes, (n) => k.alloc(n), k);
+    const maxima: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      optimizer.step(params, grads, decay, 0.05, maxima);
+      params.forEach((p, i) => expect(maxima[i], `${opt} buffer ${i} step ${t}`).toBe(jsKernels.maxAbs(p)));
+    }
+    for (const at of [0, 2, 6, 330]) {
+      const i = shapes.findIndex((n) => n > at && n >= 3);
+      const g = grads[i]!;
+      const keep = g[at]!;
+      g[at] = NaN;
+      optimizer.step(params, grads, decay, 0.05, maxima);
+      expect(maxima[i], `${opt} NaN at ${at} of buffer ${i}`).toBeNaN();
+      g[at] = keep;
+    }
+  });
+
   it.each(['sgd', 'momentum', 'adam'] as const)('%s steps on the backend match the plain optimiser', (opt) => {
     const k = selectKernels(name);
     const rng = new Rng(27);
