@@ -12,7 +12,7 @@ const LIST_END = PAGE;
 const MAX_LIST = (LIST_END - LIST_OFFSET) >> 2;
 
 export interface WasmKernelOptions {
-  /** Size of the fixed linear memory (it never grows, so views on it stay valid). Default 64 MiB. */
+  /** Size of the fixed linear memory (it never grows, so views on it stay valid). Default 128 MiB: room for a network and a training set kept as bytes (MNIST: 47 MB); untouched pages take no RAM. */
   memoryBytes?: number;
   /** Share of the memory set aside for copying in operands that live outside it. Default 1/4. */
   scratchShare?: number;
@@ -74,7 +74,7 @@ export class WasmUnavailableError extends Error {
  * Make one instance per network: the arena is never freed, and a full arena only means copies.
  */
 export function createWasmKernels(module: WasmModule, options: WasmKernelOptions = {}): WasmKernels {
-  const memoryBytes = Math.max(4 * PAGE, Math.ceil((options.memoryBytes ?? 64 * 1024 * 1024) / PAGE) * PAGE);
+  const memoryBytes = Math.max(4 * PAGE, Math.ceil((options.memoryBytes ?? 128 * 1024 * 1024) / PAGE) * PAGE);
   const pages = memoryBytes / PAGE;
   const api = wasmApi();
   if (!api) throw new WasmUnavailableError('This runtime has no WebAssembly.');
@@ -132,6 +132,23 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
       const view = new Float32Array(buffer, arenaTop, length);
       arenaTop = end;
       return view;
+    },
+
+    placeBytes(bytes) {
+      const end = align16(arenaTop + bytes.length);
+      if (!zeroCopy || bytes.buffer === buffer || end > scratchStart) return bytes;
+      const view = new Uint8Array(buffer, arenaTop, bytes.length);
+      view.set(bytes);
+      arenaTop = end;
+      return view;
+    },
+
+    // Only where the set, the table, the order and the rows already live here: copying a training set in per batch would cost more than the loop.
+    gatherRows(bytes, table, order, from, count, width, out, at) {
+      const inside = bytes.buffer === buffer && table.buffer === buffer && table.length >= 256 && order.buffer === buffer;
+      if (!inside || !mine(out, at + count * width) || !(out instanceof Float32Array) || order.byteOffset % 4 !== 0)
+        return jsKernels.gatherRows(bytes, table, order, from, count, width, out, at);
+      w.gatherRows(bytes.byteOffset, table.byteOffset, order.byteOffset, from, count, width, out.byteOffset + at * 4);
     },
 
     matMulABt(a, b, c, m, n, k, bias, sparse) {
