@@ -12,18 +12,18 @@ export interface ShuffledRows {
 
 /**
  * Row r of a batch is sample order[r]. Where the inputs are bytes scaled by one map of their value
- * (MNIST), the bytes and the order go where the kernels read them (wasm: its memory, once) and a
- * batch's inputs are gathered in one kernel call; otherwise each row is read by inputRowReader.
+ * (MNIST), a batch's inputs are gathered and scaled in one kernel call (gatherRows, through a table
+ * of the 256 scaled values, in the kernels' memory); otherwise each row is read by inputRowReader.
  * Both give the same numbers.
  */
 export function shuffledRows(samples: Samples, kernels: Kernels): ShuffledRows {
   const { count, targets, inputSize, outputSize, labels } = samples;
   const table = byteTable(samples);
-  const order = table ? placedOrder(kernels, count) : new Uint32Array(count);
+  const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   const label = labels ? { label: (r: number) => labels[order[r]!]! } : {};
   if (table) {
-    const bytes = kernels.placeBytes(samples.raw!.values);
+    const bytes = samples.raw!.values;
     const scaled = kernels.alloc(256);
     scaled.set(table);
     const rows: BatchRows = {
@@ -47,12 +47,6 @@ export function shuffledRows(samples: Samples, kernels: Kernels): ShuffledRows {
     ...label,
   };
   return { order, rows };
-}
-
-/** A Uint32Array of `count` placed where the kernels read it (the order gatherRows follows). */
-function placedOrder(kernels: Kernels, count: number): Uint32Array {
-  const bytes = kernels.placeBytes(new Uint8Array(count * 4));
-  return new Uint32Array(bytes.buffer, bytes.byteOffset, count);
 }
 
 /** to[at…at+n) = from[start…start+n): a plain loop for the few floats of a target row (no view allocated). */

@@ -24,7 +24,6 @@ export const jsKernels: Kernels = {
   sparseBelow: SPARSE_BELOW_JS,
 
   alloc: (length) => new Float32Array(length),
-  placeBytes: (bytes) => bytes,
 
   gatherRows(bytes, table, order, from, count, width, out, at) {
     for (let r = 0; r < count; r++) {

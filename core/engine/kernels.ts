@@ -17,11 +17,6 @@ export interface Kernels {
   /** A zeroed float32 array of `length`, placed where this backend reads it without copying (wasm: its memory, while there is room). */
   alloc(length: number): Float32Array;
   /**
-   * `bytes` where this backend reads them without copying (a training set kept as bytes, the order
-   * of its rows): the same array on js; on wasm a copy in its memory while there is room, else the same array.
-   */
-  placeBytes(bytes: Uint8Array): Uint8Array;
-  /**
    * Input rows scaled as they are read: out[at + r·width + j] = table[bytes[order[from + r]·width + j]]
    * for r < count, j < width (a training set kept as bytes, a 256-entry table of their scaled values).
    */

@@ -4,7 +4,6 @@ import { type BatchRows, chunkedGradients } from './batch-gradients';
 import { shuffledRows } from './batch-rows';
 import { SpecError } from './errors';
 import { evaluate } from './evaluate';
-import { jsKernels } from './kernels-js';
 import { lossTargetProblem } from './losses';
 import type { Gradients, Network } from './network';
 import { OverflowGuard, type NonFiniteValue } from './overflow-guard';
@@ -72,8 +71,7 @@ export class Trainer {
     if (options.gradients) this.gradientSource = options.gradients;
     this.learningRate = settings.learningRate;
     this.rng = new Rng(settings.seed ^ 0x5eed);
-    // With a gradient source the rows are never loaded here: no copy of the set into the kernels' memory.
-    ({ order: this.order, rows: this.rows } = shuffledRows(data.train, options.gradients ? jsKernels : net.kernels));
+    ({ order: this.order, rows: this.rows } = shuffledRows(data.train, net.kernels));
     this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
     this.grads = net.createGradients();
     this.guard = new OverflowGuard(net, this.grads, settings);

@@ -12,7 +12,7 @@ const LIST_END = PAGE;
 const MAX_LIST = (LIST_END - LIST_OFFSET) >> 2;
 
 export interface WasmKernelOptions {
-  /** Size of the fixed linear memory (it never grows, so views on it stay valid). Default 128 MiB: room for a network and a training set kept as bytes (MNIST: 47 MB); untouched pages take no RAM. */
+  /** Size of the fixed linear memory (it never grows, so views on it stay valid). Default 64 MiB. */
   memoryBytes?: number;
   /** Share of the memory set aside for copying in operands that live outside it. Default 1/4. */
   scratchShare?: number;
@@ -74,7 +74,7 @@ export class WasmUnavailableError extends Error {
  * Make one instance per network: the arena is never freed, and a full arena only means copies.
  */
 export function createWasmKernels(module: WasmModule, options: WasmKernelOptions = {}): WasmKernels {
-  const memoryBytes = Math.max(4 * PAGE, Math.ceil((options.memoryBytes ?? 128 * 1024 * 1024) / PAGE) * PAGE);
+  const memoryBytes = Math.max(4 * PAGE, Math.ceil((options.memoryBytes ?? 64 * 1024 * 1024) / PAGE) * PAGE);
   const pages = memoryBytes / PAGE;
   const api = wasmApi();
   if (!api) throw new WasmUnavailableError('This runtime has no WebAssembly.');
@@ -91,6 +91,8 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
   const zeroCopy = options.zeroCopy ?? true;
   let arenaTop = base + PAGE;
   let scratchTop = scratchStart;
+  let bytesView: Uint8Array | undefined;
+  let wordsView: Uint32Array | undefined;
 
   /** The byte offset of `x` in wasm memory, copying it into scratch first when it lives elsewhere; -1 when it does not fit. */
   function place(x: Float32Array, floats: number, copyIn: boolean): number {
@@ -134,21 +136,22 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
       return view;
     },
 
-    placeBytes(bytes) {
-      const end = align16(arenaTop + bytes.length);
-      if (!zeroCopy || bytes.buffer === buffer || end > scratchStart) return bytes;
-      const view = new Uint8Array(buffer, arenaTop, bytes.length);
-      view.set(bytes);
-      arenaTop = end;
-      return view;
-    },
-
-    // Only where the set, the table, the order and the rows already live here: copying a training set in per batch would cost more than the loop.
+    // The set stays where it is (one copy of it is enough): the batch's rows are copied into scratch, in order,
+    // then scaled in one call. Measured faster than keeping the whole set in this memory, and 47 MB smaller.
     gatherRows(bytes, table, order, from, count, width, out, at) {
-      const inside = bytes.buffer === buffer && table.buffer === buffer && table.length >= 256 && order.buffer === buffer;
-      if (!inside || !mine(out, at + count * width) || !(out instanceof Float32Array) || order.byteOffset % 4 !== 0)
+      if (!mine(table, 256) || !(out instanceof Float32Array) || !mine(out, at + count * width))
         return jsKernels.gatherRows(bytes, table, order, from, count, width, out, at);
-      w.gatherRows(bytes.byteOffset, table.byteOffset, order.byteOffset, from, count, width, out.byteOffset + at * 4);
+      const rowsAt = scratchStart;
+      const orderAt = align16(rowsAt + count * width);
+      if (orderAt + count * 4 > regionEnd) return jsKernels.gatherRows(bytes, table, order, from, count, width, out, at);
+      const u8 = (bytesView ??= new Uint8Array(buffer));
+      const u32 = (wordsView ??= new Uint32Array(buffer));
+      for (let r = 0; r < count; r++) {
+        const s = order[from + r]! * width;
+        u8.set(bytes.subarray(s, s + width), rowsAt + r * width);
+        u32[(orderAt >> 2) + r] = r;
+      }
+      w.gatherRows(rowsAt, table.byteOffset, orderAt, 0, count, width, out.byteOffset + at * 4);
     },
 
     matMulABt(a, b, c, m, n, k, bias, sparse) {
