@@ -117,6 +117,7 @@ describe('npm run build:wasm', () => {
     // The kernels npm test built, with their stamp, in another place: nothing to compile.
     mkdirSync(join(folder.path, 'wasm'));
     copyFileSync('core/engine/wasm/build/kernels.wasm', output);
+    copyFileSync('core/engine/wasm/build/kernels-fma.wasm', output.replace(/\.wasm$/, '-fma.wasm'));
     copyFileSync('core/engine/wasm/build/kernels.wasm.stamp.json', `${output}.stamp.json`);
   });
 
@@ -135,6 +136,11 @@ describe('npm run build:wasm', () => {
     writeFileSync(`${output}.stamp.json`, JSON.stringify({ ...stamp, hash: 'f'.repeat(64) }));
     expect(wasm('--check').status).toBe(1);
     writeFileSync(`${output}.stamp.json`, JSON.stringify(stamp));
+    expect(wasm('--check').status).toBe(0);
+    const fma = output.replace(/\.wasm$/, '-fma.wasm');
+    rmSync(fma);
+    expect(wasm('--check').status).toBe(1);
+    copyFileSync('core/engine/wasm/build/kernels-fma.wasm', fma);
     expect(wasm('--check').status).toBe(0);
     rmSync(output);
     expect(wasm('--check').status).toBe(1);
