@@ -43,3 +43,25 @@ export function byteSamples(values: Uint8Array, scaling: ScalingParams, fields: 
   Object.defineProperty(samples, 'raw', { enumerable: false, value: raw });
   return samples;
 }
+
+/**
+ * The scaled value of each byte 0…255 when every input of `samples` is scaled by the same map of
+ * its own value (kept as bytes, scaling 'none' or a global affine one): then a row reads
+ * out[j] = table[byte[j]], the very numbers its RowScaler writes. Undefined otherwise.
+ */
+export function byteTable(samples: Samples): Float32Array | undefined {
+  const raw = samples.raw;
+  if (!raw) return undefined;
+  const { scaling, scaleRow } = raw;
+  if (scaling.kind === 'unit-norm' || (scaling.kind !== 'none' && scaling.per !== 'global')) return undefined;
+  const width = samples.inputSize;
+  const row = new Uint8Array(width);
+  const out = new Float32Array(width);
+  const table = new Float32Array(256);
+  for (let v = 0; v < 256; v++) {
+    row.fill(v);
+    scaleRow(row, 0, out, 0);
+    table[v] = out[0]!;
+  }
+  return table;
+}

@@ -25,6 +25,14 @@ export const jsKernels: Kernels = {
 
   alloc: (length) => new Float32Array(length),
 
+  gatherRows(bytes, table, order, from, count, width, out, at) {
+    for (let r = 0; r < count; r++) {
+      const src = order[from + r]! * width;
+      const dst = at + r * width;
+      for (let j = 0; j < width; j++) out[dst + j] = table[bytes[src + j]!]!;
+    }
+  },
+
   /** max |a[i]|, NaN when some a[i] is NaN (a NaN compares false both ways, so it is caught apart). */
   maxAbs(a) {
     let max = 0;

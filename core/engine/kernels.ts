@@ -17,6 +17,20 @@ export interface Kernels {
   /** A zeroed float32 array of `length`, placed where this backend reads it without copying (wasm: its memory, while there is room). */
   alloc(length: number): Float32Array;
   /**
+   * Input rows scaled as they are read: out[at + r·width + j] = table[bytes[order[from + r]·width + j]]
+   * for r < count, j < width (a training set kept as bytes, a 256-entry table of their scaled values).
+   */
+  gatherRows(
+    bytes: Uint8Array,
+    table: Float32Array,
+    order: Uint32Array,
+    from: number,
+    count: number,
+    width: number,
+    out: FloatArray,
+    at: number,
+  ): void;
+  /**
    * C[m×n] = A[m×k] · B[n×k]ᵀ, plus bias[n] on every row when given. (z = a·wᵀ + b)
    * `sparse`: skip the zeros of A (worth it below `sparseBelow` density); otherwise a plain dense product.
    */

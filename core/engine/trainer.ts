@@ -1,7 +1,7 @@
 import type { Samples } from '../data/dataset';
-import { inputRowReader } from '../data/rows';
 import type { FloatArray } from './activations';
 import { type BatchRows, chunkedGradients } from './batch-gradients';
+import { shuffledRows } from './batch-rows';
 import { SpecError } from './errors';
 import { evaluate } from './evaluate';
 import { lossTargetProblem } from './losses';
@@ -71,8 +71,7 @@ export class Trainer {
     if (options.gradients) this.gradientSource = options.gradients;
     this.learningRate = settings.learningRate;
     this.rng = new Rng(settings.seed ^ 0x5eed);
-    this.order = Uint32Array.from({ length: data.train.count }, (_, i) => i);
-    this.rows = shuffledRows(data.train, this.order);
+    ({ order: this.order, rows: this.rows } = shuffledRows(data.train, net.kernels));
     this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
     this.grads = net.createGradients();
     this.guard = new OverflowGuard(net, this.grads, settings);
@@ -222,27 +221,6 @@ class EpochTally {
     this.cost = this.correct = this.rows = this.millis = 0;
     this.gradientNorms.fill(0);
   }
-}
-
-/** The samples in `order` (row r is sample order[r]), read when the batch is fed. */
-function shuffledRows(samples: Samples, order: Uint32Array): BatchRows {
-  const { targets, inputSize, outputSize, labels } = samples;
-  const readInput = inputRowReader(samples);
-  return {
-    load(ws, from, count) {
-      for (let r = 0; r < count; r++) {
-        const s = order[from + r]!;
-        readInput(s, ws.a[0]!, r * inputSize);
-        copyRow(targets, s * outputSize, ws.y, r * outputSize, outputSize);
-      }
-    },
-    ...(labels ? { label: (r: number) => labels[order[r]!]! } : {}),
-  };
-}
-
-/** to[at…at+n) = from[start…start+n): a plain loop for the few floats of a target row (no view allocated). */
-function copyRow(from: FloatArray, start: number, to: FloatArray, at: number, n: number): void {
-  for (let i = 0; i < n; i++) to[at + i] = from[start + i]!;
 }
 
 /** Euclidean norm of one or more buffers taken together. */

@@ -22,6 +22,7 @@ export interface KernelExports {
   softmaxBackward(a: number, g: number, rows: number, cols: number): void;
   outputDelta(a: number, y: number, d: number, rows: number, cols: number, scale: number, sumY: number): void;
   expArray(x: number, out: number, n: number): void;
+  gatherRows(bytes: number, table: number, order: number, from: number, count: number, width: number, out: number): void;
   sumRows(a: number, out: number, m: number, n: number, accumulate: number): void;
   sumSquares(a: number, n: number): number;
   maxAbs(a: number, n: number): number;

@@ -11,6 +11,7 @@ const SUITES = [
   'test/core/engine/kernels-backends.test.ts',
   'test/core/engine/kernels-sparse-fused.test.ts',
   'test/core/engine/parallel.test.ts',
+  'test/core/engine/batch-rows.test.ts',
 ];
 
 describe('the relaxed-SIMD (FMA) build', () => {
@@ -21,7 +22,7 @@ describe('the relaxed-SIMD (FMA) build', () => {
     });
     // vitest colours its summary
     const summary = `${run.stdout}\n${run.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
-    expect(summary, summary).toMatch(/Test Files\s+4 passed/);
+    expect(summary, summary).toMatch(/Test Files\s+5 passed/);
     expect(run.status).toBe(0);
   }, 600_000);
 });
