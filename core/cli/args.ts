@@ -11,6 +11,7 @@ import {
   type StopRule,
   type TrainSettings,
 } from '../engine/spec';
+import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 import { specProblems, trainingProblems } from '../engine/validate';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
@@ -40,6 +41,8 @@ export interface CliOptions {
   backend: BackendName;
   /** --workers N: threads for one run (1 = train on this thread); 'auto' = core/engine/parallel/policy.ts decides. */
   workers: number | 'auto';
+  /** --find-lr: run the learning-rate range test instead of training. */
+  findLr: boolean;
   help: boolean;
   version: boolean;
 }
@@ -59,7 +62,17 @@ Training
   --epochs N                  maximum epochs (default 30)
   --l2 λ                      L2 weight decay (default 0)
   --stop RULE                 epochs | plateau:0.001 | patience:3 (needs --validation)
+  --schedule NAME             how η changes: ${SCHEDULES.join(' ')} (default constant)
+    --warmup EPOCHS           linear warm-up to η first (any schedule; fractions allowed; default 0)
+    --decay γ                 step, exponential, plateau: multiply η by γ (default ${DEFAULT_SCHEDULE.decay})
+    --every N                 step: every N epochs (default ${DEFAULT_SCHEDULE.every})
+    --min-lr η                cosine: the floor it anneals to; the others never go below it (default 0)
+    --patience N              plateau: epochs without improvement of the validation loss (the training
+                              loss without --validation) before η is cut (default ${DEFAULT_SCHEDULE.patience})
   --seed N                    (default 1)
+  --find-lr                   train nothing: run the learning-rate range test (η rising from tiny to
+                              huge over 300 batches, from the design's initial weights) and print the
+                              loss against η and a suggested --lr
 Data
   --dataset PATH_OR_NAME      train on another dataset instead of MNIST: a dataset of the app's
                               library (by name or id), or IDX files (raw or .gz), a .csv file, or a
@@ -121,6 +134,26 @@ function parseStop(value: string | undefined): StopRule {
   throw new CliError(`--stop: expected epochs, plateau:THRESHOLD or patience:EPOCHS, got "${value}"`);
 }
 
+type ScheduleFlags = Partial<Record<'schedule' | 'warmup' | 'decay' | 'every' | 'min-lr' | 'patience', string>>;
+
+/** The schedule the flags ask for, or undefined for a constant η without warm-up (the settings then carry none, as before schedules). */
+function parseSchedule(v: ScheduleFlags): ScheduleSettings | undefined {
+  const kind = oneOf('schedule', v.schedule ?? 'constant', SCHEDULES);
+  const uses: Record<string, readonly string[]> = { decay: ['step', 'exponential', 'plateau'], every: ['step'], patience: ['plateau'] };
+  for (const [flag, kinds] of Object.entries(uses))
+    if (v[flag as keyof ScheduleFlags] !== undefined && !kinds.includes(kind))
+      throw new CliError(`--${flag} belongs to --schedule ${kinds.join(' or ')}, not ${kind}`);
+  if (kind === 'constant' && v.warmup === undefined && v['min-lr'] === undefined) return undefined;
+  return {
+    kind,
+    warmupEpochs: number('warmup', v.warmup, 0, (n) => n >= 0, 'a number of epochs ≥ 0'),
+    decay: number('decay', v.decay, DEFAULT_SCHEDULE.decay, (n) => n > 0 && n < 1, 'a factor between 0 and 1'),
+    every: number('every', v.every, DEFAULT_SCHEDULE.every, positiveInt, 'a whole number of epochs ≥ 1'),
+    minLearningRate: number('min-lr', v['min-lr'], 0, (n) => n >= 0, 'a number ≥ 0'),
+    patience: number('patience', v.patience, DEFAULT_SCHEDULE.patience, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
+  };
+}
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
@@ -140,6 +173,12 @@ export function parseCli(argv: string[]): CliOptions {
         epochs: { type: 'string' },
         l2: { type: 'string' },
         stop: { type: 'string' },
+        schedule: { type: 'string' },
+        warmup: { type: 'string' },
+        decay: { type: 'string' },
+        every: { type: 'string' },
+        'min-lr': { type: 'string' },
+        patience: { type: 'string' },
         seed: { type: 'string' },
         scale: { type: 'string' },
         dataset: { type: 'string' },
@@ -154,6 +193,7 @@ export function parseCli(argv: string[]): CliOptions {
         workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        'find-lr': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -188,6 +228,8 @@ export function parseCli(argv: string[]): CliOptions {
     seed: number('seed', v.seed, 1, Number.isInteger, 'a whole number'),
     stop: parseStop(v.stop),
   };
+  const schedule = parseSchedule(v);
+  if (schedule) settings.schedule = schedule;
   const options: CliOptions = {
     spec,
     settings,
@@ -201,6 +243,7 @@ export function parseCli(argv: string[]): CliOptions {
       v.workers === 'auto'
         ? 'auto'
         : number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64, or auto'),
+    findLr: v['find-lr'] ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -221,6 +264,8 @@ export function parseCli(argv: string[]): CliOptions {
       throw new CliError(`--${flag}: expected ${flag === 'load' ? 'a file name' : 'a path or a name'}, got an empty one`);
     options[flag] = value;
   }
+  if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined))
+    throw new CliError('--find-lr trains a throw-away copy of the design: it cannot take --load, --out or --onnx');
   if (settings.stop.kind === 'early-stopping' && !options.validation)
     throw new CliError('--stop patience:N watches the validation set: add --validation');
   if (!options.load) {
