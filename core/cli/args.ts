@@ -12,11 +12,13 @@ import {
   type TrainSettings,
 } from '../engine/spec';
 import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
+import { parseSweep, SweepError, SWEEP_SETTINGS } from '../engine/sweep';
 import { specProblems, trainingProblems } from '../engine/validate';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
 import { describeJsonEvents } from './events';
 import { checkOutputName } from './out-paths';
+import type { SweepPlan } from './sweep';
 
 export { CliError };
 
@@ -43,6 +45,8 @@ export interface CliOptions {
   workers: number | 'auto';
   /** --find-lr: run the learning-rate range test instead of training. */
   findLr: boolean;
+  /** --sweep (and --sweep-random N): one run per point instead of one run. */
+  sweep?: SweepPlan;
   help: boolean;
   version: boolean;
 }
@@ -73,6 +77,11 @@ Training
   --find-lr                   train nothing: run the learning-rate range test (η rising from tiny to
                               huge over 300 batches, from the design's initial weights) and print the
                               loss against η and a suggested --lr
+  --sweep "SETTING=VALUES …"  one run per combination, then a table by best validation accuracy
+                              (turns --validation on). Settings: ${SWEEP_SETTINGS.join(' ')} (unitsL
+                              for layer L, 2 = the first hidden); values: a list 0.1,1,3, or
+                              lin:FROM:TO:COUNT, or log:FROM:TO:COUNT. Example: "lr=0.1,1,3 batch=10,64"
+  --sweep-random N            with --sweep: N random points instead of the whole grid
 Data
   --dataset PATH_OR_NAME      train on another dataset instead of MNIST: a dataset of the app's
                               library (by name or id), or IDX files (raw or .gz), a .csv file, or a
@@ -194,6 +203,8 @@ export function parseCli(argv: string[]): CliOptions {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         'find-lr': { type: 'boolean' },
+        sweep: { type: 'string' },
+        'sweep-random': { type: 'string' },
       },
     });
   } catch (error) {
@@ -264,6 +275,26 @@ export function parseCli(argv: string[]): CliOptions {
       throw new CliError(`--${flag}: expected ${flag === 'load' ? 'a file name' : 'a path or a name'}, got an empty one`);
     options[flag] = value;
   }
+  if (v.sweep !== undefined) {
+    try {
+      options.sweep = { axes: parseSweep(v.sweep) };
+    } catch (error) {
+      if (error instanceof SweepError) throw new CliError(`--sweep: ${error.message}`);
+      throw error;
+    }
+    if (v['sweep-random'] !== undefined)
+      options.sweep.budget = number(
+        'sweep-random',
+        v['sweep-random'],
+        1,
+        (n) => positiveInt(n) && n <= 1000,
+        'a whole number from 1 to 1000',
+      );
+    // Runs are compared on held-out data, never on the test set.
+    options.validation = true;
+    if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined)
+      throw new CliError('--sweep makes many runs and saves none: it cannot take --find-lr, --load, --out or --onnx');
+  } else if (v['sweep-random'] !== undefined) throw new CliError('--sweep-random needs --sweep');
   if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined))
     throw new CliError('--find-lr trains a throw-away copy of the design: it cannot take --load, --out or --onnx');
   if (settings.stop.kind === 'early-stopping' && !options.validation)

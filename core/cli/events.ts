@@ -4,6 +4,7 @@
  */
 import type { LrFinderResult } from '../engine/lr-finder';
 import type { NonFinite } from '../engine/reports';
+import type { SweepResult } from './sweep';
 
 export const JSON_EVENTS: Record<CliEventType, string> = {
   loaded: 'a --load model evaluated: file, epochs, testLoss, testAccuracy',
@@ -17,6 +18,8 @@ export const JSON_EVENTS: Record<CliEventType, string> = {
   diverged: 'a loss, gradient or weight became NaN or infinite (exit 1, nothing saved): what, layer, epoch, batch',
   saved: 'the model file was written: file',
   onnx: 'the ONNX file was written: file',
+  'sweep-result':
+    'a --sweep run ended: run, settings (the varied ones), bestValidationAccuracy, bestEpoch, trainLoss, validationLoss, testAccuracy, epochs, seconds, [failed]',
   'lr-finder':
     '--find-lr finished (nothing trained or saved): suggestedLearningRate, steepestLearningRate, minimumLearningRate, [divergedAt,] points (learningRate, loss, smoothedLoss per batch)',
 };
@@ -60,6 +63,7 @@ export type CliEvent =
   | { type: 'interrupted'; epoch: number; batch: number; batchesPerEpoch: number; completedEpochs: number }
   | ({ type: 'diverged' } & NonFinite)
   | ({ type: 'lr-finder' } & LrFinderResult)
+  | ({ type: 'sweep-result' } & SweepResult)
   | { type: 'saved'; file: string }
   | { type: 'onnx'; file: string };
 

@@ -33,6 +33,7 @@ import { mnistIdentity, namesBuiltInMnist, withScaling } from './mnist';
 import { checkOutputPlace } from './out-paths';
 import type { CliOutput } from './output';
 import { epochLine } from './progress';
+import { runSweep } from './sweep';
 
 const sizesOf = (net: Network): string => [net.spec.inputSize, ...net.spec.layers.map((l) => l.units)].join('-');
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
@@ -60,6 +61,10 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
   const problem = dataProblems(net.spec, dataset.train.inputSize, dataset.train.outputSize)[0];
   if (problem)
     throw new CliError(`${loaded ? options.load : options.dataset ? `--dataset ${options.dataset}` : '--layers'}: ${problem.message}`);
+  if (options.sweep) {
+    await runSweep(options.sweep, options, dataset, kernels, output, ctrlC);
+    return ctrlC.requested ? INTERRUPTED_EXIT_CODE : 0;
+  }
   if (options.findLr) return reportFinder(findLearningRate(net, dataset, options.settings), output);
   let history: SavedEpoch[] = [];
   if (loaded) {

@@ -70,3 +70,42 @@ describe('--find-lr', () => {
     expect(run.status).toBe(2);
   });
 });
+
+describe('--sweep', () => {
+  it('makes one run per point with validation on, prints each and a table best first, and one sweep-result line each with --json', () => {
+    const args = ['--train-limit', '1500', '--test-limit', '300', '--epochs', '2', '--sweep', 'lr=0.3,3 units2=10,20'];
+    const text = cli(args);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^Sweep: 4 runs of 2 epochs/);
+    expect(text.stdout).toMatch(/run 1\/4 {2}lr=0\.3 units2=10 {2}best validation \d+\.\d\d % \(epoch \d\)/);
+    const table = text.stdout
+      .slice(text.stdout.indexOf('\n\n') + 2)
+      .trim()
+      .split('\n');
+    expect(table[0]).toMatch(/run +lr +units2 +best val acc +epoch +train loss +val loss +test acc +epochs +time/);
+    expect(table).toHaveLength(5);
+    expect(table[1]).toMatch(/^★/);
+    const accuracies = table.slice(1).map((row) => Number(/(\d+\.\d\d) %/.exec(row)![1]));
+    expect(accuracies).toEqual([...accuracies].sort((a, b) => b - a));
+
+    const results = ofType(jsonLines(cli([...args, '--json']).stdout), 'sweep-result');
+    expect(results.map((r) => r['settings'])).toEqual([
+      { lr: 0.3, units2: 10 },
+      { lr: 0.3, units2: 20 },
+      { lr: 3, units2: 10 },
+      { lr: 3, units2: 20 },
+    ]);
+    for (const r of results) {
+      expect(r['bestValidationAccuracy']).toBeGreaterThan(0);
+      expect(r['epochs']).toBe(2);
+    }
+  });
+
+  it('refuses a bad sweep, --sweep-random without --sweep, and outputs it cannot write', () => {
+    expect(() => parseCli(['--sweep', 'momentum=0.5'])).toThrow(/--sweep: "momentum" cannot be swept/);
+    expect(() => parseCli(['--sweep-random', '3'])).toThrow(/--sweep-random needs --sweep/);
+    expect(() => parseCli(['--sweep', 'lr=1,2', '--out', 'm.fathom.json'])).toThrow(/saves none/);
+    expect(parseCli(['--sweep', 'lr=log:0.1:3:2', '--sweep-random', '5']).sweep).toMatchObject({ budget: 5 });
+    expect(parseCli(['--sweep', 'lr=1,2']).validation).toBe(true);
+  });
+});
