@@ -14,6 +14,7 @@ export const SHARED_CORE = [
   '@core/lab/schemas',
   '@core/engine/spec',
   '@core/engine/reports',
+  '@core/engine/schedules',
   '@core/engine/activations',
   '@core/engine/losses',
   '@core/engine/validate',

@@ -11,11 +11,14 @@ import {
   type StopRule,
   type TrainSettings,
 } from '../engine/spec';
+import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
+import { parseSweep, SweepError, SWEEP_SETTINGS } from '../engine/sweep';
 import { specProblems, trainingProblems } from '../engine/validate';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
 import { describeJsonEvents } from './events';
 import { checkOutputName } from './out-paths';
+import type { SweepPlan } from './sweep';
 
 export { CliError };
 
@@ -40,6 +43,10 @@ export interface CliOptions {
   backend: BackendName;
   /** --workers N: threads for one run (1 = train on this thread); 'auto' = core/engine/parallel/policy.ts decides. */
   workers: number | 'auto';
+  /** --find-lr: run the learning-rate range test instead of training. */
+  findLr: boolean;
+  /** --sweep (and --sweep-random N): one run per point instead of one run. */
+  sweep?: SweepPlan;
   help: boolean;
   version: boolean;
 }
@@ -59,7 +66,22 @@ Training
   --epochs N                  maximum epochs (default 30)
   --l2 λ                      L2 weight decay (default 0)
   --stop RULE                 epochs | plateau:0.001 | patience:3 (needs --validation)
+  --schedule NAME             how η changes: ${SCHEDULES.join(' ')} (default constant)
+    --warmup EPOCHS           linear warm-up to η first (any schedule; fractions allowed; default 0)
+    --decay γ                 step, exponential, plateau: multiply η by γ (default ${DEFAULT_SCHEDULE.decay})
+    --every N                 step: every N epochs (default ${DEFAULT_SCHEDULE.every})
+    --min-lr η                cosine: the floor it anneals to; the others never go below it (default 0)
+    --patience N              plateau: epochs without improvement of the validation loss (the training
+                              loss without --validation) before η is cut (default ${DEFAULT_SCHEDULE.patience})
   --seed N                    (default 1)
+  --find-lr                   train nothing: run the learning-rate range test (η rising from tiny to
+                              huge over 300 batches, from the design's initial weights) and print the
+                              loss against η and a suggested --lr
+  --sweep "SETTING=VALUES …"  one run per combination, then a table by best validation accuracy
+                              (turns --validation on). Settings: ${SWEEP_SETTINGS.join(' ')} (unitsL
+                              for layer L, 2 = the first hidden); values: a list 0.1,1,3, or
+                              lin:FROM:TO:COUNT, or log:FROM:TO:COUNT. Example: "lr=0.1,1,3 batch=10,64"
+  --sweep-random N            with --sweep: N random points instead of the whole grid
 Data
   --dataset PATH_OR_NAME      train on another dataset instead of MNIST: a dataset of the app's
                               library (by name or id), or IDX files (raw or .gz), a .csv file, or a
@@ -121,6 +143,26 @@ function parseStop(value: string | undefined): StopRule {
   throw new CliError(`--stop: expected epochs, plateau:THRESHOLD or patience:EPOCHS, got "${value}"`);
 }
 
+type ScheduleFlags = Partial<Record<'schedule' | 'warmup' | 'decay' | 'every' | 'min-lr' | 'patience', string>>;
+
+/** The schedule the flags ask for, or undefined for a constant η without warm-up (the settings then carry none, as before schedules). */
+function parseSchedule(v: ScheduleFlags): ScheduleSettings | undefined {
+  const kind = oneOf('schedule', v.schedule ?? 'constant', SCHEDULES);
+  const uses: Record<string, readonly string[]> = { decay: ['step', 'exponential', 'plateau'], every: ['step'], patience: ['plateau'] };
+  for (const [flag, kinds] of Object.entries(uses))
+    if (v[flag as keyof ScheduleFlags] !== undefined && !kinds.includes(kind))
+      throw new CliError(`--${flag} belongs to --schedule ${kinds.join(' or ')}, not ${kind}`);
+  if (kind === 'constant' && v.warmup === undefined && v['min-lr'] === undefined) return undefined;
+  return {
+    kind,
+    warmupEpochs: number('warmup', v.warmup, 0, (n) => n >= 0, 'a number of epochs ≥ 0'),
+    decay: number('decay', v.decay, DEFAULT_SCHEDULE.decay, (n) => n > 0 && n < 1, 'a factor between 0 and 1'),
+    every: number('every', v.every, DEFAULT_SCHEDULE.every, positiveInt, 'a whole number of epochs ≥ 1'),
+    minLearningRate: number('min-lr', v['min-lr'], 0, (n) => n >= 0, 'a number ≥ 0'),
+    patience: number('patience', v.patience, DEFAULT_SCHEDULE.patience, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
+  };
+}
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
@@ -140,6 +182,12 @@ export function parseCli(argv: string[]): CliOptions {
         epochs: { type: 'string' },
         l2: { type: 'string' },
         stop: { type: 'string' },
+        schedule: { type: 'string' },
+        warmup: { type: 'string' },
+        decay: { type: 'string' },
+        every: { type: 'string' },
+        'min-lr': { type: 'string' },
+        patience: { type: 'string' },
         seed: { type: 'string' },
         scale: { type: 'string' },
         dataset: { type: 'string' },
@@ -154,6 +202,9 @@ export function parseCli(argv: string[]): CliOptions {
         workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        'find-lr': { type: 'boolean' },
+        sweep: { type: 'string' },
+        'sweep-random': { type: 'string' },
       },
     });
   } catch (error) {
@@ -188,6 +239,8 @@ export function parseCli(argv: string[]): CliOptions {
     seed: number('seed', v.seed, 1, Number.isInteger, 'a whole number'),
     stop: parseStop(v.stop),
   };
+  const schedule = parseSchedule(v);
+  if (schedule) settings.schedule = schedule;
   const options: CliOptions = {
     spec,
     settings,
@@ -201,6 +254,7 @@ export function parseCli(argv: string[]): CliOptions {
       v.workers === 'auto'
         ? 'auto'
         : number('workers', v.workers, 1, (n) => positiveInt(n) && n <= 64, 'a whole number from 1 to 64, or auto'),
+    findLr: v['find-lr'] ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };
@@ -221,6 +275,28 @@ export function parseCli(argv: string[]): CliOptions {
       throw new CliError(`--${flag}: expected ${flag === 'load' ? 'a file name' : 'a path or a name'}, got an empty one`);
     options[flag] = value;
   }
+  if (v.sweep !== undefined) {
+    try {
+      options.sweep = { axes: parseSweep(v.sweep) };
+    } catch (error) {
+      if (error instanceof SweepError) throw new CliError(`--sweep: ${error.message}`);
+      throw error;
+    }
+    if (v['sweep-random'] !== undefined)
+      options.sweep.budget = number(
+        'sweep-random',
+        v['sweep-random'],
+        1,
+        (n) => positiveInt(n) && n <= 1000,
+        'a whole number from 1 to 1000',
+      );
+    // Runs are compared on held-out data, never on the test set.
+    options.validation = true;
+    if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined)
+      throw new CliError('--sweep makes many runs and saves none: it cannot take --find-lr, --load, --out or --onnx');
+  } else if (v['sweep-random'] !== undefined) throw new CliError('--sweep-random needs --sweep');
+  if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined))
+    throw new CliError('--find-lr trains a throw-away copy of the design: it cannot take --load, --out or --onnx');
   if (settings.stop.kind === 'early-stopping' && !options.validation)
     throw new CliError('--stop patience:N watches the validation set: add --validation');
   if (!options.load) {

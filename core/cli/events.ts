@@ -2,7 +2,9 @@
  * The lines `--json` prints on stdout, one JSON object each, told apart by `type`. The table below
  * is what --help and the README list (typed by the union under it, so each type is described once).
  */
+import type { LrFinderResult } from '../engine/lr-finder';
 import type { NonFinite } from '../engine/reports';
+import type { SweepResult } from './sweep';
 
 export const JSON_EVENTS: Record<CliEventType, string> = {
   loaded: 'a --load model evaluated: file, epochs, testLoss, testAccuracy',
@@ -10,12 +12,16 @@ export const JSON_EVENTS: Record<CliEventType, string> = {
     'training begins: network, parameters, dataset, train/validation/test sizes, batchSize, batchesPerEpoch, epochs, [afterEpoch,] kernels, threads',
   progress: 'after the first batch, then about once a second: epoch, batch, batchesPerEpoch, samplesPerSecond',
   epoch:
-    'an epoch ended: epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, [validationLoss, validationAccuracy,] samplesPerSecond, seconds',
+    'an epoch ended: epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, [validationLoss, validationAccuracy,] samplesPerSecond, seconds, learningRate',
   finished: 'training ended by its stopping rule: epochs, reason',
   interrupted: 'Ctrl-C stopped training: epoch, batch (done in that epoch), batchesPerEpoch, completedEpochs',
   diverged: 'a loss, gradient or weight became NaN or infinite (exit 1, nothing saved): what, layer, epoch, batch',
   saved: 'the model file was written: file',
   onnx: 'the ONNX file was written: file',
+  'sweep-result':
+    'a --sweep run ended: run, settings (the varied ones), bestValidationAccuracy, bestEpoch, trainLoss, validationLoss, testAccuracy, epochs, seconds, [failed]',
+  'lr-finder':
+    '--find-lr finished (nothing trained or saved): suggestedLearningRate, steepestLearningRate, minimumLearningRate, [divergedAt,] points (learningRate, loss, smoothedLoss per batch)',
 };
 
 export type CliEventType = CliEvent['type'];
@@ -50,10 +56,14 @@ export type CliEvent =
       testAccuracy: number | null;
       samplesPerSecond: number;
       seconds: number;
+      /** η of the epoch's last batch. */
+      learningRate?: number;
     }
   | { type: 'finished'; epochs: number; reason: string }
   | { type: 'interrupted'; epoch: number; batch: number; batchesPerEpoch: number; completedEpochs: number }
   | ({ type: 'diverged' } & NonFinite)
+  | ({ type: 'lr-finder' } & LrFinderResult)
+  | ({ type: 'sweep-result' } & SweepResult)
   | { type: 'saved'; file: string }
   | { type: 'onnx'; file: string };
 

@@ -31,11 +31,15 @@ export function epochLine(
     | 'testAccuracy'
     | 'samplesPerSecond'
     | 'seconds'
+    | 'learningRate'
   >,
+  /** Shows η, for runs whose η changes (a schedule). */
+  showLearningRate = false,
 ): string {
   const parts = [`epoch ${String(r.epoch).padStart(3)}`, `train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAccuracy)}`];
   if (r.validationLoss !== undefined) parts.push(`validation loss ${r.validationLoss.toFixed(4)} acc ${pct(r.validationAccuracy)}`);
   if (r.testLoss !== undefined) parts.push(`test loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAccuracy)}`);
+  if (showLearningRate && r.learningRate !== undefined) parts.push(`η ${r.learningRate.toPrecision(3)}`);
   parts.push(rate(r.samplesPerSecond), `${r.seconds.toFixed(1)} s`);
   return parts.join('  ');
 }

@@ -8,6 +8,7 @@ import type { ScaledDataset } from '../data/idx-dataset';
 import { loadMnist } from '../data/mnist';
 import type { ScalingParams } from '../data/scaling';
 import { evaluate } from '../engine/evaluate';
+import { findLearningRate, type LrFinderResult } from '../engine/lr-finder';
 import { Network } from '../engine/network';
 import { nodeWorkerFactory } from '../engine/parallel/node-workers';
 import { ParallelTrainer } from '../engine/parallel/parallel-trainer';
@@ -32,6 +33,7 @@ import { mnistIdentity, namesBuiltInMnist, withScaling } from './mnist';
 import { checkOutputPlace } from './out-paths';
 import type { CliOutput } from './output';
 import { epochLine } from './progress';
+import { runSweep } from './sweep';
 
 const sizesOf = (net: Network): string => [net.spec.inputSize, ...net.spec.layers.map((l) => l.units)].join('-');
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
@@ -59,6 +61,11 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
   const problem = dataProblems(net.spec, dataset.train.inputSize, dataset.train.outputSize)[0];
   if (problem)
     throw new CliError(`${loaded ? options.load : options.dataset ? `--dataset ${options.dataset}` : '--layers'}: ${problem.message}`);
+  if (options.sweep) {
+    await runSweep(options.sweep, options, dataset, kernels, output, ctrlC);
+    return ctrlC.requested ? INTERRUPTED_EXIT_CODE : 0;
+  }
+  if (options.findLr) return reportFinder(findLearningRate(net, dataset, options.settings), output);
   let history: SavedEpoch[] = [];
   if (loaded) {
     describeLoaded(options.load!, loaded.file, net, dataset, output);
@@ -175,7 +182,7 @@ function announce(
 
 function reportEpoch(r: EpochReport, offset: number, options: CliOptions, output: CliOutput): void {
   const epoch = r.epoch + offset;
-  output.say(epochLine({ ...r, epoch }));
+  output.say(epochLine({ ...r, epoch }, options.settings.schedule !== undefined));
   if (r.stopReason && !r.nonFinite && r.epoch < options.settings.epochs) output.say(`stopped: ${r.stopReason}`);
   output.emit({
     type: 'epoch',
@@ -187,6 +194,7 @@ function reportEpoch(r: EpochReport, offset: number, options: CliOptions, output
     testAccuracy: r.testAccuracy ?? null,
     samplesPerSecond: r.samplesPerSecond,
     seconds: r.seconds,
+    ...(r.learningRate !== undefined ? { learningRate: r.learningRate } : {}),
   });
 }
 
@@ -243,4 +251,24 @@ async function modelFile(
     history,
     appVersion: APP_VERSION,
   });
+}
+
+/** --find-lr: the loss against η at about a dozen points, the marks, and the suggestion. */
+function reportFinder(result: LrFinderResult, output: CliOutput): number {
+  const { points } = result;
+  const eta = (n: number) => n.toPrecision(3);
+  output.say(
+    `learning-rate finder: ${points.length} batches, η from ${eta(points[0]!.learningRate)} to ${eta(points.at(-1)!.learningRate)}`,
+  );
+  output.say(`  ${'η'.padStart(9)}  loss (smoothed)`);
+  const every = Math.max(1, Math.floor(points.length / 12));
+  for (let i = 0; i < points.length; i += every)
+    output.say(`  ${eta(points[i]!.learningRate).padStart(9)}  ${points[i]!.smoothedLoss.toFixed(4)}`);
+  const diverged = result.divergedAt === undefined ? 'it did not diverge in the range' : `it diverged at η ≈ ${eta(result.divergedAt)}`;
+  output.say(
+    `the loss fell fastest at η ≈ ${eta(result.steepestLearningRate)}, was lowest at η ≈ ${eta(result.minimumLearningRate)}; ${diverged}`,
+  );
+  output.say(`suggested: --lr ${eta(result.suggestedLearningRate)} (a tenth of the η with the lowest loss)`);
+  output.emit({ type: 'lr-finder', ...result });
+  return 0;
 }

@@ -33,16 +33,21 @@ export function sgd(kernels: Kernels = jsKernels): Optimizer {
   };
 }
 
-/** v ← μv − η (∇w + λw);  w ← w + v */
+/**
+ * u ← μu + (∇w + λw);  w ← w − η u.  With a constant η this is Nielsen's v ← μv − η(∇w + λw),
+ * w ← w + v (v = −ηu). The velocity is kept in gradient units, as PyTorch's SGD keeps it, so when η
+ * changes (a schedule or a person mid-run) the new η applies to the whole step at once, instead of
+ * the old η lingering inside v for about 1/(1 − μ) batches.
+ */
 export function momentum(mu: number, shapes: number[], alloc: (n: number) => FloatArray): Optimizer {
   const velocity = shapes.map(alloc);
-  // |v| ≤ Σ μⁱ η G ≤ max(η G) / (1 − μ), for v starting at 0.
-  let stepMax = 0;
+  // |u| ≤ Σ μⁱ G ≤ G / (1 − μ) for u starting at 0, so |Δw| = η|u| ≤ η max(G) / (1 − μ).
+  let gMax = 0;
   return {
     name: 'momentum',
     maxChange(gBound, eta) {
-      stepMax = Math.max(stepMax, Math.abs(eta) * gBound);
-      return mu < 1 ? stepMax / (1 - mu) : Infinity;
+      gMax = Math.max(gMax, gBound);
+      return mu < 1 ? (Math.abs(eta) * gMax) / (1 - mu) : Infinity;
     },
     step(params, grads, decay, eta, maxima) {
       for (let i = 0; i < params.length; i++) {
@@ -52,9 +57,9 @@ export function momentum(mu: number, shapes: number[], alloc: (n: number) => Flo
         const lambda = decay[i]!;
         let max = 0;
         for (let j = 0; j < p.length; j++) {
-          const vj = mu * v[j]! - eta * (g[j]! + lambda * p[j]!);
-          v[j] = vj;
-          const pj = p[j]! + vj;
+          const uj = mu * v[j]! + (g[j]! + lambda * p[j]!);
+          v[j] = uj;
+          const pj = p[j]! - eta * uj;
           p[j] = pj;
           // As maxAbs: NaN once one is NaN (|NaN| > max is false, so test it on its own).
           const a = Math.abs(p[j]!);

@@ -47,6 +47,8 @@ export interface EpochReport {
   /** Training samples per second in this epoch (evaluation excluded). */
   samplesPerSecond: number;
   seconds: number;
+  /** η of the epoch's last batch (absent in files made before schedules existed). */
+  learningRate?: number;
   layers: LayerMetrics[];
   /** Best validation (or test) accuracy so far — the epoch to keep. */
   isBest: boolean;

@@ -2,6 +2,7 @@
  * The plain, serialisable description of a network and of how to train it.
  * Everything the UI, the CLI, the worker and saved models exchange is one of these.
  */
+import type { ScheduleSettings } from './schedules';
 
 export const ACTIVATIONS = ['linear', 'sigmoid', 'tanh', 'relu', 'leaky-relu', 'softmax', 'step'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -55,8 +56,10 @@ export type StopRule =
 export interface TrainSettings {
   /** 1 = stochastic, the whole training set = batch, anything between = mini-batch. */
   batchSize: number;
-  /** η */
+  /** η (the base η when a schedule changes it over the run) */
   learningRate: number;
+  /** How η changes over the run; absent = constant (files made before schedules existed). */
+  schedule?: ScheduleSettings;
   /** Maximum number of epochs. */
   epochs: number;
   optimizer: OptimizerName;

@@ -9,6 +9,7 @@ import type { Gradients, Network } from './network';
 import { OverflowGuard, type NonFiniteValue } from './overflow-guard';
 import type { BatchReport, EpochReport, LayerMetrics } from './reports';
 import { Rng } from './rng';
+import { DEFAULT_SCHEDULE, LearningRateSchedule } from './schedules';
 import type { TrainSettings } from './spec';
 import { StoppingRules } from './stopping';
 import { dataProblems, throwIfProblems, trainingProblems } from './validate';
@@ -41,7 +42,10 @@ export class Trainer {
   epoch = 1;
   /** Batches already done in the current epoch. */
   batchInEpoch = 0;
-  learningRate: number;
+  /** η of the last batch (or of the first, before any): the schedule's value, or a person's mid-run choice (setLearningRate). */
+  get learningRate(): number {
+    return this.eta;
+  }
   readonly batchesPerEpoch: number;
   readonly history: EpochReport[] = [];
 
@@ -55,6 +59,8 @@ export class Trainer {
   private readonly tally: EpochTally;
   private readonly now: () => number;
   private readonly gradientSource?: GradientSource;
+  private readonly schedule: LearningRateSchedule;
+  private eta: number;
 
   constructor(
     readonly net: Network,
@@ -69,13 +75,28 @@ export class Trainer {
     if (data.train.count === 0) throw new SpecError('The training set is empty.', 'dataset');
     this.now = options.now ?? (() => performance.now());
     if (options.gradients) this.gradientSource = options.gradients;
-    this.learningRate = settings.learningRate;
     this.rng = new Rng(settings.seed ^ 0x5eed);
     ({ order: this.order, rows: this.rows } = shuffledRows(data.train, net.kernels));
     this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
+    this.schedule = new LearningRateSchedule(
+      settings.learningRate,
+      settings.schedule ?? DEFAULT_SCHEDULE,
+      settings.epochs,
+      this.batchesPerEpoch,
+    );
+    this.eta = this.schedule.rate({ epoch: 1, batch: 0 });
     this.grads = net.createGradients();
     this.guard = new OverflowGuard(net, this.grads, settings);
     this.tally = new EpochTally(net.L);
+  }
+
+  /**
+   * A person sets η mid-run: it applies from the next batch, and a schedule carries on from this
+   * level (its remaining values are scaled by the ratio of this η to the one it would have given).
+   */
+  setLearningRate(learningRate: number): void {
+    this.schedule.setManual(learningRate, { epoch: this.epoch, batch: this.batchInEpoch });
+    this.eta = learningRate;
   }
 
   get finished(): boolean {
@@ -91,6 +112,7 @@ export class Trainer {
     if (this.batchInEpoch === 0) this.beginEpoch();
     const first = this.batchInEpoch * this.settings.batchSize;
     const rows = Math.min(this.settings.batchSize, this.data.train.count - first);
+    this.eta = this.schedule.rate({ epoch: this.epoch, batch: this.batchInEpoch });
     const { cost, correct } = this.backprop(first, rows);
     const gradientNorms = this.gradientNorms();
     const nonFinite = this.guard.update(cost / rows, gradientNorms, this.learningRate);
@@ -125,6 +147,7 @@ export class Trainer {
       trainAccuracy: this.data.train.labels && tally.rows ? tally.correct / tally.rows : null,
       samplesPerSecond: seconds > 0 ? this.data.train.count / seconds : 0,
       seconds,
+      learningRate: this.learningRate,
       layers,
       isBest: false,
     };
@@ -133,6 +156,8 @@ export class Trainer {
     const badWeights = layers.find((m) => !Number.isFinite(m.weightNorm));
     if (badWeights) report.nonFinite = { what: 'weight', layer: badWeights.layer, epoch: this.epoch, batch: batches };
     report.isBest = this.stopping.judge(val ?? tst);
+    // Reduce-on-plateau watches the validation loss, or the training loss without one (never the test set).
+    this.schedule.endEpoch(val ? val.loss : report.trainLoss);
     report.stopReason = this.stopping.stopReason(report, this.history);
     this.history.push(report);
     this.epoch++;
@@ -152,6 +177,7 @@ export class Trainer {
         ? [report.validationAccuracy, report.validationLoss]
         : [report.testAccuracy, report.testLoss];
       if (loss !== undefined) this.stopping.judge({ accuracy: accuracy ?? null, loss });
+      this.schedule.endEpoch(this.data.validation ? report.validationLoss : report.trainLoss);
       this.history.push(report);
     }
     this.epoch = history.length + 1;

@@ -1,6 +1,7 @@
 import { activations } from './activations';
 import { SpecError } from './errors';
 import { lossActivationProblem } from './losses';
+import { scheduleProblems } from './schedules';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type NetworkSpec, type TrainSettings } from './spec';
 
 export interface Problem {
@@ -85,6 +86,7 @@ export function trainingProblems(spec: NetworkSpec, settings: TrainSettings): Pr
   if (!(Number.isFinite(settings.l2) && settings.l2 >= 0))
     problems.push({ field: 'l2', message: `The L2 coefficient λ must be zero or positive; got ${settings.l2}.` });
   if (!Number.isInteger(settings.seed)) problems.push({ field: 'seed', message: `The seed must be a whole number; got ${settings.seed}.` });
+  if (settings.schedule) problems.push(...scheduleProblems(settings.schedule, settings.learningRate, settings.epochs));
   const stop = settings.stop;
   if (stop.kind === 'loss-plateau' && !(Number.isFinite(stop.minImprovement) && stop.minImprovement >= 0))
     problems.push({ field: 'stop', message: 'The loss-plateau threshold must be zero or positive.' });

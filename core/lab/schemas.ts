@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SCALINGS } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
+import { SCHEDULES } from '../engine/schedules';
 import { IMPORT_KINDS } from './dataset-types';
 import { MAX_IMAGES_PER_CALL } from './model-types';
 import { MAX_TRAIN_THREADS } from './run-types';
@@ -32,6 +33,15 @@ export const stopRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('early-stopping'), patience: count(10_000) }),
 ]);
 
+export const scheduleSchema = z.strictObject({
+  kind: z.enum(SCHEDULES),
+  warmupEpochs: z.number().min(0).max(100_000),
+  decay: z.number().gt(0).lt(1),
+  every: count(100_000),
+  minLearningRate: z.number().min(0).finite(),
+  patience: z.number().int().min(0).max(100_000),
+});
+
 export const trainSettingsSchema = z.strictObject({
   batchSize: count(10_000_000),
   learningRate: z.number().positive().finite().max(1e6),
@@ -45,6 +55,7 @@ export const trainSettingsSchema = z.strictObject({
     .min(-(2 ** 31))
     .max(2 ** 32),
   stop: stopRuleSchema,
+  schedule: scheduleSchema.optional(),
 });
 
 export const runIdSchema = z.strictObject({ runId: id });

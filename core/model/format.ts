@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { scalingParamsSchema } from '../data/scaling-schema';
 import type { ScalingParams } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type NetworkSpec, type TrainSettings } from '../engine/spec';
+import { SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 
 export const MODEL_FORMAT = 'fathom-model';
 /** The format version this code writes and the newest it reads. */
@@ -101,6 +102,15 @@ export const stopRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('early-stopping'), patience: int(1) }),
 ]);
 
+export const scheduleSchema = z.object({
+  kind: z.enum(SCHEDULES),
+  warmupEpochs: z.number().min(0),
+  decay: z.number().gt(0).lt(1),
+  every: int(1),
+  minLearningRate: z.number().min(0),
+  patience: int(0),
+}) satisfies z.ZodType<ScheduleSettings>;
+
 export const trainSettingsSchema = z.object({
   batchSize: int(1),
   learningRate: z.number().positive(),
@@ -110,6 +120,7 @@ export const trainSettingsSchema = z.object({
   l2: z.number().min(0),
   seed: z.number().int(),
   stop: stopRuleSchema,
+  schedule: scheduleSchema.optional(),
 }) satisfies z.ZodType<TrainSettings>;
 
 export const datasetInfoSchema = z.object({
@@ -130,6 +141,7 @@ export const savedEpochSchema = z.object({
   testAccuracy: share.nullable().optional(),
   samplesPerSecond: z.number().min(0),
   seconds: z.number().min(0),
+  learningRate: z.number().positive().optional(),
   layers: z.array(
     z.object({ layer: int(1), gradientNorm: metric, weightNorm: metric, saturated: share.nullable(), dead: share.nullable() }),
   ),

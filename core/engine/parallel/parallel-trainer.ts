@@ -189,8 +189,8 @@ export class ParallelTrainer {
   get learningRate(): number {
     return this.trainer.learningRate;
   }
-  set learningRate(eta: number) {
-    this.trainer.learningRate = eta;
+  setLearningRate(eta: number): void {
+    this.trainer.setLearningRate(eta);
   }
 
   step(): BatchReport {

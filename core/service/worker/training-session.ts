@@ -130,7 +130,7 @@ export class TrainingSession {
         return ack();
       }
       case 'set-learning-rate':
-        this.trainer.learningRate = command.learningRate;
+        this.trainer.setLearningRate(command.learningRate);
         return ack();
       case 'snapshot':
         return ack({ weights: snapshotWeights(this.net) });

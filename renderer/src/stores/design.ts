@@ -6,6 +6,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ScalingKind } from '@core/data/scaling';
+import type { ScheduleSettings } from '@core/engine/schedules';
 import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '@core/engine/spec';
 import type { StartRunRequest } from '@core/lab/contract';
 import { loadDesign, saveDesign } from '@renderer/model/design/persist';
@@ -113,6 +114,13 @@ export const useDesignStore = defineStore('design', () => {
     commit((d) => void (d.settings[key] = value), `setting:${key}`);
   }
   const setStop = (stop: StopRule): void => commit((d) => void (d.settings.stop = stop), `stop:${stop.kind}`);
+  /** A constant η without warm-up is stored as no schedule, as before schedules existed. */
+  function setSchedule(schedule: ScheduleSettings): void {
+    commit((d) => {
+      if (schedule.kind === 'constant' && schedule.warmupEpochs === 0) delete d.settings.schedule;
+      else d.settings.schedule = schedule;
+    }, `schedule:${schedule.kind}`);
+  }
   const setScaling = (scaling: ScalingKind): void => commit((d) => void (d.scaling = scaling));
   const setDataset = (id: string): void => commit((d) => void (d.datasetId = id));
   const setValidation = (on: boolean): void => commit((d) => void (d.validation = on));
@@ -177,6 +185,7 @@ export const useDesignStore = defineStore('design', () => {
     setInit,
     setSetting,
     setStop,
+    setSchedule,
     setScaling,
     setDataset,
     setValidation,

@@ -23,7 +23,7 @@ describe('sgd', () => {
 });
 
 describe('momentum', () => {
-  it('takes two hand-computed steps v ← μv − η(∇w + λw), w ← w + v', () => {
+  it('takes two hand-computed steps v ← μv − η(∇w + λw), w ← w + v (at a constant η)', () => {
     const opt = momentum(0.9, [1, 1], f64);
     const w = arr(1);
     const d = arr(2);
@@ -44,6 +44,17 @@ describe('momentum', () => {
     momentum(0, [3], f64).step([a], [g], [0.01], 0.2);
     sgd().step([b], [g], [0.01], 0.2);
     expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('keeps the velocity in gradient units, so a new η applies to the whole step at once (PyTorch convention)', () => {
+    const opt = momentum(0.5, [1], f64);
+    const w = arr(0);
+    // u = 1, w = −η₁u = −0.1; then η = 1: u = 0.5·1 + 1 = 1.5, w = −0.1 − 1·1.5 = −1.6.
+    // (Keeping v = −ηu across the change would have stepped by 0.5·(−0.1) − 1 = −1.05 to −1.15.)
+    opt.step([w], [arr(1)], [0], 0.1);
+    expect(w[0]).toBeCloseTo(-0.1, 15);
+    opt.step([w], [arr(1)], [0], 1);
+    expect(w[0]).toBeCloseTo(-1.6, 15);
   });
 
   it('keeps a separate velocity per buffer', () => {

@@ -4,7 +4,8 @@ import { SpecError } from '../../../core/engine/errors';
 import { evaluate } from '../../../core/engine/evaluate';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
-import { descentKind, type NetworkSpec } from '../../../core/engine/spec';
+import { DEFAULT_SCHEDULE } from '../../../core/engine/schedules';
+import { descentKind, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
 import type { BatchReport, EpochReport } from '../../../core/engine/reports';
 import { norm, Trainer } from '../../../core/engine/trainer';
 import { BLOB_SPEC, blobs, linearData, parameterBytes, runGuarded, settings } from './helpers';
@@ -141,11 +142,11 @@ describe('batches and epochs', () => {
     const train = blobs(40, 3);
     const net = Network.create(BLOB_SPEC, new Rng(1));
     const trainer = new Trainer(net, { train }, settings({ batchSize: 10, optimizer: 'sgd', learningRate: 0.5 }));
-    trainer.learningRate = 0;
+    trainer.setLearningRate(0);
     const before = parameterBytes(net);
     trainer.step();
     expect(parameterBytes(net).equals(before)).toBe(true);
-    trainer.learningRate = 0.5;
+    trainer.setLearningRate(0.5);
     trainer.step();
     expect(parameterBytes(net).equals(before)).toBe(false);
   });
@@ -367,5 +368,71 @@ describe('non-finite updates', () => {
     }
     // Between them these overflow in the loss, in a gradient, and in the update itself.
     expect([...kinds].sort()).toEqual(['gradient', 'loss', 'weight']);
+  });
+});
+
+describe('learning-rate schedules in the trainer', () => {
+  it('steps with the scheduled η batch by batch, records each epoch’s η, and matches a constant run when the schedule is constant', () => {
+    const train = blobs(60, 21);
+    const run = (schedule?: TrainSettings['schedule']) => {
+      const net = Network.create(BLOB_SPEC, new Rng(4));
+      const trainer = new Trainer(
+        net,
+        { train },
+        settings({ batchSize: 10, epochs: 4, learningRate: 0.4, ...(schedule ? { schedule } : {}) }),
+      );
+      const rates: number[] = [];
+      trainer.run({ onBatch: () => rates.push(trainer.learningRate) });
+      return { net, trainer, rates };
+    };
+    const plain = run();
+    const constant = run({ ...DEFAULT_SCHEDULE });
+    expect(parameterBytes(constant.net).equals(parameterBytes(plain.net))).toBe(true);
+    expect(plain.trainer.history.map((r) => r.learningRate)).toEqual([0.4, 0.4, 0.4, 0.4]);
+
+    const step = run({ ...DEFAULT_SCHEDULE, kind: 'step', decay: 0.5, every: 2, warmupEpochs: 1 });
+    // Warm-up over epoch 1's 6 batches, then η = 0.4 for two epochs, then 0.2.
+    expect(step.rates.slice(0, 6).map((r) => +r.toFixed(6))).toEqual([1, 2, 3, 4, 5, 6].map((b) => +((0.4 * b) / 6).toFixed(6)));
+    expect(step.trainer.history.map((r) => r.learningRate)).toEqual([0.4, 0.4, 0.4, 0.2]);
+    expect(parameterBytes(step.net).equals(parameterBytes(plain.net))).toBe(false);
+  });
+
+  it('a mid-run change applies from the next batch and scales the rest of the schedule', () => {
+    const net = Network.create(BLOB_SPEC, new Rng(4));
+    const schedule = { ...DEFAULT_SCHEDULE, kind: 'exponential' as const, decay: 0.5 };
+    const trainer = new Trainer(net, { train: blobs(40, 3) }, settings({ batchSize: 10, epochs: 3, learningRate: 1, schedule }));
+    trainer.step();
+    trainer.step();
+    trainer.setLearningRate(0.1);
+    expect(trainer.learningRate).toBe(0.1);
+    trainer.step();
+    expect(trainer.learningRate).toBeCloseTo(0.1, 12);
+    trainer.step();
+    trainer.endEpoch();
+    trainer.step();
+    expect(trainer.learningRate).toBeCloseTo(0.05, 12);
+  });
+
+  it('reduce-on-plateau watches the validation loss, and a resumed trainer replays it to the same η', () => {
+    const data = { train: blobs(30, 5), validation: blobs(30, 6) };
+    const schedule = { ...DEFAULT_SCHEDULE, kind: 'plateau' as const, decay: 0.5, patience: 0 };
+    const s = settings({ batchSize: 10, epochs: 12, learningRate: 2, schedule });
+    const trainer = new Trainer(Network.create(BLOB_SPEC, new Rng(4)), data, s);
+    runGuarded(trainer);
+    const rates = trainer.history.map((r) => r.learningRate!);
+    // By hand: with patience 0, η halves after every epoch whose validation loss is not below the best so far by 1e-4.
+    let best = Infinity;
+    let eta = 2;
+    const expected = trainer.history.map((r) => {
+      const now = eta;
+      if (r.validationLoss! < best * (1 - 1e-4)) best = r.validationLoss!;
+      else eta *= 0.5;
+      return now;
+    });
+    expect(rates).toEqual(expected);
+    const resumed = new Trainer(Network.create(BLOB_SPEC, new Rng(4)), data, s);
+    resumed.continueAfter(trainer.history.slice(0, 8));
+    resumed.step();
+    expect(resumed.learningRate).toBe(trainer.history[8]!.learningRate);
   });
 });

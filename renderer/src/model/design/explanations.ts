@@ -4,6 +4,7 @@
  * Over 300 lines because it is a table of texts, one entry per choice the designer offers.
  */
 import type { ScalingKind } from '@core/data/scaling';
+import type { ScheduleName } from '@core/engine/schedules';
 import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
 
 export type Topic =
@@ -13,6 +14,8 @@ export type Topic =
   | `optimizer:${OptimizerName}`
   | `scaling:${ScalingKind}`
   | `stop:${StopRule['kind']}`
+  | `schedule:${ScheduleName}`
+  | 'warmup'
   | 'overview'
   | 'dataset'
   | 'notation'
@@ -222,7 +225,38 @@ const stopText: Record<StopRule['kind'], Explanation> = {
   },
 };
 
-const general: Record<Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimizer' | 'scaling' | 'stop'}:${string}`>, Explanation> = {
+const scheduleText: Record<ScheduleName, Explanation> = {
+  constant: {
+    title: 'A constant learning rate',
+    body: 'η stays where you set it for the whole run, as in network.py. You can still change it by hand while the run trains.',
+    formula: ['ηₜ = η'],
+  },
+  step: {
+    title: 'Step decay',
+    body: 'Big steps while the network is far from a good valley, then smaller ones to settle into it: η is multiplied by γ every N epochs. The loss often drops visibly right after each cut.',
+    formula: ['η(e) = η · γ^⌊(e − 1) / N⌋'],
+  },
+  exponential: {
+    title: 'Exponential decay',
+    body: 'A gentler version of step decay: η shrinks by the factor γ after every epoch (γ = 0.9 halves it in about 7 epochs).',
+    formula: ['η(e) = η · γ^(e − 1)'],
+  },
+  cosine: {
+    title: 'Cosine annealing',
+    body: 'η glides from its starting value down to the floor along half a cosine wave, changing a little every batch: long at high η while exploring, long at low η while settling. Needs no decay factor, only the number of epochs.',
+    formula: ['η(t) = η_min + ½ (η − η_min)(1 + cos(π t / T))', 't, T: batches done and in the run'],
+  },
+  plateau: {
+    title: 'Reduce on plateau',
+    body: 'Watches the validation loss (the training loss when no validation set is held out) and multiplies η by γ once it has not improved for “patience” epochs. It reacts to the run instead of following a plan.',
+    formula: ['η ← γ · η after p epochs without a new best loss'],
+  },
+};
+
+const general: Record<
+  Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimizer' | 'scaling' | 'stop' | 'schedule'}:${string}`>,
+  Explanation
+> = {
   overview: {
     title: 'Designing a network',
     body: 'Choose a dataset, stack layers between its inputs and its classes, then pick how the network measures its error (the loss) and how it descends that error (optimiser, batch size, learning rate). Select any control to read what it does here. Problems appear next to the control that causes them.',
@@ -258,6 +292,11 @@ const general: Record<Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimi
     body: 'The size of each step downhill. Too small and training crawls; too large and it overshoots the valley and the loss bounces or explodes. SGD on quadratic cost likes η ≈ 3; Adam likes η ≈ 0.001.',
     formula: ['Δw = −η · ∂C/∂w'],
   },
+  warmup: {
+    title: 'Warm-up',
+    body: 'Start with a tiny η and raise it in a straight line to the full value over the first epochs. Early gradients of a freshly initialised network can be large and erratic; small first steps keep them from throwing the weights far off before the schedule proper begins.',
+    formula: ['η(t) = η · (t + 1) / W   for the first W batches'],
+  },
   epochs: {
     title: 'Epochs',
     body: 'One epoch is one pass over every training image, shuffled anew each time. Accuracy usually climbs fast in the first few epochs and then levels off.',
@@ -266,7 +305,7 @@ const general: Record<Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimi
   momentum: {
     title: 'Momentum μ',
     body: 'The fraction of the previous step carried into the next. 0 is plain gradient descent; 0.9 lets the velocity build up about ten steps’ worth.',
-    formula: ['v ← μ·v − η · ∂C/∂w'],
+    formula: ['u ← μ·u + ∂C/∂w,   w ← w − η·u', '(v = −η·u: v ← μ·v − η · ∂C/∂w while η is constant)'],
   },
   l2: {
     title: 'L2 regularisation λ',
@@ -300,6 +339,7 @@ export function explain(topic: Topic): Explanation {
       optimizer: optimizerText,
       scaling: scalingText,
       stop: stopText,
+      schedule: scheduleText,
     };
     const found = table[kind]?.[name];
     if (found) return found;

@@ -1,5 +1,6 @@
 /** Display names for the engine's string-literal choices. */
 import type { ScalingKind } from '@core/data/scaling';
+import type { ScheduleName } from '@core/engine/schedules';
 import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
 
 export const ACTIVATION_LABELS: Record<ActivationName, string> = {
@@ -81,3 +82,11 @@ export function fieldLabel(field: string): string {
 
 /** The DOM id of the control that edits `field` ('layers[1].units' → 'f-layers-1-units'). */
 export const fieldId = (field: string): string => `f-${field.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
+
+export const SCHEDULE_LABELS: Record<ScheduleName, string> = {
+  constant: 'Constant',
+  step: 'Step decay',
+  exponential: 'Exponential decay',
+  cosine: 'Cosine annealing',
+  plateau: 'Reduce on plateau',
+};

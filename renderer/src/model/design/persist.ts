@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SCALINGS } from '@core/data/scaling';
+import { SCHEDULES } from '@core/engine/schedules';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '@core/engine/spec';
 import { defaultDesign } from './presets';
 import type { Design } from './types';
@@ -33,6 +34,9 @@ const designSchema = z.object({
       z.object({ kind: z.literal('loss-plateau'), minImprovement: num }),
       z.object({ kind: z.literal('early-stopping'), patience: num }),
     ]),
+    schedule: z
+      .object({ kind: z.enum(SCHEDULES), warmupEpochs: num, decay: num, every: num, minLearningRate: num, patience: num })
+      .optional(),
   }),
   scaling: z.enum(SCALINGS),
   datasetId: z.string().max(100),
