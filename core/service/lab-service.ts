@@ -217,8 +217,9 @@ export class LabService implements LabBackend {
 
   // ── the verbs that span the service's parts ──────────────────────────────────────────────
 
-  /** Deletes an imported dataset, unless a run that has not ended still needs it. */
+  /** Deletes an imported dataset, unless a run that has not ended still needs it (a built-in one is refused as such first). */
   private async deleteUnusedDataset(request: DatasetIdRequest): Promise<void> {
+    if (this.datasets.isBuiltIn(request.datasetId)) return this.datasets.delete(request);
     const user = this.runs.activeOn(request.datasetId);
     if (user) throw new LabError('bad-state', `Run "${user.name}" is ${user.status} on this dataset: stop it before deleting the dataset.`);
     await this.datasets.delete(request);
