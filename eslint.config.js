@@ -19,6 +19,7 @@ export const SHARED_CORE = [
   '@core/engine/losses',
   '@core/engine/validate',
   '@core/engine/target-profile',
+  '@core/model/limits',
   '@core/data/scaling',
   '@core/inspect/errors',
   '@core/inspect/mnist-preprocess',

@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
@@ -14,6 +15,8 @@ import {
 import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 import { parseSweep, SweepError, SWEEP_SETTINGS } from '../engine/sweep';
 import { specProblems, trainingProblems } from '../engine/validate';
+import { MAX_TRAIN_THREADS } from '../lab/contract';
+import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from '../model/limits';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
 import { describeJsonEvents } from './events';
@@ -163,7 +166,13 @@ function parseSchedule(v: ScheduleFlags): ScheduleSettings | undefined {
   };
 }
 
-export function parseCli(argv: string[]): CliOptions {
+/** This machine, for the bound on a network's size (core/model/limits.ts). */
+export function thisMachine(): TrainingMachine {
+  return { memoryBytes: trainingMemoryBudget(totalmem()), cores: Math.min(availableParallelism(), MAX_TRAIN_THREADS) };
+}
+
+/** `machine`: what the network's memory is bounded against (default: this machine). */
+export function parseCli(argv: string[], machine: TrainingMachine = thisMachine()): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -300,7 +309,11 @@ export function parseCli(argv: string[]): CliOptions {
   if (settings.stop.kind === 'early-stopping' && !options.validation)
     throw new CliError('--stop patience:N watches the validation set: add --validation');
   if (!options.load) {
-    const problem = [...specProblems(spec), ...trainingProblems(spec, settings)][0];
+    const problem = [
+      ...specProblems(spec),
+      ...trainingProblems(spec, settings),
+      ...trainingSizeProblems(spec, settings, machine, options.workers),
+    ][0];
     if (problem) throw new CliError(problem.message);
   }
   return options;

@@ -10,7 +10,8 @@ import { applyPoint, axisName, gridPoints, randomPoints, type SweepAxis, type Sw
 import { Trainer } from '../engine/trainer';
 import { specProblems, trainingProblems, dataProblems } from '../engine/validate';
 import type { Kernels } from '../engine/kernels';
-import type { CliOptions } from './args';
+import { thisMachine, type CliOptions } from './args';
+import { trainingSizeProblems } from '../model/limits';
 import { CliError } from './errors';
 import type { CtrlC } from './interrupt';
 import { trainLoop } from './loop';
@@ -74,6 +75,7 @@ export async function runSweep(
       const problem = [
         ...specProblems(spec),
         ...trainingProblems(spec, settings),
+        ...trainingSizeProblems(spec, settings, thisMachine(), 1),
         ...dataProblems(spec, data.train.inputSize, data.train.outputSize),
       ][0];
       if (problem) throw new Error(problem.message);

@@ -15,13 +15,30 @@ export interface DatasetInfo {
   targets?: TargetProfile;
 }
 
-/** A page of raw (unscaled, 0–255) images for the dataset picker. */
+/**
+ * The most bytes of data one window.lab reply carries (pixels, weights, means…). Structured clone
+ * copies a reply whole, in the main process and again in the window: a reply of a few hundred MB
+ * would exhaust the main process's heap, so a request that would need more is refused with the
+ * reason (or, for pages of samples, answered with fewer rows), and the window asks in parts.
+ */
+export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+/** Raw sample values as they travel: bytes for images stored as bytes, float32 for tables. Typed arrays survive structured clone as one block. */
+export type RawValues = Uint8Array | Float32Array;
+
+/** The longest side of an image the dataset browser and picker draw: larger images are averaged down (box filter) to fit. */
+export const MAX_DRAWN_SIDE = 128;
+
+/** A page of raw (unscaled, 0–255 for images) samples for the dataset picker. */
 export interface SampleImages {
+  /** The drawn size (after averaging down; see `step`). */
   width: number;
   height: number;
+  /** Each drawn pixel is the mean of a step × step box of the sample (1: full size, images up to MAX_DRAWN_SIDE a side). */
+  step: number;
   labels: number[];
-  /** count × width × height grey levels, row-major. */
-  pixels: number[];
+  /** count × width × height raw values, row-major. */
+  pixels: RawValues;
 }
 
 /** What an import asks the main process's dialog for: files of one format, or 'auto' (recognised from the names). */
@@ -42,18 +59,20 @@ export type ImportResult =
   | { status: 'imported'; importId: string; dataset: DatasetInfo; notes: string[] };
 
 export interface ClassificationOverview {
-  /** How one sample is drawn: the last dimension is the width (a table is one row of cells). */
+  /** How one sample is drawn: the last dimension is the width (a table is one row of cells), averaged down to at most MAX_DRAWN_SIDE a side. */
   width: number;
   height: number;
+  /** Each drawn pixel is the mean of a step × step box of the sample (1: full size). */
+  step: number;
   /** The range of the raw training inputs (0–255 for grey images). */
   min: number;
   max: number;
   /** Samples per class in each split (validation: all zero for MNIST). */
   counts: { train: number[]; validation: number[]; test: number[] };
-  /** Per shown class, the mean of its training samples (raw values, width × height row-major); [] for an empty class. */
-  means: number[][];
-  /** Per shown class, its first few training samples (raw values). */
-  samples: number[][][];
+  /** Per shown class, the mean of its training samples (raw values, width × height row-major); empty for an empty class. */
+  means: Float32Array[];
+  /** Per shown class, its first few training samples (raw values, drawn size). */
+  samples: RawValues[][];
   /** Means and samples cover the first `shownClasses` classes (at most 64). */
   shownClasses: number;
 }

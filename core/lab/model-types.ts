@@ -5,7 +5,7 @@ import type { LayerGradientCheck } from '../engine/gradcheck';
 import type { ActivationTrace } from '../inspect/activations-trace';
 import type { ModelFileErrorCode } from '../model/errors';
 import type { DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
-import type { SampleImages } from './dataset-types';
+import { MAX_REPLY_BYTES, type SampleImages } from './dataset-types';
 
 /** Where an open model's weights came from. */
 export type ModelSource =
@@ -50,8 +50,8 @@ export interface LayerWeights {
   activation: ActivationName;
   rows: number;
   cols: number;
-  w: number[];
-  b: number[];
+  w: Float32Array;
+  b: Float32Array;
 }
 
 export interface MisclassifiedSample {
@@ -78,12 +78,18 @@ export interface ModelEvaluation {
   seconds: number;
 }
 
-/** Test images per getTestImages call (1,000 × 784 grey levels ≈ 3 MB of JSON): the renderer pages through more. */
+/** Test images per getTestImages call (and never more bytes than MAX_REPLY_BYTES): the renderer pages through more. */
 export const MAX_IMAGES_PER_CALL = 1000;
 
-/** Raw test images by index, for thumbnails. */
+/** Raw test images by index, full size (step 1), for thumbnails. */
 export interface TestImages extends SampleImages {
+  /** The distinct indices asked for, in the order first asked (a repeated index is sent once). */
   indices: number[];
+}
+
+/** How many test images of `size` values one getTestImages reply may carry (at least 1: one image is always within the budget of the schemas' largest input). */
+export function testImagesPerCall(size: number, bytesPerValue = 4): number {
+  return Math.max(1, Math.min(MAX_IMAGES_PER_CALL, Math.floor(MAX_REPLY_BYTES / (size * bytesPerValue))));
 }
 
 export interface TraceResult extends ActivationTrace {

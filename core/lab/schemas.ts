@@ -16,6 +16,9 @@ const id = z
   .max(100)
   .regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, "-" and "_"');
 const count = (max: number) => z.number().int().min(1).max(max);
+/** Names shown in lists and written to terminals and files: NUL, newline, ESC, DEL and the other control characters (C0 and C1) are refused. */
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 
 export const networkSpecSchema = z.strictObject({
   inputSize: count(1_000_000),
@@ -68,7 +71,8 @@ export const threadsSchema = z.union(
 );
 
 export const startRunSchema = z.strictObject({
-  name: z.string().max(200).optional(),
+  /** Default (absent or blank): the network's sizes, optimiser and η. */
+  name: z.string().max(200).regex(PRINTABLE, 'no control characters').optional(),
   spec: networkSpecSchema,
   settings: trainSettingsSchema,
   datasetId: id,
@@ -131,13 +135,7 @@ export const gradientCheckRequestSchema = z.strictObject({ modelId: id, testInde
 // ── datasets ────────────────────────────────────────────────────────────────────────────────
 
 /** A dataset or column name: printable, short. Paths never cross: the main process asks for them in a dialog. */
-const label = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    // eslint-disable-next-line no-control-regex
-    .regex(/^[^\u0000-\u001f]+$/, 'no control characters');
+const label = (max: number) => z.string().min(1).max(max).regex(PRINTABLE, 'no control characters');
 const share = z.number().min(0).lt(1);
 
 /** How to import what the person will pick in the dialog. No path: the main process asks for it. */

@@ -1,4 +1,5 @@
 /** Raised by the lab service when a request cannot be carried out; the message is shown to the user. */
+import { escapeForMessage } from '../files/quote';
 
 export const LAB_ERROR_CODES = [
   /** No run or dataset with that id. */
@@ -20,7 +21,8 @@ export class LabError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    // Messages name runs and datasets read back from disk (a hand-edited manifest, an old run file): control characters are escaped.
+    super(escapeForMessage(message), options);
     this.name = 'LabError';
   }
 }

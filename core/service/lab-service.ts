@@ -9,7 +9,7 @@
  * Plain Node: no Electron here. Electron's main process and the end-to-end test harness both start
  * one with a data folder, dialogs and a worker factory.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
@@ -27,7 +27,9 @@ import type {
   SaveResult,
   StartRunRequest,
 } from '../lab/contract';
+import { MAX_TRAIN_THREADS } from '../lab/contract';
 import { trustedLab, type LabBackend } from '../lab/dispatch';
+import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from '../model/limits';
 import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
 import { sweepStaleTempFiles } from '../files/atomic-write';
 import { useMnistDir } from './datasets/built-in';
@@ -80,6 +82,8 @@ export interface LabServiceOptions {
   cores?: number;
   /** How long dispose() lets a worker stop cleanly before terminating it; default 3000 ms. */
   stopTimeoutMs?: number;
+  /** Bytes a run's training may take (core/model/limits.ts); default half of os.totalmem(). */
+  trainingMemoryBytes?: number;
 }
 
 type Listener = (event: LabEvent) => void;
@@ -97,10 +101,16 @@ export class LabService implements LabBackend {
   private readonly models: ModelInspector;
   private readonly datasets: DatasetService;
   private readonly runs: RunManager;
+  /** What a network's size is bounded against before a run is queued. */
+  private readonly machine: TrainingMachine;
   private disposing: Promise<void> | undefined;
 
   constructor(options: LabServiceOptions) {
     this.dialogs = options.dialogs;
+    this.machine = {
+      memoryBytes: options.trainingMemoryBytes ?? trainingMemoryBudget(totalmem()),
+      cores: Math.min(options.cores ?? availableParallelism(), MAX_TRAIN_THREADS),
+    };
     useMnistDir(options.mnistDir);
     const emit = (event: LabEvent) => this.emit(event);
     const sha256 = (path: string) => this.sha256(path);
@@ -207,8 +217,9 @@ export class LabService implements LabBackend {
 
   // ── the verbs that span the service's parts ──────────────────────────────────────────────
 
-  /** Deletes an imported dataset, unless a run that has not ended still needs it. */
+  /** Deletes an imported dataset, unless a run that has not ended still needs it (a built-in one is refused as such first). */
   private async deleteUnusedDataset(request: DatasetIdRequest): Promise<void> {
+    if (this.datasets.isBuiltIn(request.datasetId)) return this.datasets.delete(request);
     const user = this.runs.activeOn(request.datasetId);
     if (user) throw new LabError('bad-state', `Run "${user.name}" is ${user.status} on this dataset: stop it before deleting the dataset.`);
     await this.datasets.delete(request);
@@ -231,6 +242,7 @@ export class LabService implements LabBackend {
     throwIfProblems([
       ...specProblems(spec),
       ...trainingProblems(spec, settings),
+      ...trainingSizeProblems(spec, settings, this.machine, request.threads),
       ...dataProblems(spec, inputs, dataset.info.classes.length),
     ]);
     // The engine's check of the targets against the loss (MAPE on one-hot labels divides by 0), before the run is queued.

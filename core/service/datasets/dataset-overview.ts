@@ -1,9 +1,17 @@
 /**
  * What the dataset browser shows, computed from a dataset's raw (unscaled) splits: per-class
  * counts, the mean sample of each class and a few samples of each; for regression tables the
- * columns and a spread of rows for a scatter plot. Pure: plain arrays out, nothing of Node.
+ * columns and a spread of rows for a scatter plot. Images are drawn at most MAX_DRAWN_SIDE a side
+ * (drawn-size.ts) and travel as typed arrays. Pure: nothing of Node.
  */
-import type { ClassificationOverview, RegressionOverview, SampleImages } from '../../lab/contract';
+import {
+  MAX_REPLY_BYTES,
+  type ClassificationOverview,
+  type RawValues,
+  type RegressionOverview,
+  type SampleImages,
+} from '../../lab/contract';
+import { drawSample, drawnSizeOf, drawnValues } from './drawn-size';
 
 /** A split as stored: count × width raw inputs, and class indices or count × targets. */
 export interface RawRows {
@@ -28,11 +36,6 @@ export interface RawView {
 export const MAX_SHOWN_CLASSES = 64;
 /** Rows of a regression table sent for the scatter plot. */
 export const SCATTER_ROWS = 500;
-/** Mean images are rounded to this many decimals: plenty for drawing, a third of the JSON. */
-const DECIMALS = 2;
-
-const round = (x: number): number => Math.round(x * 10 ** DECIMALS) / 10 ** DECIMALS;
-
 export function inputWidth(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -64,23 +67,35 @@ function valueRange(values: ArrayLike<number>): { min: number; max: number } {
 export function classificationOverview(view: RawView, samplesPerClass: number): ClassificationOverview {
   const { train, validation, test } = view.splits;
   const classCount = view.classes.length;
-  const width = inputWidth(view.inputShape);
+  const { width, height } = drawnSize(view.inputShape);
+  const size = drawnSizeOf(width, height);
+  const drawn = size.drawnWidth * size.drawnHeight;
   const shown = Math.min(classCount, MAX_SHOWN_CLASSES);
-  const sums = Array.from({ length: shown }, () => new Float64Array(width));
-  const samples: number[][][] = Array.from({ length: shown }, () => []);
+  const sums = Array.from({ length: shown }, () => new Float64Array(drawn));
+  const samples: RawValues[][] = Array.from({ length: shown }, () => []);
   const counts = classCounts(train, classCount);
   const labels = train.labels!;
+  const scratch = new Float64Array(drawn);
+  // Within the reply budget: the means (float32), then as many samples per class as still fit.
+  const sampleBytes = drawn * (train.inputs instanceof Uint8Array ? 1 : 4);
+  const perClass = Math.min(samplesPerClass, Math.floor((MAX_REPLY_BYTES - shown * drawn * 4) / (Math.max(1, shown) * sampleBytes)));
   for (let i = 0; i < train.count; i++) {
     const c = labels[i]!;
     if (c >= shown) continue;
     const sum = sums[c]!;
-    const from = i * width;
-    for (let k = 0; k < width; k++) sum[k]! += train.inputs[from + k]!;
-    if (samples[c]!.length < samplesPerClass) samples[c]!.push(Array.from({ length: width }, (_, k) => train.inputs[from + k]!));
+    drawSample(train.inputs, i, size, scratch, 0);
+    for (let k = 0; k < drawn; k++) sum[k]! += scratch[k]!;
+    if (samples[c]!.length < perClass) {
+      const sample = drawnValues(train.inputs, drawn);
+      drawSample(train.inputs, i, size, sample, 0);
+      samples[c]!.push(sample);
+    }
   }
-  const means = sums.map((sum, c) => (counts[c] ? Array.from(sum, (s) => round(s / counts[c]!)) : []));
+  const means = sums.map((sum, c) => (counts[c] ? Float32Array.from(sum, (s) => s / counts[c]!) : new Float32Array(0)));
   return {
-    ...drawnSize(view.inputShape),
+    width: size.drawnWidth,
+    height: size.drawnHeight,
+    step: size.step,
     ...valueRange(train.inputs),
     counts: { train: counts, validation: classCounts(validation, classCount), test: classCounts(test, classCount) },
     means,
@@ -128,22 +143,27 @@ export function regressionOverview(view: RawView, maxRows = SCATTER_ROWS): Regre
   };
 }
 
-/** A page of raw samples of a classification set, drawn as images (a table is one row of cells). */
+/**
+ * A page of raw samples of a classification set, drawn as images (a table is one row of cells),
+ * averaged down to MAX_DRAWN_SIDE a side; a page that would exceed MAX_REPLY_BYTES is cut short.
+ */
 export function samplePage(view: RawView, split: 'train' | 'test', offset: number, count: number): SampleImages | string {
   const rows = view.splits[split];
   if (offset >= rows.count) return `The ${split} split has ${rows.count} samples, so offset ${offset} is past its end.`;
   if (!rows.labels)
     return 'This dataset is a regression table: it has no classes to show samples of; its overview plots the columns instead.';
-  const n = Math.min(count, rows.count - offset);
-  const width = inputWidth(view.inputShape);
+  const { width, height } = drawnSize(view.inputShape);
+  const size = drawnSizeOf(width, height);
+  const drawn = size.drawnWidth * size.drawnHeight;
+  const bytes = drawn * (rows.inputs instanceof Uint8Array ? 1 : 4);
+  const n = Math.max(1, Math.min(count, rows.count - offset, Math.floor(MAX_REPLY_BYTES / bytes)));
   const labels: number[] = [];
-  const pixels = new Array<number>(n * width);
+  const pixels = drawnValues(rows.inputs, n * drawn);
   for (let r = 0; r < n; r++) {
     labels.push(rows.labels[offset + r]!);
-    const from = (offset + r) * width;
-    for (let k = 0; k < width; k++) pixels[r * width + k] = rows.inputs[from + k]!;
+    drawSample(rows.inputs, offset + r, size, pixels, r * drawn);
   }
-  return { ...drawnSize(view.inputShape), labels, pixels };
+  return { width: size.drawnWidth, height: size.drawnHeight, step: size.step, labels, pixels };
 }
 
 /** Test rows the prediction error is computed over (a larger test split is cut to its first rows). */

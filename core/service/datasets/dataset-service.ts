@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DataError } from '../../data/errors';
+import { escapeForMessage } from '../../files/quote';
 import { readSplits } from '../../data/library/arrays';
 import { labDatasetInfo } from '../../data/library/describe';
 import { DatasetLibrary, readStoredManifest } from '../../data/library/library';
@@ -141,7 +142,7 @@ export class DatasetService {
       source: entry ? structuredClone(entry.source) : null,
       fingerprint: entry?.fingerprint ?? null,
       createdAt: entry?.createdAt ?? null,
-      notes: entry ? [...entry.notes] : [],
+      notes: entry ? entry.notes.map(escapeForMessage) : [], // a manifest on disk may have been edited
       ...parts,
     };
   }
@@ -168,7 +169,7 @@ export class DatasetService {
       const entry = await library.import(source, { name, split, seed: request.seed ?? 1, onProgress, signal: controller.signal });
       this.known.set(entry.id, entry);
       onProgress(1);
-      return { status: 'imported', importId, dataset: infoOf(entry), notes: [...entry.notes] };
+      return { status: 'imported', importId, dataset: infoOf(entry), notes: entry.notes.map(escapeForMessage) };
     } catch (err) {
       if (controller.signal.aborted) return { status: 'cancelled', importId };
       if (err instanceof DataError) return { status: 'failed', importId, code: err.code, message: err.message };

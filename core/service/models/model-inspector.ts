@@ -5,7 +5,8 @@
  * A model is opened from a `*.fathom.json` the user picks (through the main process's dialog) or
  * from a run's checkpoint; either way the file is read and checked by core/model, and a file that
  * fails any check changes nothing here. Each open model gets a `modelId`; at most `maxOpen` stay
- * open (opening one more closes the one opened longest ago). Every answer is plain JSON.
+ * open (opening one more closes the one opened longest ago). Every answer is plain data (pixels
+ * and weights as typed arrays), within MAX_REPLY_BYTES.
  * See model-data.ts for why the maths runs on the main thread.
  *
  * About 400 lines: each inspect verb is a short method over the same table of open models (and the
@@ -33,6 +34,7 @@ import type {
   TraceResult,
   WeightsRequest,
 } from '../../lab/contract';
+import { MAX_REPLY_BYTES, testImagesPerCall } from '../../lab/contract';
 import { ModelFileError } from '../../model/errors';
 import { MODEL_EXTENSION } from '../../model/format';
 import type { DatasetInfo as ModelDatasetInfo } from '../../model/format';
@@ -74,7 +76,7 @@ export interface LibraryTestData {
   testSplit(datasetId: string): Promise<TestSplit>;
 }
 
-/** Parameters one getWeights call may return (a 2,000 × 2,000 layer): larger layers are refused. */
+/** Parameters one getWeights call may return (a 2,000 × 2,000 layer, 16 MB of float32, within MAX_REPLY_BYTES): larger layers are refused. */
 export const MAX_WEIGHTS_PER_CALL = 4_000_000;
 /** Finite-difference step of the gradient check: small enough for the Taylor error, large enough for float64 rounding. */
 export const GRADIENT_CHECK_H = 1e-5;
@@ -104,6 +106,7 @@ interface OpenModel {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const formatMB = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 export class ModelInspector {
   private readonly models = new Map<string, OpenModel>();
@@ -200,7 +203,7 @@ export class ModelInspector {
     const net = epoch === undefined ? model.net : await this.checkpointNet(model, epoch);
     const rows = net.sizes[layer]!;
     const cols = net.sizes[layer - 1]!;
-    if (rows * cols > MAX_WEIGHTS_PER_CALL)
+    if (rows * cols > MAX_WEIGHTS_PER_CALL || (rows * cols + rows) * 4 > MAX_REPLY_BYTES)
       throw new LabError(
         'invalid',
         `Layer ${layer} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
@@ -212,8 +215,8 @@ export class ModelInspector {
       activation: net.spec.layers[layer - 1]!.activation,
       rows,
       cols,
-      w: Array.from(net.w[layer]!),
-      b: Array.from(net.b[layer]!),
+      w: Float32Array.from(net.w[layer]!),
+      b: Float32Array.from(net.b[layer]!),
     };
   }
 
@@ -227,20 +230,31 @@ export class ModelInspector {
     return model.evaluation.then((result) => structuredClone(result));
   }
 
-  /** Raw 0–255 test images by index, in the order asked. */
+  /**
+   * Raw test images by index, full size, each index once in the order first asked; refused when
+   * they would not fit one reply (MAX_REPLY_BYTES), with how many would.
+   */
   async testImages({ datasetId = 'mnist', indices }: TestImagesRequest): Promise<TestImages> {
     const test = await this.testSplit(datasetId);
     const size = test.rows * test.cols;
-    const pixels = new Array<number>(indices.length * size);
+    const distinct = [...new Set(indices)];
+    const bytesPerValue = test.pixels instanceof Uint8Array ? 1 : 4;
+    const perCall = testImagesPerCall(size, bytesPerValue);
+    if (distinct.length > perCall)
+      throw new LabError(
+        'invalid',
+        `${distinct.length} test images of ${test.cols} × ${test.rows} are ${formatMB(distinct.length * size * bytesPerValue)}, more than the ${formatMB(MAX_REPLY_BYTES)} one reply carries: ask for at most ${perCall} at a time.`,
+      );
+    const pixels = test.pixels instanceof Uint8Array ? new Uint8Array(distinct.length * size) : new Float32Array(distinct.length * size);
     const labels: number[] = [];
-    indices.forEach((index, i) => {
+    distinct.forEach((index, i) => {
       if (index >= test.count)
         throw new LabError('invalid', `The test split of ${test.name} has ${test.count} images, so there is no image ${index}.`);
       const from = index * size;
       for (let k = 0; k < size; k++) pixels[i * size + k] = test.pixels[from + k]!;
       labels.push(test.labels[index]!);
     });
-    return { width: test.cols, height: test.rows, indices: [...indices], labels, pixels };
+    return { width: test.cols, height: test.rows, step: 1, indices: distinct, labels, pixels };
   }
 
   /** z and a of every layer for a test image or a prepared drawing (raw grey levels, scaled here with the model's scaling). */

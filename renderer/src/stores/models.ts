@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import {
-  MAX_IMAGES_PER_CALL,
+  testImagesPerCall,
   type GradientCheckResult,
   type LabApi,
   type LayerWeights,
@@ -204,11 +204,12 @@ export const useModelsStore = defineStore('models', () => {
     return evaluating;
   }
 
-  /** Fetches the raw test images not yet cached, up to MAX_IMAGES_PER_CALL per call. */
+  /** Fetches the raw test images not yet cached, as many per call as one reply carries (testImagesPerCall). */
   async function loadImages(indices: readonly number[]): Promise<void> {
     const wanted = [...new Set(indices)].filter((i) => !images.has(i));
-    for (let start = 0; start < wanted.length; start += MAX_IMAGES_PER_CALL) {
-      const batch = wanted.slice(start, start + MAX_IMAGES_PER_CALL);
+    const perCall = testImagesPerCall(model.value?.dataset.inputShape.reduce((a, b) => a * b, 1) ?? 784);
+    for (let start = 0; start < wanted.length; start += perCall) {
+      const batch = wanted.slice(start, start + perCall);
       for (const i of batch) images.set(i, EMPTY); // in flight: not asked for twice
       const answer = await attempt((lab) => lab.getTestImages({ datasetId: model.value?.datasetId ?? 'mnist', indices: batch }));
       if (!answer.ok) {
@@ -219,7 +220,7 @@ export const useModelsStore = defineStore('models', () => {
       const page = answer.value;
       const size = page.width * page.height;
       imageSize.value = { width: page.width, height: page.height };
-      page.indices.forEach((index, k) => images.set(index, Uint8Array.from(page.pixels.slice(k * size, (k + 1) * size))));
+      page.indices.forEach((index, k) => images.set(index, Uint8Array.from(page.pixels.subarray(k * size, (k + 1) * size))));
       imagesTick.value++;
     }
   }

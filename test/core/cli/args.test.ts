@@ -60,6 +60,29 @@ describe('parseCli', () => {
   });
 });
 
+describe('the size of the network', () => {
+  const machine = { memoryBytes: 200 * 2 ** 20, cores: 4 };
+  it.each([
+    [
+      '784,15000,15000,10',
+      /784-15000-15000-10 has 236,940,010 weights and biases; Fathom trains at most 50,000,000 .*about 3\.8 GB of memory/,
+    ],
+    ['784,100000,30000,10', /784-100000-30000-10 has 3,078,830,010 weights and biases; .*about 49\.7 GB of memory/],
+  ])('refuses %s before allocating anything, saying how much memory it would need', (layers, message) => {
+    expect(() => parseCli(['--layers', layers], machine)).toThrow(CliError);
+    expect(() => parseCli(['--layers', layers], machine)).toThrow(message);
+  });
+
+  it("bounds a network's training memory by the machine's, with the threads asked for", () => {
+    const argv = ['--layers', '784,3000,3000,10', '--optimizer', 'adam', '--batch', '100', '--lr', '0.001'];
+    expect(() => parseCli([...argv, '--workers', '4'], machine)).toThrow(
+      /Training 784-3000-3000-10 \(11,388,010 parameters, batches of 100, 4 threads\) would need about 567 MB of memory .* this machine allows training 200 MB/,
+    );
+    expect(() => parseCli([...argv, '--workers', 'auto'], machine)).toThrow(/4 threads/);
+    expect(parseCli([...argv, '--workers', '1'], { ...machine, memoryBytes: 300 * 2 ** 20 }).spec.layers).toHaveLength(3);
+  });
+});
+
 describe('--workers', () => {
   it('takes a thread count or auto, and refuses anything else', () => {
     expect(parseCli([]).workers).toBe(1);

@@ -44,6 +44,24 @@ describe('designer validation', () => {
     expect(summary()).toContain('Ready to train');
   });
 
+  it('a network too large to train (784-15000-15000-10, 784-100000-30000-10) says how many parameters and how much memory', async () => {
+    const { store } = await mountDesigner();
+    for (const [hidden, parameters, memory] of [
+      [[15_000, 15_000], '236,940,010', /about \d\.\d GB of memory/],
+      [[100_000, 30_000], '3,078,830,010', /about \d\d\.\d GB of memory/],
+    ] as const) {
+      store.design.spec.layers = [...hidden.map((units) => ({ units, activation: 'relu' as const })), { units: 10, activation: 'softmax' }];
+      await flushPromises();
+      expect(store.canTrain).toBe(false);
+      const shown = wrapper
+        .findAll('[data-testid="field-problem"]')
+        .map((p) => p.text())
+        .join(' ');
+      expect(shown).toContain(`${parameters} weights and biases; Fathom trains at most 50,000,000`);
+      expect(shown).toMatch(memory);
+    }
+  });
+
   it('softmax on a hidden layer is explained on that layer, and fixed with ReLU', async () => {
     const { store } = await mountDesigner();
     await wrapper.get('#f-layers-0-activation').setValue('softmax');

@@ -17,8 +17,9 @@ export function designerVerbs(datasets: DatasetInfo[] = [MNIST]): Partial<LabApi
     getSamples: async (r) => ({
       width: 28,
       height: 28,
+      step: 1,
       labels: Array.from({ length: r.count }, (_, i) => i % 10),
-      pixels: new Array<number>(r.count * 784).fill(0),
+      pixels: new Uint8Array(r.count * 784),
     }),
   };
 }

@@ -67,7 +67,7 @@ const FAKE_LAB = `
     listDatasets: async () => [mnist],
     getSamples: async (r) => {
       const chosen = labels.slice(0, r.count);
-      return { width: 28, height: 28, labels: chosen, pixels: chosen.flatMap((d, i) => digit(d, i)) };
+      return { width: 28, height: 28, step: 1, labels: chosen, pixels: Uint8Array.from(chosen.flatMap((d, i) => digit(d, i))) };
     },
     listRuns: async () => [],
     startRun: async () => { throw new Error('not in screenshots'); },

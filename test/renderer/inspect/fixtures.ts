@@ -48,8 +48,8 @@ export function layerWeights(modelId: string, layer: number, epoch: number | nul
     activation: layer === 1 ? 'sigmoid' : 'softmax',
     rows,
     cols,
-    w: new Array(rows * cols).fill(fill),
-    b: new Array(rows).fill(fill),
+    w: new Float32Array(rows * cols).fill(fill),
+    b: new Float32Array(rows).fill(fill),
   };
 }
 
@@ -113,9 +113,10 @@ export function inspectVerbs(): Partial<LabApi> {
     getTestImages: async (r) => ({
       width: 28,
       height: 28,
+      step: 1,
       indices: r.indices,
       labels: r.indices.map((i) => i % 10),
-      pixels: r.indices.flatMap((i) => new Array(784).fill(i % 256)),
+      pixels: Uint8Array.from(r.indices.flatMap((i) => new Array<number>(784).fill(i % 256))),
     }),
     traceActivations: async (r) => traceResult(r.modelId, r.testIndex !== undefined ? r.testIndex % 10 : 3, r.testIndex ?? null),
     gradientCheck: async (r) => ({

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import type { LabApi, LayerWeights, ModelEvaluation, TraceResult } from '@core/lab/contract';
+import { MAX_REPLY_BYTES, type LabApi, type LayerWeights, type ModelEvaluation, type TraceResult } from '@core/lab/contract';
 import { useModelsStore } from '@renderer/stores/models';
 import { deferred, installFakeLab } from '../fake-lab';
 import { epochReport, summary as runSummary } from '../train/fixtures';
@@ -162,6 +162,16 @@ describe('models store: evaluation, gallery and confusion cells', () => {
     expect(store.image(1234)?.[0]).toBe(1234 % 256);
     expect(store.image(99_999)).toBeUndefined();
     expect(store.imagesTick).toBeGreaterThan(0);
+  });
+
+  it('asks for large images a few at a time, so every reply stays within the byte budget', async () => {
+    const big = modelSummary('big', { dataset: { ...modelSummary('big').dataset, inputShape: [1024, 1024] } });
+    vi.mocked(lab.openModel).mockResolvedValueOnce({ status: 'opened', model: big });
+    const store = await opened();
+    await store.loadImages(Array.from({ length: 10 }, (_, i) => i));
+    const calls = vi.mocked(lab.getTestImages).mock.calls.map(([r]) => r.indices.length);
+    expect(calls).toEqual([4, 4, 2]); // 4 × 1024 × 1024 × 4 bytes = MAX_REPLY_BYTES
+    expect(calls.every((n) => n * 1024 * 1024 * 4 <= MAX_REPLY_BYTES)).toBe(true);
   });
 });
 

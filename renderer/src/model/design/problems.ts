@@ -3,6 +3,7 @@ import type { DatasetInfo } from '@core/lab/contract';
 import { lossTargetProblem } from '@core/engine/losses';
 import { profileTargetProblem } from '@core/engine/target-profile';
 import { dataProblems, specProblems, trainingProblems, type Problem } from '@core/engine/validate';
+import { trainingSizeProblems } from '@core/model/limits';
 import { VALIDATION_SIZE, type Design } from './types';
 
 export type { Problem };
@@ -54,10 +55,10 @@ function targetProblem(design: Design, dataset: DatasetInfo): string | null {
   return dataset.kind === 'classification' ? lossTargetProblem(design.spec.loss, Float32Array.of(1, 0)) : null;
 }
 
-/** specProblems + trainingProblems + dataProblems (against the dataset's shape) + the data choices. */
+/** specProblems + trainingProblems + the parameter bound (trainingSizeProblems; the machine's memory is checked by the service) + dataProblems (against the dataset's shape) + the data choices. */
 export function designProblems(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
   const { spec, settings } = design;
-  const problems = [...specProblems(spec), ...trainingProblems(spec, settings)];
+  const problems = [...specProblems(spec), ...trainingProblems(spec, settings), ...trainingSizeProblems(spec, settings)];
   if (dataset) {
     const classes = dataset.kind === 'classification' ? dataset.classes.length : undefined;
     problems.push(...dataProblems(spec, inputCount(dataset), classes ?? spec.layers.at(-1)?.units ?? 0));

@@ -85,6 +85,7 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     expect(list.map((d) => d.id)).toEqual(['mnist', datasetId]);
     const page = await service.getSamples({ datasetId, split: 'test', offset: 0, count: 3 });
     expect(page).toMatchObject({ width: 28, height: 28, labels: [9, 2, 1] }); // the first Fashion-MNIST test items: boot, pullover, trouser
+    expect(page.pixels).toBeInstanceOf(Uint8Array);
     expect(page.pixels).toHaveLength(3 * 784);
     expect(Math.max(...page.pixels)).toBeLessThanOrEqual(255);
   });
@@ -106,11 +107,16 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     expect(c.means).toHaveLength(10);
     expect(c.means.every((m) => m.length === 784)).toBe(true);
     // Trousers (1) are narrow: the mean image's outer columns are darker than a pullover's (2).
-    const edge = (m: number[]) => m.filter((_, k) => k % 28 < 5 || k % 28 > 22).reduce((a, b) => a + b, 0);
+    const edge = (m: Float32Array) =>
+      Array.from(m)
+        .filter((_, k) => k % 28 < 5 || k % 28 > 22)
+        .reduce((a, b) => a + b, 0);
     expect(edge(c.means[1]!)).toBeLessThan(edge(c.means[2]!));
     expect(c.samples.map((s) => s.length)).toEqual(new Array(10).fill(4));
+    expect(c.samples.flat().every((s) => s instanceof Uint8Array && s.length === 784)).toBe(true); // bytes, as stored
+    expect(c.step).toBe(1);
     expect(overview.regression).toBeUndefined();
-    expect(JSON.parse(JSON.stringify(overview))).toEqual(overview);
+    expect(structuredClone(overview)).toEqual(overview); // what IPC does to a reply
   });
 
   it('trains on it in a worker, and the model file names the dataset by its files', async () => {

@@ -62,7 +62,7 @@ describe('a lab service given mnistDir', () => {
     const samples = await service.getSamples({ datasetId: 'mnist', split: 'test', offset: 0, count: 3 });
     const reference = loadMnistRaw().test;
     expect(samples.labels).toEqual([...reference.labels.subarray(0, 3)]);
-    expect(samples.pixels.slice(0, 784)).toEqual([...reference.pixels.subarray(0, 784)]);
+    expect([...samples.pixels.subarray(0, 784)]).toEqual([...reference.pixels.subarray(0, 784)]);
   });
 
   it('trains on it, names the folder to the worker, and saves a model naming MNIST by the raw files’ SHA-256', async () => {

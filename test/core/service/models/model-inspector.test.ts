@@ -157,15 +157,15 @@ describe('openRunModel and getWeights', () => {
     await expect(service.openRunModel({ runId: 'nope' })).rejects.toThrow(/no run "nope"/);
   });
 
-  it('returns a layer as plain arrays, from the open weights or any saved epoch', async () => {
+  it('returns a layer as float32 arrays, from the open weights or any saved epoch', async () => {
     const model = await service.openRunModel({ runId });
     const layer1 = await service.getWeights({ modelId: model.modelId, layer: 1 });
     expect(layer1).toMatchObject({ layer: 1, epoch: null, activation: 'sigmoid', rows: 16, cols: 784 });
-    expect(Array.isArray(layer1.w) && Array.isArray(layer1.b)).toBe(true);
+    expect(layer1.w instanceof Float32Array && layer1.b instanceof Float32Array).toBe(true); // one block each through structured clone
     expect(layer1.w).toHaveLength(16 * 784);
     expect(layer1.b).toHaveLength(16);
     const { net } = await loadModelFile(join(tmp.dir, 'runs', runId, 'checkpoint-epoch-2.fathom.json'));
-    expect(layer1.w).toEqual(Array.from(net.w[1]!));
+    expect(Array.from(layer1.w)).toEqual(Array.from(net.w[1]!));
     const epoch1 = await service.getWeights({ modelId: model.modelId, layer: 1, epoch: 1 });
     expect(epoch1.epoch).toBe(1);
     expect(epoch1.w).not.toEqual(layer1.w);
@@ -223,7 +223,8 @@ describe('evaluateModel, getTestImages, traceActivations, gradientCheck', () => 
     expect(page).toMatchObject({ width: 28, height: 28, indices: [9999, 0, 5] });
     expect(page.labels).toEqual([raw.labels[9999], raw.labels[0], raw.labels[5]]);
     expect(page.pixels).toHaveLength(3 * 784);
-    expect(page.pixels.slice(784, 1568)).toEqual(Array.from(raw.pixels.subarray(0, 784)));
+    expect(page.pixels).toBeInstanceOf(Uint8Array);
+    expect(Array.from(page.pixels.subarray(784, 1568))).toEqual(Array.from(raw.pixels.subarray(0, 784)));
     await expect(service.getTestImages({ indices: [10_000] })).rejects.toThrow(/has 10000 images, so there is no image 10000/);
   });
 
