@@ -107,14 +107,10 @@ describe('LabService: an interrupted run trains on after a restart', () => {
     const worker = fakes.workers.get(id)!;
     worker.ready();
     for (let epoch = 1; epoch <= 3; epoch++)
-      worker.post({
-        type: 'epoch',
-        report: fakeReport(request.spec, epoch, 0.1 * epoch, true),
-        weights: filledWeights(request.spec, 0.01),
-      });
+      worker.epoch(fakeReport(request.spec, epoch, 0.1 * epoch, true), filledWeights(request.spec, 0.01));
     const reason = describeNonFinite({ what: 'loss', epoch: 4, batch: 7 }, 2, 3);
     worker.post({ type: 'non-finite', detail: { what: 'loss', epoch: 4, batch: 7 }, message: reason });
-    worker.post({ type: 'status', status: 'paused', message: reason });
+    await worker.pauseItself(reason);
     // The last finite weights, sent back when the lab stops it: a fresh random network's (equal weights could not break symmetry).
     worker.weights = snapshotWeights(Network.create(request.spec, new Rng(5)));
     await a.dispose();

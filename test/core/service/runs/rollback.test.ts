@@ -139,8 +139,8 @@ describe('LabService: a roll-back whose new worker cannot start', () => {
     const { id } = await lab.startRun(request);
     const worker = fakes.workers.get(id)!;
     worker.ready();
-    worker.post({ type: 'epoch', report: fakeReport(request.spec, 1, 0.5, true), weights: filledWeights(request.spec, 0.01) });
-    worker.post({ type: 'status', status: 'paused', message: 'Paused: the loss became NaN' });
+    worker.epoch(fakeReport(request.spec, 1, 0.5, true), filledWeights(request.spec, 0.01));
+    await worker.pauseItself('Paused: the loss became NaN');
     await lab.settled();
 
     failNext = true;
