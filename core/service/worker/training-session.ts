@@ -218,9 +218,10 @@ export class TrainingSession {
   }
 
   /** Writes the held checkpoints in the background (a pause): a failure pauses the run with the reason. */
-  private async saveHeld(): Promise<void> {
+  private async saveHeld(): Promise<string | undefined> {
     const problem = await this.checkpointer?.flush();
     if (problem) this.saveFailed(problem);
+    return problem;
   }
 
   /** One mini-batch (ending the previous epoch first if that is still due). */
@@ -257,10 +258,12 @@ export class TrainingSession {
     this.flush();
     const message = describeNonFinite(detail, this.net.L, this.trainer.learningRate);
     this.post({ type: 'non-finite', detail, message });
-    // Sent even when already paused (a single step can trip the guard), so the message is current.
+    // Sent even when already paused (a single step can trip the guard), so the message is current; sent once
+    // the epochs held back are on disk, so the epochs a roll-back offers are all there when main hears it.
     this.state = 'paused';
-    this.post({ type: 'status', status: 'paused', message });
-    void this.saveHeld();
+    const paused = () => this.post({ type: 'status', status: 'paused', message });
+    if (this.checkpointer) void this.saveHeld().then((problem) => !problem && this.state === 'paused' && paused());
+    else paused();
   }
 
   /** Sends the loss points collected since the last progress message, then any epoch reports held back. */

@@ -24,6 +24,7 @@ async function interruptedRun(): Promise<{ dir: string; id: string }> {
   worker.ready();
   for (let epoch = 1; epoch <= 2; epoch++)
     worker.epoch(fakeReport(request.spec, epoch, 0.5, true), filledWeights(request.spec, epoch / 100));
+  await worker.written();
   await a.dispose();
   return { dir: tmp.dir, id };
 }

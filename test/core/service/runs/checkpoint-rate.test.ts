@@ -5,7 +5,7 @@ import { keepsEveryCheckpoint } from '@core/service/runs/checkpoints';
 import { loadModelFile } from '@core/model/model-files';
 import type { NetworkSpec } from '@core/engine/spec';
 import { fakeReport, fakeWorkers, filledWeights } from '../fake-worker';
-import { EventLog, makeService, quickRun, tempDataDir } from '../helpers';
+import { EventLog, makeService, quickRun, tempDataDir, reportsIn } from '../helpers';
 
 // Counts every model file the service writes, by path.
 const saves = vi.hoisted(() => ({ paths: [] as string[] }));
@@ -58,7 +58,7 @@ describe('Checkpoints of a very fast run', () => {
     await log.status(id, 'finished');
     await service.settled();
 
-    const epochs = log.of(id).flatMap((e) => (e.type === 'epoch' ? [e.report.epoch] : []));
+    const epochs = log.of(id).flatMap((e) => reportsIn(e).map((r) => r.epoch));
     expect(epochs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
 
     // 2 s of epochs: one checkpoint at the start, one a second later, the last at the end; best with each.
