@@ -33,7 +33,7 @@ export interface TrainWorkerData {
   testLimit?: number;
   /** Set for a library dataset: the library folder holding `<datasetId>/` (absent for the built-in MNIST). */
   libraryRoot?: string;
-  /** Least time between two progress messages; default 50 ms (at most 20 a second). */
+  /** Least time between two progress messages; default 125 ms (with the epochs message, at most 16 a second). */
   progressIntervalMs?: number;
   /** How long to train before yielding to the message port; default 15 ms. */
   sliceMs?: number;

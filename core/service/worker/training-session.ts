@@ -4,9 +4,10 @@
  * throttled progress. It knows nothing of worker_threads: the worker entry hands it a `post`.
  *
  * Message budget: loss points and epoch reports are collected and sent at most once per
- * `progressIntervalMs` (default 100 ms), as one `progress` and one `epochs` message (every epoch
- * since the last, however fast they come), so a run sends main at most 20 of them a second, which
- * main forwards one for one to the window. The epochs follow the points of their last batch. Only
+ * `progressIntervalMs` (default 125 ms), as one `progress` and one `epochs` message (every epoch
+ * since the last, however fast they come), so a run sends main at most 16 of them a second (20 is
+ * the budget: the margin absorbs messages bunched by a busy event loop), which main forwards one
+ * for one to the window. The epochs follow the points of their last batch. Only
  * user actions (pause, step, stop), the NaN guard and the run's end flush early; the last epoch and
  * the end are always sent.
  *
@@ -96,7 +97,7 @@ export class TrainingSession {
     options: SessionOptions = {},
   ) {
     this.net = trainer.net;
-    this.interval = options.progressIntervalMs ?? 100;
+    this.interval = options.progressIntervalMs ?? 125;
     this.slice = options.sliceMs ?? 15;
     this.now = options.now ?? (() => performance.now());
     this.backend = options.backend;

@@ -32,7 +32,7 @@ function tinyRun(epochs: number): StartRunRequest {
 function peakPerSecond(events: LoggedEvent[]): number {
   let peak = 0;
   for (let i = 0, j = 0; i < events.length; i++) {
-    while (events[j]!.at < events[i]!.at - 1000) j++;
+    while (events[j]!.at <= events[i]!.at - 1000) j++;
     peak = Math.max(peak, i - j + 1);
   }
   return peak;

@@ -104,6 +104,9 @@ function fullDisk() {
   return { full, fs };
 }
 
+/** Generous: the writes go through the file system of a loaded machine. */
+const WAIT = { timeout: 30_000 };
+
 const reportsOf = (posted: WorkerMessage[]) => posted.flatMap((m) => (m.type === 'epochs' ? m.reports.map((r) => r.epoch) : []));
 
 const steps = (posted: WorkerMessage[]) => posted.flatMap((m) => (m.type === 'progress' ? m.progress.points.map((p) => p.step) : []));
@@ -136,7 +139,7 @@ describe('TrainingSession', () => {
     const epoch = posted.find((m) => m.type === 'epochs');
     expect(epoch?.type === 'epochs' && epoch.reports.map((r) => r.epoch)).toEqual([1]);
     const weights = net.w.slice(1).map((w) => Array.from(w!));
-    await vi.waitFor(() => expect(posted.some((m) => m.type === 'saved')).toBe(true));
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'saved')).toBe(true), WAIT);
     const saved = posted.find((m) => m.type === 'saved');
     expect(saved?.type === 'saved' && saved.files.map((f) => [f.kind, f.name, f.epoch])).toEqual([
       ['best', 'best.fathom.json', 1],
@@ -184,7 +187,7 @@ describe('TrainingSession', () => {
     const { full, fs } = fullDisk();
     const { posted, session: s, send, dir, remove } = session({}, { fs });
     const running = s.run();
-    await vi.waitFor(() => expect(posted.some((m) => m.type === 'status' && m.status === 'paused')).toBe(true));
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'status' && m.status === 'paused')).toBe(true), WAIT);
     const paused = posted.find((m) => m.type === 'status' && m.status === 'paused');
     expect(paused?.type === 'status' && paused.message).toMatch(
       /^Paused: this run's checkpoint could not be saved \(the disk is full\)\. .*resume/,
@@ -195,7 +198,10 @@ describe('TrainingSession', () => {
     // Still full: resuming tries again and pauses again, with the reason.
     const pausesBefore = posted.filter((m) => m.type === 'status' && m.status === 'paused').length;
     send('resume');
-    await vi.waitFor(() => expect(posted.filter((m) => m.type === 'status' && m.status === 'paused').length).toBeGreaterThan(pausesBefore));
+    await vi.waitFor(
+      () => expect(posted.filter((m) => m.type === 'status' && m.status === 'paused').length).toBeGreaterThan(pausesBefore),
+      WAIT,
+    );
     expect(posted.some((m) => m.type === 'finished')).toBe(false);
     // Space again: the held epochs are written, then the run finishes.
     full.on = false;
