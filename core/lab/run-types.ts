@@ -91,7 +91,12 @@ export type RunEvent =
       /** The threads computing its gradients. */
       threads?: number;
     }
-  | { type: 'epoch'; runId: string; report: EpochReport }
+  /**
+   * Epochs ended: `report` the newest, `before` the ones that ended since the previous epoch event
+   * (oldest first). A fast run's epochs come coalesced, at most one event per progress interval;
+   * the receiver appends them to the history it holds (the history is never resent).
+   */
+  | { type: 'epoch'; runId: string; report: EpochReport; before?: EpochReport[] }
   /** The NaN guard paused the run: the weights are the last finite ones. */
   | { type: 'non-finite'; runId: string; detail: NonFinite };
 

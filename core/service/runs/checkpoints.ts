@@ -11,9 +11,10 @@
  * together stay under 8 MB (784-30-10 for 30 epochs: ≈ 3.8 MB), so the student can go back to any
  * epoch of a small model; that is exact, one file per epoch, and the 8 MB bound is what keeps a
  * fast run of it cheap. Otherwise a run keeps only its latest checkpoint plus best (784-100-10 for
- * 30 epochs would need ≈ 13 MB), and writes them at most once a second (run-files.ts): on the wasm
- * kernels a tiny network runs 10–100 epochs a second. The last epoch and the best one are always
- * written: held ones are flushed when the run pauses or ends.
+ * 30 epochs would need ≈ 13 MB), and writes them at most once a second, whatever the epoch speed
+ * (worker/checkpointer.ts, in the run's worker): on the wasm kernels a tiny network runs thousands
+ * of epochs a second. The last epoch and the best one are always written: held ones are flushed
+ * when the run pauses, stops or ends, and a run finishes only once they are on disk.
  */
 import { join } from 'node:path';
 import type { NetworkSpec } from '../../engine/spec';

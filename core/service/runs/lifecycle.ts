@@ -21,6 +21,10 @@ export interface LifecycleOptions {
   emit(event: LabEvent): void;
   datasets: Pick<DatasetService, 'isBuiltIn' | 'root'>;
   worker: WorkerSettings;
+  /** Where runs' files go (each worker writes its run's checkpoints there). */
+  dataDir: string;
+  /** Least time between two checkpoints of a run. */
+  checkpointIntervalMs: number;
   /** How long close() lets a worker stop cleanly before terminating it. */
   stopTimeoutMs: number;
 }
@@ -152,7 +156,13 @@ export class Lifecycle {
       },
       status: (status, message) => this.enter(run, { kind: status === 'paused' ? 'paused' : 'training', worker }, { message }),
       finished: (reason) => ended('finished', reason),
-      stopped: () => (this.closing ? this.closedUnder(run) : ended('stopped')),
+      stopped: (saveError) =>
+        this.closing
+          ? this.closedUnder(run)
+          : ended(
+              'stopped',
+              saveError && `Stopped, but the weights of its last step could not be saved (${saveError}); its last checkpoint is kept.`,
+            ),
       failed: (why) => this.launchFailed(run, why),
       exited: (why, unexpected) => {
         if (unexpected && this.closing) this.closedUnder(run);

@@ -1,24 +1,24 @@
 /**
- * The files of each run: its record and its model files (checkpoints, best, last step), written in
- * order per run, off the caller's path. A failed write is reported on the run, not thrown.
- * See checkpoints.ts for the layout and the checkpoint policy.
+ * The files of each run as main keeps them: its record, written in order per run off the caller's
+ * path, and the model files its worker writes (named in the record once written, the ones they
+ * replace deleted after). A failed write is reported on the run, not thrown. See checkpoints.ts
+ * for the layout and the checkpoint policy.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Network } from '../../engine/network';
 import type { EpochReport } from '../../engine/reports';
 import type { LabEvent } from '../../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import { buildModelFile } from '../../model/model-file';
-import { saveModelFile } from '../../model/model-files';
 import { APP_VERSION } from '../../version';
-import { BEST_MODEL, checkpointName, keepsEveryCheckpoint, runFilesDir } from './checkpoints';
+import { keepsEveryCheckpoint, runFilesDir } from './checkpoints';
 import type { DatasetService } from '../datasets/dataset-service';
 import { findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
 import type { Run } from './run';
 import { writeRunRecord } from './run-store';
-import type { SplitSizes, WeightsSnapshot } from '../worker/protocol';
+import type { SavedFile, SplitSizes, WeightsSnapshot } from '../worker/protocol';
 
 export interface RunFilesOptions {
   dataDir: string;
@@ -27,10 +27,6 @@ export interface RunFilesOptions {
   /** SHA-256 of a file, cached by the caller. */
   sha256(path: string): Promise<string>;
   now(): Date;
-  /** Milliseconds, for the checkpoint rate limit. */
-  clock(): number;
-  /** Least time between two checkpoints of a run (the last and best epochs are always kept). */
-  checkpointIntervalMs: number;
 }
 
 export class RunFiles {
@@ -65,46 +61,24 @@ export class RunFiles {
   }
 
   /**
-   * Takes an epoch's report and weights for the checkpoints. A run that keeps every checkpoint writes
-   * each one (checkpoints.ts bounds their total size). Otherwise at most one checkpoint is written per
-   * `checkpointIntervalMs`; the epochs in between are held (only the newest, and the newest best)
-   * until the interval has passed or flushCheckpoints() is called. The run record is written with
-   * each checkpoint, so its history and its files agree.
+   * Model files the run's worker has written (worker/checkpointer.ts): the record names them, is
+   * written, and only then are the checkpoints they replace deleted. So at every instant the record
+   * on disk names files that exist (a crash between leaves an extra file, swept at startup by
+   * repair.ts). A run that keeps every checkpoint deletes none.
    */
-  offerEpoch(run: Run, report: EpochReport, weights: WeightsSnapshot): void {
-    const held = { report, weights, history: run.record.summary.history.slice() };
-    run.unsaved.latest = held;
-    if (report.isBest) run.unsaved.best = held;
-    const { spec, settings } = run.record.summary;
-    const due = run.lastCheckpointAt === undefined || this.options.clock() - run.lastCheckpointAt >= this.options.checkpointIntervalMs;
-    if (due || keepsEveryCheckpoint(spec, settings.epochs)) this.flushCheckpoints(run);
-  }
-
-  /** Writes the held checkpoints now: when a run pauses or ends, so its last and best epochs are always on disk. */
-  flushCheckpoints(run: Run): void {
-    const { latest, best } = run.unsaved;
-    run.unsaved = {};
-    if (!latest && !best) return;
-    run.lastCheckpointAt = this.options.clock();
+  saved(run: Run, files: SavedFile[]): void {
     const { record } = run;
     const keepAll = keepsEveryCheckpoint(record.summary.spec, record.summary.settings.epochs);
-    this.queueWrite(run, async () => {
-      const dir = runFilesDir(this.options.dataDir, record.summary.id);
-      await mkdir(dir, { recursive: true });
-      const latestFile = latest && (await this.modelFile(run, latest.weights, latest.history));
-      if (best) {
-        await saveModelFile(join(dir, BEST_MODEL), best === latest ? latestFile! : await this.modelFile(run, best.weights, best.history));
-        record.bestModel = BEST_MODEL;
-      }
-      if (!latest) return;
-      const name = checkpointName(latest.report.epoch);
-      await saveModelFile(join(dir, name), latestFile!);
-      record.latestModel = name;
-      const old = keepAll ? [] : record.checkpoints.filter((n) => n !== name);
-      record.checkpoints = keepAll ? [...record.checkpoints.filter((n) => n !== name), name] : [name];
-      for (const n of old) await rm(join(dir, n), { force: true });
-    });
+    const replaced: string[] = [];
+    for (const file of files) {
+      if (file.kind === 'best') record.bestModel = file.name;
+      else record.latestModel = file.name;
+      if (file.kind !== 'checkpoint') continue;
+      if (!keepAll) replaced.push(...record.checkpoints.filter((n) => n !== file.name));
+      record.checkpoints = keepAll ? [...record.checkpoints.filter((n) => n !== file.name), file.name] : [file.name];
+    }
     this.persist(run);
+    if (replaced.length > 0) this.remove(run, replaced);
   }
 
   /** Deletes these files of the run, after the writes queued before (a roll-back's discarded epochs). */
@@ -115,29 +89,24 @@ export class RunFiles {
     });
   }
 
-  writeModel(run: Run, name: string, weights: WeightsSnapshot, history: EpochReport[]): void {
-    const { record } = run;
-    if (!record.fittedScaling) return; // stopped before the data was loaded: no trained weights
-    this.queueWrite(run, async () => {
-      const dir = runFilesDir(this.options.dataDir, record.summary.id);
-      await mkdir(dir, { recursive: true });
-      await saveModelFile(join(dir, name), await this.modelFile(run, weights, history));
-      record.latestModel = name;
-    });
-    this.persist(run);
+  /** How the run's model files name its dataset, once its worker has loaded it (split sizes known). */
+  async datasetInfo(run: Run): Promise<ModelDatasetInfo> {
+    const { summary, sizes } = run.record;
+    if (!sizes) throw new LabError('no-weights', `Run "${summary.name}" has not loaded its data yet.`);
+    const { datasets } = this.options;
+    return datasets.isBuiltIn(summary.datasetId)
+      ? await this.builtInIdentity(summary.datasetId, sizes)
+      : await datasets.identity(summary.datasetId, sizes);
   }
 
-  /** A model file of these weights, with what the run knows about its data and training. */
+  /** A model file of these weights, with what the run knows about its data and training (a save of a running run's weights). */
   async modelFile(run: Run, weights: WeightsSnapshot, history: EpochReport[]): Promise<ModelFile> {
     const { summary, fittedScaling, sizes } = run.record;
     if (!fittedScaling || !sizes) throw new LabError('no-weights', `Run "${summary.name}" has not loaded its data yet.`);
     const net = new Network(summary.spec);
     const empty = new Float32Array(0);
     net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
-    const { datasets } = this.options;
-    const info = datasets.isBuiltIn(summary.datasetId)
-      ? await this.builtInIdentity(summary.datasetId, sizes)
-      : await datasets.identity(summary.datasetId, sizes);
+    const info = await this.datasetInfo(run);
     return buildModelFile(net, {
       scaling: fittedScaling,
       settings: summary.settings,

@@ -28,6 +28,7 @@ import type { RunModelFiles } from '../models/model-inspector';
 import { runFilesDir, runRecordPath, runsDir } from './checkpoints';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { accepts, phaseFor, type RunPhase } from './phases';
+import { repairRunFiles } from './repair';
 import { phaseAtStartup, resumeWeights } from './resume';
 import { rollbackEpochs, suggestEpoch } from './rollback';
 import { initialWeightNorms, loadRollbackWeights, rollbackCut } from './rollback-files';
@@ -75,9 +76,14 @@ export class RunManager {
     });
     this.problems = problems;
     for (const record of records) {
+      // A folder that cannot be read is said on the run; its record stays as it was.
+      const repaired = await repairRunFiles(dataDir, record).catch(
+        (err: unknown) => `Its files could not be checked at start-up (${fileProblem(err)}).`,
+      );
       const { phase, changed } = phaseAtStartup(record);
+      if (repaired) record.summary.message = [repaired, record.summary.message].filter(Boolean).join(' ');
       const run = this.add(record, phase);
-      if (changed) this.files.persist(run);
+      if (changed || repaired) this.files.persist(run);
     }
   }
 
@@ -210,8 +216,6 @@ export class RunManager {
     summary.settings.learningRate = learningRate;
     (summary.rollbacks ??= []).push({ at: this.options.now().toISOString(), fromEpoch, toEpoch: epoch, learningRate });
     const notice = `Went back to epoch ${epoch} and trains on at η = ${learningRate}; epochs ${epoch + 1}–${fromEpoch} were discarded.`;
-    run.unsaved = {};
-    run.lastCheckpointAt = undefined;
     // A failed launch leaves it paused and resumable from the epoch it went back to (lifecycle.ts, launchFailed).
     const resume = { weights, history: summary.history.slice() };
     this.lifecycle.enter(run, { kind: 'queued', resume, fallback: { status: 'paused', message: notice } }); // the record no longer names the files deleted next
@@ -271,7 +275,6 @@ export class RunManager {
     const weights = await resumeWeights(this.options.dataDir, record);
     const { phase } = run;
     if (phase.kind !== 'interrupted') return; // resumed twice at once: the first one won
-    run.lastCheckpointAt = undefined;
     this.lifecycle.enter(run, { kind: 'queued', resume: { weights, history: record.summary.history.slice() }, fallback: phase.was });
     this.lifecycle.queueUp(run);
   }

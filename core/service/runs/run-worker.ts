@@ -13,8 +13,8 @@ import type { BackendName } from '../../engine/wasm/select';
 import type { LabEvent, TrainThreads } from '../../lab/contract';
 import type { DatasetService } from '../datasets/dataset-service';
 import { LabError } from '../errors';
-import type { ResumePoint, TrainWorkerData, WorkerCommand, WorkerMessage } from '../worker/protocol';
-import { LAST_STEP_MODEL } from './checkpoints';
+import { checkWorkerMessage, type ResumePoint, type TrainWorkerData, type WorkerCommand, type WorkerMessage } from '../worker/protocol';
+import { runFilesDir } from './checkpoints';
 import type { Run } from './run';
 import type { RunFiles } from './run-files';
 
@@ -41,8 +41,8 @@ export interface WorkerReports {
   ready(): void;
   status(status: 'running' | 'paused', message: string | undefined): void;
   finished(reason: string): void;
-  /** Stopped on request; the weights of its last step are being saved. */
-  stopped(): void;
+  /** Stopped on request, its last step's weights saved (or why they could not be). */
+  stopped(saveError?: string): void;
   failed(why: string): void;
   /** The thread is gone. `unexpected`: it was still its run's worker (a crash, or the lab closing under it). */
   exited(why: string, unexpected: boolean): void;
@@ -56,7 +56,13 @@ export interface RunWorkerContext {
 /** The workerData of a run's worker: the run as its record says, the service's settings, its threads and where it resumes. */
 export function trainWorkerData(
   run: Run,
-  options: { datasets: Pick<DatasetService, 'isBuiltIn' | 'root'>; worker: WorkerSettings; cores: number },
+  options: {
+    datasets: Pick<DatasetService, 'isBuiltIn' | 'root'>;
+    worker: WorkerSettings;
+    cores: number;
+    dataDir: string;
+    checkpointIntervalMs: number;
+  },
   threads: TrainThreads,
   resume: ResumePoint | undefined,
 ): TrainWorkerData {
@@ -82,6 +88,8 @@ export function trainWorkerData(
   if (settings.mnistDir !== undefined) data.mnistDir = settings.mnistDir;
   data.threads = threads;
   data.cores = options.cores;
+  data.runDir = runFilesDir(options.dataDir, summary.id);
+  data.checkpointIntervalMs = options.checkpointIntervalMs;
   if (resume) data.resume = resume;
   return data;
 }
@@ -102,7 +110,7 @@ export class RunWorker {
     reportsFor: (worker: RunWorker) => WorkerReports,
   ) {
     this.reports = reportsFor(this);
-    worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    worker.on('message', (message: unknown) => this.onMessage(message));
     worker.on('error', (error) => (this.error ??= error.message));
     worker.on('messageerror', (error) => (this.error ??= `a message could not be read (${error.message})`));
     this.exited = new Promise((resolve) =>
@@ -139,9 +147,12 @@ export class RunWorker {
     return (phase.kind === 'launching' || phase.kind === 'training' || phase.kind === 'paused') && phase.worker === this;
   }
 
-  private onMessage(message: WorkerMessage): void {
+  private onMessage(raw: unknown): void {
     const { run } = this;
     if (run.phase.kind === 'deleted') return;
+    const checked = checkWorkerMessage(raw);
+    if (!checked.ok) return this.malformed(checked.problem);
+    const message = checked.message;
     if (message.type === 'ack') {
       const waiter = this.pending.get(message.seq);
       this.pending.delete(message.seq);
@@ -161,39 +172,61 @@ export class RunWorker {
         if (message.backendNote === undefined) delete record.summary.backendNote;
         else record.summary.backendNote = message.backendNote;
         files.persist(run);
+        this.sendDatasetInfo();
         return this.reports.ready();
       case 'progress':
         emit({ type: 'progress', runId, ...message.progress });
         return;
-      case 'epoch':
-        record.summary.history.push(message.report);
-        emit({ type: 'epoch', runId, report: message.report });
-        files.offerEpoch(run, message.report, message.weights);
+      case 'epochs': {
+        // Appended, never copied: one event carries every epoch since the last (the window appends them too).
+        const { reports } = message;
+        for (const report of reports) record.summary.history.push(report);
+        const report = reports[reports.length - 1]!;
+        emit(reports.length > 1 ? { type: 'epoch', runId, report, before: reports.slice(0, -1) } : { type: 'epoch', runId, report });
         return;
+      }
+      case 'saved':
+        return files.saved(run, message.files);
       case 'non-finite':
         emit({ type: 'non-finite', runId, detail: message.detail });
         return;
       case 'status':
-        if (message.status === 'paused') files.flushCheckpoints(run);
         return this.reports.status(message.status, message.message);
       case 'finished':
-        files.flushCheckpoints(run);
         return this.reports.finished(message.reason);
       case 'stopped':
-        files.flushCheckpoints(run);
-        files.writeModel(run, LAST_STEP_MODEL, message.weights, record.summary.history.slice());
-        return this.reports.stopped();
+        return this.reports.stopped(message.saveError);
       case 'failed':
-        files.flushCheckpoints(run);
         return this.reports.failed(`Training failed: ${message.message}`);
     }
+  }
+
+  /** Tells the worker how its model files name the dataset; a run whose dataset cannot be described fails (its files could not be written). */
+  private sendDatasetInfo(): void {
+    this.context.files
+      .datasetInfo(this.run)
+      .then((info) => this.command({ type: 'dataset-info', info }, false))
+      .catch((err: unknown) => {
+        if (this.gone || !this.isTheRunsWorker) return;
+        this.fail(`Its checkpoints cannot be written: the dataset could not be described (${(err as Error).message})`);
+      });
+  }
+
+  /** A message main cannot use: the run fails with the reason, and the worker is ended. */
+  private malformed(problem: string): void {
+    if (this.gone || !this.isTheRunsWorker) return;
+    this.fail(`The training worker sent ${problem}`);
+  }
+
+  private fail(why: string): void {
+    this.reports.failed(why);
+    void this.worker.terminate();
   }
 
   private onExit(code: number): void {
     const { run } = this;
     const unexpected = this.isTheRunsWorker;
     this.gone = true;
-    if (run.phase.kind !== 'deleted') this.context.files.flushCheckpoints(run);
     const why = this.error ? `it crashed: ${this.error}` : `it exited with code ${code}`;
     for (const { reject } of this.pending.values())
       reject(new LabError('bad-state', `The training worker of run "${run.record.summary.name}" stopped before answering (${why}).`));

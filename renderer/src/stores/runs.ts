@@ -93,11 +93,15 @@ export const useRunsStore = defineStore('runs', () => {
     return run;
   }
 
-  function recordEpoch(run: RunState, report: EpochReport): void {
-    const at = run.history.findIndex((r) => r.epoch === report.epoch);
-    if (at >= 0) run.history.splice(at, 1, report);
-    else run.history.push(report);
-    if (report.nonFinite) run.nonFinite = report.nonFinite;
+  /** Appends the epochs of one event (a fast run's come several at once); an epoch already held is replaced. */
+  function recordEpochs(run: RunState, reports: EpochReport[]): void {
+    for (const report of reports) {
+      const last = run.history[run.history.length - 1];
+      const at = last && last.epoch < report.epoch ? -1 : run.history.findIndex((r) => r.epoch === report.epoch);
+      if (at >= 0) run.history.splice(at, 1, report);
+      else run.history.push(report);
+      if (report.nonFinite) run.nonFinite = report.nonFinite;
+    }
     setHistory(seriesOf(run.id), run.history);
   }
 
@@ -116,7 +120,7 @@ export const useRunsStore = defineStore('runs', () => {
       run.progress = { epoch, batch, batchesPerEpoch, samplesPerSecond, learningRate };
       if (event.backend) run.backend = event.backend;
       if (event.threads) run.threads = event.threads;
-    } else if (event.type === 'epoch') recordEpoch(run, event.report);
+    } else if (event.type === 'epoch') recordEpochs(run, [...(event.before ?? []), event.report]);
     else run.nonFinite = event.detail;
   }
 

@@ -23,7 +23,8 @@ async function interruptedRun(): Promise<{ dir: string; id: string }> {
   const worker = fakes.workers.get(id)!;
   worker.ready();
   for (let epoch = 1; epoch <= 2; epoch++)
-    worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, 0.5, true), weights: filledWeights(request.spec, epoch / 100) });
+    worker.epoch(fakeReport(request.spec, epoch, 0.5, true), filledWeights(request.spec, epoch / 100));
+  await worker.written();
   await a.dispose();
   return { dir: tmp.dir, id };
 }
@@ -103,8 +104,8 @@ describe('Saving and the data folder', () => {
     const { id } = await service.startRun(request);
     const worker = fakes.workers.get(id)!;
     worker.ready();
-    worker.post({ type: 'epoch', report: fakeReport(request.spec, 1, 0.5, true), weights: filledWeights(request.spec, 0.01) });
-    worker.post({ type: 'finished', reason: 'reached 1 epoch' });
+    worker.epoch(fakeReport(request.spec, 1, 0.5, true), filledWeights(request.spec, 0.01));
+    await worker.finish('reached 1 epoch');
     await expect(service.saveModel({ runId: id })).rejects.toThrow(
       /^Could not save model\.fathom\.json in .*missing: the folder does not exist\. The run and its weights are unchanged\.$/,
     );

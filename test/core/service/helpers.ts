@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRunEvent, type RunEvent, type StartRunRequest } from '@core/lab/contract';
+import type { EpochReport } from '@core/engine/reports';
 import { LabService, type LabServiceOptions } from '@core/service/lab-service';
 import { trainWorkerFactory } from './tsx-worker';
 
@@ -115,4 +116,19 @@ export function lastStep(log: EventLog, runId: string): number {
   let step = 0;
   for (const e of log.of(runId)) if (e.type === 'progress') for (const p of e.points) step = Math.max(step, p.step);
   return step;
+}
+
+/** The epoch reports an event carries, oldest first (a fast run's epoch event carries the ones before it too). */
+export function reportsIn(e: RunEvent): EpochReport[] {
+  return e.type === 'epoch' ? [...(e.before ?? []), e.report] : [];
+}
+
+/** Whether the event carries the report of this epoch. */
+export function endsEpoch(e: RunEvent, epoch: number): boolean {
+  return reportsIn(e).some((r) => r.epoch === epoch);
+}
+
+/** The report of an epoch among a run's events. */
+export function reportOf(events: RunEvent[], epoch: number): EpochReport | undefined {
+  return events.flatMap(reportsIn).find((r) => r.epoch === epoch);
 }

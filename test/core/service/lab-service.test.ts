@@ -5,7 +5,7 @@ import { lossTargetProblem } from '@core/engine/losses';
 import type { RunEvent } from '@core/lab/contract';
 import { loadModelFile } from '@core/model/model-files';
 import type { LabService } from '@core/service/lab-service';
-import { EventLog, makeService, quickRun, stubDialogs, tempDataDir } from './helpers';
+import { EventLog, makeService, quickRun, stubDialogs, tempDataDir, reportsIn, endsEpoch } from './helpers';
 
 describe('LabService: datasets', () => {
   const tmp = tempDataDir();
@@ -117,7 +117,7 @@ describe('LabService: a short MNIST run', () => {
 
     // An epoch report always follows the progress event carrying its last batch.
     const epochs = events.filter((e) => e.type === 'epoch');
-    expect(epochs.map((e) => e.type === 'epoch' && e.report.epoch)).toEqual([1, 2, 3]);
+    expect(epochs.flatMap((e) => reportsIn(e).map((r) => r.epoch))).toEqual([1, 2, 3]);
     for (const epoch of epochs) {
       if (epoch.type !== 'epoch') continue;
       const index = events.indexOf(epoch);
@@ -220,7 +220,7 @@ describe('LabService: runs survive a restart', () => {
     expect(await again.saveModel({ runId: long.id })).toEqual({ saved: true, fileName: 'long.fathom.json' });
     await again.resumeRun({ runId: long.id });
     const next = runs[1]!.history.length + 1;
-    await againLog.waitFor((e) => e.runId === long.id && e.type === 'epoch' && e.report.epoch === next, 60_000, `epoch ${next}`);
+    await againLog.waitFor((e) => e.runId === long.id && endsEpoch(e, next), 60_000, `epoch ${next}`);
     await again.stopRun({ runId: long.id });
     await expect(again.resumeRun({ runId: long.id })).rejects.toThrow(/can no longer be resumed/);
     expect(await again.loadProblems()).toEqual([]);

@@ -116,6 +116,15 @@ describe('runs store: events', () => {
     expect(store.seriesOf('a').epochs.trainLoss.at(-1)).toEqual({ x: 2, y: 0.25 });
   });
 
+  it('appends the epochs a coalesced event carries, oldest first, without the history being resent', async () => {
+    const store = await loaded();
+    events.emit({ type: 'epoch', runId: 'a', report: epochReport(1) });
+    events.emit({ type: 'epoch', runId: 'a', report: epochReport(4, { trainLoss: 0.4 }), before: [epochReport(2), epochReport(3)] });
+    expect(store.focused?.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
+    expect(store.seriesOf('a').epochs.trainLoss.map((p) => p.x)).toEqual([1, 2, 3, 4]);
+    expect(store.seriesOf('a').epochs.trainLoss.at(-1)).toEqual({ x: 4, y: 0.4 });
+  });
+
   it('follows status changes and keeps the status message', async () => {
     const store = await loaded();
     events.emit({ type: 'status', runId: 'a', status: 'queued', queuePosition: 2 });

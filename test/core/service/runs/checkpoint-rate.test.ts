@@ -5,7 +5,7 @@ import { keepsEveryCheckpoint } from '@core/service/runs/checkpoints';
 import { loadModelFile } from '@core/model/model-files';
 import type { NetworkSpec } from '@core/engine/spec';
 import { fakeReport, fakeWorkers, filledWeights } from '../fake-worker';
-import { EventLog, makeService, quickRun, tempDataDir } from '../helpers';
+import { EventLog, makeService, quickRun, tempDataDir, reportsIn } from '../helpers';
 
 // Counts every model file the service writes, by path.
 const saves = vi.hoisted(() => ({ paths: [] as string[] }));
@@ -13,9 +13,9 @@ vi.mock('@core/model/model-files', async (importOriginal) => {
   const real = await importOriginal<typeof import('@core/model/model-files')>();
   return {
     ...real,
-    saveModelFile: async (...args: Parameters<typeof real.saveModelFile>) => {
+    writeFileAtomic: async (...args: Parameters<typeof real.writeFileAtomic>) => {
       saves.paths.push(args[0]);
-      return real.saveModelFile(...args);
+      return real.writeFileAtomic(...args);
     },
   };
 });
@@ -31,8 +31,8 @@ function setUp() {
   const tmp = tempDataDir();
   tmps.push(tmp);
   const clock = { ms: 0 };
-  const fakes = fakeWorkers();
-  const service = makeService(tmp.dir, { workerFactory: fakes.factory, clock: () => clock.ms });
+  const fakes = fakeWorkers({ clock: () => clock.ms });
+  const service = makeService(tmp.dir, { workerFactory: fakes.factory });
   return { tmp, clock, fakes, service, log: new EventLog(service) };
 }
 
@@ -51,14 +51,14 @@ describe('Checkpoints of a very fast run', () => {
     for (let epoch = 1; epoch <= 200; epoch++) {
       clock.ms += 10;
       const acc = accuracy(epoch, 137);
-      worker.post({ type: 'epoch', report: fakeReport(spec, epoch, acc, epoch <= 137), weights: filledWeights(spec, epoch / 1000) });
+      worker.epoch(fakeReport(spec, epoch, acc, epoch <= 137), filledWeights(spec, epoch / 1000));
+      await worker.written(); // as in a real run, a checkpoint's write ends before the epochs of a second later
     }
-    worker.post({ type: 'finished', reason: 'reached 200 epochs' });
-    worker.exit(0);
+    await worker.finish('reached 200 epochs');
     await log.status(id, 'finished');
     await service.settled();
 
-    const epochs = log.of(id).flatMap((e) => (e.type === 'epoch' ? [e.report.epoch] : []));
+    const epochs = log.of(id).flatMap((e) => reportsIn(e).map((r) => r.epoch));
     expect(epochs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
 
     // 2 s of epochs: one checkpoint at the start, one a second later, the last at the end; best with each.
@@ -97,17 +97,15 @@ describe('Checkpoints of a very fast run', () => {
     worker.ready();
     for (let epoch = 1; epoch <= 50; epoch++) {
       clock.ms += 10;
-      worker.post({
-        type: 'epoch',
-        report: fakeReport(request.spec, epoch, 0.5, epoch === 1),
-        weights: filledWeights(request.spec, epoch / 1000),
-      });
+      worker.epoch(fakeReport(request.spec, epoch, 0.5, epoch === 1), filledWeights(request.spec, epoch / 1000));
+      await worker.written();
     }
+    await worker.written();
     await service.settled();
     expect((await service.listRuns())[0]!.history).toHaveLength(50);
     expect(readdirSync(join(tmp.dir, 'runs', id))).toContain('checkpoint-epoch-1.fathom.json');
 
-    worker.post({ type: 'status', status: 'paused' });
+    await worker.pauseItself();
     await log.status(id, 'paused');
     await service.settled();
     expect(readdirSync(join(tmp.dir, 'runs', id)).sort()).toEqual(['best.fathom.json', 'checkpoint-epoch-50.fathom.json']);
@@ -125,14 +123,9 @@ describe('Checkpoints of a very fast run', () => {
     worker.ready();
     for (let epoch = 1; epoch <= 20; epoch++) {
       clock.ms += 10;
-      worker.post({
-        type: 'epoch',
-        report: fakeReport(request.spec, epoch, epoch / 100, true),
-        weights: filledWeights(request.spec, epoch / 1000),
-      });
+      worker.epoch(fakeReport(request.spec, epoch, epoch / 100, true), filledWeights(request.spec, epoch / 1000));
     }
-    worker.post({ type: 'finished', reason: 'reached 20 epochs' });
-    worker.exit(0);
+    await worker.finish('reached 20 epochs');
     await log.status(id, 'finished');
     await service.settled();
     const files = readdirSync(join(tmp.dir, 'runs', id)).filter((n) => n.startsWith('checkpoint-epoch-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadModelFile } from '@core/model/model-files';
 import type { StartRunRequest } from '@core/lab/contract';
 import type { TrainWorkerData } from '@core/service/worker/protocol';
-import { EventLog, makeService, quickRun, tempDataDir } from '../helpers';
+import { EventLog, makeService, quickRun, tempDataDir, reportsIn, endsEpoch } from '../helpers';
 import { trainWorkerFactory } from '../tsx-worker';
 import { fakeReport, fakeWorkers, filledWeights } from '../fake-worker';
 import { snapshotWeights } from '@core/service/worker/protocol';
@@ -27,7 +27,7 @@ function divergingRun(): StartRunRequest {
   return request;
 }
 
-const epochsOf = (log: EventLog, runId: string) => log.of(runId).flatMap((e) => (e.type === 'epoch' ? [e.report.epoch] : []));
+const epochsOf = (log: EventLog, runId: string) => log.of(runId).flatMap((e) => reportsIn(e).map((r) => r.epoch));
 
 describe('LabService: a run paused by the NaN guard survives a restart', () => {
   const tmp = tempDataDir();
@@ -37,7 +37,7 @@ describe('LabService: a run paused by the NaN guard survives a restart', () => {
     const a = makeService(tmp.dir);
     const logA = new EventLog(a);
     const { id } = await a.startRun(divergingRun());
-    await logA.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === 2, 60_000, 'epoch 2');
+    await logA.waitFor((e) => e.runId === id && endsEpoch(e, 2), 60_000, 'epoch 2');
     await a.setLearningRate({ runId: id, learningRate: 1e5 });
     const paused = await logA.waitFor((e) => e.runId === id && e.type === 'status' && e.status === 'paused', 60_000, 'the NaN guard');
     const reason = paused.type === 'status' ? paused.message! : '';
@@ -80,14 +80,13 @@ describe('LabService: a run paused by the NaN guard survives a restart', () => {
     // Real last finite weights after a blow-up are large: the resumed run may trip the guard again,
     // but either way it trains epoch done + 1 (the staged test below trains on for good).
     await logB.waitFor(
-      (e) =>
-        e.runId === id && ((e.type === 'epoch' && e.report.epoch === done + 1) || (e.type === 'non-finite' && e.detail.epoch === done + 1)),
+      (e) => e.runId === id && (endsEpoch(e, done + 1) || (e.type === 'non-finite' && e.detail.epoch === done + 1)),
       30_000,
       `epoch ${done + 1}`,
     );
-    expect(
-      logB.of(id).some((e) => (e.type === 'epoch' && e.report.epoch <= done) || (e.type === 'non-finite' && e.detail.epoch <= done)),
-    ).toBe(false);
+    expect(logB.of(id).some((e) => reportsIn(e).some((r) => r.epoch <= done) || (e.type === 'non-finite' && e.detail.epoch <= done))).toBe(
+      false,
+    );
     await b.stopRun({ runId: id });
     expect((await b.listRuns())[0]!.status).toBe('stopped');
     await b.dispose();
@@ -107,14 +106,10 @@ describe('LabService: an interrupted run trains on after a restart', () => {
     const worker = fakes.workers.get(id)!;
     worker.ready();
     for (let epoch = 1; epoch <= 3; epoch++)
-      worker.post({
-        type: 'epoch',
-        report: fakeReport(request.spec, epoch, 0.1 * epoch, true),
-        weights: filledWeights(request.spec, 0.01),
-      });
+      worker.epoch(fakeReport(request.spec, epoch, 0.1 * epoch, true), filledWeights(request.spec, 0.01));
     const reason = describeNonFinite({ what: 'loss', epoch: 4, batch: 7 }, 2, 3);
     worker.post({ type: 'non-finite', detail: { what: 'loss', epoch: 4, batch: 7 }, message: reason });
-    worker.post({ type: 'status', status: 'paused', message: reason });
+    await worker.pauseItself(reason);
     // The last finite weights, sent back when the lab stops it: a fresh random network's (equal weights could not break symmetry).
     worker.weights = snapshotWeights(Network.create(request.spec, new Rng(5)));
     await a.dispose();
@@ -126,7 +121,7 @@ describe('LabService: an interrupted run trains on after a restart', () => {
     expect(run!.message).toMatch(/from the weights it had when the lab closed and continues at epoch 4/);
     await b.setLearningRate({ runId: id, learningRate: 2.5 });
     await b.resumeRun({ runId: id });
-    await log.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === 5, 60_000, 'epoch 5');
+    await log.waitFor((e) => e.runId === id && endsEpoch(e, 5), 60_000, 'epoch 5');
     expect(epochsOf(log, id).slice(0, 2)).toEqual([4, 5]);
     await b.pauseRun({ runId: id });
     await b.settled();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { StartRunRequest } from '@core/lab/contract';
 import { callLab } from '@core/lab/dispatch';
 import type { LabService } from '@core/service/lab-service';
-import { EventLog, makeService, quickRun, tempDataDir } from '../helpers';
+import { EventLog, makeService, quickRun, tempDataDir, reportsIn, endsEpoch } from '../helpers';
 import { fakeReport, fakeWorkers, filledWeights } from '../fake-worker';
 
 /** ReLU into a linear output under MSE: trains at η = 0.01 and blows up at a huge η. */
@@ -25,7 +25,7 @@ function divergingRun(): StartRunRequest {
 /** Two sane epochs, then η = 1e5 until the NaN guard pauses the run. */
 async function blowUp(lab: LabService, log: EventLog): Promise<string> {
   const { id } = await lab.startRun(divergingRun());
-  await log.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === 2, 60_000, 'epoch 2');
+  await log.waitFor((e) => e.runId === id && endsEpoch(e, 2), 60_000, 'epoch 2');
   await lab.setLearningRate({ runId: id, learningRate: 1e5 });
   await log.waitFor((e) => e.runId === id && e.type === 'non-finite', 60_000, 'the NaN guard');
   await log.status(id, 'paused', 30_000);
@@ -45,12 +45,12 @@ async function rollBackAndTrain(lab: LabService, log: EventLog, id: string, data
 
   const seen = log.events.length;
   await lab.resumeFromEpoch({ runId: id, epoch: n, learningRate: 0.01 });
-  await log.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === n + 3, 60_000, `epoch ${n + 3}`);
+  await log.waitFor((e) => e.runId === id && endsEpoch(e, n + 3), 60_000, `epoch ${n + 3}`);
   await lab.pauseRun({ runId: id });
   await lab.settled();
   const after = log.events.slice(seen).filter((e) => e.runId === id);
   expect(after.some((e) => e.type === 'non-finite')).toBe(false);
-  expect(after.flatMap((e) => (e.type === 'epoch' ? [e.report.epoch] : [])).slice(0, 3)).toEqual([n + 1, n + 2, n + 3]);
+  expect(after.flatMap((e) => reportsIn(e).map((r) => r.epoch)).slice(0, 3)).toEqual([n + 1, n + 2, n + 3]);
   expect(after.find((e) => e.type === 'status')).toMatchObject({
     status: 'queued',
     message: expect.stringContaining(`Went back to epoch ${n}`),
@@ -139,8 +139,8 @@ describe('LabService: a roll-back whose new worker cannot start', () => {
     const { id } = await lab.startRun(request);
     const worker = fakes.workers.get(id)!;
     worker.ready();
-    worker.post({ type: 'epoch', report: fakeReport(request.spec, 1, 0.5, true), weights: filledWeights(request.spec, 0.01) });
-    worker.post({ type: 'status', status: 'paused', message: 'Paused: the loss became NaN' });
+    worker.epoch(fakeReport(request.spec, 1, 0.5, true), filledWeights(request.spec, 0.01));
+    await worker.pauseItself('Paused: the loss became NaN');
     await lab.settled();
 
     failNext = true;

@@ -62,7 +62,7 @@ function startTraining(manager: RunManager, workers: Map<string, FakeWorker>, ep
   const worker = workers.get(id)!;
   worker.ready();
   for (let epoch = 1; epoch <= epochs; epoch++)
-    worker.post({ type: 'epoch', report: fakeReport(request.spec, epoch, 0.5, true), weights: filledWeights(request.spec, epoch / 100) });
+    worker.epoch(fakeReport(request.spec, epoch, 0.5, true), filledWeights(request.spec, epoch / 100));
   return { id, worker };
 }
 
@@ -168,7 +168,7 @@ describe('RunManager: the phases a verb acts on', () => {
     expect(worker.terminations).toBe(1);
     expect(manager.list()).toEqual([]);
     const after = events.length;
-    worker.post({ type: 'epoch', report: fakeReport(quickRun().spec, 2, 0.5, true), weights: filledWeights(quickRun().spec, 0.02) });
+    worker.epoch(fakeReport(quickRun().spec, 2, 0.5, true), filledWeights(quickRun().spec, 0.02));
     worker.post({ type: 'status', status: 'paused' });
     expect(events.length).toBe(after);
     const noRun = `There is no run "${id}".`;

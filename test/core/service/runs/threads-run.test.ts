@@ -8,12 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunSummary } from '@core/lab/contract';
+import type { RunEvent, RunSummary } from '@core/lab/contract';
 import { loadModelFile } from '@core/model/model-files';
 import { checkpointName } from '@core/service/runs/checkpoints';
 import type { LabService } from '@core/service/lab-service';
 import type { TrainWorkerData } from '@core/service/worker/protocol';
-import { EventLog, makeService, quickRun, tempDataDir } from '../helpers';
+import { EventLog, makeService, quickRun, tempDataDir, reportOf, endsEpoch } from '../helpers';
 import { trainWorkerFactory } from '../tsx-worker';
 
 const threadCount = (): number => readdirSync('/proc/self/task').length;
@@ -111,7 +111,7 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     const a = makeService(tmp.dir);
     const logA = new EventLog(a);
     const { id } = await a.startRun(long);
-    const second = await logA.waitFor((e) => e.runId === id && e.type === 'epoch' && e.report.epoch === 2, 60_000, 'epoch 2');
+    const second = await logA.waitFor((e) => e.runId === id && endsEpoch(e, 2), 60_000, 'epoch 2');
     await a.dispose();
 
     const started: TrainWorkerData[] = [];
@@ -121,18 +121,13 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     expect(await summary(b, id)).toMatchObject({ status: 'paused', threadsSetting: 2 });
     await b.resumeRun({ runId: id });
     const done = (await summary(b, id)).history.length;
-    const next = await logB.waitFor(
-      (e) => e.runId === id && e.type === 'epoch' && e.report.epoch === done + 1,
-      60_000,
-      `epoch ${done + 1}`,
-    );
+    const next = await logB.waitFor((e) => e.runId === id && endsEpoch(e, done + 1), 60_000, `epoch ${done + 1}`);
     expect(started[0]).toMatchObject({ threads: 2 });
     expect(await summary(b, id)).toMatchObject({ threads: 2 });
     // Trained on from the saved weights (the shared buffers took them): its epoch beats a fresh first one.
-    const first = logA.of(id).find((e) => e.type === 'epoch' && e.report.epoch === 1);
-    const loss = (e: typeof first) => (e?.type === 'epoch' ? e.report.trainLoss : NaN);
-    expect(loss(next)).toBeLessThan(loss(first) * 0.8);
-    expect(loss(next)).toBeLessThan(loss(second) * 1.1);
+    const loss = (events: RunEvent[], epoch: number) => reportOf(events, epoch)?.trainLoss ?? NaN;
+    expect(loss([next], done + 1)).toBeLessThan(loss(logA.of(id), 1) * 0.8);
+    expect(loss([next], done + 1)).toBeLessThan(loss([second], 2) * 1.1);
     await b.stopRun({ runId: id });
   });
 

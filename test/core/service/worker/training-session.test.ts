@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import type { Samples } from '@core/data/dataset';
 import { Network } from '@core/engine/network';
 import { Rng } from '@core/engine/rng';
@@ -6,6 +6,14 @@ import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
 import { Trainer } from '@core/engine/trainer';
 import { describeNonFinite, TrainingSession } from '@core/service/worker/training-session';
 import type { WorkerMessage } from '@core/service/worker/protocol';
+import { Checkpointer } from '@core/service/worker/checkpointer';
+import type { AtomicWriteFs } from '@core/files/atomic-write';
+import { loadModelFile } from '@core/model/model-files';
+import type { EpochReport } from '@core/engine/reports';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as fsp from 'node:fs/promises';
 
 /** 64 samples of 4 inputs; the target is one-hot on whether the inputs sum above 2. */
 function toyData(): Samples {
@@ -43,16 +51,63 @@ const settings: TrainSettings = {
   stop: { kind: 'epochs' },
 };
 
-function session(overrides: Partial<TrainSettings> = {}) {
+const DATASET = { name: 'toy', inputShape: [4], classes: ['low', 'high'], sizes: { train: 64, test: 64 }, files: [] };
+
+/** A session on the toy data; with `files`, it writes its model files into a temp folder (through `fs`, if given). */
+function session(overrides: Partial<TrainSettings> = {}, files?: { fs?: AtomicWriteFs; intervalMs?: number; now?: () => number }) {
   const net = Network.create(spec, new Rng(1));
   const data = toyData();
   const trainer = new Trainer(net, { train: data, test: data }, { ...settings, ...overrides });
   const posted: WorkerMessage[] = [];
-  const s = new TrainingSession(trainer, (m) => posted.push(m));
+  const history: EpochReport[] = [];
+  let dir: string | undefined;
+  let s: TrainingSession | undefined = undefined;
+  let checkpointer: Checkpointer | undefined;
+  if (files) {
+    dir = mkdtempSync(join(tmpdir(), 'fathom-session-'));
+    checkpointer = new Checkpointer({
+      dir,
+      spec,
+      settings: () => ({ ...settings, ...overrides }),
+      scaling: { kind: 'none' },
+      history,
+      ...files,
+      onSaved: (saved) => s!.saved(saved),
+      onFailure: (problem) => s!.saveFailed(problem),
+    });
+    checkpointer.setDatasetInfo(DATASET);
+  }
+  s = new TrainingSession(trainer, (m) => posted.push(m), {
+    history,
+    ...(checkpointer ? { checkpointer } : {}),
+    ...(files?.now ? { now: files.now } : {}),
+  });
   let seq = 0;
-  const send = (type: 'pause' | 'resume' | 'step' | 'stop' | 'snapshot') => s.handle({ type, seq: ++seq });
-  return { net, trainer, posted, session: s, send };
+  const send = (type: 'pause' | 'resume' | 'step' | 'stop' | 'snapshot') => s!.handle({ type, seq: ++seq });
+  return { net, trainer, posted, session: s, send, dir: dir!, remove: () => dir && rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** The atomic writes' calls, with writes failing as on a full disk while `full.on`. */
+function fullDisk() {
+  const full = { on: true, failures: 0 };
+  const fs: AtomicWriteFs = {
+    open: (async (...args: Parameters<typeof fsp.open>) => {
+      if (full.on) {
+        full.failures++;
+        throw Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC' });
+      }
+      return fsp.open(...args);
+    }) as typeof fsp.open,
+    rename: fsp.rename,
+    unlink: fsp.unlink,
+  };
+  return { full, fs };
+}
+
+/** Generous: the writes go through the file system of a loaded machine. */
+const WAIT = { timeout: 30_000 };
+
+const reportsOf = (posted: WorkerMessage[]) => posted.flatMap((m) => (m.type === 'epochs' ? m.reports.map((r) => r.epoch) : []));
 
 const steps = (posted: WorkerMessage[]) => posted.flatMap((m) => (m.type === 'progress' ? m.progress.points.map((p) => p.step) : []));
 
@@ -75,35 +130,99 @@ describe('TrainingSession', () => {
     expect(posted).toEqual([{ type: 'ack', seq: 1, error: 'only a paused run can be stepped' }]);
   });
 
-  it('ends an epoch on its last batch and sends the report after that batch’s progress', () => {
-    const { posted, send } = session();
+  it('ends an epoch on its last batch and sends the report after that batch’s progress; its checkpoint holds the epoch’s weights', async () => {
+    const { posted, send, net, dir, remove } = session({}, {});
     send('pause');
     for (let i = 0; i < 8; i++) send('step'); // 64 samples / 8 = 8 batches
-    const types = posted.filter((m) => m.type === 'progress' || m.type === 'epoch').map((m) => m.type);
-    expect(types.slice(-2)).toEqual(['progress', 'epoch']);
-    const epoch = posted.find((m) => m.type === 'epoch');
-    expect(epoch?.type === 'epoch' && epoch.report.epoch).toBe(1);
-    expect(epoch?.type === 'epoch' && epoch.weights.w.map((w) => w.length)).toEqual([20, 10]);
+    const types = posted.filter((m) => m.type === 'progress' || m.type === 'epochs').map((m) => m.type);
+    expect(types.slice(-2)).toEqual(['progress', 'epochs']);
+    const epoch = posted.find((m) => m.type === 'epochs');
+    expect(epoch?.type === 'epochs' && epoch.reports.map((r) => r.epoch)).toEqual([1]);
+    const weights = net.w.slice(1).map((w) => Array.from(w!));
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'saved')).toBe(true), WAIT);
+    const saved = posted.find((m) => m.type === 'saved');
+    expect(saved?.type === 'saved' && saved.files.map((f) => [f.kind, f.name, f.epoch])).toEqual([
+      ['best', 'best.fathom.json', 1],
+      ['checkpoint', 'checkpoint-epoch-1.fathom.json', 1],
+    ]);
+    expect(posted.indexOf(saved!)).toBeGreaterThan(posted.indexOf(epoch!)); // the record's history covers the file's epoch
+    const { net: read, file } = await loadModelFile(join(dir, 'checkpoint-epoch-1.fathom.json'));
+    expect(read.w.slice(1).map((w) => w!.length)).toEqual([20, 10]);
+    expect(read.w.slice(1).map((w) => Array.from(w!))).toEqual(weights);
+    expect(file.history.map((h) => h.epoch)).toEqual([1]);
+    remove();
   });
 
-  it('trains to the end in run() and reports finished', async () => {
-    const { posted, session: s } = session();
+  it('trains to the end in run() and reports finished, after its last epoch is on disk', async () => {
+    const { posted, session: s, dir, remove } = session({}, {});
     await s.run();
     expect(s.ended).toBe(true);
     expect(steps(posted)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
-    expect(posted.filter((m) => m.type === 'epoch')).toHaveLength(3);
+    expect(reportsOf(posted)).toEqual([1, 2, 3]);
     expect(posted.at(-1)).toEqual({ type: 'finished', reason: 'reached 3 epochs' });
+    const saved = posted.flatMap((m) => (m.type === 'saved' ? m.files.map((f) => f.name) : []));
+    expect(saved).toContain('checkpoint-epoch-3.fathom.json');
+    expect(readdirSync(dir)).toContain('checkpoint-epoch-3.fathom.json');
+    remove();
   });
 
-  it('stop sends the weights of the last finished step and ends the loop', async () => {
-    const { posted, send, session: s, net } = session();
+  it('stop saves the weights of the last finished step and ends the loop', async () => {
+    const { posted, send, session: s, net, dir, remove } = session({}, {});
     send('pause');
     send('step');
     send('stop');
     await s.run();
-    const stopped = posted.find((m) => m.type === 'stopped');
-    expect(stopped?.type === 'stopped' && Array.from(stopped.weights.w[0]!)).toEqual(Array.from(net.w[1]!));
+    expect(posted.find((m) => m.type === 'stopped')).toEqual({ type: 'stopped' });
+    const saved = posted.find((m) => m.type === 'saved');
+    expect(saved?.type === 'saved' && saved.files).toEqual([
+      { kind: 'last-step', name: 'last-step.fathom.json', epoch: 0, bytes: expect.any(Number) },
+    ]);
+    const { net: read } = await loadModelFile(join(dir, 'last-step.fathom.json'));
+    expect(Array.from(read.w[1]!)).toEqual(Array.from(net.w[1]!));
     expect(posted.at(-1)).toEqual({ type: 'ack', seq: 3 });
+    remove();
+  });
+
+  it('on a full disk pauses with the reason instead of finishing, loses no epoch, and finishes once resumed with space', async () => {
+    const { full, fs } = fullDisk();
+    const { posted, session: s, send, dir, remove } = session({}, { fs });
+    const running = s.run();
+    await vi.waitFor(() => expect(posted.some((m) => m.type === 'status' && m.status === 'paused')).toBe(true), WAIT);
+    const paused = posted.find((m) => m.type === 'status' && m.status === 'paused');
+    expect(paused?.type === 'status' && paused.message).toMatch(
+      /^Paused: this run's checkpoint could not be saved \(the disk is full\)\. .*resume/,
+    );
+    expect(posted.some((m) => m.type === 'finished')).toBe(false);
+    expect(full.failures).toBeGreaterThan(0);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.fathom.json'))).toEqual([]);
+    // Still full: resuming tries again and pauses again, with the reason.
+    const pausesBefore = posted.filter((m) => m.type === 'status' && m.status === 'paused').length;
+    send('resume');
+    await vi.waitFor(
+      () => expect(posted.filter((m) => m.type === 'status' && m.status === 'paused').length).toBeGreaterThan(pausesBefore),
+      WAIT,
+    );
+    expect(posted.some((m) => m.type === 'finished')).toBe(false);
+    // Space again: the held epochs are written, then the run finishes.
+    full.on = false;
+    send('resume');
+    await running;
+    expect(posted.at(-1)).toEqual({ type: 'finished', reason: 'reached 3 epochs' });
+    expect(reportsOf(posted)).toEqual([1, 2, 3]);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['best.fathom.json', 'checkpoint-epoch-3.fathom.json']));
+    remove();
+  });
+
+  it('coalesces epochs: however fast they end, one epochs message per progress interval, none lost, the last always sent', async () => {
+    // A clock that moves 0.1 ms per reading: a 100 ms interval spans many epochs of this toy run.
+    let ms = 0;
+    const { posted, session: s } = session({ epochs: 400 }, { now: () => (ms += 0.1), intervalMs: 1e9 });
+    await s.run();
+    const epochMessages = posted.filter((m) => m.type === 'epochs');
+    expect(reportsOf(posted)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    expect(epochMessages.length).toBeLessThan(400 / 5);
+    expect(posted.filter((m) => m.type === 'progress').length).toBeLessThanOrEqual(epochMessages.length + 1);
+    expect(posted.at(-1)).toEqual({ type: 'finished', reason: 'reached 400 epochs' });
   });
 
   it('pauses on a non-finite gradient, names the layer and keeps finite weights', () => {
