@@ -58,7 +58,7 @@ describe('Fashion-MNIST from the Debian package', () => {
     );
     const settings = { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam' as const, learningRate: 0.001, batchSize: 64, epochs: 1, seed: 1 };
     const [epoch] = new Trainer(net, { train: data.train, validation: data.validation, test: data.test }, settings).run();
-    expect(epoch.testAccuracy).toBeGreaterThanOrEqual(0.8);
-    expect(epoch.validationAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(epoch!.testAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(epoch!.validationAccuracy).toBeGreaterThanOrEqual(0.8);
   }, 180_000);
 });
