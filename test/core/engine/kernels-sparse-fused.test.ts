@@ -179,7 +179,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         [3, 5],
         [10, 30],
         [7, 13],
-      ]) {
+      ] as [number, number][]) {
         const z = place(k, random(rng, rows * cols, 0.1, false));
         z[0] = 0; // the kink of relu and leaky-relu: σ'(0) is taken as the left derivative, as in js
         const a = place(k, new Float32Array(rows * cols));
@@ -200,7 +200,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
       [1, 1],
       [10, 10],
       [3, 7],
-    ]) {
+    ] as [number, number][]) {
       const a = place(k, random(rng, rows * cols, 0, false));
       const y = place(k, random(rng, rows * cols, 0.5, false));
       for (const sumY of [true, false]) {
@@ -225,7 +225,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         [1, 1],
         [10, 10],
         [3, 7],
-      ]) {
+      ] as [number, number][]) {
         // Outputs and targets strictly inside (0, 1), where every loss is defined.
         const a0 = Float32Array.from({ length: rows * cols }, () => 0.05 + 0.9 * rng.uniform());
         const y0 = Float32Array.from({ length: rows * cols }, () => 0.1 + 0.8 * rng.uniform());
