@@ -45,7 +45,7 @@ function samples(kind: TargetKind, seed: number): Samples {
           break;
         case 'distribution':
           targets[i] = 0.1 + rng.uniform();
-          sum += targets[i]!;
+          sum += targets[i];
           break;
       }
     }
