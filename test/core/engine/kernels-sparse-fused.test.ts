@@ -8,6 +8,7 @@ import { LOSSES, type ActivationName, type LossName, type NetworkSpec } from '..
 import type { WasmKernels } from '../../../core/engine/wasm/kernels-wasm';
 import { selectKernels } from '../../../core/engine/wasm/select';
 import { BACKENDS, place, RAGGED_SIZES, randomWithZeros, refABt, refAtB } from './reference-kernels';
+import { mnistSpec } from '../../fixtures/specs';
 
 /** float32 values, about `zeroShare` of them zero, in runs of 7 as in images (or scattered). */
 const random = (rng: Rng, n: number, zeroShare: number, blocky = true): Float32Array => randomWithZeros(rng, n, zeroShare, blocky);
@@ -95,15 +96,7 @@ describe.each(BACKENDS)('sparse and dense products on backend %s', (name) => {
         k.matMulABtActivate(a, b, bias, z, out, m, n, kk, act, sparse);
       },
     };
-    const spec: NetworkSpec = {
-      inputSize: 784,
-      layers: [
-        { units: 30, activation: 'sigmoid' },
-        { units: 10, activation: 'sigmoid' },
-      ],
-      loss: 'quadratic',
-      init: 'normal',
-    };
+    const spec: NetworkSpec = mnistSpec();
     const net = Network.create(spec, new Rng(3), 'float32', spy);
     const rng = new Rng(4);
     for (const [input, firstSparse] of [
