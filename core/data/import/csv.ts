@@ -4,6 +4,8 @@
  *   CSV ("label, pixel0 … pixel783"); labels are class indices 0, 1, … or class names;
  * - regression: the caller names the target column(s), e.g. area → rent.
  * A header row is detected (a non-numeric cell in the first row) unless `header` says.
+ * About 450 lines: the layout, the streaming reader and the class names share one import's Layout
+ * and row blocks; the cell-level parsing already lives in csv-parse.ts.
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors';
