@@ -16,6 +16,7 @@ import { basename, join } from 'node:path';
 import { scaleSample } from '../../data/scaling';
 import { gradientCheck, type LayerGradientCheck } from '../../engine/gradcheck';
 import type { Network } from '../../engine/network';
+import { layerNumber } from '../../engine/notation';
 import { traceActivations } from '../../inspect/activations-trace';
 import type {
   GradientCheckRequest,
@@ -203,7 +204,7 @@ export class ModelInspector {
     if (rows * cols > MAX_WEIGHTS_PER_CALL)
       throw new LabError(
         'invalid',
-        `Layer ${layer} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
+        `Layer ${layerNumber(layer)} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
       );
     return {
       modelId,
