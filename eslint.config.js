@@ -13,6 +13,7 @@ export const SHARED_CORE = [
   '@core/lab/contract',
   '@core/lab/schemas',
   '@core/engine/spec',
+  '@core/engine/notation',
   '@core/engine/reports',
   '@core/engine/schedules',
   '@core/engine/activations',

@@ -5,6 +5,9 @@
  *
  * Run after `electron-vite build`. The Electron version comes from package.json (offline, the tool
  * cannot look it up, and without it assumes an old Electron and reports long-gone features).
+ *
+ * Electronegativity requires `commander` without declaring it and needs commander ≤ 6 (it reads
+ * options as properties of `program`): package.json pins commander 5.1.0 for it (see its "//" note).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -15,7 +15,8 @@ export const JSON_EVENTS: Record<CliEventType, string> = {
     'an epoch ended: epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, [validationLoss, validationAccuracy,] samplesPerSecond, seconds, learningRate',
   finished: 'training ended by its stopping rule: epochs, reason',
   interrupted: 'Ctrl-C stopped training: epoch, batch (done in that epoch), batchesPerEpoch, completedEpochs',
-  diverged: 'a loss, gradient or weight became NaN or infinite (exit 1, nothing saved): what, layer, epoch, batch',
+  diverged:
+    'a loss, gradient or weight became NaN or infinite (exit 1, nothing saved): what, layer (1 = the first weights, w², into layer 2), epoch, batch',
   saved: 'the model file was written: file',
   onnx: 'the ONNX file was written: file',
   'sweep-result':

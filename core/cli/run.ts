@@ -10,6 +10,7 @@ import type { ScalingParams } from '../data/scaling';
 import { evaluate } from '../engine/evaluate';
 import { findLearningRate, type LrFinderResult } from '../engine/lr-finder';
 import { Network } from '../engine/network';
+import { layerNumber } from '../engine/notation';
 import { nodeWorkerFactory } from '../engine/parallel/node-workers';
 import { ParallelTrainer } from '../engine/parallel/parallel-trainer';
 import { autoThreads } from '../engine/parallel/policy';
@@ -210,7 +211,7 @@ function reportEnd(end: LoopEnd, trainer: Trainer, offset: number, options: CliO
 }
 
 function divergedMessage(detail: NonFinite, offset: number, options: CliOptions): string {
-  const where = detail.layer ? ` in layer ${detail.layer}` : '';
+  const where = detail.layer ? ` in layer ${layerNumber(detail.layer)}` : '';
   const unsaved = options.out || options.onnx ? '; nothing was saved' : '';
   return `the ${detail.what}${where} became NaN or infinite at epoch ${detail.epoch + offset}, batch ${detail.batch}: try a lower learning rate (--lr)${unsaved}`;
 }

@@ -23,7 +23,7 @@ export function toSamples(
   const targets = new Float32Array(count * classCount);
   const classIndex = new Int32Array(count);
   for (let i = 0; i < count; i++) {
-    const label = labels[i];
+    const label = labels[i]!; // labels.length ≥ count was checked above
     if (!(label >= 0 && label < classCount)) {
       throw new DataError(
         'label-out-of-range',

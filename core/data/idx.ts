@@ -58,19 +58,20 @@ function idxHeaderSize(bytes: Uint8Array, fileName: string): number {
   if (bytes.length < 4) {
     throw new DataError('truncated', fileName, `expected a 4-byte IDX header, found only ${bytes.length} bytes (file truncated)`);
   }
+  // From here bytes[0…3] exist.
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DataError(
       'bad-magic',
       fileName,
-      `expected an IDX file starting with bytes 0x00 0x00, found ${hex(bytes[0])} ${hex(bytes[1])} (not an IDX file)`,
+      `expected an IDX file starting with bytes 0x00 0x00, found ${hex(bytes[0]!)} ${hex(bytes[1]!)} (not an IDX file)`,
     );
   }
-  const type = bytes[2];
+  const type = bytes[2]!;
   if (type !== UBYTE) {
     const name = IDX_TYPE_NAMES[type] ?? 'unknown type';
     throw new DataError('bad-type', fileName, `found IDX element type ${hex(type)} (${name}); only unsigned bytes (0x08) are supported`);
   }
-  const rank = bytes[3];
+  const rank = bytes[3]!;
   if (rank < 1 || rank > MAX_DIMS) {
     throw new DataError('bad-dimensions', fileName, `expected 1 to ${MAX_DIMS} dimensions in the IDX header, found ${rank}`);
   }
@@ -111,8 +112,9 @@ export function parseIdxHeader(
   }
   // A product of up to four int32s stays exact enough in a double to compare with a limit.
   const dataBytes = dims.reduce((a, b) => a * b, 1);
-  if (dims[0] > limits.samples)
-    throw overLimit(fileName, 'samples in a dataset', limits.samples, `a header declaring ${dims[0].toLocaleString('en')}`);
+  const samples = dims[0]!; // rank ≥ 1, checked by idxHeaderSize
+  if (samples > limits.samples)
+    throw overLimit(fileName, 'samples in a dataset', limits.samples, `a header declaring ${samples.toLocaleString('en')}`);
   if (dataBytes > limits.values)
     throw overLimit(
       fileName,
@@ -216,7 +218,7 @@ export function parseIdxImages(bytes: Uint8Array, fileName: string, limits?: Pic
       `expected 3 dimensions (count × rows × cols) for an images file, found ${dims.length} (${dims.join('×')})`,
     );
   }
-  const [count, rows, cols] = dims;
+  const [count, rows, cols] = dims as [number, number, number];
   return { count, rows, cols, pixels: data };
 }
 
@@ -237,7 +239,7 @@ export function parseIdxLabels(
   }
   if (classCount !== undefined) {
     for (let i = 0; i < data.length; i++) {
-      if (data[i] >= classCount) {
+      if (data[i]! >= classCount) {
         throw new DataError(
           'label-out-of-range',
           fileName,

@@ -27,7 +27,7 @@ export const scalingParamsSchema = z.discriminatedUnion('kind', [
 export function parseScalingParams(json: unknown): ScalingParams {
   const result = scalingParamsSchema.safeParse(json);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = result.error.issues[0]!; // a failed parse has at least one issue
     const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw new DataError('bad-shape', undefined, `expected valid scaling parameters, found a problem${where}: ${issue.message}`);
   }

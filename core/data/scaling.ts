@@ -77,12 +77,14 @@ export function fitScaling(
   return { kind, per, min, max };
 }
 
+// In these loops k < count·width ≤ raw.length (checkSize) and j < width (the length of every per-feature
+// array), so the `!` on their indexed reads are in range.
 // The global statistics get scalar loops: over 47 M MNIST values they are ~3× faster than width-1 columns.
 function globalMinMax(raw: ArrayLike<number>, n: number): { min: number[]; max: number[] } {
   let min = Infinity;
   let max = -Infinity;
   for (let k = 0; k < n; k++) {
-    const x = raw[k];
+    const x = raw[k]!;
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -91,11 +93,11 @@ function globalMinMax(raw: ArrayLike<number>, n: number): { min: number[]; max: 
 
 function globalMeanStd(raw: ArrayLike<number>, n: number): { mean: number[]; std: number[] } {
   let sum = 0;
-  for (let k = 0; k < n; k++) sum += raw[k];
+  for (let k = 0; k < n; k++) sum += raw[k]!;
   const mean = sum / n;
   let squares = 0;
   for (let k = 0; k < n; k++) {
-    const d = raw[k] - mean;
+    const d = raw[k]! - mean;
     squares += d * d;
   }
   return { mean: [mean], std: [Math.sqrt(squares / n)] };
@@ -107,9 +109,9 @@ function minMax(raw: ArrayLike<number>, count: number, width: number): { min: nu
   const max = new Float64Array(width).fill(-Infinity);
   for (let i = 0, k = 0; i < count; i++) {
     for (let j = 0; j < width; j++, k++) {
-      const x = raw[k];
-      if (x < min[j]) min[j] = x;
-      if (x > max[j]) max[j] = x;
+      const x = raw[k]!;
+      if (x < min[j]!) min[j] = x;
+      if (x > max[j]!) max[j] = x;
     }
   }
   return { min: Array.from(min), max: Array.from(max) };
@@ -119,14 +121,14 @@ function minMax(raw: ArrayLike<number>, count: number, width: number): { min: nu
 function meanStd(raw: ArrayLike<number>, count: number, width: number): { mean: number[]; std: number[] } {
   const mean = new Float64Array(width);
   for (let i = 0, k = 0; i < count; i++) {
-    for (let j = 0; j < width; j++, k++) mean[j] += raw[k];
+    for (let j = 0; j < width; j++, k++) mean[j]! += raw[k]!;
   }
-  for (let j = 0; j < width; j++) mean[j] /= count;
+  for (let j = 0; j < width; j++) mean[j]! /= count;
   const variance = new Float64Array(width);
   for (let i = 0, k = 0; i < count; i++) {
     for (let j = 0; j < width; j++, k++) {
-      const d = raw[k] - mean[j];
-      variance[j] += d * d;
+      const d = raw[k]! - mean[j]!;
+      variance[j]! += d * d;
     }
   }
   return { mean: Array.from(mean), std: Array.from(variance, (v) => Math.sqrt(v / count)) };
@@ -152,7 +154,7 @@ function statistic(values: number[], per: ScalingPer, width: number, name: strin
       `scaling expected ${expected} ${per} ${name} value(s) for ${width} features, found ${values.length}`,
     );
   }
-  return per === 'global' ? new Float64Array(width).fill(values[0]) : Float64Array.from(values);
+  return per === 'global' ? new Float64Array(width).fill(values[0]!) : Float64Array.from(values);
 }
 
 function affine(params: MinMaxScaling | ZScoreScaling, width: number): Affine {
@@ -163,7 +165,7 @@ function affine(params: MinMaxScaling | ZScoreScaling, width: number): Affine {
   }
   const offset = statistic(params.min, params.per, width, 'min');
   const max = statistic(params.max, params.per, width, 'max');
-  const divisor = max.map((m, j) => m - offset[j] || 1);
+  const divisor = max.map((m, j) => m - offset[j]! || 1);
   return params.kind === 'min-max' ? { offset, divisor, mul: 1, add: 0 } : { offset, divisor, mul: 2, add: -1 };
 }
 
@@ -191,20 +193,20 @@ export function rowScaler(params: ScalingParams, width: number, bytes = false): 
   switch (params.kind) {
     case 'none':
       return (raw, start, out, at) => {
-        for (let j = 0; j < width; j++) out[at + j] = raw[start + j];
+        for (let j = 0; j < width; j++) out[at + j] = raw[start + j]!;
       };
     case 'unit-norm':
       return (raw, start, out, at) => unitNormRow(raw, start, out, at, width);
     default: {
       const { offset, divisor, mul, add } = affine(params, width);
       if (bytes && params.per === 'global') {
-        const table = Float32Array.from({ length: 256 }, (_, v) => ((v - offset[0]) / divisor[0]) * mul + add);
+        const table = Float32Array.from({ length: 256 }, (_, v) => ((v - offset[0]!) / divisor[0]!) * mul + add);
         return (raw, start, out, at) => {
-          for (let j = 0; j < width; j++) out[at + j] = table[raw[start + j]];
+          for (let j = 0; j < width; j++) out[at + j] = table[raw[start + j]!]!;
         };
       }
       return (raw, start, out, at) => {
-        for (let j = 0; j < width; j++) out[at + j] = Math.fround(((raw[start + j] - offset[j]) / divisor[j]) * mul + add);
+        for (let j = 0; j < width; j++) out[at + j] = Math.fround(((raw[start + j]! - offset[j]!) / divisor[j]!) * mul + add);
       };
     }
   }
@@ -212,14 +214,14 @@ export function rowScaler(params: ScalingParams, width: number, bytes = false): 
 
 function unitNormRow(raw: ArrayLike<number>, start: number, out: Float32Array | Float64Array, at: number, width: number): void {
   let sumSquares = 0;
-  for (let k = start; k < start + width; k++) sumSquares += raw[k] * raw[k];
+  for (let k = start; k < start + width; k++) sumSquares += raw[k]! * raw[k]!;
   if (sumSquares === 0) {
     // a blank sample has no direction: it stays zero
     for (let j = 0; j < width; j++) out[at + j] = 0;
     return;
   }
   const norm = Math.sqrt(sumSquares);
-  for (let j = 0; j < width; j++) out[at + j] = Math.fround(raw[start + j] / norm);
+  for (let j = 0; j < width; j++) out[at + j] = Math.fround(raw[start + j]! / norm);
 }
 
 /** Scales one input, e.g. a digit drawn on a canvas, with the parameters of the training data. */

@@ -1,8 +1,10 @@
 import type { Samples } from '../data/dataset';
 import { loadRows } from './evaluate';
 import { Network } from './network';
+import { biasName, weightName } from './notation';
 
 export interface LayerGradientCheck {
+  /** The engine's index (1 = the first weights, w² in the seed's numbering: core/engine/notation). */
   layer: number;
   /** ‖g_backprop − g_numeric‖ / max(‖g_backprop‖ + ‖g_numeric‖, tiny), over the checked weights and biases. */
   relativeError: number;
@@ -54,9 +56,9 @@ export function gradientCheck(source: Network, samples: Samples, rows: number[],
       {
         buffer: net.w[l]!,
         grad: grads.nablaW[l]!,
-        label: (i: number) => `w${l}[${Math.floor(i / net.sizes[l - 1]!)},${i % net.sizes[l - 1]!}]`,
+        label: (i: number) => `${weightName(l)}[${Math.floor(i / net.sizes[l - 1]!)},${i % net.sizes[l - 1]!}]`,
       },
-      { buffer: net.b[l]!, grad: grads.nablaB[l]!, label: (i: number) => `b${l}[${i}]` },
+      { buffer: net.b[l]!, grad: grads.nablaB[l]!, label: (i: number) => `${biasName(l)}[${i}]` },
     ];
     let diff = 0;
     let sumBack = 0;

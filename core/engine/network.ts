@@ -5,6 +5,7 @@ import { jsKernels } from './kernels-js';
 import type { Kernels } from './kernels';
 import { hasSimpleOutputDelta, losses, type Loss } from './losses';
 import type { Rng } from './rng';
+import { layerNumber } from './notation';
 import type { NetworkSpec } from './spec';
 import { specProblems, throwIfProblems } from './validate';
 
@@ -96,7 +97,7 @@ export class Network {
   setParameters(w: ArrayLike<number>[], b: ArrayLike<number>[]): void {
     for (let l = 1; l <= this.L; l++) {
       if (w[l]!.length !== this.w[l]!.length || b[l]!.length !== this.b[l]!.length)
-        throw new ShapeError(`Layer ${l}: expected w ${this.sizes[l]}×${this.sizes[l - 1]} and b ${this.sizes[l]}.`);
+        throw new ShapeError(`Layer ${layerNumber(l)}: expected w ${this.sizes[l]}×${this.sizes[l - 1]} and b ${this.sizes[l]}.`);
       this.w[l]!.set(w[l]!);
       this.b[l]!.set(b[l]!);
     }

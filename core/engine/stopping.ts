@@ -1,4 +1,5 @@
 import { SpecError } from './errors';
+import { layerNumber } from './notation';
 import type { Evaluation } from './evaluate';
 import type { EpochReport } from './reports';
 import type { TrainSettings } from './spec';
@@ -40,7 +41,10 @@ export class StoppingRules {
   /** Why training should stop after `report` (already judged), given the epochs before it; undefined to go on. */
   stopReason(report: EpochReport, before: readonly EpochReport[]): string | undefined {
     const { epochs, stop } = this.settings;
-    if (report.nonFinite) return `weights of layer ${report.nonFinite.layer} became non-finite`;
+    if (report.nonFinite) {
+      const { what, layer } = report.nonFinite;
+      return layer === undefined ? `the ${what} became non-finite` : `weights of layer ${layerNumber(layer)} became non-finite`;
+    }
     if (report.epoch >= epochs) return `reached ${epochs} epochs`;
     if (stop.kind === 'loss-plateau' && before.length > 0) {
       const previous = before.at(-1)!.trainLoss;

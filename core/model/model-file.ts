@@ -1,11 +1,14 @@
 /**
  * Building a model file from a trained Network, and reading one back with every check a file from
  * disk needs. Pure: no Node API, so the renderer can read a model the user drops on the window.
+ * About 370 lines: every check of the format (schema, sizes, finite values, in steps) sits beside the
+ * builder it mirrors, so the format is written and checked in one place.
  */
 import type { z } from 'zod';
 import type { ScalingParams } from '../data/scaling';
 import type { FloatArray } from '../engine/activations';
 import { Network } from '../engine/network';
+import { layerNumber as bookLayer } from '../engine/notation';
 import type { TrainSettings } from '../engine/spec';
 import { specProblems } from '../engine/validate';
 import { Base64Error, DECODE_STEP, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
@@ -121,9 +124,6 @@ function lazyString(holder: object, key: string, make: () => string): void {
     },
   });
 }
-
-/** The layer number used in messages: Nielsen's, where the input layer is layer 1 (as specProblems says). */
-const bookLayer = (l: number): number => l + 1;
 
 function parseJson(text: string, source: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark some editors add

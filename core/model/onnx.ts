@@ -8,6 +8,7 @@
 import * as protobuf from 'protobufjs';
 import type { ScalingParams } from '../data/scaling';
 import type { Network } from '../engine/network';
+import { layerNumber } from '../engine/notation';
 import type { ActivationName } from '../engine/spec';
 import { float32ToBytes } from './base64-float32';
 import { checkParametersFinite } from './model-file';
@@ -118,17 +119,18 @@ export function exportOnnx(net: Network, scaling?: ScalingParams): Uint8Array {
   let a = ONNX_INPUT;
   for (let l = 1; l <= L; l++) {
     const activation = spec.layers[l - 1]!.activation;
-    initializer.push(floatTensor(`W${l}`, [sizes[l]!, sizes[l - 1]!], net.w[l]!), floatTensor(`b${l}`, [sizes[l]!], net.b[l]!));
-    const z = `z${l}`;
-    const next = l === L ? ONNX_OUTPUT : `a${l}`;
+    const n = layerNumber(l); // names in the seed's numbering: W2 feeds layer 2 from the input layer 1
+    initializer.push(floatTensor(`W${n}`, [sizes[l]!, sizes[l - 1]!], net.w[l]!), floatTensor(`b${n}`, [sizes[l]!], net.b[l]!));
+    const z = `z${n}`;
+    const next = l === L ? ONNX_OUTPUT : `a${n}`;
     nodes.push({
-      name: `dense${l}`,
+      name: `dense${n}`,
       op_type: 'Gemm',
-      input: [a, `W${l}`, `b${l}`],
+      input: [a, `W${n}`, `b${n}`],
       output: [z],
       attribute: [{ name: 'transB', type: ATTR_INT, i: 1 }],
     });
-    nodes.push(...activationNodes(activation, z, next, l));
+    nodes.push(...activationNodes(activation, z, next, n));
     a = next;
   }
   if (spec.layers.some((layer) => layer.activation === 'step')) initializer.push(floatTensor('zero', [], [0]));

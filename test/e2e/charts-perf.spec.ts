@@ -6,6 +6,7 @@
  * machine makes any frame slow, so they are measured here, not asserted).
  */
 import { expect, test } from './harness';
+import { mnistSpec } from '../fixtures/specs';
 
 const EPOCHS = 30;
 const BATCHES = 5000;
@@ -16,17 +17,7 @@ function installStub(config: { epochs: number; batches: number }): void {
   const g = globalThis as unknown as Record<string, unknown> & { requestAnimationFrame(cb: (t: number) => void): number };
   const listeners = new Set<Listener>();
   const emit = (event: unknown): void => listeners.forEach((l) => l(event));
-  const spec = {
-    inputSize: 784,
-    layers: [
-      { units: 100, activation: 'sigmoid' },
-      { units: 60, activation: 'sigmoid' },
-      { units: 30, activation: 'sigmoid' },
-      { units: 10, activation: 'sigmoid' },
-    ],
-    loss: 'quadratic',
-    init: 'normal',
-  };
+  const spec = mnistSpec({ hidden: [100, 60, 30] });
   const settings = {
     batchSize: 10,
     learningRate: 3,

@@ -13,6 +13,7 @@ import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '..
 import { Trainer } from '../../core/engine/trainer';
 import { buildModelFile } from '../../core/model/model-file';
 import { describeDataset, saveModelFile } from '../../core/model/model-files';
+import { mnistSpec } from '../fixtures/specs';
 
 export interface SavedModel {
   path: string;
@@ -23,15 +24,7 @@ export interface SavedModel {
   accuracy: number;
 }
 
-const SPEC: NetworkSpec = {
-  inputSize: 784,
-  layers: [
-    { units: 30, activation: 'sigmoid' },
-    { units: 10, activation: 'sigmoid' },
-  ],
-  loss: 'quadratic',
-  init: 'scaled-normal',
-};
+const SPEC: NetworkSpec = mnistSpec({ init: 'scaled-normal' });
 const SETTINGS: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, epochs: 2, batchSize: 10, learningRate: 3, seed: 5 };
 
 /**

@@ -5,6 +5,7 @@ import type { Locator, Page } from '@playwright/test';
 import { tsImport } from 'tsx/esm/api';
 import { expect, test, SLOW } from './harness';
 import type { SavedModel } from './inspect-model';
+import { mnistSpec } from '../fixtures/specs';
 
 let dir: string;
 let model: SavedModel;
@@ -77,8 +78,12 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await shot('weights');
   // Light theme: the diverging map's middle is near-white, so the mostly-small weights read light.
   expect(await meanLevel(page.getByTestId('unit-grid'))).toBeGreaterThan(180);
+  // One notation with Design: layer 1 is the input, so the first weights are w² (30 × 784, into layer 2).
+  await expect(page.getByTestId('weights-view')).toContainText('w² : 30 × 784');
+  await expect(page.getByTestId('heatmap-layer').locator('option')).toHaveText(['w² into layer 2 (784 → 30)', 'w³ into layer 3 (30 → 10)']);
   await page.getByTestId('scale-per-unit').click();
   await page.getByTestId('heatmap-layer').selectOption('2');
+  await expect(page.getByTestId('weights-view')).toContainText('w³ : 10 × 30');
   await page.getByTestId('weight-heatmap').scrollIntoViewIfNeeded();
   await shot('weights-per-unit');
   await page.getByTestId('weights-view').getByText('Histograms').scrollIntoViewIfNeeded();
@@ -127,6 +132,8 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await expect(page.getByTestId('act-caption')).toContainText(/Test image \d+, labelled \d/);
   await expect(page.getByTestId('act-predicted')).toContainText(/but it is labelled/);
   await expect(page.getByTestId('act-layer-2')).toBeVisible();
+  await expect(page.getByTestId('act-layer-1')).toContainText('Layer 2 · sigmoid · 30 units');
+  await expect(page.getByTestId('act-layer-2')).toContainText('Layer 3 · sigmoid · 10 units');
   await shot('activations');
 
   // Draw a "1" with the mouse: the preparation steps and a live prediction appear.
@@ -162,6 +169,11 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
     expect(error).toBeLessThan(1e-6);
   }
   await expect(page.getByTestId('gc-result')).toContainText('backprop agrees');
+  // Layers and parameters in the seed's numbering: the first weights are w², into layer 2.
+  await expect(page.getByTestId('gc-layer-1').locator('td').first()).toHaveText('2');
+  await expect(page.getByTestId('gc-layer-2').locator('td').first()).toHaveText('3');
+  await expect(page.getByTestId('gc-result')).toContainText(/w²\[\d+,\d+\]/);
+  await expect(page.getByTestId('gc-result')).not.toContainText(/w¹|w1\[/);
   await shot('gradcheck');
 
   // The same views in the dark theme.
@@ -179,15 +191,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
 test("inspect a run's checkpoints: slide the weights over the epochs", async ({ app: page, lab, shot }) => {
   const run = await lab.service.startRun({
     name: 'Slider run',
-    spec: {
-      inputSize: 784,
-      layers: [
-        { units: 16, activation: 'sigmoid' },
-        { units: 10, activation: 'sigmoid' },
-      ],
-      loss: 'quadratic',
-      init: 'scaled-normal',
-    },
+    spec: mnistSpec({ hidden: [16], init: 'scaled-normal' }),
     settings: { batchSize: 10, learningRate: 3, epochs: 4, optimizer: 'sgd', momentum: 0, l2: 0, seed: 2, stop: { kind: 'epochs' } },
     datasetId: 'mnist',
     scaling: 'min-max',

@@ -3,6 +3,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { LAB_EVENT_CHANNEL, LAB_METHODS, labChannel, labVerbs, type RunEvent, type StartRunRequest } from '../../core/lab/contract';
 import type { LabBackend } from '../../core/lab/dispatch';
 import { forwardLabEvents, registerLabIpc, type IpcMainLike } from '../../electron/ipc';
+import { mnistSpec } from '../fixtures/specs';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
 
@@ -42,7 +43,7 @@ const stranger = { sender: { id: 2 } } as unknown as IpcMainInvokeEvent;
 const isTrusted = (event: IpcMainInvokeEvent) => (event.sender as unknown as { id: number }).id === 1;
 
 const goodStart: StartRunRequest = {
-  spec: { inputSize: 784, layers: [{ units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'xavier' },
+  spec: mnistSpec({ hidden: [], output: 'softmax', loss: 'cross-entropy', init: 'xavier' }),
   settings: { batchSize: 10, learningRate: 0.5, epochs: 1, optimizer: 'sgd', momentum: 0, l2: 0, seed: 1, stop: { kind: 'epochs' } },
   datasetId: 'mnist',
   scaling: 'min-max',

@@ -127,7 +127,7 @@ export class CellScanner {
 
   /** The number in cell j, or NaN when it is not one. */
   number(line: string, j: number): number {
-    return parseNumber(line, this.starts[j], this.ends[j]);
+    return parseNumber(line, this.starts[j]!, this.ends[j]!);
   }
 
   private grow(): void {
@@ -206,7 +206,7 @@ export function looksLikeHeader(first: readonly string[], second: readonly strin
   const text = first.flatMap((cell, j) => (isNumber(cell) ? [] : [j]));
   if (text.length === 0) return false;
   const onlyLabel = labelColumn !== undefined && text.length === 1 && text[0] === labelColumn;
-  if (onlyLabel && second !== undefined && second.length > labelColumn && !isNumber(second[labelColumn])) return false;
+  if (onlyLabel && second !== undefined && second.length > labelColumn && !isNumber(second[labelColumn]!)) return false;
   return true;
 }
 

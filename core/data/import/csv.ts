@@ -4,6 +4,8 @@
  *   CSV ("label, pixel0 … pixel783"); labels are class indices 0, 1, … or class names;
  * - regression: the caller names the target column(s), e.g. area → rent.
  * A header row is detected (a non-numeric cell in the first row) unless `header` says.
+ * About 450 lines: the layout, the streaming reader and the class names share one import's Layout
+ * and row blocks; the cell-level parsing already lives in csv-parse.ts.
  */
 import { basename } from 'node:path';
 import { DataError } from '../errors';
@@ -45,7 +47,7 @@ const MIN_IMAGE_SIDE = 8;
 interface Layout {
   delimiter: number;
   header: boolean;
-  /** Header names, or 'column 1', 'column 2', … */
+  /** Header names, or 'column 1', 'column 2', …; every column index of a Layout is below its length. */
   names: string[];
   inputs: number[];
   label?: number;
@@ -263,7 +265,7 @@ class CsvFileReader {
           throw new DataError(
             'bad-option',
             this.fileName,
-            `expected at most ${MAX_CLASSES} classes in the label column ${quoteCell(layout.names[layout.label!])}, found more by row ${lineNumber} (to predict a quantity, choose it as a target column)`,
+            `expected at most ${MAX_CLASSES} classes in the label column ${quoteCell(layout.names[layout.label!]!)}, found more by row ${lineNumber} (to predict a quantity, choose it as a target column)`,
           );
         this.labelTexts.set(text, id);
       }
@@ -293,7 +295,7 @@ class CsvFileReader {
 
   private column(j: number): string {
     const layout = this.layout!;
-    return layout.header ? `column ${j + 1} (${quoteCell(layout.names[j])})` : `column ${j + 1}`;
+    return layout.header ? `column ${j + 1} (${quoteCell(layout.names[j]!)})` : `column ${j + 1}`;
   }
 }
 
@@ -391,7 +393,7 @@ function shapeFor(rows: FileRows, width: number, options: CsvOptions, fileName: 
 
 function toPart(rows: FileRows, asBytes: boolean, classOf: Int32Array | undefined): RawPart {
   const part: RawPart = { count: rows.count, inputs: rows.inputs.toArray(asBytes) };
-  if (classOf !== undefined) part.labels = Int32Array.from(rows.labelIds, (id) => classOf[id]);
+  if (classOf !== undefined) part.labels = Int32Array.from(rows.labelIds, (id) => classOf[id]!);
   else part.targets = rows.targets.toArray(false) as Float32Array;
   return part;
 }
@@ -416,13 +418,13 @@ export async function importCsv(source: CsvSource, options: ReadOptions = {}): P
 
   const notes: string[] = [layout.header ? 'The first row names the columns.' : 'No header row: columns are numbered.'];
   const regression = layout.targets !== undefined;
-  const inputNames = layout.inputs.map((j) => layout.names[j]);
+  const inputNames = layout.inputs.map((j) => layout.names[j]!);
   let classes: string[];
   let classOf: Int32Array | undefined;
   if (regression) {
-    classes = layout.targets!.map((j) => layout.names[j]);
+    classes = layout.targets!.map((j) => layout.names[j]!);
   } else {
-    const resolved = resolveClasses(labelTexts, quoteCell(layout.names[layout.label!]), fileName);
+    const resolved = resolveClasses(labelTexts, quoteCell(layout.names[layout.label!]!), fileName);
     classes = resolved.classes;
     classOf = resolved.classOf;
     notes.push(...resolved.notes);

@@ -73,8 +73,11 @@ async function readPair(
 ): Promise<{ set: IdxImageSet; files: SourceFile[] }> {
   const imagesName = basename(imagesPath);
   const labelsName = basename(labelsPath);
-  const images = await readIdxStream(imagesPath, 'pixel data', read, ({ dims, dataBytes }) =>
-    read.budget.add(imagesName, dims[0], dataBytes / dims[0]),
+  const images = await readIdxStream(
+    imagesPath,
+    'pixel data',
+    read,
+    ({ dims, dataBytes }) => read.budget.add(imagesName, dims[0]!, dataBytes / dims[0]!), // a parsed header has at least one dimension
   );
   const parsed = parseIdxImages(images.bytes, imagesName, read.limits);
   // Labels are one byte per image: a labels file declaring another count is refused before it is read.
@@ -96,7 +99,7 @@ function toPart(set: IdxImageSet): RawPart {
 
 function maxLabel(labels: Uint8Array): number {
   let max = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
   return max;
 }
 

@@ -162,7 +162,7 @@ export async function importImageFolder(source: ImageFolderSource, options: Read
   const train = await listPart(split ? join(root, trainDir!) : root, split ? `${trainDir}/` : '', links);
   checkClasses(train, split ? `${rootName}/${trainDir}` : rootName);
   if (train.classes.length < 2) {
-    throw new DataError('empty-class', rootName, `expected at least 2 class folders, found 1 ('${train.classes[0].name}')`);
+    throw new DataError('empty-class', rootName, `expected at least 2 class folders, found 1 ('${train.classes[0]!.name}')`);
   }
   const classes = train.classes.map((c) => c.name);
   const classIndex = new Map(classes.map((name, i) => [name, i]));

@@ -6,8 +6,9 @@ export function rgbaToGrey(
   out: Uint8Array = new Uint8Array(rgba.length / 4),
 ): { grey: Uint8Array; transparent: boolean } {
   let transparent = false;
+  // k + 3 < 4 · out.length ≤ rgba.length
   for (let i = 0, k = 0; i < out.length; i++, k += 4) {
-    out[i] = Math.round(0.299 * rgba[k] + 0.587 * rgba[k + 1] + 0.114 * rgba[k + 2]);
+    out[i] = Math.round(0.299 * rgba[k]! + 0.587 * rgba[k + 1]! + 0.114 * rgba[k + 2]!);
     if (rgba[k + 3] !== 255) transparent = true;
   }
   return { grey: out, transparent };
@@ -35,16 +36,17 @@ export function resizeGrey(src: Uint8Array, width: number, height: number, newWi
   const xs = coverage(width, newWidth);
   const ys = coverage(height, newHeight);
   const area = (width / newWidth) * (height / newHeight);
+  // ys and xs have one entry per destination row and column, and their weights stay inside the source.
   for (let dy = 0; dy < newHeight; dy++) {
-    const { first: y0, weights: wy } = ys[dy];
+    const { first: y0, weights: wy } = ys[dy]!;
     for (let dx = 0; dx < newWidth; dx++) {
-      const { first: x0, weights: wx } = xs[dx];
+      const { first: x0, weights: wx } = xs[dx]!;
       let sum = 0;
       for (let j = 0; j < wy.length; j++) {
         const row = (y0 + j) * width;
         let rowSum = 0;
-        for (let i = 0; i < wx.length; i++) rowSum += src[row + x0 + i] * wx[i];
-        sum += rowSum * wy[j];
+        for (let i = 0; i < wx.length; i++) rowSum += src[row + x0 + i]! * wx[i]!;
+        sum += rowSum * wy[j]!;
       }
       out[dy * newWidth + dx] = Math.min(255, Math.round(sum / area));
     }

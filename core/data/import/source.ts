@@ -53,9 +53,9 @@ function idxPairs(folder: string, names: string[]): Map<string, IdxPair> {
   const labels = new Map<string, string>();
   for (const name of names) {
     const i = IDX_IMAGES.exec(name);
-    if (i) images.set(i[1].toLowerCase(), join(folder, name));
+    if (i) images.set(i[1]!.toLowerCase(), join(folder, name));
     const l = IDX_LABELS.exec(name);
-    if (l) labels.set(l[1].toLowerCase(), join(folder, name));
+    if (l) labels.set(l[1]!.toLowerCase(), join(folder, name));
   }
   const pairs = new Map<string, IdxPair>();
   for (const [prefix, path] of images) {
@@ -82,10 +82,13 @@ function idxPairs(folder: string, names: string[]): Map<string, IdxPair> {
 function idxSource(folder: string, pairs: Map<string, IdxPair>, hints: PathSource): IdxSource {
   const entries = [...pairs.entries()];
   const classes = hints.classes ? { classes: hints.classes } : {};
-  if (entries.length === 1) return { format: 'idx', trainImages: entries[0][1].images, trainLabels: entries[0][1].labels, ...classes };
+  const [only] = entries;
+  if (only && entries.length === 1) return { format: 'idx', trainImages: only[1].images, trainLabels: only[1].labels, ...classes };
   const train = entries.filter(([p]) => TRAIN.test(p));
   const test = entries.filter(([p]) => TEST.test(p));
-  if (entries.length !== 2 || train.length !== 1 || test.length !== 1) {
+  const [trainPair] = train;
+  const [testPair] = test;
+  if (!trainPair || !testPair || entries.length !== 2 || train.length !== 1 || test.length !== 1) {
     throw new DataError(
       'unknown-format',
       basename(folder),
@@ -94,10 +97,10 @@ function idxSource(folder: string, pairs: Map<string, IdxPair>, hints: PathSourc
   }
   return {
     format: 'idx',
-    trainImages: train[0][1].images,
-    trainLabels: train[0][1].labels,
-    testImages: test[0][1].images,
-    testLabels: test[0][1].labels,
+    trainImages: trainPair[1].images,
+    trainLabels: trainPair[1].labels,
+    testImages: testPair[1].images,
+    testLabels: testPair[1].labels,
     ...classes,
   };
 }
@@ -147,7 +150,7 @@ export async function detectSource(hints: PathSource): Promise<Exclude<ImportSou
   const pairs = idxPairs(path, files);
   if (pairs.size > 0) return idxSource(path, pairs, hints);
   const csvs = files.filter((f) => CSV.test(f));
-  if (csvs.length === 1) return csvSource(join(path, csvs[0]), hints);
+  if (csvs.length === 1) return csvSource(join(path, csvs[0]!), hints);
   if (csvs.length === 2) {
     const train = csvs.find((f) => TRAIN.test(f.replace(CSV, '')));
     const test = csvs.find((f) => TEST.test(f.replace(CSV, '')));

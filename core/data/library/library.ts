@@ -4,6 +4,7 @@
  * was trained on. Every change is atomic: an import is built in a hidden folder and renamed into
  * place only when complete; a manifest is rewritten through a temporary file; a delete renames
  * the folder away before removing it. A failed import leaves the library as it was.
+ * About 330 lines: every operation shares these atomic moves and the one folder's bookkeeping.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';

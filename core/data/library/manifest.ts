@@ -123,7 +123,7 @@ export function parseManifest(text: string, where: string, onBadProfile?: (probl
   }
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const issue = result.error.issues[0]!; // a failed parse has at least one issue
     const at = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     throw new DataError('damaged', where, `expected a valid ${MANIFEST}, found a problem${at}: ${issue.message}`);
   }

@@ -26,17 +26,18 @@ export interface RawSplits {
 /** The rows `indices` (ascending) of a part, copied. */
 export function takeRows(part: RawPart, indices: Uint32Array, width: number, targetWidth: number): RawPart {
   const n = indices.length;
+  // indices are row numbers of part, so every indexed read below is in range.
   const inputs = part.inputs instanceof Uint8Array ? new Uint8Array(n * width) : new Float32Array(n * width);
   for (let r = 0; r < n; r++) {
-    const i = indices[r];
+    const i = indices[r]!;
     inputs.set(part.inputs.subarray(i * width, (i + 1) * width), r * width);
   }
   const out: RawPart = { count: n, inputs };
-  if (part.labels) out.labels = Int32Array.from(indices, (i) => part.labels![i]);
+  if (part.labels) out.labels = Int32Array.from(indices, (i) => part.labels![i]!);
   if (part.targets) {
     const targets = new Float32Array(n * targetWidth);
     for (let r = 0; r < n; r++)
-      targets.set(part.targets.subarray(indices[r] * targetWidth, (indices[r] + 1) * targetWidth), r * targetWidth);
+      targets.set(part.targets.subarray(indices[r]! * targetWidth, (indices[r]! + 1) * targetWidth), r * targetWidth);
     out.targets = targets;
   }
   return out;
@@ -48,18 +49,13 @@ function checkFraction(value: number, name: string): void {
   }
 }
 
-/** Sorted random subsets of sizes `sizes` of 0…count−1, the rest last. */
-function randomSubsets(count: number, sizes: number[], seed: number): Uint32Array[] {
+/** Sorted random subsets of 0…count−1: `first` indices, `second` others, and the rest. */
+function randomSubsets(count: number, first: number, second: number, seed: number): [Uint32Array, Uint32Array, Uint32Array] {
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   new Rng(seed).shuffle(order);
-  const subsets: Uint32Array[] = [];
-  let start = 0;
-  for (const size of [...sizes, count - sizes.reduce((a, b) => a + b, 0)]) {
-    subsets.push(order.slice(start, start + size).sort());
-    start += size;
-  }
-  return subsets;
+  const cut = (start: number, end: number) => order.slice(start, end).sort();
+  return [cut(0, first), cut(first, first + second), cut(first + second, count)];
 }
 
 /** How many of `count` samples a share takes: rounded, but at least one when the share is not zero. */
@@ -92,7 +88,7 @@ export function splitData(data: ImportedData, fractions: SplitFractions, seed: n
       `expected ${need}, found ${train.count} sample${train.count === 1 ? '' : 's'} split as ${remaining} training, ${validationCount} validation, ${testCount} test (validation ${fractions.validation}, test ${fractions.test})${minimum}`,
     );
   }
-  const [testRows, validationRows, trainRows] = randomSubsets(train.count, [testCount, validationCount], seed);
+  const [testRows, validationRows, trainRows] = randomSubsets(train.count, testCount, validationCount, seed);
   const take = (rows: Uint32Array) => takeRows(train, rows, width, targetWidth);
   const splits: RawSplits = { train: take(trainRows), test: test ?? take(testRows) };
   if (validationCount > 0) splits.validation = take(validationRows);

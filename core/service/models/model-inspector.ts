@@ -17,6 +17,7 @@ import { basename, join } from 'node:path';
 import { scaleSample } from '../../data/scaling';
 import { gradientCheck, type LayerGradientCheck } from '../../engine/gradcheck';
 import type { Network } from '../../engine/network';
+import { layerNumber } from '../../engine/notation';
 import { traceActivations } from '../../inspect/activations-trace';
 import type {
   GradientCheckRequest,
@@ -206,7 +207,7 @@ export class ModelInspector {
     if (rows * cols > MAX_WEIGHTS_PER_CALL || (rows * cols + rows) * 4 > MAX_REPLY_BYTES)
       throw new LabError(
         'invalid',
-        `Layer ${layer} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
+        `Layer ${layerNumber(layer)} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
       );
     return {
       modelId,

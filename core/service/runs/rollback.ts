@@ -57,7 +57,7 @@ export function healthy(history: readonly EpochReport[], epoch: number, initialN
   if (!report || report.nonFinite) return false;
   const loss = endLoss(report);
   if (!Number.isFinite(loss) || report.layers.some((l) => !Number.isFinite(l.weightNorm))) return false;
-  if (report.layers.some((l, i) => initialNorms[i] !== undefined && l.weightNorm > WEIGHT_GROWTH_LIMIT * Math.max(initialNorms[i]!, 1e-3)))
+  if (report.layers.some((l, i) => initialNorms[i] !== undefined && l.weightNorm > WEIGHT_GROWTH_LIMIT * Math.max(initialNorms[i], 1e-3)))
     return false;
   const lowest = Math.min(...history.slice(0, epoch).map(endLoss).filter(Number.isFinite));
   return loss <= EXPLODED_FACTOR * Math.abs(lowest);

@@ -5,20 +5,19 @@
  * speeds and sizes. A negative number takes the minus sign (−), not the hyphen.
  */
 
+import { superscript } from '@core/engine/notation';
+
+// The superscript digits live with the layer notation (core/engine/notation), shared with the CLI.
+export { superscript };
+
 /** What a missing or non-finite value reads as. */
 export const NONE = '—';
 
 const MINUS = '−';
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const minus = (text: string): string => text.replace('-', MINUS);
-
-/** 12 → "¹²", −3 → "⁻³" (layer indices in w², exponents). */
-export function superscript(n: number): string {
-  return String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
-}
 
 /** Whole numbers with thousands separators: 60000 → "60,000" (rounded); "—" when not a number. */
 export function count(n: number | null | undefined): string {

@@ -6,6 +6,7 @@ import { CliError, parseCli, USAGE } from '../../../core/cli/args';
 import { JSON_EVENTS } from '../../../core/cli/events';
 import pkg from '../../../package.json' with { type: 'json' };
 import { cli, expectNoTerminalCodes, jsonLines, ofType, oneLine } from './cli';
+import { mnistSpec } from '../../fixtures/specs';
 
 const NIELSEN = '--layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30 --seed 1'.split(' ');
 const MODERN =
@@ -16,15 +17,7 @@ const MODERN =
 describe('parseCli', () => {
   it("reads Nielsen's reference run into a spec and settings", () => {
     const { spec, settings } = parseCli(NIELSEN);
-    expect(spec).toEqual({
-      inputSize: 784,
-      layers: [
-        { units: 30, activation: 'sigmoid' },
-        { units: 10, activation: 'sigmoid' },
-      ],
-      loss: 'quadratic',
-      init: 'normal',
-    });
+    expect(spec).toEqual(mnistSpec());
     expect(settings).toMatchObject({ batchSize: 10, learningRate: 3, epochs: 30, seed: 1, optimizer: 'sgd', stop: { kind: 'epochs' } });
   });
 

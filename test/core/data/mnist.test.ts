@@ -7,9 +7,9 @@ import { loadMnist, loadMnistRaw, mnistFiles } from '../../../core/data/mnist';
 function range(values: Float32Array): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] < min) min = values[i];
-    if (values[i] > max) max = values[i];
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
   return { min, max };
 }
@@ -87,7 +87,7 @@ describe('MNIST', () => {
     const z = loadMnist({ scaling: 'z-score', validation: true, trainLimit: 1000, validationLimit: 10, testLimit: 10 });
     const raw = loadMnistRaw().train.pixels.subarray(0, 1000 * 784);
     let sum = 0;
-    for (let i = 0; i < raw.length; i++) sum += raw[i];
+    for (const v of raw) sum += v;
     expect(z.scaling.kind).toBe('z-score');
     if (z.scaling.kind !== 'z-score') return;
     expect(z.scaling.mean[0]).toBeCloseTo(sum / raw.length, 9);

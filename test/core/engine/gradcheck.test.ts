@@ -45,7 +45,7 @@ function samples(kind: TargetKind, seed: number): Samples {
           break;
         case 'distribution':
           targets[i] = 0.1 + rng.uniform();
-          sum += targets[i]!;
+          sum += targets[i];
           break;
       }
     }
@@ -164,7 +164,7 @@ describe('gradientCheck itself', () => {
     const result = gradientCheck(makeNet('tanh', 'softmax', 'cross-entropy'), data, ROWS, { perLayer: 6, show: 2 });
     // perLayer 6 → 3 weights + 3 biases in each layer.
     expect(result.map((r) => r.checked)).toEqual([6, 6, 6]);
-    expect(result[0]!.samples.map((s) => s.name)).toEqual(['w1[0,0]', 'w1[1,2]']);
+    expect(result[0]!.samples.map((s) => s.name)).toEqual(['w²[0,0]', 'w²[1,2]']);
     for (const s of result[0]!.samples) expect(s.backprop).toBeCloseTo(s.numeric, 8);
   });
 

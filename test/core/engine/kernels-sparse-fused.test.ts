@@ -8,6 +8,7 @@ import { LOSSES, type ActivationName, type LossName, type NetworkSpec } from '..
 import type { WasmKernels } from '../../../core/engine/wasm/kernels-wasm';
 import { selectKernels } from '../../../core/engine/wasm/select';
 import { BACKENDS, place, RAGGED_SIZES, randomWithZeros, refABt, refAtB } from './reference-kernels';
+import { mnistSpec } from '../../fixtures/specs';
 
 /** float32 values, about `zeroShare` of them zero, in runs of 7 as in images (or scattered). */
 const random = (rng: Rng, n: number, zeroShare: number, blocky = true): Float32Array => randomWithZeros(rng, n, zeroShare, blocky);
@@ -95,15 +96,7 @@ describe.each(BACKENDS)('sparse and dense products on backend %s', (name) => {
         k.matMulABtActivate(a, b, bias, z, out, m, n, kk, act, sparse);
       },
     };
-    const spec: NetworkSpec = {
-      inputSize: 784,
-      layers: [
-        { units: 30, activation: 'sigmoid' },
-        { units: 10, activation: 'sigmoid' },
-      ],
-      loss: 'quadratic',
-      init: 'normal',
-    };
+    const spec: NetworkSpec = mnistSpec();
     const net = Network.create(spec, new Rng(3), 'float32', spy);
     const rng = new Rng(4);
     for (const [input, firstSparse] of [
@@ -179,7 +172,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         [3, 5],
         [10, 30],
         [7, 13],
-      ]) {
+      ] as [number, number][]) {
         const z = place(k, random(rng, rows * cols, 0.1, false));
         z[0] = 0; // the kink of relu and leaky-relu: σ'(0) is taken as the left derivative, as in js
         const a = place(k, new Float32Array(rows * cols));
@@ -200,7 +193,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
       [1, 1],
       [10, 10],
       [3, 7],
-    ]) {
+    ] as [number, number][]) {
       const a = place(k, random(rng, rows * cols, 0, false));
       const y = place(k, random(rng, rows * cols, 0.5, false));
       for (const sumY of [true, false]) {
@@ -225,7 +218,7 @@ describe.each(BACKENDS)('fused activations and output deltas on backend %s', (na
         [1, 1],
         [10, 10],
         [3, 7],
-      ]) {
+      ] as [number, number][]) {
         // Outputs and targets strictly inside (0, 1), where every loss is defined.
         const a0 = Float32Array.from({ length: rows * cols }, () => 0.05 + 0.9 * rng.uniform());
         const y0 = Float32Array.from({ length: rows * cols }, () => 0.1 + 0.8 * rng.uniform());

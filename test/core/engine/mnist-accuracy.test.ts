@@ -6,6 +6,7 @@ import { Rng } from '../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
 import { runGuarded } from './helpers';
+import { reluSoftmaxSpec } from '../../fixtures/specs';
 
 /**
  * The engine end to end on the real data: 784-100-10, ReLU + softmax, cross-entropy, He init,
@@ -21,18 +22,7 @@ const THRESHOLD = 0.94;
 describe('MNIST accuracy', () => {
   it('a 784-100-10 ReLU/softmax network reaches ≥ 94 % test accuracy after one epoch of Adam', () => {
     const mnist = loadMnist();
-    const net = Network.create(
-      {
-        inputSize: 784,
-        layers: [
-          { units: 100, activation: 'relu' },
-          { units: 10, activation: 'softmax' },
-        ],
-        loss: 'cross-entropy',
-        init: 'he',
-      },
-      new Rng(1),
-    );
+    const net = Network.create(reluSoftmaxSpec([100]), new Rng(1));
     expect(net.parameterCount()).toBe(79_510);
     const trainer = new Trainer(
       net,

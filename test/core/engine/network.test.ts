@@ -138,7 +138,7 @@ describe('feedforward', () => {
   it('setParameters() rejects arrays of the wrong shape with a ShapeError', () => {
     const net = tiny();
     expect(() => net.setParameters([[], [1, 2, 3], [1, 2]], [[], [0, 0], [0]])).toThrow(ShapeError);
-    expect(() => net.setParameters([[], [1, 2, 3, 4], [1, 2]], [[], [0, 0], [0, 0]])).toThrow(/Layer 2: expected w 1×2 and b 1/);
+    expect(() => net.setParameters([[], [1, 2, 3, 4], [1, 2]], [[], [0, 0], [0, 0]])).toThrow(/Layer 3: expected w 1×2 and b 1/);
   });
 });
 

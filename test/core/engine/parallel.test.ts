@@ -21,6 +21,7 @@ import type { NetworkSpec, TrainSettings } from '../../../core/engine/spec';
 import type { WasmKernels } from '../../../core/engine/wasm/kernels-wasm';
 import { selectKernels } from '../../../core/engine/wasm/select';
 import { BLOB_SPEC, blobs, parameterBytes, settings } from './helpers';
+import { reluSoftmaxSpec } from '../../fixtures/specs';
 
 const factory = nodeWorkerFactory();
 const open: ParallelTrainer[] = [];
@@ -237,12 +238,7 @@ describe('ParallelTrainer failures', () => {
 });
 
 describe('autoThreads (the policy behind --workers auto)', () => {
-  const relu = (hidden: number[]): NetworkSpec => ({
-    inputSize: 784,
-    layers: [...hidden.map((units) => ({ units, activation: 'relu' as const })), { units: 10, activation: 'softmax' as const }],
-    loss: 'cross-entropy',
-    init: 'he',
-  });
+  const relu = (hidden: number[]): NetworkSpec => reluSoftmaxSpec(hidden);
   const small = relu([100]);
   const wide = relu([300, 100]);
 

@@ -3,6 +3,7 @@ import { activations } from '../../../core/engine/activations';
 import { losses } from '../../../core/engine/losses';
 import { ACTIVATIONS, DEFAULT_TRAIN_SETTINGS, descentKind, LOSSES } from '../../../core/engine/spec';
 import { trainingProblems } from '../../../core/engine/validate';
+import { mnistSpec } from '../../fixtures/specs';
 
 describe('spec', () => {
   it('names the three flavours of gradient descent by batch size', () => {
@@ -14,15 +15,7 @@ describe('spec', () => {
   });
 
   it('has default settings that pass validation (Nielsen: η = 3, batch 10, 30 epochs)', () => {
-    const spec = {
-      inputSize: 784,
-      layers: [
-        { units: 30, activation: 'sigmoid' as const },
-        { units: 10, activation: 'sigmoid' as const },
-      ],
-      loss: 'quadratic' as const,
-      init: 'normal' as const,
-    };
+    const spec = mnistSpec();
     expect(trainingProblems(spec, DEFAULT_TRAIN_SETTINGS)).toEqual([]);
     expect(DEFAULT_TRAIN_SETTINGS).toMatchObject({ learningRate: 3, batchSize: 10, epochs: 30, optimizer: 'sgd' });
   });

@@ -41,7 +41,8 @@ describe('StoppingRules', () => {
     expect(r.stopReason(epoch(2, 1), [])).toBeUndefined();
     expect(r.stopReason(epoch(3, 1), [])).toBe('reached 3 epochs');
     const nonFinite = { what: 'weight', layer: 2, epoch: 1, batch: 6 } as const;
-    expect(r.stopReason(epoch(1, 1, { nonFinite }), [])).toBe('weights of layer 2 became non-finite');
+    // The engine's layer 2 holds w³, the weights into Nielsen's layer 3 (the input is layer 1).
+    expect(r.stopReason(epoch(1, 1, { nonFinite }), [])).toBe('weights of layer 3 became non-finite');
   });
 
   it('loss-plateau: stops when the training loss improves by less than the threshold over the epoch before', () => {

@@ -2,16 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { SpecError } from '../../../core/engine/errors';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems, type Problem } from '../../../core/engine/validate';
+import { reluSoftmaxSpec } from '../../fixtures/specs';
 
-const good = (): NetworkSpec => ({
-  inputSize: 784,
-  layers: [
-    { units: 30, activation: 'relu' },
-    { units: 10, activation: 'softmax' },
-  ],
-  loss: 'cross-entropy',
-  init: 'he',
-});
+const good = (): NetworkSpec => reluSoftmaxSpec();
 const train = (overrides: Partial<TrainSettings>): TrainSettings => ({ ...DEFAULT_TRAIN_SETTINGS, ...overrides });
 
 /** The single problem expected, as [field, message]. */

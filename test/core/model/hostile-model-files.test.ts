@@ -18,6 +18,7 @@ import { parseLargeJson } from '../../../core/model/model-json';
 import { tempFolder } from '../data/import/fixtures';
 import { MiB, linkToDevZero, makeFifo, peakGrowth, sparseFile } from '../files/hostile';
 import { trainedSmall } from './fixtures';
+import { mnistSpec } from '../../fixtures/specs';
 
 const folder = tempFolder('hostile-models');
 afterAll(() => folder.remove());
@@ -31,15 +32,7 @@ async function refusal(path: string): Promise<{ error: ModelFileError; growth: n
 
 /** A 784-h-10 model with random weights: its first layer's base64 (125 KB for h = 30) is long enough to be cut out of the parse. */
 function mnistSizedModel(hidden = 30): { text: string; net: Network } {
-  const spec: NetworkSpec = {
-    inputSize: 784,
-    layers: [
-      { units: hidden, activation: 'sigmoid' },
-      { units: 10, activation: 'sigmoid' },
-    ],
-    loss: 'quadratic',
-    init: 'normal',
-  };
+  const spec: NetworkSpec = mnistSpec({ hidden: [hidden] });
   const { meta } = trainedSmall();
   const net = Network.create(spec, new Rng(5));
   const file = buildModelFile(net, {

@@ -8,6 +8,7 @@ import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '..
 import { Trainer } from '../../../core/engine/trainer';
 import { ModelFileError } from '../../../core/model/errors';
 import { exportOnnx } from '../../../core/model/onnx';
+import { mnistSpec, reluSoftmaxSpec } from '../../fixtures/specs';
 
 ort.env.wasm.numThreads = 1;
 
@@ -52,49 +53,26 @@ async function expectSameOutputs(net: Network, tolerance = 1e-5): Promise<void> 
 
 describe('ONNX export, checked with onnxruntime-web', () => {
   it("sigmoid network with quadratic loss (Nielsen's)", async () => {
-    const net = trained(
-      {
-        inputSize: 784,
-        layers: [
-          { units: 30, activation: 'sigmoid' },
-          { units: 10, activation: 'sigmoid' },
-        ],
-        loss: 'quadratic',
-        init: 'normal',
-      },
-      { learningRate: 3, batchSize: 10 },
-    );
+    const net = trained(mnistSpec(), { learningRate: 3, batchSize: 10 });
     await expectSameOutputs(net);
   });
 
   it('relu hidden layer with softmax and cross-entropy', async () => {
-    const net = trained(
-      {
-        inputSize: 784,
-        layers: [
-          { units: 32, activation: 'relu' },
-          { units: 10, activation: 'softmax' },
-        ],
-        loss: 'cross-entropy',
-        init: 'he',
-      },
-      { learningRate: 0.1, batchSize: 20 },
-    );
+    const net = trained(reluSoftmaxSpec([32]), { learningRate: 0.1, batchSize: 20 });
     await expectSameOutputs(net);
   });
 
   it('tanh and leaky-relu hidden layers with a linear output', async () => {
     const net = trained(
-      {
-        inputSize: 784,
-        layers: [
+      mnistSpec({
+        hidden: [
           { units: 24, activation: 'tanh' },
           { units: 16, activation: 'leaky-relu' },
-          { units: 10, activation: 'linear' },
         ],
+        output: 'linear',
         loss: 'mse',
         init: 'xavier',
-      },
+      }),
       { learningRate: 0.05, batchSize: 20 },
     );
     await expectSameOutputs(net);
@@ -102,26 +80,12 @@ describe('ONNX export, checked with onnxruntime-web', () => {
 
   it('step units, as comparison and cast', async () => {
     // Not trainable: compare the randomly initialised network.
-    const net = Network.create(
-      {
-        inputSize: 784,
-        layers: [
-          { units: 20, activation: 'step' },
-          { units: 10, activation: 'sigmoid' },
-        ],
-        loss: 'quadratic',
-        init: 'normal',
-      },
-      new Rng(2),
-    );
+    const net = Network.create(mnistSpec({ hidden: [20], activation: 'step', output: 'sigmoid' }), new Rng(2));
     await expectSameOutputs(net);
   });
 
   it('records the spec and scaling in the model metadata', async () => {
-    const net = Network.create(
-      { inputSize: 784, layers: [{ units: 10, activation: 'softmax' }], loss: 'cross-entropy', init: 'xavier' },
-      new Rng(1),
-    );
+    const net = Network.create(mnistSpec({ hidden: [], output: 'softmax', loss: 'cross-entropy', init: 'xavier' }), new Rng(1));
     const text = new TextDecoder().decode(exportOnnx(net, mnist.scaling));
     expect(text).toContain('fathom.scaling');
     expect(text).toContain(JSON.stringify(mnist.scaling));

@@ -6,6 +6,7 @@ import { isRunEvent, type RunEvent, type StartRunRequest } from '@core/lab/contr
 import type { EpochReport } from '@core/engine/reports';
 import { LabService, type LabServiceOptions } from '@core/service/lab-service';
 import { trainWorkerFactory } from './tsx-worker';
+import { mnistSpec } from '../../fixtures/specs';
 
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'fathom-lab-'));
@@ -36,15 +37,7 @@ export function quickRun(
   const { settings, ...rest } = overrides;
   return {
     name: 'quick',
-    spec: {
-      inputSize: 784,
-      layers: [
-        { units: 16, activation: 'sigmoid' },
-        { units: 10, activation: 'sigmoid' },
-      ],
-      loss: 'quadratic',
-      init: 'scaled-normal',
-    },
+    spec: mnistSpec({ hidden: [16], init: 'scaled-normal' }),
     settings: {
       batchSize: 10,
       learningRate: 3,

@@ -2,21 +2,14 @@
 import type { LabApi, LayerWeights, MisclassifiedSample, ModelEvaluation, ModelSummary, TraceResult } from '@core/lab/contract';
 import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
 import { summary as runSummary, epochReport } from '../train/fixtures';
+import { mnistSpec } from '../../fixtures/specs';
 
 export function modelSummary(modelId: string, patch: Partial<ModelSummary> = {}): ModelSummary {
   return {
     modelId,
     name: `model ${modelId}`,
     source: { kind: 'file', fileName: `${modelId}.fathom.json` },
-    spec: {
-      inputSize: 784,
-      layers: [
-        { units: 4, activation: 'sigmoid' },
-        { units: 10, activation: 'softmax' },
-      ],
-      loss: 'cross-entropy',
-      init: 'scaled-normal',
-    },
+    spec: mnistSpec({ hidden: [4], output: 'softmax', loss: 'cross-entropy', init: 'scaled-normal' }),
     settings: { ...DEFAULT_TRAIN_SETTINGS },
     history: [],
     dataset: {

@@ -2,21 +2,14 @@
 import type { LabApi, RunSummary } from '@core/lab/contract';
 import type { EpochReport } from '@core/engine/reports';
 import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
+import { mnistSpec } from '../../fixtures/specs';
 
 export function summary(id: string, patch: Partial<RunSummary> = {}): RunSummary {
   return {
     id,
     name: `run ${id}`,
     createdAt: `2025-01-01T00:00:0${id.length % 10}.000Z`,
-    spec: {
-      inputSize: 784,
-      layers: [
-        { units: 30, activation: 'sigmoid' },
-        { units: 10, activation: 'sigmoid' },
-      ],
-      loss: 'quadratic',
-      init: 'scaled-normal',
-    },
+    spec: mnistSpec({ init: 'scaled-normal' }),
     settings: { ...DEFAULT_TRAIN_SETTINGS },
     datasetId: 'mnist',
     scaling: 'min-max',

@@ -1,6 +1,7 @@
 /** Plain-language explanations of a run that went wrong, with what to try next. */
 import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
 import type { NonFinite } from '@core/engine/reports';
+import { layerNumber } from '@core/engine/notation';
 
 export interface Explanation {
   kind: 'non-finite' | 'failed';
@@ -21,17 +22,11 @@ export function tenth(eta: number): number {
   return Number((eta / 10).toPrecision(3));
 }
 
-/**
- * The engine counts weight layers l = 1…L from the first hidden layer; the Design tab (like
- * Nielsen) calls the input layer 1, so engine layer l is the design's layer l + 1.
- */
-export const designLayer = (engineLayer: number): number => engineLayer + 1;
-
 function where(d: NonFinite): string {
   const at = `at epoch ${d.epoch}, batch ${d.batch}`;
   if (d.what === 'loss' || d.layer === undefined) return `The ${d.what === 'loss' ? 'loss' : `${d.what}s`} became NaN or infinite ${at}`;
   const what = d.what === 'gradient' ? 'gradient' : 'weights';
-  return `The ${what} of layer ${designLayer(d.layer)} became NaN or infinite ${at}`;
+  return `The ${what} of layer ${layerNumber(d.layer)} became NaN or infinite ${at}`;
 }
 
 export function explainNonFinite(detail: NonFinite, run: RunLike, learningRate = run.settings.learningRate): Explanation {

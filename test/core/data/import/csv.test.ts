@@ -69,7 +69,7 @@ describe('importCsv', () => {
     expect(data.parts.train.inputs[64]).toBe(0);
     expect(data.features).toBeUndefined();
     expect(data.notes.join(' ')).toMatch(/first row names the columns.*8×8 grey images/);
-    expect(data.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(data.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads the same layout without a header', async () => {

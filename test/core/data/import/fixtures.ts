@@ -97,7 +97,7 @@ export function writeIdxPair(
   gz?: (b: Uint8Array) => Uint8Array,
 ): { images: string; labels: string } {
   mkdirSync(folder, { recursive: true });
-  const pixels = Array.from({ length: labels.length * rows * cols }, (_, k) => (labels[Math.floor(k / (rows * cols))] * 50 + k) % 256);
+  const pixels = Array.from({ length: labels.length * rows * cols }, (_, k) => (labels[Math.floor(k / (rows * cols))]! * 50 + k) % 256);
   const suffix = gz ? '.gz' : '';
   const images = join(folder, `${prefix}-images-idx3-ubyte${suffix}`);
   const labelsPath = join(folder, `${prefix}-labels-idx1-ubyte${suffix}`);

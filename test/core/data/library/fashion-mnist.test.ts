@@ -9,6 +9,7 @@ import { Rng } from '../../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS } from '../../../../core/engine/spec';
 import { Trainer } from '../../../../core/engine/trainer';
 import { tempFolder } from '../import/fixtures';
+import { reluSoftmaxSpec } from '../../../fixtures/specs';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -44,21 +45,10 @@ describe('Fashion-MNIST from the Debian package', () => {
 
     const data = await library.load(entry.id);
     expect(data.scaling).toEqual({ kind: 'min-max', per: 'global', min: [0], max: [255] });
-    const net = Network.create(
-      {
-        inputSize: 784,
-        layers: [
-          { units: 100, activation: 'relu' },
-          { units: 10, activation: 'softmax' },
-        ],
-        loss: 'cross-entropy',
-        init: 'he',
-      },
-      new Rng(1),
-    );
+    const net = Network.create(reluSoftmaxSpec([100]), new Rng(1));
     const settings = { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam' as const, learningRate: 0.001, batchSize: 64, epochs: 1, seed: 1 };
     const [epoch] = new Trainer(net, { train: data.train, validation: data.validation, test: data.test }, settings).run();
-    expect(epoch.testAccuracy).toBeGreaterThanOrEqual(0.8);
-    expect(epoch.validationAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(epoch!.testAccuracy).toBeGreaterThanOrEqual(0.8);
+    expect(epoch!.validationAccuracy).toBeGreaterThanOrEqual(0.8);
   }, 180_000);
 });

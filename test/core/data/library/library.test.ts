@@ -74,12 +74,12 @@ describe('DatasetLibrary', () => {
     expect(data.validation?.count).toBe(10);
     expect(data.test.count).toBe(20);
     const mean = (s: typeof data.train, j: number) =>
-      Array.from({ length: s.count }, (_, i) => s.inputs[i * 2 + j]).reduce((a, b) => a + b, 0) / s.count;
+      Array.from({ length: s.count }, (_, i) => s.inputs[i * 2 + j]!).reduce((a, b) => a + b, 0) / s.count;
     expect(Math.abs(mean(data.train, 0))).toBeLessThan(1e-5);
     expect(Math.abs(mean(data.train, 1))).toBeLessThan(1e-5);
     expect(Math.abs(mean(data.test, 0))).toBeGreaterThan(1e-3);
     // Every split keeps its one-hot targets and labels in step.
-    for (let i = 0; i < data.test.count; i++) expect(data.test.targets[i * 2 + data.test.labels![i]]).toBe(1);
+    for (let i = 0; i < data.test.count; i++) expect(data.test.targets[i * 2 + data.test.labels![i]!]).toBe(1);
     const minMax = await library.load('Points', { scaling: 'min-max', per: 'global' });
     expect(minMax.scaling).toMatchObject({ kind: 'min-max', per: 'global' });
     expect(Math.min(...minMax.train.inputs)).toBe(0);
@@ -128,7 +128,7 @@ describe('DatasetLibrary', () => {
     const { datasets, damaged } = await reopened.scan();
     expect(datasets.map((d) => d.name)).toEqual(['Grid points']);
     expect(damaged).toHaveLength(1);
-    expect(damaged[0].error.message).toMatch(/^12345678-.*: expected manifest\.json to hold JSON/);
+    expect(damaged[0]!.error.message).toMatch(/^12345678-.*: expected manifest\.json to hold JSON/);
     await expectDataError(reopened.load('12345678-1234-1234-1234-123456789abc'), 'damaged', /expected manifest\.json to hold JSON/);
     await reopened.delete('12345678-1234-1234-1234-123456789abc');
   });
@@ -150,7 +150,7 @@ describe('DatasetLibrary', () => {
     expect(info).toMatchObject({
       name: 'Grid points',
       sizes: { train: 70, validation: 10, test: 20 },
-      files: [{ name: 'points.csv', sha256: entry.source.files[0].sha256 }],
+      files: [{ name: 'points.csv', sha256: entry.source.files[0]!.sha256 }],
     });
   });
 

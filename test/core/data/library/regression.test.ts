@@ -48,8 +48,8 @@ describe('CSV regression: area → rent', () => {
     expect(history.at(-1)!.testLoss).toBeLessThan(1e-3);
 
     if (data.scaling.kind !== 'z-score') throw new Error('expected z-score scaling');
-    const [mean] = data.scaling.mean;
-    const [std] = data.scaling.std;
+    const mean = data.scaling.mean[0]!;
+    const std = data.scaling.std[0]!;
     const w = net.w[1]![0]!;
     const b = net.b[1]![0]!;
     const mLearned = w / std;

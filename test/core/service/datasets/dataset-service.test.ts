@@ -13,6 +13,7 @@ import { profileTargetProblem } from '@core/engine/target-profile';
 import type { LabService } from '@core/service/lab-service';
 import { snapshot, tempFolder, writeIdxPair, writeText } from '../../data/import/fixtures';
 import { EventLog, makeService, quickRun, stubDialogs, tempDataDir } from '../helpers';
+import { reluSoftmaxSpec } from '../../../fixtures/specs';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -127,15 +128,7 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
       validation: true,
       trainLimit: 5000,
       testLimit: 1000,
-      spec: {
-        inputSize: 784,
-        layers: [
-          { units: 30, activation: 'relu' },
-          { units: 10, activation: 'softmax' },
-        ],
-        loss: 'cross-entropy',
-        init: 'he',
-      },
+      spec: reluSoftmaxSpec(),
       settings: { optimizer: 'adam', learningRate: 0.002, batchSize: 32, epochs: 1 },
     });
     const run = await service.startRun(request);

@@ -11,19 +11,12 @@ import { snapshotWeights } from '@core/service/worker/protocol';
 import { describeNonFinite } from '@core/service/worker/training-session';
 import { Network } from '@core/engine/network';
 import { Rng } from '@core/engine/rng';
+import { mnistSpec } from '../../../fixtures/specs';
 
 /** ReLU into a linear output under MSE: trains at a small η and blows up at a huge one. */
 function divergingRun(): StartRunRequest {
   const request = quickRun({ name: 'diverges later', settings: { learningRate: 0.01, epochs: 1000 } });
-  request.spec = {
-    inputSize: 784,
-    layers: [
-      { units: 30, activation: 'relu' },
-      { units: 10, activation: 'linear' },
-    ],
-    loss: 'mse',
-    init: 'he',
-  };
+  request.spec = mnistSpec({ activation: 'relu', output: 'linear', loss: 'mse', init: 'he' });
   return request;
 }
 

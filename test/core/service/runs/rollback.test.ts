@@ -6,19 +6,12 @@ import { callLab } from '@core/lab/dispatch';
 import type { LabService } from '@core/service/lab-service';
 import { EventLog, makeService, quickRun, tempDataDir, reportsIn, endsEpoch } from '../helpers';
 import { fakeReport, fakeWorkers, filledWeights } from '../fake-worker';
+import { mnistSpec } from '../../../fixtures/specs';
 
 /** ReLU into a linear output under MSE: trains at η = 0.01 and blows up at a huge η. */
 function divergingRun(): StartRunRequest {
   const request = quickRun({ name: 'blows up', settings: { learningRate: 0.01, epochs: 1000 } });
-  request.spec = {
-    inputSize: 784,
-    layers: [
-      { units: 30, activation: 'relu' },
-      { units: 10, activation: 'linear' },
-    ],
-    loss: 'mse',
-    init: 'he',
-  };
+  request.spec = mnistSpec({ activation: 'relu', output: 'linear', loss: 'mse', init: 'he' });
   return request;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadModelFile } from '@core/model/model-files';
 import type { LabService } from '@core/service/lab-service';
 import { EventLog, lastStep, makeService, quickRun, stubDialogs, tempDataDir } from '../helpers';
+import { mnistSpec } from '../../../fixtures/specs';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,15 +79,7 @@ describe('LabService: controlling a run', () => {
       name: 'diverges',
       settings: { learningRate: 1e5, epochs: 5 },
     });
-    request.spec = {
-      inputSize: 784,
-      layers: [
-        { units: 30, activation: 'relu' },
-        { units: 10, activation: 'linear' },
-      ],
-      loss: 'mse',
-      init: 'he',
-    };
+    request.spec = mnistSpec({ activation: 'relu', output: 'linear', loss: 'mse', init: 'he' });
     const { id } = await service.startRun(request);
     const guard = await log.waitFor((e) => e.runId === id && e.type === 'non-finite', 30_000, 'the NaN guard');
     const paused = await log.status(id, 'paused', 10_000);

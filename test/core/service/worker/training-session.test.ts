@@ -25,8 +25,9 @@ function toyData(): Samples {
   for (let i = 0; i < count; i++) {
     let sum = 0;
     for (let j = 0; j < 4; j++) sum += inputs[i * 4 + j] = rng.uniform();
-    labels[i] = sum > 2 ? 1 : 0;
-    targets[i * 2 + labels[i]] = 1;
+    const label = sum > 2 ? 1 : 0;
+    labels[i] = label;
+    targets[i * 2 + label] = 1;
   }
   return { count, inputSize: 4, outputSize: 2, inputs, targets, labels };
 }

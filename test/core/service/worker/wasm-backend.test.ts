@@ -73,8 +73,9 @@ function toyData(count: number, seed: number): Samples {
   for (let i = 0; i < count; i++) {
     let sum = 0;
     for (let j = 0; j < 6; j++) sum += inputs[i * 6 + j] = rng.uniform();
-    labels[i] = sum > 3 ? 1 : 0;
-    targets[i * 2 + labels[i]] = 1;
+    const label = sum > 3 ? 1 : 0;
+    labels[i] = label;
+    targets[i * 2 + label] = 1;
   }
   return { count, inputSize: 6, outputSize: 2, inputs, targets, labels };
 }
