@@ -10,7 +10,7 @@ import { createScheduler } from './scheduler';
 import { readTheme } from './theme';
 
 export interface LiveChart {
-  /** Points in the datasets of the latest draw (before decimation): 0 means an empty chart. */
+  /** Points the chart holds (before capping and decimation) at the latest draw: 0 means an empty chart. */
   points: Ref<number>;
   /** What the latest draw put on its axes (where the epoch axis ends, the y tick labels): read by the e2e tests. */
   axes: Ref<{ xEnd: number | null; yTicks: string }>;
@@ -23,7 +23,7 @@ function drawnAxes(chart: LineChart | null): { xEnd: number | null; yTicks: stri
   return { xEnd: x ? x.max : null, yTicks: labels.join(' | ') };
 }
 
-const countPoints = (spec: ChartSpec): number => spec.datasets.reduce((n, set) => n + set.data.length, 0);
+const countPoints = (spec: ChartSpec): number => spec.kept ?? spec.datasets.reduce((n, set) => n + set.data.length, 0);
 
 export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () => ChartSpec, sources: WatchSource[]): LiveChart {
   let chart: LineChart | null = null;
