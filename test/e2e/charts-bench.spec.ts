@@ -43,7 +43,10 @@ test('benchmark: the Train tab while a run streams events at the maximum rate (f
   const cdp = profileTo ? await page.context().newCDPSession(page) : null;
   await cdp?.send('Profiler.enable');
   await cdp?.send('Profiler.start');
-  const streaming = page.evaluate(([n, interval]) => (globalThis as unknown as ReplayPage).__stream(n, interval), [PER_EVENT, INTERVAL_MS] as const);
+  const streaming = page.evaluate(([n, interval]) => (globalThis as unknown as ReplayPage).__stream(n, interval), [
+    PER_EVENT,
+    INTERVAL_MS,
+  ] as const);
   const clicks: Record<string, number> = {};
   await page.waitForTimeout(3000);
   clicks['pause'] = await clickDelay(page, 'run-pause', '[data-testid="run-resume"]', 'present');

@@ -37,7 +37,16 @@ export function installReplay(config: ReplayConfig): void {
     loss: 'quadratic',
     init: 'normal',
   };
-  const settings = { batchSize: 10, learningRate: 3, epochs: config.epochs, optimizer: 'sgd', momentum: 0, l2: 0, seed: 1, stop: { kind: 'epochs' } };
+  const settings = {
+    batchSize: 10,
+    learningRate: 3,
+    epochs: config.epochs,
+    optimizer: 'sgd',
+    momentum: 0,
+    l2: 0,
+    seed: 1,
+    stop: { kind: 'epochs' },
+  };
   const run = {
     id: 'replay',
     name: `784-${config.layers.join('-')} sgd η=3`,
@@ -108,7 +117,8 @@ export function installReplay(config: ReplayConfig): void {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const lossAt = (step: number): number => (0.02 + 0.09 / Math.sqrt(1 + step / 300) + 1.2 * Math.exp(-step / 25)) * Math.exp(0.35 * (random() - 0.5));
+  const lossAt = (step: number): number =>
+    (0.02 + 0.09 / Math.sqrt(1 + step / 300) + 1.2 * Math.exp(-step / 25)) * Math.exp(0.35 * (random() - 0.5));
   const L = config.layers.length;
 
   g['__stream'] = (perEvent: number, intervalMs: number) =>
@@ -129,9 +139,25 @@ export function installReplay(config: ReplayConfig): void {
         // Sigmoid layers: each layer's gradient about a third of the next one's (vanishing towards the input).
         const gradientNorms = config.layers.map((_, i) => (0.5 / 3 ** (L - 1 - i)) * Math.exp(0.8 * (random() - 0.5)));
         const samplesPerSecond = 20000 + 2000 * random();
-        emit({ type: 'progress', runId: run.id, epoch, batch, batchesPerEpoch: config.batches, samplesPerSecond, learningRate: 3, points, gradientNorms });
+        emit({
+          type: 'progress',
+          runId: run.id,
+          epoch,
+          batch,
+          batchesPerEpoch: config.batches,
+          samplesPerSecond,
+          learningRate: 3,
+          points,
+          gradientNorms,
+        });
         if (batch === config.batches) {
-          const layers = gradientNorms.map((gradientNorm, i) => ({ layer: i + 1, gradientNorm, weightNorm: 10, saturated: 0.1, dead: null }));
+          const layers = gradientNorms.map((gradientNorm, i) => ({
+            layer: i + 1,
+            gradientNorm,
+            weightNorm: 10,
+            saturated: 0.1,
+            dead: null,
+          }));
           const report = {
             epoch,
             trainLoss: 0.02 + 0.09 / Math.sqrt(1 + step / 300),

@@ -1,7 +1,15 @@
 // The chart data builders as pure functions: capping, quantiles, the loss chart's robust range,
 // smoothing, the gradient chart's per-epoch medians and quartile bands, and the ratios between layers.
 import { describe, expect, it } from 'vitest';
-import { MAX_DRAWN_POINTS, minMaxDownsample, movingAverage, quantile, robustRange } from '@renderer/model/charts/reduce';
+import {
+  capGrowing,
+  MAX_DRAWN_POINTS,
+  minMaxDownsample,
+  movingAverage,
+  quantile,
+  robustRange,
+  roundUp,
+} from '@renderer/model/charts/reduce';
 import { layerColour } from '@renderer/model/charts/palette';
 import type { Point } from '@renderer/model/charts/spec';
 import { epochSpread, ratiosToLast } from '@renderer/model/train/gradients';
@@ -30,6 +38,29 @@ describe('capping the points a line draws', () => {
     expect(out.some((p) => p.y === -99)).toBe(true);
     for (let i = 1; i < out.length; i++) expect(out[i]!.x).toBeGreaterThan(out[i - 1]!.x);
     expect(Math.max(...out.map((p) => p.y))).toBe(99);
+  });
+
+  it('caps a growing line in place: new points are bucketed onto the previous result, spikes kept, the cap held', () => {
+    const points = line(Array.from({ length: 2000 }, (_, i) => Math.cos(i)));
+    const first = capGrowing(points, 100);
+    expect(first.length).toBeLessThanOrEqual(100);
+    expect(capGrowing(points, 100)).toBe(first); // nothing new: the same result
+    for (let i = 2000; i < 2200; i++) points[points.length] = { x: i + 1, y: i === 2100 ? 50 : Math.cos(i) };
+    const grown = capGrowing(points, 100);
+    expect(grown).toBe(first);
+    expect(grown.at(-1)).toBe(points.at(-1));
+    expect(grown.some((p) => p.y === 50)).toBe(true);
+    for (let i = 1; i < grown.length; i++) expect(grown[i]!.x).toBeGreaterThan(grown[i - 1]!.x);
+    // Grown far past the grid: laid afresh, within the cap again.
+    for (let i = 2200; i < 8000; i++) points[points.length] = { x: i + 1, y: Math.cos(i) };
+    const fresh = capGrowing(points, 100);
+    expect(fresh).not.toBe(first);
+    expect(fresh.length).toBeLessThanOrEqual(100);
+    // Cut (a roll-back): laid afresh from what is left.
+    points.length = 3000;
+    const cut = capGrowing(points, 100);
+    expect(cut.at(-1)).toBe(points[2999]);
+    expect(cut.length).toBeLessThanOrEqual(100);
   });
 
   it('caps the loss chart’s batch lines but still counts every kept point', () => {
@@ -64,7 +95,7 @@ describe('the loss chart’s default y range', () => {
     const range = robustRange(line(losses, 0.001), [], false)!;
     expect(range.min).toBe(0);
     expect(range.max).toBeGreaterThan(0.19);
-    expect(range.max).toBeLessThan(0.25);
+    expect(range.max).toBeLessThanOrEqual(0.25);
   });
 
   it('still fits every per-epoch point (and the smoothed curve after the start)', () => {
@@ -72,11 +103,16 @@ describe('the loss chart’s default y range', () => {
     expect(range.max).toBeGreaterThanOrEqual(0.4);
   });
 
-  it('on a log axis spans the kept losses with a margin, never reaching 0', () => {
-    const range = robustRange(line(losses, 0.001), [], true)!;
-    expect(range.min).toBeGreaterThan(0.05);
-    expect(range.min).toBeLessThan(0.1);
-    expect(range.max).toBeLessThan(0.3);
+  it('on a log axis spans the whole decades around the kept losses, never reaching 0', () => {
+    expect(robustRange(line(losses, 0.001), [], true)).toEqual({ min: 0.01, max: 1 });
+  });
+
+  it('ends a linear range on a round number', () => {
+    expect(roundUp(0.0499)).toBe(0.05);
+    expect(roundUp(0.23)).toBe(0.25);
+    expect(roundUp(1.3)).toBe(1.5);
+    expect(roundUp(0.2)).toBe(0.2);
+    expect(robustRange(line(losses, 0.001), [], false)!.max).toBe(0.25);
   });
 
   it('has nothing to fit without points, and fits a few points whole', () => {

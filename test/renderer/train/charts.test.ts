@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/model/train/charts';
-import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
+import { decadeTicks, epochAxis, logAxisTicks, logTick } from '@renderer/model/charts/axes';
 import { MARKER_OVERHANG } from '@renderer/model/charts/spec';
 import { createScheduler } from '@renderer/components/charts/scheduler';
 import { appendProgress, createSeries, cutSeries, setHistory } from '@renderer/model/train/series';
@@ -278,6 +278,13 @@ describe('log axes over many decades', () => {
       '5×10³⁸',
       '',
     ]);
+  });
+
+  it('ticks a narrow log axis at 1, 2 and 5 × 10ⁿ, a wider one at every decade, a very wide one at spaced decades', () => {
+    expect(logAxisTicks(0.01, 0.1)).toEqual([0.01, 0.02, 0.05, 0.1]);
+    expect(logAxisTicks(1e-4, 1)).toEqual([1e-4, 1e-3, 1e-2, 1e-1, 1]);
+    expect(logAxisTicks(1, 1e73)).toEqual([1, 1e20, 1e40, 1e60]);
+    expect(logAxisTicks(0, 1)).toEqual([]);
   });
 
   it('labels evenly spaced decades once an axis spans more than six', () => {

@@ -20,7 +20,7 @@ import {
 } from 'chart.js';
 import { MARKER_OVERHANG, type ChartSpec, type LineSet, type Point } from '@renderer/model/charts/spec';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
+import { epochAxis, logAxisTicks, logTick } from '@renderer/model/charts/axes';
 import { compact, fixed } from '@renderer/model/format';
 import type { ChartTheme } from './theme';
 
@@ -38,8 +38,23 @@ interface Holder {
 }
 const holders = new WeakMap<LineChart, Holder>();
 
+/** Tick labels are formatted again on every redraw, mostly the same values: keep the last few hundred. */
+function remembered(format: (y: number) => string): (y: number) => string {
+  const known = new Map<number, string>();
+  return (y) => {
+    let text = known.get(y);
+    if (text === undefined) {
+      if (known.size > 500) known.clear();
+      known.set(y, (text = format(y)));
+    }
+    return text;
+  };
+}
+
 function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptions<'line'> {
-  const format = spec.yFormat ?? compact;
+  const format = remembered(spec.yFormat ?? compact);
+  const xFormat = remembered(compact);
+  const logFormat = remembered(logTick);
   const isLog = (): boolean => holder.spec.yType === 'logarithmic';
   const font = { family: theme.font, size: 11 };
   const x = epochAxis(spec.xMax);
@@ -62,7 +77,6 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         labels: {
           // Each line's own marker (or a line, dashed as drawn) as its swatch, so every entry looks different.
           usePointStyle: true,
-          pointStyleWidth: 18,
           boxWidth: 14,
           boxHeight: 7,
           padding: 10,
@@ -98,7 +112,15 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         max: x?.max,
         title: { display: true, text: 'epoch', color: theme.muted, font },
         // Fixed step, no rotation, few labels sampled: Chart.js measures less text on every redraw.
-        ticks: { color: theme.muted, font, maxTicksLimit: 11, stepSize: x?.step, maxRotation: 0, sampleSize: 4 },
+        ticks: {
+          color: theme.muted,
+          font,
+          maxTicksLimit: 11,
+          stepSize: x?.step,
+          maxRotation: 0,
+          sampleSize: 4,
+          callback: (v) => xFormat(Number(v)),
+        },
         grid: { color: theme.grid },
         border: { color: theme.grid },
       },
@@ -113,7 +135,7 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
           font,
           maxTicksLimit: 7,
           sampleSize: 4,
-          callback: (v) => (isLog() ? logTick(Number(v)) : format(Number(v))),
+          callback: (v) => (isLog() ? logFormat(Number(v)) : format(Number(v))),
         },
         // A log axis spans whole decades, so orders of magnitude read at a glance.
         afterDataLimits: (scale) => {
@@ -121,11 +143,11 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
           scale.min = 10 ** Math.floor(Math.log10(scale.min));
           scale.max = 10 ** Math.ceil(Math.log10(scale.max));
         },
-        // Over many decades Chart.js skips ticks unevenly (10, 10¹¹, 10²¹, 10³⁹…): label every k-th decade instead.
+        // Ticks chosen by us (logAxisTicks): Chart.js skips log labels unevenly (10, 10¹¹, 10²¹, 10³⁹…, or one label on a narrow axis).
         afterBuildTicks: (scale) => {
           if (!isLog() || !(scale.min > 0)) return;
-          const exponents = decadeTicks(Math.log10(scale.min), Math.log10(scale.max));
-          if (exponents) scale.ticks = exponents.map((e) => ({ value: Number(`1e${e}`) }));
+          const values = logAxisTicks(scale.min, scale.max);
+          if (values.length > 0) scale.ticks = values.map((value) => ({ value }));
         },
         afterFit: (scale) => {
           scale.width = Y_AXIS_WIDTH;

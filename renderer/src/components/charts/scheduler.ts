@@ -1,6 +1,6 @@
 /**
  * Coalesces redraw requests: however many progress events arrive, a chart's callback runs at most
- * once every `minInterval` ms (a few times a second). Charts share one queue of animation frames
+ * once every `minInterval` ms (2–3 times a second). Charts share one queue of animation frames
  * and each frame runs ONE chart's redraw: four charts redrawing in one frame made one long task
  * (100–500 ms on a busy machine); one per frame keeps every frame short, and the charts fed by one
  * event still redraw within a few frames of each other (they wait for the same tick of the shared
@@ -30,7 +30,7 @@ function dequeue(job: () => void): void {
   if (at >= 0) queue.splice(at, 1);
 }
 
-export function createScheduler(callback: () => void, minInterval = 250): Scheduler {
+export function createScheduler(callback: () => void, minInterval = 400): Scheduler {
   let queued = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last = -Infinity;

@@ -37,3 +37,25 @@ export function logTick(y: number): string {
   const mantissa = Math.round(m);
   return Math.abs(m - mantissa) < 1e-6 && (mantissa === 1 || mantissa === 2 || mantissa === 5) ? powerOfTen(y, 1) : '';
 }
+
+/**
+ * The ticks of a log axis from `min` to `max` (both > 0): 1, 2 and 5 × 10ⁿ when it spans up to two
+ * decades, every decade up to six, evenly spaced decades beyond (decadeTicks). Chosen here rather
+ * than by Chart.js, whose tick limit skips labels unevenly and can leave a narrow axis one label.
+ */
+export function logAxisTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max > min) || !Number.isFinite(max)) return [];
+  const low = Math.log10(min);
+  const high = Math.log10(max);
+  const spaced = decadeTicks(low, high);
+  if (spaced) return spaced.map((e) => Number(`1e${e}`));
+  const mantissas = high - low <= 2 + 1e-9 ? [1, 2, 5] : [1];
+  const out: number[] = [];
+  for (let e = Math.floor(low + 1e-9); e <= Math.ceil(high - 1e-9); e++) {
+    for (const m of mantissas) {
+      const value = Number(`${m}e${e}`);
+      if (value >= min * (1 - 1e-9) && value <= max * (1 + 1e-9)) out.push(value);
+    }
+  }
+  return out;
+}

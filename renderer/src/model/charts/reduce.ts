@@ -5,8 +5,34 @@
  */
 import type { Point } from './spec';
 
-/** Points a line hands to Chart.js at most: a plot is ~600 px wide, two points per pixel column is plenty. */
-export const MAX_DRAWN_POINTS = 1200;
+/** Points a line hands to Chart.js at most: a plot is 400–600 px wide, and a min-max pair per 1.5 px column reads as the full noise. */
+export const MAX_DRAWN_POINTS = 800;
+
+/** Appends the min-max buckets of points[from…to) on the grid of `width` starting at x0 to `out` (by index, not push()). */
+function appendBuckets(out: Point[], points: Point[], from: number, to: number, x0: number, width: number): void {
+  let bucket = NaN;
+  let lo: Point | null = null;
+  let hi: Point | null = null;
+  const flush = (): void => {
+    if (!lo || !hi) return;
+    const [a, b] = lo.x <= hi.x ? [lo, hi] : [hi, lo];
+    out[out.length] = a;
+    if (b !== a) out[out.length] = b;
+  };
+  for (let i = from; i < to; i++) {
+    const p = points[i]!;
+    const b = Math.floor((p.x - x0) / width);
+    if (b !== bucket) {
+      flush();
+      bucket = b;
+      lo = hi = p;
+    } else {
+      if (p.y < lo!.y) lo = p;
+      if (p.y > hi!.y) hi = p;
+    }
+  }
+  flush();
+}
 
 /**
  * At most `cap` points of `points` (sorted by x): the x range cut into cap/2 equal buckets, each
@@ -21,29 +47,46 @@ export function minMaxDownsample(points: Point[], cap = MAX_DRAWN_POINTS): Point
   const buckets = Math.max(1, Math.floor((cap - 2) / 2));
   const width = (last.x - first.x) / buckets || 1;
   const out: Point[] = [first];
-  let bucket = -1;
-  let lo: Point | null = null;
-  let hi: Point | null = null;
-  const flush = (): void => {
-    if (!lo || !hi) return;
-    if (lo === hi) out.push(lo);
-    else if (lo.x < hi.x) out.push(lo, hi);
-    else out.push(hi, lo);
-  };
-  for (let i = 1; i < n - 1; i++) {
-    const p = points[i]!;
-    const b = Math.min(buckets - 1, Math.floor((p.x - first.x) / width));
-    if (b !== bucket) {
-      flush();
-      bucket = b;
-      lo = hi = p;
-    } else {
-      if (p.y < lo!.y) lo = p;
-      if (p.y > hi!.y) hi = p;
+  appendBuckets(out, points, 1, n - 1, first.x, width * (1 + 1e-12));
+  out[out.length] = last;
+  return out;
+}
+
+interface Capped {
+  /** Points of the source already in `out`, the source's last of them, the grid used, and the result. */
+  n: number;
+  lastSeen: Point;
+  width: number;
+  out: Point[];
+}
+const capped = new WeakMap<Point[], Capped>();
+
+/**
+ * minMaxDownsample for a line that grows at its end (a run's batch losses): the new points are
+ * bucketed on the grid of the previous call and appended to the previous result, in place, so a
+ * redraw costs O(new points) and Chart.js keeps the same array. The grid is laid afresh (a new
+ * array) once the result reaches 1.5 × cap, or when the line was cut or replaced.
+ */
+export function capGrowing(points: Point[], cap = MAX_DRAWN_POINTS): Point[] {
+  const n = points.length;
+  if (n <= cap) return points;
+  const memo = capped.get(points);
+  if (memo && memo.n <= n && points[memo.n - 1] === memo.lastSeen) {
+    if (memo.n === n) return memo.out;
+    // Buckets the new points would add on the old grid: only extend while the result stays under 1.5 × cap.
+    const added = 2 * Math.ceil((points[n - 1]!.x - memo.lastSeen.x) / memo.width) + 2;
+    if (memo.out.length + added < cap * 1.5) {
+      const out = memo.out;
+      out.length -= 1; // the old last point: it is bucketed again with the new ones
+      appendBuckets(out, points, memo.n - 1, n - 1, points[0]!.x, memo.width);
+      out[out.length] = points[n - 1]!;
+      Object.assign(memo, { n, lastSeen: points[n - 1]! });
+      return out;
     }
   }
-  flush();
-  out.push(last);
+  const out = minMaxDownsample(points, cap);
+  const width = ((points[n - 1]!.x - points[0]!.x) / Math.max(1, Math.floor((cap - 2) / 2)) || 1) * (1 + 1e-12);
+  capped.set(points, { n, lastSeen: points[n - 1]!, width, out });
   return out;
 }
 
@@ -99,9 +142,18 @@ export function robustRange(batch: Point[], lines: Point[][], log: boolean): YRa
     }
   }
   if (!(max >= min)) return null;
-  if (log) return { min: min / 1.25, max: max * 1.25 };
+  // A log axis spans whole decades; a linear one ends on a round number (0.05, not 0.0499).
+  if (log) return { min: 10 ** Math.floor(Math.log10(min / 1.1)), max: 10 ** Math.ceil(Math.log10(max * 1.1)) };
   const pad = (max - min) * 0.05 || Math.abs(max) * 0.05 || 1;
-  return { min: min >= 0 ? 0 : min - pad, max: max + pad };
+  const low = min >= 0 ? 0 : min - pad;
+  return { min: low >= 0 ? 0 : -roundUp(-low), max: roundUp(max + pad) };
+}
+
+/** The round number at or above x > 0 with two significant digits, the second 0 or 5 (0.0499 → 0.05, 0.23 → 0.25, 1.3 → 1.5). */
+export function roundUp(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return x;
+  const unit = 10 ** (Math.floor(Math.log10(x)) - 1) * 5;
+  return Number((Math.ceil(x / unit - 1e-9) * unit).toPrecision(12));
 }
 
 /** The bias-corrected exponential moving average of `points` with weight `beta` on the past (0 = the points themselves). */

@@ -7,7 +7,7 @@
 import type { NetworkSpec } from '@core/engine/spec';
 import { compactPercent } from '../format';
 import { fade, layerColour, runColour } from '../charts/palette';
-import { minMaxDownsample, movingAverage, robustRange } from '../charts/reduce';
+import { capGrowing, movingAverage, robustRange } from '../charts/reduce';
 import type { ChartSpec, LineSet, Point } from '../charts/spec';
 import { epochSpread, ratiosToLast } from './gradients';
 import { EMA_BETA, type EpochSeries, type RunSeries } from './series';
@@ -54,7 +54,7 @@ function line(label: string, data: Point[], style: Style): LineSet {
   const radius = style.points || (data.length === 1 ? 3 : 0);
   return {
     label,
-    data: minMaxDownsample(data),
+    data: capGrowing(data),
     borderColor: style.colour,
     backgroundColor: style.colour,
     borderWidth: style.width ?? 1.5,
@@ -198,7 +198,7 @@ export type GradientView = 'norms' | 'ratio';
  */
 export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): ChartSpec {
   const f = ctx.focused;
-  const yTitle = view === 'ratio' ? '‖∂C/∂wˡ‖ / ‖∂C/∂wᴸ‖' : '‖∂C/∂w‖';
+  const yTitle = view === 'ratio' ? '÷ last layer' : '‖∂C/∂w‖';
   if (!f) return { datasets: [], yType: 'logarithmic', yTitle, decimation: 'lttb' };
   const live = f.series.gradients.some((g) => g.length > 0);
   const spreads = live ? f.series.gradients.map(epochSpread) : f.series.epochs.gradients.map((median) => ({ median, q1: [], q3: [] }));
