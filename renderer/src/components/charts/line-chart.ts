@@ -205,7 +205,7 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
   const y = chart.options.scales?.['y'];
   const typeChanged = y !== undefined && y.type !== spec.yType;
   // The user's zoom and pan stay put while new points arrive; a new y scale type starts afresh.
-  if (typeChanged) chart.resetZoom('none');
+  if (typeChanged && chart.isZoomedOrPanned()) chart.resetZoom('none');
   if (y && (typeChanged || !chart.isZoomedOrPanned())) {
     y.type = spec.yType;
     y.min = spec.yRange?.min;
