@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accuracyChart, epochSpan, gradientChart, lossChart, throughputChart, type ChartRun } from '@renderer/model/train/charts';
-import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
+import { decadeTicks, epochAxis, logAxisTicks, logTick } from '@renderer/model/charts/axes';
 import { MARKER_OVERHANG } from '@renderer/model/charts/spec';
-import { compact } from '@renderer/model/format';
 import { createScheduler } from '@renderer/components/charts/scheduler';
 import { appendProgress, createSeries, cutSeries, setHistory } from '@renderer/model/train/series';
 import { explainNonFinite, tenth } from '@renderer/model/train/explain';
@@ -179,7 +178,7 @@ describe('redraw scheduler', () => {
 describe('redraw scheduler: charts in step', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('two charts that drew at different moments redraw together on the next tick of the shared clock', async () => {
+  it('two charts that drew at different moments redraw on the next tick of the shared clock, one per frame', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
     const drawn: string[] = [];
     const a = createScheduler(() => drawn.push(`a@${Math.round(performance.now())}`), 250);
@@ -189,12 +188,27 @@ describe('redraw scheduler: charts in step', () => {
     b.request();
     await vi.advanceTimersByTimeAsync(50);
     drawn.length = 0;
-    // One progress event: both ask at once, and both draw in the same frame after t = 250.
+    // One progress event: both ask at once; after t = 250 they draw in consecutive frames, never in the same one.
     a.request();
     b.request();
     await vi.advanceTimersByTimeAsync(300);
-    expect(drawn).toHaveLength(2);
-    expect(new Set(drawn.map((d) => d.split('@')[1])).size).toBe(1);
+    expect(drawn.map((d) => d.split('@')[0])).toEqual(['a', 'b']);
+    const [ta, tb] = drawn.map((d) => Number(d.split('@')[1]));
+    expect(ta).toBeGreaterThanOrEqual(250);
+    expect(tb! - ta!).toBeGreaterThan(0);
+    expect(tb! - ta!).toBeLessThanOrEqual(20); // the next frame (16 ms under fake timers)
+  });
+
+  it('a cancelled chart leaves the frame queue, and the others still draw', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    const drawn: string[] = [];
+    const a = createScheduler(() => drawn.push('a'), 250);
+    const b = createScheduler(() => drawn.push('b'), 250);
+    a.request();
+    b.request();
+    a.cancel();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(drawn).toEqual(['b']);
   });
 });
 
@@ -252,18 +266,25 @@ describe('training helpers', () => {
 });
 
 describe('log axes over many decades', () => {
-  it('labels only 1, 2 and 5 × 10ⁿ, not the in-between ticks of a narrow axis', () => {
-    expect([0.01, 0.013, 0.016, 0.02, 0.05, 0.1, 1e38, 5e38, 1.6e38].map((y) => logTick(y, compact))).toEqual([
-      '0.01',
+  it('labels only 1, 2 and 5 × 10ⁿ, not the in-between ticks of a narrow axis, all as powers of ten', () => {
+    expect([0.01, 0.013, 0.016, 0.02, 0.05, 0.1, 1e38, 5e38, 1.6e38].map((y) => logTick(y))).toEqual([
+      '10⁻²',
       '',
       '',
-      '0.02',
-      '0.05',
-      '0.1',
+      '2×10⁻²',
+      '5×10⁻²',
+      '10⁻¹',
       '10³⁸',
       '5×10³⁸',
       '',
     ]);
+  });
+
+  it('ticks a narrow log axis at 1, 2 and 5 × 10ⁿ, a wider one at every decade, a very wide one at spaced decades', () => {
+    expect(logAxisTicks(0.01, 0.1)).toEqual([0.01, 0.02, 0.05, 0.1]);
+    expect(logAxisTicks(1e-4, 1)).toEqual([1e-4, 1e-3, 1e-2, 1e-1, 1]);
+    expect(logAxisTicks(1, 1e73)).toEqual([1, 1e20, 1e40, 1e60]);
+    expect(logAxisTicks(0, 1)).toEqual([]);
   });
 
   it('labels evenly spaced decades once an axis spans more than six', () => {

@@ -1,11 +1,14 @@
 /**
- * One kind of chart: Chart.js lines over a linear epoch axis, decimated, never animated, with no
- * parsing (the data are already {x, y} points sorted by x). The Chart object must stay out of
- * Vue's reactivity: callers keep it in a plain variable or markRaw it.
+ * One kind of chart: Chart.js lines over a linear epoch axis, never animated, with no parsing (the
+ * data are already {x, y} points sorted by x, capped by the builders), zoomed with the wheel or a
+ * pinch and panned by dragging along x (chartjs-plugin-zoom; a double click goes back). While zoomed
+ * or panned, redraws keep the user's view. The Chart object must stay out of Vue's reactivity:
+ * callers keep it in a plain variable or markRaw it.
  */
 import {
   Chart,
   Decimation,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -16,11 +19,12 @@ import {
   type ChartOptions,
 } from 'chart.js';
 import { MARKER_OVERHANG, type ChartSpec, type LineSet, type Point } from '@renderer/model/charts/spec';
-import { decadeTicks, epochAxis, logTick } from '@renderer/model/charts/axes';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { epochAxis, logAxisTicks, logTick } from '@renderer/model/charts/axes';
 import { compact, fixed } from '@renderer/model/format';
 import type { ChartTheme } from './theme';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Filler, Legend, Tooltip, zoomPlugin);
 
 export type LineChart = Chart<'line', Point[]>;
 
@@ -30,11 +34,27 @@ const Y_AXIS_WIDTH = 72;
 /** The spec of a chart's latest draw: option callbacks (the legend filter) read it. */
 interface Holder {
   spec: ChartSpec;
+  theme: ChartTheme;
 }
 const holders = new WeakMap<LineChart, Holder>();
 
+/** Tick labels are formatted again on every redraw, mostly the same values: keep the last few hundred. */
+function remembered(format: (y: number) => string): (y: number) => string {
+  const known = new Map<number, string>();
+  return (y) => {
+    let text = known.get(y);
+    if (text === undefined) {
+      if (known.size > 500) known.clear();
+      known.set(y, (text = format(y)));
+    }
+    return text;
+  };
+}
+
 function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptions<'line'> {
-  const format = spec.yFormat ?? compact;
+  const format = remembered(spec.yFormat ?? compact);
+  const xFormat = remembered(compact);
+  const logFormat = remembered(logTick);
   const isLog = (): boolean => holder.spec.yType === 'logarithmic';
   const font = { family: theme.font, size: 11 };
   const x = epochAxis(spec.xMax);
@@ -55,8 +75,10 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
       legend: {
         position: 'bottom',
         labels: {
+          // Each line's own marker (or a line, dashed as drawn) as its swatch, so every entry looks different.
+          usePointStyle: true,
           boxWidth: 14,
-          boxHeight: 2,
+          boxHeight: 7,
           padding: 10,
           color: theme.muted,
           font,
@@ -77,6 +99,11 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
           label: (item) => ` ${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`,
         },
       },
+      zoom: {
+        zoom: { wheel: { enabled: true }, pinch: { enabled: true }, mode: 'x' },
+        pan: { enabled: true, mode: 'x' },
+        limits: { x: { min: 0, max: 'original' } },
+      },
     },
     scales: {
       x: {
@@ -84,7 +111,16 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         min: 0,
         max: x?.max,
         title: { display: true, text: 'epoch', color: theme.muted, font },
-        ticks: { color: theme.muted, font, maxTicksLimit: 11, stepSize: x?.step },
+        // Fixed step, no rotation, few labels sampled: Chart.js measures less text on every redraw.
+        ticks: {
+          color: theme.muted,
+          font,
+          maxTicksLimit: 11,
+          stepSize: x?.step,
+          maxRotation: 0,
+          sampleSize: 4,
+          callback: (v) => xFormat(Number(v)),
+        },
         grid: { color: theme.grid },
         border: { color: theme.grid },
       },
@@ -92,18 +128,26 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         type: spec.yType,
         beginAtZero: spec.fromZero ?? false,
         title: { display: true, text: spec.yTitle, color: theme.muted, font },
-        ticks: { color: theme.muted, font, maxTicksLimit: 7, callback: (v) => (isLog() ? logTick(Number(v), format) : format(Number(v))) },
+        min: spec.yRange?.min,
+        max: spec.yRange?.max,
+        ticks: {
+          color: theme.muted,
+          font,
+          maxTicksLimit: 7,
+          sampleSize: 4,
+          callback: (v) => (isLog() ? logFormat(Number(v)) : format(Number(v))),
+        },
         // A log axis spans whole decades, so orders of magnitude read at a glance.
         afterDataLimits: (scale) => {
           if (!isLog() || !(scale.min > 0) || !(scale.max > 0)) return;
           scale.min = 10 ** Math.floor(Math.log10(scale.min));
           scale.max = 10 ** Math.ceil(Math.log10(scale.max));
         },
-        // Over many decades Chart.js skips ticks unevenly (10, 10¹¹, 10²¹, 10³⁹…): label every k-th decade instead.
+        // Ticks chosen by us (logAxisTicks): Chart.js skips log labels unevenly (10, 10¹¹, 10²¹, 10³⁹…, or one label on a narrow axis).
         afterBuildTicks: (scale) => {
           if (!isLog() || !(scale.min > 0)) return;
-          const exponents = decadeTicks(Math.log10(scale.min), Math.log10(scale.max));
-          if (exponents) scale.ticks = exponents.map((e) => ({ value: Number(`1e${e}`) }));
+          const values = logAxisTicks(scale.min, scale.max);
+          if (values.length > 0) scale.ticks = values.map((value) => ({ value }));
         },
         afterFit: (scale) => {
           scale.width = Y_AXIS_WIDTH;
@@ -115,10 +159,22 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
   };
 }
 
+/** Markers ringed in the page's surface colour, so per-epoch points stand out from the lines under them. */
+function ringMarkers(spec: ChartSpec, theme: ChartTheme): void {
+  for (const set of spec.datasets) {
+    if (Number(set.pointRadius) > 0 && set.pointBorderColor === undefined) {
+      set.pointBorderColor = theme.surface;
+      set.pointBorderWidth = 1;
+    }
+  }
+}
+
 export function createLineChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: ChartTheme): LineChart {
-  const holder: Holder = { spec };
+  const holder: Holder = { spec, theme };
+  ringMarkers(spec, theme);
   const chart: LineChart = new Chart(canvas, { type: 'line', data: { datasets: spec.datasets }, options: options(spec, theme, holder) });
   holders.set(chart, holder);
+  canvas.addEventListener('dblclick', () => chart.resetZoom('none'));
   return chart;
 }
 
@@ -132,6 +188,8 @@ function rawData(set: LineSet): Point[] {
  * were appended in place) only `update('none')` runs; otherwise the dataset list is replaced.
  */
 export function applySpec(chart: LineChart, spec: ChartSpec): void {
+  const holder = holders.get(chart);
+  if (holder) ringMarkers(spec, holder.theme);
   const current = chart.data.datasets;
   const same =
     current.length === spec.datasets.length &&
@@ -143,13 +201,19 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
         set.pointRadius === spec.datasets[i]!.pointRadius,
     );
   if (!same) chart.data.datasets = spec.datasets;
-  const holder = holders.get(chart);
   if (holder) holder.spec = spec;
   const y = chart.options.scales?.['y'];
-  if (y && y.type !== spec.yType) y.type = spec.yType;
+  const typeChanged = y !== undefined && y.type !== spec.yType;
+  // The user's zoom and pan stay put while new points arrive; a new y scale type starts afresh.
+  if (typeChanged && chart.isZoomedOrPanned()) chart.resetZoom('none');
+  if (y && (typeChanged || !chart.isZoomedOrPanned())) {
+    y.type = spec.yType;
+    y.min = spec.yRange?.min;
+    y.max = spec.yRange?.max;
+  }
   const x = chart.options.scales?.['x'];
   const axis = epochAxis(spec.xMax);
-  if (x?.type === 'linear' && x.ticks) {
+  if (x?.type === 'linear' && x.ticks && !chart.isZoomedOrPanned()) {
     x.max = axis?.max;
     x.ticks.stepSize = axis?.step;
   }

@@ -1,41 +1,66 @@
 /**
- * Coalesces redraw requests: however many progress events arrive, the callback runs at most once
- * per animation frame and at most once every `minInterval` ms (a few times a second).
+ * Coalesces redraw requests: however many progress events arrive, a chart's callback runs at most
+ * once every `minInterval` ms (2–3 times a second). Charts share one queue of animation frames
+ * and each frame runs ONE chart's redraw: four charts redrawing in one frame made one long task
+ * (100–500 ms on a busy machine); one per frame keeps every frame short, and the charts fed by one
+ * event still redraw within a few frames of each other (they wait for the same tick of the shared
+ * clock, so their epoch axes disagree for at most those frames).
  */
 export interface Scheduler {
   request(): void;
   cancel(): void;
 }
 
-export function createScheduler(callback: () => void, minInterval = 250): Scheduler {
-  let frame: number | null = null;
+const queue: (() => void)[] = [];
+let frame: number | null = null;
+
+function drain(): void {
+  frame = null;
+  queue.shift()?.();
+  if (queue.length > 0) frame = requestAnimationFrame(drain);
+}
+
+function enqueue(job: () => void): void {
+  if (!queue.includes(job)) queue.push(job);
+  frame ??= requestAnimationFrame(drain);
+}
+
+function dequeue(job: () => void): void {
+  const at = queue.indexOf(job);
+  if (at >= 0) queue.splice(at, 1);
+}
+
+export function createScheduler(callback: () => void, minInterval = 400): Scheduler {
+  let queued = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last = -Infinity;
 
   const run = (): void => {
-    frame = null;
+    queued = false;
     last = performance.now();
     callback();
   };
   const schedule = (): void => {
     timer = null;
-    frame ??= requestAnimationFrame(run);
+    queued = true;
+    enqueue(run);
   };
 
   return {
     request() {
-      if (frame !== null || timer !== null) return;
+      if (queued || timer !== null) return;
       const now = performance.now();
       // Waits for the next multiple of minInterval on the shared clock, so the charts fed by one
-      // event redraw in the same frame (their epoch axes never disagree for a moment).
+      // event are queued together and redraw in consecutive frames.
       const wait = now - last < minInterval ? minInterval - (now % minInterval) : 0;
       if (wait > 0) timer = setTimeout(schedule, wait);
       else schedule();
     },
     cancel() {
-      if (frame !== null) cancelAnimationFrame(frame);
+      dequeue(run);
       if (timer !== null) clearTimeout(timer);
-      frame = timer = null;
+      timer = null;
+      queued = false;
     },
   };
 }

@@ -5,12 +5,13 @@
  */
 import { onBeforeUnmount, onMounted, ref, watch, type Ref, type WatchSource } from 'vue';
 import type { ChartSpec } from '@renderer/model/charts/spec';
+import { epochAxis } from '@renderer/model/charts/axes';
 import { applySpec, createLineChart, type LineChart } from './line-chart';
 import { createScheduler } from './scheduler';
 import { readTheme } from './theme';
 
 export interface LiveChart {
-  /** Points in the datasets of the latest draw (before decimation): 0 means an empty chart. */
+  /** Points the chart holds (before capping and decimation) at the latest draw: 0 means an empty chart. */
   points: Ref<number>;
   /** What the latest draw put on its axes (where the epoch axis ends, the y tick labels): read by the e2e tests. */
   axes: Ref<{ xEnd: number | null; yTicks: string }>;
@@ -23,15 +24,35 @@ function drawnAxes(chart: LineChart | null): { xEnd: number | null; yTicks: stri
   return { xEnd: x ? x.max : null, yTicks: labels.join(' | ') };
 }
 
-const countPoints = (spec: ChartSpec): number => spec.datasets.reduce((n, set) => n + set.data.length, 0);
+const countPoints = (spec: ChartSpec): number => spec.kept ?? spec.datasets.reduce((n, set) => n + set.data.length, 0);
+
+/** What a redraw would change on screen: when it is the same as the last one drawn, the redraw is skipped. */
+function signature(spec: ChartSpec): string {
+  const sets = spec.datasets.map((d) => {
+    const last = d.data[d.data.length - 1];
+    return `${String(d.label)}:${String(d.borderColor)}:${d.data.length}:${last?.x}:${last?.y}:${String(d.pointRadius)}`;
+  });
+  return [spec.yType, epochAxis(spec.xMax)?.max, spec.yRange?.min, spec.yRange?.max, spec.kept, ...sets].join('|');
+}
 
 export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () => ChartSpec, sources: WatchSource[]): LiveChart {
   let chart: LineChart | null = null;
   const points = ref(0);
   const axes = ref(drawnAxes(null));
+  let drawn = '';
+  // A chart on a hidden tab is not redrawn; it catches up once it shows again.
+  let visible = true;
+  let stale = false;
   const scheduler = createScheduler(() => {
     if (!chart) return;
+    if (!visible) {
+      stale = true;
+      return;
+    }
     const spec = build();
+    const next = signature(spec);
+    if (next === drawn) return;
+    drawn = next;
     // Counted first: once Chart.js holds the datasets, its decimation plugin swaps their `data`.
     const count = countPoints(spec);
     applySpec(chart, spec);
@@ -43,22 +64,36 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
     chart?.destroy();
     const spec = build();
     const count = countPoints(spec);
+    drawn = signature(spec);
     chart = canvas.value ? createLineChart(canvas.value, spec, readTheme()) : null;
     points.value = count;
     axes.value = drawnAxes(chart);
   };
+
+  const shown =
+    typeof IntersectionObserver === 'undefined'
+      ? null
+      : new IntersectionObserver((entries) => {
+          visible = entries.some((e) => e.isIntersecting);
+          if (visible && stale) {
+            stale = false;
+            scheduler.request();
+          }
+        });
 
   const themeObserver = new MutationObserver(create);
   const media = window.matchMedia?.('(prefers-color-scheme: dark)');
 
   onMounted(() => {
     create();
+    if (canvas.value) shown?.observe(canvas.value);
     themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] });
     media?.addEventListener('change', create);
   });
   watch(sources, () => scheduler.request(), { deep: false });
   onBeforeUnmount(() => {
     scheduler.cancel();
+    shown?.disconnect();
     themeObserver.disconnect();
     media?.removeEventListener('change', create);
     chart?.destroy();

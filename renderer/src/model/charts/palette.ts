@@ -1,6 +1,10 @@
-/** Colours for runs (one per run, stable) and for layers (ordered, so depth reads as a gradient). */
+/**
+ * Colours for runs (one per run, stable) and for layers. Layers take a categorical palette (Tableau
+ * 10's hues, readable on the light and the dark surface): neighbouring layers must never look alike,
+ * or one layer's line hides another's.
+ */
 const RUNS = ['#2563eb', '#e4572e', '#17a398', '#9b5de5', '#f2a541', '#d63384', '#4d908e', '#6c757d'];
-const LAYERS = ['#0b7285', '#1c7ed6', '#5f3dc4', '#ae3ec9', '#e64980', '#f76707', '#f59f00', '#74b816'];
+const LAYERS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
 
 export function runColour(index: number): string {
   return RUNS[((index % RUNS.length) + RUNS.length) % RUNS.length]!;

@@ -24,6 +24,10 @@ export interface ChartSpec {
   fromZero?: boolean;
   /** Where the epoch axis ends: the same for every chart of a run, so their x positions line up. */
   xMax?: number;
+  /** Points the chart holds before its lines were capped for drawing (default: the points drawn). */
+  kept?: number;
+  /** The default y range (a loss chart's ignores the first batches' spike); absent: fitted to the data. */
+  yRange?: { min: number; max: number };
 }
 
 /** Pixels a marker may reach past the plot area (the largest marker's radius, plus its hover growth). */

@@ -1,12 +1,16 @@
 /**
  * What each chart draws, as functions of the focused run and the ticked runs. Line style encodes
- * the split everywhere: solid = training, dashed = validation, dotted = test.
+ * the split everywhere: solid = training, dashed = validation, dotted = test; each split also has
+ * its own marker (● train, ◆ validation, ▲ test), which is what the legend shows. Batch curves are
+ * handed to Chart.js capped at MAX_DRAWN_POINTS (min-max buckets): the store keeps every point.
  */
 import type { NetworkSpec } from '@core/engine/spec';
 import { compactPercent } from '../format';
 import { fade, layerColour, runColour } from '../charts/palette';
+import { capGrowing, movingAverage, robustRange } from '../charts/reduce';
 import type { ChartSpec, LineSet, Point } from '../charts/spec';
-import type { EpochSeries, RunSeries } from './series';
+import { epochSpread, ratiosToLast } from './gradients';
+import { EMA_BETA, type EpochSeries, type RunSeries } from './series';
 
 export interface ChartRun {
   name: string;
@@ -24,13 +28,25 @@ export interface ChartContext {
 
 const DASH = { train: [], validation: [6, 4], test: [2, 3] } as const;
 type Split = keyof typeof DASH;
+const MARKER = { train: 'circle', validation: 'rectRot', test: 'triangle' } as const;
+
+/** The smoothing choices of the loss chart: the weight of the past in the moving average (0 = none). */
+export const SMOOTHING = [
+  { beta: 0, label: 'off' },
+  { beta: 0.9, label: 'light' },
+  { beta: EMA_BETA, label: 'medium' },
+  { beta: 0.995, label: 'strong' },
+] as const;
 
 interface Style {
   colour: string;
   width?: number;
   dash?: readonly number[];
   points?: number;
+  marker?: 'circle' | 'rectRot' | 'triangle';
   order?: number;
+  /** An edge of a band between quartiles: the upper edge fills down to the lower one, the dataset after it. */
+  band?: 'upper' | 'lower';
 }
 
 function line(label: string, data: Point[], style: Style): LineSet {
@@ -38,16 +54,29 @@ function line(label: string, data: Point[], style: Style): LineSet {
   const radius = style.points || (data.length === 1 ? 3 : 0);
   return {
     label,
-    data,
+    data: capGrowing(data),
     borderColor: style.colour,
     backgroundColor: style.colour,
     borderWidth: style.width ?? 1.5,
     borderDash: [...(style.dash ?? [])],
     pointRadius: radius,
     pointHoverRadius: radius + 2,
+    // Lines without markers show as a line in the legend; marked ones as their marker.
+    pointStyle: style.marker ?? (radius > 0 ? 'circle' : 'line'),
     order: style.order ?? 0,
+    ...(style.band
+      ? {
+          fill: style.band === 'upper' ? '+1' : false,
+          backgroundColor: fade(style.colour, 0.16),
+          borderColor: fade(style.colour, 0.4),
+          borderWidth: 1,
+        }
+      : {}),
   };
 }
+
+/** Points the builder was given before capping: what the chart holds, not what it draws. */
+const keptPoints = (sources: Point[][]): number => sources.reduce((n, points) => n + points.length, 0);
 
 /**
  * The furthest epoch any drawn run has reached, in any of its series: the axis of every chart
@@ -97,29 +126,54 @@ function epochLines(run: ChartRun, metric: 'Loss' | 'Accuracy', focused: boolean
     line(`${prefix}${split}${focused && metric === 'Loss' ? ' (epoch)' : ''}`, data[split], {
       colour,
       dash: DASH[split],
-      width: focused ? 2 : 1.5,
-      points: run.epochs > 15 ? 1.5 : focused ? 3 : 2,
+      width: focused ? 2.5 : 1.5,
+      marker: MARKER[split],
+      points: run.epochs > 15 ? 2 : focused ? 3.5 : 2,
     }),
   );
 }
 
-export function lossChart(ctx: ChartContext, logY: boolean): ChartSpec {
+/**
+ * Batch losses (faint, at the back), their moving average (`smoothing` = the weight of the past; the
+ * store keeps the default one), and the per-epoch losses on top. The y range ignores the first
+ * batches' spike (robustRange); zooming out or the log scale shows it.
+ */
+export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = EMA_BETA): ChartSpec {
   const mine: LineSet[] = [];
+  const sources: Point[][] = [];
   const f = ctx.focused;
+  let range = null;
   if (f) {
     const colour = runColour(f.colour);
-    mine.push(line('batch loss', f.series.loss, { colour: fade(colour, 0.28), width: 1, order: 2 }));
-    mine.push(line('smoothed (EMA)', f.series.smooth, { colour, width: 1.5, order: 1 }));
+    const smooth = smoothing === EMA_BETA ? f.series.smooth : movingAverage(f.series.loss, smoothing);
+    const e = f.series.epochs;
+    mine.push(line('batch loss', f.series.loss, { colour: fade(colour, 0.22), width: 1, order: 3 }));
+    if (smoothing > 0) mine.push(line('smoothed (EMA)', smooth, { colour: fade(colour, 0.75), width: 1.5, order: 2 }));
     mine.push(...epochLines(f, 'Loss', true));
+    sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss);
+    range = robustRange(f.series.loss, [smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss], logY);
   }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Loss', false));
+  for (const run of ctx.overlays) sources.push(run.series.epochs.trainLoss, run.series.epochs.validationLoss, run.series.epochs.testLoss);
+  const overlayRange = robustRange(
+    [],
+    ctx.overlays.flatMap((run) => [run.series.epochs.trainLoss, run.series.epochs.validationLoss, run.series.epochs.testLoss]),
+    logY,
+  );
   return {
     ...focusedThenOverlays(mine, theirs),
     yType: logY ? 'logarithmic' : 'linear',
     yTitle: 'loss C',
     decimation: 'min-max',
     xMax: epochSpan(ctx),
+    kept: keptPoints(sources),
+    yRange: mergeRanges(range, overlayRange),
   };
+}
+
+function mergeRanges(a: { min: number; max: number } | null, b: { min: number; max: number } | null): ChartSpec['yRange'] {
+  if (!a || !b) return a ?? b ?? undefined;
+  return { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
 }
 
 export function accuracyChart(ctx: ChartContext): ChartSpec {
@@ -135,22 +189,48 @@ export function accuracyChart(ctx: ChartContext): ChartSpec {
   };
 }
 
-/** ‖∂C/∂w^l‖ per layer on a log axis: live per batch while training, per epoch for stored runs. */
-export function gradientChart(ctx: ChartContext): ChartSpec {
+export type GradientView = 'norms' | 'ratio';
+
+/**
+ * ‖∂C/∂w^l‖ per layer and per epoch on a log axis: the median of the norms sampled while training,
+ * with a band between their quartiles (stored runs have only each epoch's mean). `ratio` divides
+ * every layer by the last one instead, so a layer that learns 1,000 times slower sits at 10⁻³.
+ */
+export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): ChartSpec {
   const f = ctx.focused;
-  if (!f) return { datasets: [], yType: 'logarithmic', yTitle: '‖∂C/∂w‖', decimation: 'lttb' };
+  const yTitle = view === 'ratio' ? '÷ last layer' : '‖∂C/∂w‖';
+  if (!f) return { datasets: [], yType: 'logarithmic', yTitle, decimation: 'lttb' };
   const live = f.series.gradients.some((g) => g.length > 0);
-  const perLayer = live ? f.series.gradients : f.series.epochs.gradients;
-  const sets = perLayer.map((data, i) =>
-    // Numbered as on the Design tab, where the input is layer 1.
-    line(`layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`, data, { colour: layerColour(i + 1), points: live ? 0 : 2 }),
-  );
+  const spreads = live ? f.series.gradients.map(epochSpread) : f.series.epochs.gradients.map((median) => ({ median, q1: [], q3: [] }));
+  // Numbered as on the Design tab, where the input is layer 1.
+  const name = (i: number): string => `layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`;
+  const L = spreads.length;
+  const medians: LineSet[] = [];
+  const bands: LineSet[] = [];
+  if (view === 'ratio') {
+    ratiosToLast(spreads.map((s) => s.median)).forEach((data, i) =>
+      medians.push(line(`${name(i)} ÷ layer ${L + 1}`, data, { colour: layerColour(i + 1), width: 2, points: 2.5 })),
+    );
+  } else {
+    spreads.forEach((s, i) => {
+      const colour = layerColour(i + 1);
+      medians.push(line(name(i), s.median, { colour, width: 2, points: 2.5 }));
+      // The upper quartile fills down to the lower one, which follows it.
+      if (s.q1.length > 0) {
+        bands.push(line(`${name(i)} upper quartile`, s.q3, { colour, band: 'upper', order: 1 }));
+        bands.push(line(`${name(i)} lower quartile`, s.q1, { colour, band: 'lower', order: 1 }));
+      }
+    });
+  }
+  const shown = nonEmpty(medians);
   return {
-    datasets: nonEmpty(sets),
+    datasets: [...shown, ...nonEmpty(bands)],
+    legendItems: shown.length,
     yType: 'logarithmic',
-    yTitle: '‖∂C/∂w‖ (log)',
+    yTitle: `${yTitle} (log)`,
     decimation: 'lttb',
     xMax: epochSpan({ focused: f, overlays: [] }),
+    kept: keptPoints(live ? f.series.gradients : f.series.epochs.gradients),
   };
 }
 
@@ -169,5 +249,6 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
     decimation: 'lttb',
     fromZero: true,
     xMax: epochSpan({ focused: f, overlays: [] }),
+    kept: f ? keptPoints([f.series.throughput, f.series.epochs.throughput]) : 0,
   };
 }
