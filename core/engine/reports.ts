@@ -47,6 +47,8 @@ export interface EpochReport {
   /** Training samples per second in this epoch (evaluation excluded). */
   samplesPerSecond: number;
   seconds: number;
+  /** η at the end of the epoch (it can be changed while a run trains); absent in reports made before it was recorded. */
+  learningRate?: number;
   layers: LayerMetrics[];
   /** Best validation (or test) accuracy so far — the epoch to keep. */
   isBest: boolean;

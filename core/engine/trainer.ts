@@ -126,6 +126,7 @@ export class Trainer {
       trainAccuracy: this.data.train.labels && tally.rows ? tally.correct / tally.rows : null,
       samplesPerSecond: seconds > 0 ? this.data.train.count / seconds : 0,
       seconds,
+      learningRate: this.learningRate,
       layers,
       isBest: false,
     };
