@@ -17,6 +17,7 @@ export const SHELL_COMMANDS = [
   'save-model',
   'export-onnx',
   'export-history',
+  'export-charts',
   'undo',
   'redo',
   'train',
@@ -24,8 +25,6 @@ export const SHELL_COMMANDS = [
   'resume',
   'step',
   'stop',
-  'shortcuts',
-  'docs',
 ] as const;
 export type ShellCommandName = (typeof SHELL_COMMANDS)[number];
 
@@ -71,3 +70,9 @@ export type SaveKind = (typeof SAVE_KINDS)[number];
 
 /** The most bytes a PNG the page hands main may hold (a chart at 3× is well under 2 MB). */
 export const MAX_PNG_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The one channel a path travels on from the renderer's process: the paths of files dropped on the
+ * window, read by the preload (never by the page) and checked again in main (electron/dropped-files.ts).
+ */
+export const DROP_CHANNEL = 'lab-shell:dropped-files';
