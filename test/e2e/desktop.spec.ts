@@ -22,6 +22,18 @@ const horizontalOverflow = (page: Page) =>
     return { scroll: root.scrollWidth, client: root.clientWidth, body: document.body.scrollWidth };
   });
 
+/** Boxes in the view whose content is wider than they are and cut off (not text shortened with an ellipsis on purpose). */
+const clippedBoxes = (page: Page, view: string) =>
+  page.getByTestId(view).evaluate((root) =>
+    [root, ...root.querySelectorAll<HTMLElement>('*')]
+      .filter((el) => {
+        const style = getComputedStyle(el);
+        if (style.overflowX === 'visible' || style.textOverflow === 'ellipsis' || el.clientWidth === 0) return false;
+        return el.scrollWidth > el.clientWidth + 1;
+      })
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${el.scrollWidth} > ${el.clientWidth}`),
+  );
+
 test('every tab fits a 1024 × 700 window with no horizontal scroll', async ({ app: page, shot }) => {
   await page.setViewportSize({ width: 1024, height: 700 });
   for (const tab of ['design', 'train', 'inspect'] as const) {
@@ -31,6 +43,7 @@ test('every tab fits a 1024 × 700 window with no horizontal scroll', async ({ a
     const { scroll, client, body } = await horizontalOverflow(page);
     expect(scroll, `${tab}: the page is wider than the window`).toBeLessThanOrEqual(client);
     expect(body, `${tab}: the body is wider than the window`).toBeLessThanOrEqual(client);
+    expect(await clippedBoxes(page, `view-${tab}`), `${tab}: boxes that cut off their content`).toEqual([]);
   }
 });
 
