@@ -79,9 +79,13 @@ export class ModelExports {
     if (path === null) return { saved: false };
     // The atomic write's errors name its temporary file: say which file could not be saved, and why.
     await write(path).catch((err: unknown) => {
-      throw new LabError('invalid', `Could not save ${basename(path)} in ${dirname(path)}: ${fileProblem(err)}. Nothing else changed.`, {
-        cause: err,
-      });
+      throw new LabError(
+        'invalid',
+        `Could not save ${basename(path)} in ${dirname(path)}: ${fileProblem(err)}. The run and its weights are unchanged.`,
+        {
+          cause: err,
+        },
+      );
     });
     return { saved: true, fileName: basename(path) };
   }
