@@ -1,13 +1,27 @@
 /** The native dialogs the lab service asks for: files are chosen here, in main, never named by the page. */
 import { join } from 'node:path';
 import { app, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
-import type { ImportKind } from '../core/lab/contract';
+import type { ImportKind, SaveKind } from '../core/lab/contract';
 import { MODEL_EXTENSION } from '../core/model/format';
 import type { LabDialogs } from '../core/service/lab-service';
 
+/** What a save dialog offers for each kind of file. */
+const SAVE_DIALOGS: Record<SaveKind, { title: string; filter: Electron.FileFilter }> = {
+  model: { title: 'Save model', filter: { name: 'Fathom model', extensions: [MODEL_EXTENSION.slice(1)] } },
+  onnx: { title: 'Export ONNX', filter: { name: 'ONNX model', extensions: ['onnx'] } },
+  csv: { title: 'Export run history', filter: { name: 'CSV table', extensions: ['csv'] } },
+  png: { title: 'Export picture', filter: { name: 'PNG image', extensions: ['png'] } },
+};
+
+/** What main does with the files a person picked (Open Recent remembers them). */
+export interface DialogHooks {
+  modelChosen?(path: string): void;
+  importChosen?(paths: string[], kind: ImportKind): void;
+}
+
 /** Dialogs attached to the main window when there is one. */
-export function labDialogs(window: () => BrowserWindow | undefined): LabDialogs {
-  const filters = [{ name: 'Fathom model', extensions: [MODEL_EXTENSION.slice(1)] }];
+export function labDialogs(window: () => BrowserWindow | undefined, hooks: DialogHooks = {}): LabDialogs {
+  const filters = [SAVE_DIALOGS.model.filter];
   const showSave = (options: Electron.SaveDialogOptions) => {
     const win = window();
     return win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options);
@@ -17,17 +31,22 @@ export function labDialogs(window: () => BrowserWindow | undefined): LabDialogs 
     return win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
   };
   return {
-    async chooseSavePath(defaultName) {
-      const result = await showSave({ title: 'Save model', defaultPath: join(app.getPath('documents'), defaultName), filters });
+    async chooseSavePath(defaultName, kind = 'model') {
+      const { title, filter } = SAVE_DIALOGS[kind];
+      const result = await showSave({ title, defaultPath: join(app.getPath('documents'), defaultName), filters: [filter] });
       return result.canceled || !result.filePath ? null : result.filePath;
     },
     async chooseOpenPath() {
       const result = await showOpen({ title: 'Open model', filters, properties: ['openFile'] });
-      return result.canceled ? null : (result.filePaths[0] ?? null);
+      const path = result.canceled ? null : (result.filePaths[0] ?? null);
+      if (path !== null) hooks.modelChosen?.(path);
+      return path;
     },
     async chooseImportPaths(kind) {
       const result = await showOpen(importDialogOptions(kind));
-      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
+      if (result.canceled || result.filePaths.length === 0) return null;
+      hooks.importChosen?.(result.filePaths, kind);
+      return result.filePaths;
     },
   };
 }

@@ -52,7 +52,7 @@ export function isAppUrl(url: string, origin: AppOrigin): boolean {
 export function trustedSender(
   window: () => { webContents: WebContents } | undefined,
   origin: AppOrigin,
-): (event: IpcMainInvokeEvent) => boolean {
+): (event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>) => boolean {
   return (event) => {
     const win = window();
     const frame = event.senderFrame;

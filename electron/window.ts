@@ -1,6 +1,7 @@
 /** The one main window: locked down, DevTools only in development, shown once painted, loading the app's page. */
 import { BrowserWindow } from 'electron';
 import type { AppOrigin } from './security';
+import { MIN_WINDOW, type WindowState } from './window-state';
 
 export interface MainWindow {
   window: BrowserWindow;
@@ -8,12 +9,19 @@ export interface MainWindow {
   loaded: Promise<void>;
 }
 
-export function createMainWindow(options: { preload: string; origin: AppOrigin; isPackaged: boolean }): MainWindow {
+export interface MainWindowOptions {
+  preload: string;
+  origin: AppOrigin;
+  isPackaged: boolean;
+  /** Where and how large to open (window-state.ts: remembered, fitted to the displays). */
+  state: WindowState;
+}
+
+export function createMainWindow(options: MainWindowOptions): MainWindow {
   const window = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    minWidth: 1280,
-    minHeight: 800,
+    ...options.state.bounds,
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     show: false,
     // Written out here, not built by a function, so that `npm run security` (Electronegativity) can check them.
     webPreferences: {
@@ -34,7 +42,10 @@ export function createMainWindow(options: { preload: string; origin: AppOrigin; 
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (options.state.maximized) window.maximize();
+    window.show();
+  });
   const loaded = new Promise<void>((resolve) => window.webContents.once('did-finish-load', () => resolve()));
   const url = 'devServer' in options.origin ? options.origin.devServer : options.origin.appPage;
   window.loadURL(url).catch((err: unknown) => console.error(`fathom: the window could not load ${url}: ${(err as Error).message}`));

@@ -47,7 +47,7 @@ export interface EpochReport {
   /** Training samples per second in this epoch (evaluation excluded). */
   samplesPerSecond: number;
   seconds: number;
-  /** η of the epoch's last batch (absent in files made before schedules existed). */
+  /** η of the epoch's last batch: a schedule's value or a person's mid-run choice (absent in files made before it was recorded). */
   learningRate?: number;
   layers: LayerMetrics[];
   /** Best validation (or test) accuracy so far — the epoch to keep. */

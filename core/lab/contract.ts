@@ -11,13 +11,16 @@ import type {
   datasetOverviewSchema,
   gradientCheckRequestSchema,
   importDatasetSchema,
+  appStateSchema,
   importIdSchema,
   modelIdSchema,
+  modelSourceSchema,
   openRunModelSchema,
   renameDatasetSchema,
   resumeFromEpochSchema,
   runIdSchema,
   samplesRequestSchema,
+  savePngSchema,
   setLearningRateSchema,
   startRunSchema,
   testImagesRequestSchema,
@@ -28,6 +31,7 @@ import type {
 export * from './dataset-types';
 export * from './model-types';
 export * from './run-types';
+export * from './shell-types';
 export {
   LAB_EVENT_CHANNEL,
   LAB_METHODS,
@@ -60,3 +64,6 @@ export type ImportIdRequest = z.infer<typeof importIdSchema>;
 export type RenameDatasetRequest = z.infer<typeof renameDatasetSchema>;
 export type DatasetIdRequest = z.infer<typeof datasetIdSchema>;
 export type DatasetOverviewRequest = z.infer<typeof datasetOverviewSchema>;
+export type ModelSourceRequest = z.infer<typeof modelSourceSchema>;
+export type SavePngRequest = z.infer<typeof savePngSchema>;
+export type AppStateRequest = z.infer<typeof appStateSchema>;

@@ -8,7 +8,8 @@ import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { SCHEDULES } from '../engine/schedules';
 import { IMPORT_KINDS } from './dataset-types';
 import { MAX_IMAGES_PER_CALL } from './model-types';
-import { MAX_TRAIN_THREADS } from './run-types';
+import { MAX_TRAIN_THREADS, RUN_STATUSES } from './run-types';
+import { APP_TABS, MAX_PNG_BYTES } from './shell-types';
 
 const id = z
   .string()
@@ -163,9 +164,51 @@ export const importDatasetSchema = z.strictObject({
   classes: z.array(label(100)).min(2).max(256).optional(),
   /** Image folders: resize every image to this size. */
   size: z.strictObject({ width: count(1024), height: count(1024) }).optional(),
+  /**
+   * Files main offered for import (dropped on the window, picked from Open Recent: an
+   * `import-source` event), named by the id main gave them; absent = ask in the dialog.
+   */
+  sourceId: id.optional(),
 });
 
 export const importIdSchema = z.strictObject({ importId: id });
 export const datasetIdSchema = z.strictObject({ datasetId: id });
 export const renameDatasetSchema = z.strictObject({ datasetId: id, name: label(120) });
 export const datasetOverviewSchema = z.strictObject({ datasetId: id, samplesPerClass: count(16).optional() });
+
+// ── the desktop shell ───────────────────────────────────────────────────────────────────────
+
+/** A run's latest weights (Train) or a model open in Inspect: what Save model and Export ONNX act on. */
+export const modelSourceSchema = z.union([z.strictObject({ runId: id }), z.strictObject({ modelId: id })], {
+  error: 'expected { runId } or { modelId }',
+});
+
+/** The page's state as the application menu needs it (core/lab/shell-types.ts AppState). */
+export const appStateSchema = z.strictObject({
+  tab: z.enum(APP_TABS),
+  run: z.strictObject({ status: z.enum(RUN_STATUSES), epochs: z.number().int().min(0).max(100_000) }).nullable(),
+  model: z.boolean(),
+  canTrain: z.boolean(),
+  canUndo: z.boolean(),
+  canRedo: z.boolean(),
+});
+
+/** Base64 characters (with padding) of at most MAX_PNG_BYTES bytes. */
+const MAX_PNG_BASE64 = Math.ceil(MAX_PNG_BYTES / 3) * 4;
+
+/**
+ * A picture the page rendered (a chart, a canvas), saved through main's save dialog. `name` only
+ * suggests the file name in the dialog: letters, digits, spaces, '.', '-' and '_', no folders.
+ */
+export const savePngSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9 ._-]+$/, 'a file name of letters, digits, spaces, ".", "-" and "_"'),
+  base64: z
+    .string()
+    .min(1)
+    .max(MAX_PNG_BASE64, `at most ${MAX_PNG_BYTES.toLocaleString('en')} bytes of PNG`)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 characters'),
+});

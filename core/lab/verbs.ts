@@ -18,19 +18,23 @@ import type {
   TraceResult,
 } from './model-types';
 import type { RollbackPoints, RunEvent, RunSummary, SaveResult } from './run-types';
+import type { CommandEvent, ImportSourceEvent, ShellNoticeEvent } from './shell-types';
 import {
+  appStateSchema,
   datasetIdSchema,
   datasetOverviewSchema,
   gradientCheckRequestSchema,
   importDatasetSchema,
   importIdSchema,
   modelIdSchema,
+  modelSourceSchema,
   noPayloadSchema,
   openRunModelSchema,
   renameDatasetSchema,
   resumeFromEpochSchema,
   runIdSchema,
   samplesRequestSchema,
+  savePngSchema,
   setLearningRateSchema,
   startRunSchema,
   testImagesRequestSchema,
@@ -66,7 +70,10 @@ export const LAB_VERBS = {
   rollbackPoints: { request: runIdSchema, response: returns<RollbackPoints>() },
   resumeFromEpoch: { request: resumeFromEpochSchema, response: returns<void>() },
   deleteRun: { request: runIdSchema, response: returns<void>() },
-  saveModel: { request: runIdSchema, response: returns<SaveResult>() },
+  // models saved or exported through a save dialog in main (core/service/exports): a run's latest weights or an open model
+  saveModel: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportOnnx: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportHistory: { request: runIdSchema, response: returns<SaveResult>() },
   // models opened for inspection (core/service/models)
   openModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
   openRunModel: { request: openRunModelSchema, response: returns<ModelSummary>() },
@@ -76,6 +83,9 @@ export const LAB_VERBS = {
   getTestImages: { request: testImagesRequestSchema, response: returns<TestImages>() },
   traceActivations: { request: traceRequestSchema, response: returns<TraceResult>() },
   gradientCheck: { request: gradientCheckRequestSchema, response: returns<GradientCheckResult>() },
+  // the desktop shell: a picture the page rendered, saved through a dialog; the page's state for the menu
+  savePng: { request: savePngSchema, response: returns<SaveResult>() },
+  reportAppState: { request: appStateSchema, response: returns<void>() },
 } satisfies Record<string, { request: z.ZodType; response: Returns<unknown> }>;
 
 export type LabVerb = keyof typeof LAB_VERBS;
@@ -87,7 +97,7 @@ export type LabResponse<V extends LabVerb> = (typeof LAB_VERBS)[V]['response'] e
 export const LAB_METHODS = Object.keys(LAB_VERBS) as LabVerb[];
 
 /** Everything window.lab.onEvent delivers. */
-export type LabEvent = RunEvent | ImportProgressEvent | ModelOpenedEvent;
+export type LabEvent = RunEvent | ImportProgressEvent | ModelOpenedEvent | ImportSourceEvent | CommandEvent | ShellNoticeEvent;
 
 /** The events of one run (every one names its run), as opposed to an import's or the app's. */
 export function isRunEvent(event: LabEvent): event is RunEvent {

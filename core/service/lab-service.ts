@@ -10,33 +10,38 @@
  * one with a data folder, dialogs and a worker factory.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import { lossTargetProblem } from '../engine/losses';
 import type {
+  AppState,
   DatasetIdRequest,
   ImportKind,
+  ImportSourceEvent,
   LabEvent,
   LabHandlers,
   LabVerbMethods,
   ModelOpenedEvent,
+  ModelSourceRequest,
   RegressionPredictions,
   RunIdRequest,
   RunSummary,
-  SaveResult,
+  SaveKind,
   StartRunRequest,
 } from '../lab/contract';
 import { MAX_TRAIN_THREADS } from '../lab/contract';
 import { trustedLab, type LabBackend } from '../lab/dispatch';
 import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from '../model/limits';
-import { loadModelFile, saveModelFile, sha256File } from '../model/model-files';
+import { validateModelFile } from '../model/model-file';
+import { loadModelFile, sha256File } from '../model/model-files';
 import { sweepStaleTempFiles } from '../files/atomic-write';
 import { useMnistDir } from './datasets/built-in';
 import { DatasetService, libraryRoot } from './datasets/dataset-service';
 import { sha256Gunzipped } from './datasets/gunzipped-hash';
 import { LabError } from './errors';
-import { fileProblem } from './file-problem';
+import { ImportOffers } from './exports/import-offers';
+import { ModelExports, type ExportedModel } from './exports/model-exports';
 import { ModelInspector } from './models/model-inspector';
 import { modelPathProblem } from './models/model-path';
 import { RunManager, type WorkerFactory } from './runs/run-manager';
@@ -44,8 +49,8 @@ import { RunManager, type WorkerFactory } from './runs/run-manager';
 export type { WorkerFactory } from './runs/run-manager';
 
 export interface LabDialogs {
-  /** Where to save a model; null when the user cancels. */
-  chooseSavePath(defaultName: string): Promise<string | null>;
+  /** Where to save a file of this kind (default a model file); null when the user cancels. */
+  chooseSavePath(defaultName: string, kind?: SaveKind): Promise<string | null>;
   /** A model file to open; null when the user cancels. */
   chooseOpenPath(): Promise<string | null>;
   /**
@@ -84,6 +89,8 @@ export interface LabServiceOptions {
   stopTimeoutMs?: number;
   /** Bytes a run's training may take (core/model/limits.ts); default half of os.totalmem(). */
   trainingMemoryBytes?: number;
+  /** Told what the page reports of itself (reportAppState), for the application menu. */
+  onAppState?: (state: AppState) => void;
 }
 
 type Listener = (event: LabEvent) => void;
@@ -103,6 +110,9 @@ export class LabService implements LabBackend {
   private readonly runs: RunManager;
   /** What a network's size is bounded against before a run is queued. */
   private readonly machine: TrainingMachine;
+  private readonly exports: ModelExports;
+  private readonly offers = new ImportOffers();
+  private readonly onAppState: ((state: AppState) => void) | undefined;
   private disposing: Promise<void> | undefined;
 
   constructor(options: LabServiceOptions) {
@@ -111,13 +121,19 @@ export class LabService implements LabBackend {
       memoryBytes: options.trainingMemoryBytes ?? trainingMemoryBudget(totalmem()),
       cores: Math.min(options.cores ?? availableParallelism(), MAX_TRAIN_THREADS),
     };
+    this.onAppState = options.onAppState;
     useMnistDir(options.mnistDir);
     const emit = (event: LabEvent) => this.emit(event);
     const sha256 = (path: string) => this.sha256(path);
     this.datasets = new DatasetService({
       root: libraryRoot(options.dataDir),
       emit,
-      ...(options.dialogs.chooseImportPaths ? { chooseImportPaths: (kind: ImportKind) => this.dialogs.chooseImportPaths!(kind) } : {}),
+      // Files main offered (dropped on the window) are imported without a dialog; any other sourceId is refused.
+      chooseImportPaths: async (kind: ImportKind, sourceId?: string) => {
+        if (sourceId !== undefined) return this.offers.take(sourceId, kind);
+        if (!this.dialogs.chooseImportPaths) throw new LabError('invalid', 'This lab has no file dialog to import datasets with.');
+        return this.dialogs.chooseImportPaths(kind);
+      },
     });
     const { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry, mnistDir } = options;
     this.runs = new RunManager({
@@ -142,6 +158,14 @@ export class LabService implements LabBackend {
       },
       sha256,
       library: { match: (info) => this.datasets.matchModel(info), testSplit: (id) => this.datasets.testSplit(id) },
+    });
+    this.exports = new ModelExports({
+      choosePath: (name, kind) => this.dialogs.chooseSavePath(name, kind),
+      model: (source) => this.exportedModel(source),
+      history: (runId) => {
+        const { name, history } = this.runs.summary(runId);
+        return { name, rows: history };
+      },
     });
     // Temporary files of saves a crash interrupted go first (core/files/atomic-write.ts).
     this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());
@@ -171,7 +195,12 @@ export class LabService implements LabBackend {
     rollbackPoints: (request) => this.runs.rollbackPoints(request),
     resumeFromEpoch: (request) => this.runs.resumeFromEpoch(request),
     deleteRun: (request) => this.runs.delete(request),
-    saveModel: (request) => this.saveRunModel(request),
+    // saved and exported through main's save dialogs (exports/)
+    saveModel: (request) => this.exports.saveModel(request),
+    exportOnnx: (request) => this.exports.exportOnnx(request),
+    exportHistory: (request) => this.exports.exportHistory(request),
+    savePng: (request) => this.exports.savePng(request),
+    reportAppState: (state) => this.onAppState?.(state),
     // models opened for inspection (models/model-inspector.ts)
     openModel: () => this.models.openFile(),
     openRunModel: (request) => this.models.openRun(request),
@@ -261,20 +290,21 @@ export class LabService implements LabBackend {
     return this.runs.start(request);
   }
 
-  /** Asks where to save, then writes the run's latest weights as a model file. */
-  private async saveRunModel({ runId }: RunIdRequest): Promise<SaveResult> {
-    const file = await this.runs.latestModelFile(runId);
-    const path = await this.dialogs.chooseSavePath(`${fileSafe(this.runs.summary(runId).name)}.fathom.json`);
-    if (path === null) return { saved: false };
-    // The atomic write's errors name its temporary file: say which file could not be saved, and why.
-    await saveModelFile(path, file).catch((err: unknown) => {
-      throw new LabError(
-        'invalid',
-        `Could not save ${basename(path)} in ${dirname(path)}: ${fileProblem(err)}. The run and its weights are unchanged.`,
-        { cause: err },
-      );
-    });
-    return { saved: true, fileName: basename(path) };
+  /** A run's latest weights, or a model open in Inspect, to save or export. */
+  private async exportedModel(source: ModelSourceRequest): Promise<ExportedModel> {
+    if ('modelId' in source) return this.models.loaded(source.modelId);
+    const file = await this.runs.latestModelFile(source.runId);
+    return { name: this.runs.summary(source.runId).name, loaded: validateModelFile(file, "the run's latest weights") };
+  }
+
+  /**
+   * Offers files main was handed from outside the page (dropped on the window) for import: the page
+   * is told their names and kind, and imports them by the returned event's `sourceId`.
+   */
+  offerImport(paths: readonly string[], kind: ImportKind): ImportSourceEvent {
+    const event = this.offers.offer(paths, kind);
+    this.emit(event);
+    return event;
   }
 
   // ── lifetime ──────────────────────────────────────────────────────────────────────────────
@@ -313,10 +343,4 @@ export class LabService implements LabBackend {
     }
     return hash;
   }
-}
-
-/** A file name from a run name: letters, digits, '-', '_' and '.', at most 80 characters. */
-function fileSafe(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
-  return (safe || 'model').slice(0, 80);
 }

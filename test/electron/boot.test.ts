@@ -40,6 +40,13 @@ describe.skipIf(!existsSync(mainJs))('the built main process (out/main) with a s
       minimized: false,
       model: { status: 'failed', message: expect.stringMatching(/^broken\.fathom\.json/) },
     });
+    // The model that opened is a recent document (the refused one is not); the window opened centred on the display and its state was saved.
+    expect(stepOf(report, 'recent documents')).toEqual([model]);
+    expect(stepOf(report, 'window state saved')).toEqual({
+      version: 1,
+      bounds: { x: 240, y: 70, width: 1440, height: 900 },
+      maximized: false,
+    });
   });
 
   it('a second instance quits at once without a window: the first one gets its file', async () => {

@@ -16,7 +16,9 @@ export function fakeLab(overrides: Partial<LabApi> = {}): LabApi {
   const api: Record<string, unknown> = {};
   for (const verb of LAB_METHODS) api[verb] = vi.fn(async () => unexpected(verb)());
   api['onEvent'] = vi.fn(unexpected('onEvent'));
-  for (const [name, fn] of Object.entries(overrides)) if (fn) api[name] = vi.isMockFunction(fn) ? fn : vi.fn(fn);
+  // Widened first: the union of every verb's function type is too complex for TypeScript to spell out.
+  const given = Object.entries(overrides as Record<string, ((...args: unknown[]) => unknown) | undefined>);
+  for (const [name, fn] of given) if (fn) api[name] = vi.isMockFunction(fn) ? fn : vi.fn(fn);
   return api as LabApi;
 }
 

@@ -49,7 +49,8 @@ describe('a model opened from outside the page', () => {
   });
 
   it('stops listening when App unmounts', () => {
-    expect(events.listeners).toBe(1);
+    // The app store (models opened from outside) and the shell store (menu commands, notices, import offers).
+    expect(events.listeners).toBe(2);
     wrapper!.unmount();
     wrapper = undefined;
     expect(events.listeners).toBe(0);

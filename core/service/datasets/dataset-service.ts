@@ -55,8 +55,8 @@ export const libraryRoot = (dataDir: string): string => join(dataDir, LIBRARY_FO
 export interface DatasetServiceOptions {
   /** The library folder (dataDir/datasets). */
   root: string;
-  /** The main process's dialog: the picked files or folder, null when the person cancels. */
-  chooseImportPaths?: (kind: ImportKind) => Promise<string[] | null>;
+  /** The main process's dialog (or the files main offered as `sourceId`): the picked files or folder, null when the person cancels. */
+  chooseImportPaths?: (kind: ImportKind, sourceId?: string) => Promise<string[] | null>;
   emit(event: ImportProgressEvent): void;
   /** Least time between two progress events of one import; default 100 ms. */
   progressIntervalMs?: number;
@@ -156,7 +156,7 @@ export class DatasetService {
     const controller = new AbortController();
     this.imports.set(importId, controller);
     try {
-      const paths = await choose(request.kind);
+      const paths = await choose(request.kind, request.sourceId);
       if (!paths || paths.length === 0 || controller.signal.aborted) return { status: 'cancelled', importId };
       const library = await this.open();
       const onProgress = this.progressEmitter(importId);

@@ -99,6 +99,8 @@ const CHECKPOINT_CACHE = 6;
 interface OpenModel {
   summary: ModelSummary;
   net: Network;
+  /** The file the model was read from, as read (Save model and Export ONNX write it again). */
+  file: LoadedModel['file'];
   runId?: string;
   evaluation?: Promise<ModelEvaluation>;
   /** Checkpoint epoch → its network, most recently used last. */
@@ -177,6 +179,12 @@ export class ModelInspector {
       runId,
     );
     return structuredClone(model.summary);
+  }
+
+  /** An open model's name, file and network, to save or export it. */
+  loaded(modelId: string): { name: string; loaded: LoadedModel } {
+    const { summary, file, net } = this.get(modelId);
+    return { name: summary.name, loaded: { file, net } };
   }
 
   /** The ids of the open models, oldest first. */
@@ -316,7 +324,7 @@ export class ModelInspector {
       createdAt: file.createdAt,
       appVersion: file.appVersion,
     };
-    const model: OpenModel = { summary, net, checkpoints: new Map() };
+    const model: OpenModel = { summary, net, file, checkpoints: new Map() };
     if (runId !== undefined) model.runId = runId;
     while (this.models.size >= this.maxOpen) this.models.delete(this.models.keys().next().value!);
     this.models.set(summary.modelId, model);

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DatasetInfo, DatasetOverview, ImportKind } from '@core/lab/contract';
+import type { DatasetInfo, DatasetOverview, ImportKind, ImportSourceEvent } from '@core/lab/contract';
 import type { ImportOptions } from '@renderer/model/datasets/import-form';
 import { attempt, couldNot, useLab, type LabResult } from '../lab';
 import { useDatasetsStore } from './datasets';
@@ -37,6 +37,24 @@ export const useLibraryStore = defineStore('library', () => {
   /** The last rename, delete or cancel that failed, and why. */
   const actionError = ref<string | null>(null);
   const overviews = new Map<string, Promise<LabResult<DatasetOverview>>>();
+  /** The dataset browser is open (the Data card's button, the menu's Import Dataset…, a dropped dataset). */
+  const browserOpen = ref(false);
+  /** Files main offered for import (dropped on the window, Open Recent): imported by their id, never by a path. */
+  const offered = ref<ImportSourceEvent | null>(null);
+
+  function offer(event: ImportSourceEvent): void {
+    offered.value = event;
+    importError.value = null;
+    browserOpen.value = true;
+  }
+
+  /** Imports the offered files with the options of the form (no dialog: main already has them). */
+  async function importOffered(options: ImportOptions = {}): Promise<DatasetInfo | null> {
+    const source = offered.value;
+    if (!source) return null;
+    offered.value = null;
+    return importDataset(source.kind, { ...options, sourceId: source.sourceId });
+  }
 
   async function refresh(): Promise<void> {
     await datasets.load();
@@ -134,6 +152,10 @@ export const useLibraryStore = defineStore('library', () => {
   }
 
   return {
+    browserOpen,
+    offered,
+    offer,
+    importOffered,
     importing,
     importError,
     lastImported,

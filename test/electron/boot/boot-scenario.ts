@@ -103,5 +103,12 @@ export function expectLockedDownBoot(report: BootReport, rendererRoot: string, p
   expect(stepOf(report, 'listDatasets')).toMatchObject({ value: [{ id: 'mnist', builtIn: true, sizes: { train: 60_000, test: 10_000 } }] });
   expect(stepOf(report, 'untrusted listDatasets')).toEqual({ error: 'untrusted sender' });
   expect(stepOf(report, 'after quit')).toEqual({ error: 'The lab service has shut down.' });
+  expect(stepOf(report, 'menu')).toEqual(['&File', '&Edit', '&View', '&Run', '&Help']);
+  expect(stepOf(report, 'forged drop')).toEqual({
+    type: 'shell-notice',
+    kind: 'error',
+    text: 'Not opened: forged.fathom.json does not exist (or cannot be read).',
+  });
+  expect(stepOf(report, 'drop notices')).toBe(1);
   expect(report.log.slice(-2)).toEqual(['quit prevented', 'quit']);
 }

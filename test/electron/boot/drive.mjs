@@ -113,6 +113,22 @@ async function main() {
     step('run', { end, backend: listed.value?.find((r) => r.id === runId)?.backend });
   }
 
+  // The application menu, as set once the page has reported nothing yet: its top-level menus.
+  step(
+    'menu',
+    fake()
+      .menus.at(-1)
+      ?.map((m) => m.label),
+  );
+  // A forged path on the drop channel (the only one that takes paths) is refused, with a notice to the page;
+  // the same from a foreign sender is ignored.
+  const drop = (event, payload) => (fake().ipcListeners.get('lab-shell:dropped-files') ?? []).forEach((l) => l(event, payload));
+  const notices = () => labEvents(win).filter((e) => e.type === 'shell-notice');
+  drop({ sender: {}, senderFrame: trusted.senderFrame }, ['/etc/passwd']);
+  drop(trusted, ['/no/such/forged.fathom.json']);
+  step('forged drop', await until('the drop notice', () => notices()[0]));
+  step('drop notices', notices().length);
+
   if (process.env.FATHOM_BOOT_SECOND) {
     const [cwd, argument] = JSON.parse(process.env.FATHOM_BOOT_SECOND);
     win.minimize();
@@ -123,8 +139,13 @@ async function main() {
     step('second instance', { windows: fake().windows.length, calls: [...win.calls], minimized: win.isMinimized(), model: opened.result });
   }
 
+  step('recent documents', [...fake().recentDocuments]);
+  // Closing the window writes its state at once; quitting waits for the write.
+  win.emit('close');
   app.quit();
   await until('the app to exit', () => fake().exited, 30_000);
+  const userData = process.env.FAKE_ELECTRON_USER_DATA;
+  if (userData) step('window state saved', JSON.parse(readFileSync(join(userData, 'userData', 'window-state.json'), 'utf8')));
   step('after quit', await invoke('lab:listDatasets', trusted));
 }
 

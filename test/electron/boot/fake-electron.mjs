@@ -14,6 +14,11 @@ const state = {
   log: [],
   windows: [],
   ipcHandlers: new Map(),
+  /** ipcMain.on listeners (the drop channel). */
+  ipcListeners: new Map(),
+  /** Every application menu set, as its template. */
+  menus: [],
+  recentDocuments: [],
   protocolHandlers: new Map(),
   privilegedSchemes: [],
   headerHandlers: [],
@@ -47,6 +52,15 @@ class FakeApp extends EventEmitter {
     state.log.push('ready');
     this.emit('ready');
     this.#ready();
+  }
+  getVersion() {
+    return '0.0.0-boot';
+  }
+  addRecentDocument(path) {
+    state.recentDocuments.push(path);
+  }
+  clearRecentDocuments() {
+    state.recentDocuments.length = 0;
   }
   getPath(name) {
     return join(process.env.FAKE_ELECTRON_USER_DATA ?? '/nonexistent', name);
@@ -120,6 +134,16 @@ export class BrowserWindow extends EventEmitter {
   show() {
     this.calls.push('show');
   }
+  maximize() {
+    this.calls.push('maximize');
+  }
+  isMaximized() {
+    return false;
+  }
+  getNormalBounds() {
+    const { x = 0, y = 0, width, height } = this.options;
+    return { x, y, width, height };
+  }
 }
 
 export const ipcMain = {
@@ -130,7 +154,32 @@ export const ipcMain = {
   removeHandler(channel) {
     state.ipcHandlers.delete(channel);
   },
+  on(channel, listener) {
+    if (!state.ipcListeners.has(channel)) state.ipcListeners.set(channel, []);
+    state.ipcListeners.get(channel).push(listener);
+  },
+  removeListener(channel, listener) {
+    state.ipcListeners.set(
+      channel,
+      (state.ipcListeners.get(channel) ?? []).filter((l) => l !== listener),
+    );
+  },
 };
+
+/** Menus keep their templates (functions dropped) for the driver to read. */
+export const Menu = {
+  buildFromTemplate(template) {
+    return { template: JSON.parse(JSON.stringify(template)) };
+  },
+  setApplicationMenu(menu) {
+    state.menus.push(menu?.template ?? null);
+  },
+};
+
+export const nativeTheme = { themeSource: 'system' };
+
+const display = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
+export const screen = { getPrimaryDisplay: () => display, getAllDisplays: () => [display] };
 
 export const protocol = {
   registerSchemesAsPrivileged(schemes) {
@@ -162,4 +211,4 @@ export const session = {
 const cancelled = async () => ({ canceled: true, filePaths: [], filePath: '' });
 export const dialog = { showOpenDialog: cancelled, showSaveDialog: cancelled, showMessageBox: async () => ({ response: 0 }) };
 
-export default { app, BrowserWindow, ipcMain, protocol, session, dialog };
+export default { app, BrowserWindow, ipcMain, protocol, session, dialog, Menu, nativeTheme, screen };
