@@ -169,10 +169,21 @@ function ringMarkers(spec: ChartSpec, theme: ChartTheme): void {
   }
 }
 
-export function createLineChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: ChartTheme): LineChart {
+/** `onUpdated` hears every layout Chart.js makes, its own after a resize included. */
+export function createLineChart(
+  canvas: HTMLCanvasElement,
+  spec: ChartSpec,
+  theme: ChartTheme,
+  onUpdated?: (chart: LineChart) => void,
+): LineChart {
   const holder: Holder = { spec, theme };
   ringMarkers(spec, theme);
-  const chart: LineChart = new Chart(canvas, { type: 'line', data: { datasets: spec.datasets }, options: options(spec, theme, holder) });
+  const chart: LineChart = new Chart(canvas, {
+    type: 'line',
+    data: { datasets: spec.datasets },
+    options: options(spec, theme, holder),
+    plugins: onUpdated ? [{ id: 'fathom-updated', afterUpdate: (c: LineChart) => onUpdated(c) }] : [],
+  });
   holders.set(chart, holder);
   canvas.addEventListener('dblclick', () => chart.resetZoom('none'));
   return chart;

@@ -57,7 +57,6 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
     const count = countPoints(spec);
     applySpec(chart, spec);
     points.value = count;
-    axes.value = drawnAxes(chart);
   });
 
   const create = (): void => {
@@ -65,7 +64,9 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
     const spec = build();
     const count = countPoints(spec);
     drawn = signature(spec);
-    chart = canvas.value ? createLineChart(canvas.value, spec, readTheme()) : null;
+    // The axes are read after every layout, so they stay true when Chart.js lays the chart out
+    // again by itself (a resize after a rebuild changes how many ticks fit).
+    chart = canvas.value ? createLineChart(canvas.value, spec, readTheme(), (c) => (axes.value = drawnAxes(c))) : null;
     points.value = count;
     axes.value = drawnAxes(chart);
   };
