@@ -4,26 +4,11 @@ import { findLearningRate } from '@core/engine/lr-finder';
 import { Network } from '@core/engine/network';
 import { Rng } from '@core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '@core/engine/spec';
+import { mnistSpec, reluSoftmaxSpec } from '../../fixtures/specs';
 import { BLOB_SPEC, blobs, parameterBytes, settings } from './helpers';
 
-const NIELSEN: NetworkSpec = {
-  inputSize: 784,
-  layers: [
-    { units: 30, activation: 'sigmoid' },
-    { units: 10, activation: 'sigmoid' },
-  ],
-  loss: 'quadratic',
-  init: 'normal',
-};
-const MODERN: NetworkSpec = {
-  inputSize: 784,
-  layers: [
-    { units: 100, activation: 'relu' },
-    { units: 10, activation: 'softmax' },
-  ],
-  loss: 'cross-entropy',
-  init: 'he',
-};
+const NIELSEN = mnistSpec();
+const MODERN = reluSoftmaxSpec([100]);
 
 describe('learning-rate finder', () => {
   it.each([

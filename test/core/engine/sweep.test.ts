@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec } from '@core/engine/spec';
+import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
+import { mnistSpec } from '../../fixtures/specs';
 import { applyPoint, axisValues, gridPoints, parseSweep, randomPoints, SweepError } from '@core/engine/sweep';
 
-const SPEC: NetworkSpec = {
-  inputSize: 784,
-  layers: [
-    { units: 100, activation: 'sigmoid' },
-    { units: 40, activation: 'sigmoid' },
-    { units: 10, activation: 'softmax' },
-  ],
-  loss: 'cross-entropy',
-  init: 'he',
-};
+const SPEC = mnistSpec({ hidden: [100, 40], output: 'softmax', loss: 'cross-entropy', init: 'he' });
 
 describe('sweeps', () => {
   it('parses lists and ranges, and expands the grid with the first setting varying slowest', () => {
