@@ -126,6 +126,8 @@ describe('designer validation', () => {
 
   it('lists every problem in the summary, and early stopping asks for a validation set', async () => {
     const { store } = await mountDesigner();
+    // Validation is on by default: turn it off to see early stopping ask for it.
+    await wrapper.get('[data-testid="validation"]').setValue(false);
     await wrapper.get('#f-inputSize').setValue('100');
     await wrapper.get('#f-stop').setValue('early-stopping');
     expect(store.problems.map((p) => p.field)).toEqual(['inputSize', 'stop']);
@@ -173,7 +175,8 @@ describe('designer view', () => {
   it('names the kind of descent from the batch size and the training set', async () => {
     const { store } = await mountDesigner();
     const kind = () => wrapper.get('[data-testid="descent-kind"]').text();
-    expect(kind()).toMatch(/^mini-batch descent · 6,000 updates/);
+    // Nielsen's split is on by default: 50,000 training images, 5,000 batches of 10.
+    expect(kind()).toMatch(/^mini-batch descent · 5,000 updates/);
     await wrapper.get('#f-batchSize').setValue('1');
     expect(kind()).toMatch(/^stochastic/);
     await wrapper.get('#f-batchSize').setValue('60000');
@@ -192,7 +195,7 @@ describe('designer view', () => {
     await wrapper.get('#f-layers-0-activation').setValue('tanh');
     expect(panel().get('[data-testid="explain-title"]').text()).toBe('tanh');
     await wrapper.get('#f-batchSize').trigger('focusin');
-    expect(panel().text()).toMatch(/mini-batch descent, 6,000 weight updates per epoch/);
+    expect(panel().text()).toMatch(/mini-batch descent, 5,000 weight updates per epoch/);
     await wrapper.get('#f-scaling').trigger('focusin');
     expect(panel().get('[data-testid="explain-title"]').text()).toMatch(/Min-max/);
   });

@@ -54,7 +54,7 @@ describe('chart datasets', () => {
   it('draws accuracy per epoch with validation dashed', () => {
     const spec = accuracyChart({ focused: chartRun('a', 0), overlays: [] });
     expect(spec.datasets.map((d) => [d.label, d.borderDash])).toEqual([
-      ['train', []],
+      ['train (while training)', []],
       ['validation', [6, 4]],
     ]);
   });

@@ -8,7 +8,7 @@ import { computeLine, describeCompute, diffCompute } from '@renderer/model/train
 import { useRunsStore } from '@renderer/stores/runs';
 import type { RunSummary } from '@core/lab/contract';
 import { installFakeLab, labEvents } from '../fake-lab';
-import { runVerbs, summary } from './fixtures';
+import { epochReport, runVerbs, summary } from './fixtures';
 
 let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
@@ -129,5 +129,29 @@ describe('hover-to-compare: one difference, one row', () => {
     await flushPromises();
     expect(store.hoverDiff.map((d) => d.key)).toEqual(['epochs']);
     expect(wrapper.find('[data-testid="diff-stop"]').exists()).toBe(false);
+  });
+});
+
+describe('the best epoch in the run list', () => {
+  it('says it is picked on validation and gives the test accuracy at that epoch apart; without validation it says test', async () => {
+    const { wrapper } = await panel([
+      summary('v', {
+        status: 'finished',
+        history: [
+          epochReport(1, { validationAccuracy: 0.9, testAccuracy: 0.88 }),
+          epochReport(2, { validationAccuracy: 0.95, testAccuracy: 0.93 }),
+          epochReport(3, { validationAccuracy: 0.94, testAccuracy: 0.96 }),
+        ],
+      }),
+      summary('t', {
+        status: 'finished',
+        history: [epochReport(1, { validationAccuracy: undefined, validationLoss: undefined, testAccuracy: 0.91 })],
+      }),
+    ]);
+    const best = (id: string) => wrapper.get(`[data-testid="run-${id}"] .best`);
+    // Epoch 2 is the best on validation; its test accuracy is shown, not epoch 3's higher one.
+    expect(best('v').text()).toMatch(/^best validation 95(\.0)? % · test 93(\.0)? %$/);
+    expect(best('v').attributes('title')).toMatch(/picked on the validation set/);
+    expect(best('t').text()).toMatch(/^best test 91(\.0)? %$/);
   });
 });

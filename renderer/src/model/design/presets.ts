@@ -57,7 +57,9 @@ export function presetDesign(name: PresetName, keep?: Pick<Design, 'datasetId' |
     settings: structuredClone(preset.settings),
     scaling: preset.scaling,
     datasetId: keep?.datasetId ?? DEFAULT_DATASET_ID,
-    validation: keep?.validation ?? false,
+    // Held-out validation by default (Nielsen's split for MNIST): the best epoch is then picked on
+    // it, and the test set stays for the final, separate score.
+    validation: keep?.validation ?? true,
   };
   if (keep?.trainLimit !== undefined) design.trainLimit = keep.trainLimit;
   if (keep?.testLimit !== undefined) design.testLimit = keep.testLimit;

@@ -122,8 +122,16 @@ function epochLines(run: ChartRun, metric: 'Loss' | 'Accuracy', focused: boolean
       ? { train: e.trainLoss, validation: e.validationLoss, test: e.testLoss }
       : { train: e.trainAccuracy, validation: e.validationAccuracy, test: e.testAccuracy };
   const prefix = focused ? '' : `${run.name} · `;
+  // Train accuracy is counted over the epoch's batches while the weights move, not measured on the
+  // end-of-epoch weights like validation and test: the legend says so (epoch 1's train accuracy
+  // sits below its test accuracy for that reason).
+  const suffix = (split: Split): string => {
+    if (!focused) return '';
+    if (metric === 'Loss') return ' (epoch)';
+    return split === 'train' ? ' (while training)' : '';
+  };
   return (Object.keys(DASH) as Split[]).map((split) =>
-    line(`${prefix}${split}${focused && metric === 'Loss' ? ' (epoch)' : ''}`, data[split], {
+    line(`${prefix}${split}${suffix(split)}`, data[split], {
       colour,
       dash: DASH[split],
       width: focused ? 2.5 : 1.5,
