@@ -81,15 +81,21 @@ function parseValues(word: string, setting: SweepSetting, text: string): SweepVa
 
 export const axisName = (axis: SweepAxis): string => `${axis.setting}${axis.layer ?? ''}`;
 
+const isWhole = (axis: SweepAxis): boolean => axis.setting === 'batch' || axis.setting === 'units';
+
+/** The point a fraction t ∈ [0, 1] along a range, on its own scale (linear or logarithmic). */
+function along(v: Extract<SweepValues, { kind: 'lin' | 'log' }>, t: number): number {
+  return v.kind === 'lin' ? v.from + t * (v.to - v.from) : v.from * (v.to / v.from) ** t;
+}
+
 /** The values of one axis, in order; whole-number settings are rounded (a batch of 31.6 is 32). */
 export function axisValues(axis: SweepAxis): (number | string)[] {
   const v = axis.values;
   if (v.kind === 'list') return v.values;
-  const whole = axis.setting === 'batch' || axis.setting === 'units';
+  const whole = isWhole(axis);
   const out: number[] = [];
   for (let i = 0; i < v.count; i++) {
-    const t = i / (v.count - 1);
-    const x = v.kind === 'lin' ? v.from + t * (v.to - v.from) : v.from * (v.to / v.from) ** t;
+    const x = along(v, i / (v.count - 1));
     out.push(whole ? Math.round(x) : +x.toPrecision(6));
   }
   return whole ? [...new Set(out)] : out;
@@ -112,9 +118,8 @@ export function randomPoints(axes: readonly SweepAxis[], budget: number, seed: n
       let value: number | string;
       if (v.kind === 'list') value = v.values[Math.min(v.values.length - 1, Math.floor(rng.uniform() * v.values.length))]!;
       else {
-        const t = rng.uniform();
-        const x = v.kind === 'lin' ? v.from + t * (v.to - v.from) : v.from * (v.to / v.from) ** t;
-        value = axis.setting === 'batch' || axis.setting === 'units' ? Math.round(x) : +x.toPrecision(4);
+        const x = along(v, rng.uniform());
+        value = isWhole(axis) ? Math.round(x) : +x.toPrecision(4);
       }
       point[axisName(axis)] = value;
     }
