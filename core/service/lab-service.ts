@@ -182,6 +182,7 @@ export class LabService implements LabBackend {
     importDataset: (request) => this.datasets.import(request),
     cancelImport: (request) => this.datasets.cancelImport(request),
     renameDataset: (request) => this.datasets.rename(request),
+    renameClasses: (request) => this.datasets.renameClasses(request),
     deleteDataset: (request) => this.deleteUnusedDataset(request),
     regressionPredictions: (request) => this.predictions(request),
     // runs (runs/run-manager.ts)
