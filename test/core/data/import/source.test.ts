@@ -56,7 +56,18 @@ describe('importIdx', () => {
       trainImages: join(dir, 'train-images-idx3-ubyte.gz'),
       trainLabels: join(dir, 'train-labels-idx1-ubyte.gz'),
     });
-    expect(data.classes).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+    expect(data.classes).toEqual([
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ]);
     expect(data.notes.join(' ')).toMatch(/Recognised Fashion-MNIST/);
     // Names given by the person win over the recognised ones.
     const named = await importIdx({
