@@ -3,6 +3,7 @@ import type { ScalingParams } from '../data/scaling';
 import type { ActivationName, NetworkSpec, TrainSettings } from '../engine/spec';
 import type { LayerGradientCheck } from '../engine/gradcheck';
 import type { ActivationTrace } from '../inspect/activations-trace';
+import type { LayerBackendAgreement } from '../engine/backend-check';
 import type { ModelFileErrorCode } from '../model/errors';
 import type { DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
 import { MAX_REPLY_BYTES, type SampleImages } from './dataset-types';
@@ -101,6 +102,9 @@ export interface TraceResult extends ActivationTrace {
   label: number | null;
 }
 
+/** Below this a float32 gradient agrees with the float64 one as well as float32 allows (generous: deep nets round more). */
+export const FLOAT32_AGREEMENT = 1e-3;
+
 export interface GradientCheckResult {
   modelId: string;
   testIndex: number;
@@ -108,6 +112,12 @@ export interface GradientCheckResult {
   /** The finite-difference step h of (C(θ+h) − C(θ−h)) / 2h. */
   h: number;
   layers: LayerGradientCheck[];
+  /**
+   * The same backprop on the kernels runs train with (wasm SIMD in float32, where it runs) against
+   * the float64 reference: a fault in those kernels shows here, where the finite differences (which
+   * run in float64 on the plain kernels) cannot see it.
+   */
+  kernels: { label: string; precision: 'float32'; layers: LayerBackendAgreement[] };
 }
 
 /**

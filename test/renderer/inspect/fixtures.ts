@@ -123,6 +123,7 @@ export function inspectVerbs(): Partial<LabApi> {
         checked: 40,
         samples: [{ name: `b${layer}[0]`, backprop: 0.1, numeric: 0.1 }],
       })),
+      kernels: { label: 'wasm SIMD', precision: 'float32' as const, layers: [1, 2].map((layer) => ({ layer, relativeError: 2e-7 })) },
     }),
   };
 }

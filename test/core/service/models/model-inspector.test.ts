@@ -261,6 +261,10 @@ describe('evaluateModel, getTestImages, traceActivations, gradientCheck', () => 
       expect(Math.abs(layer.samples[0]!.backprop)).toBeGreaterThan(1e-6);
       expect(layer.samples[0]!.name).toMatch(/^w/);
     }
+    // The kernels runs train with (wasm SIMD here) agree with the float64 reference to float32 rounding.
+    expect(check.kernels.label).toMatch(/^wasm SIMD/);
+    expect(check.kernels.layers.map((l) => l.layer)).toEqual([1, 2]);
+    for (const layer of check.kernels.layers) expect(layer.relativeError).toBeLessThan(1e-4);
     expect(JSON.parse(JSON.stringify(check))).toEqual(check);
   });
 });
