@@ -65,6 +65,14 @@ export interface MisclassifiedSample {
   outputs: number[];
 }
 
+/** Bytes the list of mistakes may take in an evaluation's reply: half the reply budget, the rest for the confusion matrix. */
+export const MISTAKES_REPLY_BYTES = MAX_REPLY_BYTES / 2;
+
+/** Mistakes of a model with `classCount` outputs that fit MISTAKES_REPLY_BYTES (each costs its outputs and four numbers, 8 bytes each once cloned). */
+export function mistakesPerReply(classCount: number, budget = MISTAKES_REPLY_BYTES): number {
+  return Math.floor(budget / (8 * (classCount + 4)));
+}
+
 export interface ModelEvaluation {
   modelId: string;
   datasetId: string;
@@ -74,8 +82,13 @@ export interface ModelEvaluation {
   accuracy: number;
   /** confusion[true][predicted] counts. */
   confusion: number[][];
-  /** Every test image the model gets wrong, in test-set order. */
+  /**
+   * The test images the model gets wrong, in test-set order: every one, unless they would not fit
+   * MISTAKES_REPLY_BYTES (a large test split with many classes), then the first that fit.
+   */
   misclassified: MisclassifiedSample[];
+  /** How many test images the model gets wrong in all (more than listed when the list was cut). */
+  misclassifiedCount: number;
   seconds: number;
 }
 

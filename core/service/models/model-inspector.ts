@@ -38,7 +38,7 @@ import type {
   TraceResult,
   WeightsRequest,
 } from '../../lab/contract';
-import { MAX_REPLY_BYTES, testImagesPerCall } from '../../lab/contract';
+import { MAX_REPLY_BYTES, mistakesPerReply, testImagesPerCall } from '../../lab/contract';
 import { ModelFileError } from '../../model/errors';
 import { MODEL_EXTENSION } from '../../model/format';
 import type { DatasetInfo as ModelDatasetInfo } from '../../model/format';
@@ -72,6 +72,8 @@ export interface ModelInspectorOptions {
   library?: LibraryTestData;
   /** The kernels runs train with (a fresh instance per call), for the gradient check's second part; default the js kernels. */
   trainingKernels?: () => Kernels;
+  /** Bytes the list of mistakes may take in a reply; default MISTAKES_REPLY_BYTES (smaller in tests). */
+  mistakesReplyBytes?: number;
 }
 
 /** What the inspector needs of the dataset library. */
@@ -388,7 +390,8 @@ export class ModelInspector {
       loss: result.loss,
       accuracy: result.accuracy,
       confusion: result.confusion,
-      misclassified: result.misclassified.map((m) => ({
+      misclassifiedCount: result.misclassified.length,
+      misclassified: result.misclassified.slice(0, mistakesPerReply(test.classCount, this.options.mistakesReplyBytes)).map((m) => ({
         index: m.index,
         label: m.label,
         predicted: m.predicted,
