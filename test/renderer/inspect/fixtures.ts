@@ -64,7 +64,18 @@ export function evaluation(modelId: string): ModelEvaluation {
     mistake(19, 9, 4, 0.7),
   ];
   for (const m of misclassified) confusion[m.label]![m.predicted]++;
-  return { modelId, datasetId: 'mnist', split: 'test', count: 20, loss: 0.3, accuracy: 0.75, confusion, misclassified, misclassifiedCount: misclassified.length, seconds: 0.01 };
+  return {
+    modelId,
+    datasetId: 'mnist',
+    split: 'test',
+    count: 20,
+    loss: 0.3,
+    accuracy: 0.75,
+    confusion,
+    misclassified,
+    misclassifiedCount: misclassified.length,
+    seconds: 0.01,
+  };
 }
 
 export function traceResult(modelId: string, predicted: number, testIndex: number | null = null): TraceResult {
