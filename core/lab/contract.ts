@@ -16,6 +16,7 @@ import type {
   modelIdSchema,
   modelSourceSchema,
   openRunModelSchema,
+  renameClassesSchema,
   renameDatasetSchema,
   resumeFromEpochSchema,
   runIdSchema,
@@ -62,6 +63,7 @@ export type GradientCheckRequest = z.infer<typeof gradientCheckRequestSchema>;
 export type ImportDatasetRequest = z.infer<typeof importDatasetSchema>;
 export type ImportIdRequest = z.infer<typeof importIdSchema>;
 export type RenameDatasetRequest = z.infer<typeof renameDatasetSchema>;
+export type RenameClassesRequest = z.infer<typeof renameClassesSchema>;
 export type DatasetIdRequest = z.infer<typeof datasetIdSchema>;
 export type DatasetOverviewRequest = z.infer<typeof datasetOverviewSchema>;
 export type ModelSourceRequest = z.infer<typeof modelSourceSchema>;

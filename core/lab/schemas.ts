@@ -174,6 +174,8 @@ export const importDatasetSchema = z.strictObject({
 export const importIdSchema = z.strictObject({ importId: id });
 export const datasetIdSchema = z.strictObject({ datasetId: id });
 export const renameDatasetSchema = z.strictObject({ datasetId: id, name: label(120) });
+/** New names for a classification dataset's classes, in label order (as many as it has). */
+export const renameClassesSchema = z.strictObject({ datasetId: id, classes: z.array(label(100)).min(2).max(256) });
 export const datasetOverviewSchema = z.strictObject({ datasetId: id, samplesPerClass: count(16).optional() });
 
 // ── the desktop shell ───────────────────────────────────────────────────────────────────────

@@ -30,6 +30,7 @@ import {
   modelSourceSchema,
   noPayloadSchema,
   openRunModelSchema,
+  renameClassesSchema,
   renameDatasetSchema,
   resumeFromEpochSchema,
   runIdSchema,
@@ -57,6 +58,7 @@ export const LAB_VERBS = {
   importDataset: { request: importDatasetSchema, response: returns<ImportResult>() },
   cancelImport: { request: importIdSchema, response: returns<void>() },
   renameDataset: { request: renameDatasetSchema, response: returns<DatasetInfo>() },
+  renameClasses: { request: renameClassesSchema, response: returns<DatasetInfo>() },
   deleteDataset: { request: datasetIdSchema, response: returns<void>() },
   regressionPredictions: { request: runIdSchema, response: returns<RegressionPredictions>() },
   // runs (core/service/runs)
