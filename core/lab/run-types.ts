@@ -130,7 +130,7 @@ export type RunEvent =
   | { type: 'epoch'; runId: string; report: EpochReport; before?: EpochReport[] }
   /** The NaN guard paused the run: the weights are the last finite ones. */
   | { type: 'non-finite'; runId: string; detail: NonFinite }
-  /** Something happened to the run that its record keeps (appended to the summary's `events`). */
-  | { type: 'record'; runId: string; event: RunRecordEvent };
+  /** Something happened to the run that its record keeps (appended to the summary's `events`), and the run's name after it (a change of η renames a run under its automatic name). */
+  | { type: 'record'; runId: string; event: RunRecordEvent; name: string };
 
 export type SaveResult = { saved: false } | { saved: true; fileName: string };

@@ -116,7 +116,8 @@ export class Lifecycle {
     extra?: Pick<RunRecordEvent, 'from' | 'to' | 'scheduled'> & { at?: RunPosition },
   ): void {
     const event = recordEvent(run, kind, detail, this.options.now(), extra);
-    this.options.emit({ type: 'record', runId: run.record.summary.id, event });
+    const { id, name } = run.record.summary;
+    this.options.emit({ type: 'record', runId: id, event, name });
     this.files.persist(run);
   }
 

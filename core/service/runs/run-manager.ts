@@ -193,7 +193,7 @@ export class RunManager {
       to: learningRate,
       scheduled,
     });
-    this.options.emit({ type: 'record', runId, event });
+    this.options.emit({ type: 'record', runId, event, name: run.record.summary.name });
     this.files.persist(run);
   }
 
@@ -266,7 +266,7 @@ export class RunManager {
         at,
       },
     );
-    this.options.emit({ type: 'record', runId, event });
+    this.options.emit({ type: 'record', runId, event, name: summary.name });
     const notice = `Went back to epoch ${epoch} and trains on at η = ${learningRate}; epochs ${epoch + 1}–${fromEpoch} were discarded.`;
     // A failed launch leaves it paused and resumable from the epoch it went back to (lifecycle.ts, launchFailed).
     const resume = { weights, history: summary.history.slice() };

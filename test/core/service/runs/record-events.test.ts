@@ -100,7 +100,9 @@ describe('run record events', () => {
     expect(summary.events).toEqual([{ ...change, time: '2026-01-02T03:04:05.000Z', detail: 'η 3 → 0.5 at batch 50 of epoch 4' }]);
     // Its automatic name no longer claims the one η it started with.
     expect(summary.name).toBe('784-16-10 sgd η=3→0.5');
-    expect(events.filter((e) => e.type === 'record')).toEqual([{ type: 'record', runId: id, event: summary.events![0] }]);
+    expect(events.filter((e) => e.type === 'record')).toEqual([
+      { type: 'record', runId: id, event: summary.events![0], name: summary.name },
+    ]);
     await manager.settled();
     expect(saved(id).summary).toMatchObject({ name: '784-16-10 sgd η=3→0.5', events: [change] });
     expect(dataDir).toBeTruthy();
