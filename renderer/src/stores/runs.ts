@@ -19,6 +19,7 @@ import type { EpochReport, NonFinite } from '@core/engine/reports';
 import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } from '@renderer/model/train/series';
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
+import { latestRate } from '@renderer/model/train/run-record';
 import type { LiveProgress } from '@renderer/model/train/progress';
 import { attempt, couldNot, useLab } from '../lab';
 
@@ -80,7 +81,7 @@ export const useRunsStore = defineStore('runs', () => {
     const run = focused.value;
     if (!run || dismissed.value.includes(run.id)) return null;
     if (run.status === 'failed') return explainFailure(run.message);
-    if (run.nonFinite) return explainNonFinite(run.nonFinite, run, run.progress?.learningRate);
+    if (run.nonFinite) return explainNonFinite(run.nonFinite, run, run.progress?.learningRate ?? latestRate(run));
     return null;
   });
 
@@ -262,6 +263,7 @@ export const useRunsStore = defineStore('runs', () => {
     }
     run.history = run.history.filter((r) => !stale.has(r));
     run.nonFinite = null;
+    if (run.progress) run.progress.learningRate = learningRate;
     setHistory(seriesOf(runId), run.history);
     notice.value = { kind: 'info', text: `Went back to epoch ${epoch}: training on at η = ${learningRate}.` };
     bump();

@@ -27,6 +27,11 @@ export function rateHistory(run: Pick<RunSummary, 'settings' | 'events'>): strin
   return text;
 }
 
+/** η the run trains with now as its record says: the last one set by hand or on a roll-back, else its base η (a schedule moves it further). */
+export function latestRate(run: Pick<RunSummary, 'settings' | 'events'>): number {
+  return (run.events ?? []).findLast(setsRate)?.to ?? run.settings.learningRate;
+}
+
 /** Whether η was changed by hand (or on a roll-back) during the run. */
 export const rateChanged = (run: Pick<RunSummary, 'settings' | 'events'>): boolean =>
   (run.events ?? []).some((e) => setsRate(e) && e.to !== run.settings.learningRate);
