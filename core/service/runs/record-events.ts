@@ -27,7 +27,10 @@ export function batchesPerEpoch(record: RunRecord): number | undefined {
 
 /** The run's latest reported position, or the start of the epoch after its history (nothing reported since its worker started). */
 export function positionOf(run: Run): RunPosition {
-  if (run.position) return run.position;
+  const reported = run.position;
+  // After an epoch's last batch, the next batch is the first of the next epoch.
+  if (reported?.batchesPerEpoch && reported.batch >= reported.batchesPerEpoch) return { ...reported, epoch: reported.epoch + 1, batch: 0 };
+  if (reported) return reported;
   const perEpoch = batchesPerEpoch(run.record);
   return { epoch: run.record.summary.history.length + 1, batch: 0, ...(perEpoch ? { batchesPerEpoch: perEpoch } : {}) };
 }

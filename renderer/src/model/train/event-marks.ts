@@ -57,6 +57,10 @@ export function eventMarks(events: readonly RunRecordEvent[] | undefined, along:
       borderColor: colour,
       backgroundColor: colour,
       borderWidth: 2,
+      // Crosses and stars are strokes only: a point's own border settings draw them.
+      pointBorderColor: colour,
+      pointBackgroundColor: colour,
+      pointBorderWidth: 2.5,
       pointStyle: style,
       pointRadius: 6,
       pointHoverRadius: 8,
