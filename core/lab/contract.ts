@@ -18,6 +18,7 @@ import type {
   openRunModelSchema,
   renameClassesSchema,
   renameDatasetSchema,
+  renameRunSchema,
   resumeFromEpochSchema,
   runIdSchema,
   samplesRequestSchema,
@@ -51,6 +52,7 @@ export {
 
 export type StartRunRequest = z.infer<typeof startRunSchema>;
 export type RunIdRequest = z.infer<typeof runIdSchema>;
+export type RenameRunRequest = z.infer<typeof renameRunSchema>;
 export type SetLearningRateRequest = z.infer<typeof setLearningRateSchema>;
 export type ResumeFromEpochRequest = z.infer<typeof resumeFromEpochSchema>;
 export type SamplesRequest = z.infer<typeof samplesRequestSchema>;

@@ -85,6 +85,16 @@ export const startRunSchema = z.strictObject({
   threads: threadsSchema.optional(),
 });
 
+/** A run's new name: printable, not blank (trimmed by the service). */
+export const renameRunSchema = z.strictObject({
+  runId: id,
+  name: z
+    .string()
+    .max(200)
+    .regex(PRINTABLE, 'no control characters')
+    .refine((name) => name.trim().length > 0, 'a name cannot be blank'),
+});
+
 export const setLearningRateSchema = z.strictObject({ runId: id, learningRate: z.number().positive().finite().max(1e6) });
 
 /** Roll a paused run back to a saved epoch (0 = its initial weights) and train on from there at this η. */

@@ -37,6 +37,7 @@ import {
   samplesRequestSchema,
   savePngSchema,
   setLearningRateSchema,
+  renameRunSchema,
   startRunSchema,
   testImagesRequestSchema,
   traceRequestSchema,
@@ -71,6 +72,7 @@ export const LAB_VERBS = {
   setLearningRate: { request: setLearningRateSchema, response: returns<void>() },
   rollbackPoints: { request: runIdSchema, response: returns<RollbackPoints>() },
   resumeFromEpoch: { request: resumeFromEpochSchema, response: returns<void>() },
+  renameRun: { request: renameRunSchema, response: returns<RunSummary>() },
   deleteRun: { request: runIdSchema, response: returns<void>() },
   // models saved or exported through a save dialog in main (core/service/exports): a run's latest weights or an open model
   saveModel: { request: modelSourceSchema, response: returns<SaveResult>() },

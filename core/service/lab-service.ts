@@ -196,6 +196,7 @@ export class LabService implements LabBackend {
     setLearningRate: (request) => this.runs.setLearningRate(request),
     rollbackPoints: (request) => this.runs.rollbackPoints(request),
     resumeFromEpoch: (request) => this.runs.resumeFromEpoch(request),
+    renameRun: (request) => this.runs.rename(request),
     deleteRun: (request) => this.runs.delete(request),
     // saved and exported through main's save dialogs (exports/)
     saveModel: (request) => this.exports.saveModel(request),
