@@ -17,6 +17,8 @@ export interface LrFinderOptions {
   batches?: number;
   /** The test stops once the smoothed loss exceeds this multiple of its best (it has diverged). */
   divergeFactor?: number;
+  /** Told after every batch: how many of the planned batches are done (the test may end early, at divergence). */
+  onBatch?: (done: number, total: number) => void;
 }
 
 export interface LrFinderPoint {
@@ -79,6 +81,7 @@ export function findLearningRate(net: Network, data: TrainData, settings: TrainS
     }
     rates.push(eta);
     losses.push(report.loss);
+    options.onBatch?.(i + 1, batches);
     // Diverged once the recent mean is far above the best recent mean.
     const recent = mean(losses, Math.max(0, losses.length - SMOOTHING), losses.length);
     if (losses.length >= SMOOTHING) best = Math.min(best, recent);

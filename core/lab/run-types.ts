@@ -2,6 +2,7 @@
 import type { ScalingKind } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
 import type { NonFinite, EpochReport } from '../engine/reports';
+import type { RunSweepTag } from './recipe-types';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -43,6 +44,8 @@ export interface RunSummary {
   threads?: number;
   /** Every time the run was rolled back to a saved epoch (resumeFromEpoch), oldest first. */
   rollbacks?: Rollback[];
+  /** Set on a run a sweep queued: the sweep, its varied settings and this run's values. */
+  sweep?: RunSweepTag;
 }
 
 /** A roll-back: the epochs after `toEpoch` were discarded and training went on from its weights. */

@@ -16,6 +16,7 @@ import type {
   RollbackPoints,
   RunIdRequest,
   RunSummary,
+  RunSweepTag,
   SetLearningRateRequest,
   StartRunRequest,
 } from '../../lab/contract';
@@ -104,10 +105,10 @@ export class RunManager {
 
   // ── the runs ──────────────────────────────────────────────────────────────────────────────
 
-  /** Queues a new run of a request already checked against its dataset. */
-  start(request: StartRunRequest): RunSummary {
+  /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
+  start(request: StartRunRequest, sweep?: RunSweepTag): RunSummary {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    const run = this.add(newRunRecord(id, request, this.options.now()), { kind: 'queued' });
+    const run = this.add(newRunRecord(id, request, this.options.now(), sweep), { kind: 'queued' });
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
   }
