@@ -16,6 +16,7 @@ export const SHARED_CORE = [
   '@core/engine/notation',
   '@core/engine/reports',
   '@core/engine/schedules',
+  '@core/engine/sweep',
   '@core/engine/activations',
   '@core/engine/losses',
   '@core/engine/validate',

@@ -87,6 +87,9 @@ Training
                               for layer L, 2 = the first hidden); values: a list 0.1,1,3, or
                               lin:FROM:TO:COUNT, or log:FROM:TO:COUNT. Example: "lr=0.1,1,3 batch=10,64"
   --sweep-random N            with --sweep: N random points instead of the whole grid
+  --sweep-halving             with --sweep: successive halving: every run trains a few epochs, the
+                              better half (by best validation accuracy) goes on to twice as many, and
+                              so on until one trains all --epochs (poor runs stop early)
 Data
   --dataset PATH_OR_NAME      train on another dataset instead of MNIST: a dataset of the app's
                               library (by name or id), or IDX files (raw or .gz), a .csv file, or a
@@ -216,6 +219,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         'find-lr': { type: 'boolean' },
         sweep: { type: 'string' },
         'sweep-random': { type: 'string' },
+        'sweep-halving': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -302,11 +306,13 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         (n) => positiveInt(n) && n <= 1000,
         'a whole number from 1 to 1000',
       );
+    if (v['sweep-halving']) options.sweep.halving = true;
     // Runs are compared on held-out data, never on the test set.
     options.validation = true;
     if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined)
       throw new CliError('--sweep makes many runs and saves none: it cannot take --find-lr, --load, --out or --onnx');
   } else if (v['sweep-random'] !== undefined) throw new CliError('--sweep-random needs --sweep');
+  else if (v['sweep-halving']) throw new CliError('--sweep-halving needs --sweep');
   if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined))
     throw new CliError('--find-lr trains a throw-away copy of the design: it cannot take --load, --out or --onnx');
   if (settings.stop.kind === 'early-stopping' && !options.validation)

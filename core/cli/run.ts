@@ -275,7 +275,7 @@ function reportFinder(result: LrFinderResult, output: CliOutput): number {
   output.say(
     `the loss fell fastest at η ≈ ${eta(result.steepestLearningRate)}, was lowest at η ≈ ${eta(result.minimumLearningRate)}; ${diverged}`,
   );
-  output.say(`suggested: --lr ${eta(result.suggestedLearningRate)} (a tenth of the η with the lowest loss)`);
+  output.say(`suggested: --lr ${eta(result.suggestedLearningRate)} (two thirds of the η with the lowest loss)`);
   output.emit({ type: 'lr-finder', ...result });
   return 0;
 }

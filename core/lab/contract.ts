@@ -8,6 +8,10 @@
 import type { z } from 'zod';
 import type {
   datasetIdSchema,
+  finderIdSchema,
+  findLearningRateSchema,
+  startSweepSchema,
+  sweepIdSchema,
   datasetOverviewSchema,
   gradientCheckRequestSchema,
   importDatasetSchema,
@@ -32,6 +36,7 @@ import type {
 
 export * from './dataset-types';
 export * from './model-types';
+export * from './recipe-types';
 export * from './run-types';
 export * from './shell-types';
 export {
@@ -71,3 +76,7 @@ export type DatasetOverviewRequest = z.infer<typeof datasetOverviewSchema>;
 export type ModelSourceRequest = z.infer<typeof modelSourceSchema>;
 export type SavePngRequest = z.infer<typeof savePngSchema>;
 export type AppStateRequest = z.infer<typeof appStateSchema>;
+export type FindLearningRateRequest = z.infer<typeof findLearningRateSchema>;
+export type FinderIdRequest = z.infer<typeof finderIdSchema>;
+export type StartSweepRequest = z.infer<typeof startSweepSchema>;
+export type SweepIdRequest = z.infer<typeof sweepIdSchema>;

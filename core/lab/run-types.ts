@@ -2,6 +2,7 @@
 import type { ScalingKind } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
 import type { NonFinite, EpochReport } from '../engine/reports';
+import type { RunSweepTag } from './recipe-types';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -47,6 +48,8 @@ export interface RunSummary {
   threads?: number;
   /** Every time the run was rolled back to a saved epoch (resumeFromEpoch), oldest first. */
   rollbacks?: Rollback[];
+  /** Set on a run a sweep queued: the sweep, its varied settings and this run's values. */
+  sweep?: RunSweepTag;
   /** What a person did to the run while it trained, oldest first (absent in records made before events existed). */
   events?: RunRecordEvent[];
 }

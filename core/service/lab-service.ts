@@ -44,7 +44,9 @@ import { ImportOffers } from './exports/import-offers';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
 import { ModelInspector } from './models/model-inspector';
 import { modelPathProblem } from './models/model-path';
+import { LrFinders } from './finder/finder-service';
 import { RunManager, type WorkerFactory } from './runs/run-manager';
+import { Sweeps } from './sweeps/sweep-service';
 
 export type { WorkerFactory } from './runs/run-manager';
 
@@ -108,6 +110,8 @@ export class LabService implements LabBackend {
   private readonly models: ModelInspector;
   private readonly datasets: DatasetService;
   private readonly runs: RunManager;
+  private readonly finders: LrFinders;
+  private readonly sweeps: Sweeps;
   /** What a network's size is bounded against before a run is queued. */
   private readonly machine: TrainingMachine;
   private readonly exports: ModelExports;
@@ -149,6 +153,18 @@ export class LabService implements LabBackend {
       sha256,
       worker: { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry, mnistDir },
       stopTimeoutMs: options.stopTimeoutMs ?? 3000,
+    });
+    this.finders = new LrFinders({
+      workerFactory: options.workerFactory,
+      worker: { progressIntervalMs, backend, wasmPath, mnistDir },
+      datasets: this.datasets,
+      emit,
+    });
+    this.sweeps = new Sweeps({
+      check: (request) => this.checkRequest(request),
+      start: (request, sweep) => this.runs.start(request, sweep),
+      list: () => this.runs.list(),
+      stop: (request) => this.runs.stop(request),
     });
     this.models = new ModelInspector({
       chooseOpenPath: () => this.dialogs.chooseOpenPath(),
@@ -198,6 +214,14 @@ export class LabService implements LabBackend {
     resumeFromEpoch: (request) => this.runs.resumeFromEpoch(request),
     renameRun: (request) => this.runs.rename(request),
     deleteRun: (request) => this.runs.delete(request),
+    // training recipes (finder/, sweeps/): the finder's design is checked as a run's would be
+    findLearningRate: async (request) => {
+      await this.checkRequest(request);
+      return this.finders.find(request);
+    },
+    cancelFinder: (request) => this.finders.cancel(request),
+    startSweep: (request) => this.sweeps.start(request),
+    cancelSweep: (request) => this.sweeps.cancel(request),
     // saved and exported through main's save dialogs (exports/)
     saveModel: (request) => this.exports.saveModel(request),
     exportOnnx: (request) => this.exports.exportOnnx(request),
@@ -268,6 +292,12 @@ export class LabService implements LabBackend {
 
   /** Checks the request against its dataset (so a design that cannot train is refused before it is queued), then queues it. */
   private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
+    await this.checkRequest(request);
+    return this.runs.start(request);
+  }
+
+  /** Throws why a run of this request could not train on its dataset (startRun, each point of a sweep, the finder's design). */
+  private async checkRequest(request: Omit<StartRunRequest, 'name'>): Promise<void> {
     const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
@@ -290,7 +320,6 @@ export class LabService implements LabBackend {
         'invalid',
         'Early stopping watches the validation set: turn the validation split on, or choose another stopping rule.',
       );
-    return this.runs.start(request);
   }
 
   /** A run's latest weights, or a model open in Inspect, to save or export. */
@@ -325,6 +354,7 @@ export class LabService implements LabBackend {
   }
 
   private async shutDown(): Promise<void> {
+    await this.finders.closeAll();
     await this.runs.shutDown(this.loaded);
     this.listeners.clear();
     this.models.closeAll();

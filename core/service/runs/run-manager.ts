@@ -17,6 +17,7 @@ import type {
   RollbackPoints,
   RunIdRequest,
   RunSummary,
+  RunSweepTag,
   SetLearningRateRequest,
   StartRunRequest,
 } from '../../lab/contract';
@@ -110,11 +111,11 @@ export class RunManager {
 
   // ── the runs ──────────────────────────────────────────────────────────────────────────────
 
-  /** Queues a new run of a request already checked against its dataset. */
-  start(request: StartRunRequest): RunSummary {
+  /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
+  start(request: StartRunRequest, sweep?: RunSweepTag): RunSummary {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const number = nextRunNumber([...this.runs.values()].map((r) => r.record));
-    const run = this.add(newRunRecord(id, request, this.options.now(), number), { kind: 'queued' });
+    const run = this.add(newRunRecord(id, request, this.options.now(), number, sweep), { kind: 'queued' });
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
   }

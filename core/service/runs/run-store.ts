@@ -7,8 +7,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SCALINGS, type ScalingParams } from '../../data/scaling';
 import { scalingParamsSchema } from '../../data/scaling-schema';
-import { KERNEL_BACKENDS, RUN_RECORD_EVENT_KINDS, RUN_STATUSES, type RunSummary, type StartRunRequest } from '../../lab/contract';
-import { networkSpecSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
+import {
+  KERNEL_BACKENDS,
+  RUN_RECORD_EVENT_KINDS,
+  RUN_STATUSES,
+  type RunSummary,
+  type RunSweepTag,
+  type StartRunRequest,
+} from '../../lab/contract';
+import { networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
 import { runRecordPath, runsDir } from './checkpoints';
 import { automaticName } from './record-events';
@@ -40,8 +47,8 @@ export interface RunRecord {
   interrupted?: { status: 'running' | 'paused'; message?: string };
 }
 
-/** The record of a new run of this request, queued. */
-export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date, number: number): RunRecord {
+/** The record of a new run of this request, queued; `sweep` when a sweep queued it. */
+export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date, number: number, sweep?: RunSweepTag): RunRecord {
   const { spec, settings } = request;
   const record: RunRecord = {
     format: RUN_FORMAT,
@@ -64,6 +71,7 @@ export function newRunRecord(id: string, request: StartRunRequest, createdAt: Da
   if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
   if (request.testLimit !== undefined) record.testLimit = request.testLimit;
   if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
+  if (sweep) record.summary.sweep = structuredClone(sweep);
   return record;
 }
 
@@ -107,6 +115,15 @@ const runRecordSchema = z.object({
     number: z.number().int().min(1).optional(),
     startedAt: z.string().optional(),
     events: z.array(runRecordEventSchema).optional(),
+    sweep: z
+      .object({
+        id,
+        name: z.string(),
+        axes: z.array(sweepAxisSchema).min(1),
+        point: z.record(z.string(), z.union([z.number(), z.string()])),
+        budget: count.optional(),
+      })
+      .optional(),
   }),
   validation: z.boolean(),
   trainLimit: count.optional(),

@@ -156,6 +156,17 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         grid: { color: theme.grid },
         border: { color: theme.grid },
       },
+      // η on the right, from 0, shown only while a line uses it (the loss chart's live η).
+      y2: {
+        type: 'linear',
+        position: 'right',
+        display: 'auto',
+        beginAtZero: true,
+        title: { display: true, text: 'η', color: theme.muted, font },
+        ticks: { color: theme.muted, font, maxTicksLimit: 5, callback: (v) => compact(Number(v)) },
+        grid: { drawOnChartArea: false },
+        border: { color: theme.grid },
+      },
     },
   };
 }

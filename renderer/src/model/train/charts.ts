@@ -34,6 +34,9 @@ const DASH = { train: [], validation: [6, 4], test: [2, 3] } as const;
 type Split = keyof typeof DASH;
 const MARKER = { train: 'circle', validation: 'rectRot', test: 'triangle' } as const;
 
+/** The live η's line: a quiet grey, apart from every run's colour. */
+const ETA_COLOUR = '#8a8f98';
+
 /** The smoothing choices of the loss chart: the weight of the past in the moving average (0 = none). */
 export const SMOOTHING = [
   { beta: 0, label: 'off' },
@@ -166,7 +169,10 @@ export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = 
     if (smoothing > 0) mine.push(line('smoothed (EMA)', smooth, { colour: fade(colour, 0.75), width: 1.5, order: 2 }));
     mine.push(...epochLines(f, 'Loss', true));
     mine.push(...marks(f, smoothing > 0 && smooth.length > 0 ? smooth : f.series.loss.length > 0 ? f.series.loss : e.trainLoss));
-    sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss);
+    // η on its own axis (y2, from 0): live from the progress events, else each epoch's from the history.
+    const eta = f.series.learningRate.length ? f.series.learningRate : e.learningRate;
+    if (eta.length) mine.push({ ...line('η', eta, { colour: ETA_COLOUR, width: 1, dash: [3, 2], order: 4 }), yAxisID: 'y2' });
+    sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss, eta);
     range = robustRange(f.series.loss, [smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss], logY);
   }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Loss', false));
