@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type { ScaledDataset } from '../data/idx-dataset';
-import { loadMnist } from '../data/mnist';
+import { loadMnist, mnistFiles } from '../data/mnist';
 import type { ScalingParams } from '../data/scaling';
 import { evaluate } from '../engine/evaluate';
 import { findLearningRate, type LrFinderResult } from '../engine/lr-finder';
@@ -28,6 +28,7 @@ import { APP_VERSION } from '../version';
 import type { CliOptions } from './args';
 import { loadCliDataset, type CliDatasetOptions } from './dataset';
 import { CliError } from './errors';
+import { checkExportPlaces, writeExports } from './exports';
 import { CtrlC, INTERRUPTED_EXIT_CODE } from './interrupt';
 import { trainLoop, type LoopEnd } from './loop';
 import { mnistIdentity, namesBuiltInMnist, withScaling } from './mnist';
@@ -53,6 +54,7 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
   // Before anything slow: a long run must not be lost to an output folder that is not there.
   if (options.out) await checkOutputPlace('--out', options.out);
   if (options.onnx) await checkOutputPlace('--onnx', options.onnx);
+  await checkExportPlaces(options);
   // A model file is checked before MNIST is read, so a bad file fails at once.
   const loaded = options.load ? await loadModelFile(options.load) : undefined;
   const { dataset, source } = await loadData(options, loaded);
@@ -94,6 +96,8 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
     output.say(`exported ${options.onnx}`);
     output.emit({ type: 'onnx', file: options.onnx });
   }
+  const dataFiles = source === undefined && (!options.dataset || namesBuiltInMnist(options.dataset)) ? mnistFiles() : undefined;
+  await writeExports(options, net, () => modelFile(net, history, options, source ?? dataset), dataFiles, output);
   return end?.kind === 'interrupted' ? INTERRUPTED_EXIT_CODE : 0;
 }
 
