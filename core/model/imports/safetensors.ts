@@ -40,9 +40,10 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors file'):
     if (dtype !== 'F32') throw new ImportError(source, `tensor "${name}" is ${String(dtype)}; Fathom reads float32 (F32) tensors`);
     if (!Array.isArray(shape) || !shape.every(isCount))
       throw new ImportError(source, `tensor "${name}" has no valid shape (a list of whole numbers)`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1])
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount))
       throw new ImportError(source, `tensor "${name}" has no valid data_offsets`);
     const [begin, end] = offsets as [number, number];
+    if (begin > end) throw new ImportError(source, `tensor "${name}" has data_offsets that end before they begin`);
     if (end > dataLength)
       throw new ImportError(source, `tensor "${name}" ends at byte ${end} of the data, which holds ${dataLength}: cut short`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
