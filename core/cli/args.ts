@@ -44,6 +44,8 @@ export interface CliOptions {
   exportPytorch?: string;
   safetensors?: string;
   npz?: string;
+  /** --weights FILE: the design's starting weights from a safetensors or .npz file. */
+  weights?: string;
   json: boolean;
   /** Whether --epochs was given (with --load, training only happens when it was). */
   epochsGiven: boolean;
@@ -105,7 +107,11 @@ Data
   --train-limit N, --test-limit N   use only the first N images
 Output
   --out FILE                  save the trained model (*.fathom.json); its folder is checked before training
-  --load FILE                 evaluate a saved model; with --epochs, train it further
+  --load FILE                 evaluate a saved model; with --epochs, train it further. An ONNX model
+                              (FILE.onnx: dense layers as PyTorch or Keras export them) opens too;
+                              when it does not carry its input scaling, give --scale
+  --weights FILE              start the --layers design from these weights (.safetensors or .npz,
+                              tensors W2, b2… or in order); every mismatch of shape is listed
   --onnx FILE                 export the model to ONNX (checked before training, like --out)
   --export-pytorch DIR        write a PyTorch project of the model to the new folder DIR: model.py,
                               train.py (the same training, also under torchrun), config.json, the
@@ -219,6 +225,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         'export-pytorch': { type: 'string' },
         safetensors: { type: 'string' },
         npz: { type: 'string' },
+        weights: { type: 'string' },
         json: { type: 'boolean' },
         backend: { type: 'string' },
         workers: { type: 'string' },

@@ -4,9 +4,15 @@ import type { CliOptions } from './args';
 import { CliError } from './errors';
 import { checkOutputName } from './out-paths';
 
-type ExportFlags = Partial<Record<'export-pytorch' | 'safetensors' | 'npz' | 'out' | 'onnx', string | boolean>>;
+type ExportFlags = Partial<Record<'export-pytorch' | 'safetensors' | 'npz' | 'out' | 'onnx' | 'weights' | 'load', string | boolean>>;
 
 export function parseExportFlags(v: ExportFlags, options: CliOptions): void {
+  if (typeof v.weights === 'string') {
+    if (v.weights.trim() === '') throw new CliError('--weights: expected a file name, got an empty one');
+    if (v.load !== undefined)
+      throw new CliError('--weights starts a new design from given weights; --load opens a whole model: give one of them');
+    options.weights = v.weights;
+  }
   const dir = v['export-pytorch'];
   if (typeof dir === 'string') {
     if (dir.trim() === '') throw new CliError('--export-pytorch: expected a folder name, got an empty one');

@@ -37,11 +37,16 @@ export interface OnnxLoad {
 
 /**
  * The ONNX model at `path` as a Fathom model. Its scaling is the file's when it carries one, else
- * `fallback`; with neither, an ImportError asks for it (the CLI's --scale).
+ * what `fallback()` gives (called only then: the CLI fits --scale on its data); with neither, an
+ * ImportError asks for it.
  */
-export async function loadOnnxModel(path: string, appVersion: string, fallback?: ScalingParams): Promise<OnnxLoad> {
+export async function loadOnnxModel(
+  path: string,
+  appVersion: string,
+  fallback?: () => Promise<ScalingParams | undefined>,
+): Promise<OnnxLoad> {
   const imported = importOnnx(await readBytes(path), path);
-  const scaling = imported.scaling ?? fallback;
+  const scaling = imported.scaling ?? (await fallback?.());
   if (!scaling) throw new ImportError(path, "does not say how its inputs are scaled: give the scaling (the CLI's --scale)");
   const net = new Network(imported.spec);
   net.setParameters(imported.w, imported.b);

@@ -139,7 +139,7 @@ describe('loadOnnxModel (from disk)', () => {
       await writeFile(path, fixture('flatten-relu-softmax'));
       await expect(loadOnnxModel(path, 'test')).rejects.toThrow(/does not say how its inputs are scaled/);
       const scaling = { kind: 'min-max' as const, per: 'global' as const, min: [0], max: [255] };
-      const { model, scalingFromFile } = await loadOnnxModel(path, 'test', scaling);
+      const { model, scalingFromFile } = await loadOnnxModel(path, 'test', () => Promise.resolve(scaling));
       expect(scalingFromFile).toBe(false);
       expect(model.file.scaling).toEqual(scaling);
       expect(model.file.dataset.inputShape).toEqual([28, 28]);
