@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PytorchConfig } from '../../../core/model/exports/pytorch/config';
 import { readNpz } from '../../../core/model/imports/npz';
 import { readSafetensors } from '../../../core/model/imports/safetensors';
 import { cli as run, jsonLines, ofType } from './cli';
@@ -50,15 +51,15 @@ describe('npm run train with the interchange flags', () => {
 
   it('--export-pytorch writes the project folder, its config holding the run and the MNIST files', () => {
     expect(readdirSync(project).sort()).toEqual(['README.md', 'config.json', 'model.py', 'train.py', 'weights.safetensors']);
-    const config = JSON.parse(readFileSync(join(project, 'config.json'), 'utf8')) as Record<string, any>;
-    expect(config['network'].layers).toEqual([
+    const config = JSON.parse(readFileSync(join(project, 'config.json'), 'utf8')) as PytorchConfig;
+    expect(config.network.layers).toEqual([
       { units: 16, activation: 'relu' },
       { units: 10, activation: 'softmax' },
     ]);
-    expect(config['training']).toMatchObject({ learningRate: 0.1, batchSize: 10, epochs: 1 });
-    expect(config['data'].split).toEqual({ train: 1000, validation: 0, test: 200 });
-    expect(config['data'].files.trainImages).toMatch(/train-images-idx3-ubyte$/);
-    expect(config['epochsDone']).toBe(1);
+    expect(config.training).toMatchObject({ learningRate: 0.1, batchSize: 10, epochs: 1 });
+    expect(config.data!.split).toEqual({ train: 1000, validation: 0, test: 200 });
+    expect(config.data!.files.trainImages).toMatch(/train-images-idx3-ubyte$/);
+    expect(config.epochsDone).toBe(1);
     expect(readFileSync(join(project, 'model.py'), 'utf8')).toContain('self.W2 = nn.Parameter(torch.empty(16, 784))');
   });
 
