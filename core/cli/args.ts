@@ -20,6 +20,7 @@ import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
 import { describeJsonEvents } from './events';
+import { exportsAsked, parseExportFlags } from './export-flags';
 import { checkOutputName } from './out-paths';
 import type { SweepPlan } from './sweep';
 
@@ -41,6 +42,12 @@ export interface CliOptions {
   out?: string;
   load?: string;
   onnx?: string;
+  /** --export-pytorch DIR, --safetensors FILE, --npz FILE: the model for other tools (core/cli/exports.ts). */
+  exportPytorch?: string;
+  safetensors?: string;
+  npz?: string;
+  /** --weights FILE: the design's starting weights from a safetensors or .npz file. */
+  weights?: string;
   json: boolean;
   /** Whether --epochs was given (with --load, training only happens when it was). */
   epochsGiven: boolean;
@@ -105,8 +112,17 @@ Data
   --train-limit N, --test-limit N   use only the first N images
 Output
   --out FILE                  save the trained model (*.fathom.json); its folder is checked before training
-  --load FILE                 evaluate a saved model; with --epochs, train it further
+  --load FILE                 evaluate a saved model; with --epochs, train it further. An ONNX model
+                              (FILE.onnx: dense layers as PyTorch or Keras export them) opens too;
+                              when it does not carry its input scaling, give --scale
+  --weights FILE              start the --layers design from these weights (.safetensors or .npz,
+                              tensors W2, b2… or in order); every mismatch of shape is listed
   --onnx FILE                 export the model to ONNX (checked before training, like --out)
+  --export-pytorch DIR        write a PyTorch project of the model to the new folder DIR: model.py,
+                              train.py (the same training, also under torchrun), config.json, the
+                              weights (weights.safetensors) and a README
+  --safetensors FILE          the weights as safetensors (tensors W2, b2, W3… as Fathom names them)
+  --npz FILE                  the weights as NumPy .npz (the same names)
   --json                      one JSON object per line on stdout instead of text (see below)
   --backend NAME              ${BACKENDS.join(' ')}   kernels: plain TypeScript or WebAssembly SIMD (default auto)
   --workers N|auto            split each batch over N threads (default 1 = this thread); the same seed
@@ -211,6 +227,10 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         out: { type: 'string' },
         load: { type: 'string' },
         onnx: { type: 'string' },
+        'export-pytorch': { type: 'string' },
+        safetensors: { type: 'string' },
+        npz: { type: 'string' },
+        weights: { type: 'string' },
         json: { type: 'boolean' },
         backend: { type: 'string' },
         workers: { type: 'string' },
@@ -284,6 +304,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
   }
   if (options.out !== undefined && options.onnx !== undefined && resolve(options.out) === resolve(options.onnx))
     throw new CliError('--out and --onnx name the same file');
+  parseExportFlags(v, options);
   for (const flag of ['dataset', 'load'] as const) {
     const value = v[flag];
     if (value === undefined) continue;
@@ -309,11 +330,11 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
     if (v['sweep-halving']) options.sweep.halving = true;
     // Runs are compared on held-out data, never on the test set.
     options.validation = true;
-    if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined)
+    if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined || exportsAsked(options))
       throw new CliError('--sweep makes many runs and saves none: it cannot take --find-lr, --load, --out or --onnx');
   } else if (v['sweep-random'] !== undefined) throw new CliError('--sweep-random needs --sweep');
   else if (v['sweep-halving']) throw new CliError('--sweep-halving needs --sweep');
-  if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined))
+  if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined || exportsAsked(options)))
     throw new CliError('--find-lr trains a throw-away copy of the design: it cannot take --load, --out or --onnx');
   if (settings.stop.kind === 'early-stopping' && !options.validation)
     throw new CliError('--stop patience:N watches the validation set: add --validation');

@@ -88,6 +88,11 @@ export const LAB_VERBS = {
   saveModel: { request: modelSourceSchema, response: returns<SaveResult>() },
   exportOnnx: { request: modelSourceSchema, response: returns<SaveResult>() },
   exportHistory: { request: runIdSchema, response: returns<SaveResult>() },
+  // exports for other tools (core/service/exports/interchange-exports.ts): a PyTorch project, the weights, one weight matrix
+  exportPytorch: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportSafetensors: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportNpz: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportWeightCsv: { request: weightsRequestSchema, response: returns<SaveResult>() },
   // models opened for inspection (core/service/models)
   openModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
   openRunModel: { request: openRunModelSchema, response: returns<ModelSummary>() },

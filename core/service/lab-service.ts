@@ -41,6 +41,7 @@ import { DatasetService, libraryRoot } from './datasets/dataset-service';
 import { sha256Gunzipped } from './datasets/gunzipped-hash';
 import { LabError } from './errors';
 import { ImportOffers } from './exports/import-offers';
+import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
 import { ModelInspector } from './models/model-inspector';
 import { modelPathProblem } from './models/model-path';
@@ -115,6 +116,7 @@ export class LabService implements LabBackend {
   /** What a network's size is bounded against before a run is queued. */
   private readonly machine: TrainingMachine;
   private readonly exports: ModelExports;
+  private readonly interchange: InterchangeExports;
   private readonly offers = new ImportOffers();
   private readonly onAppState: ((state: AppState) => void) | undefined;
   private disposing: Promise<void> | undefined;
@@ -184,6 +186,10 @@ export class LabService implements LabBackend {
         return { name, rows: history };
       },
     });
+    this.interchange = new InterchangeExports({
+      choosePath: (name, kind) => this.dialogs.chooseSavePath(name, kind),
+      model: (source) => this.exportedModel(source),
+    });
     // Temporary files of saves a crash interrupted go first (core/files/atomic-write.ts).
     this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());
     this.loaded.catch(() => undefined); // surfaced by every verb through ready()
@@ -225,6 +231,10 @@ export class LabService implements LabBackend {
     // saved and exported through main's save dialogs (exports/)
     saveModel: (request) => this.exports.saveModel(request),
     exportOnnx: (request) => this.exports.exportOnnx(request),
+    exportPytorch: (request) => this.interchange.exportPytorch(request),
+    exportSafetensors: (request) => this.interchange.exportSafetensors(request),
+    exportNpz: (request) => this.interchange.exportNpz(request),
+    exportWeightCsv: (request) => this.interchange.exportWeightCsv(request),
     exportHistory: (request) => this.exports.exportHistory(request),
     savePng: (request) => this.exports.savePng(request),
     reportAppState: (state) => this.onAppState?.(state),
