@@ -51,6 +51,8 @@ export class Trainer {
   }
   readonly batchesPerEpoch: number;
   readonly history: EpochReport[] = [];
+  /** True when each batch is one call of the fused wasm step (wasm/dense-step.ts), false on the step-by-step path. */
+  readonly fusedStep: boolean;
 
   private readonly rng: Rng;
   /** The training samples in this epoch's shuffled order, and the rows reading them in it. */
@@ -95,6 +97,7 @@ export class Trainer {
       options.gradients || options.fusedStep === false
         ? undefined
         : DenseStep.create(net, this.rows, this.grads, settings, data.train.count);
+    this.fusedStep = fused !== undefined;
     this.descend = fused
       ? (first, rows) => fused.step(first, rows, this.eta)
       : this.stepByStep(new OverflowGuard(net, this.grads, settings));
