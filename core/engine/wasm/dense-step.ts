@@ -14,16 +14,18 @@ export interface BatchOutcome {
   nonFinite: NonFiniteValue | undefined;
 }
 
-// The plan's layout, f64 words: keep in step with assembly/dense-step.ts.
+// The plan's layout, f64 words: keep in step with assembly/dense-step.ts. The header, then one block per layer.
+// prettier-ignore
 const H = {
-  ...{ L: 0, ROWS: 1, LOSS: 2, DELTA: 3, OPTIMIZER: 4, ETA: 5, L2: 6, MU: 7, BETA1: 8, BETA2: 9, EPSILON: 10, C1: 11, C2: 12 },
-  ...{ SPARSE_BELOW: 13, FRESH: 14, GMAX: 15, LIST: 16, Y: 17, INPUT: 18, COST: 20, LAYER: 21, STEPPED: 22 },
+  L: 0, ROWS: 1, LOSS: 2, DELTA: 3, OPTIMIZER: 4, ETA: 5, L2: 6, MU: 7, BETA1: 8, BETA2: 9, EPSILON: 10, C1: 11, C2: 12,
+  SPARSE_BELOW: 13, FRESH: 14, GMAX: 15, LIST: 16, Y: 17, INPUT: 18, COST: 20, LAYER: 21, STEPPED: 22,
 } as const;
 const LAYERS = 32;
 const LAYER_WORDS = 24;
+// prettier-ignore
 const LW = {
-  ...{ N_IN: 0, N_OUT: 1, ACT: 2, W: 3, B: 4, NABLA_W: 5, NABLA_B: 6, Z: 7, A: 8, DELTA: 9 },
-  ...{ S1_W: 10, S1_B: 11, S2_W: 12, S2_B: 13, PREV_W: 14, PREV_B: 15, NORM: 18 },
+  N_IN: 0, N_OUT: 1, ACT: 2, W: 3, B: 4, NABLA_W: 5, NABLA_B: 6, Z: 7, A: 8, DELTA: 9,
+  S1_W: 10, S1_B: 11, S2_W: 12, S2_B: 13, PREV_W: 14, PREV_B: 15, NORM: 18,
 } as const;
 
 /** The losses the fused step computes, by code; each with δ^L as the step-by-step path takes it. */
