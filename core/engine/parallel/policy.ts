@@ -16,7 +16,7 @@
  * More threads than shards cannot help (shards depend on the batch only: see layout.ts).
  */
 import { multiplyAdds } from '../shapes';
-import type { NetworkSpec } from '../spec';
+import { isDense, type NetworkSpec } from '../spec';
 import { shardCount } from './layout';
 
 /** Batch × weights below which the wasm kernels train faster on one thread. */
@@ -28,6 +28,13 @@ export const MAX_AUTO_THREADS = 4;
 /** ParallelTrainer's default shard limits (why: see ParallelOptions.shards). */
 export const DEFAULT_SHARDS = 4;
 export const DEFAULT_MIN_SHARD_ROWS = 16;
+/**
+ * Why convolution, pooling, dropout and batchnorm networks train on one thread: the shards would
+ * each normalise over their own rows (batchnorm) and draw their own dropout masks, so a run would
+ * differ with its thread count, and the shard workers do not carry the layers' scratch yet.
+ */
+export const CNN_THREADS_REASON =
+  'Networks with convolution, pooling, dropout or batchnorm layers train on one thread: split over threads, batchnorm would see only part of each batch and dropout would draw different masks, so the run would depend on the thread count. Use 1 worker.';
 
 export interface ThreadPolicyInput {
   spec: NetworkSpec;
@@ -47,7 +54,7 @@ export function weightCount(spec: NetworkSpec): number {
 export function autoThreads({ spec, batchSize, cores, backend }: ThreadPolicyInput): number {
   const shards = shardCount(batchSize, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS);
   const cap = Math.min(cores, shards, MAX_AUTO_THREADS);
-  if (cap < 2) return 1;
+  if (cap < 2 || !spec.layers.every(isDense)) return 1; // CNN_THREADS_REASON
   const pays = backend === 'wasm' ? batchSize * weightCount(spec) >= WASM_MIN_WORK : batchSize >= JS_MIN_BATCH;
   return pays ? cap : 1;
 }

@@ -35,7 +35,7 @@ describe('parseCli', () => {
 
   it.each([
     [['--loss', 'hinge'], /--loss: "hinge" is not one of/],
-    [['--layers', '784'], /--layers: expected at least two whole numbers/],
+    [['--layers', '784'], /--layers: expected the input and at least one layer like 784,30,10/],
     [['--layers', '784,x,10'], /--layers/],
     [['--activation', 'relu,relu,relu'], /--activation: give one name, or 2/],
     [['--batch', '0'], /--batch: expected a whole number ≥ 1, got "0"/],
