@@ -362,7 +362,13 @@ export function checkParametersFinite(net: Network, source: string): void {
 }
 
 /** Throws 'non-finite' at the first NaN or ±Infinity, naming its row and column. */
-function checkFinite(values: FloatArray, l: number, kind: 'weights' | 'biases' | 'runningMean' | 'runningVariance', cols: number, source: string): void {
+function checkFinite(
+  values: FloatArray,
+  l: number,
+  kind: 'weights' | 'biases' | 'runningMean' | 'runningVariance',
+  cols: number,
+  source: string,
+): void {
   let first = -1;
   let count = 0;
   for (let i = 0; i < values.length; i++) {
