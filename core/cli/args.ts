@@ -21,6 +21,8 @@ export { CliError };
 export interface CliOptions {
   spec: NetworkSpec;
   settings: TrainSettings;
+  /** What a network's training memory is bounded against (a --load model's too, once it is read). */
+  machine: TrainingMachine;
   scaling: ScalingKind;
   /** Whether --scale was given (with --dataset, the dataset's own default applies otherwise). */
   scaleGiven: boolean;
@@ -238,6 +240,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
   const options: CliOptions = {
     spec,
     settings,
+    machine,
     scaling: oneOf('scale', v.scale ?? 'min-max', SCALINGS),
     scaleGiven: v.scale !== undefined,
     validation: v.validation ?? false,

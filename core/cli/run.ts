@@ -24,6 +24,7 @@ import type { LoadedDataset } from '../data/library/materialise';
 import { modelDatasetInfo } from '../data/library/describe';
 import type { ModelFile, SavedEpoch } from '../model/format';
 import { buildModelFile, type LoadedModel } from '../model/model-file';
+import { trainingSizeProblems } from '../model/limits';
 import { loadModelFile, saveModelFile, saveOnnxFile } from '../model/model-files';
 import { APP_VERSION } from '../version';
 import type { CliOptions } from './args';
@@ -57,6 +58,11 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
   if (options.onnx) await checkOutputPlace('--onnx', options.onnx);
   // A model file is checked before MNIST is read, so a bad file fails at once.
   const loaded = options.load ? await loadModelFile(options.load) : undefined;
+  if (loaded && options.epochsGiven) {
+    // The file's size is bounded by its format; training it needs gradients and optimiser state too.
+    const tooBig = trainingSizeProblems(loaded.file.spec, options.settings, options.machine, options.workers)[0];
+    if (tooBig) throw new CliError(`${options.load}: ${tooBig.message}`);
+  }
   const { dataset, source } = await loadData(options, loaded);
   const kernels = selectKernels(options.backend);
   const net = loaded?.net ?? Network.create(options.spec, new Rng(options.settings.seed), 'float32', kernels);

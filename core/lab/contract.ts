@@ -16,7 +16,9 @@ import type {
   modelIdSchema,
   modelSourceSchema,
   openRunModelSchema,
+  renameClassesSchema,
   renameDatasetSchema,
+  renameRunSchema,
   resumeFromEpochSchema,
   runIdSchema,
   samplesRequestSchema,
@@ -50,6 +52,7 @@ export {
 
 export type StartRunRequest = z.infer<typeof startRunSchema>;
 export type RunIdRequest = z.infer<typeof runIdSchema>;
+export type RenameRunRequest = z.infer<typeof renameRunSchema>;
 export type SetLearningRateRequest = z.infer<typeof setLearningRateSchema>;
 export type ResumeFromEpochRequest = z.infer<typeof resumeFromEpochSchema>;
 export type SamplesRequest = z.infer<typeof samplesRequestSchema>;
@@ -62,6 +65,7 @@ export type GradientCheckRequest = z.infer<typeof gradientCheckRequestSchema>;
 export type ImportDatasetRequest = z.infer<typeof importDatasetSchema>;
 export type ImportIdRequest = z.infer<typeof importIdSchema>;
 export type RenameDatasetRequest = z.infer<typeof renameDatasetSchema>;
+export type RenameClassesRequest = z.infer<typeof renameClassesSchema>;
 export type DatasetIdRequest = z.infer<typeof datasetIdSchema>;
 export type DatasetOverviewRequest = z.infer<typeof datasetOverviewSchema>;
 export type ModelSourceRequest = z.infer<typeof modelSourceSchema>;

@@ -3,6 +3,7 @@ import type { ScalingParams } from '../data/scaling';
 import type { ActivationName, NetworkSpec, TrainSettings } from '../engine/spec';
 import type { LayerGradientCheck } from '../engine/gradcheck';
 import type { ActivationTrace } from '../inspect/activations-trace';
+import type { LayerBackendAgreement } from '../engine/backend-check';
 import type { ModelFileErrorCode } from '../model/errors';
 import type { DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
 import { MAX_REPLY_BYTES, type SampleImages } from './dataset-types';
@@ -64,6 +65,14 @@ export interface MisclassifiedSample {
   outputs: number[];
 }
 
+/** Bytes the list of mistakes may take in an evaluation's reply: half the reply budget, the rest for the confusion matrix. */
+export const MISTAKES_REPLY_BYTES = MAX_REPLY_BYTES / 2;
+
+/** Mistakes of a model with `classCount` outputs that fit MISTAKES_REPLY_BYTES (each costs its outputs and four numbers, 8 bytes each once cloned). */
+export function mistakesPerReply(classCount: number, budget = MISTAKES_REPLY_BYTES): number {
+  return Math.floor(budget / (8 * (classCount + 4)));
+}
+
 export interface ModelEvaluation {
   modelId: string;
   datasetId: string;
@@ -73,8 +82,13 @@ export interface ModelEvaluation {
   accuracy: number;
   /** confusion[true][predicted] counts. */
   confusion: number[][];
-  /** Every test image the model gets wrong, in test-set order. */
+  /**
+   * The test images the model gets wrong, in test-set order: every one, unless they would not fit
+   * MISTAKES_REPLY_BYTES (a large test split with many classes), then the first that fit.
+   */
   misclassified: MisclassifiedSample[];
+  /** How many test images the model gets wrong in all (more than listed when the list was cut). */
+  misclassifiedCount: number;
   seconds: number;
 }
 
@@ -101,6 +115,9 @@ export interface TraceResult extends ActivationTrace {
   label: number | null;
 }
 
+/** Below this a float32 gradient agrees with the float64 one as well as float32 allows (generous: deep nets round more). */
+export const FLOAT32_AGREEMENT = 1e-3;
+
 export interface GradientCheckResult {
   modelId: string;
   testIndex: number;
@@ -108,6 +125,12 @@ export interface GradientCheckResult {
   /** The finite-difference step h of (C(θ+h) − C(θ−h)) / 2h. */
   h: number;
   layers: LayerGradientCheck[];
+  /**
+   * The same backprop on the kernels runs train with (wasm SIMD in float32, where it runs) against
+   * the float64 reference: a fault in those kernels shows here, where the finite differences (which
+   * run in float64 on the plain kernels) cannot see it.
+   */
+  kernels: { label: string; precision: 'float32'; layers: LayerBackendAgreement[] };
 }
 
 /**

@@ -99,6 +99,16 @@ export const startRunSchema = z.strictObject({
   threads: threadsSchema.optional(),
 });
 
+/** A run's new name: printable, not blank (trimmed by the service). */
+export const renameRunSchema = z.strictObject({
+  runId: id,
+  name: z
+    .string()
+    .max(200)
+    .regex(PRINTABLE, 'no control characters')
+    .refine((name) => name.trim().length > 0, 'a name cannot be blank'),
+});
+
 export const setLearningRateSchema = z.strictObject({ runId: id, learningRate: z.number().positive().finite().max(1e6) });
 
 /** Roll a paused run back to a saved epoch (0 = its initial weights) and train on from there at this η. */
@@ -188,6 +198,8 @@ export const importDatasetSchema = z.strictObject({
 export const importIdSchema = z.strictObject({ importId: id });
 export const datasetIdSchema = z.strictObject({ datasetId: id });
 export const renameDatasetSchema = z.strictObject({ datasetId: id, name: label(120) });
+/** New names for a classification dataset's classes, in label order (as many as it has). */
+export const renameClassesSchema = z.strictObject({ datasetId: id, classes: z.array(label(100)).min(2).max(256) });
 export const datasetOverviewSchema = z.strictObject({ datasetId: id, samplesPerClass: count(16).optional() });
 
 // ── the desktop shell ───────────────────────────────────────────────────────────────────────

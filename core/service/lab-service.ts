@@ -11,7 +11,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
-import type { BackendName } from '../engine/wasm/select';
+import { chooseKernels, type BackendName } from '../engine/wasm/select';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems } from '../engine/validate';
 import { lossTargetProblem } from '../engine/losses';
 import type {
@@ -158,6 +158,7 @@ export class LabService implements LabBackend {
       },
       sha256,
       library: { match: (info) => this.datasets.matchModel(info), testSplit: (id) => this.datasets.testSplit(id) },
+      trainingKernels: () => chooseKernels(backend ?? 'auto', undefined, wasmPath).kernels,
     });
     this.exports = new ModelExports({
       choosePath: (name, kind) => this.dialogs.chooseSavePath(name, kind),
@@ -182,6 +183,7 @@ export class LabService implements LabBackend {
     importDataset: (request) => this.datasets.import(request),
     cancelImport: (request) => this.datasets.cancelImport(request),
     renameDataset: (request) => this.datasets.rename(request),
+    renameClasses: (request) => this.datasets.renameClasses(request),
     deleteDataset: (request) => this.deleteUnusedDataset(request),
     regressionPredictions: (request) => this.predictions(request),
     // runs (runs/run-manager.ts)
@@ -194,6 +196,7 @@ export class LabService implements LabBackend {
     setLearningRate: (request) => this.runs.setLearningRate(request),
     rollbackPoints: (request) => this.runs.rollbackPoints(request),
     resumeFromEpoch: (request) => this.runs.resumeFromEpoch(request),
+    renameRun: (request) => this.runs.rename(request),
     deleteRun: (request) => this.runs.delete(request),
     // saved and exported through main's save dialogs (exports/)
     saveModel: (request) => this.exports.saveModel(request),

@@ -161,6 +161,9 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
 
   // Gradient check on a test image: tiny relative errors in every layer.
   await view(page, 'gradcheck');
+  // It suggests the first test image the model gets wrong, whose gradients are large enough to compare.
+  await expect(page.getByTestId('gc-suggested')).toContainText('is the first the model gets wrong');
+  expect(Number(await page.getByTestId('gc-index').inputValue())).toBeGreaterThan(0);
   await page.getByTestId('gc-index').fill('7');
   await page.getByTestId('gc-run').click();
   await expect(page.getByTestId('gc-result')).toBeVisible();
@@ -169,6 +172,9 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
     expect(error).toBeLessThan(1e-6);
   }
   await expect(page.getByTestId('gc-result')).toContainText('backprop agrees');
+  // The kernels runs train with, in float32, against the float64 reference.
+  await expect(page.getByTestId('gc-kernels')).toContainText(/Runs train on wasm SIMD.* in float32/);
+  await expect(page.getByTestId('gc-kernels')).toContainText('float32 rounding, so those kernels compute the same gradient');
   // Layers and parameters in the seed's numbering: the first weights are w², into layer 2.
   await expect(page.getByTestId('gc-layer-1').locator('td').first()).toHaveText('2');
   await expect(page.getByTestId('gc-layer-2').locator('td').first()).toHaveText('3');

@@ -11,6 +11,7 @@ import type { IdxHeader, IdxImageSet } from '../idx';
 import { DatasetBudget, limitsWith } from '../limits';
 import type { DataLimits } from '../limits';
 import type { ImportedData, RawPart } from './imported';
+import { knownIdxSet } from './known-sets';
 import { ByteCounter, Progress, fileSize, streamFile } from './read';
 import type { ReadOptions, SourceFile } from './read';
 
@@ -137,7 +138,11 @@ export async function importIdx(source: IdxSource, options: ReadOptions = {}): P
 
   const notes: string[] = [];
   let classes = source.classes;
-  if (classes === undefined) {
+  const known = classes === undefined ? knownIdxSet(train.set.labels) : undefined;
+  if (known) {
+    classes = known.classes;
+    notes.push(`Recognised ${known.name} by its labels, so its classes have their names (edit them in the dataset's details).`);
+  } else if (classes === undefined) {
     const largest = Math.max(maxLabel(train.set.labels), test ? maxLabel(test.set.labels) : 0);
     classes = Array.from({ length: Math.max(2, largest + 1) }, (_, i) => String(i));
     notes.push(`Classes named by their labels, 0 to ${classes.length - 1}.`);

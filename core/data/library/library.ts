@@ -55,6 +55,8 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const IMPORTING = '.import-';
 const DELETING = '.delete-';
 const MAX_NAME = 120;
+/** Longest class name: matches the window's schema (a name longer than this is a sentence, not a label). */
+const MAX_CLASS_NAME = 100;
 
 function checkName(name: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
@@ -217,6 +219,48 @@ export class DatasetLibrary {
         await writeFileAtomic(join(this.root, id, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, this.fs);
       } catch (err) {
         throw unwritable(err, this.root, 'the dataset keeps its name');
+      }
+      return entryOf(manifest);
+    });
+  }
+
+  /** Renames a classification dataset's classes (as many names as it has classes, each distinct). */
+  async renameClasses(id: string, classes: string[]): Promise<DatasetEntry> {
+    const names = classes.map((c) => (typeof c === 'string' ? c.trim() : ''));
+    return this.change(async () => {
+      const manifest = await this.manifest(this.checkId(id));
+      if (manifest.kind !== 'classification')
+        throw new DataError(
+          'bad-option',
+          undefined,
+          `expected a classification dataset, found one that predicts ${manifest.classes.join(', ')}`,
+        );
+      if (names.length !== manifest.classes.length)
+        throw new DataError(
+          'bad-option',
+          undefined,
+          `expected ${manifest.classes.length} class names, one per class, found ${names.length}`,
+        );
+      // eslint-disable-next-line no-control-regex
+      const blank = names.findIndex((n) => n === '' || n.length > MAX_CLASS_NAME || /[\u0000-\u001f\u007f]/.test(n));
+      if (blank >= 0)
+        throw new DataError(
+          'bad-option',
+          undefined,
+          `expected class ${blank} to have a name of 1 to ${MAX_CLASS_NAME} printable characters`,
+        );
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice !== undefined)
+        throw new DataError(
+          'bad-option',
+          undefined,
+          `expected different names for different classes, found ${JSON.stringify(twice)} twice`,
+        );
+      manifest.classes = names;
+      try {
+        await writeFileAtomic(join(this.root, id, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, this.fs);
+      } catch (err) {
+        throw unwritable(err, this.root, 'the classes keep their names');
       }
       return entryOf(manifest);
     });

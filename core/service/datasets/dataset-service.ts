@@ -31,6 +31,7 @@ import type {
   ImportProgressEvent,
   ImportResult,
   RegressionPredictions,
+  RenameClassesRequest,
   RenameDatasetRequest,
   SampleImages,
   SamplesRequest,
@@ -182,6 +183,21 @@ export class DatasetService {
   /** Stops an import; it then answers 'cancelled' and the library stays as it was. Unknown ids are ignored (it may just have ended). */
   cancelImport({ importId }: ImportIdRequest): void {
     this.imports.get(importId)?.abort();
+  }
+
+  /** New class names for a library dataset (models already trained keep the names they were saved with). */
+  async renameClasses({ datasetId, classes }: RenameClassesRequest): Promise<DatasetInfo> {
+    if (this.isBuiltIn(datasetId))
+      throw new LabError('invalid', `"${findDataset(datasetId).info.name}" is built in: its classes keep their names.`);
+    await this.entry(datasetId);
+    try {
+      const entry = await (await this.open()).renameClasses(datasetId, classes);
+      this.known.set(entry.id, entry);
+      const info = infoOf(entry);
+      return info.targets ? info : await this.profiles.attach(info);
+    } catch (err) {
+      throw asLabError(err, 'The classes could not be renamed');
+    }
   }
 
   async rename({ datasetId, name }: RenameDatasetRequest): Promise<DatasetInfo> {

@@ -15,7 +15,10 @@
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { scaleSample } from '../../data/scaling';
+import { backendAgreement } from '../../engine/backend-check';
 import { gradientCheck, type LayerGradientCheck } from '../../engine/gradcheck';
+import type { Kernels } from '../../engine/kernels';
+import { jsKernels } from '../../engine/kernels-js';
 import type { Network } from '../../engine/network';
 import { layerNumber } from '../../engine/notation';
 import { layerActivation } from '../../engine/spec';
@@ -36,7 +39,7 @@ import type {
   TraceResult,
   WeightsRequest,
 } from '../../lab/contract';
-import { MAX_REPLY_BYTES, testImagesPerCall } from '../../lab/contract';
+import { MAX_REPLY_BYTES, mistakesPerReply, testImagesPerCall } from '../../lab/contract';
 import { ModelFileError } from '../../model/errors';
 import { MODEL_EXTENSION } from '../../model/format';
 import type { DatasetInfo as ModelDatasetInfo } from '../../model/format';
@@ -68,6 +71,10 @@ export interface ModelInspectorOptions {
   maxOpen?: number;
   /** The dataset library, to evaluate models trained on the person's own data; absent = built-in data only. */
   library?: LibraryTestData;
+  /** The kernels runs train with (a fresh instance per call), for the gradient check's second part; default the js kernels. */
+  trainingKernels?: () => Kernels;
+  /** Bytes the list of mistakes may take in a reply; default MISTAKES_REPLY_BYTES (smaller in tests). */
+  mistakesReplyBytes?: number;
 }
 
 /** What the inspector needs of the dataset library. */
@@ -303,7 +310,17 @@ export class ModelInspector {
       const half = GRADIENT_CHECK_SHOWN / 2;
       return { ...layer, samples: [...largest(weights, half), ...largest(biases, GRADIENT_CHECK_SHOWN - Math.min(half, weights.length))] };
     });
-    return { modelId, testIndex, label: sample.label, h: GRADIENT_CHECK_H, layers };
+    await nextTurn();
+    const kernels = this.options.trainingKernels?.() ?? jsKernels;
+    const agreement = backendAgreement(model.net, kernels, sample.samples, [0]);
+    return {
+      modelId,
+      testIndex,
+      label: sample.label,
+      h: GRADIENT_CHECK_H,
+      layers,
+      kernels: { label: kernels.label, precision: 'float32', layers: agreement },
+    };
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────
@@ -375,7 +392,8 @@ export class ModelInspector {
       loss: result.loss,
       accuracy: result.accuracy,
       confusion: result.confusion,
-      misclassified: result.misclassified.map((m) => ({
+      misclassifiedCount: result.misclassified.length,
+      misclassified: result.misclassified.slice(0, mistakesPerReply(test.classCount, this.options.mistakesReplyBytes)).map((m) => ({
         index: m.index,
         label: m.label,
         predicted: m.predicted,

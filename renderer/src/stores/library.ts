@@ -133,6 +133,20 @@ export const useLibraryStore = defineStore('library', () => {
     return true;
   }
 
+  /** New names for a dataset's classes, in label order; false (with the reason in actionError) when refused. */
+  async function renameClasses(id: string, classes: string[]): Promise<boolean> {
+    actionError.value = null;
+    const result = await attempt((lab) => lab.renameClasses({ datasetId: id, classes: classes.map((c) => c.trim()) }));
+    if (!result.ok) {
+      actionError.value = result.message;
+      return false;
+    }
+    overviews.delete(id);
+    await refresh();
+    if (selectedId.value === id) await select(id);
+    return true;
+  }
+
   async function remove(id: string): Promise<boolean> {
     actionError.value = null;
     const result = await attempt((lab) => lab.deleteDataset({ datasetId: id }));
@@ -169,6 +183,7 @@ export const useLibraryStore = defineStore('library', () => {
     importDataset,
     cancelImport,
     rename,
+    renameClasses,
     remove,
     dismissImportMessages,
   };

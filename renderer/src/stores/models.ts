@@ -66,6 +66,8 @@ export const useModelsStore = defineStore('models', () => {
   const drawnInput = shallowRef<number[] | null>(null);
   const drawnTrace = shallowRef<TraceResult | null>(null);
   const gradSample = ref(0);
+  /** Whether a person has run the check on an image of their choice (else the view suggests one). */
+  const gradSampleChosen = ref(false);
   const gradCheck = shallowRef<GradientCheckResult | null>(null);
 
   let evaluating: Promise<void> | null = null;
@@ -294,6 +296,7 @@ export const useModelsStore = defineStore('models', () => {
     const m = model.value;
     if (!m) return;
     gradSample.value = index;
+    gradSampleChosen.value = true;
     const result = await act('run the gradient check', (lab) => lab.gradientCheck({ modelId: m.modelId, testIndex: index }));
     if (result) gradCheck.value = result;
   }
@@ -328,6 +331,7 @@ export const useModelsStore = defineStore('models', () => {
     drawnInput,
     drawnTrace,
     gradSample,
+    gradSampleChosen,
     gradCheck,
     modelId,
     metrics,

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli } from '../../../core/cli/args';
+import { CliOutput } from '../../../core/cli/output';
+import { runCli } from '../../../core/cli/run';
 import { loadModelFile } from '../../../core/model/model-files';
 import { cli as run, jsonLines, LiveCli, ofType, oneLine } from './cli';
 
@@ -177,5 +180,21 @@ describe('Ctrl-C', () => {
     const { file } = await loadModelFile(out);
     expect(file.history).toHaveLength(stopped!['completedEpochs'] as number);
     expect(readFileSync(outOnnx).length).toBeGreaterThan(16 * 785 * 4);
+  });
+});
+
+describe('npm run train --load on a machine too small to train the model', () => {
+  it('refuses before reading any data, saying how much memory training it would need', async () => {
+    const model = join(dir, 'small-machine.fathom.json');
+    const made = cli(...NETWORK, '--epochs', '1', ...LIMITS, '--out', model);
+    expect(made.status).toBe(0);
+    // A 784-16-10 model needs about a megabyte to train: a machine allowing 64 KB refuses it.
+    const options = parseCli(['--load', model, '--epochs', '1'], { memoryBytes: 64 * 1024, cores: 1 });
+    const output = new CliOutput(false, { stdout: { write: () => true }, stderr: { write: () => true } });
+    await expect(runCli(options, output)).rejects.toThrow(
+      /small-machine\.fathom\.json: Training 784-16-10 \(12,730 parameters, batches of 10, 1 thread\) would need about \d+ MB of memory .* this machine allows training 1 MB/,
+    );
+    // Without --epochs nothing trains, so the model is only described.
+    expect(parseCli(['--load', model], { memoryBytes: 64 * 1024, cores: 1 }).load).toBe(model);
   });
 });

@@ -140,6 +140,16 @@ describe('sequential colours and heatmaps', () => {
     ]);
     expect(pixel(paintGrey([0, 255], 2, 1, 0, 255), 1)).toEqual([0, 0, 0]);
   });
+
+  it('paints them as light ink on a dark paper in the dark theme, so they do not glare', () => {
+    const image = paintGrey([0, 1, 0.5, Number.NaN], 2, 2, 0, 1, 'dark');
+    expect([0, 1, 2, 3].map((k) => pixel(image, k))).toEqual([
+      [28, 28, 28],
+      [255, 255, 255],
+      [142, 142, 142],
+      [28, 28, 28],
+    ]);
+  });
 });
 
 describe('histogram', () => {

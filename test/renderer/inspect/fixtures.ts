@@ -64,7 +64,18 @@ export function evaluation(modelId: string): ModelEvaluation {
     mistake(19, 9, 4, 0.7),
   ];
   for (const m of misclassified) confusion[m.label]![m.predicted]++;
-  return { modelId, datasetId: 'mnist', split: 'test', count: 20, loss: 0.3, accuracy: 0.75, confusion, misclassified, seconds: 0.01 };
+  return {
+    modelId,
+    datasetId: 'mnist',
+    split: 'test',
+    count: 20,
+    loss: 0.3,
+    accuracy: 0.75,
+    confusion,
+    misclassified,
+    misclassifiedCount: misclassified.length,
+    seconds: 0.01,
+  };
 }
 
 export function traceResult(modelId: string, predicted: number, testIndex: number | null = null): TraceResult {
@@ -123,6 +134,7 @@ export function inspectVerbs(): Partial<LabApi> {
         checked: 40,
         samples: [{ name: `b${layer}[0]`, backprop: 0.1, numeric: 0.1 }],
       })),
+      kernels: { label: 'wasm SIMD', precision: 'float32' as const, layers: [1, 2].map((layer) => ({ layer, relativeError: 2e-7 })) },
     }),
   };
 }

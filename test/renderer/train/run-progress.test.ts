@@ -71,4 +71,14 @@ describe('RunProgress: the kernels a run trains with', () => {
     await flushPromises();
     expect(wrapper.find('[data-testid="progress-backend"]').exists()).toBe(false);
   });
+
+  it('says the data is loading between Train and the first batch, then shows the progress', async () => {
+    const { wrapper } = await mounted();
+    expect(wrapper.get('[data-testid="progress-loading"]').text()).toMatch(/loading the data and building the network/);
+    expect(wrapper.get('[aria-busy="true"]').attributes('role')).toBe('progressbar');
+    events.emit(progress());
+    await flushPromises();
+    expect(wrapper.find('[data-testid="progress-loading"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="progress-epoch"]').text()).toBe('1 / 30');
+  });
 });

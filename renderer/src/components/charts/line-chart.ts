@@ -96,7 +96,8 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         bodyFont: font,
         callbacks: {
           title: (items) => (items[0] ? `epoch ${fixed(items[0].parsed.x ?? 0, 2)}` : ''),
-          label: (item) => ` ${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`,
+          // A run event's marker says what happened (model/train/event-marks.ts); a line point, its value.
+          label: (item) => ` ${(item.raw as { note?: string }).note ?? `${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`}`,
         },
       },
       zoom: {

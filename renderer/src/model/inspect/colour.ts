@@ -194,17 +194,27 @@ export function paintMatrix(
 }
 
 /**
- * A grey image as RGBA, dark ink on white paper: `lo` (default 0) white, `hi` (default 1) black,
- * clipped; e.g. the digits of the misclassified gallery and the steps of a drawn digit.
+ * A grey image as RGBA: `lo` (default 0) is the paper, `hi` (default 1) full ink, clipped; e.g. the
+ * digits of the misclassified gallery and the steps of a drawn digit. The light theme draws dark ink
+ * on white; the dark theme light ink on the page's dark surface (MNIST's own white-on-black), so
+ * images do not glare there.
  */
-export function paintGrey(values: ArrayLike<number>, width: number, height: number, lo = 0, hi = 1): Uint8ClampedArray {
+export function paintGrey(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  lo = 0,
+  hi = 1,
+  theme: ColourTheme = 'light',
+): Uint8ClampedArray {
   checkLength(values, height, width);
   const n = width * height;
   const image = new Uint8ClampedArray(n * 4);
   const span = hi - lo || 1;
   for (let k = 0; k < n; k++) {
     const t = Math.min(1, Math.max(0, (values[k]! - lo) / span));
-    const v = Number.isNaN(t) ? 255 : Math.round(255 * (1 - t));
+    const ink = Number.isNaN(t) ? 0 : t;
+    const v = theme === 'dark' ? Math.round(DARK_PAPER + (255 - DARK_PAPER) * ink) : Math.round(255 * (1 - ink));
     image[4 * k] = v;
     image[4 * k + 1] = v;
     image[4 * k + 2] = v;
@@ -212,6 +222,9 @@ export function paintGrey(values: ArrayLike<number>, width: number, height: numb
   }
   return image;
 }
+
+/** The dark theme's paper grey, close to its surface colour (#1b1f26). */
+const DARK_PAPER = 28;
 
 function checkLength(values: ArrayLike<number>, rows: number, cols: number): void {
   if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows >= 0 && cols >= 0) || values.length !== rows * cols) {

@@ -5,11 +5,13 @@
  * handed to Chart.js capped at MAX_DRAWN_POINTS (min-max buckets): the store keeps every point.
  */
 import { layerActivation, type NetworkSpec } from '@core/engine/spec';
+import type { RunRecordEvent } from '@core/lab/contract';
 import { compactPercent } from '../format';
 import { fade, layerColour, runColour } from '../charts/palette';
 import { capGrowing, movingAverage, robustRange } from '../charts/reduce';
 import type { ChartSpec, LineSet, Point } from '../charts/spec';
 import { epochSpread, ratiosToLast } from './gradients';
+import { eventMarks } from './event-marks';
 import { EMA_BETA, type EpochSeries, type RunSeries } from './series';
 
 export interface ChartRun {
@@ -19,6 +21,8 @@ export interface ChartRun {
   /** Planned epochs: decides how big the per-epoch markers are. */
   epochs: number;
   series: RunSeries;
+  /** What happened to the run (η changed, pauses, steps, roll-backs): marked on every chart of the focused run. */
+  events?: readonly RunRecordEvent[];
 }
 
 export interface ChartContext {
@@ -108,6 +112,9 @@ export function epochSpan(ctx: ChartContext): number | undefined {
 
 const nonEmpty = (sets: LineSet[]): LineSet[] => sets.filter((s) => s.data.length > 0);
 
+/** The run's events as markers sitting on `along`, the chart's main line. */
+const marks = (run: ChartRun, along: readonly Point[]): LineSet[] => eventMarks(run.events, along, run.series.batchesPerEpoch);
+
 /** The focused run's lines (in the legend) followed by the ticked runs' (named in the overlay key). */
 function focusedThenOverlays(mine: LineSet[], theirs: LineSet[]): Pick<ChartSpec, 'datasets' | 'legendItems'> {
   const shown = nonEmpty(mine);
@@ -158,6 +165,7 @@ export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = 
     mine.push(line('batch loss', f.series.loss, { colour: fade(colour, 0.22), width: 1, order: 3 }));
     if (smoothing > 0) mine.push(line('smoothed (EMA)', smooth, { colour: fade(colour, 0.75), width: 1.5, order: 2 }));
     mine.push(...epochLines(f, 'Loss', true));
+    mine.push(...marks(f, smoothing > 0 && smooth.length > 0 ? smooth : f.series.loss.length > 0 ? f.series.loss : e.trainLoss));
     sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss);
     range = robustRange(f.series.loss, [smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss], logY);
   }
@@ -185,7 +193,12 @@ function mergeRanges(a: { min: number; max: number } | null, b: { min: number; m
 }
 
 export function accuracyChart(ctx: ChartContext): ChartSpec {
-  const mine = ctx.focused ? epochLines(ctx.focused, 'Accuracy', true) : [];
+  const f = ctx.focused;
+  const mine = f ? epochLines(f, 'Accuracy', true) : [];
+  if (f) {
+    const e = f.series.epochs;
+    mine.push(...marks(f, [e.validationAccuracy, e.testAccuracy, e.trainAccuracy].find((points) => points.length > 0) ?? []));
+  }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Accuracy', false));
   return {
     ...focusedThenOverlays(mine, theirs),
@@ -231,6 +244,7 @@ export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): 
     });
   }
   const shown = nonEmpty(medians);
+  shown.push(...marks(f, shown[0]?.data ?? []));
   return {
     datasets: [...shown, ...nonEmpty(bands)],
     legendItems: shown.length,
@@ -248,6 +262,7 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
     ? [
         line('while training', f.series.throughput, { colour: fade(runColour(f.colour), 0.55), width: 1 }),
         line('epoch average', f.series.epochs.throughput, { colour: runColour(f.colour), width: 2, points: 2.5 }),
+        ...marks(f, f.series.throughput.length > 0 ? f.series.throughput : f.series.epochs.throughput),
       ]
     : [];
   return {

@@ -49,6 +49,36 @@ describe('importIdx', () => {
     expect(data.parts.test).toBeUndefined();
   });
 
+  it("names Fashion-MNIST's classes when it recognises the set by its training labels", async () => {
+    const dir = '/usr/share/datasets/fashion-mnist';
+    const data = await importIdx({
+      format: 'idx',
+      trainImages: join(dir, 'train-images-idx3-ubyte.gz'),
+      trainLabels: join(dir, 'train-labels-idx1-ubyte.gz'),
+    });
+    expect(data.classes).toEqual([
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot',
+    ]);
+    expect(data.notes.join(' ')).toMatch(/Recognised Fashion-MNIST/);
+    // Names given by the person win over the recognised ones.
+    const named = await importIdx({
+      format: 'idx',
+      trainImages: join(dir, 'train-images-idx3-ubyte.gz'),
+      trainLabels: join(dir, 'train-labels-idx1-ubyte.gz'),
+      classes: 'abcdefghij'.split(''),
+    });
+    expect(named.classes[9]).toBe('j');
+  });
+
   it('refuses mismatched counts, other image sizes, broken gzip and truncated files, naming the file', async () => {
     const dir = fresh();
     const pair = writeIdxPair(dir, 'train', [0, 1, 0]);

@@ -173,6 +173,21 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     expect(check.label).toBe(2);
   }, 60_000);
 
+  it('renames its classes (one distinct, printable name per class) and lists them with the dataset', async () => {
+    const names = FASHION_CLASSES.map((c) => c.toUpperCase());
+    expect((await service.renameClasses({ datasetId, classes: names })).classes).toEqual(names);
+    expect((await service.listDatasets()).find((d) => d.id === datasetId)!.classes).toEqual(names);
+    await expect(service.renameClasses({ datasetId, classes: names.slice(0, 9) })).rejects.toThrow(
+      /expected 10 class names, one per class, found 9/,
+    );
+    await expect(service.renameClasses({ datasetId, classes: [...names.slice(0, 9), names[0]!] })).rejects.toThrow(
+      /found "T-SHIRT\/TOP" twice/,
+    );
+    await expect(service.renameClasses({ datasetId: 'mnist', classes: names })).rejects.toThrow(/built in: its classes keep their names/);
+    await expect(callLab(service, 'renameClasses', { datasetId, classes: ['a', 'b\u001b[2J'] })).rejects.toThrow(/control characters/);
+    expect((await service.renameClasses({ datasetId, classes: FASHION_CLASSES })).classes).toEqual(FASHION_CLASSES);
+  });
+
   it('renames it (names stay unique), refuses to touch MNIST, and deletes it', async () => {
     expect((await service.renameDataset({ datasetId, name: 'Fashion' })).name).toBe('Fashion');
     await expect(service.renameDataset({ datasetId: 'mnist', name: 'x' })).rejects.toThrow(/built in/);

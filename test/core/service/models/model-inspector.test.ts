@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argmax, evaluate } from '@core/engine/evaluate';
-import type { ModelSummary } from '@core/lab/contract';
+import { mistakesPerReply, type ModelSummary } from '@core/lab/contract';
 import { LabRequestError, parseLabRequest } from '@core/lab/dispatch';
 import { encodeFloat32 } from '@core/model/base64-float32';
 import { loadModelFile } from '@core/model/model-files';
@@ -205,6 +206,7 @@ describe('evaluateModel, getTestImages, traceActivations, gradientCheck', () => 
     expect(result.accuracy).toBeGreaterThan(0.6);
     expect(result.confusion).toEqual(reference.confusion);
     expect(result.misclassified).toHaveLength(reference.misclassified!.length);
+    expect(result.misclassifiedCount).toBe(reference.misclassified!.length);
     expect(result.misclassified).toHaveLength(Math.round((1 - result.accuracy) * 10_000));
     const m = result.misclassified[17]!;
     expect(m.index).toBe(reference.misclassified![17]!.index);
@@ -262,7 +264,34 @@ describe('evaluateModel, getTestImages, traceActivations, gradientCheck', () => 
       expect(Math.abs(layer.samples[0]!.backprop)).toBeGreaterThan(1e-6);
       expect(layer.samples[0]!.name).toMatch(/^w/);
     }
+    // The kernels runs train with (wasm SIMD here) agree with the float64 reference to float32 rounding.
+    expect(check.kernels.label).toMatch(/^wasm SIMD/);
+    expect(check.kernels.layers.map((l) => l.layer)).toEqual([1, 2]);
+    for (const layer of check.kernels.layers) expect(layer.relativeError).toBeLessThan(1e-4);
     expect(JSON.parse(JSON.stringify(check))).toEqual(check);
+  });
+});
+
+describe('the list of mistakes within its byte budget', () => {
+  it('lists the first mistakes that fit, in test-set order, and counts them all', async () => {
+    const budget = 8 * (10 + 4) * 100; // room for 100 mistakes of a 10-class model
+    const inspector = new ModelInspector({
+      chooseOpenPath: async () => saved,
+      runFiles: async () => {
+        throw new Error('no runs here');
+      },
+      sha256: async (path) => createHash('sha256').update(readFileSync(path)).digest('hex'),
+      mistakesReplyBytes: budget,
+    });
+    const opened = await inspector.openFile();
+    if (opened.status !== 'opened') throw new Error(`expected the model to open, got ${JSON.stringify(opened)}`);
+    const full = await service.evaluateModel({ modelId: (await openSaved()).modelId });
+    const cut = await inspector.evaluate({ modelId: opened.model.modelId });
+    expect(mistakesPerReply(10, budget)).toBe(100);
+    expect(full.misclassifiedCount).toBeGreaterThan(100);
+    expect(cut.misclassifiedCount).toBe(full.misclassifiedCount);
+    expect(cut.misclassified.map((m) => m.index)).toEqual(full.misclassified.slice(0, 100).map((m) => m.index));
+    expect(cut.confusion).toEqual(full.confusion);
   });
 });
 
