@@ -2,16 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
-import {
-  ACTIVATIONS,
-  INITS,
-  LOSSES,
-  OPTIMIZERS,
-  type ActivationName,
-  type NetworkSpec,
-  type StopRule,
-  type TrainSettings,
-} from '../engine/spec';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, isDense, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
 import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 import { parseSweep, SweepError, SWEEP_SETTINGS } from '../engine/sweep';
 import { specProblems, trainingProblems } from '../engine/validate';
@@ -19,6 +10,8 @@ import { MAX_TRAIN_THREADS } from '../lab/contract';
 import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from '../model/limits';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
+import { parseLayers } from './layers';
+import { CNN_THREADS_REASON } from '../engine/parallel/policy';
 import { describeJsonEvents } from './events';
 import { exportsAsked, parseExportFlags } from './export-flags';
 import { checkOutputName } from './out-paths';
@@ -66,8 +59,10 @@ export interface CliOptions {
 export const USAGE = `Usage: npm run train -- [options]   (or fathom-train [options] once built and linked)
 
 Network
-  --layers 784,30,10          sizes from input to output
-  --activation NAME[,NAME…]   one for every layer, or one per non-input layer (${ACTIVATIONS.join(' ')})
+  --layers 784,30,10          sizes from input to output; a CNN starts with the image as height x width x channels:
+                              28x28x1,conv5x5x20,maxpool2,100,10 — conv{k}x{k}x{filters} (add s{stride} and/or same),
+                              maxpool{size} (add s{stride}), dropout{rate}, batchnorm, then dense sizes
+  --activation NAME[,NAME…]   one for every conv and dense layer, or one per such layer (${ACTIVATIONS.join(' ')})
   --loss NAME                 ${LOSSES.join(' ')}
   --init NAME                 ${INITS.join(' ')}
 Training
@@ -141,7 +136,8 @@ Exit status: 0 done; 1 failed (a file, the data, a diverged run: one line on std
 2 the command line is wrong; 130 interrupted by Ctrl-C (the files asked for are written).
 
 Nielsen's network.py:  --layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30
-A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5`;
+A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5
+Nielsen's chapter-6 CNN: --layers 28x28x1,conv5x5x20,maxpool2,100,10 --activation relu,relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 10`;
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new CliError(`--${flag}: "${value}" is not one of ${allowed.join(', ')}`);
@@ -248,19 +244,8 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
   }
   const v = parsed.values;
 
-  const layerText = v.layers ?? '784,30,10';
-  const sizes = layerText.split(',').map((s) => Number(s));
-  if (sizes.length < 2 || sizes.some((n) => !positiveInt(n)))
-    throw new CliError(`--layers: expected at least two whole numbers like 784,30,10, got "${layerText}"`);
-  const names = (v.activation ?? 'sigmoid').split(',').map((name) => oneOf('activation', name.trim(), ACTIVATIONS));
-  let perLayer: ActivationName[];
-  if (names.length === 1) perLayer = new Array<ActivationName>(sizes.length - 1).fill(names[0]!);
-  else if (names.length === sizes.length - 1) perLayer = names;
-  else throw new CliError(`--activation: give one name, or ${sizes.length - 1} (one per non-input layer); got ${names.length}`);
-
   const spec: NetworkSpec = {
-    inputSize: sizes[0]!,
-    layers: sizes.slice(1).map((units, i) => ({ units, activation: perLayer[i]! })),
+    ...parseLayers(v.layers ?? '784,30,10', v.activation),
     loss: oneOf('loss', v.loss ?? 'quadratic', LOSSES),
     init: oneOf('init', v.init ?? 'normal', INITS),
   };
@@ -343,6 +328,9 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
       ...specProblems(spec),
       ...trainingProblems(spec, settings),
       ...trainingSizeProblems(spec, settings, machine, options.workers),
+      ...(typeof options.workers === 'number' && options.workers > 1 && !spec.layers.every(isDense)
+        ? [{ field: 'workers', message: `--workers ${options.workers}: ${CNN_THREADS_REASON}` }]
+        : []),
     ][0];
     if (problem) throw new CliError(problem.message);
   }

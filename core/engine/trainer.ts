@@ -82,6 +82,7 @@ export class Trainer {
     this.now = options.now ?? (() => performance.now());
     if (options.gradients) this.gradientSource = options.gradients;
     this.rng = new Rng(settings.seed ^ 0x5eed);
+    net.rng = this.rng; // dropout's masks come from the run's seed too
     ({ order: this.order, rows: this.rows } = shuffledRows(data.train, net.kernels));
     this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
     this.schedule = new LearningRateSchedule(

@@ -7,6 +7,7 @@
  */
 import { DEFAULT_SCHEDULE, LearningRateSchedule, type SchedulePoint } from '../../engine/schedules';
 import type { TrainSettings } from '../../engine/spec';
+import { networkSizes } from '../../engine/spec';
 import type { RunRecordEvent, RunRecordEventKind } from '../../lab/contract';
 import type { Run } from './run';
 import type { RunRecord } from './run-store';
@@ -118,7 +119,7 @@ export function rateHistory(record: RunRecord): number[] {
 /** The name a run gets when none is given: its sizes, optimiser and η ("784-30-10 sgd η=3", after a change "… η=3→0.5"). */
 export function automaticName(record: Pick<RunRecord, 'summary'> & Partial<RunRecord>): string {
   const { spec, settings } = record.summary;
-  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
+  const sizes = networkSizes(spec);
   const rates = record.summary.events ? rateHistory(record as RunRecord) : [settings.learningRate];
   return `${sizes} ${settings.optimizer} η=${rates.join('→')}`;
 }

@@ -7,7 +7,16 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ScalingKind } from '@core/data/scaling';
 import type { ScheduleSettings } from '@core/engine/schedules';
-import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '@core/engine/spec';
+import {
+  isDense,
+  layerActivation,
+  networkSizes,
+  type ActivationName,
+  type InitName,
+  type LossName,
+  type StopRule,
+  type TrainSettings,
+} from '@core/engine/spec';
 import type { StartRunRequest } from '@core/lab/contract';
 import { loadDesign, saveDesign } from '@renderer/model/design/persist';
 import { browserStorage } from '@renderer/model/storage';
@@ -78,7 +87,8 @@ export const useDesignStore = defineStore('design', () => {
   function addLayer(index: number): void {
     commit((d) => {
       const at = Math.max(0, Math.min(index, d.spec.layers.length));
-      const hidden = d.spec.layers.find((l, i) => i < d.spec.layers.length - 1)?.activation;
+      const hiddenLayer = d.spec.layers.find((l, i) => i < d.spec.layers.length - 1);
+      const hidden = hiddenLayer && layerActivation(hiddenLayer);
       const activation: ActivationName = hidden && hidden !== 'step' && hidden !== 'softmax' ? hidden : 'sigmoid';
       d.spec.layers.splice(at, 0, { units: 30, activation });
     });
@@ -98,13 +108,13 @@ export const useDesignStore = defineStore('design', () => {
   function setUnits(index: number, units: number): void {
     commit((d) => {
       const layer = d.spec.layers[index];
-      if (layer) layer.units = units;
+      if (layer && isDense(layer)) layer.units = units;
     }, `units:${index}`);
   }
   function setActivation(index: number, activation: ActivationName): void {
     commit((d) => {
       const layer = d.spec.layers[index];
-      if (layer) layer.activation = activation;
+      if (layer && (isDense(layer) || layer.kind === 'conv')) layer.activation = activation;
     });
   }
   const setInputSize = (n: number): void => commit((d) => void (d.spec.inputSize = n), 'inputSize');
@@ -146,9 +156,7 @@ export const useDesignStore = defineStore('design', () => {
   function startRequest(name?: string): StartRunRequest {
     const d = JSON.parse(snapshot()) as Design;
     const request: StartRunRequest = {
-      name:
-        name ??
-        `${[d.spec.inputSize, ...d.spec.layers.map((l) => l.units)].join('-')} ${d.settings.optimizer} η=${d.settings.learningRate}`,
+      name: name ?? `${networkSizes(d.spec)} ${d.settings.optimizer} η=${d.settings.learningRate}`,
       spec: d.spec,
       settings: d.settings,
       datasetId: d.datasetId,

@@ -1,5 +1,5 @@
 import type { ScalingKind } from '@core/data/scaling';
-import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '@core/engine/spec';
+import { DEFAULT_TRAIN_SETTINGS, type ActivationName, type NetworkSpec, type TrainSettings } from '@core/engine/spec';
 import type { Design } from './types';
 
 export const PRESET_NAMES = ['network.py', 'seed', 'modern', 'perceptron'] as const;
@@ -13,7 +13,7 @@ export interface Preset {
   scaling: ScalingKind;
 }
 
-const dense = (units: number[], hidden: NetworkSpec['layers'][number]['activation'], output = hidden): NetworkSpec['layers'] =>
+const dense = (units: number[], hidden: ActivationName, output = hidden): NetworkSpec['layers'] =>
   units.map((n, i) => ({ units: n, activation: i === units.length - 1 ? output : hidden }));
 
 export const PRESETS: Record<PresetName, Preset> = {

@@ -1,6 +1,7 @@
 /** Every reason a design cannot train yet, each tied to the field it is about. */
 import type { DatasetInfo } from '@core/lab/contract';
 import { lossTargetProblem } from '@core/engine/losses';
+import { outputSize } from '@core/engine/shapes';
 import { profileTargetProblem } from '@core/engine/target-profile';
 import { dataProblems, specProblems, trainingProblems, type Problem } from '@core/engine/validate';
 import { trainingSizeProblems } from '@core/model/limits';
@@ -61,7 +62,7 @@ export function designProblems(design: Design, dataset: DatasetInfo | undefined,
   const problems = [...specProblems(spec), ...trainingProblems(spec, settings), ...trainingSizeProblems(spec, settings)];
   if (dataset) {
     const classes = dataset.kind === 'classification' ? dataset.classes.length : undefined;
-    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? spec.layers.at(-1)?.units ?? 0));
+    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? outputSize(spec)));
     const why = targetProblem(design, dataset);
     if (why) problems.push({ field: 'loss', message: why });
   }

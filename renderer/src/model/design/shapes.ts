@@ -1,5 +1,6 @@
 /** The parameter shapes of each layer in Nielsen's notation (input = layer 1), as in a Keras summary. */
-import type { ActivationName, NetworkSpec } from '@core/engine/spec';
+import { layerSizes, parameterShapes } from '@core/engine/shapes';
+import { layerActivation, type ActivationName, type NetworkSpec } from '@core/engine/spec';
 import { count, superscript } from '../format';
 
 export interface LayerShape {
@@ -16,15 +17,18 @@ export interface LayerShape {
 
 export function layerShapes(spec: NetworkSpec): LayerShape[] {
   const shapes: LayerShape[] = [{ l: 1, units: spec.inputSize, activation: 'input', role: 'input', params: 0 }];
+  const sizes = layerSizes(spec);
+  const parameters = parameterShapes(spec);
   spec.layers.forEach((layer, i) => {
-    const cols = spec.layers[i - 1]?.units ?? spec.inputSize;
+    const p = parameters[i + 1]!;
+    const rows = p.biases;
     shapes.push({
       l: i + 2,
-      units: layer.units,
-      activation: layer.activation,
+      units: sizes[i + 1]!,
+      activation: layerActivation(layer) ?? 'linear',
       role: i === spec.layers.length - 1 ? 'output' : 'hidden',
-      w: { rows: layer.units, cols },
-      params: layer.units * cols + layer.units,
+      w: { rows, cols: rows === 0 ? 0 : p.weights / rows },
+      params: p.weights + p.biases,
     });
   });
   return shapes;

@@ -4,7 +4,7 @@
  * its own marker (● train, ◆ validation, ▲ test), which is what the legend shows. Batch curves are
  * handed to Chart.js capped at MAX_DRAWN_POINTS (min-max buckets): the store keeps every point.
  */
-import type { NetworkSpec } from '@core/engine/spec';
+import { layerActivation, type NetworkSpec } from '@core/engine/spec';
 import type { RunRecordEvent } from '@core/lab/contract';
 import { compactPercent } from '../format';
 import { fade, layerColour, runColour } from '../charts/palette';
@@ -230,7 +230,7 @@ export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): 
   const live = f.series.gradients.some((g) => g.length > 0);
   const spreads = live ? f.series.gradients.map(epochSpread) : f.series.epochs.gradients.map((median) => ({ median, q1: [], q3: [] }));
   // Numbered as on the Design tab, where the input is layer 1.
-  const name = (i: number): string => `layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`;
+  const name = (i: number): string => `layer ${i + 2} · ${(f.spec.layers[i] && layerActivation(f.spec.layers[i])) ?? ''}`;
   const L = spreads.length;
   const medians: LineSet[] = [];
   const bands: LineSet[] = [];
