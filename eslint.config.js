@@ -19,6 +19,7 @@ export const SHARED_CORE = [
   '@core/engine/activations',
   '@core/engine/losses',
   '@core/engine/validate',
+  '@core/engine/shapes',
   '@core/engine/target-profile',
   '@core/model/limits',
   '@core/data/scaling',

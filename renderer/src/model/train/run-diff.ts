@@ -1,5 +1,6 @@
 /** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
-import type { NetworkSpec, StopRule, TrainSettings } from '@core/engine/spec';
+import { layerActivation, type LayerSpec, type NetworkSpec, type StopRule, type TrainSettings } from '@core/engine/spec';
+import { layerToken } from '../design/layers';
 import { compactPercent } from '../format';
 
 export interface RunDescription {
@@ -20,15 +21,18 @@ export interface FieldDiff extends SettingField {
   others: string[];
 }
 
+/** A layer and its activation: "30 sigmoid", "conv5×5×20 relu", "pool2". */
+const withActivation = (l: LayerSpec): string => [layerToken(l), layerActivation(l) ?? ''].join(' ').trim();
+
 export function architecture(spec: NetworkSpec): string {
-  return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+  return [String(spec.inputSize), ...spec.layers.map(withActivation)].join(' → ');
 }
 
 /** "784-30-10 sigmoid" when every layer shares an activation, else "784-100 relu-10 softmax". */
 export function compactArchitecture(spec: NetworkSpec): string {
-  const kinds = new Set(spec.layers.map((l) => l.activation));
-  if (kinds.size === 1) return `${[spec.inputSize, ...spec.layers.map((l) => l.units)].join('-')} ${[...kinds][0]}`;
-  return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join('-');
+  const kinds = new Set(spec.layers.flatMap((l) => layerActivation(l) ?? []));
+  if (kinds.size === 1) return `${[spec.inputSize, ...spec.layers.map(layerToken)].join('-')} ${[...kinds][0]}`;
+  return [String(spec.inputSize), ...spec.layers.map(withActivation)].join('-');
 }
 
 function stopRule(stop: StopRule): string {
