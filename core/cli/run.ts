@@ -3,6 +3,7 @@
  * the model and the data, train (until the stopping rule, Ctrl-C or a NaN), then write --out and
  * --onnx. Returns the exit code; throws CliError (exit 2) or any other error (exit 1).
  */
+import { layerActivation, networkSizes, type NetworkSpec } from '../engine/spec';
 import os from 'node:os';
 import type { ScaledDataset } from '../data/idx-dataset';
 import { loadMnist } from '../data/mnist';
@@ -36,7 +37,8 @@ import type { CliOutput } from './output';
 import { epochLine } from './progress';
 import { runSweep } from './sweep';
 
-const sizesOf = (net: Network): string => [net.spec.inputSize, ...net.spec.layers.map((l) => l.units)].join('-');
+const sizesOf = (net: Network): string => networkSizes(net.spec);
+const activationsOf = (spec: NetworkSpec): string => spec.layers.flatMap((l) => layerActivation(l) ?? []).join(', ');
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 export async function runCli(options: CliOptions, output: CliOutput): Promise<number> {
@@ -161,7 +163,7 @@ function announce(
   const { spec } = net;
   const { settings } = options;
   output.say(
-    `${offset ? `Training further (after epoch ${offset})` : 'Training'} ${sizesOf(net)} (${spec.layers.map((l) => l.activation).join(', ')}; ${spec.loss}; ${spec.init} init; ${plural(net.parameterCount(), 'parameter')}) ` +
+    `${offset ? `Training further (after epoch ${offset})` : 'Training'} ${sizesOf(net)} (${activationsOf(spec)}; ${spec.loss}; ${spec.init} init; ${plural(net.parameterCount(), 'parameter')}) ` +
       `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${plural(dataset.train.count, 'training image')}), ${net.kernels.name} kernels, ${plural(threads, 'thread')}${options.workers === 'auto' ? ' (auto)' : ''}`,
   );
   output.emit({
@@ -223,7 +225,7 @@ function describeLoaded(path: string, file: ModelFile, net: Network, dataset: Sc
   output.emit({ type: 'loaded', file: path, epochs: file.history.length, testLoss: result.loss, testAccuracy: result.accuracy });
   const accuracy = result.accuracy === null ? '–' : `${(result.accuracy * 100).toFixed(2)} %`;
   output.say(
-    `Loaded ${path}: ${sizesOf(net)} (${net.spec.layers.map((l) => l.activation).join(', ')}; ${net.spec.loss}), trained ${plural(file.history.length, 'epoch')} on ${file.dataset.name}`,
+    `Loaded ${path}: ${sizesOf(net)} (${activationsOf(net.spec)}; ${net.spec.loss}), trained ${plural(file.history.length, 'epoch')} on ${file.dataset.name}`,
   );
   output.say(`test loss ${result.loss.toFixed(4)} acc ${accuracy}  (${plural(test.count, 'image')})`);
 }

@@ -6,7 +6,8 @@ import type { Kernels } from './kernels';
 import { hasSimpleOutputDelta, losses, type Loss } from './losses';
 import type { Rng } from './rng';
 import { layerNumber } from './notation';
-import type { NetworkSpec } from './spec';
+import { layerSizes } from './shapes';
+import { isDense, layerActivation, type NetworkSpec } from './spec';
 import { specProblems, throwIfProblems } from './validate';
 
 export type Precision = 'float32' | 'float64';
@@ -62,14 +63,16 @@ export class Network {
   ) {
     throwIfProblems(specProblems(spec));
     this.kernels = kernels;
-    this.sizes = [spec.inputSize, ...spec.layers.map((layer) => layer.units)];
+    if (!spec.layers.every(isDense))
+      throw new ShapeError('Convolution, pooling, dropout and batchnorm layers are not trained by this engine yet.');
+    this.sizes = layerSizes(spec);
     this.L = spec.layers.length;
     this.w = this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : n * this.sizes[l - 1]!));
     this.b = this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : n));
     // sigma[0] is never used; it keeps sigma[l] aligned with the layer numbers.
-    this.sigma = [activations.linear, ...spec.layers.map((layer) => activations[layer.activation])];
+    this.sigma = [activations.linear, ...spec.layers.map((layer) => activations[layerActivation(layer) ?? 'linear'])];
     this.loss = losses[spec.loss];
-    const output = spec.layers[this.L - 1]!.activation;
+    const output = layerActivation(spec.layers[this.L - 1]!) ?? 'linear';
     if (hasSimpleOutputDelta(spec.loss, output)) this.fusedOutputDelta = output === 'softmax' ? 'sum-y' : 'plain';
   }
 

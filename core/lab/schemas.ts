@@ -21,12 +21,26 @@ const count = (max: number) => z.number().int().min(1).max(max);
 // eslint-disable-next-line no-control-regex
 const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 
+/** Any of the five layer kinds; a dense layer may leave `kind` out (specs made before CNNs). Shapes are checked by specProblems. */
+const layerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('dense').optional(), units: count(100_000), activation: z.enum(ACTIVATIONS) }),
+  z.strictObject({
+    kind: z.literal('conv'),
+    filters: count(4096),
+    kernel: count(64),
+    stride: count(64),
+    padding: z.enum(['valid', 'same']),
+    activation: z.enum(ACTIVATIONS),
+  }),
+  z.strictObject({ kind: z.literal('maxpool'), size: count(64), stride: count(64) }),
+  z.strictObject({ kind: z.literal('dropout'), rate: z.number().min(0).lt(1) }),
+  z.strictObject({ kind: z.literal('batchnorm') }),
+]);
+
 export const networkSpecSchema = z.strictObject({
   inputSize: count(1_000_000),
-  layers: z
-    .array(z.strictObject({ units: count(100_000), activation: z.enum(ACTIVATIONS) }))
-    .min(1)
-    .max(64),
+  inputShape: z.strictObject({ channels: count(1_000_000), height: count(1_000_000), width: count(1_000_000) }).optional(),
+  layers: z.array(layerSchema).min(1).max(64),
   loss: z.enum(LOSSES),
   init: z.enum(INITS),
 });

@@ -89,9 +89,25 @@ const share = z.number().min(0).max(1);
 /** A metric that may be missing (null) because it does not apply or was not finite. */
 const metric = z.number().nullable();
 
+const layerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dense').optional(), units: int(1), activation: z.enum(ACTIVATIONS) }),
+  z.object({
+    kind: z.literal('conv'),
+    filters: int(1),
+    kernel: int(1),
+    stride: int(1),
+    padding: z.enum(['valid', 'same']),
+    activation: z.enum(ACTIVATIONS),
+  }),
+  z.object({ kind: z.literal('maxpool'), size: int(1), stride: int(1) }),
+  z.object({ kind: z.literal('dropout'), rate: z.number().min(0).lt(1) }),
+  z.object({ kind: z.literal('batchnorm') }),
+]);
+
 export const networkSpecSchema = z.object({
   inputSize: int(1),
-  layers: z.array(z.object({ units: int(1), activation: z.enum(ACTIVATIONS) })).min(1),
+  inputShape: z.object({ channels: int(1), height: int(1), width: int(1) }).optional(),
+  layers: z.array(layerSchema).min(1),
   loss: z.enum(LOSSES),
   init: z.enum(INITS),
 }) satisfies z.ZodType<NetworkSpec>;

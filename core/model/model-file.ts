@@ -9,7 +9,8 @@ import type { ScalingParams } from '../data/scaling';
 import type { FloatArray } from '../engine/activations';
 import { Network } from '../engine/network';
 import { layerNumber as bookLayer } from '../engine/notation';
-import type { TrainSettings } from '../engine/spec';
+import { isDense, type LayerSpec, type TrainSettings } from '../engine/spec';
+import { layerSizes } from '../engine/shapes';
 import { specProblems } from '../engine/validate';
 import { Base64Error, DECODE_STEP, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
 import { ModelFileError } from './errors';
@@ -48,7 +49,8 @@ export function buildModelFile(net: Network, meta: ModelMeta): ModelFile {
     version: MODEL_VERSION,
     spec: {
       inputSize: spec.inputSize,
-      layers: spec.layers.map(({ units, activation }) => ({ units, activation })),
+      ...(spec.inputShape ? { inputShape: { ...spec.inputShape } } : {}),
+      layers: spec.layers.map(savedLayer),
       loss: spec.loss,
       init: spec.init,
     },
@@ -63,6 +65,12 @@ export function buildModelFile(net: Network, meta: ModelMeta): ModelFile {
   for (let l = 1; l <= net.L; l++) file.parameters.push({ weights: encodeFloat32(net.w[l]!), biases: encodeFloat32(net.b[l]!) });
   checkModel(file, source); // the same checks as reading, so nothing is saved that cannot be loaded
   return file;
+}
+
+/** A layer as saved: dense layers keep the two keys of version-1 files, the others their kind's keys. */
+function savedLayer(layer: LayerSpec): LayerSpec {
+  if (isDense(layer)) return { units: layer.units, activation: layer.activation };
+  return { ...layer };
 }
 
 /** Parses and checks the text of a `.fathom.json` file; `source` (a file name) starts every error message. */
@@ -241,7 +249,7 @@ function* checkModelSteps(json: unknown, source: string, options: CheckOptions =
       `spec.${problem.field}`,
     );
 
-  const sizes = [file.spec.inputSize, ...file.spec.layers.map((layer) => layer.units)];
+  const sizes = layerSizes(file.spec);
   const L = file.spec.layers.length;
   const mismatch = (detail: string, path: string) => new ModelFileError('shape-mismatch', source, detail, path);
   if (file.parameters.length !== L)

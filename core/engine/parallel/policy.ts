@@ -15,6 +15,7 @@
  * average at 8–14): callers add none next to another training run (core/service/threads.ts).
  * More threads than shards cannot help (shards depend on the batch only: see layout.ts).
  */
+import { multiplyAdds } from '../shapes';
 import type { NetworkSpec } from '../spec';
 import { shardCount } from './layout';
 
@@ -37,15 +38,9 @@ export interface ThreadPolicyInput {
   backend: string;
 }
 
-/** Weights (biases excluded) of the spec's network: what each row of a batch costs, roughly. */
+/** Multiply-adds of one row's forward pass (the weights, for a dense network): what each row of a batch costs, roughly. */
 export function weightCount(spec: NetworkSpec): number {
-  let total = 0;
-  let previous = spec.inputSize;
-  for (const layer of spec.layers) {
-    total += previous * layer.units;
-    previous = layer.units;
-  }
-  return total;
+  return multiplyAdds(spec).reduce((a, b) => a + b, 0);
 }
 
 /** The thread count (≥ 1) that 'auto' means for this run. */

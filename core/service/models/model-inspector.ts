@@ -18,6 +18,7 @@ import { scaleSample } from '../../data/scaling';
 import { gradientCheck, type LayerGradientCheck } from '../../engine/gradcheck';
 import type { Network } from '../../engine/network';
 import { layerNumber } from '../../engine/notation';
+import { layerActivation } from '../../engine/spec';
 import { traceActivations } from '../../inspect/activations-trace';
 import type {
   GradientCheckRequest,
@@ -210,8 +211,9 @@ export class ModelInspector {
         `Model "${model.summary.name}" has ${plural(L, 'layer')} of weights (1–${L}); there is no layer ${layer}.`,
       );
     const net = epoch === undefined ? model.net : await this.checkpointNet(model, epoch);
-    const rows = net.sizes[layer]!;
-    const cols = net.sizes[layer - 1]!;
+    // Dense: units × units(l−1); conv: filters × (channelsIn·k·k); batchnorm: γ as channels × 1; pooling and dropout: none.
+    const rows = net.b[layer]!.length;
+    const cols = rows === 0 ? 0 : net.w[layer]!.length / rows;
     if (rows * cols > MAX_WEIGHTS_PER_CALL || (rows * cols + rows) * 4 > MAX_REPLY_BYTES)
       throw new LabError(
         'invalid',
@@ -221,7 +223,7 @@ export class ModelInspector {
       modelId,
       layer,
       epoch: epoch ?? null,
-      activation: net.spec.layers[layer - 1]!.activation,
+      activation: layerActivation(net.spec.layers[layer - 1]!) ?? 'linear',
       rows,
       cols,
       w: Float32Array.from(net.w[layer]!),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { SCALINGS, type ScalingParams } from '../../data/scaling';
 import { scalingParamsSchema } from '../../data/scaling-schema';
 import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary, type StartRunRequest } from '../../lab/contract';
+import { networkSizes } from '../../engine/spec';
 import { networkSpecSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
 import { runRecordPath, runsDir } from './checkpoints';
@@ -42,7 +43,7 @@ export interface RunRecord {
 /** The record of a new run of this request, queued. */
 export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date): RunRecord {
   const { spec, settings } = request;
-  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
+  const sizes = networkSizes(spec);
   const record: RunRecord = {
     format: RUN_FORMAT,
     version: RUN_VERSION,
