@@ -26,6 +26,15 @@ export const LAYER_KIND_LABELS: Record<LayerKind, string> = {
   batchnorm: 'BatchNorm',
 };
 
+/** The designer's row label for each kind (short: the column is narrow). */
+export const LAYER_ROLE_LABELS: Record<LayerKind, string> = {
+  dense: 'Dense',
+  conv: 'Conv',
+  maxpool: 'Pool',
+  dropout: 'Dropout',
+  batchnorm: 'BatchNorm',
+};
+
 /** The short word in legends and headings: "conv 2", "pool 3". */
 export const LAYER_KIND_SHORT: Record<LayerKind, string> = {
   dense: 'dense',
