@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import type { ScalingParams } from '../../data/scaling';
 import { Network } from '../../engine/network';
-import { DEFAULT_TRAIN_SETTINGS } from '../../engine/spec';
+import { DEFAULT_TRAIN_SETTINGS, type DenseLayerSpec } from '../../engine/spec';
 import { readRegularFile } from '../../files/safe-read';
 import { MAX_MODEL_FILE_BYTES } from '../limits';
 import { buildModelFile, type LoadedModel } from '../model-file';
@@ -50,7 +50,7 @@ export async function loadOnnxModel(
   if (!scaling) throw new ImportError(path, "does not say how its inputs are scaled: give the scaling (the CLI's --scale)");
   const net = new Network(imported.spec);
   net.setParameters(imported.w, imported.b);
-  const outputs = imported.spec.layers.at(-1)!.units;
+  const outputs = (imported.spec.layers.at(-1) as DenseLayerSpec).units; // an ONNX import is fully connected
   const file = buildModelFile(net, {
     scaling,
     settings: { ...DEFAULT_TRAIN_SETTINGS },

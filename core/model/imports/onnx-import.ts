@@ -8,7 +8,7 @@
  */
 import { scalingParamsSchema } from '../../data/scaling-schema';
 import type { ScalingParams } from '../../data/scaling';
-import { ACTIVATIONS, INITS, LOSSES, type ActivationName, type NetworkSpec } from '../../engine/spec';
+import { ACTIVATIONS, INITS, LOSSES, type ActivationName, type DenseLayerSpec, type NetworkSpec } from '../../engine/spec';
 import { specProblems } from '../../engine/validate';
 import { decodeOnnx, floatValues, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-decode';
 import { ImportError } from './errors';
@@ -222,7 +222,7 @@ function assemble(
     loss: LOSSES.includes(saved.loss as never) ? (saved.loss as NetworkSpec['loss']) : out === 'softmax' ? 'cross-entropy' : 'quadratic',
     init: INITS.includes(saved.init as never) ? (saved.init as NetworkSpec['init']) : 'xavier',
   };
-  if (!spec.layers.every((l) => ACTIVATIONS.includes(l.activation)))
+  if (!(spec.layers as DenseLayerSpec[]).every((l) => ACTIVATIONS.includes(l.activation)))
     throw new ImportError(source, 'has an activation Fathom does not know');
   const problem = specProblems(spec)[0];
   if (problem) throw new ImportError(source, `describes a network Fathom cannot build: ${problem.message}`);

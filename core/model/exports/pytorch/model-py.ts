@@ -4,7 +4,7 @@
  * lines that read and write safetensors files without the safetensors package. Pure: returns text.
  */
 import { layerNumber } from '../../../engine/notation';
-import type { ActivationName, InitName, NetworkSpec } from '../../../engine/spec';
+import type { ActivationName, DenseLayerSpec, InitName, NetworkSpec } from '../../../engine/spec';
 import { initSchemes } from '../../../engine/init';
 
 /** The engine's leaky ReLU slope (core/engine/activations.ts). */
@@ -38,9 +38,11 @@ function weightStd(init: InitName, nIn: number, nOut: number): string {
 const pyFloat = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
 
 export function modelPy(spec: NetworkSpec, appVersion: string): string {
-  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)];
+  // project.ts has refused any layer that is not fully connected.
+  const layers = spec.layers as DenseLayerSpec[];
+  const sizes = [spec.inputSize, ...layers.map((l) => l.units)];
   const L = spec.layers.length;
-  const shape = [`${spec.inputSize}`, ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+  const shape = [`${spec.inputSize}`, ...layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
   const { biasStd, label } = initSchemes[spec.init];
   const declare: string[] = [];
   const init: string[] = [];
@@ -54,7 +56,7 @@ export function modelPy(spec: NetworkSpec, appVersion: string): string {
     init.push(`        self.W${n}.normal_(0.0, ${weightStd(spec.init, sizes[l - 1]!, sizes[l]!)})`);
     init.push(biasStd === 0 ? `        self.b${n}.zero_()` : `        self.b${n}.normal_(0.0, ${pyFloat(biasStd)})`);
     forward.push(`        z${n} = F.linear(a${n - 1}, self.W${n}, self.b${n})`);
-    forward.push(`        a${n} = ${ACTIVATION_PY[spec.layers[l - 1]!.activation](`z${n}`)}`);
+    forward.push(`        a${n} = ${ACTIVATION_PY[layers[l - 1]!.activation](`z${n}`)}`);
   }
   const last = layerNumber(L);
   forward.push(`        return (z${last}, a${last}) if with_z else a${last}`);

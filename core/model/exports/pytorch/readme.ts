@@ -1,9 +1,10 @@
 /** README.md of the PyTorch project: what is in the folder, how to run it, and what differs from Fathom. Pure. */
+import type { DenseLayerSpec } from '../../../engine/spec';
 import type { PytorchConfig } from './config';
 
 export function projectReadme(config: PytorchConfig, name: string, appVersion: string): string {
   const { network, training } = config;
-  const shape = [`${network.inputSize}`, ...network.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+  const shape = [`${network.inputSize}`, ...(network.layers as DenseLayerSpec[]).map((l) => `${l.units} ${l.activation}`)].join(' → ');
   const weights = config.weights
     ? `- \`${config.weights}\`: the weights after epoch ${config.epochsDone} in Fathom, the starting point of train.py (\`--fresh\` starts from a new initialisation instead).`
     : '- no weights: train.py starts from a new initialisation.';

@@ -1,10 +1,11 @@
 /** Every reason a design cannot train yet, each tied to the field it is about. */
 import type { DatasetInfo } from '@core/lab/contract';
 import { lossTargetProblem } from '@core/engine/losses';
-import { outputSize } from '@core/engine/shapes';
 import { profileTargetProblem } from '@core/engine/target-profile';
 import { dataProblems, specProblems, trainingProblems, type Problem } from '@core/engine/validate';
 import { trainingSizeProblems } from '@core/model/limits';
+import { isDense } from '@core/engine/spec';
+import { specForDataset } from './layers';
 import { VALIDATION_SIZE, type Design } from './types';
 
 export type { Problem };
@@ -58,16 +59,22 @@ function targetProblem(design: Design, dataset: DatasetInfo): string | null {
 
 /** specProblems + trainingProblems + the parameter bound (trainingSizeProblems; the machine's memory is checked by the service) + dataProblems (against the dataset's shape) + the data choices. */
 export function designProblems(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
-  const { spec, settings } = design;
+  const { settings } = design;
+  const spec = specForDataset(design.spec, dataset);
   const problems = [...specProblems(spec), ...trainingProblems(spec, settings), ...trainingSizeProblems(spec, settings)];
   if (dataset) {
     const classes = dataset.kind === 'classification' ? dataset.classes.length : undefined;
-    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? outputSize(spec)));
+    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? outputUnits(spec)));
     const why = targetProblem(design, dataset);
     if (why) problems.push({ field: 'loss', message: why });
   }
   problems.push(...designProblemsOnly(design, dataset, datasetsLoaded));
   return problems;
+}
+
+function outputUnits(spec: Design['spec']): number {
+  const last = spec.layers.at(-1);
+  return last && isDense(last) ? last.units : 0;
 }
 
 /** Problems grouped by field, for showing each next to its control. */

@@ -4,8 +4,9 @@
  * its own marker (● train, ◆ validation, ▲ test), which is what the legend shows. Batch curves are
  * handed to Chart.js capped at MAX_DRAWN_POINTS (min-max buckets): the store keeps every point.
  */
-import { layerActivation, type NetworkSpec } from '@core/engine/spec';
+import type { NetworkSpec } from '@core/engine/spec';
 import type { RunRecordEvent } from '@core/lab/contract';
+import { layerLegend } from '../design/layers';
 import { compactPercent } from '../format';
 import { fade, layerColour, runColour } from '../charts/palette';
 import { capGrowing, movingAverage, robustRange } from '../charts/reduce';
@@ -229,8 +230,8 @@ export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): 
   if (!f) return { datasets: [], yType: 'logarithmic', yTitle, decimation: 'lttb' };
   const live = f.series.gradients.some((g) => g.length > 0);
   const spreads = live ? f.series.gradients.map(epochSpread) : f.series.epochs.gradients.map((median) => ({ median, q1: [], q3: [] }));
-  // Numbered as on the Design tab, where the input is layer 1.
-  const name = (i: number): string => `layer ${i + 2} · ${(f.spec.layers[i] && layerActivation(f.spec.layers[i])) ?? ''}`;
+  // Numbered as on the Design tab, where the input is layer 1; a CNN's layers by their kind (conv 2, pool 3).
+  const name = (i: number): string => layerLegend(f.spec, i);
   const L = spreads.length;
   const medians: LineSet[] = [];
   const bands: LineSet[] = [];

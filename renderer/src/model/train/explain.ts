@@ -36,7 +36,7 @@ export function explainNonFinite(detail: NonFinite, run: RunLike, learningRate =
   if (spec.init === 'normal')
     tips.push('Use a scaled initialisation (scaled-normal, xavier or he): N(0, 1) weights blow up in wide layers.');
   if (settings.optimizer === 'adam' && learningRate > 0.01) tips.push('Adam usually works with η around 0.001.');
-  if (spec.layers.some((l) => layerActivation(l) === 'relu' || layerActivation(l) === 'leaky-relu') && settings.optimizer === 'sgd')
+  if (spec.layers.map(layerActivation).some((a) => a === 'relu' || a === 'leaky-relu') && settings.optimizer === 'sgd')
     tips.push('ReLU networks are unbounded: momentum or Adam with a small η is gentler.');
   if (settings.batchSize === 1) tips.push('A larger batch averages out the noisy single-sample gradients.');
   return {

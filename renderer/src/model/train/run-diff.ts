@@ -1,6 +1,7 @@
 /** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
-import { layerActivation, layerToken, type NetworkSpec, type StopRule, type TrainSettings } from '@core/engine/spec';
+import { layerActivation, type LayerSpec, type NetworkSpec, type StopRule, type TrainSettings } from '@core/engine/spec';
 import type { RunRecordEvent } from '@core/lab/contract';
+import { layerToken } from '../design/layers';
 import { compactPercent } from '../format';
 import { rateHistory } from './run-record';
 
@@ -24,21 +25,18 @@ export interface FieldDiff extends SettingField {
   others: string[];
 }
 
-/** "30 sigmoid", "conv5x5x20 relu", "maxpool2": one layer and its activation. */
-const layerWords = (layer: NetworkSpec['layers'][number]): string => {
-  const activation = layerActivation(layer);
-  return activation ? `${layerToken(layer)} ${activation}` : layerToken(layer);
-};
+/** A layer and its activation: "30 sigmoid", "conv5×5×20 relu", "pool2". */
+const withActivation = (l: LayerSpec): string => [layerToken(l), layerActivation(l) ?? ''].join(' ').trim();
 
 export function architecture(spec: NetworkSpec): string {
-  return [String(spec.inputSize), ...spec.layers.map(layerWords)].join(' → ');
+  return [String(spec.inputSize), ...spec.layers.map(withActivation)].join(' → ');
 }
 
 /** "784-30-10 sigmoid" when every layer shares an activation, else "784-100 relu-10 softmax". */
 export function compactArchitecture(spec: NetworkSpec): string {
-  const kinds = new Set(spec.layers.map((l) => layerActivation(l)));
-  if (kinds.size === 1 && !kinds.has(undefined)) return `${[spec.inputSize, ...spec.layers.map(layerToken)].join('-')} ${[...kinds][0]}`;
-  return [String(spec.inputSize), ...spec.layers.map(layerWords)].join('-');
+  const kinds = new Set(spec.layers.flatMap((l) => layerActivation(l) ?? []));
+  if (kinds.size === 1) return `${[spec.inputSize, ...spec.layers.map(layerToken)].join('-')} ${[...kinds][0]}`;
+  return [String(spec.inputSize), ...spec.layers.map(withActivation)].join('-');
 }
 
 function stopRule(stop: StopRule): string {

@@ -15,7 +15,7 @@ import { loadMnist, mnistFiles } from '../../../../core/data/mnist';
 import { evaluate } from '../../../../core/engine/evaluate';
 import { Network } from '../../../../core/engine/network';
 import { Rng } from '../../../../core/engine/rng';
-import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../../core/engine/spec';
+import { DEFAULT_TRAIN_SETTINGS, type DenseLayerSpec, type NetworkSpec, type TrainSettings } from '../../../../core/engine/spec';
 import { Trainer } from '../../../../core/engine/trainer';
 import { selectKernels } from '../../../../core/engine/wasm/select';
 import { npzBytes } from '../../../../core/model/exports/npz';
@@ -105,7 +105,7 @@ describe.skipIf(!PYTHON)(`the PyTorch project under python3-torch${PYTHON ? '' :
     beforeAll(async () => {
       mnist = loadMnist({ trainLimit: 3000, testLimit: 500 });
       const spec = mnistSpec({ hidden: [20, 12], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', init: 'xavier' });
-      spec.layers[1]!.activation = 'leaky-relu';
+      (spec.layers[1] as DenseLayerSpec).activation = 'leaky-relu';
       const settings: TrainSettings = {
         ...DEFAULT_TRAIN_SETTINGS,
         epochs: 1,

@@ -1,4 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
+import type { DenseLayerSpec } from '@core/engine/spec';
 import type { StartSweepRequest } from '@core/lab/contract';
 import { parseLabRequest } from '@core/lab/dispatch';
 import { EventLog, makeService, quickRun, tempDataDir } from '../helpers';
@@ -40,7 +41,7 @@ describe('LabService: sweeps', () => {
       { lr: 3, units2: 8 },
       { lr: 3, units2: 16 },
     ]);
-    expect(runs.map((r) => [r.settings.learningRate, r.spec.layers[0]!.units])).toEqual([
+    expect(runs.map((r) => [r.settings.learningRate, (r.spec.layers[0] as DenseLayerSpec).units])).toEqual([
       [0.5, 8],
       [0.5, 16],
       [3, 8],
