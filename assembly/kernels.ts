@@ -7,6 +7,7 @@ import { activate4, softmaxRow, ACT_NONE, ACT_SOFTMAX } from './activations';
 export { activate, activateBackward, softmax, softmaxBackward, outputDelta, expArray } from './activations';
 export * from './parallel';
 export * from './rows';
+export * from './dense-step';
 
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);

@@ -29,6 +29,8 @@ export interface BenchOptions {
   cliMemory: boolean;
   /** Run Fathom with relaxed SIMD (its FMA build, as in Electron); --no-fma: the plain SIMD build. */
   fma: boolean;
+  /** --no-fused: Fathom's trainer takes the step-by-step path even where the fused wasm step could run. */
+  fused: boolean;
 }
 
 export const USAGE = `npm run bench -- [flags]
@@ -46,6 +48,8 @@ export const USAGE = `npm run bench -- [flags]
                        with --startup, 5 warm runs)
   --no-fma             run Fathom on its plain SIMD build (default: Node with --experimental-wasm-relaxed-simd, so the
                        relaxed-SIMD FMA build runs, as in Electron, whose V8 ships relaxed SIMD)
+  --no-fused           make Fathom's trainer take the step-by-step path (a wasm call per product) even where its
+                       fused step (one wasm call per batch, for all-dense networks) could run
   --no-concurrent      skip the two-runs-at-once measurement
   --no-cli-memory      skip the peak-RSS measurement of a command-line training run
   --startup            time the command-line trainer instead: from invoking it to --help and to its first batch,
@@ -79,6 +83,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         startup: { type: 'boolean', default: false },
         'no-concurrent': { type: 'boolean', default: false },
         'no-fma': { type: 'boolean', default: false },
+        'no-fused': { type: 'boolean', default: false },
         'no-cli-memory': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -110,5 +115,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     concurrent: !parsed['no-concurrent'],
     cliMemory: !parsed['no-cli-memory'],
     fma: !parsed['no-fma'],
+    fused: !parsed['no-fused'],
   };
 }

@@ -21,17 +21,18 @@ async function createTrainer(
   seed: number,
   backend: FathomBackend,
   workers: number,
+  fused: boolean,
 ): Promise<{ trainer: Trainer; close(): Promise<void> }> {
   const net = Network.create(bench.spec, new Rng(seed), 'float32', selectKernels(backend));
   const settings = { ...bench.settings, seed };
-  if (workers <= 1) return { trainer: new Trainer(net, { train }, settings), close: async () => {} };
+  if (workers <= 1) return { trainer: new Trainer(net, { train }, settings, { fusedStep: fused }), close: async () => {} };
   const parallel = await ParallelTrainer.start(net, { train }, settings, { workers, factory: nodeWorkerFactory() });
   return { trainer: parallel.trainer, close: () => parallel.close() };
 }
 
 /** Runs `steps` batches untimed so V8 has compiled the hot loops before the clock starts. */
-async function warmUp(bench: BenchNetwork, train: Samples, steps: number, backend: FathomBackend, workers: number): Promise<void> {
-  const { trainer, close } = await createTrainer(bench, train, 99, backend, workers);
+async function warmUp(bench: BenchNetwork, train: Samples, steps: number, backend: FathomBackend, workers: number, fused: boolean) {
+  const { trainer, close } = await createTrainer(bench, train, 99, backend, workers, fused);
   for (let i = 0; i < Math.min(steps, trainer.batchesPerEpoch); i++) trainer.step();
   await close();
 }
@@ -43,9 +44,10 @@ export async function measureFathom(
   warmUpSamples: number,
   backend: FathomBackend,
   workers = 1,
+  fused = true,
 ): Promise<Measurement> {
-  await warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize), backend, workers);
-  const { trainer, close } = await createTrainer(bench, train, 1, backend, workers);
+  await warmUp(bench, train, Math.ceil(warmUpSamples / bench.settings.batchSize), backend, workers, fused);
+  const { trainer, close } = await createTrainer(bench, train, 1, backend, workers, fused);
   const rss = new RssSampler();
   rss.sample();
   const baseRss = rss.peak;
@@ -59,7 +61,7 @@ export async function measureFathom(
   const elapsed = clock.elapsed();
   rss.sample();
   await close();
-  const kernels = trainer.net.kernels.label;
+  const kernels = `${trainer.net.kernels.label}${trainer.fusedStep ? ', one call per batch' : ''}`;
   const result = measurement(
     backend === 'wasm' ? 'fathom-wasm' : 'fathom',
     bench.id,

@@ -21,6 +21,8 @@ export interface Job {
   workers: number;
   /** Run Fathom in a Node with relaxed SIMD (as Electron has it), so wasm is the FMA build. */
   fma: boolean;
+  /** false: Fathom's trainer takes the step-by-step path even where the fused wasm step could run. */
+  fused: boolean;
   /** Instead of training: measure the wasm kernels' own peak (wasm-peak.ts). */
   wasmPeak?: boolean;
 }
@@ -54,6 +56,7 @@ export async function runWasmPeak(fma: boolean): Promise<WasmPeak> {
     simd: true,
     workers: 1,
     fma,
+    fused: true,
     wasmPeak: true,
   });
   if ('peak' in result) return result.peak;

@@ -16,7 +16,7 @@ async function run(job: Job): Promise<JobResult> {
     const { measureFathom } = await import('./fathom');
     return {
       ok: true,
-      measurement: await measureFathom(bench, train, job.warmUp, job.engine === 'fathom-wasm' ? 'wasm' : 'js', job.workers),
+      measurement: await measureFathom(bench, train, job.warmUp, job.engine === 'fathom-wasm' ? 'wasm' : 'js', job.workers, job.fused),
     };
   }
   // Loaded only here, so the Fathom processes never contain TF.js.

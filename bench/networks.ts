@@ -3,7 +3,7 @@
  * and a modern ReLU + softmax network. Both engines train exactly these.
  */
 import { BenchError } from './errors';
-import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../core/engine/spec';
+import { DEFAULT_TRAIN_SETTINGS, isDense, type DenseLayerSpec, type NetworkSpec, type TrainSettings } from '../core/engine/spec';
 
 export interface BenchNetwork {
   /** Short id used on the command line and in JSON, e.g. '784-100-10-relu'. */
@@ -53,7 +53,15 @@ export const BENCH_NETWORKS: readonly BenchNetwork[] = [
 
 /** The layer sizes [n_0, n_1, …, n_L]. */
 export function layerSizes(spec: NetworkSpec): number[] {
-  return [spec.inputSize, ...spec.layers.map((layer) => layer.units)];
+  return [spec.inputSize, ...denseLayers(spec).map((layer) => layer.units)];
+}
+
+/** The layers of a fully connected bench network (the dense peers and TF.js models are built from these). */
+export function denseLayers(spec: NetworkSpec): DenseLayerSpec[] {
+  return spec.layers.map((layer) => {
+    if (!isDense(layer)) throw new BenchError(`This bench measures fully connected networks; layer ${layer.kind} is not one.`);
+    return layer;
+  });
 }
 
 /** Number of weights (biases excluded): Σ n_{l−1}·n_l. */

@@ -11,7 +11,7 @@ import { mnistDataFolder } from '../core/data/mnist';
 import { BenchError } from './errors';
 import { type Engine, type Measurement, measurement } from './measurement';
 import type { BenchNetwork } from './networks';
-import { layerSizes } from './networks';
+import { denseLayers, layerSizes } from './networks';
 
 export const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./peers/mlp.py', import.meta.url));
@@ -95,7 +95,7 @@ export async function measurePeer(
   threads: number,
 ): Promise<{ measurement: Measurement; info: PeerInfo } | { missing: string }> {
   const data = mnistDataFolder();
-  const relu = bench.spec.layers.some((l) => l.activation === 'relu');
+  const relu = denseLayers(bench.spec).some((l) => l.activation === 'relu');
   const job = {
     peer,
     sizes: layerSizes(bench.spec),

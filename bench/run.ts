@@ -72,6 +72,7 @@ async function fathomRun(engine: Engine, bench: BenchNetwork, options: BenchOpti
     simd: options.simd,
     workers: count,
     fma: options.fma,
+    fused: options.fused,
   });
   report1(what, result.measurement, started);
   return result;

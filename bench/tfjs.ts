@@ -9,7 +9,7 @@ import { Rng } from '../core/engine/rng';
 import type { ActivationName } from '../core/engine/spec';
 import { BenchError } from './errors';
 import { type Measurement, measurement, RSS_EVERY, RssSampler, Stopwatch, type TfjsLoop } from './measurement';
-import { type BenchNetwork, layerSizes } from './networks';
+import { type BenchNetwork, denseLayers, layerSizes } from './networks';
 
 /** w^l as an n_{l−1} × n_l variable (TF.js's x·W layout) and b^l, drawn as Fathom draws them. */
 interface Dense {
@@ -21,7 +21,7 @@ interface Dense {
 function createLayers(bench: BenchNetwork, seed: number): Dense[] {
   const sizes = layerSizes(bench.spec);
   const scheme = initSchemes[bench.spec.init];
-  return bench.spec.layers.map((layer, i) => {
+  return denseLayers(bench.spec).map((layer, i) => {
     const nIn = sizes[i]!;
     const nOut = layer.units;
     const w = tf.variable(tf.randomNormal([nIn, nOut], 0, scheme.std(nIn, nOut), 'float32', seed + i));
@@ -32,7 +32,7 @@ function createLayers(bench: BenchNetwork, seed: number): Dense[] {
 
 /** Softmax + cross-entropy is computed from the logits in one op, as TF.js recommends. */
 function usesLogits(bench: BenchNetwork): boolean {
-  return bench.spec.loss === 'cross-entropy' && bench.spec.layers.at(-1)!.activation === 'softmax';
+  return bench.spec.loss === 'cross-entropy' && denseLayers(bench.spec).at(-1)!.activation === 'softmax';
 }
 
 /**
@@ -120,7 +120,7 @@ function createModel(bench: BenchNetwork, seed: number): tf.Sequential {
   const sizes = layerSizes(bench.spec);
   const scheme = initSchemes[bench.spec.init];
   const model = tf.sequential();
-  bench.spec.layers.forEach((layer, i) => {
+  denseLayers(bench.spec).forEach((layer, i) => {
     const nIn = sizes[i]!;
     model.add(
       tf.layers.dense({

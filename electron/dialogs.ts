@@ -11,6 +11,9 @@ const SAVE_DIALOGS: Record<SaveKind, { title: string; filter: Electron.FileFilte
   onnx: { title: 'Export ONNX', filter: { name: 'ONNX model', extensions: ['onnx'] } },
   csv: { title: 'Export run history', filter: { name: 'CSV table', extensions: ['csv'] } },
   png: { title: 'Export picture', filter: { name: 'PNG image', extensions: ['png'] } },
+  pytorch: { title: 'Export a PyTorch project (a new folder)', filter: { name: 'Folder', extensions: ['*'] } },
+  safetensors: { title: 'Export weights (safetensors)', filter: { name: 'safetensors', extensions: ['safetensors'] } },
+  npz: { title: 'Export weights (NumPy)', filter: { name: 'NumPy archive', extensions: ['npz'] } },
 };
 
 /** What main does with the files a person picked (Open Recent remembers them). */
@@ -21,7 +24,7 @@ export interface DialogHooks {
 
 /** Dialogs attached to the main window when there is one. */
 export function labDialogs(window: () => BrowserWindow | undefined, hooks: DialogHooks = {}): LabDialogs {
-  const filters = [SAVE_DIALOGS.model.filter];
+  const filters = [SAVE_DIALOGS.model.filter, SAVE_DIALOGS.onnx.filter];
   const showSave = (options: Electron.SaveDialogOptions) => {
     const win = window();
     return win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options);

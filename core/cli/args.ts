@@ -2,16 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
-import {
-  ACTIVATIONS,
-  INITS,
-  LOSSES,
-  OPTIMIZERS,
-  type ActivationName,
-  type NetworkSpec,
-  type StopRule,
-  type TrainSettings,
-} from '../engine/spec';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, isDense, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
 import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 import { parseSweep, SweepError, SWEEP_SETTINGS } from '../engine/sweep';
 import { specProblems, trainingProblems } from '../engine/validate';
@@ -19,7 +10,10 @@ import { MAX_TRAIN_THREADS } from '../lab/contract';
 import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from '../model/limits';
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
+import { parseLayers } from './layers';
+import { CNN_THREADS_REASON } from '../engine/parallel/policy';
 import { describeJsonEvents } from './events';
+import { exportsAsked, parseExportFlags } from './export-flags';
 import { checkOutputName } from './out-paths';
 import type { SweepPlan } from './sweep';
 
@@ -41,6 +35,12 @@ export interface CliOptions {
   out?: string;
   load?: string;
   onnx?: string;
+  /** --export-pytorch DIR, --safetensors FILE, --npz FILE: the model for other tools (core/cli/exports.ts). */
+  exportPytorch?: string;
+  safetensors?: string;
+  npz?: string;
+  /** --weights FILE: the design's starting weights from a safetensors or .npz file. */
+  weights?: string;
   json: boolean;
   /** Whether --epochs was given (with --load, training only happens when it was). */
   epochsGiven: boolean;
@@ -59,8 +59,10 @@ export interface CliOptions {
 export const USAGE = `Usage: npm run train -- [options]   (or fathom-train [options] once built and linked)
 
 Network
-  --layers 784,30,10          sizes from input to output
-  --activation NAME[,NAME…]   one for every layer, or one per non-input layer (${ACTIVATIONS.join(' ')})
+  --layers 784,30,10          sizes from input to output; a CNN starts with the image as height x width x channels:
+                              28x28x1,conv5x5x20,maxpool2,100,10 — conv{k}x{k}x{filters} (add s{stride} and/or same),
+                              maxpool{size} (add s{stride}), dropout{rate}, batchnorm, then dense sizes
+  --activation NAME[,NAME…]   one for every conv and dense layer, or one per such layer (${ACTIVATIONS.join(' ')})
   --loss NAME                 ${LOSSES.join(' ')}
   --init NAME                 ${INITS.join(' ')}
 Training
@@ -87,6 +89,9 @@ Training
                               for layer L, 2 = the first hidden); values: a list 0.1,1,3, or
                               lin:FROM:TO:COUNT, or log:FROM:TO:COUNT. Example: "lr=0.1,1,3 batch=10,64"
   --sweep-random N            with --sweep: N random points instead of the whole grid
+  --sweep-halving             with --sweep: successive halving: every run trains a few epochs, the
+                              better half (by best validation accuracy) goes on to twice as many, and
+                              so on until one trains all --epochs (poor runs stop early)
 Data
   --dataset PATH_OR_NAME      train on another dataset instead of MNIST: a dataset of the app's
                               library (by name or id), or IDX files (raw or .gz), a .csv file, or a
@@ -102,8 +107,17 @@ Data
   --train-limit N, --test-limit N   use only the first N images
 Output
   --out FILE                  save the trained model (*.fathom.json); its folder is checked before training
-  --load FILE                 evaluate a saved model; with --epochs, train it further
+  --load FILE                 evaluate a saved model; with --epochs, train it further. An ONNX model
+                              (FILE.onnx: dense layers as PyTorch or Keras export them) opens too;
+                              when it does not carry its input scaling, give --scale
+  --weights FILE              start the --layers design from these weights (.safetensors or .npz,
+                              tensors W2, b2… or in order); every mismatch of shape is listed
   --onnx FILE                 export the model to ONNX (checked before training, like --out)
+  --export-pytorch DIR        write a PyTorch project of the model to the new folder DIR: model.py,
+                              train.py (the same training, also under torchrun), config.json, the
+                              weights (weights.safetensors) and a README
+  --safetensors FILE          the weights as safetensors (tensors W2, b2, W3… as Fathom names them)
+  --npz FILE                  the weights as NumPy .npz (the same names)
   --json                      one JSON object per line on stdout instead of text (see below)
   --backend NAME              ${BACKENDS.join(' ')}   kernels: plain TypeScript or WebAssembly SIMD (default auto)
   --workers N|auto            split each batch over N threads (default 1 = this thread); the same seed
@@ -122,7 +136,8 @@ Exit status: 0 done; 1 failed (a file, the data, a diverged run: one line on std
 2 the command line is wrong; 130 interrupted by Ctrl-C (the files asked for are written).
 
 Nielsen's network.py:  --layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30
-A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5`;
+A modern network:      --layers 784,100,10 --activation relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 5
+Nielsen's chapter-6 CNN: --layers 28x28x1,conv5x5x20,maxpool2,100,10 --activation relu,relu,softmax --loss cross-entropy --init he --optimizer adam --lr 0.001 --batch 64 --epochs 10`;
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new CliError(`--${flag}: "${value}" is not one of ${allowed.join(', ')}`);
@@ -208,6 +223,10 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         out: { type: 'string' },
         load: { type: 'string' },
         onnx: { type: 'string' },
+        'export-pytorch': { type: 'string' },
+        safetensors: { type: 'string' },
+        npz: { type: 'string' },
+        weights: { type: 'string' },
         json: { type: 'boolean' },
         backend: { type: 'string' },
         workers: { type: 'string' },
@@ -216,6 +235,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         'find-lr': { type: 'boolean' },
         sweep: { type: 'string' },
         'sweep-random': { type: 'string' },
+        'sweep-halving': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -224,19 +244,8 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
   }
   const v = parsed.values;
 
-  const layerText = v.layers ?? '784,30,10';
-  const sizes = layerText.split(',').map((s) => Number(s));
-  if (sizes.length < 2 || sizes.some((n) => !positiveInt(n)))
-    throw new CliError(`--layers: expected at least two whole numbers like 784,30,10, got "${layerText}"`);
-  const names = (v.activation ?? 'sigmoid').split(',').map((name) => oneOf('activation', name.trim(), ACTIVATIONS));
-  let perLayer: ActivationName[];
-  if (names.length === 1) perLayer = new Array<ActivationName>(sizes.length - 1).fill(names[0]!);
-  else if (names.length === sizes.length - 1) perLayer = names;
-  else throw new CliError(`--activation: give one name, or ${sizes.length - 1} (one per non-input layer); got ${names.length}`);
-
   const spec: NetworkSpec = {
-    inputSize: sizes[0]!,
-    layers: sizes.slice(1).map((units, i) => ({ units, activation: perLayer[i]! })),
+    ...parseLayers(v.layers ?? '784,30,10', v.activation),
     loss: oneOf('loss', v.loss ?? 'quadratic', LOSSES),
     init: oneOf('init', v.init ?? 'normal', INITS),
   };
@@ -280,6 +289,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
   }
   if (options.out !== undefined && options.onnx !== undefined && resolve(options.out) === resolve(options.onnx))
     throw new CliError('--out and --onnx name the same file');
+  parseExportFlags(v, options);
   for (const flag of ['dataset', 'load'] as const) {
     const value = v[flag];
     if (value === undefined) continue;
@@ -302,12 +312,14 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
         (n) => positiveInt(n) && n <= 1000,
         'a whole number from 1 to 1000',
       );
+    if (v['sweep-halving']) options.sweep.halving = true;
     // Runs are compared on held-out data, never on the test set.
     options.validation = true;
-    if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined)
+    if (options.findLr || options.out !== undefined || options.onnx !== undefined || v.load !== undefined || exportsAsked(options))
       throw new CliError('--sweep makes many runs and saves none: it cannot take --find-lr, --load, --out or --onnx');
   } else if (v['sweep-random'] !== undefined) throw new CliError('--sweep-random needs --sweep');
-  if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined))
+  else if (v['sweep-halving']) throw new CliError('--sweep-halving needs --sweep');
+  if (options.findLr && (options.out !== undefined || options.onnx !== undefined || v.load !== undefined || exportsAsked(options)))
     throw new CliError('--find-lr trains a throw-away copy of the design: it cannot take --load, --out or --onnx');
   if (settings.stop.kind === 'early-stopping' && !options.validation)
     throw new CliError('--stop patience:N watches the validation set: add --validation');
@@ -316,6 +328,9 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
       ...specProblems(spec),
       ...trainingProblems(spec, settings),
       ...trainingSizeProblems(spec, settings, machine, options.workers),
+      ...(typeof options.workers === 'number' && options.workers > 1 && !spec.layers.every(isDense)
+        ? [{ field: 'workers', message: `--workers ${options.workers}: ${CNN_THREADS_REASON}` }]
+        : []),
     ][0];
     if (problem) throw new CliError(problem.message);
   }

@@ -19,6 +19,7 @@ export const JSON_EVENTS: Record<CliEventType, string> = {
     'a loss, gradient or weight became NaN or infinite (exit 1, nothing saved): what, layer (1 = the first weights, w², into layer 2), epoch, batch',
   saved: 'the model file was written: file',
   onnx: 'the ONNX file was written: file',
+  exported: 'an export for other tools was written: format (safetensors, npz or pytorch), file (a folder for pytorch)',
   'sweep-result':
     'a --sweep run ended: run, settings (the varied ones), bestValidationAccuracy, bestEpoch, trainLoss, validationLoss, testAccuracy, epochs, seconds, [failed]',
   'lr-finder':
@@ -66,7 +67,8 @@ export type CliEvent =
   | ({ type: 'lr-finder' } & LrFinderResult)
   | ({ type: 'sweep-result' } & SweepResult)
   | { type: 'saved'; file: string }
-  | { type: 'onnx'; file: string };
+  | { type: 'onnx'; file: string }
+  | { type: 'exported'; format: 'safetensors' | 'npz' | 'pytorch'; file: string };
 
 /** The --help section listing them, wrapped to `width` columns under a hanging indent. */
 export function describeJsonEvents(indent: string, width = 100): string {

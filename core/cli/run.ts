@@ -3,10 +3,11 @@
  * the model and the data, train (until the stopping rule, Ctrl-C or a NaN), then write --out and
  * --onnx. Returns the exit code; throws CliError (exit 2) or any other error (exit 1).
  */
+import { layerActivation, networkSizes, type NetworkSpec } from '../engine/spec';
 import os from 'node:os';
 import type { ScaledDataset } from '../data/idx-dataset';
-import { loadMnist } from '../data/mnist';
-import type { ScalingParams } from '../data/scaling';
+import { loadMnist, mnistFiles } from '../data/mnist';
+import { SCALINGS, type ScalingParams } from '../data/scaling';
 import { evaluate } from '../engine/evaluate';
 import { findLearningRate, type LrFinderResult } from '../engine/lr-finder';
 import { Network } from '../engine/network';
@@ -25,10 +26,12 @@ import type { ModelFile, SavedEpoch } from '../model/format';
 import { buildModelFile, type LoadedModel } from '../model/model-file';
 import { trainingSizeProblems } from '../model/limits';
 import { loadModelFile, saveModelFile, saveOnnxFile } from '../model/model-files';
+import { isOnnxPath, loadOnnxModel, loadWeightsInto } from '../model/imports/import-files';
 import { APP_VERSION } from '../version';
 import type { CliOptions } from './args';
 import { loadCliDataset, type CliDatasetOptions } from './dataset';
 import { CliError } from './errors';
+import { checkExportPlaces, writeExports } from './exports';
 import { CtrlC, INTERRUPTED_EXIT_CODE } from './interrupt';
 import { trainLoop, type LoopEnd } from './loop';
 import { mnistIdentity, namesBuiltInMnist, withScaling } from './mnist';
@@ -37,7 +40,8 @@ import type { CliOutput } from './output';
 import { epochLine } from './progress';
 import { runSweep } from './sweep';
 
-const sizesOf = (net: Network): string => [net.spec.inputSize, ...net.spec.layers.map((l) => l.units)].join('-');
+const sizesOf = (net: Network): string => networkSizes(net.spec);
+const activationsOf = (spec: NetworkSpec): string => spec.layers.flatMap((l) => layerActivation(l) ?? []).join(', ');
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 export async function runCli(options: CliOptions, output: CliOutput): Promise<number> {
@@ -54,8 +58,9 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
   // Before anything slow: a long run must not be lost to an output folder that is not there.
   if (options.out) await checkOutputPlace('--out', options.out);
   if (options.onnx) await checkOutputPlace('--onnx', options.onnx);
+  await checkExportPlaces(options);
   // A model file is checked before MNIST is read, so a bad file fails at once.
-  const loaded = options.load ? await loadModelFile(options.load) : undefined;
+  const loaded = options.load ? await loadModel(options.load, options, output) : undefined;
   if (loaded && options.epochsGiven) {
     // The file's size is bounded by its format; training it needs gradients and optimiser state too.
     const tooBig = trainingSizeProblems(loaded.file.spec, options.settings, options.machine, options.workers)[0];
@@ -65,6 +70,11 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
   const kernels = selectKernels(options.backend);
   const net = loaded?.net ?? Network.create(options.spec, new Rng(options.settings.seed), 'float32', kernels);
   if (loaded) net.kernels = kernels;
+  if (options.weights) {
+    const { net: given, matched } = await loadWeightsInto(net, options.weights);
+    net.setParameters(given.w, given.b);
+    output.say(`starting from the weights of ${options.weights} (matched ${matched === 'by-name' ? 'by name' : 'in order'})`);
+  }
   const problem = dataProblems(net.spec, dataset.train.inputSize, dataset.train.outputSize)[0];
   if (problem)
     throw new CliError(`${loaded ? options.load : options.dataset ? `--dataset ${options.dataset}` : '--layers'}: ${problem.message}`);
@@ -100,7 +110,25 @@ async function trainAndSave(options: CliOptions, output: CliOutput, ctrlC: CtrlC
     output.say(`exported ${options.onnx}`);
     output.emit({ type: 'onnx', file: options.onnx });
   }
+  const dataFiles = source === undefined && (!options.dataset || namesBuiltInMnist(options.dataset)) ? mnistFiles() : undefined;
+  await writeExports(options, net, () => modelFile(net, history, options, source ?? dataset), dataFiles, output);
   return end?.kind === 'interrupted' ? INTERRUPTED_EXIT_CODE : 0;
+}
+
+/**
+ * --load: a Fathom model file, or an ONNX model (isOnnxPath) with the scaling it carries, else the
+ * --scale asked for, fitted on the training data as a new run would fit it.
+ */
+async function loadModel(path: string, options: CliOptions, output: CliOutput): Promise<LoadedModel> {
+  if (!isOnnxPath(path)) return loadModelFile(path);
+  const fitted = async () => {
+    if (!options.scaleGiven)
+      throw new CliError(`--load ${path}: the file does not say how its inputs are scaled: add --scale NAME (${SCALINGS.join(', ')})`);
+    return (await loadData(options, undefined)).dataset.scaling;
+  };
+  const { model, scalingFromFile } = await loadOnnxModel(path, APP_VERSION, fitted);
+  if (scalingFromFile && options.scaleGiven) output.note(`--scale is not used: ${path} carries its own input scaling`);
+  return model;
 }
 
 /** The data to train or evaluate on: a --dataset (`source`, with its files' hashes) or the built-in MNIST. */
@@ -167,7 +195,7 @@ function announce(
   const { spec } = net;
   const { settings } = options;
   output.say(
-    `${offset ? `Training further (after epoch ${offset})` : 'Training'} ${sizesOf(net)} (${spec.layers.map((l) => l.activation).join(', ')}; ${spec.loss}; ${spec.init} init; ${plural(net.parameterCount(), 'parameter')}) ` +
+    `${offset ? `Training further (after epoch ${offset})` : 'Training'} ${sizesOf(net)} (${activationsOf(spec)}; ${spec.loss}; ${spec.init} init; ${plural(net.parameterCount(), 'parameter')}) ` +
       `with ${settings.optimizer}, η = ${settings.learningRate}, batch ${settings.batchSize}, on ${dataset.name} (${plural(dataset.train.count, 'training image')}), ${net.kernels.name} kernels, ${plural(threads, 'thread')}${options.workers === 'auto' ? ' (auto)' : ''}`,
   );
   output.emit({
@@ -229,7 +257,7 @@ function describeLoaded(path: string, file: ModelFile, net: Network, dataset: Sc
   output.emit({ type: 'loaded', file: path, epochs: file.history.length, testLoss: result.loss, testAccuracy: result.accuracy });
   const accuracy = result.accuracy === null ? '–' : `${(result.accuracy * 100).toFixed(2)} %`;
   output.say(
-    `Loaded ${path}: ${sizesOf(net)} (${net.spec.layers.map((l) => l.activation).join(', ')}; ${net.spec.loss}), trained ${plural(file.history.length, 'epoch')} on ${file.dataset.name}`,
+    `Loaded ${path}: ${sizesOf(net)} (${activationsOf(net.spec)}; ${net.spec.loss}), trained ${plural(file.history.length, 'epoch')} on ${file.dataset.name}`,
   );
   output.say(`test loss ${result.loss.toFixed(4)} acc ${accuracy}  (${plural(test.count, 'image')})`);
 }
@@ -275,7 +303,7 @@ function reportFinder(result: LrFinderResult, output: CliOutput): number {
   output.say(
     `the loss fell fastest at η ≈ ${eta(result.steepestLearningRate)}, was lowest at η ≈ ${eta(result.minimumLearningRate)}; ${diverged}`,
   );
-  output.say(`suggested: --lr ${eta(result.suggestedLearningRate)} (a tenth of the η with the lowest loss)`);
+  output.say(`suggested: --lr ${eta(result.suggestedLearningRate)} (two thirds of the η with the lowest loss)`);
   output.emit({ type: 'lr-finder', ...result });
   return 0;
 }

@@ -36,7 +36,7 @@ export function chunkedGradients(
     const chunk = Math.min(CHUNK_ROWS, end - done);
     const ws = net.workspace(chunk);
     rows.load(ws, done, chunk);
-    const out = net.feedforward(ws);
+    const out = net.feedforward(ws, true);
     cost += net.batchCost(ws);
     if (rows.label) for (let r = 0; r < chunk; r++) if (argmax(out, r * nOut, nOut) === rows.label(done + r)) correct++;
     net.backprop(ws, grads, scale, done > start);

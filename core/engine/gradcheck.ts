@@ -34,6 +34,7 @@ export function gradientCheck(source: Network, samples: Samples, rows: number[],
   const show = options.show ?? 5;
   const net = new Network(source.spec, 'float64');
   net.setParameters(source.w, source.b);
+  net.setState(source.state);
   const ws = net.workspace(rows.length);
   // Gather the chosen rows one at a time so any selection works.
   const one = net.workspace(1);

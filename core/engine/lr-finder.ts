@@ -17,6 +17,8 @@ export interface LrFinderOptions {
   batches?: number;
   /** The test stops once the smoothed loss exceeds this multiple of its best (it has diverged). */
   divergeFactor?: number;
+  /** Told after every batch: how many of the planned batches are done (the test may end early, at divergence). */
+  onBatch?: (done: number, total: number) => void;
 }
 
 export interface LrFinderPoint {
@@ -35,10 +37,12 @@ export interface LrFinderResult {
   /** The first η whose smoothed loss passed divergeFactor × the best, if the test got there. */
   divergedAt?: number;
   /**
-   * What to put in the design: a tenth of the η where the loss was lowest (the usual rule of the
-   * range test). The steepest point is shown too, but it is a poor suggestion on its own: it falls
-   * where the network first starts to learn at all, which for Nielsen's sigmoid network is ~20×
-   * below the η that trains it best.
+   * What to put in the design: two thirds of the η where the loss was lowest. The usual rule of the
+   * range test (a tenth of it) is safe but slow: with a cosine schedule on MNIST it lost 0.7 % of
+   * test accuracy on Nielsen's network and 0.9 % on an Adam network to their usual constant η, while
+   * two thirds beat them (Nielsen's on three seeds, Adam on one; the figures are in the README).
+   * The steepest point is shown too, but it is a poor suggestion on its own: it falls where the
+   * network first starts to learn at all, ~50× below the lowest-loss η on Nielsen's network.
    */
   suggestedLearningRate: number;
 }
@@ -48,6 +52,9 @@ const DEFAULT_RANGE: Record<TrainSettings['optimizer'], [number, number]> = {
   momentum: [1e-4, 1e2],
   adam: [1e-6, 1],
 };
+
+/** The suggestion's share of the lowest-loss η (see LrFinderResult.suggestedLearningRate). */
+export const SUGGESTED_SHARE = 2 / 3;
 
 /** Half-width of the centred window the losses are smoothed over, in batches. */
 const SMOOTHING = 10;
@@ -79,6 +86,7 @@ export function findLearningRate(net: Network, data: TrainData, settings: TrainS
     }
     rates.push(eta);
     losses.push(report.loss);
+    options.onBatch?.(i + 1, batches);
     // Diverged once the recent mean is far above the best recent mean.
     const recent = mean(losses, Math.max(0, losses.length - SMOOTHING), losses.length);
     if (losses.length >= SMOOTHING) best = Math.min(best, recent);
@@ -108,7 +116,7 @@ export function findLearningRate(net: Network, data: TrainData, settings: TrainS
     steepestLearningRate,
     minimumLearningRate,
     ...(divergedAt !== undefined ? { divergedAt } : {}),
-    suggestedLearningRate: minimumLearningRate / 10,
+    suggestedLearningRate: minimumLearningRate * SUGGESTED_SHARE,
   };
 }
 

@@ -4,9 +4,12 @@ import { initialise } from './init';
 import { jsKernels } from './kernels-js';
 import type { Kernels } from './kernels';
 import { hasSimpleOutputDelta, losses, type Loss } from './losses';
-import type { Rng } from './rng';
+import { layerOp } from './layers';
+import type { LayerOp } from './layers/types';
+import { Rng } from './rng';
 import { layerNumber } from './notation';
-import type { NetworkSpec } from './spec';
+import { layerShapes, parameterShapes, type LayerShape } from './shapes';
+import { layerActivation, type NetworkSpec } from './spec';
 import { specProblems, throwIfProblems } from './validate';
 
 export type Precision = 'float32' | 'float64';
@@ -25,6 +28,8 @@ export interface Workspace {
   y: FloatArray;
   /** sparse[l]: layer l's input a[l−1] was sparse enough for the zero-skipping products (set by feedforward). */
   sparse: boolean[];
+  /** The last feedforward was a training one (dropout masks drawn, batchnorm on batch statistics). */
+  training: boolean;
 }
 
 /** ∂C/∂w^l and ∂C/∂b^l for every layer, indexed like the weights. */
@@ -34,12 +39,22 @@ export interface Gradients {
 }
 
 /**
- * A fully connected network in Nielsen's notation. Layers are numbered l = 0…L with 0 the input;
+ * A network in Nielsen's notation. Layers are numbered l = 0…L with 0 the input. A dense layer's
  * w[l] is units(l) × units(l−1) (row j = neuron j of layer l, column k = neuron k of layer l−1),
- * so z[l] = w[l]·a[l−1] + b[l] and a[l] = σ(z[l]). w[0] and b[0] are empty.
+ * so z[l] = w[l]·a[l−1] + b[l] and a[l] = σ(z[l]); w[0] and b[0] are empty. Convolution, pooling,
+ * dropout and batchnorm layers are LayerOps (core/engine/layers/): each sample's values are stored
+ * in CHW order, so a dense layer after a spatial one reads it flattened as it is.
  */
 export class Network {
+  /** Values per sample of every layer l = 0…L (C·H·W for a spatial one). */
   readonly sizes: number[];
+  readonly shapes: LayerShape[];
+  /** ops[l]: the operation of a layer that is not dense (undefined for dense layers and l = 0). */
+  readonly ops: (LayerOp | undefined)[];
+  /** Batchnorm's running mean and variance per layer (empty arrays for other layers). */
+  readonly state: { mean: FloatArray[]; variance: FloatArray[] };
+  /** Where dropout draws its masks in training; the Trainer hands it the run's seeded Rng. */
+  rng = new Rng(0x0d0);
   readonly L: number;
   readonly w: FloatArray[];
   readonly b: FloatArray[];
@@ -62,21 +77,45 @@ export class Network {
   ) {
     throwIfProblems(specProblems(spec));
     this.kernels = kernels;
-    this.sizes = [spec.inputSize, ...spec.layers.map((layer) => layer.units)];
+    this.shapes = layerShapes(spec);
+    this.sizes = this.shapes.map((shape) => shape.size);
     this.L = spec.layers.length;
-    this.w = this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : n * this.sizes[l - 1]!));
-    this.b = this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : n));
+    const params = parameterShapes(spec);
+    this.w = params.map((p) => this.alloc(p.weights));
+    this.b = params.map((p) => this.alloc(p.biases));
+    this.state = { mean: params.map((p) => this.alloc(p.state)), variance: params.map((p) => this.alloc(p.state).fill(1)) };
+    const context = { kernels, alloc: (n: number) => this.alloc(n) };
+    this.ops = this.shapes.map((shape, l) =>
+      l === 0
+        ? undefined
+        : layerOp(
+            spec.layers[l - 1]!,
+            this.shapes[l - 1]!,
+            shape,
+            { mean: this.state.mean[l]!, variance: this.state.variance[l]! },
+            context,
+          ),
+    );
     // sigma[0] is never used; it keeps sigma[l] aligned with the layer numbers.
-    this.sigma = [activations.linear, ...spec.layers.map((layer) => activations[layer.activation])];
+    this.sigma = [activations.linear, ...spec.layers.map((layer) => activations[layerActivation(layer) ?? 'linear'])];
     this.loss = losses[spec.loss];
-    const output = spec.layers[this.L - 1]!.activation;
+    const output = layerActivation(spec.layers[this.L - 1]!) ?? 'linear';
     if (hasSimpleOutputDelta(spec.loss, output)) this.fusedOutputDelta = output === 'softmax' ? 'sum-y' : 'plain';
   }
 
   /** A new network with weights drawn by the spec's initialisation scheme. */
   static create(spec: NetworkSpec, rng: Rng, precision: Precision = 'float32', kernels?: Kernels): Network {
     const net = new Network(spec, precision, kernels);
-    for (let l = 1; l <= net.L; l++) initialise(spec.init, net.w[l]!, net.b[l]!, net.sizes[l - 1]!, net.sizes[l]!, rng);
+    for (let l = 1; l <= net.L; l++) {
+      const layer = spec.layers[l - 1]!;
+      if (layer.kind === 'conv') {
+        // fan-in C·k·k and fan-out F·k·k, as Keras and PyTorch count them for a kernel
+        const area = layer.kernel * layer.kernel;
+        initialise(spec.init, net.w[l]!, net.b[l]!, net.shapes[l - 1]!.channels * area, layer.filters * area, rng);
+      } else if (layer.kind === 'batchnorm')
+        net.w[l]!.fill(1); // γ = 1, β = 0: the layer starts as a pure normalisation
+      else if (!net.ops[l]) initialise(spec.init, net.w[l]!, net.b[l]!, net.sizes[l - 1]!, net.sizes[l]!, rng);
+    }
     return net;
   }
 
@@ -97,11 +136,26 @@ export class Network {
   setParameters(w: ArrayLike<number>[], b: ArrayLike<number>[]): void {
     for (let l = 1; l <= this.L; l++) {
       if (w[l]!.length !== this.w[l]!.length || b[l]!.length !== this.b[l]!.length)
-        throw new ShapeError(`Layer ${layerNumber(l)}: expected w ${this.sizes[l]}×${this.sizes[l - 1]} and b ${this.sizes[l]}.`);
+        throw new ShapeError(
+          this.ops[l]
+            ? `Layer ${layerNumber(l)}: expected ${this.w[l]!.length} weights and ${this.b[l]!.length} biases; got ${w[l]!.length} and ${b[l]!.length}.`
+            : `Layer ${layerNumber(l)}: expected w ${this.sizes[l]}×${this.sizes[l - 1]} and b ${this.sizes[l]}.`,
+        );
       this.w[l]!.set(w[l]!);
       this.b[l]!.set(b[l]!);
     }
     this.parameterVersion++;
+  }
+
+  /** Copies batchnorm's running statistics (indexed like w; layers without state have empty arrays). */
+  setState(state: { mean: ArrayLike<number>[]; variance: ArrayLike<number>[] }): void {
+    for (let l = 1; l <= this.L; l++) {
+      const n = this.state.mean[l]!.length;
+      if (state.mean[l]?.length !== n || state.variance[l]?.length !== n)
+        throw new ShapeError(`Layer ${layerNumber(l)}: expected running statistics of ${n} values.`);
+      this.state.mean[l]!.set(state.mean[l]!);
+      this.state.variance[l]!.set(state.variance[l]!);
+    }
   }
 
   /** A zeroed set of gradient buffers shaped like the parameters. */
@@ -120,17 +174,28 @@ export class Network {
         delta: this.sizes.map((n, l) => this.alloc(l === 0 ? 0 : rows * n)),
         y: this.alloc(rows * this.sizes[this.L]!),
         sparse: this.sizes.map(() => false),
+        training: false,
       };
       this.workspaces.set(rows, ws);
     }
     return ws;
   }
 
-  /** Feeds ws.a[0] forward; afterwards ws.z[l] and ws.a[l] hold every layer's values. */
-  feedforward(ws: Workspace): FloatArray {
+  /**
+   * Feeds ws.a[0] forward; afterwards ws.z[l] and ws.a[l] hold every layer's values. `training`:
+   * dropout drops (masks from this.rng) and batchnorm uses the batch's statistics; otherwise both
+   * are as at inference.
+   */
+  feedforward(ws: Workspace, training = false): FloatArray {
     const k = this.kernels;
     const rows = ws.rows;
+    ws.training = training;
     for (let l = 1; l <= this.L; l++) {
+      const op = this.ops[l];
+      if (op) {
+        op.forward(this.w[l]!, this.b[l]!, { rows, input: ws.a[l - 1]!, z: ws.z[l]!, a: ws.a[l]!, training, rng: this.rng });
+        continue;
+      }
       const n = this.sizes[l]!;
       const nPrev = this.sizes[l - 1]!;
       const input = ws.a[l - 1]!;
@@ -167,6 +232,21 @@ export class Network {
     for (let l = L; l >= 1; l--) {
       const n = sizes[l]!;
       const nPrev = sizes[l - 1]!;
+      const op = this.ops[l];
+      if (op) {
+        op.backward(this.w[l]!, this.b[l]!, {
+          rows,
+          input: a[l - 1]!,
+          delta: delta[l]!,
+          inputDelta: l > 1 ? delta[l - 1] : undefined,
+          nablaW: grads.nablaW[l]!,
+          nablaB: grads.nablaB[l]!,
+          accumulate,
+          training: ws.training,
+        });
+        if (l > 1) k.activationBackward(this.sigma[l - 1]!.name, z[l - 1]!, a[l - 1]!, delta[l - 1]!, rows, nPrev);
+        continue;
+      }
       k.sumRows(delta[l]!, grads.nablaB[l]!, rows, n, accumulate); // BP3
       k.matMulAtB(delta[l]!, a[l - 1]!, grads.nablaW[l]!, n, nPrev, rows, accumulate, ws.sparse[l]); // BP4
       if (l === 1) break;

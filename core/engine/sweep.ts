@@ -5,7 +5,7 @@
  * combination; a random search draws `budget` points instead (log-uniform within a log range).
  */
 import { Rng } from './rng';
-import { ACTIVATIONS, OPTIMIZERS, type ActivationName, type NetworkSpec, type OptimizerName, type TrainSettings } from './spec';
+import { ACTIVATIONS, OPTIMIZERS, isDense, type ActivationName, type NetworkSpec, type OptimizerName, type TrainSettings } from './spec';
 
 export const SWEEP_SETTINGS = ['lr', 'batch', 'units', 'l2', 'optimizer', 'activation'] as const;
 export type SweepSetting = (typeof SWEEP_SETTINGS)[number];
@@ -156,12 +156,17 @@ export function applyPoint(
         const index = axis.layer! - 2;
         if (index < 0 || index >= layers.length - 1)
           throw new SweepError(`units${axis.layer}: the hidden layers of this network are ${hiddenRange(layers.length)}`);
-        layers[index]!.units = value as number;
+        const layer = layers[index]!;
+        if (!isDense(layer)) throw new SweepError(`units${axis.layer}: layer ${axis.layer} is ${layer.kind}, which has no units`);
+        layer.units = value as number;
         break;
       }
       case 'activation':
         // The hidden layers' activation; the output keeps its own (it belongs with the loss).
-        for (let i = 0; i < layers.length - 1; i++) layers[i]!.activation = value as ActivationName;
+        for (let i = 0; i < layers.length - 1; i++) {
+          const layer = layers[i]!;
+          if (isDense(layer) || layer.kind === 'conv') layer.activation = value as ActivationName;
+        }
         break;
     }
   }

@@ -13,6 +13,7 @@ import { DEFAULT_SCHEDULE, LearningRateSchedule } from './schedules';
 import type { TrainSettings } from './spec';
 import { StoppingRules } from './stopping';
 import { dataProblems, throwIfProblems, trainingProblems } from './validate';
+import { type BatchOutcome, DenseStep } from './wasm/dense-step';
 
 export interface TrainData {
   train: Samples;
@@ -31,6 +32,8 @@ export interface TrainerOptions {
   now?: () => number;
   /** Replaces the in-thread feedforward + backprop (e.g. parallel/ParallelTrainer's workers). */
   gradients?: GradientSource;
+  /** false: never the fused wasm step, always the step-by-step path (tests and the bench compare the two). */
+  fusedStep?: boolean;
 }
 
 /**
@@ -48,13 +51,16 @@ export class Trainer {
   }
   readonly batchesPerEpoch: number;
   readonly history: EpochReport[] = [];
+  /** True when each batch is one call of the fused wasm step (wasm/dense-step.ts), false on the step-by-step path. */
+  readonly fusedStep: boolean;
 
   private readonly rng: Rng;
   /** The training samples in this epoch's shuffled order, and the rows reading them in it. */
   private readonly order: Uint32Array;
   private readonly rows: BatchRows;
   private readonly grads: Gradients;
-  private readonly guard: OverflowGuard;
+  /** One batch's gradients and guarded update: the fused wasm step or the step-by-step path. */
+  private readonly descend: (first: number, rows: number) => BatchOutcome;
   private readonly stopping: StoppingRules;
   private readonly tally: EpochTally;
   private readonly now: () => number;
@@ -76,6 +82,7 @@ export class Trainer {
     this.now = options.now ?? (() => performance.now());
     if (options.gradients) this.gradientSource = options.gradients;
     this.rng = new Rng(settings.seed ^ 0x5eed);
+    net.rng = this.rng; // dropout's masks come from the run's seed too
     ({ order: this.order, rows: this.rows } = shuffledRows(data.train, net.kernels));
     this.batchesPerEpoch = Math.ceil(data.train.count / settings.batchSize);
     this.schedule = new LearningRateSchedule(
@@ -86,7 +93,15 @@ export class Trainer {
     );
     this.eta = this.schedule.rate({ epoch: 1, batch: 0 });
     this.grads = net.createGradients();
-    this.guard = new OverflowGuard(net, this.grads, settings);
+    // Speed hook (issue 17): an all-dense float32 network on the wasm kernels trains in one wasm call per batch.
+    const fused =
+      options.gradients || options.fusedStep === false
+        ? undefined
+        : DenseStep.create(net, this.rows, this.grads, settings, data.train.count);
+    this.fusedStep = fused !== undefined;
+    this.descend = fused
+      ? (first, rows) => fused.step(first, rows, this.eta)
+      : this.stepByStep(new OverflowGuard(net, this.grads, settings));
     this.tally = new EpochTally(net.L);
   }
 
@@ -113,9 +128,7 @@ export class Trainer {
     const first = this.batchInEpoch * this.settings.batchSize;
     const rows = Math.min(this.settings.batchSize, this.data.train.count - first);
     this.eta = this.schedule.rate({ epoch: this.epoch, batch: this.batchInEpoch });
-    const { cost, correct } = this.backprop(first, rows);
-    const gradientNorms = this.gradientNorms();
-    const nonFinite = this.guard.update(cost / rows, gradientNorms, this.learningRate);
+    const { cost, correct, gradientNorms, nonFinite } = this.descend(first, rows);
     this.batchInEpoch++;
     if (!nonFinite) this.tally.add(cost, correct, rows, gradientNorms);
     this.tally.millis += this.now() - started;
@@ -195,6 +208,15 @@ export class Trainer {
       }
     }
     return this.history;
+  }
+
+  /** The step-by-step path: the batch's gradients (here or from the gradient source), their norms, then the guarded update. */
+  private stepByStep(guard: OverflowGuard): (first: number, rows: number) => BatchOutcome {
+    return (first, rows) => {
+      const { cost, correct } = this.backprop(first, rows);
+      const gradientNorms = this.gradientNorms();
+      return { cost, correct, gradientNorms, nonFinite: guard.update(cost / rows, gradientNorms, this.learningRate) };
+    };
   }
 
   /** ∂C/∂w and ∂C/∂b of the batch's mean cost into this.grads, for the shuffled rows [first, first + rows). */

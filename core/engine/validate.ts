@@ -2,18 +2,39 @@ import { activations } from './activations';
 import { SpecError } from './errors';
 import { lossActivationProblem } from './losses';
 import { scheduleProblems } from './schedules';
-import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type NetworkSpec, type TrainSettings } from './spec';
+import { MAX_LAYER_SIZE, MAX_UNITS, shapeProblems } from './shapes';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, isDense, layerActivation, type NetworkSpec, type TrainSettings } from './spec';
 
 export interface Problem {
-  /** Where: 'inputSize', 'layers[1].units', 'loss', 'batchSize'… */
+  /** Where: 'inputSize', 'inputShape', 'layers[1].units', 'layers[0].kernel', 'loss', 'batchSize'… */
   field: string;
   message: string;
 }
 
-const MAX_UNITS = 100_000;
 const MAX_LAYERS = 64;
 
 const isPositiveInt = (x: unknown, max: number): boolean => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= max;
+
+function inputShapeProblems(spec: NetworkSpec): Problem[] {
+  const shape = spec.inputShape;
+  if (shape === undefined) return [];
+  const { channels, height, width } = shape;
+  if (![channels, height, width].every((n) => isPositiveInt(n, MAX_LAYER_SIZE)))
+    return [
+      {
+        field: 'inputShape',
+        message: `An image input needs whole positive numbers for height, width and channels; got ${height}×${width}×${channels}.`,
+      },
+    ];
+  if (channels * height * width !== spec.inputSize)
+    return [
+      {
+        field: 'inputShape',
+        message: `The input image ${height}×${width}×${channels} holds ${channels * height * width} values, but the input layer has ${spec.inputSize} units.`,
+      },
+    ];
+  return [];
+}
 
 /** Everything wrong with a network spec (empty when it can be built). */
 export function specProblems(spec: NetworkSpec): Problem[] {
@@ -29,13 +50,12 @@ export function specProblems(spec: NetworkSpec): Problem[] {
   }
   if (spec.layers.length > MAX_LAYERS)
     problems.push({ field: 'layers', message: `At most ${MAX_LAYERS} layers; got ${spec.layers.length}.` });
+  const shapeOfInput = inputShapeProblems(spec);
+  problems.push(...shapeOfInput);
+  if (shapeOfInput.length === 0) problems.push(...shapeProblems(spec));
   const last = spec.layers.length - 1;
   spec.layers.forEach((layer, i) => {
-    if (!isPositiveInt(layer.units, MAX_UNITS))
-      problems.push({
-        field: `layers[${i}].units`,
-        message: `Layer ${i + 2} needs a whole number of units from 1 to ${MAX_UNITS}; got ${layer.units}.`,
-      });
+    if (!isDense(layer) && layer.kind !== 'conv') return;
     if (!ACTIVATIONS.includes(layer.activation)) {
       problems.push({
         field: `layers[${i}].activation`,
@@ -52,8 +72,8 @@ export function specProblems(spec: NetworkSpec): Problem[] {
   if (!LOSSES.includes(spec.loss))
     problems.push({ field: 'loss', message: `Unknown loss "${spec.loss}"; choose one of ${LOSSES.join(', ')}.` });
   else {
-    const output = spec.layers[last]!.activation;
-    if (ACTIVATIONS.includes(output)) {
+    const output = layerActivation(spec.layers[last]!);
+    if (output && ACTIVATIONS.includes(output)) {
       const why = lossActivationProblem(spec.loss, output);
       if (why) problems.push({ field: 'loss', message: why });
     }
@@ -67,7 +87,8 @@ export function specProblems(spec: NetworkSpec): Problem[] {
 export function trainingProblems(spec: NetworkSpec, settings: TrainSettings): Problem[] {
   const problems: Problem[] = [];
   spec.layers.forEach((layer, i) => {
-    if (ACTIVATIONS.includes(layer.activation) && !activations[layer.activation].trainable)
+    const activation = layerActivation(layer);
+    if (activation && ACTIVATIONS.includes(activation) && !activations[activation].trainable)
       problems.push({
         field: `layers[${i}].activation`,
         message: `Layer ${i + 2} uses the step function, whose derivative is zero everywhere except at 0 (where it has none): backpropagation would receive no gradient and nothing would learn. Use sigmoid, the step's smooth cousin.`,
@@ -104,10 +125,11 @@ export function dataProblems(spec: NetworkSpec, inputSize: number, outputSize: n
       message: `The dataset has ${inputSize} inputs per sample, but the input layer has ${spec.inputSize} units.`,
     });
   const out = spec.layers[spec.layers.length - 1];
-  if (out && out.units !== outputSize)
+  const units = out && isDense(out) ? out.units : undefined;
+  if (units !== undefined && units !== outputSize)
     problems.push({
       field: `layers[${spec.layers.length - 1}].units`,
-      message: `The dataset has ${outputSize} target values per sample (classes), but the output layer has ${out.units} units.`,
+      message: `The dataset has ${outputSize} target values per sample (classes), but the output layer has ${units} units.`,
     });
   return problems;
 }

@@ -8,6 +8,10 @@
 import type { z } from 'zod';
 import type {
   datasetIdSchema,
+  finderIdSchema,
+  findLearningRateSchema,
+  startSweepSchema,
+  sweepIdSchema,
   datasetOverviewSchema,
   gradientCheckRequestSchema,
   importDatasetSchema,
@@ -18,6 +22,7 @@ import type {
   openRunModelSchema,
   renameClassesSchema,
   renameDatasetSchema,
+  renameRunSchema,
   resumeFromEpochSchema,
   runIdSchema,
   samplesRequestSchema,
@@ -31,6 +36,7 @@ import type {
 
 export * from './dataset-types';
 export * from './model-types';
+export * from './recipe-types';
 export * from './run-types';
 export * from './shell-types';
 export {
@@ -51,6 +57,7 @@ export {
 
 export type StartRunRequest = z.infer<typeof startRunSchema>;
 export type RunIdRequest = z.infer<typeof runIdSchema>;
+export type RenameRunRequest = z.infer<typeof renameRunSchema>;
 export type SetLearningRateRequest = z.infer<typeof setLearningRateSchema>;
 export type ResumeFromEpochRequest = z.infer<typeof resumeFromEpochSchema>;
 export type SamplesRequest = z.infer<typeof samplesRequestSchema>;
@@ -69,3 +76,7 @@ export type DatasetOverviewRequest = z.infer<typeof datasetOverviewSchema>;
 export type ModelSourceRequest = z.infer<typeof modelSourceSchema>;
 export type SavePngRequest = z.infer<typeof savePngSchema>;
 export type AppStateRequest = z.infer<typeof appStateSchema>;
+export type FindLearningRateRequest = z.infer<typeof findLearningRateSchema>;
+export type FinderIdRequest = z.infer<typeof finderIdSchema>;
+export type StartSweepRequest = z.infer<typeof startSweepSchema>;
+export type SweepIdRequest = z.infer<typeof sweepIdSchema>;

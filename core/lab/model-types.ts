@@ -53,6 +53,8 @@ export interface LayerWeights {
   cols: number;
   w: Float32Array;
   b: Float32Array;
+  /** BatchNorm only (w = γ, b = β): the running mean and variance used at inference, one per channel. */
+  running?: { mean: Float32Array; variance: Float32Array };
 }
 
 export interface MisclassifiedSample {

@@ -2,6 +2,7 @@
 import type { ScalingKind } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
 import type { NonFinite, EpochReport } from '../engine/reports';
+import type { RunSweepTag } from './recipe-types';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -20,8 +21,12 @@ export type TrainThreads = 'auto' | number;
 
 export interface RunSummary {
   id: string;
+  /** #1, #2…: given when the run is created (one more than the highest run kept), never changed; absent only in records read before numbers existed (run-store.ts gives them one). */
+  number?: number;
   name: string;
   createdAt: string;
+  /** When its first worker had loaded the data and began training (absent while queued). */
+  startedAt?: string;
   spec: NetworkSpec;
   settings: TrainSettings;
   datasetId: string;
@@ -43,6 +48,35 @@ export interface RunSummary {
   threads?: number;
   /** Every time the run was rolled back to a saved epoch (resumeFromEpoch), oldest first. */
   rollbacks?: Rollback[];
+  /** Set on a run a sweep queued: the sweep, its varied settings and this run's values. */
+  sweep?: RunSweepTag;
+  /** What a person did to the run while it trained, oldest first (absent in records made before events existed). */
+  events?: RunRecordEvent[];
+}
+
+/** What can happen to a run mid-way that its charts mark: η changed by hand, a pause, a resume, a single step, a roll-back. */
+export const RUN_RECORD_EVENT_KINDS = ['learning-rate', 'pause', 'resume', 'step', 'rollback'] as const;
+export type RunRecordEventKind = (typeof RUN_RECORD_EVENT_KINDS)[number];
+
+/**
+ * One thing that happened to a run, where it happened: at `batch` batches into epoch `epoch`
+ * (1-based; batch 0 = the epoch's start), that is at x = epoch − 1 + batch / batchesPerEpoch on
+ * the charts. `detail` says it in plain words.
+ */
+export interface RunRecordEvent {
+  kind: RunRecordEventKind;
+  epoch: number;
+  batch: number;
+  /** Batches in an epoch of the run, to place the event on an epoch axis (absent before the run knew it). */
+  batchesPerEpoch?: number;
+  /** ISO time. */
+  time: string;
+  detail: string;
+  /** learning-rate and rollback: η before (what the run was training with) and the η chosen. */
+  from?: number;
+  to?: number;
+  /** learning-rate and rollback: η the schedule alone would have given at that point (base η and schedule, no change by hand); `to / scheduled` scales the rest of the schedule. */
+  scheduled?: number;
 }
 
 /** A roll-back: the epochs after `toEpoch` were discarded and training went on from its weights. */
@@ -98,6 +132,8 @@ export type RunEvent =
    */
   | { type: 'epoch'; runId: string; report: EpochReport; before?: EpochReport[] }
   /** The NaN guard paused the run: the weights are the last finite ones. */
-  | { type: 'non-finite'; runId: string; detail: NonFinite };
+  | { type: 'non-finite'; runId: string; detail: NonFinite }
+  /** Something happened to the run that its record keeps (appended to the summary's `events`), and the run's name after it (a change of η renames a run under its automatic name). */
+  | { type: 'record'; runId: string; event: RunRecordEvent; name: string };
 
 export type SaveResult = { saved: false } | { saved: true; fileName: string };

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { SCALINGS } from '../data/scaling';
 import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { SCHEDULES } from '../engine/schedules';
+import { SWEEP_SETTINGS } from '../engine/sweep';
 import { IMPORT_KINDS } from './dataset-types';
 import { MAX_IMAGES_PER_CALL } from './model-types';
+import { MAX_SWEEP_RUNS } from './recipe-types';
 import { MAX_TRAIN_THREADS, RUN_STATUSES } from './run-types';
 import { APP_TABS, MAX_PNG_BYTES } from './shell-types';
 
@@ -21,12 +23,26 @@ const count = (max: number) => z.number().int().min(1).max(max);
 // eslint-disable-next-line no-control-regex
 const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 
+/** Any of the five layer kinds; a dense layer may leave `kind` out (specs made before CNNs). Shapes are checked by specProblems. */
+const layerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('dense').optional(), units: count(100_000), activation: z.enum(ACTIVATIONS) }),
+  z.strictObject({
+    kind: z.literal('conv'),
+    filters: count(4096),
+    kernel: count(64),
+    stride: count(64),
+    padding: z.enum(['valid', 'same']),
+    activation: z.enum(ACTIVATIONS),
+  }),
+  z.strictObject({ kind: z.literal('maxpool'), size: count(64), stride: count(64) }),
+  z.strictObject({ kind: z.literal('dropout'), rate: z.number().min(0).lt(1) }),
+  z.strictObject({ kind: z.literal('batchnorm') }),
+]);
+
 export const networkSpecSchema = z.strictObject({
   inputSize: count(1_000_000),
-  layers: z
-    .array(z.strictObject({ units: count(100_000), activation: z.enum(ACTIVATIONS) }))
-    .min(1)
-    .max(64),
+  inputShape: z.strictObject({ channels: count(1_000_000), height: count(1_000_000), width: count(1_000_000) }).optional(),
+  layers: z.array(layerSchema).min(1).max(64),
   loss: z.enum(LOSSES),
   init: z.enum(INITS),
 });
@@ -83,6 +99,16 @@ export const startRunSchema = z.strictObject({
   testLimit: count(10_000_000).optional(),
   /** Default 'auto'. */
   threads: threadsSchema.optional(),
+});
+
+/** A run's new name: printable, not blank (trimmed by the service). */
+export const renameRunSchema = z.strictObject({
+  runId: id,
+  name: z
+    .string()
+    .max(200)
+    .regex(PRINTABLE, 'no control characters')
+    .refine((name) => name.trim().length > 0, 'a name cannot be blank'),
 });
 
 export const setLearningRateSchema = z.strictObject({ runId: id, learningRate: z.number().positive().finite().max(1e6) });
@@ -214,3 +240,55 @@ export const savePngSchema = z.strictObject({
     .max(MAX_PNG_BASE64, `at most ${MAX_PNG_BYTES.toLocaleString('en')} bytes of PNG`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 characters'),
 });
+
+// ── training recipes: the learning-rate finder and sweeps ──────────────────────────────────
+
+/** The design to run the range test on (its spec, settings and data, as startRun takes them); `finderId` names its progress events. */
+export const findLearningRateSchema = z.strictObject({
+  finderId: id,
+  spec: networkSpecSchema,
+  settings: trainSettingsSchema,
+  datasetId: id,
+  scaling: z.enum(SCALINGS),
+  validation: z.boolean(),
+  trainLimit: count(10_000_000).optional(),
+  /** Batches in the test; default 300. */
+  batches: z.number().int().min(22).max(5000).optional(),
+});
+
+export const finderIdSchema = z.strictObject({ finderId: id });
+
+const sweepNumber = z.number().finite();
+const sweepValuesSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('list'),
+    values: z
+      .array(z.union([sweepNumber, z.string().min(1).max(40)]))
+      .min(1)
+      .max(MAX_SWEEP_RUNS),
+  }),
+  z.strictObject({ kind: z.enum(['lin', 'log']), from: sweepNumber, to: sweepNumber, count: z.number().int().min(2).max(MAX_SWEEP_RUNS) }),
+]);
+
+export const sweepAxisSchema = z.strictObject({
+  setting: z.enum(SWEEP_SETTINGS),
+  layer: z.number().int().min(2).max(65).optional(),
+  values: sweepValuesSchema,
+});
+
+/** A sweep: the base design (as startRun takes it; validation is always on), one or two settings to vary, and a random budget or the whole grid. */
+export const startSweepSchema = z.strictObject({
+  name: z.string().max(120).regex(PRINTABLE, 'no control characters').optional(),
+  spec: networkSpecSchema,
+  settings: trainSettingsSchema,
+  datasetId: id,
+  scaling: z.enum(SCALINGS),
+  trainLimit: count(10_000_000).optional(),
+  testLimit: count(10_000_000).optional(),
+  threads: threadsSchema.optional(),
+  axes: z.array(sweepAxisSchema).min(1, 'vary at least one setting').max(2, 'vary at most two settings'),
+  /** A random search of this many points instead of the whole grid. */
+  budget: count(MAX_SWEEP_RUNS).optional(),
+});
+
+export const sweepIdSchema = z.strictObject({ sweepId: id });

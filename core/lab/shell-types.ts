@@ -65,7 +65,7 @@ export interface AppState {
 }
 
 /** What a main-process save dialog is asked to save; it picks the filter and the extension from this. */
-export const SAVE_KINDS = ['model', 'onnx', 'csv', 'png'] as const;
+export const SAVE_KINDS = ['model', 'onnx', 'csv', 'png', 'pytorch', 'safetensors', 'npz'] as const;
 export type SaveKind = (typeof SAVE_KINDS)[number];
 
 /** The most bytes a PNG the page hands main may hold (a chart at 3× is well under 2 MB). */

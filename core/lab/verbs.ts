@@ -17,12 +17,15 @@ import type {
   TestImages,
   TraceResult,
 } from './model-types';
+import type { FinderProgressEvent, FinderReply, SweepStarted } from './recipe-types';
 import type { RollbackPoints, RunEvent, RunSummary, SaveResult } from './run-types';
 import type { CommandEvent, ImportSourceEvent, ShellNoticeEvent } from './shell-types';
 import {
   appStateSchema,
   datasetIdSchema,
   datasetOverviewSchema,
+  finderIdSchema,
+  findLearningRateSchema,
   gradientCheckRequestSchema,
   importDatasetSchema,
   importIdSchema,
@@ -37,7 +40,10 @@ import {
   samplesRequestSchema,
   savePngSchema,
   setLearningRateSchema,
+  renameRunSchema,
   startRunSchema,
+  startSweepSchema,
+  sweepIdSchema,
   testImagesRequestSchema,
   traceRequestSchema,
   weightsRequestSchema,
@@ -71,11 +77,22 @@ export const LAB_VERBS = {
   setLearningRate: { request: setLearningRateSchema, response: returns<void>() },
   rollbackPoints: { request: runIdSchema, response: returns<RollbackPoints>() },
   resumeFromEpoch: { request: resumeFromEpochSchema, response: returns<void>() },
+  renameRun: { request: renameRunSchema, response: returns<RunSummary>() },
   deleteRun: { request: runIdSchema, response: returns<void>() },
+  // training recipes: the learning-rate finder (finder/) and sweeps of runs (sweeps/)
+  findLearningRate: { request: findLearningRateSchema, response: returns<FinderReply>() },
+  cancelFinder: { request: finderIdSchema, response: returns<void>() },
+  startSweep: { request: startSweepSchema, response: returns<SweepStarted>() },
+  cancelSweep: { request: sweepIdSchema, response: returns<void>() },
   // models saved or exported through a save dialog in main (core/service/exports): a run's latest weights or an open model
   saveModel: { request: modelSourceSchema, response: returns<SaveResult>() },
   exportOnnx: { request: modelSourceSchema, response: returns<SaveResult>() },
   exportHistory: { request: runIdSchema, response: returns<SaveResult>() },
+  // exports for other tools (core/service/exports/interchange-exports.ts): a PyTorch project, the weights, one weight matrix
+  exportPytorch: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportSafetensors: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportNpz: { request: modelSourceSchema, response: returns<SaveResult>() },
+  exportWeightCsv: { request: weightsRequestSchema, response: returns<SaveResult>() },
   // models opened for inspection (core/service/models)
   openModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
   /** The bundled example model (Nielsen's 784-30-10, trained by the CLI with seed 1), for a first look without training. */
@@ -101,7 +118,8 @@ export type LabResponse<V extends LabVerb> = (typeof LAB_VERBS)[V]['response'] e
 export const LAB_METHODS = Object.keys(LAB_VERBS) as LabVerb[];
 
 /** Everything window.lab.onEvent delivers. */
-export type LabEvent = RunEvent | ImportProgressEvent | ModelOpenedEvent | ImportSourceEvent | CommandEvent | ShellNoticeEvent;
+export type LabEvent =
+  RunEvent | ImportProgressEvent | FinderProgressEvent | ModelOpenedEvent | ImportSourceEvent | CommandEvent | ShellNoticeEvent;
 
 /** The events of one run (every one names its run), as opposed to an import's or the app's. */
 export function isRunEvent(event: LabEvent): event is RunEvent {

@@ -11,8 +11,12 @@ import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type NetworkSpec, type TrainSet
 import { SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 
 export const MODEL_FORMAT = 'fathom-model';
-/** The format version this code writes and the newest it reads. */
-export const MODEL_VERSION = 1;
+/**
+ * The newest format version this code reads and writes. Version 2 adds convolution, pooling,
+ * dropout and batchnorm layers (and `spec.inputShape`, batchnorm's running statistics); a network
+ * of dense layers only is still written as version 1, which older Fathoms read.
+ */
+export const MODEL_VERSION = 2;
 /** Suggested file name ending. */
 export const MODEL_EXTENSION = '.fathom.json';
 
@@ -65,11 +69,14 @@ export interface SavedLayerParameters {
   weights: string;
   /** units(l) values: b^l_j at index j. */
   biases: string;
+  /** Batchnorm layers only (version 2): the running mean and variance used at inference, one per feature. */
+  runningMean?: string;
+  runningVariance?: string;
 }
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: 1 | typeof MODEL_VERSION;
   spec: NetworkSpec;
   scaling: ScalingParams;
   settings: TrainSettings;
@@ -89,9 +96,25 @@ const share = z.number().min(0).max(1);
 /** A metric that may be missing (null) because it does not apply or was not finite. */
 const metric = z.number().nullable();
 
+const layerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dense').optional(), units: int(1), activation: z.enum(ACTIVATIONS) }),
+  z.object({
+    kind: z.literal('conv'),
+    filters: int(1),
+    kernel: int(1),
+    stride: int(1),
+    padding: z.enum(['valid', 'same']),
+    activation: z.enum(ACTIVATIONS),
+  }),
+  z.object({ kind: z.literal('maxpool'), size: int(1), stride: int(1) }),
+  z.object({ kind: z.literal('dropout'), rate: z.number().min(0).lt(1) }),
+  z.object({ kind: z.literal('batchnorm') }),
+]);
+
 export const networkSpecSchema = z.object({
   inputSize: int(1),
-  layers: z.array(z.object({ units: int(1), activation: z.enum(ACTIVATIONS) })).min(1),
+  inputShape: z.object({ channels: int(1), height: int(1), width: int(1) }).optional(),
+  layers: z.array(layerSchema).min(1),
   loss: z.enum(LOSSES),
   init: z.enum(INITS),
 }) satisfies z.ZodType<NetworkSpec>;
@@ -153,7 +176,7 @@ export const savedEpochSchema = z.object({
 /** Checks structure and value ranges; model-file.ts then checks what a schema cannot (shapes, weights). */
 export const modelFileSchema = z.object({
   format: z.literal(MODEL_FORMAT),
-  version: z.literal(MODEL_VERSION),
+  version: z.union([z.literal(1), z.literal(MODEL_VERSION)]),
   spec: networkSpecSchema,
   scaling: scalingParamsSchema,
   settings: trainSettingsSchema,
@@ -161,5 +184,7 @@ export const modelFileSchema = z.object({
   history: z.array(savedEpochSchema),
   createdAt: z.iso.datetime({ offset: true }),
   appVersion: z.string().min(1),
-  parameters: z.array(z.object({ weights: z.string(), biases: z.string() })),
+  parameters: z.array(
+    z.object({ weights: z.string(), biases: z.string(), runningMean: z.string().optional(), runningVariance: z.string().optional() }),
+  ),
 }) satisfies z.ZodType<ModelFile>;

@@ -9,12 +9,13 @@ import type { ScalingParams } from '../data/scaling';
 import type { FloatArray } from '../engine/activations';
 import { Network } from '../engine/network';
 import { layerNumber as bookLayer } from '../engine/notation';
-import type { TrainSettings } from '../engine/spec';
+import { isDense, type LayerSpec, type TrainSettings } from '../engine/spec';
+import { layerSizes, parameterShapes } from '../engine/shapes';
 import { specProblems } from '../engine/validate';
 import { Base64Error, DECODE_STEP, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
 import { ModelFileError } from './errors';
 import { MODEL_FORMAT, MODEL_VERSION, modelFileSchema } from './format';
-import type { DatasetInfo, ModelFile, SavedEpoch } from './format';
+import type { DatasetInfo, ModelFile, SavedEpoch, SavedLayerParameters } from './format';
 
 export interface ModelMeta {
   scaling: ScalingParams;
@@ -45,10 +46,11 @@ export function buildModelFile(net: Network, meta: ModelMeta): ModelFile {
   const { settings } = meta;
   const file: ModelFile = {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: spec.layers.every(isDense) && !spec.inputShape ? 1 : MODEL_VERSION,
     spec: {
       inputSize: spec.inputSize,
-      layers: spec.layers.map(({ units, activation }) => ({ units, activation })),
+      ...(spec.inputShape ? { inputShape: { ...spec.inputShape } } : {}),
+      layers: spec.layers.map(savedLayer),
       loss: spec.loss,
       init: spec.init,
     },
@@ -60,9 +62,22 @@ export function buildModelFile(net: Network, meta: ModelMeta): ModelFile {
     appVersion: meta.appVersion,
     parameters: [],
   };
-  for (let l = 1; l <= net.L; l++) file.parameters.push({ weights: encodeFloat32(net.w[l]!), biases: encodeFloat32(net.b[l]!) });
+  for (let l = 1; l <= net.L; l++) {
+    const saved: SavedLayerParameters = { weights: encodeFloat32(net.w[l]!), biases: encodeFloat32(net.b[l]!) };
+    if (net.state.mean[l]!.length > 0) {
+      saved.runningMean = encodeFloat32(net.state.mean[l]!);
+      saved.runningVariance = encodeFloat32(net.state.variance[l]!);
+    }
+    file.parameters.push(saved);
+  }
   checkModel(file, source); // the same checks as reading, so nothing is saved that cannot be loaded
   return file;
+}
+
+/** A layer as saved: dense layers keep the two keys of version-1 files, the others their kind's keys. */
+function savedLayer(layer: LayerSpec): LayerSpec {
+  if (isDense(layer)) return { units: layer.units, activation: layer.activation };
+  return { ...layer };
 }
 
 /** Parses and checks the text of a `.fathom.json` file; `source` (a file name) starts every error message. */
@@ -102,10 +117,11 @@ export async function validateModelFileStepped(
   }
 }
 
-function toLoaded({ file, w, b, net }: CheckedModel): LoadedModel {
+function toLoaded({ file, w, b, state, net }: CheckedModel): LoadedModel {
   if (net) return { file, net };
   const built = new Network(file.spec);
   built.setParameters(w, b);
+  built.setState(state);
   return { file, net: built };
 }
 
@@ -188,6 +204,8 @@ interface CheckedModel {
   /** Indexed like Network.w and Network.b: [0] is empty. */
   w: Float32Array[];
   b: Float32Array[];
+  /** Batchnorm's running statistics, indexed like w (empty for other layers). */
+  state: { mean: Float32Array[]; variance: Float32Array[] };
   /** The network the weights were decoded into, when asked for. */
   net?: Network;
 }
@@ -241,7 +259,15 @@ function* checkModelSteps(json: unknown, source: string, options: CheckOptions =
       `spec.${problem.field}`,
     );
 
-  const sizes = [file.spec.inputSize, ...file.spec.layers.map((layer) => layer.units)];
+  if (file.version === 1 && (file.spec.inputShape || !file.spec.layers.every(isDense)))
+    throw new ModelFileError(
+      'schema',
+      source,
+      'a version-1 model file holds dense layers only; convolution, pooling, dropout and batchnorm need version 2',
+      'version',
+    );
+  const sizes = layerSizes(file.spec);
+  const shapes = parameterShapes(file.spec);
   const L = file.spec.layers.length;
   const mismatch = (detail: string, path: string) => new ModelFileError('shape-mismatch', source, detail, path);
   if (file.parameters.length !== L)
@@ -252,13 +278,14 @@ function* checkModelSteps(json: unknown, source: string, options: CheckOptions =
 
   const w: Float32Array[] = [new Float32Array(0)];
   const b: Float32Array[] = [new Float32Array(0)];
+  const state: CheckedModel['state'] = { mean: [new Float32Array(0)], variance: [new Float32Array(0)] };
   const { long } = options;
   const net = options.intoNetwork ? new Network(file.spec) : undefined;
   for (let l = 1; l <= L; l++) {
     const n = sizes[l]!;
     const nPrev = sizes[l - 1]!;
     const decode = function* (
-      kind: 'weights' | 'biases',
+      kind: 'weights' | 'biases' | 'runningMean' | 'runningVariance',
       expected: number,
       shape: string,
       into: Float32Array | undefined,
@@ -266,6 +293,7 @@ function* checkModelSteps(json: unknown, source: string, options: CheckOptions =
       const path = `parameters[${l - 1}].${kind}`;
       const label = `layer ${bookLayer(l)} ${kind} (${path})`;
       const text = file.parameters[l - 1]![kind];
+      if (text === undefined) throw mismatch(`${label}: missing (a batchnorm layer stores its running statistics)`, path);
       let values: Float32Array;
       try {
         values = yield* decodeFloat32Steps(long?.bytesOf(text) ?? text, DECODE_STEP, into);
@@ -274,11 +302,22 @@ function* checkModelSteps(json: unknown, source: string, options: CheckOptions =
         throw new ModelFileError('bad-base64', source, `${label} are not base64 float32 data: ${err.message}`, path);
       }
       if (values.length !== expected) throw mismatch(`${label}: expected ${shape} floats, found ${values.length}`, path);
-      checkFinite(values, l, kind, kind === 'weights' ? nPrev : 1, source);
+      checkFinite(values, l, kind, kind === 'weights' && dense ? nPrev : 1, source);
       return values;
     };
-    w.push(yield* decode('weights', n * nPrev, `${n}×${nPrev} = ${n * nPrev}`, net?.w[l] as Float32Array | undefined));
-    b.push(yield* decode('biases', n, `${n}`, net?.b[l] as Float32Array | undefined));
+    const p = shapes[l]!;
+    const dense = isDense(file.spec.layers[l - 1]!);
+    w.push(
+      yield* decode('weights', p.weights, dense ? `${n}×${nPrev} = ${n * nPrev}` : `${p.weights}`, net?.w[l] as Float32Array | undefined),
+    );
+    b.push(yield* decode('biases', p.biases, `${p.biases}`, net?.b[l] as Float32Array | undefined));
+    if (p.state > 0) {
+      state.mean.push(yield* decode('runningMean', p.state, `${p.state}`, net?.state.mean[l] as Float32Array | undefined));
+      state.variance.push(yield* decode('runningVariance', p.state, `${p.state}`, net?.state.variance[l] as Float32Array | undefined));
+    } else {
+      state.mean.push(new Float32Array(0));
+      state.variance.push(new Float32Array(0));
+    }
     yield;
   }
 
@@ -311,7 +350,7 @@ function* checkModelSteps(json: unknown, source: string, options: CheckOptions =
       }
     }
   }
-  return { file, w, b, ...(net ? { net } : {}) };
+  return { file, w, b, state, ...(net ? { net } : {}) };
 }
 
 /** Throws ModelFileError 'non-finite' if any weight or bias of the network is NaN or ±Infinity. */
@@ -323,7 +362,13 @@ export function checkParametersFinite(net: Network, source: string): void {
 }
 
 /** Throws 'non-finite' at the first NaN or ±Infinity, naming its row and column. */
-function checkFinite(values: FloatArray, l: number, kind: 'weights' | 'biases', cols: number, source: string): void {
+function checkFinite(
+  values: FloatArray,
+  l: number,
+  kind: 'weights' | 'biases' | 'runningMean' | 'runningVariance',
+  cols: number,
+  source: string,
+): void {
   let first = -1;
   let count = 0;
   for (let i = 0; i < values.length; i++) {

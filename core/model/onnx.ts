@@ -9,8 +9,9 @@ import * as protobuf from 'protobufjs';
 import type { ScalingParams } from '../data/scaling';
 import type { Network } from '../engine/network';
 import { layerNumber } from '../engine/notation';
-import type { ActivationName } from '../engine/spec';
+import { isDense, type ActivationName, type DenseLayerSpec } from '../engine/spec';
 import { float32ToBytes } from './base64-float32';
+import { ModelFileError } from './errors';
 import { checkParametersFinite } from './model-file';
 import { ONNX_PROTO } from './onnx-proto';
 
@@ -114,11 +115,18 @@ function activationNodes(activation: ActivationName, z: string, a: string, layer
 export function exportOnnx(net: Network, scaling?: ScalingParams): Uint8Array {
   checkParametersFinite(net, 'the network being exported');
   const { spec, sizes, L } = net;
+  const denseLayers = spec.layers.filter(isDense);
+  if (denseLayers.length !== spec.layers.length)
+    throw new ModelFileError(
+      'bad-spec',
+      'the network being exported',
+      'ONNX export covers fully connected networks only so far; this one has convolution, pooling, dropout or batchnorm layers.',
+    );
   const nodes: Node[] = [];
   const initializer: Tensor[] = [];
   let a = ONNX_INPUT;
   for (let l = 1; l <= L; l++) {
-    const activation = spec.layers[l - 1]!.activation;
+    const activation = denseLayers[l - 1]!.activation;
     const n = layerNumber(l); // names in the seed's numbering: W2 feeds layer 2 from the input layer 1
     initializer.push(floatTensor(`W${n}`, [sizes[l]!, sizes[l - 1]!], net.w[l]!), floatTensor(`b${n}`, [sizes[l]!], net.b[l]!));
     const z = `z${n}`;
@@ -133,9 +141,9 @@ export function exportOnnx(net: Network, scaling?: ScalingParams): Uint8Array {
     nodes.push(...activationNodes(activation, z, next, n));
     a = next;
   }
-  if (spec.layers.some((layer) => layer.activation === 'step')) initializer.push(floatTensor('zero', [], [0]));
+  if (denseLayers.some((layer: DenseLayerSpec) => layer.activation === 'step')) initializer.push(floatTensor('zero', [], [0]));
 
-  const layers = spec.layers.map((layer) => `${layer.units} ${layer.activation}`).join(' → ');
+  const layers = denseLayers.map((layer) => `${layer.units} ${layer.activation}`).join(' → ');
   const metadata = [{ key: 'fathom.spec', value: JSON.stringify(spec) }];
   if (scaling) metadata.push({ key: 'fathom.scaling', value: JSON.stringify(scaling) });
   const Model = onnxModelType();

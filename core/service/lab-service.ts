@@ -41,11 +41,14 @@ import { DatasetService, libraryRoot } from './datasets/dataset-service';
 import { sha256Gunzipped } from './datasets/gunzipped-hash';
 import { LabError } from './errors';
 import { ImportOffers } from './exports/import-offers';
+import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
 import { EXAMPLE_MODEL_PATH } from './models/example-model';
 import { ModelInspector } from './models/model-inspector';
 import { modelPathProblem } from './models/model-path';
+import { LrFinders } from './finder/finder-service';
 import { RunManager, type WorkerFactory } from './runs/run-manager';
+import { Sweeps } from './sweeps/sweep-service';
 
 export type { WorkerFactory } from './runs/run-manager';
 
@@ -111,9 +114,12 @@ export class LabService implements LabBackend {
   private readonly models: ModelInspector;
   private readonly datasets: DatasetService;
   private readonly runs: RunManager;
+  private readonly finders: LrFinders;
+  private readonly sweeps: Sweeps;
   /** What a network's size is bounded against before a run is queued. */
   private readonly machine: TrainingMachine;
   private readonly exports: ModelExports;
+  private readonly interchange: InterchangeExports;
   private readonly offers = new ImportOffers();
   private readonly exampleModelPath: string;
   private readonly onAppState: ((state: AppState) => void) | undefined;
@@ -155,6 +161,18 @@ export class LabService implements LabBackend {
       worker: { progressIntervalMs, sliceMs, backend, wasmPath, parallelEntry, mnistDir },
       stopTimeoutMs: options.stopTimeoutMs ?? 3000,
     });
+    this.finders = new LrFinders({
+      workerFactory: options.workerFactory,
+      worker: { progressIntervalMs, backend, wasmPath, mnistDir },
+      datasets: this.datasets,
+      emit,
+    });
+    this.sweeps = new Sweeps({
+      check: (request) => this.checkRequest(request),
+      start: (request, sweep) => this.runs.start(request, sweep),
+      list: () => this.runs.list(),
+      stop: (request) => this.runs.stop(request),
+    });
     this.models = new ModelInspector({
       chooseOpenPath: () => this.dialogs.chooseOpenPath(),
       runFiles: async (runId) => {
@@ -172,6 +190,10 @@ export class LabService implements LabBackend {
         const { name, history } = this.runs.summary(runId);
         return { name, rows: history };
       },
+    });
+    this.interchange = new InterchangeExports({
+      choosePath: (name, kind) => this.dialogs.chooseSavePath(name, kind),
+      model: (source) => this.exportedModel(source),
     });
     // Temporary files of saves a crash interrupted go first (core/files/atomic-write.ts).
     this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());
@@ -201,10 +223,23 @@ export class LabService implements LabBackend {
     setLearningRate: (request) => this.runs.setLearningRate(request),
     rollbackPoints: (request) => this.runs.rollbackPoints(request),
     resumeFromEpoch: (request) => this.runs.resumeFromEpoch(request),
+    renameRun: (request) => this.runs.rename(request),
     deleteRun: (request) => this.runs.delete(request),
+    // training recipes (finder/, sweeps/): the finder's design is checked as a run's would be
+    findLearningRate: async (request) => {
+      await this.checkRequest(request);
+      return this.finders.find(request);
+    },
+    cancelFinder: (request) => this.finders.cancel(request),
+    startSweep: (request) => this.sweeps.start(request),
+    cancelSweep: (request) => this.sweeps.cancel(request),
     // saved and exported through main's save dialogs (exports/)
     saveModel: (request) => this.exports.saveModel(request),
     exportOnnx: (request) => this.exports.exportOnnx(request),
+    exportPytorch: (request) => this.interchange.exportPytorch(request),
+    exportSafetensors: (request) => this.interchange.exportSafetensors(request),
+    exportNpz: (request) => this.interchange.exportNpz(request),
+    exportWeightCsv: (request) => this.interchange.exportWeightCsv(request),
     exportHistory: (request) => this.exports.exportHistory(request),
     savePng: (request) => this.exports.savePng(request),
     reportAppState: (state) => this.onAppState?.(state),
@@ -273,6 +308,12 @@ export class LabService implements LabBackend {
 
   /** Checks the request against its dataset (so a design that cannot train is refused before it is queued), then queues it. */
   private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
+    await this.checkRequest(request);
+    return this.runs.start(request);
+  }
+
+  /** Throws why a run of this request could not train on its dataset (startRun, each point of a sweep, the finder's design). */
+  private async checkRequest(request: Omit<StartRunRequest, 'name'>): Promise<void> {
     const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
@@ -295,7 +336,6 @@ export class LabService implements LabBackend {
         'invalid',
         'Early stopping watches the validation set: turn the validation split on, or choose another stopping rule.',
       );
-    return this.runs.start(request);
   }
 
   /** A run's latest weights, or a model open in Inspect, to save or export. */
@@ -330,6 +370,7 @@ export class LabService implements LabBackend {
   }
 
   private async shutDown(): Promise<void> {
+    await this.finders.closeAll();
     await this.runs.shutDown(this.loaded);
     this.listeners.clear();
     this.models.closeAll();

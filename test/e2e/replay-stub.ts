@@ -74,6 +74,7 @@ export function installReplay(config: ReplayConfig): void {
     stopRun: nothing,
     setLearningRate: nothing,
     listRuns: async () => [run],
+    renameRun: nothing,
     deleteRun: nothing,
     saveModel: async () => ({ saved: false }),
     onEvent: (l: Listener) => (listeners.add(l), () => listeners.delete(l)),

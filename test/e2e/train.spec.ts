@@ -79,7 +79,8 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await expect(run.getByTestId('run-status')).toHaveText('running');
   await page.getByTestId('lr-input').fill('1.5');
   await page.getByTestId('lr-apply').click();
-  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.settings.learningRate)).toBe(1.5);
+  // The base η stays as designed; the change is an event of the run's record.
+  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.events?.findLast((e) => e.kind === 'learning-rate')?.to)).toBe(1.5);
   await page.getByTestId('run-stop').click();
   await expect(run.getByTestId('run-status')).toHaveText('stopped');
 
@@ -116,7 +117,8 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   await run.hover();
   await run.getByTestId('run-delete').click();
   await expect(run).toHaveCount(0);
-  await expect.poll(() => lab.service.listRuns().then((r) => r.map((x) => x.id))).toEqual([second]);
+  // Deleted by the service once its Undo (a few seconds) has run out.
+  await expect.poll(() => lab.service.listRuns().then((r) => r.map((x) => x.id)), { timeout: 15_000 }).toEqual([second]);
   await shot('6-saved-and-deleted');
 });
 
@@ -161,7 +163,7 @@ test('a run whose numbers blow up pauses and explains what to try', async ({ app
   // The suggested fix: η/10, then resume.
   const runningBefore = lab.bridge.events.filter((e) => e.type === 'status' && e.status === 'running').length;
   await page.getByTestId('problem-retry').click();
-  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.settings.learningRate)).toBe(10);
+  await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.events?.findLast((e) => e.kind === 'learning-rate')?.to)).toBe(10);
   await expect.poll(() => lab.bridge.events.filter((e) => e.type === 'status' && e.status === 'running').length).toBe(runningBefore + 1);
   await expect(page.getByTestId('lr-input')).toHaveValue('10');
   await shot('2-after-retry');
@@ -181,7 +183,8 @@ test('a run whose numbers blow up pauses and explains what to try', async ({ app
   await expect.poll(() => lab.service.listRuns().then((r) => r[0]!.history.length), SLOW).toBeGreaterThanOrEqual(2);
   const [run] = await lab.service.listRuns();
   expect(run!.rollbacks).toMatchObject([{ toEpoch: 0, learningRate: 0.01 }]);
-  expect(run!.settings.learningRate).toBe(0.01);
+  expect(run!.settings.learningRate).toBe(100); // the base η as designed; the roll-back's η is an event
+  expect(run!.events?.findLast((e) => e.kind === 'rollback')).toMatchObject({ kind: 'rollback', to: 0.01 });
   expect(run!.history.map((r) => r.epoch).slice(0, 2)).toEqual([1, 2]);
   expect(lab.bridge.events.slice(seen).some((e) => e.type === 'non-finite')).toBe(false);
   await expect(page.getByTestId('lr-input')).toHaveValue('0.01');

@@ -15,14 +15,14 @@
 import { inputRowReader, type InputRowReader } from '../../data/rows';
 import { SpecError } from '../errors';
 import type { Gradients, Network } from '../network';
-import type { TrainSettings } from '../spec';
+import { isDense, type TrainSettings } from '../spec';
 import type { BatchReport, EpochReport } from '../reports';
 import { Trainer, type TrainData, type TrainerOptions } from '../trainer';
 import { createWasmKernels, type WasmKernels } from '../wasm/kernels-wasm';
 import { wasmApi } from '../wasm/wasm-api';
 import { Command, readError, sharedLayout, type SharedLayout, shardCount, Slot } from './layout';
 import { planMemory, SCRATCH_SHARE } from './memory';
-import { DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from './policy';
+import { CNN_THREADS_REASON, DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from './policy';
 import type { ParallelWorker, ParallelWorkerData, ParallelWorkerFactory } from './protocol';
 import { sumShards } from './reduce';
 import { ShardWorker } from './shard-worker';
@@ -81,6 +81,7 @@ export class ParallelTrainer {
     if (net.precision !== 'float32') throw new SpecError('Parallel training shares float32 weights; this network is float64.', 'precision');
     if (!Number.isInteger(options.workers) || options.workers < 1)
       throw new SpecError(`workers must be a whole number ≥ 1, got ${options.workers}.`, 'workers');
+    if (options.workers > 1 && !net.spec.layers.every(isDense)) throw new SpecError(CNN_THREADS_REASON, 'workers');
     this.workers = options.workers;
     this.maxShards = options.shards ?? DEFAULT_SHARDS;
     this.minShardRows = options.minShardRows ?? DEFAULT_MIN_SHARD_ROWS;

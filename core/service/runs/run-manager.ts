@@ -13,9 +13,11 @@ import { join } from 'node:path';
 import type {
   LabEvent,
   ResumeFromEpochRequest,
+  RenameRunRequest,
   RollbackPoints,
   RunIdRequest,
   RunSummary,
+  RunSweepTag,
   SetLearningRateRequest,
   StartRunRequest,
 } from '../../lab/contract';
@@ -34,9 +36,13 @@ import { rollbackEpochs, suggestEpoch } from './rollback';
 import { initialWeightNorms, loadRollbackWeights, rollbackCut } from './rollback-files';
 import { newRun, type Run } from './run';
 import { RunFiles } from './run-files';
-import { newRunRecord, readRunRecords, type RunRecord } from './run-store';
+import { currentRate, positionOf, recordRateChange, scheduledRate } from './record-events';
+import { newRunRecord, nextRunNumber, numberRuns, readRunRecords, type RunRecord } from './run-store';
 
 export type { WorkerFactory, WorkerSettings } from './run-worker';
+
+/** η in a note: at most 4 significant digits (a schedule's values have many). */
+const eta = (rate: number): string => String(Number(rate.toPrecision(4)));
 
 export interface RunManagerOptions extends LifecycleOptions {
   dataDir: string;
@@ -75,6 +81,7 @@ export class RunManager {
       throw new LabError('invalid', `The lab cannot use its runs folder ${runsDir(dataDir)}: ${fileProblem(err)}.`, { cause: err });
     });
     this.problems = problems;
+    const numbered = new Set(numberRuns(records));
     for (const record of records) {
       // A folder that cannot be read is said on the run; its record stays as it was.
       const repaired = await repairRunFiles(dataDir, record).catch(
@@ -83,7 +90,7 @@ export class RunManager {
       const { phase, changed } = phaseAtStartup(record);
       if (repaired) record.summary.message = [repaired, record.summary.message].filter(Boolean).join(' ');
       const run = this.add(record, phase);
-      if (changed || repaired) this.files.persist(run);
+      if (changed || repaired || numbered.has(record)) this.files.persist(run);
     }
   }
 
@@ -104,10 +111,11 @@ export class RunManager {
 
   // ── the runs ──────────────────────────────────────────────────────────────────────────────
 
-  /** Queues a new run of a request already checked against its dataset. */
-  start(request: StartRunRequest): RunSummary {
+  /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
+  start(request: StartRunRequest, sweep?: RunSweepTag): RunSummary {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    const run = this.add(newRunRecord(id, request, this.options.now()), { kind: 'queued' });
+    const number = nextRunNumber([...this.runs.values()].map((r) => r.record));
+    const run = this.add(newRunRecord(id, request, this.options.now(), number, sweep), { kind: 'queued' });
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
   }
@@ -135,13 +143,18 @@ export class RunManager {
   async resume({ runId }: RunIdRequest): Promise<void> {
     const run = this.get(runId);
     const phase = phaseFor(run, 'resume');
-    if (phase.kind === 'interrupted') await this.restart(run);
-    else if (phase.kind === 'paused') await phase.worker.command({ type: 'resume' });
+    if (phase.kind === 'interrupted') {
+      if (await this.restart(run)) this.lifecycle.note(run, 'resume', 'resumed in a new worker after the lab closed');
+    } else if (phase.kind === 'paused') await phase.worker.command({ type: 'resume' });
   }
 
   /** Exactly one mini-batch of a paused run; it stays paused. */
   async step({ runId }: RunIdRequest): Promise<void> {
-    await phaseFor(this.get(runId), 'step').worker.command({ type: 'step' });
+    const run = this.get(runId);
+    await phaseFor(run, 'step').worker.command({ type: 'step' });
+    // Its progress came before the ack: the position is the batch just trained.
+    const { epoch, batch } = positionOf(run);
+    this.lifecycle.note(run, 'step', `one batch (batch ${batch} of epoch ${epoch})`);
   }
 
   /** Ends the run for good, keeping the weights of its last finished step. */
@@ -161,13 +174,37 @@ export class RunManager {
     await run.writes;
   }
 
-  /** Changes η between two batches; the next progress events carry the new value. */
+  /**
+   * Changes η between two batches; the next progress events carry the new value. The run's base η
+   * and schedule stay as designed: the change is an event of its record, which a new worker of the
+   * run (after the lab closed, record-events.ts) applies again.
+   */
   async setLearningRate({ runId, learningRate }: SetLearningRateRequest): Promise<void> {
     const run = this.get(runId);
     const phase = phaseFor(run, 'set-learning-rate');
     if ('worker' in phase) await phase.worker.command({ type: 'set-learning-rate', learningRate });
-    run.record.summary.settings.learningRate = learningRate;
+    const from = currentRate(run);
+    if (run.position) run.position.learningRate = learningRate;
+    const at = positionOf(run);
+    const scheduled = scheduledRate(run.record, at);
+    const { epoch, batch } = at;
+    const where = batch === 0 ? `from the start of epoch ${epoch}` : `at batch ${batch} of epoch ${epoch}`;
+    const event = recordRateChange(run, 'learning-rate', `η ${eta(from)} → ${eta(learningRate)} ${where}`, this.options.now(), {
+      from,
+      to: learningRate,
+      scheduled,
+    });
+    this.options.emit({ type: 'record', runId, event, name: run.record.summary.name });
     this.files.persist(run);
+  }
+
+  /** Gives the run a new name (trimmed; the schema has refused blank names and control characters). */
+  rename({ runId, name }: RenameRunRequest): RunSummary {
+    const run = this.get(runId);
+    if (run.phase.kind === 'deleted') throw new LabError('not-found', `There is no run "${runId}".`);
+    run.record.summary.name = name.trim();
+    this.files.persist(run);
+    return this.summaryOf(run);
   }
 
   /** The saved epochs a paused run can go back to, and the healthy one the lab suggests (rollback.ts). */
@@ -212,9 +249,25 @@ export class RunManager {
     await run.writes;
     if (run.phase.kind === 'deleted') return;
     const fromEpoch = summary.history.length;
+    const before = currentRate(run);
     const doomed = rollbackCut(record, epoch);
-    summary.settings.learningRate = learningRate;
+    delete run.position; // it trains on from the start of the epoch after `epoch`
     (summary.rollbacks ??= []).push({ at: this.options.now().toISOString(), fromEpoch, toEpoch: epoch, learningRate });
+    // The base η and schedule stay; the η chosen is a change of the schedule's level from that point (record-events.ts).
+    const at = positionOf(run);
+    const event = recordRateChange(
+      run,
+      'rollback',
+      `back to epoch ${epoch} from epoch ${fromEpoch}, η ${eta(before)} → ${eta(learningRate)}`,
+      this.options.now(),
+      {
+        from: before,
+        to: learningRate,
+        scheduled: scheduledRate(record, at),
+        at,
+      },
+    );
+    this.options.emit({ type: 'record', runId, event, name: summary.name });
     const notice = `Went back to epoch ${epoch} and trains on at η = ${learningRate}; epochs ${epoch + 1}–${fromEpoch} were discarded.`;
     // A failed launch leaves it paused and resumable from the epoch it went back to (lifecycle.ts, launchFailed).
     const resume = { weights, history: summary.history.slice() };
@@ -268,15 +321,16 @@ export class RunManager {
     return { runName: summary.name, dir: runFilesDir(this.options.dataDir, runId), latestModel, bestModel, checkpoints: [...checkpoints] };
   }
 
-  /** Queues an interrupted run for a new worker: its saved weights, the epochs they had done, and the settings as they are now (η included). */
-  private async restart(run: Run): Promise<void> {
+  /** Queues an interrupted run for a new worker (false: another resume did first): its saved weights, the epochs they had done, and η as last set. */
+  private async restart(run: Run): Promise<boolean> {
     const { record } = run;
     await this.requireDataset(record, 'cannot resume');
     const weights = await resumeWeights(this.options.dataDir, record);
     const { phase } = run;
-    if (phase.kind !== 'interrupted') return; // resumed twice at once: the first one won
+    if (phase.kind !== 'interrupted') return false; // resumed twice at once: the first one won
     this.lifecycle.enter(run, { kind: 'queued', resume: { weights, history: record.summary.history.slice() }, fallback: phase.was });
     this.lifecycle.queueUp(run);
+    return true;
   }
 
   /** Said before anything changes: the run stays as it is, and can carry on once the dataset is back. */

@@ -7,10 +7,18 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SCALINGS, type ScalingParams } from '../../data/scaling';
 import { scalingParamsSchema } from '../../data/scaling-schema';
-import { KERNEL_BACKENDS, RUN_STATUSES, type RunSummary, type StartRunRequest } from '../../lab/contract';
-import { networkSpecSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
+import {
+  KERNEL_BACKENDS,
+  RUN_RECORD_EVENT_KINDS,
+  RUN_STATUSES,
+  type RunSummary,
+  type RunSweepTag,
+  type StartRunRequest,
+} from '../../lab/contract';
+import { networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
 import { runRecordPath, runsDir } from './checkpoints';
+import { automaticName } from './record-events';
 import type { SplitSizes } from '../worker/protocol';
 import { readRegularFile } from '../../files/safe-read';
 
@@ -39,16 +47,16 @@ export interface RunRecord {
   interrupted?: { status: 'running' | 'paused'; message?: string };
 }
 
-/** The record of a new run of this request, queued. */
-export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date): RunRecord {
+/** The record of a new run of this request, queued; `sweep` when a sweep queued it. */
+export function newRunRecord(id: string, request: StartRunRequest, createdAt: Date, number: number, sweep?: RunSweepTag): RunRecord {
   const { spec, settings } = request;
-  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
   const record: RunRecord = {
     format: RUN_FORMAT,
     version: RUN_VERSION,
     summary: {
       id,
-      name: request.name?.trim() || `${sizes} ${settings.optimizer} η=${settings.learningRate}`,
+      number,
+      name: request.name?.trim() || automaticName({ summary: { spec, settings } as RunSummary }),
       createdAt: createdAt.toISOString(),
       spec: structuredClone(spec),
       settings: structuredClone(settings),
@@ -63,12 +71,26 @@ export function newRunRecord(id: string, request: StartRunRequest, createdAt: Da
   if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
   if (request.testLimit !== undefined) record.testLimit = request.testLimit;
   if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
+  if (sweep) record.summary.sweep = structuredClone(sweep);
   return record;
 }
 
 const id = z.string().regex(/^[A-Za-z0-9_-]+$/);
 const fileName = z.string().regex(/^[A-Za-z0-9_.-]+\.fathom\.json$/);
 const count = z.number().int().min(0);
+
+const rate = z.number().positive().finite();
+const runRecordEventSchema = z.object({
+  kind: z.enum(RUN_RECORD_EVENT_KINDS),
+  epoch: z.number().int().min(1),
+  batch: count,
+  batchesPerEpoch: z.number().int().min(1).optional(),
+  time: z.string(),
+  detail: z.string(),
+  from: rate.optional(),
+  to: rate.optional(),
+  scheduled: rate.optional(),
+});
 
 /** Checks structure and the fields the service relies on; history entries are the engine's reports as JSON. */
 const runRecordSchema = z.object({
@@ -90,6 +112,18 @@ const runRecordSchema = z.object({
     threadsSetting: threadsSchema.optional(),
     threads: z.number().int().min(1).optional(),
     rollbacks: z.array(z.object({ at: z.string(), fromEpoch: count, toEpoch: count, learningRate: z.number().positive() })).optional(),
+    number: z.number().int().min(1).optional(),
+    startedAt: z.string().optional(),
+    events: z.array(runRecordEventSchema).optional(),
+    sweep: z
+      .object({
+        id,
+        name: z.string(),
+        axes: z.array(sweepAxisSchema).min(1),
+        point: z.record(z.string(), z.union([z.number(), z.string()])),
+        budget: count.optional(),
+      })
+      .optional(),
   }),
   validation: z.boolean(),
   trainLimit: count.optional(),
@@ -148,4 +182,23 @@ export async function readRunRecords(dataDir: string): Promise<LoadedRuns> {
   }
   records.sort((a, b) => a.summary.createdAt.localeCompare(b.summary.createdAt));
   return { records, problems };
+}
+
+/** Records read before runs had numbers get the next ones, oldest first, after the highest number kept; returns those (to be written again). */
+export function numberRuns(records: RunRecord[]): RunRecord[] {
+  let next = nextRunNumber(records);
+  const numbered: RunRecord[] = [];
+  for (const record of records)
+    if (record.summary.number === undefined) {
+      record.summary.number = next++;
+      numbered.push(record);
+    }
+  return numbered;
+}
+
+/** One more than the highest number of these runs (1 for none). */
+export function nextRunNumber(records: Iterable<RunRecord>): number {
+  let highest = 0;
+  for (const { summary } of records) highest = Math.max(highest, summary.number ?? 0);
+  return highest + 1;
 }

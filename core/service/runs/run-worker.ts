@@ -15,6 +15,7 @@ import type { DatasetService } from '../datasets/dataset-service';
 import { LabError } from '../errors';
 import { checkWorkerMessage, type ResumePoint, type TrainWorkerData, type WorkerCommand, type WorkerMessage } from '../worker/protocol';
 import { runFilesDir } from './checkpoints';
+import { workerSettings } from './record-events';
 import type { Run } from './run';
 import type { RunFiles } from './run-files';
 
@@ -72,7 +73,8 @@ export function trainWorkerData(
   const data: TrainWorkerData = {
     runId: summary.id,
     spec: summary.spec,
-    settings: summary.settings,
+    // As designed, with the last change of η by hand carried over (record-events.ts).
+    settings: workerSettings(record),
     datasetId: summary.datasetId,
     scaling: summary.scaling,
     validation: record.validation,
@@ -110,6 +112,7 @@ export class RunWorker {
     reportsFor: (worker: RunWorker) => WorkerReports,
   ) {
     this.reports = reportsFor(this);
+    delete run.position; // the new worker reports its own
     worker.on('message', (message: unknown) => this.onMessage(message));
     worker.on('error', (error) => (this.error ??= error.message));
     worker.on('messageerror', (error) => (this.error ??= `a message could not be read (${error.message})`));
@@ -174,9 +177,12 @@ export class RunWorker {
         files.persist(run);
         this.sendDatasetInfo();
         return this.reports.ready();
-      case 'progress':
+      case 'progress': {
+        const { epoch, batch, batchesPerEpoch, learningRate } = message.progress;
+        run.position = { epoch, batch, batchesPerEpoch, learningRate };
         emit({ type: 'progress', runId, ...message.progress });
         return;
+      }
       case 'epochs': {
         // Appended, never copied: one event carries every epoch since the last (the window appends them too).
         const { reports } = message;

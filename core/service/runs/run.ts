@@ -1,5 +1,6 @@
 /** One training run as the service holds it: its record (what is saved), its phase (phases.ts) and its file writes (run-files.ts). */
 import type { RunPhase } from './phases';
+import type { RunPosition } from './record-events';
 import type { RunRecord } from './run-store';
 
 export interface Run {
@@ -9,6 +10,8 @@ export interface Run {
   /** Every file write of this run, in order. */
   writes: Promise<void>;
   recordWriteQueued: boolean;
+  /** Where its current worker's training stands (its latest progress); absent until that worker reports a batch. */
+  position?: RunPosition;
 }
 
 export function newRun(record: RunRecord, phase: RunPhase): Run {

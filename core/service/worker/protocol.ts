@@ -20,6 +20,7 @@ import type { EpochReport, NonFinite } from '../../engine/reports';
 import type { BackendName } from '../../engine/wasm/select';
 import { KERNEL_BACKENDS, type KernelBackend, type RunEvent, type TrainThreads } from '../../lab/contract';
 import type { DatasetInfo } from '../../model/format';
+import type { FinderTask } from '../finder/finder-protocol';
 
 /** What a worker is started with (its `workerData`). Plain data: structured-cloned into the worker. */
 export interface TrainWorkerData {
@@ -55,6 +56,8 @@ export interface TrainWorkerData {
   runDir?: string;
   /** Least time between two checkpoints of the run; default 1000 ms (the last and best epochs are always written). */
   checkpointIntervalMs?: number;
+  /** Set to run the learning-rate finder instead of training (worker/finder-task.ts): no run, no files. */
+  finder?: FinderTask;
 }
 
 /** Where a resumed run starts (runs/resume.ts, worker/resume-trainer.ts): the weights it saved and the epochs already done. */

@@ -3,7 +3,8 @@
  * TrainingSession. It loads the dataset (each worker parses its own copy; the parse is cached per
  * thread), builds the network and trainer (with its shard workers when the run has threads > 1),
  * then trains until finished or stopped, and ends the shard workers however the run ends.
- * Bundled for the app with electron-vite's `?nodeWorker`; tests start it through tsx.
+ * Bundled for the app with electron-vite's `?nodeWorker`; tests start it through tsx. Started with a
+ * `finder` task, it runs the learning-rate finder instead (finder-task.ts).
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -14,6 +15,7 @@ import { Checkpointer } from './checkpointer';
 import { resumeTrainer } from './resume-trainer';
 import { startRunTrainer, type RunTrainer } from './run-trainer';
 import { loadTrainingData } from './training-data';
+import { runFinderTask } from './finder-task';
 import { TrainingSession } from './training-session';
 import type { KernelBackend } from '../../lab/contract';
 import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './protocol';
@@ -83,7 +85,10 @@ async function main(data: TrainWorkerData): Promise<void> {
   }
 }
 
-main(workerData as TrainWorkerData).then(
+const data = workerData as TrainWorkerData;
+// The learning-rate finder shares this entry (one worker bundle in the app): it trains a throw-away network and writes nothing.
+const task = data.finder ? runFinderTask(data, data.finder, (message) => port.postMessage(message)) : main(data);
+task.then(
   () => port.close(),
   (error: unknown) => {
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

@@ -7,12 +7,29 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ScalingKind } from '@core/data/scaling';
 import type { ScheduleSettings } from '@core/engine/schedules';
-import type { ActivationName, InitName, LossName, StopRule, TrainSettings } from '@core/engine/spec';
+import {
+  isDense,
+  type ActivationName,
+  type ConvLayerSpec,
+  type InitName,
+  type LayerKind,
+  type LossName,
+  type StopRule,
+  type TrainSettings,
+} from '@core/engine/spec';
 import type { StartRunRequest } from '@core/lab/contract';
 import { loadDesign, saveDesign } from '@renderer/model/design/persist';
 import { browserStorage } from '@renderer/model/storage';
 import { presetDesign, type PresetName } from '@renderer/model/design/presets';
 import { byField, designProblems, trainingSize } from '@renderer/model/design/problems';
+import {
+  architectureName,
+  hiddenActivation,
+  isSpatialKind,
+  newLayer,
+  spatialUnavailableReason,
+  specForDataset,
+} from '@renderer/model/design/layers';
 import type { Design } from '@renderer/model/design/types';
 import { useDatasetsStore } from './datasets';
 
@@ -36,6 +53,10 @@ export const useDesignStore = defineStore('design', () => {
 
   const dataset = computed(() => datasets.find(design.value.datasetId));
   const problems = computed(() => designProblems(design.value, dataset.value, datasets.loaded));
+  /** The spec as it will train on the chosen dataset (its image shape given to convolutions). */
+  const spec = computed(() => specForDataset(design.value.spec, dataset.value));
+  /** Why convolution and pooling cannot be added (null when the dataset's samples are images). */
+  const spatialReason = computed(() => spatialUnavailableReason(dataset.value));
   const problemsByField = computed(() => byField(problems.value));
   const canTrain = computed(() => dataset.value !== undefined && problems.value.length === 0);
   const trainSize = computed(() => trainingSize(design.value, dataset.value));
@@ -75,12 +96,12 @@ export const useDesignStore = defineStore('design', () => {
 
   const applyPreset = (name: PresetName): void => commit((d) => Object.assign(d, presetDesign(name, d)));
 
-  function addLayer(index: number): void {
+  /** Inserts a layer of `kind` at `index`; convolution and pooling only when the dataset's samples are images. */
+  function addLayer(index: number, kind: LayerKind = 'dense'): void {
+    if (isSpatialKind(kind) && spatialReason.value !== null) return;
     commit((d) => {
       const at = Math.max(0, Math.min(index, d.spec.layers.length));
-      const hidden = d.spec.layers.find((l, i) => i < d.spec.layers.length - 1)?.activation;
-      const activation: ActivationName = hidden && hidden !== 'step' && hidden !== 'softmax' ? hidden : 'sigmoid';
-      d.spec.layers.splice(at, 0, { units: 30, activation });
+      d.spec.layers.splice(at, 0, newLayer(kind, hiddenActivation(d.spec)));
     });
   }
   function removeLayer(index: number): void {
@@ -98,13 +119,26 @@ export const useDesignStore = defineStore('design', () => {
   function setUnits(index: number, units: number): void {
     commit((d) => {
       const layer = d.spec.layers[index];
-      if (layer) layer.units = units;
+      if (layer && isDense(layer)) layer.units = units;
     }, `units:${index}`);
   }
   function setActivation(index: number, activation: ActivationName): void {
     commit((d) => {
       const layer = d.spec.layers[index];
-      if (layer) layer.activation = activation;
+      if (layer && (isDense(layer) || layer.kind === 'conv')) layer.activation = activation;
+    });
+  }
+  /** One number of a convolution (filters, kernel, stride), a pooling window (size, stride) or a dropout rate. */
+  function setLayerNumber(index: number, key: 'filters' | 'kernel' | 'stride' | 'size' | 'rate', value: number): void {
+    commit((d) => {
+      const layer = d.spec.layers[index] as unknown as Record<string, unknown> | undefined;
+      if (layer && key in layer) layer[key] = value;
+    }, `${key}:${index}`);
+  }
+  function setPadding(index: number, padding: ConvLayerSpec['padding']): void {
+    commit((d) => {
+      const layer = d.spec.layers[index];
+      if (layer?.kind === 'conv') layer.padding = padding;
     });
   }
   const setInputSize = (n: number): void => commit((d) => void (d.spec.inputSize = n), 'inputSize');
@@ -145,11 +179,10 @@ export const useDesignStore = defineStore('design', () => {
   /** The request for window.lab.startRun: a plain copy, with no reactive proxies. */
   function startRequest(name?: string): StartRunRequest {
     const d = JSON.parse(snapshot()) as Design;
+    const trained = specForDataset(d.spec, dataset.value);
     const request: StartRunRequest = {
-      name:
-        name ??
-        `${[d.spec.inputSize, ...d.spec.layers.map((l) => l.units)].join('-')} ${d.settings.optimizer} η=${d.settings.learningRate}`,
-      spec: d.spec,
+      name: name ?? `${architectureName(trained)} ${d.settings.optimizer} η=${d.settings.learningRate}`,
+      spec: trained,
       settings: d.settings,
       datasetId: d.datasetId,
       scaling: d.scaling,
@@ -166,6 +199,8 @@ export const useDesignStore = defineStore('design', () => {
     design,
     notice,
     dataset,
+    spec,
+    spatialReason,
     problems,
     problemsByField,
     canTrain,
@@ -180,6 +215,8 @@ export const useDesignStore = defineStore('design', () => {
     moveLayer,
     setUnits,
     setActivation,
+    setLayerNumber,
+    setPadding,
     setInputSize,
     setLoss,
     setInit,

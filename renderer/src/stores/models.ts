@@ -23,7 +23,7 @@ import type { ScaleMode } from '@renderer/model/inspect/colour';
 import { confusionMetrics, filterMisclassified, sortByConfidence, type MistakeFilter } from '@renderer/model/inspect/metrics';
 import { attempt, couldNot } from '../lab';
 
-export const INSPECT_VIEWS = ['weights', 'activations', 'misclassified', 'confusion', 'draw', 'gradcheck'] as const;
+export const INSPECT_VIEWS = ['weights', 'cnn', 'activations', 'misclassified', 'confusion', 'draw', 'gradcheck'] as const;
 export type InspectViewName = (typeof INSPECT_VIEWS)[number];
 export type GallerySort = 'confidence' | 'index';
 /** What the activations view shows: a test image, or the digit drawn in the draw view. */

@@ -1,16 +1,25 @@
 /**
  * Runs: the summaries of past and current runs (reactive, small) and their chart series (plain
  * arrays outside reactivity, see model/train/series.ts). Talks to window.lab only inside actions.
- * A little over 300 lines: the run list, its event stream and the controls share one lifecycle of
- * the runs (what an event changes, a control must see), so they stay in one store.
+ * About 380 lines: the run list, its event stream and the controls (a deletion's Undo included)
+ * share one lifecycle of the runs (what an event changes, a control must see), so they stay in one store.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { isRunEvent, type LabApi, type RollbackPoints, type RunEvent, type RunSummary, type StartRunRequest } from '@core/lab/contract';
+import {
+  isRunEvent,
+  type LabApi,
+  type RollbackPoints,
+  type RunEvent,
+  type RunRecordEvent,
+  type RunSummary,
+  type StartRunRequest,
+} from '@core/lab/contract';
 import type { EpochReport, NonFinite } from '@core/engine/reports';
 import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } from '@renderer/model/train/series';
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
+import { latestRate } from '@renderer/model/train/run-record';
 import type { LiveProgress } from '@renderer/model/train/progress';
 import { attempt, couldNot, useLab } from '../lab';
 
@@ -27,6 +36,8 @@ export interface Notice {
 }
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
+/** How long a deleted run can be brought back (its Undo) before the service deletes it. */
+export const UNDO_DELETE_MS = 6000;
 /** Runs whose per-batch arrays are kept; older ones keep only their per-epoch curves. */
 const MAX_BATCH_SERIES = 6;
 
@@ -42,6 +53,9 @@ export const useRunsStore = defineStore('runs', () => {
   const starting = ref(false);
   /** Bumped whenever chart data changes: charts watch this, never the arrays. */
   const tick = shallowRef(0);
+  /** Runs deleted in the page and waiting out their Undo, oldest first: hidden everywhere, still in the service. */
+  const deleting = ref<{ runId: string; label: string }[]>([]);
+  const deleteTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const series = new Map<string, RunSeries>();
   const pending = new Map<string, RunEvent[]>();
@@ -50,20 +64,24 @@ export const useRunsStore = defineStore('runs', () => {
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   const find = (id: string | null): RunState | undefined => runs.value.find((r) => r.id === id);
-  const ordered = computed(() => [...runs.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+  const hidden = (id: string): boolean => deleting.value.some((d) => d.runId === id);
+  /** The runs shown (a run waiting out its Undo is not), newest first. */
+  const ordered = computed(() => runs.value.filter((r) => !hidden(r.id)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
   const focused = computed(() => find(focusedId.value) ?? null);
-  const overlays = computed(() => overlayIds.value.flatMap((id) => find(id) ?? []).filter((r) => r.id !== focusedId.value));
+  const overlays = computed(() =>
+    overlayIds.value.flatMap((id) => find(id) ?? []).filter((r) => r.id !== focusedId.value && !hidden(r.id)),
+  );
   const hoverDiff = computed<FieldDiff[]>(() => {
     const run = find(hoveredId.value);
     if (!run) return [];
-    const ticked = overlayIds.value.filter((id) => id !== run.id).flatMap((id) => find(id) ?? []);
-    return diffRun(run, ticked.length ? ticked : runs.value.filter((r) => r.id !== run.id));
+    const ticked = overlayIds.value.filter((id) => id !== run.id && !hidden(id)).flatMap((id) => find(id) ?? []);
+    return diffRun(run, ticked.length ? ticked : ordered.value.filter((r) => r.id !== run.id));
   });
   const explanation = computed<Explanation | null>(() => {
     const run = focused.value;
     if (!run || dismissed.value.includes(run.id)) return null;
     if (run.status === 'failed') return explainFailure(run.message);
-    if (run.nonFinite) return explainNonFinite(run.nonFinite, run, run.progress?.learningRate);
+    if (run.nonFinite) return explainNonFinite(run.nonFinite, run, run.progress?.learningRate ?? latestRate(run));
     return null;
   });
 
@@ -105,6 +123,15 @@ export const useRunsStore = defineStore('runs', () => {
     setHistory(seriesOf(run.id), run.history);
   }
 
+  /** A record event (η changed, a pause…), unless a listing already brought it; the name is the service's after it. */
+  function recordEvent(run: RunState, event: RunRecordEvent, name: string): void {
+    const held = run.events ?? [];
+    const same = (e: RunRecordEvent) =>
+      e.time === event.time && e.kind === event.kind && e.epoch === event.epoch && e.batch === event.batch;
+    if (!held.some(same)) run.events = [...held, event];
+    run.name = name;
+  }
+
   function apply(run: RunState, event: RunEvent): void {
     if (event.type === 'status') {
       run.status = event.status;
@@ -121,6 +148,7 @@ export const useRunsStore = defineStore('runs', () => {
       if (event.backend) run.backend = event.backend;
       if (event.threads) run.threads = event.threads;
     } else if (event.type === 'epoch') recordEpochs(run, [...(event.before ?? []), event.report]);
+    else if (event.type === 'record') recordEvent(run, event.event, event.name);
     else run.nonFinite = event.detail;
   }
 
@@ -206,11 +234,8 @@ export const useRunsStore = defineStore('runs', () => {
     if (!runId || !(learningRate > 0) || !Number.isFinite(learningRate)) return false;
     const done = await act('change the learning rate', async (lab) => (await lab.setLearningRate({ runId, learningRate }), true));
     const run = find(runId);
-    // The service keeps the new η in the run's settings, as listRuns will show.
-    if (done && run) {
-      run.settings.learningRate = learningRate;
-      if (run.progress) run.progress.learningRate = learningRate;
-    }
+    // The run's settings keep their base η: the change comes back as a record event.
+    if (done && run?.progress) run.progress.learningRate = learningRate;
     return done ?? false;
   }
 
@@ -237,23 +262,64 @@ export const useRunsStore = defineStore('runs', () => {
       return false;
     }
     run.history = run.history.filter((r) => !stale.has(r));
-    run.settings.learningRate = learningRate;
     run.nonFinite = null;
+    if (run.progress) run.progress.learningRate = learningRate;
     setHistory(seriesOf(runId), run.history);
     notice.value = { kind: 'info', text: `Went back to epoch ${epoch}: training on at η = ${learningRate}.` };
     bump();
     return true;
   }
 
-  async function remove(runId: string): Promise<void> {
+  /**
+   * Deletes a run in two steps: it leaves the list at once with an Undo offered for UNDO_DELETE_MS,
+   * and only then does the service delete it (its record and files).
+   */
+  function remove(runId: string): void {
+    const run = find(runId);
+    if (!run || hidden(runId)) return;
+    deleting.value = [...deleting.value, { runId, label: `#${run.number ?? '?'} ${run.name}` }];
+    if (focusedId.value === runId) focusedId.value = ordered.value[0]?.id ?? null;
+    if (hoveredId.value === runId) hoveredId.value = null;
+    deleteTimers.set(
+      runId,
+      setTimeout(() => void finishDelete(runId), UNDO_DELETE_MS),
+    );
+    bump();
+  }
+
+  /** Brings back a run deleted less than UNDO_DELETE_MS ago. */
+  function undoDelete(runId: string): void {
+    const timer = deleteTimers.get(runId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    deleteTimers.delete(runId);
+    deleting.value = deleting.value.filter((d) => d.runId !== runId);
+    focusedId.value ??= runId;
+    bump();
+  }
+
+  /** The service deletes the run (its Undo is over); refused, the run comes back with the reason. */
+  async function finishDelete(runId: string): Promise<void> {
+    const timer = deleteTimers.get(runId);
+    if (timer !== undefined) clearTimeout(timer);
+    deleteTimers.delete(runId);
     const done = await act('delete the run', async (lab) => (await lab.deleteRun({ runId }), true));
-    if (!done) return;
+    deleting.value = deleting.value.filter((d) => d.runId !== runId);
+    if (!done) return bump();
     runs.value = runs.value.filter((r) => r.id !== runId);
     overlayIds.value = overlayIds.value.filter((id) => id !== runId);
     series.delete(runId);
     if (focusedId.value === runId) focusedId.value = ordered.value[0]?.id ?? null;
     if (hoveredId.value === runId) hoveredId.value = null;
     bump();
+  }
+
+  /** Renames a run (the service refuses a blank name or control characters, and says so). */
+  async function rename(runId: string, name: string): Promise<boolean> {
+    const renamed = await act('rename the run', (lab) => lab.renameRun({ runId, name }));
+    const run = find(runId);
+    if (renamed && run) run.name = renamed.name;
+    return renamed !== undefined;
   }
 
   async function save(runId: string): Promise<void> {
@@ -303,6 +369,10 @@ export const useRunsStore = defineStore('runs', () => {
     rollbackPoints,
     resumeFromEpoch,
     remove,
+    undoDelete,
+    finishDelete,
+    deleting,
+    rename,
     save,
     focus,
     toggleOverlay,

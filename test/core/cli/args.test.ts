@@ -7,6 +7,7 @@ import { JSON_EVENTS } from '../../../core/cli/events';
 import pkg from '../../../package.json' with { type: 'json' };
 import { cli, expectNoTerminalCodes, jsonLines, ofType, oneLine } from './cli';
 import { mnistSpec } from '../../fixtures/specs';
+import type { DenseLayerSpec } from '../../../core/engine/spec';
 
 const NIELSEN = '--layers 784,30,10 --activation sigmoid --loss quadratic --init normal --batch 10 --lr 3 --epochs 30 --seed 1'.split(' ');
 const MODERN =
@@ -23,7 +24,7 @@ describe('parseCli', () => {
 
   it('takes one activation per non-input layer', () => {
     const { spec, settings } = parseCli(MODERN);
-    expect(spec.layers.map((l) => l.activation)).toEqual(['relu', 'softmax']);
+    expect(spec.layers.map((l) => (l as DenseLayerSpec).activation)).toEqual(['relu', 'softmax']);
     expect(settings.optimizer).toBe('adam');
   });
 
@@ -34,7 +35,7 @@ describe('parseCli', () => {
 
   it.each([
     [['--loss', 'hinge'], /--loss: "hinge" is not one of/],
-    [['--layers', '784'], /--layers: expected at least two whole numbers/],
+    [['--layers', '784'], /--layers: expected the input and at least one layer like 784,30,10/],
     [['--layers', '784,x,10'], /--layers/],
     [['--activation', 'relu,relu,relu'], /--activation: give one name, or 2/],
     [['--batch', '0'], /--batch: expected a whole number ≥ 1, got "0"/],

@@ -109,3 +109,30 @@ describe('--sweep', () => {
     expect(parseCli(['--sweep', 'lr=1,2']).validation).toBe(true);
   });
 });
+
+describe('--sweep-halving', () => {
+  it('trains every point a few epochs, keeps the better half each round, and trains one to the end', () => {
+    const args = ['--train-limit', '1500', '--test-limit', '300', '--epochs', '4', '--sweep', 'lr=0.001,0.003,1,3', '--sweep-halving'];
+    const text = cli(args);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^Sweep with successive halving: 4 runs; rounds of 4 × 1, 2 × 2, 1 × 4 epochs/);
+    const results = ofType(jsonLines(cli([...args, '--json']).stdout), 'sweep-result');
+    expect(results.map((r) => r['settings'])).toEqual([{ lr: 0.001 }, { lr: 0.003 }, { lr: 1 }, { lr: 3 }]);
+    // The two η too small to learn in an epoch are dropped after the first round; one of the others trains all 4 epochs.
+    expect(results.map((r) => [r['epochs'], r['droppedAfter']])).toEqual([
+      [1, 1],
+      [1, 1],
+      expect.arrayContaining([expect.any(Number)]),
+      expect.arrayContaining([expect.any(Number)]),
+    ]);
+    const finalists = results.filter((r) => r['droppedAfter'] === undefined);
+    expect(finalists).toHaveLength(1);
+    expect(finalists[0]!['epochs']).toBe(4);
+    expect(results.filter((r) => r['droppedAfter'] === 2).map((r) => r['epochs'])).toEqual([2]);
+  });
+
+  it('needs --sweep', () => {
+    expect(() => parseCli(['--sweep-halving'])).toThrow(/--sweep-halving needs --sweep/);
+    expect(parseCli(['--sweep', 'lr=1,2', '--sweep-halving']).sweep).toMatchObject({ halving: true });
+  });
+});

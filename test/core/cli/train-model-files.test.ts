@@ -86,8 +86,8 @@ describe('npm run train with model files', () => {
     ['a truncated file', (text: string) => text.slice(0, 400), /looks truncated/],
     [
       'a file of a newer version',
-      (text: string) => text.replace('"version":1', '"version":2'),
-      /written by a newer Fathom \(format version 2; this one reads up to 1\)/,
+      (text: string) => text.replace('"version":1', '"version":3'),
+      /written by a newer Fathom \(format version 3; this one reads up to 2\)/,
     ],
     [
       'a file with a NaN weight',

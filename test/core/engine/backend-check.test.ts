@@ -1,4 +1,5 @@
 /** The gradient check's second part: backprop on the training kernels in float32 against the float64 reference. */
+import { layerActivation } from '../../../core/engine/spec';
 import { describe, expect, it } from 'vitest';
 import type { Samples } from '../../../core/data/dataset';
 import { backendAgreement } from '../../../core/engine/backend-check';
@@ -22,7 +23,7 @@ describe('backendAgreement', () => {
   const samples = oneHotSamples(784, 10, 4, 3);
   for (const spec of [mnistSpec(), reluSoftmaxSpec()]) {
     const net = Network.create(spec, new Rng(7));
-    it(`finds the wasm and js kernels in float32 within float32 rounding of float64 (${spec.layers.map((l) => l.activation).join('/')})`, () => {
+    it(`finds the wasm and js kernels in float32 within float32 rounding of float64 (${spec.layers.map((l) => layerActivation(l)).join('/')})`, () => {
       for (const kernels of [selectKernels('wasm'), jsKernels]) {
         const layers = backendAgreement(net, kernels, samples, [0, 1, 2, 3]);
         expect(layers.map((l) => l.layer)).toEqual(spec.layers.map((_, i) => i + 1));

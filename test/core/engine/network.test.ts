@@ -3,8 +3,9 @@ import { ShapeError, SpecError } from '../../../core/engine/errors';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import type { NetworkSpec } from '../../../core/engine/spec';
+import type { DenseLayerSpec } from '../../../core/engine/spec';
 
-const spec = (sizes: number[], hidden: NetworkSpec['layers'][number]['activation'] = 'sigmoid'): NetworkSpec => ({
+const spec = (sizes: number[], hidden: DenseLayerSpec['activation'] = 'sigmoid'): NetworkSpec => ({
   inputSize: sizes[0]!,
   layers: sizes.slice(1).map((units, i) => ({ units, activation: i === sizes.length - 2 ? 'sigmoid' : hidden })),
   loss: 'quadratic',
@@ -216,10 +217,10 @@ describe('invalid specs', () => {
     expect(fieldOf({ ...base(), inputSize: 2.5 })).toBe('inputSize');
     expect(fieldOf({ ...base(), layers: [] })).toBe('layers');
     const zeroUnits = base();
-    zeroUnits.layers[1]!.units = 0;
+    (zeroUnits.layers[1] as DenseLayerSpec).units = 0;
     expect(fieldOf(zeroUnits)).toBe('layers[1].units');
     const softmaxHidden = base();
-    softmaxHidden.layers[0]!.activation = 'softmax';
+    (softmaxHidden.layers[0] as DenseLayerSpec).activation = 'softmax';
     expect(fieldOf(softmaxHidden)).toBe('layers[0].activation');
     expect(fieldOf({ ...base(), loss: 'cross-entropy' })).toBe('loss');
     expect(fieldOf({ ...base(), init: 'uniform' as never })).toBe('init');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN_SETTINGS } from '@core/engine/spec';
 import { mnistSpec } from '../../fixtures/specs';
 import { applyPoint, axisValues, gridPoints, parseSweep, randomPoints, SweepError } from '@core/engine/sweep';
+import type { DenseLayerSpec } from '../../../core/engine/spec';
 
 const SPEC = mnistSpec({ hidden: [100, 40], output: 'softmax', loss: 'cross-entropy', init: 'he' });
 
@@ -38,12 +39,12 @@ describe('sweeps', () => {
     const axes = parseSweep('lr=0.5 batch=32 l2=0.001 optimizer=adam units3=20 activation=relu');
     const { spec, settings } = applyPoint(axes, gridPoints(axes)[0]!, SPEC, DEFAULT_TRAIN_SETTINGS);
     expect(settings).toMatchObject({ learningRate: 0.5, batchSize: 32, l2: 0.001, optimizer: 'adam' });
-    expect(spec.layers.map((l) => [l.units, l.activation])).toEqual([
+    expect(spec.layers.map((l) => [(l as DenseLayerSpec).units, (l as DenseLayerSpec).activation])).toEqual([
       [100, 'relu'],
       [20, 'relu'],
       [10, 'softmax'],
     ]);
-    expect(SPEC.layers[1]!.units).toBe(40);
+    expect((SPEC.layers[1] as DenseLayerSpec).units).toBe(40);
     const output = parseSweep('units4=5');
     expect(() => applyPoint(output, { units4: 5 }, SPEC, DEFAULT_TRAIN_SETTINGS)).toThrow(
       /the hidden layers of this network are layers 2–3/,

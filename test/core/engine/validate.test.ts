@@ -3,6 +3,7 @@ import { SpecError } from '../../../core/engine/errors';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
 import { dataProblems, specProblems, throwIfProblems, trainingProblems, type Problem } from '../../../core/engine/validate';
 import { reluSoftmaxSpec } from '../../fixtures/specs';
+import type { DenseLayerSpec } from '../../../core/engine/spec';
 
 const good = (): NetworkSpec => reluSoftmaxSpec();
 const train = (overrides: Partial<TrainSettings>): TrainSettings => ({ ...DEFAULT_TRAIN_SETTINGS, ...overrides });
@@ -28,10 +29,10 @@ describe('specProblems', () => {
 
   it('refuses zero and non-integer units, numbering layers from the input layer as 1', () => {
     const zero = good();
-    zero.layers[0]!.units = 0;
+    (zero.layers[0] as DenseLayerSpec).units = 0;
     expect(only(specProblems(zero))).toEqual(['layers[0].units', 'Layer 2 needs a whole number of units from 1 to 100000; got 0.']);
     const fraction = good();
-    fraction.layers[1]!.units = 2.5;
+    (fraction.layers[1] as DenseLayerSpec).units = 2.5;
     const [field, message] = only(specProblems(fraction));
     expect(field).toBe('layers[1].units');
     expect(message).toMatch(/Layer 3 needs a whole number .* got 2\.5/);
@@ -45,7 +46,7 @@ describe('specProblems', () => {
 
   it('names unknown activations, losses and initialisations with the valid choices', () => {
     const act = good();
-    act.layers[0]!.activation = 'swish' as never;
+    (act.layers[0] as DenseLayerSpec).activation = 'swish' as never;
     const [field, message] = only(specProblems(act));
     expect(field).toBe('layers[0].activation');
     expect(message).toMatch(/Unknown activation "swish"; choose one of linear, sigmoid, tanh, relu, leaky-relu, softmax, step/);
@@ -61,7 +62,7 @@ describe('specProblems', () => {
 
   it('refuses a loss that cannot work with the output activation', () => {
     const spec = good();
-    spec.layers[1]!.activation = 'sigmoid';
+    (spec.layers[1] as DenseLayerSpec).activation = 'sigmoid';
     expect(only(specProblems(spec))).toEqual(['loss', expect.stringMatching(/softmax/)]);
     expect(specProblems({ ...spec, loss: 'binary-cross-entropy' })).toEqual([]);
   });
@@ -114,7 +115,7 @@ describe('trainingProblems', () => {
 
   it('refuses a step layer because its derivative carries no gradient', () => {
     const spec = good();
-    spec.layers[0]!.activation = 'step';
+    (spec.layers[0] as DenseLayerSpec).activation = 'step';
     expect(specProblems(spec)).toEqual([]);
     const [field, message] = only(trainingProblems(spec, train({})));
     expect(field).toBe('layers[0].activation');

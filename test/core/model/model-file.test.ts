@@ -5,6 +5,7 @@ import { MODEL_FORMAT, MODEL_VERSION, modelFileSchema, type ModelFile } from '..
 import { buildModelFile, readModelFile } from '../../../core/model/model-file';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
+import type { NetworkSpec } from '../../../core/engine/spec';
 import { SPEC, trainedSmall } from './fixtures';
 
 const bits = (a: ArrayLike<number>): number[] => Array.from(new Uint32Array(Float32Array.from(a).buffer));
@@ -28,7 +29,7 @@ describe('model file round trip', () => {
   it('writes format, version, spec, metadata and one parameters entry per layer', () => {
     expect(file).toMatchObject({ format: 'fathom-model', version: 1, spec: SPEC, appVersion: '0.1.0-test', createdAt: meta.createdAt });
     expect(MODEL_FORMAT).toBe('fathom-model');
-    expect(MODEL_VERSION).toBe(1);
+    expect(MODEL_VERSION).toBe(2);
     expect(file.parameters).toHaveLength(2);
     expect(file.history).toHaveLength(history.length);
     expect(file.history[0]).toMatchObject({ epoch: 1, trainLoss: history[0]!.trainLoss, testAccuracy: history[0]!.testAccuracy });
@@ -107,7 +108,7 @@ describe('damaged model files', () => {
       'a newer version',
       edit((f) => (f.version = 3)),
       'newer-version',
-      /written by a newer Fathom \(format version 3; this one reads up to 1\)/,
+      /written by a newer Fathom \(format version 3; this one reads up to 2\)/,
     ],
     ['version 0', edit((f) => (f.version = 0)), 'schema', /the field "version" is invalid/],
     ['a missing field', edit((f) => delete f.settings.learningRate), 'schema', /the required field "settings\.learningRate" is missing/],
@@ -222,5 +223,48 @@ describe('damaged model files', () => {
     expect(() => Network.create({ ...SPEC, layers: [{ units: 5, activation: 'softmax' }, ...SPEC.layers] }, new Rng(1))).toThrow(
       /output layer only/,
     );
+  });
+});
+
+describe('model file version 2 (CNN layers)', () => {
+  const cnn: NetworkSpec = {
+    ...SPEC,
+    inputShape: { channels: 1, height: 2, width: 3 },
+    layers: [
+      { kind: 'conv', filters: 3, kernel: 2, stride: 1, padding: 'same', activation: 'relu' },
+      { kind: 'batchnorm' },
+      { kind: 'maxpool', size: 2, stride: 1 },
+      { kind: 'dropout', rate: 0.2 },
+      { units: 3, activation: 'softmax' },
+    ],
+    loss: 'cross-entropy',
+  };
+
+  it('trains, saves as version 2 with the running statistics, and reads back the same predictions', () => {
+    const { net, meta, test } = trainedSmall(cnn);
+    const file = buildModelFile(net, meta);
+    expect(file.version).toBe(2);
+    expect(file.spec).toEqual(cnn);
+    expect(file.parameters[1]).toMatchObject({ runningMean: expect.any(String), runningVariance: expect.any(String) });
+    expect(file.parameters[0]!.runningMean).toBeUndefined();
+    const loaded = readModelFile(JSON.stringify(file)).net;
+    expect(bits(loaded.state.mean[2]!)).toEqual(bits(net.state.mean[2]!));
+    expect(bits(loaded.state.variance[2]!)).toEqual(bits(net.state.variance[2]!));
+    expect(Array.from(net.state.mean[2]!).some((m) => m !== 0)).toBe(true); // training moved them
+    for (let i = 0; i < 5; i++) {
+      const x = test.inputs.subarray(i * 6, (i + 1) * 6);
+      expect(bits(loaded.predict(x))).toEqual(bits(net.predict(x)));
+    }
+  });
+
+  it('refuses a version-1 file with CNN layers and a batchnorm layer without its statistics', () => {
+    const { net, meta } = trainedSmall(cnn);
+    const file = buildModelFile(net, meta);
+    expect(failure(JSON.stringify({ ...file, version: 1 })).message).toMatch(/version-1 model file holds dense layers only/);
+    const missing = structuredClone(file);
+    delete missing.parameters[1]!.runningVariance;
+    const err = failure(JSON.stringify(missing));
+    expect(err.code).toBe('shape-mismatch');
+    expect(err.message).toMatch(/parameters\[1\]\.runningVariance.*missing/);
   });
 });

@@ -16,6 +16,7 @@ import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } f
 import { Checkpointer } from '@core/service/worker/checkpointer';
 import { describeSaveFailure } from '@core/service/worker/training-session';
 import type { AtomicWriteFs } from '@core/files/atomic-write';
+import type { DenseLayerSpec } from '../../../core/engine/spec';
 
 export interface FakeOptions {
   /** The checkpoint clock (ms); default performance.now. */
@@ -26,10 +27,10 @@ export interface FakeOptions {
 
 /** Every weight and bias of `spec` set to `value`, so a saved file shows which epoch it came from. */
 export function filledWeights(spec: NetworkSpec, value: number): WeightsSnapshot {
-  const sizes = [spec.inputSize, ...spec.layers.map((l) => l.units)];
+  const sizes = [spec.inputSize, ...spec.layers.map((l) => (l as DenseLayerSpec).units)];
   return {
-    w: spec.layers.map((l, i) => new Float32Array(l.units * sizes[i]!).fill(value)),
-    b: spec.layers.map((l) => new Float32Array(l.units).fill(value)),
+    w: spec.layers.map((l, i) => new Float32Array((l as DenseLayerSpec).units * sizes[i]!).fill(value)),
+    b: spec.layers.map((l) => new Float32Array((l as DenseLayerSpec).units).fill(value)),
   };
 }
 

@@ -6,6 +6,7 @@ import type { RunEvent } from '@core/lab/contract';
 import { loadModelFile } from '@core/model/model-files';
 import type { LabService } from '@core/service/lab-service';
 import { EventLog, makeService, quickRun, stubDialogs, tempDataDir, reportsIn, endsEpoch } from './helpers';
+import type { DenseLayerSpec } from '../../../core/engine/spec';
 
 describe('LabService: datasets', () => {
   const tmp = tempDataDir();
@@ -51,7 +52,7 @@ describe('LabService: datasets', () => {
 
   it('refuses a network that does not fit the dataset before starting a worker', async () => {
     const request = quickRun();
-    request.spec.layers[1]!.units = 7;
+    (request.spec.layers[1] as DenseLayerSpec).units = 7;
     await expect(service.startRun(request)).rejects.toThrow(/10 target values/);
     expect(await service.listRuns()).toEqual([]);
   });
@@ -63,7 +64,7 @@ describe('LabService: datasets', () => {
     await expect(service.startRun(mape)).rejects.toThrow(lossTargetProblem('mape', oneHotOf5)!);
     await expect(service.startRun(mape)).rejects.toThrow(/MAPE divides by each target value, and target #0 is 0/);
     const step = quickRun();
-    step.spec.layers[0]!.activation = 'step';
+    (step.spec.layers[0] as DenseLayerSpec).activation = 'step';
     await expect(service.startRun(step)).rejects.toThrow(/Layer 2 uses the step function/);
     await expect(service.startRun(quickRun({ settings: { learningRate: 0 } }))).rejects.toThrow(
       /learning rate η must be a positive number/,

@@ -8,10 +8,11 @@ import { useDatasetsStore } from '@renderer/stores/datasets';
 import { MERGE_MS, useDesignStore } from '@renderer/stores/design';
 import { installFakeLab } from '../fake-lab';
 import { designerVerbs } from './fixtures';
+import type { DenseLayerSpec } from '@core/engine/spec';
 
 const units = (store: ReturnType<typeof useDesignStore>): number[] => [
   store.design.spec.inputSize,
-  ...store.design.spec.layers.map((l) => l.units),
+  ...store.design.spec.layers.map((l) => (l as DenseLayerSpec).units),
 ];
 
 async function ready() {
@@ -30,7 +31,7 @@ describe('design store: presets', () => {
   it('starts from network.py: 784-30-10 sigmoid, quadratic, N(0,1), SGD η 3, batch 10, 30 epochs', async () => {
     const store = await ready();
     expect(units(store)).toEqual([784, 30, 10]);
-    expect(store.design.spec.layers.every((l) => l.activation === 'sigmoid')).toBe(true);
+    expect(store.design.spec.layers.every((l) => (l as DenseLayerSpec).activation === 'sigmoid')).toBe(true);
     expect(store.design.spec).toMatchObject({ loss: 'quadratic', init: 'normal' });
     expect(store.design.settings).toMatchObject({ optimizer: 'sgd', learningRate: 3, batchSize: 10, epochs: 30 });
     expect(store.canTrain).toBe(true);
@@ -44,14 +45,14 @@ describe('design store: presets', () => {
 
     store.applyPreset('modern');
     expect(units(store)).toEqual([784, 100, 10]);
-    expect(store.design.spec.layers.map((l) => l.activation)).toEqual(['relu', 'softmax']);
+    expect(store.design.spec.layers.map((l) => (l as DenseLayerSpec).activation)).toEqual(['relu', 'softmax']);
     expect(store.design.spec).toMatchObject({ loss: 'cross-entropy', init: 'he' });
     expect(store.design.settings).toMatchObject({ optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 5 });
     expect(store.canTrain).toBe(true);
 
     store.applyPreset('perceptron');
     expect(units(store)).toEqual([784, 10]);
-    expect(store.design.spec.layers[0]!.activation).toBe('step');
+    expect((store.design.spec.layers[0] as DenseLayerSpec).activation).toBe('step');
     expect(store.canTrain).toBe(false);
     expect(store.problems.map((p) => p.field)).toEqual(['layers[0].activation']);
     expect(store.problems[0]!.message).toMatch(/sigmoid/);
@@ -71,14 +72,14 @@ describe('design store: editing layers', () => {
     const store = await ready();
     store.addLayer(1);
     expect(units(store)).toEqual([784, 30, 30, 10]);
-    expect(store.design.spec.layers[1]!.activation).toBe('sigmoid');
+    expect((store.design.spec.layers[1] as DenseLayerSpec).activation).toBe('sigmoid');
   });
 
   it('adds a ReLU layer to a ReLU network, and clamps the index', async () => {
     const store = await ready();
     store.applyPreset('modern');
     store.addLayer(99);
-    expect(store.design.spec.layers.map((l) => l.activation)).toEqual(['relu', 'softmax', 'relu']);
+    expect(store.design.spec.layers.map((l) => (l as DenseLayerSpec).activation)).toEqual(['relu', 'softmax', 'relu']);
   });
 
   it('removes a layer but never the last one', async () => {
@@ -171,9 +172,9 @@ describe('design store: undo and redo', () => {
       expect(store.design.settings.epochs).toBe(5);
       store.undo();
       expect(store.design.settings.epochs).toBe(30);
-      expect(store.design.spec.layers[0]!.units).toBe(100);
+      expect((store.design.spec.layers[0] as DenseLayerSpec).units).toBe(100);
       store.undo();
-      expect(store.design.spec.layers[0]!.units).toBe(30);
+      expect((store.design.spec.layers[0] as DenseLayerSpec).units).toBe(30);
     } finally {
       vi.useRealTimers();
     }
@@ -205,7 +206,7 @@ describe('design store: persistence', () => {
     first.setUnits(1, 7);
     setActivePinia(createPinia());
     const second = await ready();
-    expect(second.design.spec.layers[1]!.units).toBe(7);
+    expect((second.design.spec.layers[1] as DenseLayerSpec).units).toBe(7);
     expect(second.canTrain).toBe(false);
   });
 
@@ -265,7 +266,7 @@ describe('design store: start request', () => {
     expect(request.name).toContain('784-30-10');
     // a copy: editing the design afterwards does not change the request
     store.setUnits(0, 99);
-    expect(request.spec.layers[0]!.units).toBe(30);
+    expect((request.spec.layers[0] as DenseLayerSpec).units).toBe(30);
   });
 
   it('is not ready to train before the dataset list has arrived', () => {

@@ -8,6 +8,7 @@ import { installFakeLab } from '../fake-lab';
 import { designerVerbs, MNIST } from './fixtures';
 import type { DatasetInfo } from '@core/lab/contract';
 import { profileTargets } from '@core/engine/target-profile';
+import type { DenseLayerSpec } from '@core/engine/spec';
 
 let wrapper: VueWrapper;
 let pinia: Pinia;
@@ -70,7 +71,7 @@ describe('designer validation', () => {
     expect(rowProblems(3)).toEqual([]);
     expect(summary()).toMatch(/Layer 2 activation/);
     await wrapper.get('[data-testid="layer-row"] .fix').trigger('click');
-    expect(store.design.spec.layers[0]!.activation).toBe('relu');
+    expect((store.design.spec.layers[0] as DenseLayerSpec).activation).toBe('relu');
     expect(store.canTrain).toBe(true);
   });
 
@@ -99,17 +100,17 @@ describe('designer validation', () => {
     expect(store.canTrain).toBe(false);
     const fix = wrapper.findAll('.field .fix').find((b) => b.text() === 'Use a softmax output layer')!;
     await fix.trigger('click');
-    expect(store.design.spec.layers[1]!.activation).toBe('softmax');
+    expect((store.design.spec.layers[1] as DenseLayerSpec).activation).toBe('softmax');
     expect(store.canTrain).toBe(true);
   });
 
   it('an output layer that does not match the classes is flagged on the output row', async () => {
     const { store } = await mountDesigner();
     await wrapper.get('#f-layers-1-units').setValue('12');
-    expect(store.design.spec.layers[1]!.units).toBe(12);
+    expect((store.design.spec.layers[1] as DenseLayerSpec).units).toBe(12);
     expect(rowProblems(3).join(' ')).toMatch(/10 target values .* 12 units/);
     await wrapper.get('[data-testid="layer-row"]:last-child .fix').trigger('click');
-    expect(store.design.spec.layers[1]!.units).toBe(10);
+    expect((store.design.spec.layers[1] as DenseLayerSpec).units).toBe(10);
     expect(store.canTrain).toBe(true);
   });
 

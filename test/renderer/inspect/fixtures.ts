@@ -78,16 +78,19 @@ export function evaluation(modelId: string): ModelEvaluation {
   };
 }
 
+const flat = (n: number) => ({ channels: n, height: 1, width: 1, spatial: false, step: 1 });
+
 export function traceResult(modelId: string, predicted: number, testIndex: number | null = null): TraceResult {
   const output = new Array(10).fill(0.01);
   output[predicted] = 0.9;
   return {
     modelId,
     input: new Array(784).fill(0),
+    inputShape: flat(784),
     raw: new Array(784).fill(0),
     layers: [
-      { layer: 1, activation: 'sigmoid', z: [0, 1, 2, 3], a: [0.5, 0.7, 0.9, 0.95] },
-      { layer: 2, activation: 'softmax', z: output, a: output },
+      { layer: 1, kind: 'dense', activation: 'sigmoid', shape: flat(4), z: [0, 1, 2, 3], a: [0.5, 0.7, 0.9, 0.95] },
+      { layer: 2, kind: 'dense', activation: 'softmax', shape: flat(10), z: output, a: output },
     ],
     output,
     predicted,

@@ -73,7 +73,7 @@ describe('capping the points a line draws', () => {
     const spec = lossChart({ focused: run, overlays: [] }, false);
     const batch = spec.datasets.find((d) => d.label === 'batch loss')!;
     expect(batch.data.length).toBeLessThanOrEqual(MAX_DRAWN_POINTS);
-    expect(spec.kept).toBe(2 * n + 2 * 3); // batch and smoothed, plus the train and validation epochs
+    expect(spec.kept).toBe(3 * n + 2 * 3); // batch, smoothed and η (one a progress event here), plus the train and validation epochs
   });
 });
 

@@ -42,10 +42,15 @@ describe('chart datasets', () => {
       'smoothed (EMA)',
       'train (epoch)',
       'validation (epoch)',
+      'η',
       'b · train',
       'b · validation',
     ]);
-    expect(spec.legendItems).toBe(4);
+    expect(spec.legendItems).toBe(5);
+    // The live η on its own axis, one point per progress event, at the event's place in epochs.
+    const eta = spec.datasets.find((d) => d.label === 'η')!;
+    expect(eta.yAxisID).toBe('y2');
+    expect(eta.data).toEqual([{ x: 0.2, y: 3 }]);
     // The batch arrays themselves, not copies: appending in place is what keeps updates cheap.
     expect(spec.datasets[0]!.data).toBe(focused.series.loss);
     expect(lossChart({ focused, overlays: [] }, true).yType).toBe('logarithmic');
@@ -292,5 +297,40 @@ describe('log axes over many decades', () => {
     expect(decadeTicks(-3, 9)).toEqual([-2, 0, 2, 4, 6, 8]);
     expect(decadeTicks(37, 39)).toBeNull();
     expect(decadeTicks(0, Infinity)).toBeNull();
+  });
+});
+
+describe('the live η on the loss chart', () => {
+  it('follows the progress events, a manual change included, and falls back to the epochs’ η without them', () => {
+    const run = chartRun('a', 0);
+    const progress = (batch: number, learningRate: number) =>
+      appendProgress(run.series, {
+        type: 'progress',
+        runId: 'a',
+        epoch: 1,
+        batch,
+        batchesPerEpoch: 10,
+        samplesPerSecond: 1,
+        learningRate,
+        points: [{ step: batch, loss: 1 / batch }],
+        gradientNorms: [0.1],
+      });
+    progress(1, 3);
+    progress(2, 3);
+    progress(3, 0.5); // changed by hand between two batches
+    const eta = lossChart({ focused: run, overlays: [] }, false).datasets.find((d) => d.label === 'η')!;
+    expect(eta.data.map((p) => p.y)).toEqual([3, 3, 0.5]);
+
+    // A run read back from the list has no progress points: its epochs' η are drawn.
+    const listed = chartRun('b', 1);
+    setHistory(listed.series, [
+      { ...epochReport(1), learningRate: 3 },
+      { ...epochReport(2), learningRate: 1.5 },
+    ]);
+    const fromEpochs = lossChart({ focused: listed, overlays: [] }, false).datasets.find((d) => d.label === 'η')!;
+    expect(fromEpochs.data).toEqual([
+      { x: 1, y: 3 },
+      { x: 2, y: 1.5 },
+    ]);
   });
 });

@@ -56,6 +56,7 @@ export function runVerbs(runs: RunSummary[] = []): Partial<LabApi> {
     resumeFromEpoch: async () => undefined,
     listRuns: async () => runs.map((r) => structuredClone(r)),
     deleteRun: async () => undefined,
+    renameRun: async ({ runId, name }) => summary(runId, { name: name.trim() }),
     saveModel: async () => ({ saved: true as const, fileName: 'model.json' }),
   };
 }

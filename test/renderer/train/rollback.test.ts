@@ -53,13 +53,13 @@ afterEach(() => {
 });
 
 describe('runs store: going back to a saved epoch', () => {
-  it('asks the service, cuts the later epochs and their batch points, and keeps the new η', async () => {
+  it('asks the service, cuts the later epochs and their batch points, and keeps the base η (the new one comes as a record event)', async () => {
     const store = await blownUp();
     expect(await store.resumeFromEpoch('a', 2, 0.01)).toBe(true);
     expect(lab.resumeFromEpoch).toHaveBeenCalledWith({ runId: 'a', epoch: 2, learningRate: 0.01 });
     const run = store.focused!;
     expect(run.history.map((r) => r.epoch)).toEqual([1, 2]);
-    expect(run.settings.learningRate).toBe(0.01);
+    expect(run.settings.learningRate).toBe(3);
     expect(run.nonFinite).toBeNull();
     const s = store.seriesOf('a');
     expect(s.loss.map((p) => p.x)).toEqual([0.5, 1.5]);

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { useRunsStore } from '@renderer/stores/runs';
+import { UNDO_DELETE_MS, useRunsStore } from '@renderer/stores/runs';
 import type { LabApi, RunEvent } from '@core/lab/contract';
 import { installFakeLab, labEvents, type LabEvents } from '../fake-lab';
 import { epochReport, runVerbs, summary } from './fixtures';
@@ -35,6 +35,9 @@ async function loaded(runs = [summary('a', { createdAt: '2025-01-01T10:00:00Z' }
 
 beforeEach(() => {
   setActivePinia(createPinia());
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('runs store: connection and listing', () => {
@@ -226,7 +229,7 @@ describe('runs store: overlays and differences', () => {
     const store = await loaded(three());
     store.hover('b');
     const byKey = Object.fromEntries(store.hoverDiff.map((d) => [d.key, d]));
-    expect(byKey['learningRate']).toMatchObject({ label: 'η', value: '0.5', others: ['3'] });
+    expect(byKey['learningRate']).toMatchObject({ label: 'Learning rate η', value: '0.5', others: ['3'] });
     expect(byKey['architecture']).toMatchObject({ value: '784-30-10 sigmoid', others: ['784-100 relu-10 softmax'] });
     expect(byKey['optimizer']?.others).toEqual(['momentum (μ 0.9)']);
     expect(byKey['seed']).toBeUndefined();
@@ -254,22 +257,73 @@ describe('runs store: actions', () => {
     expect(await store.setLearningRate(0.3)).toBe(true);
     expect(lab.setLearningRate).toHaveBeenCalledWith({ runId: 'a', learningRate: 0.3 });
     expect(store.focused?.progress?.learningRate).toBe(0.3);
-    expect(store.focused?.settings.learningRate).toBe(0.3);
+    // The base η stays as designed; the change arrives as a record event (with the run's name after it).
+    const base = store.focused!.settings.learningRate;
+    expect(base).not.toBe(0.3);
+    const change = {
+      kind: 'learning-rate' as const,
+      epoch: 1,
+      batch: 1,
+      time: '2025-01-01T00:01:00.000Z',
+      detail: 'η → 0.3',
+      from: base,
+      to: 0.3,
+    };
+    events.emit({ type: 'record', runId: 'a', event: change, name: 'run a' });
+    events.emit({ type: 'record', runId: 'a', event: change, name: 'run a' }); // heard twice, kept once
+    expect(store.focused?.settings.learningRate).toBe(base);
+    expect(store.focused?.events).toEqual([change]);
   });
 
   it('deletes a run with its series, overlay and focus', async () => {
+    vi.useFakeTimers();
     const store = await loaded([
       summary('a', { status: 'finished' }),
       summary('b', { status: 'finished', createdAt: '2030-01-01T00:00:00Z' }),
     ]);
     store.toggleOverlay('a');
     store.focus('b');
-    await store.remove('b');
-    expect(store.runs.map((r) => r.id)).toEqual(['a']);
+    store.remove('b');
+    // Gone from the list at once, deleted by the service only after its Undo ran out.
+    expect(store.ordered.map((r) => r.id)).toEqual(['a']);
     expect(store.focusedId).toBe('a');
-    await store.remove('a');
+    expect(lab.deleteRun).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS);
+    expect(lab.deleteRun).toHaveBeenCalledWith({ runId: 'b' });
+    expect(store.runs.map((r) => r.id)).toEqual(['a']);
+    store.remove('a');
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS);
     expect(store.overlayIds).toEqual([]);
     expect(store.focusedId).toBeNull();
+  });
+
+  it('brings a deleted run back while its Undo lasts, and the service never deletes it', async () => {
+    vi.useFakeTimers();
+    const store = await loaded([
+      summary('a', { status: 'finished', number: 1 }),
+      summary('b', { status: 'finished', number: 2, name: 'wide' }),
+    ]);
+    store.remove('b');
+    expect(store.deleting).toEqual([{ runId: 'b', label: '#2 wide' }]);
+    expect(store.ordered.map((r) => r.id)).toEqual(['a']);
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS - 1);
+    store.undoDelete('b');
+    await vi.advanceTimersByTimeAsync(UNDO_DELETE_MS);
+    expect(lab.deleteRun).not.toHaveBeenCalled();
+    expect(store.deleting).toEqual([]);
+    expect(store.ordered.map((r) => r.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('renames a run with the name the service kept; a refusal is said', async () => {
+    const store = await loaded([summary('a', { status: 'finished' })]);
+    vi.mocked(lab.renameRun).mockResolvedValueOnce(summary('a', { name: 'mine' }));
+    expect(await store.rename('a', '  mine ')).toBe(true);
+    expect(lab.renameRun).toHaveBeenCalledWith({ runId: 'a', name: '  mine ' });
+    expect(store.runs[0]!.name).toBe('mine');
+    vi.mocked(lab.renameRun).mockRejectedValueOnce(new Error('name: no control characters'));
+    expect(await store.rename('a', 'x\u0007')).toBe(false);
+    expect(store.notice?.text).toBe('Could not rename the run: name: no control characters');
+    expect(store.runs[0]!.name).toBe('mine');
   });
 
   it('saves a model and says where; a refused save becomes an error notice', async () => {

@@ -7,6 +7,7 @@ import { useDatasetsStore } from '@renderer/stores/datasets';
 import { useDesignStore } from '@renderer/stores/design';
 import { designerVerbs } from '../design/fixtures';
 import { installFakeLab } from '../fake-lab';
+import type { DenseLayerSpec } from '@core/engine/spec';
 
 let pinia: Pinia;
 let wrapper: VueWrapper | undefined;
@@ -34,7 +35,7 @@ describe('TrainToolbar: why a design cannot train', () => {
     const design = useDesignStore();
     const w = await toolbar();
     expect(w.find('[data-testid="train-blocked"]').exists()).toBe(false);
-    design.design.spec.layers[0]!.activation = 'softmax';
+    (design.design.spec.layers[0] as DenseLayerSpec).activation = 'softmax';
     design.design.settings.batchSize = 0;
     await flushPromises();
     const messages = design.problems.map((p) => p.message);
@@ -54,11 +55,11 @@ describe('TrainToolbar: why a design cannot train', () => {
   it('says "a problem" for one, and the list goes once the design is fixed', async () => {
     const design = useDesignStore();
     const w = await toolbar();
-    design.design.spec.layers[0]!.activation = 'softmax';
+    (design.design.spec.layers[0] as DenseLayerSpec).activation = 'softmax';
     await flushPromises();
     expect(w.get('[data-testid="train-blocked-count"]').text()).toBe("Can't start: a problem in the design");
     expect(w.get('[data-testid="train-blocked"] h3').text()).toMatch(/^Fix this on the Design tab/);
-    design.design.spec.layers[0]!.activation = 'relu';
+    (design.design.spec.layers[0] as DenseLayerSpec).activation = 'relu';
     await flushPromises();
     expect(w.find('[data-testid="train-blocked"]').exists()).toBe(false);
     expect(w.get('[data-testid="train-start"]').attributes('disabled')).toBeUndefined();

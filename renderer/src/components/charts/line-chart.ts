@@ -96,7 +96,8 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         bodyFont: font,
         callbacks: {
           title: (items) => (items[0] ? `epoch ${fixed(items[0].parsed.x ?? 0, 2)}` : ''),
-          label: (item) => ` ${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`,
+          // A run event's marker says what happened (model/train/event-marks.ts); a line point, its value.
+          label: (item) => ` ${(item.raw as { note?: string }).note ?? `${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`}`,
         },
       },
       zoom: {
@@ -153,6 +154,17 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
           scale.width = Y_AXIS_WIDTH;
         },
         grid: { color: theme.grid },
+        border: { color: theme.grid },
+      },
+      // η on the right, from 0, shown only while a line uses it (the loss chart's live η).
+      y2: {
+        type: 'linear',
+        position: 'right',
+        display: 'auto',
+        beginAtZero: true,
+        title: { display: true, text: 'η', color: theme.muted, font },
+        ticks: { color: theme.muted, font, maxTicksLimit: 5, callback: (v) => compact(Number(v)) },
+        grid: { drawOnChartArea: false },
         border: { color: theme.grid },
       },
     },

@@ -10,6 +10,7 @@ export function chartContext(focused: RunState | null, overlays: RunState[], ser
     spec: run.spec,
     epochs: run.settings.epochs,
     series: seriesOf(run.id),
+    ...(run.events ? { events: run.events } : {}),
   });
   return { focused: focused ? toChart(focused) : null, overlays: overlays.map(toChart) };
 }

@@ -1,5 +1,5 @@
 /** A sentence tying an explanation to the design on screen ("your batch of 10 …"). */
-import { descentKind } from '@core/engine/spec';
+import { descentKind, layerActivation } from '@core/engine/spec';
 import type { Topic } from './explanations';
 import { count } from '../format';
 import type { Design } from './types';
@@ -23,7 +23,7 @@ export function contextNote(
   }
   if (topic.startsWith('activation:')) {
     const name = topic.slice('activation:'.length);
-    const layers = spec.layers.flatMap((l, i) => (l.activation === name ? [i + 2] : []));
+    const layers = spec.layers.flatMap((l, i) => (layerActivation(l) === name ? [i + 2] : []));
     if (layers.length) return `Used by layer${layers.length > 1 ? 's' : ''} ${layers.join(', ')} of your network.`;
   }
   return null;

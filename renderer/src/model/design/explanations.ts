@@ -6,6 +6,7 @@
 import type { ScalingKind } from '@core/data/scaling';
 import type { ScheduleName } from '@core/engine/schedules';
 import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
+import { layerText, type LayerTopic } from './layer-explanations';
 
 export type Topic =
   | `activation:${ActivationName}`
@@ -28,7 +29,8 @@ export type Topic =
   | 'l2'
   | 'seed'
   | 'validation'
-  | 'limits';
+  | 'limits'
+  | LayerTopic;
 
 export interface Explanation {
   title: string;
@@ -254,7 +256,7 @@ const scheduleText: Record<ScheduleName, Explanation> = {
 };
 
 const general: Record<
-  Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimizer' | 'scaling' | 'stop' | 'schedule'}:${string}`>,
+  Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimizer' | 'scaling' | 'stop' | 'schedule'}:${string}` | LayerTopic>,
   Explanation
 > = {
   overview: {
@@ -344,5 +346,6 @@ export function explain(topic: Topic): Explanation {
     const found = table[kind]?.[name];
     if (found) return found;
   }
+  if (topic in layerText) return layerText[topic as LayerTopic];
   return general[topic as keyof typeof general] ?? general.overview;
 }

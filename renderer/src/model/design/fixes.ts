@@ -1,6 +1,6 @@
 /** One-click fixes offered beside some problems: they teach the usual remedy. */
 import type { DatasetInfo } from '@core/lab/contract';
-import type { ActivationName } from '@core/engine/spec';
+import { isDense, layerActivation, type ActivationName, type NetworkSpec } from '@core/engine/spec';
 import { inputCount } from './problems';
 import type { Design } from './types';
 
@@ -17,6 +17,11 @@ export interface QuickFix {
   run(target: FixTarget): void;
 }
 
+const outputActivation = (spec: NetworkSpec): ActivationName | undefined => {
+  const last = spec.layers.at(-1);
+  return last ? layerActivation(last) : undefined;
+};
+
 export function quickFix(field: string, design: Design, dataset: DatasetInfo | undefined): QuickFix | null {
   const { spec } = design;
   if (field === 'inputSize' && dataset && spec.inputSize !== inputCount(dataset)) {
@@ -24,7 +29,7 @@ export function quickFix(field: string, design: Design, dataset: DatasetInfo | u
     return { label: `Set to ${n}`, run: (t) => t.setInputSize(n) };
   }
   const output = spec.layers.length - 1;
-  if (field === 'loss' && (spec.loss === 'cross-entropy' || spec.loss === 'kl-divergence') && spec.layers[output]?.activation !== 'softmax')
+  if (field === 'loss' && (spec.loss === 'cross-entropy' || spec.loss === 'kl-divergence') && outputActivation(spec) !== 'softmax')
     return { label: 'Use a softmax output layer', run: (t) => t.setActivation(output, 'softmax') };
   if (field === 'stop' && design.settings.stop.kind === 'early-stopping' && !design.validation)
     return { label: 'Hold out validation images', run: (t) => t.setValidation(true) };
@@ -34,12 +39,12 @@ export function quickFix(field: string, design: Design, dataset: DatasetInfo | u
   const layer = spec.layers[i];
   if (!layer) return null;
   const last = i === spec.layers.length - 1;
-  if (match[2] === 'units' && last && dataset?.kind === 'classification' && layer.units !== dataset.classes.length) {
+  if (match[2] === 'units' && last && isDense(layer) && dataset?.kind === 'classification' && layer.units !== dataset.classes.length) {
     const n = dataset.classes.length;
     return { label: `Set to ${n}`, run: (t) => t.setUnits(i, n) };
   }
-  if (match[2] === 'activation' && layer.activation === 'step') return { label: 'Use sigmoid', run: (t) => t.setActivation(i, 'sigmoid') };
-  if (match[2] === 'activation' && layer.activation === 'softmax' && !last)
-    return { label: 'Use ReLU', run: (t) => t.setActivation(i, 'relu') };
+  const activation = layerActivation(layer);
+  if (match[2] === 'activation' && activation === 'step') return { label: 'Use sigmoid', run: (t) => t.setActivation(i, 'sigmoid') };
+  if (match[2] === 'activation' && activation === 'softmax' && !last) return { label: 'Use ReLU', run: (t) => t.setActivation(i, 'relu') };
   return null;
 }

@@ -14,10 +14,21 @@ export const STORAGE_KEY = 'fathom.design.v1';
 
 const num = z.number().finite();
 
+const activation = z.enum(ACTIVATIONS);
+/** Every kind of layer; a layer stored before CNNs has no kind and is dense. */
+const layerSchema = z.union([
+  z.object({ kind: z.literal('dense').optional(), units: num, activation }),
+  z.object({ kind: z.literal('conv'), filters: num, kernel: num, stride: num, padding: z.enum(['valid', 'same']), activation }),
+  z.object({ kind: z.literal('maxpool'), size: num, stride: num }),
+  z.object({ kind: z.literal('dropout'), rate: num }),
+  z.object({ kind: z.literal('batchnorm') }),
+]);
+
 const designSchema = z.object({
   spec: z.object({
     inputSize: num,
-    layers: z.array(z.object({ units: num, activation: z.enum(ACTIVATIONS) })).max(64),
+    inputShape: z.object({ channels: num, height: num, width: num }).optional(),
+    layers: z.array(layerSchema).max(64),
     loss: z.enum(LOSSES),
     init: z.enum(INITS),
   }),

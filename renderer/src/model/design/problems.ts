@@ -4,6 +4,8 @@ import { lossTargetProblem } from '@core/engine/losses';
 import { profileTargetProblem } from '@core/engine/target-profile';
 import { dataProblems, specProblems, trainingProblems, type Problem } from '@core/engine/validate';
 import { trainingSizeProblems } from '@core/model/limits';
+import { isDense } from '@core/engine/spec';
+import { specForDataset } from './layers';
 import { VALIDATION_SIZE, type Design } from './types';
 
 export type { Problem };
@@ -57,16 +59,22 @@ function targetProblem(design: Design, dataset: DatasetInfo): string | null {
 
 /** specProblems + trainingProblems + the parameter bound (trainingSizeProblems; the machine's memory is checked by the service) + dataProblems (against the dataset's shape) + the data choices. */
 export function designProblems(design: Design, dataset: DatasetInfo | undefined, datasetsLoaded: boolean): Problem[] {
-  const { spec, settings } = design;
+  const { settings } = design;
+  const spec = specForDataset(design.spec, dataset);
   const problems = [...specProblems(spec), ...trainingProblems(spec, settings), ...trainingSizeProblems(spec, settings)];
   if (dataset) {
     const classes = dataset.kind === 'classification' ? dataset.classes.length : undefined;
-    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? spec.layers.at(-1)?.units ?? 0));
+    problems.push(...dataProblems(spec, inputCount(dataset), classes ?? outputUnits(spec)));
     const why = targetProblem(design, dataset);
     if (why) problems.push({ field: 'loss', message: why });
   }
   problems.push(...designProblemsOnly(design, dataset, datasetsLoaded));
   return problems;
+}
+
+function outputUnits(spec: Design['spec']): number {
+  const last = spec.layers.at(-1);
+  return last && isDense(last) ? last.units : 0;
 }
 
 /** Problems grouped by field, for showing each next to its control. */

@@ -5,11 +5,14 @@
  * handed to Chart.js capped at MAX_DRAWN_POINTS (min-max buckets): the store keeps every point.
  */
 import type { NetworkSpec } from '@core/engine/spec';
+import type { RunRecordEvent } from '@core/lab/contract';
+import { layerLegend } from '../design/layers';
 import { compactPercent } from '../format';
 import { fade, layerColour, runColour } from '../charts/palette';
 import { capGrowing, movingAverage, robustRange } from '../charts/reduce';
 import type { ChartSpec, LineSet, Point } from '../charts/spec';
 import { epochSpread, ratiosToLast } from './gradients';
+import { eventMarks } from './event-marks';
 import { EMA_BETA, type EpochSeries, type RunSeries } from './series';
 
 export interface ChartRun {
@@ -19,6 +22,8 @@ export interface ChartRun {
   /** Planned epochs: decides how big the per-epoch markers are. */
   epochs: number;
   series: RunSeries;
+  /** What happened to the run (η changed, pauses, steps, roll-backs): marked on every chart of the focused run. */
+  events?: readonly RunRecordEvent[];
 }
 
 export interface ChartContext {
@@ -29,6 +34,9 @@ export interface ChartContext {
 const DASH = { train: [], validation: [6, 4], test: [2, 3] } as const;
 type Split = keyof typeof DASH;
 const MARKER = { train: 'circle', validation: 'rectRot', test: 'triangle' } as const;
+
+/** The live η's line: a quiet grey, apart from every run's colour. */
+const ETA_COLOUR = '#8a8f98';
 
 /** The smoothing choices of the loss chart: the weight of the past in the moving average (0 = none). */
 export const SMOOTHING = [
@@ -108,6 +116,9 @@ export function epochSpan(ctx: ChartContext): number | undefined {
 
 const nonEmpty = (sets: LineSet[]): LineSet[] => sets.filter((s) => s.data.length > 0);
 
+/** The run's events as markers sitting on `along`, the chart's main line. */
+const marks = (run: ChartRun, along: readonly Point[]): LineSet[] => eventMarks(run.events, along, run.series.batchesPerEpoch);
+
 /** The focused run's lines (in the legend) followed by the ticked runs' (named in the overlay key). */
 function focusedThenOverlays(mine: LineSet[], theirs: LineSet[]): Pick<ChartSpec, 'datasets' | 'legendItems'> {
   const shown = nonEmpty(mine);
@@ -158,7 +169,11 @@ export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = 
     mine.push(line('batch loss', f.series.loss, { colour: fade(colour, 0.22), width: 1, order: 3 }));
     if (smoothing > 0) mine.push(line('smoothed (EMA)', smooth, { colour: fade(colour, 0.75), width: 1.5, order: 2 }));
     mine.push(...epochLines(f, 'Loss', true));
-    sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss);
+    mine.push(...marks(f, smoothing > 0 && smooth.length > 0 ? smooth : f.series.loss.length > 0 ? f.series.loss : e.trainLoss));
+    // η on its own axis (y2, from 0): live from the progress events, else each epoch's from the history.
+    const eta = f.series.learningRate.length ? f.series.learningRate : e.learningRate;
+    if (eta.length) mine.push({ ...line('η', eta, { colour: ETA_COLOUR, width: 1, dash: [3, 2], order: 4 }), yAxisID: 'y2' });
+    sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss, eta);
     range = robustRange(f.series.loss, [smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss], logY);
   }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Loss', false));
@@ -185,7 +200,12 @@ function mergeRanges(a: { min: number; max: number } | null, b: { min: number; m
 }
 
 export function accuracyChart(ctx: ChartContext): ChartSpec {
-  const mine = ctx.focused ? epochLines(ctx.focused, 'Accuracy', true) : [];
+  const f = ctx.focused;
+  const mine = f ? epochLines(f, 'Accuracy', true) : [];
+  if (f) {
+    const e = f.series.epochs;
+    mine.push(...marks(f, [e.validationAccuracy, e.testAccuracy, e.trainAccuracy].find((points) => points.length > 0) ?? []));
+  }
   const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Accuracy', false));
   return {
     ...focusedThenOverlays(mine, theirs),
@@ -210,8 +230,8 @@ export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): 
   if (!f) return { datasets: [], yType: 'logarithmic', yTitle, decimation: 'lttb' };
   const live = f.series.gradients.some((g) => g.length > 0);
   const spreads = live ? f.series.gradients.map(epochSpread) : f.series.epochs.gradients.map((median) => ({ median, q1: [], q3: [] }));
-  // Numbered as on the Design tab, where the input is layer 1.
-  const name = (i: number): string => `layer ${i + 2} · ${f.spec.layers[i]?.activation ?? ''}`;
+  // Numbered as on the Design tab, where the input is layer 1; a CNN's layers by their kind (conv 2, pool 3).
+  const name = (i: number): string => layerLegend(f.spec, i);
   const L = spreads.length;
   const medians: LineSet[] = [];
   const bands: LineSet[] = [];
@@ -231,6 +251,7 @@ export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): 
     });
   }
   const shown = nonEmpty(medians);
+  shown.push(...marks(f, shown[0]?.data ?? []));
   return {
     datasets: [...shown, ...nonEmpty(bands)],
     legendItems: shown.length,
@@ -248,6 +269,7 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
     ? [
         line('while training', f.series.throughput, { colour: fade(runColour(f.colour), 0.55), width: 1 }),
         line('epoch average', f.series.epochs.throughput, { colour: runColour(f.colour), width: 2, points: 2.5 }),
+        ...marks(f, f.series.throughput.length > 0 ? f.series.throughput : f.series.epochs.throughput),
       ]
     : [];
   return {

@@ -1,5 +1,5 @@
 /** Plain-language explanations of a run that went wrong, with what to try next. */
-import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
+import { layerActivation, type NetworkSpec, type TrainSettings } from '@core/engine/spec';
 import type { NonFinite } from '@core/engine/reports';
 import { layerNumber } from '@core/engine/notation';
 
@@ -36,7 +36,7 @@ export function explainNonFinite(detail: NonFinite, run: RunLike, learningRate =
   if (spec.init === 'normal')
     tips.push('Use a scaled initialisation (scaled-normal, xavier or he): N(0, 1) weights blow up in wide layers.');
   if (settings.optimizer === 'adam' && learningRate > 0.01) tips.push('Adam usually works with η around 0.001.');
-  if (spec.layers.some((l) => l.activation === 'relu' || l.activation === 'leaky-relu') && settings.optimizer === 'sgd')
+  if (spec.layers.map(layerActivation).some((a) => a === 'relu' || a === 'leaky-relu') && settings.optimizer === 'sgd')
     tips.push('ReLU networks are unbounded: momentum or Adam with a small η is gentler.');
   if (settings.batchSize === 1) tips.push('A larger batch averages out the noisy single-sample gradients.');
   return {

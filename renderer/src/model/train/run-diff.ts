@@ -1,12 +1,17 @@
 /** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
-import type { NetworkSpec, StopRule, TrainSettings } from '@core/engine/spec';
+import { layerActivation, type LayerSpec, type NetworkSpec, type StopRule, type TrainSettings } from '@core/engine/spec';
+import type { RunRecordEvent } from '@core/lab/contract';
+import { layerToken } from '../design/layers';
 import { compactPercent } from '../format';
+import { rateHistory } from './run-record';
 
 export interface RunDescription {
   spec: NetworkSpec;
   settings: TrainSettings;
   datasetId: string;
   scaling: string;
+  /** Its record's events: η changed by hand shows as a history ("3 → 0.5 at epoch 4"). */
+  events?: RunRecordEvent[];
 }
 
 export interface SettingField {
@@ -20,15 +25,18 @@ export interface FieldDiff extends SettingField {
   others: string[];
 }
 
+/** A layer and its activation: "30 sigmoid", "conv5×5×20 relu", "pool2". */
+const withActivation = (l: LayerSpec): string => [layerToken(l), layerActivation(l) ?? ''].join(' ').trim();
+
 export function architecture(spec: NetworkSpec): string {
-  return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join(' → ');
+  return [String(spec.inputSize), ...spec.layers.map(withActivation)].join(' → ');
 }
 
 /** "784-30-10 sigmoid" when every layer shares an activation, else "784-100 relu-10 softmax". */
 export function compactArchitecture(spec: NetworkSpec): string {
-  const kinds = new Set(spec.layers.map((l) => l.activation));
-  if (kinds.size === 1) return `${[spec.inputSize, ...spec.layers.map((l) => l.units)].join('-')} ${[...kinds][0]}`;
-  return [String(spec.inputSize), ...spec.layers.map((l) => `${l.units} ${l.activation}`)].join('-');
+  const kinds = new Set(spec.layers.flatMap((l) => layerActivation(l) ?? []));
+  if (kinds.size === 1) return `${[spec.inputSize, ...spec.layers.map(layerToken)].join('-')} ${[...kinds][0]}`;
+  return [String(spec.inputSize), ...spec.layers.map(withActivation)].join('-');
 }
 
 function stopRule(stop: StopRule): string {
@@ -46,17 +54,17 @@ export function describeRun(run: RunDescription): SettingField[] {
   const { spec, settings } = run;
   return [
     { key: 'datasetId', label: 'Dataset', value: run.datasetId },
-    { key: 'scaling', label: 'Scaling', value: run.scaling },
+    { key: 'scaling', label: 'Input scaling', value: run.scaling },
     { key: 'architecture', label: 'Layers', value: compactArchitecture(spec) },
-    { key: 'loss', label: 'Loss', value: spec.loss },
-    { key: 'init', label: 'Init', value: spec.init },
+    { key: 'loss', label: 'Cost function', value: spec.loss },
+    { key: 'init', label: 'Weight init', value: spec.init },
     { key: 'optimizer', label: 'Optimiser', value: optimizer(settings) },
-    { key: 'learningRate', label: 'η', value: String(settings.learningRate) },
-    { key: 'batchSize', label: 'Batch', value: String(settings.batchSize) },
-    { key: 'epochs', label: 'Epochs', value: String(settings.epochs) },
+    { key: 'learningRate', label: 'Learning rate η', value: rateHistory(run) },
+    { key: 'batchSize', label: 'Mini-batch size', value: String(settings.batchSize) },
+    { key: 'epochs', label: 'Epochs planned', value: String(settings.epochs) },
     { key: 'l2', label: 'L2 λ', value: String(settings.l2) },
-    { key: 'seed', label: 'Seed', value: String(settings.seed) },
-    { key: 'stop', label: 'Stop', value: stopRule(settings.stop) },
+    { key: 'seed', label: 'Random seed', value: String(settings.seed) },
+    { key: 'stop', label: 'Stops', value: stopRule(settings.stop) },
   ];
 }
 

@@ -26,6 +26,8 @@ export interface EpochSeries {
   throughput: Point[];
   /** Mean ‖∂C/∂w^l‖ over each epoch, one array per layer l = 1…L. */
   gradients: Point[][];
+  /** η of each epoch's last batch (EpochReport.learningRate; absent in runs recorded before it was). */
+  learningRate: Point[];
 }
 
 export interface RunSeries {
@@ -37,6 +39,8 @@ export interface RunSeries {
   /** Latest ‖∂C/∂w^l‖ per progress event, one array per layer. */
   gradients: Point[][];
   throughput: Point[];
+  /** η as each progress event reported it: the schedule's value or a person's mid-run change. */
+  learningRate: Point[];
   epochs: EpochSeries;
   /** Running EMA state: the raw average and the number of terms in it. */
   ema: number;
@@ -55,6 +59,7 @@ export function emptyEpochSeries(): EpochSeries {
     testAccuracy: [],
     throughput: [],
     gradients: [],
+    learningRate: [],
   };
 }
 
@@ -65,6 +70,7 @@ export function createSeries(): RunSeries {
     smooth: [],
     gradients: [],
     throughput: [],
+    learningRate: [],
     epochs: emptyEpochSeries(),
     ema: 0,
     emaTerms: 0,
@@ -104,6 +110,8 @@ export function appendProgress(series: RunSeries, event: ProgressEvent): void {
     if (g > 0 && Number.isFinite(g) && at > lastX(layer)) append(layer, at, g);
   });
   if (event.samplesPerSecond > 0 && at > lastX(series.throughput)) append(series.throughput, at, event.samplesPerSecond);
+  if (event.learningRate > 0 && Number.isFinite(event.learningRate) && at > lastX(series.learningRate))
+    append(series.learningRate, at, event.learningRate);
   series.version++;
 }
 
@@ -125,6 +133,7 @@ export function setHistory(series: RunSeries, history: EpochReport[]): void {
   fill(e.validationAccuracy, history, (r) => r.validationAccuracy);
   fill(e.testAccuracy, history, (r) => r.testAccuracy);
   fill(e.throughput, history, (r) => (r.samplesPerSecond > 0 ? r.samplesPerSecond : null));
+  fill(e.learningRate, history, (r) => r.learningRate);
   const layers = history.reduce((n, r) => Math.max(n, r.layers.length), 0);
   for (let l = 0; l < layers; l++) {
     const points = (e.gradients[l] ??= []);
@@ -141,7 +150,7 @@ export function setHistory(series: RunSeries, history: EpochReport[]): void {
  * kept, so the blown-up losses do not linger in the smoothed curve. Returns what puts them back.
  */
 export function cutSeries(s: RunSeries, epoch: number): () => void {
-  const arrays = [s.loss, s.smooth, s.throughput, ...s.gradients];
+  const arrays = [s.loss, s.smooth, s.throughput, s.learningRate, ...s.gradients];
   const tails = arrays.map((points) => {
     const keep = points.filter((p) => p.x <= epoch).length;
     const tail = points.slice(keep);

@@ -12,6 +12,7 @@ import { builtInTestSplit, scaledTestSplit } from '@core/service/models/model-da
 import { ModelInspector } from '@core/service/models/model-inspector';
 import { loadMnistRaw } from '@core/data/mnist';
 import { EventLog, makeService, quickRun, stubDialogs, tempDataDir } from '../helpers';
+import type { DenseLayerSpec } from '../../../../core/engine/spec';
 
 const tmp = tempDataDir();
 const saved = join(tmp.dir, 'quick.fathom.json');
@@ -61,7 +62,7 @@ describe('openModel', () => {
       epoch: 2,
       checkpoints: [],
     });
-    expect(model.spec.layers.map((l) => l.units)).toEqual([16, 10]);
+    expect(model.spec.layers.map((l) => (l as DenseLayerSpec).units)).toEqual([16, 10]);
     expect(model.history.map((h) => h.epoch)).toEqual([1, 2]);
     expect(model.dataset).toMatchObject({ name: 'MNIST handwritten digits', inputShape: [28, 28], sizes: { train: 2000, test: 500 } });
     expect(model.modelId).toMatch(/^[A-Za-z0-9_-]+$/);

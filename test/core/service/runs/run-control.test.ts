@@ -56,7 +56,15 @@ describe('LabService: controlling a run', () => {
     await service.setLearningRate({ runId: id, learningRate: 0.25 });
     const after = await log.next((e) => e.runId === id && e.type === 'progress', 10_000, 'progress with the new η');
     expect(after).toMatchObject({ learningRate: 0.25 });
-    expect((await service.listRuns())[0]!.settings.learningRate).toBe(0.25);
+    // The base η stays as designed; each change is an event of the record, with the η before and after.
+    const listed = (await service.listRuns())[0]!;
+    expect(listed.settings.learningRate).toBe(3);
+    const changes = listed.events!.filter((e) => e.kind === 'learning-rate');
+    expect(changes.map((e) => [e.from, e.to])).toEqual([
+      [3, 0.5],
+      [0.5, 0.25],
+    ]);
+    expect(listed.events!.map((e) => e.kind)).toEqual(['pause', 'step', 'step', 'learning-rate', 'step', 'resume', 'learning-rate']);
 
     await service.stopRun({ runId: id });
     const statuses = log.of(id).flatMap((e) => (e.type === 'status' ? [e.status] : []));

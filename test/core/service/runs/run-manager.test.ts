@@ -92,8 +92,9 @@ describe('RunManager: the phases a verb acts on', () => {
     );
     await expect(manager.resume({ runId: second.id })).rejects.toThrow(/is still queued; it can be resumed/);
     await expect(manager.step({ runId: second.id })).rejects.toThrow(/is still queued; it can be stepped/);
-    await manager.setLearningRate({ runId: second.id, learningRate: 0.5 }); // a setting, taken while queued
-    expect(manager.summary(second.id).settings.learningRate).toBe(0.5);
+    await manager.setLearningRate({ runId: second.id, learningRate: 0.5 }); // taken while queued, as an event from its first batch
+    expect(manager.summary(second.id).settings.learningRate).toBe(3);
+    expect(manager.summary(second.id).events).toMatchObject([{ kind: 'learning-rate', epoch: 1, batch: 0, from: 3, to: 0.5 }]);
 
     await manager.stop({ runId: second.id });
     expect(manager.summary(second.id)).toMatchObject({ status: 'stopped', message: 'Stopped before it started.' });

@@ -1,0 +1,294 @@
+// One mini-batch of an all-dense network in one call (issue 17): forward, the batch's cost, BP1–BP4,
+// every layer's gradient norm, the overflow guard's checks and the optimiser's update. It calls the
+// same kernels the step-by-step path calls, in the same order, so the two agree bit for bit (the
+// cost's logarithms and the momentum step, which the step-by-step path runs in JavaScript's float64,
+// are float64 here too). The host (core/engine/wasm/dense-step.ts) writes the plan, a block of f64
+// words whose layout is below; pointers are byte offsets into this memory.
+
+import { matMulABt, matMulAB, matMulAtB, density, sumRows, sumSquares, maxAbs, sgdStep, adamStep } from './kernels';
+import { activateBackward, softmaxBackward, outputDelta, ACT_SOFTMAX } from './activations';
+import { logF64 } from './log';
+export { logArray } from './log';
+
+// The plan's header (f64 words). Keep in step with core/engine/wasm/dense-step.ts.
+const H_L = 0;
+const H_ROWS = 1;
+const H_LOSS = 2; // 1 quadratic, 2 cross-entropy, 3 KL divergence, 4 binary cross-entropy
+const H_DELTA = 3; // 0: quadratic ∇_a C then σ'; 1: fused a − y; 2: fused a·Σy − y
+const H_OPTIMIZER = 4; // 0 sgd, 1 momentum, 2 adam
+const H_ETA = 5;
+const H_L2 = 6;
+const H_MU = 7;
+const H_BETA1 = 8;
+const H_BETA2 = 9;
+const H_EPSILON = 10;
+const H_C1 = 11;
+const H_C2 = 12;
+const H_SPARSE_BELOW = 13;
+const H_FRESH = 14; // 1: the layers' max |w|, max |b| are those of the current weights
+const H_GMAX = 15; // momentum's and Adam's running max of the gradient bound (their maxChange state)
+const H_LIST = 16;
+const H_Y = 17;
+const H_INPUT = 18;
+const O_COST = 20;
+const O_LAYER = 21;
+const O_STEPPED = 22; // 1 when the optimiser stepped (Adam's t counts it, even when undone)
+const LAYERS = 32;
+const LAYER_WORDS = 24;
+// A layer's words.
+const N_IN = 0;
+const N_OUT = 1;
+const ACT = 2;
+const W = 3;
+const B = 4;
+const NABLA_W = 5;
+const NABLA_B = 6;
+const Z = 7;
+const A = 8;
+const DELTA = 9;
+const S1_W = 10; // momentum's velocity, Adam's m
+const S1_B = 11;
+const S2_W = 12; // Adam's v
+const S2_B = 13;
+const PREV_W = 14; // the weights before an update that might overflow
+const PREV_B = 15;
+const MAX_W = 16;
+const MAX_B = 17;
+const NORM = 18;
+const SPARSE = 19;
+
+// What denseStep returns (what went non-finite, as OverflowGuard.update says it).
+const DONE = 0;
+const BAD_LOSS = 1;
+const BAD_GRADIENT = 2;
+const BAD_WEIGHT = 3;
+/** An update the optimiser's bound said could not overflow did: its maxChange is wrong. */
+const BOUND_BROKEN = 4;
+
+/** Below this bound on |p| + |Δp| an update cannot overflow float32 (as in overflow-guard.ts). */
+const SAFE_MAGNITUDE: f64 = 1e37;
+const EPS: f64 = 1e-12;
+
+@inline function word(at: usize, i: i32): f64 {
+  return load<f64>(at + (<usize>i << 3));
+}
+@inline function setWord(at: usize, i: i32, v: f64): void {
+  store<f64>(at + (<usize>i << 3), v);
+}
+@inline function ptr(at: usize, i: i32): usize {
+  return <usize>word(at, i);
+}
+@inline function layerAt(plan: usize, l: i32): usize {
+  return plan + (<usize>(LAYERS + (l - 1) * LAYER_WORDS) << 3);
+}
+
+/** g ⊙= σ'(z) for a layer's activation code (softmax: its Jacobian by rows). */
+function backwardThrough(act: i32, z: usize, a: usize, g: usize, rows: i32, cols: i32): void {
+  if (act == ACT_SOFTMAX) softmaxBackward(a, g, rows, cols);
+  else activateBackward(act, z, a, g, rows * cols);
+}
+
+/** Σ_x C_x over the batch, in float64 as losses.ts computes it (row by row, each row's sum from 0). */
+function batchCost(loss: i32, a: usize, y: usize, rows: i32, n: i32): f64 {
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    let s: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = (<usize>(r * n + j)) << 2;
+      const ai = <f64>load<f32>(a + o);
+      const yi = <f64>load<f32>(y + o);
+      if (loss == 1) {
+        const d = ai - yi;
+        s += d * d;
+      } else if (loss == 2) {
+        if (yi != 0) s -= yi * logF64(ai < EPS ? EPS : ai);
+      } else if (loss == 3) {
+        if (yi != 0) s += yi * logF64(yi / (ai < EPS ? EPS : ai));
+      } else {
+        const c = ai < EPS ? EPS : ai > 1 - EPS ? 1 - EPS : ai;
+        s -= yi * logF64(c) + (1 - yi) * logF64(1 - c);
+      }
+    }
+    total += loss == 1 ? 0.5 * s : s;
+  }
+  return total;
+}
+
+/**
+ * Momentum over n floats in float64, as optimizers.ts's loop computes it: u ← μu + (g + λp),
+ * p ← p − η u (u unrounded), each stored as float32. Returns max |p| after it (NaN when one is NaN).
+ */
+function momentumStep(p: usize, g: usize, u: usize, n: i32, mu: f64, eta: f64, lambda: f64): f64 {
+  const vmu = f64x2.splat(mu);
+  const veta = f64x2.splat(eta);
+  const vl = f64x2.splat(lambda);
+  let mx = f32x4.splat(0), nan = f32x4.splat(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = <usize>i << 2;
+    const pv = v128.load(p + o);
+    const gv = v128.load(g + o);
+    const uv = v128.load(u + o);
+    const p0 = f64x2.promote_low_f32x4(pv);
+    const p1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(pv, pv, 2, 3, 0, 1));
+    const g0 = f64x2.promote_low_f32x4(gv);
+    const g1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1));
+    const u0 = f64x2.promote_low_f32x4(uv);
+    const u1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(uv, uv, 2, 3, 0, 1));
+    const n0 = f64x2.add(f64x2.mul(vmu, u0), f64x2.add(g0, f64x2.mul(vl, p0)));
+    const n1 = f64x2.add(f64x2.mul(vmu, u1), f64x2.add(g1, f64x2.mul(vl, p1)));
+    const q0 = f64x2.sub(p0, f64x2.mul(veta, n0));
+    const q1 = f64x2.sub(p1, f64x2.mul(veta, n1));
+    const un = v128.shuffle<f32>(f32x4.demote_f64x2_zero(n0), f32x4.demote_f64x2_zero(n1), 0, 1, 4, 5);
+    const q = v128.shuffle<f32>(f32x4.demote_f64x2_zero(q0), f32x4.demote_f64x2_zero(q1), 0, 1, 4, 5);
+    v128.store(u + o, un);
+    v128.store(p + o, q);
+    mx = f32x4.pmax(mx, f32x4.abs(q));
+    nan = v128.or(nan, f32x4.ne(q, q));
+  }
+  let m = <f64>max(max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
+  if (v128.any_true(nan)) m = NaN;
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const pj = <f64>load<f32>(p + o);
+    const uj = mu * <f64>load<f32>(u + o) + (<f64>load<f32>(g + o) + lambda * pj);
+    store<f32>(u + o, <f32>uj);
+    const q = <f32>(pj - eta * uj);
+    store<f32>(p + o, q);
+    if (q != q) m = NaN;
+    else if (m == m) m = max(m, <f64>abs(q));
+  }
+  return m;
+}
+
+/** One optimiser step over one buffer of n floats; returns max |p| after it. */
+function stepBuffer(plan: usize, p: usize, g: usize, s1: usize, s2: usize, n: i32, lambda: f64): f64 {
+  const optimizer = i32(word(plan, H_OPTIMIZER));
+  const eta = word(plan, H_ETA);
+  if (optimizer == 0) return <f64>sgdStep(p, g, n, <f32>eta, <f32>lambda);
+  if (optimizer == 1) return momentumStep(p, g, s1, n, word(plan, H_MU), eta, lambda);
+  return <f64>(
+    adamStep(p, g, s1, s2, n, <f32>eta, <f32>lambda, <f32>word(plan, H_BETA1), <f32>word(plan, H_BETA2), <f32>word(plan, H_C1), <f32>word(plan, H_C2), <f32>word(plan, H_EPSILON))
+  );
+}
+
+/** max |p| over every weight and bias, as OverflowGuard.paramMax: the last step's maxima when fresh, else measured. */
+function paramMax(plan: usize, L: i32): f64 {
+  const fresh = word(plan, H_FRESH) != 0;
+  let top: f64 = 0;
+  for (let i = 0; i < 2 * L; i++) {
+    const lay = layerAt(plan, (i % L) + 1);
+    const isW = i < L;
+    const n = i32(word(lay, N_IN)) * i32(word(lay, N_OUT));
+    const m = fresh ? word(lay, isW ? MAX_W : MAX_B) : <f64>maxAbs(ptr(lay, isW ? W : B), isW ? n : i32(word(lay, N_OUT)));
+    if (!(m <= top)) top = m;
+    if (isNaN(m)) return NaN;
+  }
+  return top;
+}
+
+/** The guarded update (OverflowGuard.update) once the gradients and their norms are in place. */
+function update(plan: usize, L: i32): i32 {
+  let gMaxNorm: f64 = 0;
+  for (let l = 1; l <= L; l++) {
+    const g = word(layerAt(plan, l), NORM);
+    if (!isFinite(g)) {
+      setWord(plan, O_LAYER, l);
+      return BAD_GRADIENT;
+    }
+    if (g > gMaxNorm) gMaxNorm = g;
+  }
+  const l2 = word(plan, H_L2);
+  const eta = word(plan, H_ETA);
+  const top = paramMax(plan, L);
+  const gBound = gMaxNorm + l2 * top;
+  const optimizer = i32(word(plan, H_OPTIMIZER));
+  let change: f64;
+  if (optimizer == 0) change = Math.abs(eta) * gBound;
+  else {
+    const gMax = Math.max(word(plan, H_GMAX), gBound);
+    setWord(plan, H_GMAX, gMax);
+    const mu = word(plan, H_MU);
+    const epsilon = word(plan, H_EPSILON);
+    if (optimizer == 1) change = mu < 1 ? (Math.abs(eta) * gMax) / (1 - mu) : Infinity;
+    else change = epsilon > 0 ? (Math.abs(eta) * gMax) / epsilon : Infinity;
+  }
+  const mayOverflow = !(top + change < SAFE_MAGNITUDE);
+  for (let l = 1; mayOverflow && l <= L; l++) {
+    const lay = layerAt(plan, l);
+    const nOut = i32(word(lay, N_OUT));
+    memory.copy(ptr(lay, PREV_W), ptr(lay, W), (<usize>(i32(word(lay, N_IN)) * nOut)) << 2);
+    memory.copy(ptr(lay, PREV_B), ptr(lay, B), (<usize>nOut) << 2);
+  }
+  setWord(plan, O_STEPPED, 1);
+  for (let l = 1; l <= L; l++) {
+    const lay = layerAt(plan, l);
+    const nOut = i32(word(lay, N_OUT));
+    const n = i32(word(lay, N_IN)) * nOut;
+    setWord(lay, MAX_W, stepBuffer(plan, ptr(lay, W), ptr(lay, NABLA_W), ptr(lay, S1_W), ptr(lay, S2_W), n, l2));
+    setWord(lay, MAX_B, stepBuffer(plan, ptr(lay, B), ptr(lay, NABLA_B), ptr(lay, S1_B), ptr(lay, S2_B), nOut, 0));
+  }
+  // The first non-finite buffer in the guard's order (every w, then every b) names the layer.
+  let bad = 0;
+  for (let i = 0; i < 2 * L && bad == 0; i++) if (!isFinite(word(layerAt(plan, (i % L) + 1), i < L ? MAX_W : MAX_B))) bad = (i % L) + 1;
+  if (bad == 0) return DONE;
+  setWord(plan, O_LAYER, bad);
+  if (!mayOverflow) return BOUND_BROKEN;
+  for (let l = 1; l <= L; l++) {
+    const lay = layerAt(plan, l);
+    const nOut = i32(word(lay, N_OUT));
+    memory.copy(ptr(lay, W), ptr(lay, PREV_W), (<usize>(i32(word(lay, N_IN)) * nOut)) << 2);
+    memory.copy(ptr(lay, B), ptr(lay, PREV_B), (<usize>nOut) << 2);
+  }
+  return BAD_WEIGHT;
+}
+
+/**
+ * One mini-batch of the network the plan describes, its inputs already in the plan's input rows and
+ * its targets in y: returns DONE, or what went non-finite (the parameters then as they were).
+ */
+export function denseStep(plan: usize): i32 {
+  const L = i32(word(plan, H_L));
+  const rows = i32(word(plan, H_ROWS));
+  const list = ptr(plan, H_LIST);
+  const y = ptr(plan, H_Y);
+  const sparseBelow = word(plan, H_SPARSE_BELOW);
+  setWord(plan, O_STEPPED, 0);
+  // Forward: z^l = a^{l−1}·w^lᵀ + b^l, a^l = σ(z^l); sparse products where the input is sparse enough.
+  let input = ptr(plan, H_INPUT);
+  for (let l = 1; l <= L; l++) {
+    const lay = layerAt(plan, l);
+    const nIn = i32(word(lay, N_IN));
+    const nOut = i32(word(lay, N_OUT));
+    const sparse = density(input, rows * nIn) < sparseBelow ? 1 : 0;
+    setWord(lay, SPARSE, sparse);
+    matMulABt(input, ptr(lay, W), ptr(lay, Z), rows, nOut, nIn, ptr(lay, B), list, sparse, i32(word(lay, ACT)), ptr(lay, A));
+    input = ptr(lay, A);
+  }
+  const out = layerAt(plan, L);
+  const nL = i32(word(out, N_OUT));
+  const cost = batchCost(i32(word(plan, H_LOSS)), ptr(out, A), y, rows, nL);
+  setWord(plan, O_COST, cost);
+  // BP1, with every δ scaled by 1/rows (the mean cost).
+  const scale = <f32>(1 / <f64>rows);
+  const mode = i32(word(plan, H_DELTA));
+  outputDelta(ptr(out, A), y, ptr(out, DELTA), rows, nL, scale, mode == 2 ? 1 : 0);
+  if (mode == 0) backwardThrough(i32(word(out, ACT)), ptr(out, Z), ptr(out, A), ptr(out, DELTA), rows, nL);
+  // BP3, BP4, BP2 from the last layer down, then each layer's ‖∇w, ∇b‖.
+  for (let l = L; l >= 1; l--) {
+    const lay = layerAt(plan, l);
+    const nIn = i32(word(lay, N_IN));
+    const nOut = i32(word(lay, N_OUT));
+    const prevA = l == 1 ? ptr(plan, H_INPUT) : ptr(layerAt(plan, l - 1), A);
+    sumRows(ptr(lay, DELTA), ptr(lay, NABLA_B), rows, nOut, false);
+    matMulAtB(ptr(lay, DELTA), prevA, ptr(lay, NABLA_W), nOut, nIn, rows, false, list, i32(word(lay, SPARSE)));
+    if (l > 1) {
+      const below = layerAt(plan, l - 1);
+      matMulAB(ptr(lay, DELTA), ptr(lay, W), ptr(below, DELTA), rows, nIn, nOut);
+      backwardThrough(i32(word(below, ACT)), ptr(below, Z), ptr(below, A), ptr(below, DELTA), rows, nIn);
+    }
+    setWord(lay, NORM, Math.sqrt(sumSquares(ptr(lay, NABLA_W), nIn * nOut) + sumSquares(ptr(lay, NABLA_B), nOut)));
+  }
+  if (!isFinite(cost)) return BAD_LOSS;
+  return update(plan, L);
+}
