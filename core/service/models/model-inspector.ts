@@ -236,7 +236,7 @@ export class ModelInspector {
         'invalid',
         `Layer ${layerNumber(layer)} has ${(rows * cols).toLocaleString('en')} weights; the inspector shows layers of up to ${MAX_WEIGHTS_PER_CALL.toLocaleString('en')}.`,
       );
-    return {
+    const weights: LayerWeights = {
       modelId,
       layer,
       epoch: epoch ?? null,
@@ -246,6 +246,10 @@ export class ModelInspector {
       w: Float32Array.from(net.w[layer]!),
       b: Float32Array.from(net.b[layer]!),
     };
+    // BatchNorm normalises with these at inference: Inspect shows them beside γ and β.
+    if (net.spec.layers[layer - 1]!.kind === 'batchnorm')
+      weights.running = { mean: Float32Array.from(net.state.mean[layer]!), variance: Float32Array.from(net.state.variance[layer]!) };
+    return weights;
   }
 
   /** Loss, accuracy, confusion matrix and every mistake on the test split of the model's dataset (computed once per model). */

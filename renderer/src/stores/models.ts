@@ -133,6 +133,16 @@ export const useModelsStore = defineStore('models', () => {
     busy.value = null;
   }
 
+  /** Opens the bundled example model (Nielsen's 784-30-10, trained by the CLI with seed 1). */
+  async function openExample(): Promise<void> {
+    busy.value = 'open the example model';
+    const answer = await attempt((lab) => lab.openExampleModel());
+    const result = answer.ok ? answer.value : { status: 'failed' as const, message: answer.message };
+    if (result.status === 'failed') fail('open the example model', result.message);
+    else if (result.status === 'opened') await show(result.model);
+    busy.value = null;
+  }
+
   /** A model file main opened from outside the page (command line, second launch, the OS): show it, or say why it was refused. */
   async function showOpened(result: ModelOpenedEvent['result']): Promise<void> {
     if (result.status === 'failed') notice.value = { kind: 'error', text: `Could not open the model: ${result.message}` };
@@ -340,6 +350,7 @@ export const useModelsStore = defineStore('models', () => {
     current,
     canEvaluate,
     refreshRuns,
+    openExample,
     openFile,
     showOpened,
     openRun,

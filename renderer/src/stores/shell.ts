@@ -32,6 +32,10 @@ function editingText(): boolean {
   );
 }
 
+/** The weight exports beside ONNX (core/model/exports/). */
+export const WEIGHTS_EXPORTS = { pytorch: 'PyTorch project…', safetensors: 'safetensors…', npz: 'NumPy .npz…' } as const;
+export type WeightsExportKind = keyof typeof WEIGHTS_EXPORTS;
+
 export const useShellStore = defineStore('shell', () => {
   const app = useAppStore();
   const runs = useRunsStore();
@@ -72,6 +76,14 @@ export const useShellStore = defineStore('shell', () => {
 
   async function exportOnnxOf(from: ModelSourceRequest | null = source()): Promise<void> {
     if (from) await save('export the model to ONNX', (lab) => lab.exportOnnx(from));
+  }
+
+  /** A model's weights to take elsewhere: a PyTorch project folder (model.py, train.py, weights), safetensors or NumPy .npz. */
+  async function exportWeightsOf(kind: WeightsExportKind, from: ModelSourceRequest | null = source()): Promise<void> {
+    if (!from) return;
+    if (kind === 'pytorch') await save('export a PyTorch project', (lab) => lab.exportPytorch(from));
+    else if (kind === 'safetensors') await save('export the weights as safetensors', (lab) => lab.exportSafetensors(from));
+    else await save('export the weights as NumPy .npz', (lab) => lab.exportNpz(from));
   }
 
   async function exportHistory(runId = runs.focusedId): Promise<void> {
@@ -161,5 +173,5 @@ export const useShellStore = defineStore('shell', () => {
     stopReporting = null;
   }
 
-  return { notice, appState, connect, disconnect, run, saveModelOf, exportOnnxOf, exportHistory, exportCharts };
+  return { notice, appState, connect, disconnect, run, saveModelOf, exportOnnxOf, exportWeightsOf, exportHistory, exportCharts };
 });

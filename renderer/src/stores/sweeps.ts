@@ -3,6 +3,7 @@
  * starting one (main queues its runs through the run queue), the sweeps regrouped from the runs
  * list, the one whose results are open, and cancelling one (its finished runs stay).
  */
+import { isDense } from '@core/engine/spec';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SweepSetting } from '@core/engine/sweep';
@@ -28,7 +29,14 @@ export const useSweepsStore = defineStore('sweeps', () => {
   const notice = ref<string | null>(null);
 
   /** The hidden layers a "units" axis can vary, in Nielsen's numbering (2 = the first hidden one). */
-  const hiddenLayers = computed(() => design.design.spec.layers.slice(0, -1).map((_, i) => i + 2));
+  /** The hidden layers whose units a sweep can vary: fully connected ones (a convolution has filters, not units). */
+  const hiddenLayers = computed(() =>
+    design.design.spec.layers
+      .slice(0, -1)
+      .map((layer, i) => ({ layer, number: i + 2 }))
+      .filter(({ layer }) => isDense(layer))
+      .map(({ number }) => number),
+  );
 
   function addAxis(setting: SweepSetting): void {
     if (draft.value.axes.length < 2) draft.value.axes.push(newAxis(setting, hiddenLayers.value[0] ?? 2));

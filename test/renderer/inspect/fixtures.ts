@@ -109,6 +109,7 @@ export function inspectVerbs(): Partial<LabApi> {
       runSummary('new', { createdAt: '2025-01-01T10:00:00Z', status: 'stopped', history: [epochReport(1), epochReport(2)] }),
     ],
     openModel: async () => ({ status: 'opened' as const, model: modelSummary(`m${++next}`) }),
+    openExampleModel: async () => ({ status: 'opened' as const, model: modelSummary(`m${++next}`, { name: 'nielsen-784-30-10' }) }),
     openRunModel: async (r) =>
       modelSummary(`m${++next}`, {
         source: { kind: 'run', runId: r.runId, runName: 'run', checkpoint: r.best ? 'best' : r.epoch ? 'epoch' : 'latest' },

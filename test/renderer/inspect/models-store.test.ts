@@ -30,6 +30,15 @@ describe('models store: opening', () => {
     expect(lab.getWeights).not.toHaveBeenCalled();
   });
 
+  it('opens the example model without a dialog', async () => {
+    const store = useModelsStore();
+    await store.openExample();
+    expect(lab.openExampleModel).toHaveBeenCalledTimes(1);
+    expect(lab.openModel).not.toHaveBeenCalled();
+    expect(store.model?.name).toBe('nielsen-784-30-10');
+    expect(store.layers).toHaveLength(2);
+  });
+
   it('opens a file, loads every layer, and closes the model it replaces', async () => {
     const store = await opened();
     expect(store.model?.modelId).toBe('m1');
