@@ -22,13 +22,15 @@ const horizontalOverflow = (page: Page) =>
     return { scroll: root.scrollWidth, client: root.clientWidth, body: document.body.scrollWidth };
   });
 
-/** Boxes in the view whose content is wider than they are and cut off (not text shortened with an ellipsis on purpose). */
+/** Boxes in the view whose content is wider than they are and cut off (not text shortened with an ellipsis on purpose, nor text hidden for screen readers). */
 const clippedBoxes = (page: Page, view: string) =>
   page.getByTestId(view).evaluate((root) =>
     [root, ...root.querySelectorAll<HTMLElement>('*')]
       .filter((el) => {
         const style = getComputedStyle(el);
         if (style.overflowX === 'visible' || style.textOverflow === 'ellipsis' || el.clientWidth === 0) return false;
+        // Visually hidden on purpose (a legend for screen readers): clipped to nothing, never seen.
+        if (style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)') return false;
         return el.scrollWidth > el.clientWidth + 1;
       })
       .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${el.scrollWidth} > ${el.clientWidth}`),
