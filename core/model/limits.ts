@@ -9,7 +9,8 @@
  * sensibly trains. A file holds them as base64 (4 characters per 3 bytes) plus everything else
  * (spec, scaling statistics of up to a million inputs, settings, dataset, per-epoch history).
  */
-import type { NetworkSpec } from '../engine/spec';
+import { layerShapes, parameterCounts, shapeProblems } from '../engine/shapes';
+import { isDense, networkSizes, type NetworkSpec } from '../engine/spec';
 
 /** The most weights and biases a model file may hold. */
 export const MAX_MODEL_PARAMETERS = 50_000_000;
@@ -70,12 +71,44 @@ export const trainingMemoryBudget = (totalMemoryBytes: number): number => Math.f
  * weights and gradients; every thread holds z, a and δ for the rows it feeds at once.
  */
 export function trainingBytesFor(sizes: readonly number[], settings: { batchSize: number; optimizer: string }, threads: number): number {
-  const p = parameterCount(sizes);
+  return footprintBytes({ parameters: parameterCount(sizes), perRow: 3 * sizes.reduce((a, b) => a + b, 0) }, settings, threads);
+}
+
+/** What training a network holds: its parameters, and the values it keeps per row fed at once. */
+interface Footprint {
+  parameters: number;
+  perRow: number;
+}
+
+function footprintBytes({ parameters: p, perRow }: Footprint, settings: { batchSize: number; optimizer: string }, threads: number): number {
   const optimiserCopies = settings.optimizer === 'adam' ? 2 : settings.optimizer === 'momentum' ? 1 : 0;
-  const units = sizes.reduce((a, b) => a + b, 0);
-  const activations = 3 * Math.min(settings.batchSize, ROWS_AT_ONCE) * units * FLOAT;
+  const activations = Math.min(settings.batchSize, ROWS_AT_ONCE) * perRow * FLOAT;
   const shared = (3 + optimiserCopies) * p * FLOAT + base64Length(p);
   return shared + (threads - 1) * 2 * p * FLOAT + threads * activations;
+}
+
+/**
+ * A network with convolution, pooling, dropout or batchnorm layers: its parameters, and per row z,
+ * a and δ of every layer plus a mask or index per value (dropout, pooling) and the largest im2col
+ * matrix (one column of channelsIn·k·k values per output position). Undefined for a spec whose
+ * shapes do not fit (its own problems say why).
+ */
+function spatialFootprint(spec: NetworkSpec): Footprint | undefined {
+  try {
+    if (shapeProblems(spec).length > 0) return undefined;
+    const shapes = layerShapes(spec);
+    let im2col = 0;
+    spec.layers.forEach((layer, i) => {
+      if (layer.kind !== 'conv') return;
+      const input = shapes[i]!;
+      const output = shapes[i + 1]!;
+      im2col = Math.max(im2col, input.channels * layer.kernel * layer.kernel * output.height * output.width);
+    });
+    const values = shapes.reduce((sum, shape) => sum + shape.size, 0);
+    return { parameters: parameterCounts(spec).reduce((a, b) => a + b, 0), perRow: 4 * values + 2 * im2col };
+  } catch {
+    return undefined;
+  }
 }
 
 const gb = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GB` : `${Math.ceil(bytes / 2 ** 20)} MB`);
@@ -92,26 +125,30 @@ export function trainingSizeProblems(
   threads?: number | 'auto',
 ): { field: string; message: string }[] {
   const sizes = layerSizesOf(spec);
-  if (!sizes) return [];
-  const parameters = parameterCount(sizes);
-  const name = sizes.join('-');
+  const spatial = sizes || !Array.isArray(spec.layers) || spec.layers.every(isDense) ? undefined : spatialFootprint(spec);
+  if (!sizes && !spatial) return [];
+  const footprint: Footprint = spatial ?? { parameters: parameterCount(sizes!), perRow: 3 * sizes!.reduce((a, b) => a + b, 0) };
+  const bytesFor = (threads: number): number => footprintBytes(footprint, settings, threads);
+  const parameters = footprint.parameters;
+  const name = spatial ? networkSizes(spec) : sizes!.join('-');
   if (parameters > MAX_MODEL_PARAMETERS)
     return [
       {
         field: 'layers',
-        message: `${name} has ${parameters.toLocaleString('en')} weights and biases; Fathom trains at most ${MAX_MODEL_PARAMETERS.toLocaleString('en')} (a model file holds no more): training it would need about ${gb(trainingBytesFor(sizes, settings, 1))} of memory. Use fewer units.`,
+        message: `${name} has ${parameters.toLocaleString('en')} weights and biases; Fathom trains at most ${MAX_MODEL_PARAMETERS.toLocaleString('en')} (a model file holds no more): training it would need about ${gb(bytesFor(1))} of memory. Use fewer units.`,
       },
     ];
   if (!machine) return [];
-  const count = threads === undefined || threads === 'auto' ? Math.max(1, machine.cores) : threads;
-  const bytes = trainingBytesFor(sizes, settings, count);
+  // A CNN trains on one thread (core/engine/parallel/policy.ts).
+  const count = spatial ? 1 : threads === undefined || threads === 'auto' ? Math.max(1, machine.cores) : threads;
+  const bytes = bytesFor(count);
   if (bytes <= machine.memoryBytes) return [];
-  const alone = count > 1 ? trainingBytesFor(sizes, settings, 1) : bytes;
+  const alone = count > 1 ? bytesFor(1) : bytes;
   const fewer = count > 1 && alone <= machine.memoryBytes ? ', or train on fewer threads (1 thread: ' + gb(alone) + ')' : '';
   return [
     {
       field: 'layers',
-      message: `Training ${name} (${parameters.toLocaleString('en')} parameters, batches of ${settings.batchSize}, ${count} thread${count === 1 ? '' : 's'}) would need about ${gb(bytes)} of memory (weights, gradients, optimiser state, activations); this machine allows training ${gb(machine.memoryBytes)} (half its memory). Use fewer units or a smaller batch${fewer}.`,
+      message: `Training ${name} (${parameters.toLocaleString('en')} parameters, batches of ${settings.batchSize}, ${count} thread${count === 1 ? '' : 's'}) would need about ${gb(bytes)} of memory (weights, gradients, optimiser state, activations); this machine allows training ${gb(machine.memoryBytes)} (half its memory). Use fewer ${spatial ? 'filters or units' : 'units'} or a smaller batch${fewer}.`,
     },
   ];
 }

@@ -57,6 +57,39 @@ describe('trainingSizeProblems', () => {
     );
   });
 
+  it('bounds a CNN too: its parameters, every layer per row and the largest im2col matrix, on one thread', () => {
+    const cnn = (filters: number): NetworkSpec => ({
+      inputSize: 784,
+      inputShape: { channels: 1, height: 28, width: 28 },
+      layers: [
+        { kind: 'conv', filters, kernel: 3, stride: 1, padding: 'same', activation: 'relu' },
+        { kind: 'conv', filters, kernel: 3, stride: 1, padding: 'same', activation: 'relu' },
+        { kind: 'maxpool', size: 2, stride: 2 },
+        { units: 10, activation: 'softmax' },
+      ],
+      loss: 'cross-entropy',
+      init: 'he',
+    });
+    const machine = { memoryBytes: 2 * 2 ** 30, cores: 2 };
+    const settings = { batchSize: 64, optimizer: 'adam' };
+    expect(trainingSizeProblems(cnn(20), settings, machine, 'auto')).toEqual([]);
+    // 1,000 filters on 1,000 channels: 11 million parameters, and an im2col matrix of 7 million values per image.
+    const [wide] = trainingSizeProblems(cnn(1000), settings, machine, 'auto');
+    expect(wide!.message).toMatch(
+      /^Training 28x28x1-conv3x3x1000same-conv3x3x1000same-maxpool2-10 \(10,971,010 parameters, batches of 64, 1 thread\) would need about \d+\.\d GB.* Use fewer filters or units or a smaller batch\.$/,
+    );
+    // 20 × 14 × 14 flattened into 13,000 units is 51 million weights: more than a model file holds, machine or not.
+    const big = cnn(20);
+    big.layers.splice(3, 0, { units: 13_000, activation: 'relu' });
+    expect(trainingSizeProblems(big, settings)[0]!.message).toMatch(
+      /has 51,\d{3},\d{3} weights and biases; Fathom trains at most 50,000,000/,
+    );
+    // A spec whose shapes do not fit says so through its own problems, not here.
+    const misfit = cnn(8);
+    misfit.layers[0] = { kind: 'conv', filters: 8, kernel: 40, stride: 1, padding: 'valid', activation: 'relu' };
+    expect(trainingSizeProblems(misfit, settings, machine)).toEqual([]);
+  });
+
   it('gives training half the machine', () => {
     expect(trainingMemoryBudget(24 * 2 ** 30)).toBe(12 * 2 ** 30);
   });
