@@ -6,7 +6,7 @@
  */
 import type { Samples } from '../data/dataset';
 import type { FloatArray } from './activations';
-import { loadRows } from './evaluate';
+import { loadChosenRows } from './evaluate';
 import type { Kernels } from './kernels';
 import { Network, type Precision } from './network';
 
@@ -20,13 +20,9 @@ export interface LayerBackendAgreement {
 function gradientsOn(source: Network, precision: Precision, kernels: Kernels | undefined, samples: Samples, rows: number[]) {
   const net = new Network(source.spec, precision, kernels);
   net.setParameters(source.w, source.b);
+  net.setState(source.state); // batchnorm's running statistics, as the gradient check copies them
   const ws = net.workspace(rows.length);
-  const one = net.workspace(1);
-  rows.forEach((row, r) => {
-    loadRows(one, samples, row, 1);
-    ws.a[0]!.set(one.a[0]!, r * samples.inputSize);
-    ws.y.set(one.y, r * samples.outputSize);
-  });
+  loadChosenRows(net, ws, samples, rows);
   net.feedforward(ws);
   const grads = net.createGradients();
   net.backprop(ws, grads, 1 / rows.length);

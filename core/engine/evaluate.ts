@@ -60,6 +60,16 @@ export function loadRows(ws: Workspace, samples: Samples, start: number, rows: n
   ws.y.set(samples.targets.subarray(start * samples.outputSize, (start + rows) * samples.outputSize));
 }
 
+/** Copies the chosen rows of a split, in order, into `ws` (one at a time through the network's one-row workspace, so any selection works). */
+export function loadChosenRows(net: Network, ws: Workspace, samples: Samples, rows: readonly number[]): void {
+  const one = net.workspace(1);
+  rows.forEach((row, r) => {
+    loadRows(one, samples, row, 1);
+    ws.a[0]!.set(one.a[0]!, r * samples.inputSize);
+    ws.y.set(one.y, r * samples.outputSize);
+  });
+}
+
 /** Loss and accuracy on a split, plus the confusion matrix, the mistakes and unit health on request. */
 export function evaluate(net: Network, samples: Samples, options: EvaluateOptions = {}): Evaluation {
   const nOut = net.sizes[net.L]!;

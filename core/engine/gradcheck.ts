@@ -1,5 +1,5 @@
 import type { Samples } from '../data/dataset';
-import { loadRows } from './evaluate';
+import { loadChosenRows } from './evaluate';
 import { Network } from './network';
 import { biasName, weightName } from './notation';
 
@@ -36,13 +36,7 @@ export function gradientCheck(source: Network, samples: Samples, rows: number[],
   net.setParameters(source.w, source.b);
   net.setState(source.state);
   const ws = net.workspace(rows.length);
-  // Gather the chosen rows one at a time so any selection works.
-  const one = net.workspace(1);
-  rows.forEach((row, r) => {
-    loadRows(one, samples, row, 1);
-    ws.a[0]!.set(one.a[0]!, r * samples.inputSize);
-    ws.y.set(one.y, r * samples.outputSize);
-  });
+  loadChosenRows(net, ws, samples, rows);
   const cost = (): number => {
     net.feedforward(ws);
     return net.batchCost(ws) / rows.length;
