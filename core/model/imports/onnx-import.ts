@@ -147,6 +147,15 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
   return assemble(layers, inputSize, image, inputShape, model, leading, source);
 }
 
+/** The shortest decimal that rounds to the float32 `x`: 0.2, not 0.20000000298023224 (a ratio read from a float32 tensor). */
+function shortestFloat32(x: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const y = Number(x.toPrecision(digits));
+    if (Math.fround(y) === x) return y;
+  }
+  return x;
+}
+
 /** Identity, Dropout (a layer when its ratio is above 0), Flatten and Reshape to N × size. */
 function passThrough(
   node: OnnxNode,
@@ -179,7 +188,7 @@ function passThrough(
       ? floatValues(ratio, `the ratio of node "${node.name ?? ''}"`, source).values[0]
       : (attribute(node, 'ratio')?.f ?? 0.5);
     if (rate === undefined || !(rate >= 0 && rate < 1)) refuse(node, `has a dropout ratio of ${rate}; Fathom's is from 0 up to 1`);
-    if (rate! > 0) layers.push({ kind: 'dropout', rate: rate! });
+    if (rate! > 0) layers.push({ kind: 'dropout', rate: shortestFloat32(rate!) });
   }
   return flow;
 }

@@ -136,7 +136,9 @@ export function batchNormLayer(node: OnnxNode, flow: Flow, [gamma, beta, mean, v
     if (t!.values.length !== flow.channels)
       refuse(node, `has a ${what} of ${t!.values.length} values for ${flow.channels} ${flow.spatial ? 'channels' : 'units'}`);
   const epsilon = attribute(node, 'epsilon')?.f ?? 1e-5;
-  const shifted = variance!.values.map((v) => v + epsilon - BATCHNORM_EPSILON);
+  // 1e-5 written as float32 is Fathom's ε: the variance is kept as it is.
+  const shift = Math.fround(epsilon) === Math.fround(BATCHNORM_EPSILON) ? 0 : epsilon - BATCHNORM_EPSILON;
+  const shifted = variance!.values.map((v) => v + shift);
   if (!(epsilon >= 0) || shifted.some((v) => !(v >= 0))) refuse(node, `has a variance or ε (${epsilon}) that is negative`);
   return { kind: 'batchnorm', gamma: gamma!.values, beta: beta!.values, mean: mean!.values, variance: shifted };
 }

@@ -126,7 +126,7 @@ function fathomCnn(): Network {
         { kind: 'conv', filters: 3, kernel: 3, stride: 2, padding: 'same', activation: 'leaky-relu' },
         { kind: 'batchnorm' },
         { kind: 'maxpool', size: 2, stride: 1 },
-        { kind: 'dropout', rate: 0.25 },
+        { kind: 'dropout', rate: 0.3 },
         { units: 5, activation: 'sigmoid' },
         { kind: 'batchnorm' },
         { units: 4, activation: 'softmax' },
