@@ -26,7 +26,7 @@ import {
   type Flow,
   type ImportedLayer,
 } from './onnx-layers';
-import { affineStep, importedScaling, SCALING_OPS, unitNorm, type LeadingScaling } from './onnx-scaling';
+import { affineStep, importedScaling, perInput, SCALING_OPS, unitNorm, type LeadingScaling } from './onnx-scaling';
 
 export interface ImportedOnnx {
   spec: NetworkSpec;
@@ -106,7 +106,7 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
     } else if (SCALING_OPS.has(op) && layers.length === 0) {
       if ((op === 'Sub' || op === 'Div') && dataAt !== 0)
         refuse(node, 'computes constant − input or constant / input, which is not a scaling Fathom has');
-      leading = affineStep(op, leading, constant(node, ins[1 - dataAt], 'the operand').values, inputSize, node, refuse);
+      leading = affineStep(op, leading, perInput(constant(node, ins[1 - dataAt], 'the operand'), image), inputSize, node, refuse);
     } else if (op === 'Add' && last?.kind === 'dense' && last.awaitsBias) {
       const c = constant(node, ins[1 - dataAt], 'the bias');
       if (c.values.length !== last.units) refuse(node, `adds ${c.values.length} values to a layer of ${last.units} units`);

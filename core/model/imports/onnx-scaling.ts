@@ -17,6 +17,24 @@ export const SCALING_OPS = new Set(['Sub', 'Div', 'Mul', 'Add']);
 
 type Refuse = (node: OnnxNode, why: string) => never;
 
+/**
+ * A scaling constant as one value or one per input: one per channel of an image, shaped [C, 1, 1] as
+ * torchvision's Normalize makes it, is spread over each channel's pixels (CHW order).
+ */
+export function perInput(
+  c: { dims: number[]; values: Float32Array },
+  image: { channels: number; height: number; width: number } | undefined,
+): Float32Array {
+  const C = image?.channels ?? 0;
+  const trailing = c.dims.slice(-3);
+  if (!image || C < 2 || c.values.length !== C || trailing.length !== 3 || trailing[0] !== C || trailing[1] !== 1 || trailing[2] !== 1)
+    return c.values;
+  const area = image.height * image.width;
+  const out = new Float32Array(C * area);
+  for (let ch = 0; ch < C; ch++) out.fill(c.values[ch]!, ch * area, (ch + 1) * area);
+  return out;
+}
+
 /** One scaling node applied to x' = m·x + a (`c` the constant operand: one value, or one per feature). */
 export function affineStep(
   op: string,

@@ -106,6 +106,16 @@ describe('ONNX import of the CNNs PyTorch exports', () => {
     inputs.forEach((x, r) => net.predict(x).forEach((y, j) => expect(Math.abs(y - runtime[r * 10 + j]!)).toBeLessThan(1e-5)));
   });
 
+  it("reads torchvision's per-channel Normalize of a 3-channel image as a z-score per input", () => {
+    const imported = importOnnx(fixture('rgb-normalized'), 'rgb.onnx');
+    expect(imported.spec.inputShape).toEqual(image(3, 8, 8));
+    const { per, mean, std } = imported.scaling as { per: string; mean: number[]; std: number[] };
+    expect(per).toBe('feature');
+    expect([mean[0], mean[64], mean[191]].map((m) => m!.toFixed(4))).toEqual(['0.4850', '0.4560', '0.4060']);
+    expect([std[0], std[64], std[191]].map((s) => s!.toFixed(4))).toEqual(['0.2290', '0.2240', '0.2250']);
+    expectPytorchOutputs('rgb-normalized', (x) => x.map((v, i) => (v - mean[i]!) / std[i]!));
+  });
+
   it('refuses a dilated and a grouped convolution with the node name', () => {
     expect(() => importOnnx(fixture('conv-dilated'), 'd.onnx')).toThrow(
       /^d\.onnx: node "\/0\/Conv" \(Conv\) has dilations \[2, 2\]; Fathom's convolution has dilation 1$/,
@@ -170,6 +180,18 @@ describe("Fathom's CNN export read back", () => {
       expect(imported.state.mean[l]).toEqual(Float32Array.from(net.state.mean[l]!));
       expect(imported.state.variance[l]).toEqual(Float32Array.from(net.state.variance[l]!));
     }
+  });
+
+  it('a file exported before the scaling was a node (scaled inputs, the scaling only in the metadata) keeps the metadata’s scaling', () => {
+    const scaling: ScalingParams = { kind: 'min-max', per: 'global', min: [0], max: [255] };
+    const bytes = edited(exportOnnx(fathomCnn(), scaling), (m) => {
+      m.metadata_props = m.metadata_props.filter((p) => p.key !== 'fathom.input');
+      const nodes = m.graph.node;
+      const first = nodes.findIndex((n) => !n.name.startsWith('scaling'));
+      nodes[first]!.input[0] = 'input';
+      nodes.splice(0, first);
+    });
+    expect(importOnnx(bytes, 'old.onnx').scaling).toEqual(scaling);
   });
 
   it('a file without scaling nodes or metadata takes its inputs as they are', () => {
