@@ -99,7 +99,7 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
     if (PASS_THROUGH.has(op)) {
       flow = passThrough(node, op, flow, layers, constants, source, refuse);
     } else if (op === 'ReduceL2' && layers.length === 0 && !leading) {
-      at += unitNorm(nodes, at, current, flow, refuse);
+      at += unitNorm(nodes, at, current, flow, constant, refuse);
       leading = { kind: 'unit-norm' };
       current = nodes[at]!.output?.[0] ?? '';
       continue;
@@ -177,8 +177,8 @@ function passThrough(
     const tensor = constants.get(node.input?.[1] ?? '');
     if (!tensor) return refuse(node, 'reshapes to a shape computed in the graph; Fathom reads Reshape by a constant shape');
     const shape = int64Values(tensor, `the shape of node "${node.name ?? ''}"`, source);
-    const batch = shape[0] === -1 || shape[0] === 0;
-    if (shape.length !== 2 || !(batch ? shape[1] === size || shape[1] === -1 : shape[1] === -1 && shape[0] === 0))
+    // [-1 or 0 (the batch as it is), size or -1 (the rest)]
+    if (shape.length !== 2 || !(shape[0] === -1 || shape[0] === 0) || !(shape[1] === size || shape[1] === -1))
       refuse(node, `reshapes to [${shape.join(', ')}]; Fathom reads a Reshape that flattens each sample to [N, ${size}]`);
     return flat;
   }

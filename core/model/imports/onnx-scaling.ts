@@ -123,7 +123,14 @@ export function importedScaling(
 }
 
 /** Fathom's unit-norm: ReduceL2 over each sample, Max with a tiny floor, the input divided by it. Returns how many nodes follow the ReduceL2. */
-export function unitNorm(nodes: OnnxNode[], at: number, input: string, flow: Flow, refuse: Refuse): number {
+export function unitNorm(
+  nodes: OnnxNode[],
+  at: number,
+  input: string,
+  flow: Flow,
+  constant: (node: OnnxNode, name: string | undefined, what: string) => { values: Float32Array },
+  refuse: Refuse,
+): number {
   const [reduce, floor, divide] = [nodes[at]!, nodes[at + 1], nodes[at + 2]];
   const axes = attribute(reduce, 'axes')?.ints ?? [];
   const rank = flow.spatial ? 3 : 1;
@@ -138,5 +145,13 @@ export function unitNorm(nodes: OnnxNode[], at: number, input: string, flow: Flo
     divide.input[1] !== floor.output?.[0]
   )
     refuse(reduce, 'is not followed by Max and Div as the unit-norm scaling x / max(‖x‖, tiny)');
+  const floorValue = constant(
+    floor!,
+    floor!.input!.find((name) => name !== norm),
+    'the floor',
+  ).values;
+  // Fathom's floor only keeps a blank sample at 0; a larger one would shrink small samples, which unit-norm does not.
+  if (floorValue.length !== 1 || !(floorValue[0]! >= 0 && floorValue[0]! <= 1e-30))
+    refuse(floor!, `floors the norm at ${floorValue[0]}; Fathom's unit-norm divides by the norm itself`);
   return 2;
 }

@@ -198,6 +198,16 @@ describe("Fathom's CNN export read back", () => {
     expect(importOnnx(exportOnnx(fathomCnn()), 'f.onnx').scaling).toEqual({ kind: 'none' });
   });
 
+  it('refuses a unit norm floored at more than a blank sample needs', () => {
+    const bytes = edited(exportOnnx(fathomCnn(), { kind: 'unit-norm' }), (m) => {
+      const tiny = m.graph.initializer.find((t) => t.name === 'scaling tiny') as unknown as { raw_data: Uint8Array };
+      tiny.raw_data = new Uint8Array(Float32Array.of(0.5).buffer);
+    });
+    expect(() => importOnnx(bytes, 'f.onnx')).toThrow(
+      /node "scaling norm floor" \(Max\) floors the norm at 0\.5; Fathom's unit-norm divides by the norm itself/,
+    );
+  });
+
   it('refuses metadata that says another scaling than the nodes compute', () => {
     const bytes = edited(exportOnnx(fathomCnn(), { kind: 'min-max', per: 'global', min: [0], max: [255] }), (m) => {
       m.metadata_props.find((p) => p.key === 'fathom.scaling')!.value = JSON.stringify({
