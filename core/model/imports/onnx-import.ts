@@ -14,7 +14,7 @@ import { scalingParamsSchema } from '../../data/scaling-schema';
 import type { ScalingParams } from '../../data/scaling';
 import { INITS, LOSSES, type ActivationName, type InputShape, type LayerSpec, type LayerState, type NetworkSpec } from '../../engine/spec';
 import { specProblems } from '../../engine/validate';
-import { decodeOnnx, floatValues, int64Values, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-decode';
+import { decodeOnnx, floatValues, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-decode';
 import { ImportError } from './errors';
 import {
   attribute,
@@ -23,6 +23,7 @@ import {
   denseLayer,
   foldBatchNorm,
   maxPoolLayer,
+  passThrough,
   type Flow,
   type ImportedLayer,
 } from './onnx-layers';
@@ -145,52 +146,6 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
   if (outputs.length !== 1 || outputs[0] !== current) throw new ImportError(source, 'its output is not the end of one chain of layers');
   if (!layers.some((l) => l.kind === 'dense')) throw new ImportError(source, 'holds no dense layer (Gemm or MatMul)');
   return assemble(layers, inputSize, image, inputShape, model, leading, source);
-}
-
-/** The shortest decimal that rounds to the float32 `x`: 0.2, not 0.20000000298023224 (a ratio read from a float32 tensor). */
-function shortestFloat32(x: number): number {
-  for (let digits = 1; digits < 9; digits++) {
-    const y = Number(x.toPrecision(digits));
-    if (Math.fround(y) === x) return y;
-  }
-  return x;
-}
-
-/** Identity, Dropout (a layer when its ratio is above 0), Flatten and Reshape to N × size. */
-function passThrough(
-  node: OnnxNode,
-  op: string,
-  flow: Flow,
-  layers: ImportedLayer[],
-  constants: Map<string, OnnxTensor>,
-  source: string,
-  refuse: Refuse,
-): Flow {
-  const size = flow.channels * flow.height * flow.width;
-  const flat: Flow = { channels: size, height: 1, width: 1, spatial: false };
-  if (op === 'Flatten') {
-    const axis = attribute(node, 'axis')?.i ?? 1;
-    if (axis !== 1) refuse(node, `flattens from axis ${axis}; Fathom keeps the batch axis (axis 1)`);
-    return flat;
-  }
-  if (op === 'Reshape') {
-    const tensor = constants.get(node.input?.[1] ?? '');
-    if (!tensor) return refuse(node, 'reshapes to a shape computed in the graph; Fathom reads Reshape by a constant shape');
-    const shape = int64Values(tensor, `the shape of node "${node.name ?? ''}"`, source);
-    // [-1 or 0 (the batch as it is), size or -1 (the rest)]
-    if (shape.length !== 2 || !(shape[0] === -1 || shape[0] === 0) || !(shape[1] === size || shape[1] === -1))
-      refuse(node, `reshapes to [${shape.join(', ')}]; Fathom reads a Reshape that flattens each sample to [N, ${size}]`);
-    return flat;
-  }
-  if (op === 'Dropout') {
-    const ratio = node.input?.[1] ? constants.get(node.input[1]) : undefined;
-    const rate = ratio
-      ? floatValues(ratio, `the ratio of node "${node.name ?? ''}"`, source).values[0]
-      : (attribute(node, 'ratio')?.f ?? 0.5);
-    if (rate === undefined || !(rate >= 0 && rate < 1)) refuse(node, `has a dropout ratio of ${rate}; Fathom's is from 0 up to 1`);
-    if (rate! > 0) layers.push({ kind: 'dropout', rate: shortestFloat32(rate!) });
-  }
-  return flow;
 }
 
 /** An activation node onto the layer it belongs to (see the two rewrites in the file's comment). */

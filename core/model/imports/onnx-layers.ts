@@ -1,13 +1,13 @@
 /**
- * The CNN nodes of an imported ONNX graph as Fathom layers: Conv (square kernels, equal strides, no or
- * "same" padding, group 1, dilation 1), MaxPool (no padding) and BatchNormalization (inference form,
- * running statistics), each checked against the shape flowing in; anything else about them is refused
- * with the node's name. Pure.
+ * The layer nodes of an imported ONNX graph as Fathom layers: Gemm or MatMul (dense), Conv (square
+ * kernels, equal strides, no or "same" padding, group 1, dilation 1), MaxPool (no padding),
+ * BatchNormalization (inference form, running statistics), Dropout, Flatten and Reshape, each checked
+ * against the shape flowing in; anything else about them is refused with the node's name. Pure.
  */
 import { BATCHNORM_EPSILON } from '../../engine/layers/batchnorm';
 import { windowGeometry } from '../../engine/shapes';
 import type { ActivationName } from '../../engine/spec';
-import { attributeText, type OnnxAttribute, type OnnxNode } from './onnx-decode';
+import { attributeText, floatValues, int64Values, type OnnxAttribute, type OnnxNode, type OnnxTensor } from './onnx-decode';
 
 /** What flows between nodes, per sample: an image C × H × W, or a flat vector (channels = size, 1 × 1). */
 export interface Flow {
@@ -200,4 +200,50 @@ function transpose(values: Float32Array, rows: number, cols: number): Float32Arr
   const out = new Float32Array(values.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c]!;
   return out;
+}
+
+/** The shortest decimal that rounds to the float32 `x`: 0.2, not 0.20000000298023224 (a ratio read from a float32 tensor). */
+function shortestFloat32(x: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const y = Number(x.toPrecision(digits));
+    if (Math.fround(y) === x) return y;
+  }
+  return x;
+}
+
+/** Identity, Dropout (a layer when its ratio is above 0), Flatten and Reshape to N × size. */
+export function passThrough(
+  node: OnnxNode,
+  op: string,
+  flow: Flow,
+  layers: ImportedLayer[],
+  constants: Map<string, OnnxTensor>,
+  source: string,
+  refuse: Refuse,
+): Flow {
+  const size = flow.channels * flow.height * flow.width;
+  const flat: Flow = { channels: size, height: 1, width: 1, spatial: false };
+  if (op === 'Flatten') {
+    const axis = attribute(node, 'axis')?.i ?? 1;
+    if (axis !== 1) refuse(node, `flattens from axis ${axis}; Fathom keeps the batch axis (axis 1)`);
+    return flat;
+  }
+  if (op === 'Reshape') {
+    const tensor = constants.get(node.input?.[1] ?? '');
+    if (!tensor) return refuse(node, 'reshapes to a shape computed in the graph; Fathom reads Reshape by a constant shape');
+    const shape = int64Values(tensor, `the shape of node "${node.name ?? ''}"`, source);
+    // [-1 or 0 (the batch as it is), size or -1 (the rest)]
+    if (shape.length !== 2 || !(shape[0] === -1 || shape[0] === 0) || !(shape[1] === size || shape[1] === -1))
+      refuse(node, `reshapes to [${shape.join(', ')}]; Fathom reads a Reshape that flattens each sample to [N, ${size}]`);
+    return flat;
+  }
+  if (op === 'Dropout') {
+    const ratio = node.input?.[1] ? constants.get(node.input[1]) : undefined;
+    const rate = ratio
+      ? floatValues(ratio, `the ratio of node "${node.name ?? ''}"`, source).values[0]
+      : (attribute(node, 'ratio')?.f ?? 0.5);
+    if (rate === undefined || !(rate >= 0 && rate < 1)) refuse(node, `has a dropout ratio of ${rate}; Fathom's is from 0 up to 1`);
+    if (rate! > 0) layers.push({ kind: 'dropout', rate: shortestFloat32(rate!) });
+  }
+  return flow;
 }
