@@ -1,6 +1,6 @@
 /**
  * Each layer of a network as ONNX nodes, named as Fathom shows the layers ("conv 2", "pool 3",
- * "dense 4": the kind and Nielsen's layer number, the input being layer 1) with the parameters under
+ * "dense 4": the kind and Nielsen's layer number, the input being layer 1; "layer 2" when all are dense) with the parameters under
  * the names of every other export (W2, b2; batchnorm's γ and β are its W and b, its running
  * statistics mean5 and variance5). Feature maps are NCHW and conv weights OIHW, as Fathom stores them.
  * Pure.
@@ -9,7 +9,7 @@ import type { Network } from '../engine/network';
 import { layerNumber } from '../engine/notation';
 import { windowGeometry } from '../engine/shapes';
 import { BATCHNORM_EPSILON } from '../engine/layers/batchnorm';
-import { layerActivation, layerKind, type ActivationName, type LayerKind } from '../engine/spec';
+import { isDense, layerActivation, layerKind, type ActivationName, type LayerKind } from '../engine/spec';
 import { weightTensorName, biasTensorName } from './exports/tensors';
 import { FLOAT, floatAttribute, floatTensor, intAttribute, intsAttribute, type GraphParts, type Node } from './onnx-graph';
 
@@ -19,8 +19,15 @@ const LEAKY_RELU_ALPHA = 0.01;
 /** The word before the layer number, as the app's legends and headings write it (renderer/src/model/design/layers.ts). */
 const KIND_WORD: Record<LayerKind, string> = { dense: 'dense', conv: 'conv', maxpool: 'pool', dropout: 'dropout', batchnorm: 'batchnorm' };
 
-/** "conv 2": the layer the engine calls `l` (≥ 1) by its kind and number. */
-export const onnxLayerName = (net: Network, l: number): string => `${KIND_WORD[layerKind(net.spec.layers[l - 1]!)]} ${layerNumber(l)}`;
+/**
+ * The layer the engine calls `l` (≥ 1) as the app names it (renderer/src/model/design/layers.ts,
+ * layerName): "layer 2" in a fully connected network, as in Nielsen's book; "conv 2", "pool 3",
+ * "dense 4" once it has other kinds of layer.
+ */
+export function onnxLayerName(net: Network, l: number): string {
+  const layers = net.spec.layers;
+  return `${layers.every(isDense) ? 'layer' : KIND_WORD[layerKind(layers[l - 1]!)]} ${layerNumber(l)}`;
+}
 
 /** The nodes computing a = σ(z) for one activation, named after the layer. */
 function activationNodes(activation: ActivationName, z: string, a: string, title: string, parts: GraphParts): Node[] {

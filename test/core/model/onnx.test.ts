@@ -7,6 +7,7 @@ import { Rng } from '../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
 import { ModelFileError } from '../../../core/model/errors';
+import { decodeOnnx } from '../../../core/model/imports/onnx-decode';
 import { exportOnnx } from '../../../core/model/onnx';
 import { mnistSpec, reluSoftmaxSpec } from '../../fixtures/specs';
 
@@ -83,6 +84,18 @@ describe('ONNX export, checked with onnxruntime-web', () => {
     // Not trainable: compare the randomly initialised network.
     const net = Network.create(mnistSpec({ hidden: [20], activation: 'step', output: 'sigmoid' }), new Rng(2));
     await expectSameOutputs(net);
+  });
+
+  it('names the layers as the app does for a fully connected network: layer 2, layer 3', () => {
+    const { graph } = decodeOnnx(exportOnnx(Network.create(mnistSpec(), new Rng(1)), mnist.scaling), 'm.onnx');
+    expect(graph!.node!.map((n) => n.name)).toEqual([
+      'scaling sub',
+      'scaling div',
+      'layer 2',
+      'layer 2 sigmoid',
+      'layer 3',
+      'layer 3 sigmoid',
+    ]);
   });
 
   it('records the spec and scaling in the model metadata', async () => {
