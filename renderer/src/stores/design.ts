@@ -128,6 +128,13 @@ export const useDesignStore = defineStore('design', () => {
       if (layer && (isDense(layer) || layer.kind === 'conv')) layer.activation = activation;
     });
   }
+  /** The same network with every step activation made sigmoid (the step's smooth cousin, which gradient descent can train): one undo step. */
+  function stepToSigmoid(): void {
+    commit((d) => {
+      for (const layer of d.spec.layers)
+        if ((isDense(layer) || layer.kind === 'conv') && layer.activation === 'step') layer.activation = 'sigmoid';
+    });
+  }
   /** One number of a convolution (filters, kernel, stride), a pooling window (size, stride) or a dropout rate. */
   function setLayerNumber(index: number, key: 'filters' | 'kernel' | 'stride' | 'size' | 'rate', value: number): void {
     commit((d) => {
@@ -215,6 +222,7 @@ export const useDesignStore = defineStore('design', () => {
     moveLayer,
     setUnits,
     setActivation,
+    stepToSigmoid,
     setLayerNumber,
     setPadding,
     setInputSize,
