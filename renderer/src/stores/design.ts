@@ -31,6 +31,7 @@ import {
   specForDataset,
 } from '@renderer/model/design/layers';
 import type { Design } from '@renderer/model/design/types';
+import { quantity } from '@renderer/model/format';
 import { useDatasetsStore } from './datasets';
 
 export type { Design } from '@renderer/model/design/types';
@@ -188,7 +189,7 @@ export const useDesignStore = defineStore('design', () => {
     const d = JSON.parse(snapshot()) as Design;
     const trained = specForDataset(d.spec, dataset.value);
     const request: StartRunRequest = {
-      name: name ?? `${architectureName(trained)} ${d.settings.optimizer} η=${d.settings.learningRate}`,
+      name: name ?? `${architectureName(trained)} ${d.settings.optimizer} η=${quantity(d.settings.learningRate)}`,
       spec: trained,
       settings: d.settings,
       datasetId: d.datasetId,
