@@ -60,6 +60,9 @@ for (const size of [
     expect(table.table, 'the summary table is wider than its card').toBeLessThanOrEqual(table.box);
     expect(await clippedSelects(page)).toEqual([]);
     await shot(`design-deep-dense-${size.width}`);
+    await page.getByTestId('param-summary').scrollIntoViewIfNeeded();
+    await expect(page.getByTestId('total-params')).toHaveText('70,381,578');
+    await shot(`design-deep-dense-summary-${size.width}`);
   });
 }
 

@@ -150,6 +150,11 @@ describe('shapes of the CNN presets', () => {
     // One connector per row break; the other neighbours are joined by edges.
     expect(layout.wraps).toHaveLength(2);
     expect(layout.edges).toHaveLength(shapes.length - 1 - 2);
+    // A drawing that may shrink to 80 % packs rows at 80 % of the pitch: a row fewer, no wider than that allows.
+    const packed = layoutDiagram(shapes, 540, { minScale: 0.8 });
+    expect(packed.rows).toBe(3);
+    expect(packed.width * 0.8).toBeLessThanOrEqual(540);
+    expect(layoutDiagram(shapes, 540).rows).toBe(4);
     // A wide window keeps the whole network on one row.
     expect(layoutDiagram(shapes, 1600).rows).toBe(1);
   });

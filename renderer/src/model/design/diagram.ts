@@ -61,6 +61,8 @@ export interface DiagramOptions {
   height?: number;
   maxNodes?: number;
   minPitch?: number;
+  /** How far the drawing may be shrunk to fit (its box scales it): rows are packed at minPitch × minScale. */
+  minScale?: number;
   /** Space above the nodes for the layer heading, below them for the shape labels. */
   headroom?: number;
   footroom?: number;
@@ -138,11 +140,11 @@ function wrapBetween(from: DiagramColumn, to: DiagramColumn, pitch: number, unde
 }
 
 export function layoutDiagram(shapes: LayerShape[], availableWidth: number, options: DiagramOptions = {}): DiagramLayout {
-  const { height = 360, maxNodes = 8, minPitch = 136, headroom = 48, footroom = 76 } = options;
+  const { height = 360, maxNodes = 8, minPitch = 136, minScale = 1, headroom = 48, footroom = 76 } = options;
   const n = Math.max(shapes.length, 1);
   const room = availableWidth - RIGHT_MARGIN;
   // As many columns per row as fit at the smallest readable pitch, the rows then balanced (7 → 4 + 3, not 6 + 1).
-  const rows = Math.ceil(n / Math.max(1, Math.floor(room / minPitch)));
+  const rows = Math.ceil(n / Math.max(1, Math.floor(room / (minPitch * minScale))));
   const perRow = Math.ceil(n / rows);
   const pitch = Math.max(minPitch, room / perRow);
   const tallest = Math.max(1, ...shapes.filter((s) => s.spatial).map((s) => s.height));
