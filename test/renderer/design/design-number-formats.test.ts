@@ -8,6 +8,7 @@ import { describeRun } from '@renderer/model/train/run-diff';
 import { explainNonFinite } from '@renderer/model/train/explain';
 import { describeResults } from '@renderer/model/train/run-record';
 import { trainingNote } from '@renderer/model/design/training-note';
+import { epochReport } from '../train/fixtures';
 
 const spec: NetworkSpec = {
   inputSize: 784,
@@ -46,16 +47,7 @@ describe('numbers from the design, on every screen', () => {
   });
 
   it('a run’s results and the Design tab’s note count epochs with separators', () => {
-    const report = {
-      epoch: 12_000,
-      trainLoss: 0.1,
-      trainAccuracy: 0.9,
-      testLoss: 0.2,
-      testAccuracy: 0.95,
-      learningRate: 3,
-      seconds: 1,
-      samplesPerSecond: 1,
-    };
+    const report = epochReport(12_000, { testLoss: 0.2, testAccuracy: 0.95 });
     const results = Object.fromEntries(describeResults({ history: [report] }).map((f) => [f.key, f.value]));
     expect(Object.values(results).join(' ')).toContain('(epoch 12,000)');
     const note = trainingNote([{ id: 'r', name: 'r', status: 'running', settings, history: [], progress: { epoch: 12_000 } }]);
