@@ -108,11 +108,12 @@ Data
 Output
   --out FILE                  save the trained model (*.fathom.json); its folder is checked before training
   --load FILE                 evaluate a saved model; with --epochs, train it further. An ONNX model
-                              (FILE.onnx: dense layers as PyTorch or Keras export them) opens too;
-                              when it does not carry its input scaling, give --scale
+                              (FILE.onnx: dense, conv, max-pool, batchnorm layers as PyTorch or Keras
+                              export them) opens too; when it does not carry its input scaling, give --scale
   --weights FILE              start the --layers design from these weights (.safetensors or .npz,
                               tensors W2, b2… or in order); every mismatch of shape is listed
-  --onnx FILE                 export the model to ONNX (checked before training, like --out)
+  --onnx FILE                 export the model to ONNX (checked before training, like --out); the file
+                              takes raw inputs (0–255 pixels as floats): its first nodes apply the scaling
   --export-pytorch DIR        write a PyTorch project of the model to the new folder DIR: model.py,
                               train.py (the same training, also under torchrun), config.json, the
                               weights (weights.safetensors) and a README

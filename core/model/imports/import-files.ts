@@ -50,7 +50,8 @@ export async function loadOnnxModel(
   if (!scaling) throw new ImportError(path, "does not say how its inputs are scaled: give the scaling (the CLI's --scale)");
   const net = new Network(imported.spec);
   net.setParameters(imported.w, imported.b);
-  const outputs = (imported.spec.layers.at(-1) as DenseLayerSpec).units; // an ONNX import is fully connected
+  net.setState(imported.state);
+  const outputs = (imported.spec.layers.at(-1) as DenseLayerSpec).units; // the output layer is dense (checked by the import)
   const file = buildModelFile(net, {
     scaling,
     settings: { ...DEFAULT_TRAIN_SETTINGS },

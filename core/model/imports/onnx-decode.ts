@@ -15,6 +15,7 @@ export interface OnnxAttribute {
   f?: number;
   i?: number;
   ints?: number[];
+  s?: Uint8Array;
   t?: OnnxTensor;
 }
 
@@ -23,6 +24,7 @@ export interface OnnxTensor {
   dims?: number[];
   data_type?: number;
   float_data?: number[];
+  int64_data?: number[];
   raw_data?: Uint8Array;
 }
 
@@ -51,8 +53,9 @@ export interface OnnxModel {
   };
 }
 
-/** onnx.TensorProto.DataType FLOAT. */
+/** onnx.TensorProto.DataType FLOAT and INT64. */
 export const ONNX_FLOAT = 1;
+export const ONNX_INT64 = 7;
 
 let modelType: protobuf.Type | undefined;
 
@@ -99,3 +102,27 @@ export function floatValues(tensor: OnnxTensor, what: string, source: string): {
     );
   return { dims, values: Float32Array.from(floats) };
 }
+
+/** The values of an int64 tensor (a Reshape's shape), checked against its dims; values beyond 2⁵³ are refused. */
+export function int64Values(tensor: OnnxTensor, what: string, source: string): number[] {
+  const dims = tensor.dims ?? [];
+  if (tensor.data_type !== ONNX_INT64)
+    throw new ImportError(source, `${what} is of ONNX data type ${tensor.data_type ?? 'none'}; expected int64`);
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0) || dims.length > 1)
+    throw new ImportError(source, `${what} has invalid dimensions [${dims.join(', ')}] for a list of sizes`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const raw = tensor.raw_data;
+  let values: number[];
+  if (raw && raw.length > 0) {
+    if (raw.length !== count * 8)
+      throw new ImportError(source, `${what} of shape [${dims.join(', ')}] needs ${count * 8} bytes; it holds ${raw.length}`);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    values = Array.from({ length: count }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+  } else values = tensor.int64_data ?? [];
+  if (values.length !== count || !values.every(Number.isSafeInteger))
+    throw new ImportError(source, `${what} of shape [${dims.join(', ')}] does not hold ${count} whole numbers`);
+  return values;
+}
+
+/** A string attribute's text (auto_pad), '' when absent. */
+export const attributeText = (attribute: OnnxAttribute | undefined): string => (attribute?.s ? new TextDecoder().decode(attribute.s) : '');

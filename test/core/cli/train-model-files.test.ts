@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli } from '../../../core/cli/args';
 import { CliOutput } from '../../../core/cli/output';
 import { runCli } from '../../../core/cli/run';
+import { scaleSample } from '../../../core/data/scaling';
 import { loadModelFile } from '../../../core/model/model-files';
 import { cli as run, jsonLines, LiveCli, ofType, oneLine } from './cli';
 
@@ -42,10 +43,11 @@ describe('npm run train with model files', () => {
     expect(file.history[1]!.testAccuracy).toBe(trained[1]!.testAccuracy);
     expect(file.dataset).toMatchObject({ name: 'MNIST', inputShape: [28, 28], sizes: { train: 1000, test: 200 } });
     const session = await ort.InferenceSession.create(readFileSync(onnx));
-    const x = new Float32Array(784).fill(0.5);
-    const out = (await session.run({ input: new ort.Tensor('float32', x, [1, 784]) })).output!.data as Float32Array;
+    // The file takes raw pixels and scales them itself, as the model file's scaling says.
+    const raw = new Float32Array(784).fill(127.5);
+    const out = (await session.run({ input: new ort.Tensor('float32', raw, [1, 784]) })).output!.data as Float32Array;
     await session.release();
-    const expected = net.predict(x);
+    const expected = net.predict(scaleSample(file.scaling, raw));
     for (let j = 0; j < 10; j++) expect(out[j]).toBeCloseTo(expected[j]!, 5);
   });
 

@@ -1,12 +1,13 @@
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScaledDataset } from '../../../core/data/idx-dataset';
-import { loadMnist } from '../../../core/data/mnist';
+import { loadMnist, loadMnistRaw } from '../../../core/data/mnist';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec, type TrainSettings } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
 import { ModelFileError } from '../../../core/model/errors';
+import { decodeOnnx } from '../../../core/model/imports/onnx-decode';
 import { exportOnnx } from '../../../core/model/onnx';
 import { mnistSpec, reluSoftmaxSpec } from '../../fixtures/specs';
 
@@ -37,10 +38,11 @@ async function runOnnx(bytes: Uint8Array, inputs: Float32Array, rows: number): P
   }
 }
 
-/** Every ONNX output equals net.predict within `tolerance`. */
+/** Every ONNX output on the raw test images (the file scales them itself) equals net.predict on Fathom's scaled ones within `tolerance`. */
 async function expectSameOutputs(net: Network, tolerance = 1e-5): Promise<void> {
   const { inputs, count, inputSize } = mnist.test;
-  const out = await runOnnx(exportOnnx(net, mnist.scaling), inputs, count);
+  const raw = Float32Array.from(loadMnistRaw().test.pixels.subarray(0, count * inputSize));
+  const out = await runOnnx(exportOnnx(net, mnist.scaling), raw, count);
   const nOut = net.sizes[net.L]!;
   expect(out.length).toBe(count * nOut);
   let worst = 0;
@@ -82,6 +84,18 @@ describe('ONNX export, checked with onnxruntime-web', () => {
     // Not trainable: compare the randomly initialised network.
     const net = Network.create(mnistSpec({ hidden: [20], activation: 'step', output: 'sigmoid' }), new Rng(2));
     await expectSameOutputs(net);
+  });
+
+  it('names the layers as the app does for a fully connected network: layer 2, layer 3', () => {
+    const { graph } = decodeOnnx(exportOnnx(Network.create(mnistSpec(), new Rng(1)), mnist.scaling), 'm.onnx');
+    expect(graph!.node!.map((n) => n.name)).toEqual([
+      'scaling sub',
+      'scaling div',
+      'layer 2',
+      'layer 2 sigmoid',
+      'layer 3',
+      'layer 3 sigmoid',
+    ]);
   });
 
   it('records the spec and scaling in the model metadata', async () => {

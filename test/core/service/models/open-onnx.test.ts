@@ -1,6 +1,6 @@
 /**
  * Inspect opens an ONNX model made by PyTorch (test/fixtures/onnx) through the open dialog, as it
- * opens a Fathom model: its weights and evaluation are there; one Fathom cannot represent is refused
+ * opens a Fathom model: its weights and evaluation are there; one Fathom cannot represent (a dilated convolution) is refused
  * with the node's name and type, and the model already open stays.
  */
 import { join } from 'node:path';
@@ -36,12 +36,14 @@ describe('openModel with an ONNX file', () => {
     expect(weights.cols).toBe(784);
   });
 
-  it('refuses a convolution by node name and type', async () => {
-    opens.push(join(FIXTURES, 'conv.onnx'));
+  it('refuses a convolution Fathom does not have (dilated) by node name and type', async () => {
+    opens.push(join(FIXTURES, 'conv-dilated.onnx'));
     expect(await service.openModel()).toEqual({
       status: 'failed',
       code: 'wrong-format',
-      message: expect.stringMatching(/^conv\.onnx: node "\/0\/Conv" \(Conv\) cannot be represented in Fathom/),
+      message: expect.stringMatching(
+        /^conv-dilated\.onnx: node "\/0\/Conv" \(Conv\) has dilations \[2, 2\]; Fathom's convolution has dilation 1/,
+      ),
     });
   });
 });
