@@ -6,27 +6,19 @@
  * Pure.
  */
 import type { Network } from '../engine/network';
-import { layerNumber } from '../engine/notation';
+import { layerName, layerNumber } from '../engine/notation';
 import { windowGeometry } from '../engine/shapes';
 import { BATCHNORM_EPSILON } from '../engine/layers/batchnorm';
-import { isDense, layerActivation, layerKind, type ActivationName, type LayerKind } from '../engine/spec';
+import { layerActivation, type ActivationName } from '../engine/spec';
 import { weightTensorName, biasTensorName } from './exports/tensors';
 import { FLOAT, floatAttribute, floatTensor, intAttribute, intsAttribute, type GraphParts, type Node } from './onnx-graph';
 
 /** The same leak as the engine's leaky ReLU (core/engine/activations.ts). */
 const LEAKY_RELU_ALPHA = 0.01;
 
-/** The word before the layer number, as the app's legends and headings write it (renderer/src/model/design/layers.ts). */
-const KIND_WORD: Record<LayerKind, string> = { dense: 'dense', conv: 'conv', maxpool: 'pool', dropout: 'dropout', batchnorm: 'batchnorm' };
-
-/**
- * The layer the engine calls `l` (≥ 1) as the app names it (renderer/src/model/design/layers.ts,
- * layerName): "layer 2" in a fully connected network, as in Nielsen's book; "conv 2", "pool 3",
- * "dense 4" once it has other kinds of layer.
- */
+/** The layer the engine calls `l` (≥ 1) by the name the app shows it under (notation.ts, layerName). */
 export function onnxLayerName(net: Network, l: number): string {
-  const layers = net.spec.layers;
-  return `${layers.every(isDense) ? 'layer' : KIND_WORD[layerKind(layers[l - 1]!)]} ${layerNumber(l)}`;
+  return layerName(net.spec, l - 1);
 }
 
 /** The nodes computing a = σ(z) for one activation, named after the layer. */

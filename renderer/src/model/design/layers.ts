@@ -14,6 +14,9 @@ import {
   type LayerSpec,
   type NetworkSpec,
 } from '@core/engine/spec';
+import { LAYER_KIND_SHORT, layerName, layerTitle, specLayerNumber } from '@core/engine/notation';
+
+export { LAYER_KIND_SHORT, layerName, layerTitle };
 
 /** The order of the "add a layer" menu. */
 export const LAYER_KIND_ORDER: readonly LayerKind[] = ['dense', 'conv', 'maxpool', 'batchnorm', 'dropout'];
@@ -35,35 +38,11 @@ export const LAYER_ROLE_LABELS: Record<LayerKind, string> = {
   batchnorm: 'BatchNorm',
 };
 
-/** The short word in legends and headings: "conv 2", "pool 3". */
-export const LAYER_KIND_SHORT: Record<LayerKind, string> = {
-  dense: 'dense',
-  conv: 'conv',
-  maxpool: 'pool',
-  dropout: 'dropout',
-  batchnorm: 'batchnorm',
-};
-
 /** Convolution and pooling slide a window over an image: they need a spatial input. */
 export const isSpatialKind = (kind: LayerKind): boolean => kind === 'conv' || kind === 'maxpool';
 
 /** Nielsen's number of spec.layers[index] (the input is layer 1). */
-export const layerNumberOf = (index: number): number => index + 2;
-
-/** "conv 2", "pool 3", "dense 4": a layer named by its kind and its number. */
-export function layerTitle(layer: LayerSpec | undefined, index: number): string {
-  return `${LAYER_KIND_SHORT[layer ? layerKind(layer) : 'dense']} ${layerNumberOf(index)}`;
-}
-
-/**
- * One name for spec.layers[index] on every screen (the drawing, the summary, the explanations, the
- * Train legends): "layer 2" in a fully connected network, as in Nielsen's book; "conv 2", "pool 3",
- * "dense 4" once it has other kinds of layer. `index` −1 is the input, layer 1 ("input 1" beside conv…).
- */
-export function layerName(spec: NetworkSpec, index: number): string {
-  if (spec.layers.every(isDense)) return `layer ${layerNumberOf(index)}`;
-  return index < 0 ? `input ${layerNumberOf(index)}` : layerTitle(spec.layers[index], index);
-}
+export const layerNumberOf = specLayerNumber;
 
 /** A chart legend's name for spec.layers[index]: its name and activation, "layer 2 · sigmoid", "conv 2 · relu", "pool 3". */
 export function layerLegend(spec: NetworkSpec, index: number): string {
