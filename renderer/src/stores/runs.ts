@@ -327,7 +327,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function save(runId: string): Promise<void> {
     const result = await act('save the model', (lab) => lab.saveModel({ runId }));
-    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.fileName}` };
+    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.path}` };
   }
 
   function focus(runId: string): void {
