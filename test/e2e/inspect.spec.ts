@@ -219,7 +219,7 @@ test("inspect a run's checkpoints: slide the weights over the epochs", async ({ 
   await select.selectOption(run.id);
   await page.getByTestId('inspect-open-run').click();
   await expect(page.getByTestId('inspect-model-name')).toHaveText('Slider run (epoch 4)');
-  await expect(page.getByTestId('inspect-model-origin')).toHaveText('from run Slider run, latest epoch');
+  await expect(page.getByTestId('inspect-model-origin')).toHaveText('from run · latest epoch');
   await expect(select).toHaveValue(run.id);
   await expect(page.getByTestId('weights-epoch-label')).toHaveText('after epoch 4 of 4');
   await shot('run-epoch-4');

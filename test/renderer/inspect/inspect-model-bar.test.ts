@@ -39,7 +39,8 @@ describe('the model bar says what is open', () => {
     await flushPromises();
     expect(models.model?.source).toMatchObject({ kind: 'run', runId: 'new' });
     expect(select().value).toBe('new');
-    expect(wrapper.get('[data-testid="inspect-model-origin"]').text()).toBe('from run run, best epoch');
+    expect(wrapper.get('[data-testid="inspect-model-origin"]').text()).toBe('from run · best epoch');
+    expect(wrapper.get('[data-testid="inspect-model-origin"]').attributes('title')).toBe('run');
     expect(wrapper.find('[data-testid="inspect-model-path"]').exists()).toBe(false);
 
     await models.openFile();
@@ -55,5 +56,22 @@ describe('the model bar says what is open', () => {
     await flushPromises();
     await wrapper.get('[data-testid="inspect-run-select"]').setValue('old');
     expect(wrapper.get('[data-testid="inspect-run-select"]').attributes('title')).toBe(models.runs.find((r) => r.id === 'old')!.name);
+  });
+});
+
+describe('the run select', () => {
+  it('cuts a long run name in the middle, keeping the end that tells runs apart', async () => {
+    installFakeLab({
+      ...inspectVerbs(),
+      listRuns: async () => [
+        { ...(await inspectVerbs().listRuns!())[0]!, id: 'long', name: '28×28×1 → conv5×5×20 → pool2 → 100 → 10 relu/softmax sgd η=0.1' },
+      ],
+    });
+    const models = useModelsStore();
+    await models.refreshRuns();
+    await flushPromises();
+    const option = wrapper.findAll('[data-testid="inspect-run-select"] option')[1]!.text();
+    expect(option).toMatch(/^28×28×1 → conv5×5×20.*…/);
+    expect(option).toMatch(/sgd η=0\.1 · 1 ep · finished$/);
   });
 });
