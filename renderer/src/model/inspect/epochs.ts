@@ -1,8 +1,9 @@
 /** How Inspect names a checkpoint: epoch 0 is the weights before any training. */
+import { count } from '../format';
 
 /** "initial weights" for epoch 0, else "after epoch N". */
 export function checkpointLabel(epoch: number): string {
-  return epoch === 0 ? 'initial weights' : `after epoch ${epoch}`;
+  return epoch === 0 ? 'initial weights' : `after epoch ${count(epoch)}`;
 }
 
 /**
