@@ -8,9 +8,10 @@ import type { ModelFileErrorCode } from '../model/errors';
 import type { DatasetInfo as ModelDatasetInfo, SavedEpoch } from '../model/format';
 import { MAX_REPLY_BYTES, type SampleImages } from './dataset-types';
 
-/** Where an open model's weights came from. */
+/** Where an open model's weights came from (a file by its name and its full path, shown in Inspect). */
 export type ModelSource =
-  { kind: 'file'; fileName: string } | { kind: 'run'; runId: string; runName: string; checkpoint: 'latest' | 'best' | 'epoch' };
+  | { kind: 'file'; fileName: string; path: string }
+  | { kind: 'run'; runId: string; runName: string; checkpoint: 'latest' | 'best' | 'epoch' };
 
 /** A model the service holds open for inspection; `modelId` names it in the other inspect verbs. */
 export interface ModelSummary {

@@ -136,4 +136,5 @@ export type RunEvent =
   /** Something happened to the run that its record keeps (appended to the summary's `events`), and the run's name after it (a change of η renames a run under its automatic name). */
   | { type: 'record'; runId: string; event: RunRecordEvent; name: string };
 
-export type SaveResult = { saved: false } | { saved: true; fileName: string };
+/** A save through main's dialog: cancelled, or written (its name, and its full path for the notice that says where). */
+export type SaveResult = { saved: false } | { saved: true; fileName: string; path: string };

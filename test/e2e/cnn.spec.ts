@@ -98,4 +98,19 @@ test("trains Nielsen's chapter-6 CNN on a subset and shows its kernels and featu
   await page.getByTestId('maps-show').click();
   await expect(page.getByTestId('feature-maps').first()).not.toHaveAttribute('data-images', '0', { timeout: 60_000 });
   await shot('cnn-kernels-and-maps');
+
+  // The Weights view shows the kernels too (and leads to the maps); Activations draws every spatial layer's maps.
+  await page.getByTestId('inspect-tab-weights').click();
+  await expect(page.getByTestId('weights-kernels').getByTestId('kernel-grid')).toHaveAttribute('data-images', '20');
+  await expect(page.getByTestId('heatmap-layer').locator('option')).toHaveText([
+    'w² into conv 2 (20 kernels of 1 × 5 × 5)',
+    'w⁴ into dense 4 (2,880 → 100)',
+    'w⁵ into dense 5 (100 → 10)',
+  ]);
+  await shot('cnn-weights');
+  await page.getByTestId('inspect-tab-activations').click();
+  await expect(page.getByTestId('act-layer-1').getByTestId('feature-maps')).toHaveAttribute('data-images', '20');
+  await expect(page.getByTestId('act-layer-2').getByTestId('feature-maps')).toHaveAttribute('data-images', '20');
+  await expect(page.getByTestId('act-layer-3')).toContainText('Dense 4 · relu · 100 units');
+  await shot('cnn-activations');
 });

@@ -72,6 +72,11 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await page.getByTestId('inspect-open-file').click();
   await expect(page.getByTestId('inspect-model-name')).toHaveText('digits-784-30-10');
   await expect(page.getByTestId('inspect-notice')).toHaveCount(0);
+  // What is open: the file by name, its full path on hover and in a line; no run named in the run select.
+  await expect(page.getByTestId('inspect-model-origin')).toHaveText('from file digits-784-30-10.fathom.json');
+  await expect(page.getByTestId('inspect-model-origin')).toHaveAttribute('title', model.path);
+  await expect(page.getByTestId('inspect-model-path')).toHaveText(model.path);
+  await expect(page.getByTestId('inspect-run-select')).toHaveValue('');
 
   // Weights: 30 unit images, per-unit scale, the output layer's matrix.
   await expect(page.getByTestId('unit-grid')).toHaveAttribute('data-units', '30');
@@ -214,10 +219,14 @@ test("inspect a run's checkpoints: slide the weights over the epochs", async ({ 
   await select.selectOption(run.id);
   await page.getByTestId('inspect-open-run').click();
   await expect(page.getByTestId('inspect-model-name')).toHaveText('Slider run (epoch 4)');
-  await expect(page.getByTestId('weights-epoch-label')).toContainText('4 of 4');
+  await expect(page.getByTestId('inspect-model-origin')).toHaveText('from run · latest epoch');
+  await expect(select).toHaveValue(run.id);
+  await expect(page.getByTestId('weights-epoch-label')).toHaveText('after epoch 4 of 4');
   await shot('run-epoch-4');
+  // The first stop: epoch 0, the initial weights, when the run kept them (a run that keeps every epoch does), else epoch 1.
+  const initial = (await page.getByTestId('weights-epoch').getAttribute('max')) === '4';
   await page.getByTestId('weights-epoch').fill('0');
-  await expect(page.getByTestId('weights-epoch-label')).toContainText('1 of 4');
+  await expect(page.getByTestId('weights-epoch-label')).toHaveText(initial ? 'initial weights of 4' : 'after epoch 1 of 4');
   await expect(page.getByTestId('unit-grid')).toHaveAttribute('data-units', '16');
   await shot('run-epoch-1');
 });

@@ -69,6 +69,23 @@ test('η changes, pauses and steps are kept, marked and told; runs are numbered,
   await expect(diff.getByTestId('result-time')).toContainText(/\d+ s/);
   await shot('2-comparison-with-results');
 
+  // Runs of different lengths on one axis: by samples seen and by training time, every compared run within one range.
+  const listedRuns = await lab.service.listRuns();
+  const first = listedRuns.find((r) => r.id === id)!;
+  const xEnd = async (chart: string) => Number(await page.getByTestId(chart).getAttribute('data-x-end'));
+  await page.getByTestId('charts-x-axis').selectOption('samples');
+  // 10,000 training images an epoch: the long run's last epoch lies within the axis, and loss and accuracy share its end.
+  await expect.poll(() => xEnd('chart-accuracy')).toBeGreaterThanOrEqual(first.history.length * 10_000);
+  expect(await xEnd('chart-loss')).toBe(await xEnd('chart-accuracy'));
+  await shot('2b-compared-by-samples-seen');
+  await page.getByTestId('charts-x-axis').selectOption('time');
+  const trained = first.history.reduce((s, r) => s + r.seconds, 0);
+  await expect.poll(() => xEnd('chart-accuracy')).toBeLessThan(first.history.length * 10_000);
+  expect(await xEnd('chart-accuracy')).toBeGreaterThanOrEqual(trained);
+  expect(await xEnd('chart-loss')).toBe(await xEnd('chart-accuracy'));
+  await shot('2c-compared-by-training-time');
+  await page.getByTestId('charts-x-axis').selectOption('epoch');
+
   // Rename in place: a control character is refused and said; a good name is kept by the service.
   await run.getByTestId('run-rename').click();
   const field = run.getByTestId('run-rename-input');

@@ -86,6 +86,6 @@ export class InterchangeExports {
         },
       );
     });
-    return { saved: true, fileName: basename(path) };
+    return { saved: true, fileName: basename(path), path };
   }
 }

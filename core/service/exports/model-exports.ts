@@ -87,7 +87,7 @@ export class ModelExports {
         },
       );
     });
-    return { saved: true, fileName: basename(path) };
+    return { saved: true, fileName: basename(path), path };
   }
 }
 

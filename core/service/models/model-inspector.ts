@@ -157,7 +157,7 @@ export class ModelInspector {
     }
     const fileName = basename(path);
     const name = fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName.replace(/\.onnx$/i, '');
-    const model = await this.add(loaded, name, { kind: 'file', fileName }, []);
+    const model = await this.add(loaded, name, { kind: 'file', fileName, path }, []);
     return { status: 'opened', model: structuredClone(model.summary) };
   }
 

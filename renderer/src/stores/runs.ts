@@ -20,6 +20,7 @@ import { appendProgress, createSeries, cutSeries, setHistory, type RunSeries } f
 import { explainFailure, explainNonFinite, type Explanation } from '@renderer/model/train/explain';
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
 import { latestRate } from '@renderer/model/train/run-record';
+import type { XAxisName } from '@renderer/model/train/x-axis';
 import type { LiveProgress } from '@renderer/model/train/progress';
 import { count, quantity } from '@renderer/model/format';
 import { attempt, couldNot, useLab } from '../lab';
@@ -49,6 +50,8 @@ export const useRunsStore = defineStore('runs', () => {
   const focusedId = ref<string | null>(null);
   const overlayIds = ref<string[]>([]);
   const hoveredId = ref<string | null>(null);
+  /** What x measures on the charts: epochs, samples seen or training time (runs of different lengths compared). */
+  const xAxis = ref<XAxisName>('epoch');
   const dismissed = ref<string[]>([]);
   const notice = ref<Notice | null>(null);
   const starting = ref(false);
@@ -325,7 +328,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function save(runId: string): Promise<void> {
     const result = await act('save the model', (lab) => lab.saveModel({ runId }));
-    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.fileName}` };
+    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.path}` };
   }
 
   function focus(runId: string): void {
@@ -355,6 +358,7 @@ export const useRunsStore = defineStore('runs', () => {
     overlayIds,
     overlays,
     hoveredId,
+    xAxis,
     hoverDiff,
     explanation,
     notice,

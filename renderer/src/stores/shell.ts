@@ -67,7 +67,8 @@ export const useShellStore = defineStore('shell', () => {
   async function save(what: string, call: (lab: LabApi) => Promise<SaveResult>): Promise<void> {
     const result = await attempt(call);
     if (!result.ok) notice.value = { kind: 'error', text: couldNot(what, result.message) };
-    else if (result.value.saved) notice.value = { kind: 'info', text: `Saved ${result.value.fileName}` };
+    // The whole path: a name alone does not say which folder the dialog was in.
+    else if (result.value.saved) notice.value = { kind: 'info', text: `Saved ${result.value.path}` };
   }
 
   async function saveModelOf(from: ModelSourceRequest | null = source()): Promise<void> {

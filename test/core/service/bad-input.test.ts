@@ -109,7 +109,11 @@ describe('Saving and the data folder', () => {
     await expect(service.saveModel({ runId: id })).rejects.toThrow(
       /^Could not save model\.fathom\.json in .*missing: the folder does not exist\. The run and its weights are unchanged\.$/,
     );
-    expect(await service.saveModel({ runId: id })).toEqual({ saved: true, fileName: 'kept.fathom.json' });
+    expect(await service.saveModel({ runId: id })).toEqual({
+      saved: true,
+      fileName: 'kept.fathom.json',
+      path: expect.stringMatching(/[\\/]kept\.fathom\.json$/),
+    });
     expect(existsSync(good)).toBe(true);
     await loadModelFile(good);
     await service.dispose();

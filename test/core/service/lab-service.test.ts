@@ -159,7 +159,11 @@ describe('LabService: a short MNIST run', () => {
   });
 
   it('saves the latest weights where the dialog says, and nothing when it is cancelled', async () => {
-    expect(await service.saveModel({ runId })).toEqual({ saved: true, fileName: 'chosen.fathom.json' });
+    expect(await service.saveModel({ runId })).toEqual({
+      saved: true,
+      fileName: 'chosen.fathom.json',
+      path: expect.stringMatching(/[\\/]chosen\.fathom\.json$/),
+    });
     expect(dialogs.asked).toEqual(['Short-run.fathom.json']);
     const saved = await loadModelFile(savePath);
     const last = await loadModelFile(join(tmp.dir, 'runs', runId, 'checkpoint-epoch-3.fathom.json'));
@@ -218,7 +222,11 @@ describe('LabService: runs survive a restart', () => {
     expect(runs.map((r) => r.status)).toEqual(['finished', 'paused']);
     expect(runs[1]!.message).toMatch(/from the weights it had when the lab closed/);
     expect(existsSync(join(tmp.dir, 'runs', long.id, 'last-step.fathom.json'))).toBe(true);
-    expect(await again.saveModel({ runId: long.id })).toEqual({ saved: true, fileName: 'long.fathom.json' });
+    expect(await again.saveModel({ runId: long.id })).toEqual({
+      saved: true,
+      fileName: 'long.fathom.json',
+      path: expect.stringMatching(/[\\/]long\.fathom\.json$/),
+    });
     await again.resumeRun({ runId: long.id });
     const next = runs[1]!.history.length + 1;
     await againLog.waitFor((e) => e.runId === long.id && endsEpoch(e, next), 60_000, `epoch ${next}`);

@@ -177,3 +177,54 @@ describe('Inspect for a CNN', () => {
     expect(wrapper.text()).toContain('each kernel on its own ±max');
   });
 });
+
+describe('a CNN in the Weights and Activations views', () => {
+  async function openIn(view: 'weights' | 'activations') {
+    const models = useModelsStore();
+    models.view = view;
+    wrapper = mount(InspectView, { props: { active: true }, attachTo: document.body });
+    await models.openFile();
+    await flushPromises();
+    return models;
+  }
+
+  it('draws a convolution’s kernels in the Weights view, lists only the layers with weights by kind, and leads to the feature maps', async () => {
+    const models = await openIn('weights');
+    expect(wrapper.get('[data-testid="weights-kernels"]').text()).toContain('w² : 2 filters × 1 input channel × 3 × 3');
+    expect(wrapper.get('[data-testid="kernel-grid"]').attributes('data-images')).toBe('2');
+    // No "hidden unit" images of a 784-pixel row: the first layer is a convolution.
+    expect(wrapper.find('[data-testid="unit-grid"]').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('not an image');
+    const options = wrapper.findAll('[data-testid="heatmap-layer"] option').map((o) => o.text());
+    expect(options).toEqual([
+      'w² into conv 2 (2 kernels of 1 × 3 × 3)',
+      'w³ into batchnorm 3 (γ of 2 channels)',
+      'w⁵ into dense 5 (338 → 10)',
+    ]);
+    expect(wrapper.findAll('.hist-label strong').map((s) => s.text())).toEqual(['conv 2', 'batchnorm 3', 'dense 5']);
+    await wrapper.get('[data-testid="weights-kernel-scale-per-kernel"]').trigger('click');
+    expect(wrapper.text()).toContain('each kernel on its own ±max');
+    await wrapper.get('[data-testid="weights-to-cnn"]').trigger('click');
+    expect(models.view).toBe('cnn');
+  });
+
+  it('keeps a pooling layer, which has no weights, out of the matrix shown', async () => {
+    const models = await openIn('weights');
+    models.layer = 3;
+    models.layers = [...models.layers];
+    await flushPromises();
+    expect(models.layer).toBe(1);
+  });
+
+  it('draws the feature maps of every spatial layer in the Activations view, and bars for the dense ones', async () => {
+    await openIn('activations');
+    expect(traced).toEqual([0]);
+    for (const layer of [1, 2, 3])
+      expect(wrapper.get(`[data-testid="act-layer-${layer}"]`).find('[data-testid="feature-maps"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="act-layer-1"]').text()).toContain('conv 2 · a²');
+    expect(wrapper.get('[data-testid="act-layer-3"]').text()).toContain('pool 4 · a⁴');
+    const dense = wrapper.get('[data-testid="act-layer-4"]');
+    expect(dense.find('[data-testid="feature-maps"]').exists()).toBe(false);
+    expect(dense.text()).toContain('Dense 5 · softmax · 10 units');
+  });
+});

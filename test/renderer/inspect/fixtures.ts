@@ -8,7 +8,7 @@ export function modelSummary(modelId: string, patch: Partial<ModelSummary> = {})
   return {
     modelId,
     name: `model ${modelId}`,
-    source: { kind: 'file', fileName: `${modelId}.fathom.json` },
+    source: { kind: 'file', fileName: `${modelId}.fathom.json`, path: `/home/ada/models/${modelId}.fathom.json` },
     spec: mnistSpec({ hidden: [4], output: 'softmax', loss: 'cross-entropy', init: 'scaled-normal' }),
     settings: { ...DEFAULT_TRAIN_SETTINGS },
     history: [],

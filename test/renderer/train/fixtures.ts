@@ -57,6 +57,6 @@ export function runVerbs(runs: RunSummary[] = []): Partial<LabApi> {
     listRuns: async () => runs.map((r) => structuredClone(r)),
     deleteRun: async () => undefined,
     renameRun: async ({ runId, name }) => summary(runId, { name: name.trim() }),
-    saveModel: async () => ({ saved: true as const, fileName: 'model.json' }),
+    saveModel: async () => ({ saved: true as const, fileName: 'model.json', path: '/home/ada/model.json' }),
   };
 }

@@ -95,7 +95,11 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         titleFont: font,
         bodyFont: font,
         callbacks: {
-          title: (items) => (items[0] ? `epoch ${fixed(items[0].parsed.x ?? 0, 2)}` : ''),
+          title: (items) => {
+            const x = items[0]?.parsed.x;
+            if (x == null) return '';
+            return holder.spec.xTooltip ? holder.spec.xTooltip(x) : `epoch ${fixed(x, 2)}`;
+          },
           // A run event's marker says what happened (model/train/event-marks.ts); a line point, its value.
           label: (item) => ` ${(item.raw as { note?: string }).note ?? `${item.dataset.label}: ${format(item.parsed.y ?? NaN)}`}`,
         },
@@ -111,7 +115,7 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         type: 'linear',
         min: 0,
         max: x?.max,
-        title: { display: true, text: 'epoch', color: theme.muted, font },
+        title: { display: true, text: spec.xTitle ?? 'epoch', color: theme.muted, font },
         // Fixed step, no rotation, few labels sampled: Chart.js measures less text on every redraw.
         ticks: {
           color: theme.muted,
@@ -236,6 +240,12 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
   }
   const x = chart.options.scales?.['x'];
   const axis = epochAxis(spec.xMax);
+  // Another measure on x (epochs, samples, time): the user's zoom no longer means anything.
+  const xTitle = spec.xTitle ?? 'epoch';
+  if (x?.type === 'linear' && x.title && x.title.text !== xTitle) {
+    x.title.text = xTitle;
+    if (chart.isZoomedOrPanned()) chart.resetZoom('none');
+  }
   if (x?.type === 'linear' && x.ticks && !chart.isZoomedOrPanned()) {
     x.max = axis?.max;
     x.ticks.stepSize = axis?.step;

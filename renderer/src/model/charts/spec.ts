@@ -22,8 +22,11 @@ export interface ChartSpec {
   legendItems?: number;
   /** Start the y axis at zero (for rates, where a zoomed axis exaggerates noise). */
   fromZero?: boolean;
-  /** Where the epoch axis ends: the same for every chart of a run, so their x positions line up. */
+  /** Where the x axis ends: the same for every chart of a run, so their x positions line up. */
   xMax?: number;
+  /** What x measures (default: the epoch) and how a tooltip reads a position on it. */
+  xTitle?: string;
+  xTooltip?: (x: number) => string;
   /** Points the chart holds before its lines were capped for drawing (default: the points drawn). */
   kept?: number;
   /** The default y range (a loss chart's ignores the first batches' spike); absent: fitted to the data. */

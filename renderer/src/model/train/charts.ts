@@ -5,6 +5,7 @@
  * handed to Chart.js capped at MAX_DRAWN_POINTS (min-max buckets): the store keeps every point.
  */
 import type { NetworkSpec } from '@core/engine/spec';
+import type { EpochReport } from '@core/engine/reports';
 import type { RunRecordEvent } from '@core/lab/contract';
 import { layerLegend } from '../design/layers';
 import { compactPercent } from '../format';
@@ -14,6 +15,7 @@ import type { ChartSpec, LineSet, Point } from '../charts/spec';
 import { epochSpread, ratiosToLast } from './gradients';
 import { eventMarks } from './event-marks';
 import { EMA_BETA, type EpochSeries, type RunSeries } from './series';
+import { epochTo, mapLines, X_AXIS_TEXT, type XAxisName } from './x-axis';
 
 export interface ChartRun {
   name: string;
@@ -24,11 +26,16 @@ export interface ChartRun {
   series: RunSeries;
   /** What happened to the run (η changed, pauses, steps, roll-backs): marked on every chart of the focused run. */
   events?: readonly RunRecordEvent[];
+  /** Its finished epochs and batch size: what puts it on a samples-seen or time axis (x-axis.ts). */
+  history?: readonly EpochReport[];
+  batchSize?: number;
 }
 
 export interface ChartContext {
   focused: ChartRun | null;
   overlays: ChartRun[];
+  /** What x measures on every chart (default: epochs). */
+  xAxis?: XAxisName;
 }
 
 const DASH = { train: [], validation: [6, 4], test: [2, 3] } as const;
@@ -116,6 +123,32 @@ export function epochSpan(ctx: ChartContext): number | undefined {
 
 const nonEmpty = (sets: LineSet[]): LineSet[] => sets.filter((s) => s.data.length > 0);
 
+/** The run's epoch → x on the context's axis (null: the run cannot be placed on it yet). */
+function axisOf(ctx: ChartContext, run: ChartRun): ((epoch: number) => number) | null {
+  const { series } = run;
+  const throughput = series.throughput.length > 0 ? series.throughput : series.epochs.throughput;
+  return epochTo(ctx.xAxis ?? 'epoch', { ...run, batchesPerEpoch: series.batchesPerEpoch, throughput });
+}
+
+/** A run's lines, built in epochs, on the context's x axis. */
+const onAxis = (ctx: ChartContext, run: ChartRun, sets: LineSet[]): LineSet[] => mapLines(sets, axisOf(ctx, run), ctx.xAxis ?? 'epoch');
+
+/**
+ * Where x ends for these runs on the context's axis, and how the axis is titled and read: every
+ * run drawn ends within it, so runs of different lengths share one range.
+ */
+function xOf(ctx: ChartContext, runs: readonly (ChartRun | null)[]): Pick<ChartSpec, 'xMax' | 'xTitle' | 'xTooltip'> {
+  const axis = ctx.xAxis ?? 'epoch';
+  const { title, tooltip } = X_AXIS_TEXT[axis];
+  let xMax: number | undefined;
+  for (const run of runs) {
+    const end = run ? epochSpan({ focused: run, overlays: [] }) : undefined;
+    const to = run && end !== undefined ? axisOf(ctx, run) : null;
+    if (to && end !== undefined) xMax = Math.max(xMax ?? 0, to(end));
+  }
+  return { xMax, xTitle: title, xTooltip: tooltip };
+}
+
 /** The run's events as markers sitting on `along`, the chart's main line. */
 const marks = (run: ChartRun, along: readonly Point[]): LineSet[] => eventMarks(run.events, along, run.series.batchesPerEpoch);
 
@@ -176,7 +209,7 @@ export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = 
     sources.push(f.series.loss, smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss, eta);
     range = robustRange(f.series.loss, [smoothing > 0 ? smooth : [], e.trainLoss, e.validationLoss, e.testLoss], logY);
   }
-  const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Loss', false));
+  const theirs = ctx.overlays.flatMap((run) => onAxis(ctx, run, epochLines(run, 'Loss', false)));
   for (const run of ctx.overlays) sources.push(run.series.epochs.trainLoss, run.series.epochs.validationLoss, run.series.epochs.testLoss);
   const overlayRange = robustRange(
     [],
@@ -184,11 +217,11 @@ export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = 
     logY,
   );
   return {
-    ...focusedThenOverlays(mine, theirs),
+    ...focusedThenOverlays(f ? onAxis(ctx, f, mine) : mine, theirs),
     yType: logY ? 'logarithmic' : 'linear',
     yTitle: 'loss C',
     decimation: 'min-max',
-    xMax: epochSpan(ctx),
+    ...xOf(ctx, [f, ...ctx.overlays]),
     kept: keptPoints(sources),
     yRange: mergeRanges(range, overlayRange),
   };
@@ -206,14 +239,14 @@ export function accuracyChart(ctx: ChartContext): ChartSpec {
     const e = f.series.epochs;
     mine.push(...marks(f, [e.validationAccuracy, e.testAccuracy, e.trainAccuracy].find((points) => points.length > 0) ?? []));
   }
-  const theirs = ctx.overlays.flatMap((run) => epochLines(run, 'Accuracy', false));
+  const theirs = ctx.overlays.flatMap((run) => onAxis(ctx, run, epochLines(run, 'Accuracy', false)));
   return {
-    ...focusedThenOverlays(mine, theirs),
+    ...focusedThenOverlays(f ? onAxis(ctx, f, mine) : mine, theirs),
     yType: 'linear',
     yTitle: 'accuracy',
     yFormat: compactPercent,
     decimation: 'lttb',
-    xMax: epochSpan(ctx),
+    ...xOf(ctx, [f, ...ctx.overlays]),
   };
 }
 
@@ -252,13 +285,14 @@ export function gradientChart(ctx: ChartContext, view: GradientView = 'norms'): 
   }
   const shown = nonEmpty(medians);
   shown.push(...marks(f, shown[0]?.data ?? []));
+  const drawn = onAxis(ctx, f, [...shown, ...nonEmpty(bands)]);
   return {
-    datasets: [...shown, ...nonEmpty(bands)],
-    legendItems: shown.length,
+    datasets: drawn,
+    legendItems: Math.min(shown.length, drawn.length),
     yType: 'logarithmic',
     yTitle: `${yTitle} (log)`,
     decimation: 'lttb',
-    xMax: epochSpan({ focused: f, overlays: [] }),
+    ...xOf(ctx, [f]),
     kept: keptPoints(live ? f.series.gradients : f.series.epochs.gradients),
   };
 }
@@ -273,12 +307,12 @@ export function throughputChart(ctx: ChartContext): ChartSpec {
       ]
     : [];
   return {
-    datasets: nonEmpty(sets),
+    datasets: f ? onAxis(ctx, f, nonEmpty(sets)) : [],
     yType: 'linear',
     yTitle: 'samples / s',
     decimation: 'lttb',
     fromZero: true,
-    xMax: epochSpan({ focused: f, overlays: [] }),
+    ...xOf(ctx, [f]),
     kept: f ? keptPoints([f.series.throughput, f.series.epochs.throughput]) : 0,
   };
 }

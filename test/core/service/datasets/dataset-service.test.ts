@@ -138,7 +138,11 @@ describe('LabService datasets: Fashion-MNIST imported, browsed and trained on', 
     expect(summary!.history[0]!.testAccuracy).toBeGreaterThan(0.7);
     expect(summary!.history[0]!.validationAccuracy).toBeGreaterThan(0.7);
 
-    expect(await service.saveModel({ runId: run.id })).toEqual({ saved: true, fileName: 'fashion.fathom.json' });
+    expect(await service.saveModel({ runId: run.id })).toEqual({
+      saved: true,
+      fileName: 'fashion.fathom.json',
+      path: expect.stringMatching(/[\\/]fashion\.fathom\.json$/),
+    });
     const { file } = await loadModelFile(savePath);
     expect(file.dataset).toMatchObject({
       name: 'fashion-mnist',

@@ -33,7 +33,11 @@ describe('InterchangeExports', () => {
 
   it('writes a PyTorch project into the new folder the dialog names', async () => {
     answers.push(join(dir, 'project'));
-    expect(await exports().exportPytorch({ runId: 'run-1' })).toEqual({ saved: true, fileName: 'project' });
+    expect(await exports().exportPytorch({ runId: 'run-1' })).toEqual({
+      saved: true,
+      fileName: 'project',
+      path: expect.stringMatching(/[\\/]project$/),
+    });
     expect(asked).toEqual([{ name: 'Digits-epoch-3-pytorch', kind: 'pytorch' }]);
     expect(readdirSync(join(dir, 'project')).sort()).toEqual(['README.md', 'config.json', 'model.py', 'train.py', 'weights.safetensors']);
   });
@@ -60,7 +64,11 @@ describe('InterchangeExports', () => {
 
   it('exports one weight matrix as CSV: units(l) rows of units(l−1) values', async () => {
     answers.push(join(dir, 'w2.csv'));
-    expect(await exports().exportWeightCsv({ modelId: 'model-1', layer: 1 })).toEqual({ saved: true, fileName: 'w2.csv' });
+    expect(await exports().exportWeightCsv({ modelId: 'model-1', layer: 1 })).toEqual({
+      saved: true,
+      fileName: 'w2.csv',
+      path: expect.stringMatching(/[\\/]w2\.csv$/),
+    });
     expect(asked).toEqual([{ name: 'Digits-epoch-3-W2.csv', kind: 'csv' }]);
     const rows = readFileSync(join(dir, 'w2.csv'), 'utf8').trim().split('\n');
     const net = model.loaded.net;

@@ -36,7 +36,11 @@ describe('ModelExports', () => {
 
   it('saves the model file where the dialog says, suggesting a safe name', async () => {
     answers.push(join(dir, 'chosen.fathom.json'));
-    expect(await exports().saveModel({ modelId: 'model-1' })).toEqual({ saved: true, fileName: 'chosen.fathom.json' });
+    expect(await exports().saveModel({ modelId: 'model-1' })).toEqual({
+      saved: true,
+      fileName: 'chosen.fathom.json',
+      path: expect.stringMatching(/[\\/]chosen\.fathom\.json$/),
+    });
     expect(asked).toEqual([{ name: 'Digits-epoch-3.fathom.json', kind: 'model' }]);
     const back = readModelFile(readFileSync(join(dir, 'chosen.fathom.json'), 'utf8'));
     expect(back.file.parameters).toEqual(model.loaded.file.parameters);
@@ -49,7 +53,11 @@ describe('ModelExports', () => {
 
   it('exports ONNX bytes (a protobuf naming its producer)', async () => {
     answers.push(join(dir, 'm.onnx'));
-    expect(await exports().exportOnnx({ modelId: 'model-1' })).toEqual({ saved: true, fileName: 'm.onnx' });
+    expect(await exports().exportOnnx({ modelId: 'model-1' })).toEqual({
+      saved: true,
+      fileName: 'm.onnx',
+      path: expect.stringMatching(/[\\/]m\.onnx$/),
+    });
     const bytes = readFileSync(join(dir, 'm.onnx'));
     expect(bytes.length).toBeGreaterThan(100);
     expect(bytes.toString('latin1')).toContain('Gemm');
@@ -63,7 +71,11 @@ describe('ModelExports', () => {
 
   it('exports the run history as CSV, and refuses a run with no epoch yet', async () => {
     answers.push(join(dir, 'h.csv'));
-    expect(await exports().exportHistory({ runId: 'run-1' })).toEqual({ saved: true, fileName: 'h.csv' });
+    expect(await exports().exportHistory({ runId: 'run-1' })).toEqual({
+      saved: true,
+      fileName: 'h.csv',
+      path: expect.stringMatching(/[\\/]h\.csv$/),
+    });
     expect(asked).toEqual([{ name: 'My-run-history.csv', kind: 'csv' }]);
     const lines = readFileSync(join(dir, 'h.csv'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(4);
@@ -77,6 +89,7 @@ describe('ModelExports', () => {
     expect(await exports().savePng({ name: 'loss chart.png', base64: PNG.toString('base64') })).toEqual({
       saved: true,
       fileName: 'chart.png',
+      path: join(dir, 'chart.png'),
     });
     expect(asked).toEqual([{ name: 'loss-chart.png', kind: 'png' }]);
     expect(readFileSync(join(dir, 'chart.png'))).toEqual(PNG);

@@ -55,7 +55,7 @@ describe('openModel', () => {
     const model = await openSaved();
     expect(model).toMatchObject({
       name: 'quick',
-      source: { kind: 'file', fileName: 'quick.fathom.json' },
+      source: { kind: 'file', fileName: 'quick.fathom.json', path: saved },
       datasetId: 'mnist',
       scaling: { kind: 'min-max', per: 'global', min: [0], max: [255] },
       parameterCount: 784 * 16 + 16 + 16 * 10 + 10,

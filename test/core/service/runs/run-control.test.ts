@@ -100,7 +100,11 @@ describe('LabService: controlling a run', () => {
     // The weights it kept are finite: a model file (which refuses NaN) can be built from them.
     const saved = join(tmp.dir, 'diverged.fathom.json');
     savePaths.push(saved);
-    expect(await service.saveModel({ runId: id })).toEqual({ saved: true, fileName: 'diverged.fathom.json' });
+    expect(await service.saveModel({ runId: id })).toEqual({
+      saved: true,
+      fileName: 'diverged.fathom.json',
+      path: expect.stringMatching(/[\\/]diverged\.fathom\.json$/),
+    });
     await loadModelFile(saved);
 
     // A lower η lets it carry on.
