@@ -50,7 +50,7 @@ describe('npm run train with the interchange flags', () => {
   });
 
   it('--export-pytorch writes the project folder, its config holding the run and the MNIST files', () => {
-    expect(readdirSync(project).sort()).toEqual(['README.md', 'config.json', 'model.py', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(project).sort()).toEqual(['README.md', 'config.json', 'data.py', 'model.py', 'train.py', 'weights.safetensors']);
     const config = JSON.parse(readFileSync(join(project, 'config.json'), 'utf8')) as PytorchConfig;
     expect(config.network.layers).toEqual([
       { units: 16, activation: 'relu' },
