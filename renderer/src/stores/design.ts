@@ -14,6 +14,7 @@ import {
   type InitName,
   type LayerKind,
   type LossName,
+  type NetworkSpec,
   type StopRule,
   type TrainSettings,
 } from '@core/engine/spec';
@@ -32,6 +33,7 @@ import {
 } from '@renderer/model/design/layers';
 import type { Design } from '@renderer/model/design/types';
 import { useDatasetsStore } from './datasets';
+import { useStartModelStore } from './start-model';
 
 export type { Design } from '@renderer/model/design/types';
 export type { PresetName } from '@renderer/model/design/presets';
@@ -52,7 +54,7 @@ export const useDesignStore = defineStore('design', () => {
   let lastAt = 0;
 
   const dataset = computed(() => datasets.find(design.value.datasetId));
-  const problems = computed(() => designProblems(design.value, dataset.value, datasets.loaded));
+  const problems = computed(() => [...designProblems(design.value, dataset.value, datasets.loaded), ...useStartModelStore().problems]);
   /** The spec as it will train on the chosen dataset (its image shape given to convolutions). */
   const spec = computed(() => specForDataset(design.value.spec, dataset.value));
   /** Why convolution and pooling cannot be added (null when the dataset's samples are images). */
@@ -95,6 +97,8 @@ export const useDesignStore = defineStore('design', () => {
   const redo = (): void => travel(future, past);
 
   const applyPreset = (name: PresetName): void => commit((d) => Object.assign(d, presetDesign(name, d)));
+  /** The layers of a model file opened as a run's starting point (stores/start-model.ts). */
+  const applySpec = (spec: NetworkSpec): void => commit((d) => void (d.spec = structuredClone(spec)));
 
   /** Inserts a layer of `kind` at `index`; convolution and pooling only when the dataset's samples are images. */
   function addLayer(index: number, kind: LayerKind = 'dense'): void {
@@ -190,6 +194,8 @@ export const useDesignStore = defineStore('design', () => {
     };
     if (d.trainLimit !== undefined) request.trainLimit = d.trainLimit;
     if (d.testLimit !== undefined) request.testLimit = d.testLimit;
+    const start = useStartModelStore().request;
+    if (start) request.start = start;
     return request;
   }
 
@@ -210,6 +216,7 @@ export const useDesignStore = defineStore('design', () => {
     undo,
     redo,
     applyPreset,
+    applySpec,
     addLayer,
     removeLayer,
     moveLayer,
