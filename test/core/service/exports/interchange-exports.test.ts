@@ -35,7 +35,14 @@ describe('InterchangeExports', () => {
     answers.push(join(dir, 'project'));
     expect(await exports().exportPytorch({ runId: 'run-1' })).toEqual({ saved: true, fileName: 'project' });
     expect(asked).toEqual([{ name: 'Digits-epoch-3-pytorch', kind: 'pytorch' }]);
-    expect(readdirSync(join(dir, 'project')).sort()).toEqual(['README.md', 'config.json', 'data.py', 'model.py', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(join(dir, 'project')).sort()).toEqual([
+      'README.md',
+      'config.json',
+      'data.py',
+      'model.py',
+      'train.py',
+      'weights.safetensors',
+    ]);
   });
 
   it('refuses a folder that already holds files, and leaves them', async () => {
