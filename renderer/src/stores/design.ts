@@ -14,11 +14,11 @@ import {
   type InitName,
   type LayerKind,
   type LossName,
-  type NetworkSpec,
   type StopRule,
   type TrainSettings,
 } from '@core/engine/spec';
 import type { StartRunRequest } from '@core/lab/contract';
+import type { Problem } from '@core/engine/validate';
 import { loadDesign, saveDesign } from '@renderer/model/design/persist';
 import { browserStorage } from '@renderer/model/storage';
 import { presetDesign, type PresetName } from '@renderer/model/design/presets';
@@ -54,9 +54,12 @@ export const useDesignStore = defineStore('design', () => {
   let lastAt = 0;
 
   const dataset = computed(() => datasets.find(design.value.datasetId));
-  const problems = computed(() => [...designProblems(design.value, dataset.value, datasets.loaded), ...useStartModelStore().problems]);
   /** The spec as it will train on the chosen dataset (its image shape given to convolutions). */
   const spec = computed(() => specForDataset(design.value.spec, dataset.value));
+  const problems = computed<Problem[]>(() => [
+    ...designProblems(design.value, dataset.value, datasets.loaded),
+    ...useStartModelStore().problems(spec.value),
+  ]);
   /** Why convolution and pooling cannot be added (null when the dataset's samples are images). */
   const spatialReason = computed(() => spatialUnavailableReason(dataset.value));
   const problemsByField = computed(() => byField(problems.value));
@@ -97,8 +100,11 @@ export const useDesignStore = defineStore('design', () => {
   const redo = (): void => travel(future, past);
 
   const applyPreset = (name: PresetName): void => commit((d) => Object.assign(d, presetDesign(name, d)));
-  /** The layers of a model file opened as a run's starting point (stores/start-model.ts). */
-  const applySpec = (spec: NetworkSpec): void => commit((d) => void (d.spec = structuredClone(spec)));
+  /** Opens a model file as the next run's starting point (stores/start-model.ts) and takes its layers. */
+  async function openStartModel(): Promise<void> {
+    const opened = await useStartModelStore().open();
+    if (opened) commit((d) => void (d.spec = structuredClone(opened.spec)));
+  }
 
   /** Inserts a layer of `kind` at `index`; convolution and pooling only when the dataset's samples are images. */
   function addLayer(index: number, kind: LayerKind = 'dense'): void {
@@ -194,7 +200,7 @@ export const useDesignStore = defineStore('design', () => {
     };
     if (d.trainLimit !== undefined) request.trainLimit = d.trainLimit;
     if (d.testLimit !== undefined) request.testLimit = d.testLimit;
-    const start = useStartModelStore().request;
+    const start = useStartModelStore().request(trained);
     if (start) request.start = start;
     return request;
   }
@@ -216,7 +222,7 @@ export const useDesignStore = defineStore('design', () => {
     undo,
     redo,
     applyPreset,
-    applySpec,
+    openStartModel,
     addLayer,
     removeLayer,
     moveLayer,

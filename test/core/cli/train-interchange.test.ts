@@ -101,6 +101,7 @@ describe('npm run train with the interchange flags', () => {
     const unscaled = cli('--load', onnx, ...LIMITS);
     expect(unscaled.status).toBe(2);
     expect(unscaled.stderr).toMatch(/does not say how its inputs are scaled: add --scale NAME/);
+    expect(unscaled.stderr).toContain('--scale min-max for a model trained on pixels ÷ 255');
     const opened = cli('--load', onnx, '--scale', 'min-max', ...LIMITS, '--json');
     expect(opened.status).toBe(0);
     expect(ofType(jsonLines(opened.stdout), 'loaded')[0]).toMatchObject({ file: onnx, epochs: 0 });

@@ -46,10 +46,10 @@ describe('start-model store', () => {
   it('takes the layers of a file without its scaling and holds the run back until the scaling is chosen', async () => {
     const { design, start } = await stores({ status: 'opened', start: MODEL });
     expect(design.canTrain).toBe(true);
-    await start.open();
+    await design.openStartModel();
     expect(design.design.spec.layers).toEqual(MODEL.spec.layers);
-    expect(start.fits).toBe(true);
-    expect(start.needsScaling).toBe(true);
+    expect(start.fits(design.spec)).toBe(true);
+    expect(start.needsScaling(design.spec)).toBe(true);
     expect(design.canTrain).toBe(false);
     expect(design.problems.map((p) => p.field)).toEqual(['start']);
     expect(design.startRequest().start).toBeUndefined();
@@ -66,18 +66,18 @@ describe('start-model store', () => {
       status: 'opened',
       start: { ...MODEL, format: 'fathom', epochs: 3, scaling: { kind: 'min-max', per: 'global', min: [0], max: [255] } },
     });
-    await start.open();
-    expect(start.needsScaling).toBe(false);
+    await design.openStartModel();
+    expect(start.needsScaling(design.spec)).toBe(false);
     start.chooseScaling('none'); // not offered: ignored
     expect(design.startRequest().start).toEqual({ startId: 'abc123', scaling: 'file' });
   });
 
   it('starts afresh once the layers no longer fit the weights, and can be undone back to fitting ones', async () => {
     const { design, start } = await stores({ status: 'opened', start: MODEL });
-    await start.open();
+    await design.openStartModel();
     start.chooseScaling('dataset');
     design.setUnits(0, 65);
-    expect(start.fits).toBe(false);
+    expect(start.fits(design.spec)).toBe(false);
     expect(design.startRequest().start).toBeUndefined();
     expect(design.canTrain).toBe(true);
     design.undo();
@@ -89,13 +89,13 @@ describe('start-model store', () => {
   it("shows a refused file's reason and changes nothing; a cancelled dialog changes nothing either", async () => {
     const { design, start } = await stores({ status: 'failed', message: 'model.onnx: node "lstm_1" (LSTM) cannot be represented' });
     const before = JSON.parse(JSON.stringify(design.design.spec)) as unknown;
-    await start.open();
+    await design.openStartModel();
     expect(start.notice).toBe('Could not open the model: model.onnx: node "lstm_1" (LSTM) cannot be represented');
     expect(start.start).toBeNull();
     expect(design.design.spec).toEqual(before);
     setActivePinia(createPinia());
     const again = await stores({ status: 'cancelled' });
-    await again.start.open();
+    await again.design.openStartModel();
     expect(again.start.start).toBeNull();
     expect(again.start.notice).toBeNull();
   });
