@@ -8,7 +8,8 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { weightsFit, type NetworkSpec } from '@core/lab/contract';
+import { weightsFit } from '@core/lab/contract';
+import type { NetworkSpec } from '@core/engine/spec';
 import type { StartModel, StartRunRequest, StartScaling } from '@core/lab/contract';
 import type { Problem } from '@core/engine/validate';
 import { attempt, couldNot } from '../lab';
