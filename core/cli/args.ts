@@ -11,6 +11,7 @@ import { trainingMemoryBudget, trainingSizeProblems, type TrainingMachine } from
 import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
 import { parseLayers } from './layers';
+import { readSpecFile } from './spec-file';
 import { CNN_THREADS_REASON } from '../engine/parallel/policy';
 import { describeJsonEvents } from './events';
 import { exportsAsked, parseExportFlags } from './export-flags';
@@ -63,6 +64,11 @@ Network
                               28x28x1,conv5x5x20,maxpool2,100,10 — conv{k}x{k}x{filters} (add s{stride} and/or same),
                               maxpool{size} (add s{stride}), dropout{rate}, batchnorm, then dense sizes
   --activation NAME[,NAME…]   one for every conv and dense layer, or one per such layer (${ACTIVATIONS.join(' ')})
+  --spec FILE                 the network from a JSON file instead of --layers/--activation: a model
+                              file (its spec; the weights are not loaded), or {"inputShape": {"channels": 1,
+                              "height": 28, "width": 28}, "layers": [{"kind": "conv", "filters": 20,
+                              "kernel": 5, "stride": 1, "padding": "valid", "activation": "relu"}, …]}
+                              ("inputSize" for a flat input; "loss" and "init" there or from the flags)
   --loss NAME                 ${LOSSES.join(' ')}
   --init NAME                 ${INITS.join(' ')}
 Training
@@ -189,6 +195,19 @@ export function thisMachine(): TrainingMachine {
   return { memoryBytes: trainingMemoryBudget(totalmem()), cores: Math.min(availableParallelism(), MAX_TRAIN_THREADS) };
 }
 
+/** The design: from --spec FILE, or from --layers and --activation (Nielsen's 784-30-10 by default). */
+function networkSpec(v: { layers?: string; activation?: string; spec?: string; loss?: string; init?: string; load?: string }): NetworkSpec {
+  const loss = v.loss === undefined ? undefined : oneOf('loss', v.loss, LOSSES);
+  const init = v.init === undefined ? undefined : oneOf('init', v.init, INITS);
+  if (v.spec === undefined)
+    return { ...parseLayers(v.layers ?? '784,30,10', v.activation), loss: loss ?? 'quadratic', init: init ?? 'normal' };
+  if (v.layers !== undefined || v.activation !== undefined)
+    throw new CliError('--spec describes the whole network: leave out --layers and --activation');
+  if (v.load !== undefined) throw new CliError('--spec and --load both give the network: give one');
+  if (v.spec.trim() === '') throw new CliError('--spec: expected a file name, got an empty one');
+  return readSpecFile(v.spec, { loss: { given: loss, fallback: 'quadratic' }, init: { given: init, fallback: 'normal' } });
+}
+
 /** `machine`: what the network's memory is bounded against (default: this machine). */
 export function parseCli(argv: string[], machine: TrainingMachine = thisMachine()): CliOptions {
   let parsed;
@@ -199,6 +218,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
       allowPositionals: false,
       options: {
         layers: { type: 'string' },
+        spec: { type: 'string' },
         activation: { type: 'string' },
         loss: { type: 'string' },
         init: { type: 'string' },
@@ -245,11 +265,7 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
   }
   const v = parsed.values;
 
-  const spec: NetworkSpec = {
-    ...parseLayers(v.layers ?? '784,30,10', v.activation),
-    loss: oneOf('loss', v.loss ?? 'quadratic', LOSSES),
-    init: oneOf('init', v.init ?? 'normal', INITS),
-  };
+  const spec = networkSpec(v);
   const settings: TrainSettings = {
     optimizer: oneOf('optimizer', v.optimizer ?? 'sgd', OPTIMIZERS),
     batchSize: number('batch', v.batch, 10, positiveInt, 'a whole number ≥ 1'),

@@ -123,7 +123,10 @@ async function loadModel(path: string, options: CliOptions, output: CliOutput): 
   if (!isOnnxPath(path)) return loadModelFile(path);
   const fitted = async () => {
     if (!options.scaleGiven)
-      throw new CliError(`--load ${path}: the file does not say how its inputs are scaled: add --scale NAME (${SCALINGS.join(', ')})`);
+      throw new CliError(
+        `--load ${path}: the file does not say how its inputs are scaled: add --scale NAME (${SCALINGS.join(', ')}): ` +
+          '--scale min-max for a model trained on pixels ÷ 255 (MNIST tutorials), --scale none for one trained on the raw values',
+      );
     return (await loadData(options, undefined)).dataset.scaling;
   };
   const { model, scalingFromFile } = await loadOnnxModel(path, APP_VERSION, fitted);

@@ -39,6 +39,7 @@ export * from './model-types';
 export * from './recipe-types';
 export * from './run-types';
 export * from './shell-types';
+export * from './start-model-types';
 export {
   LAB_EVENT_CHANNEL,
   LAB_METHODS,

@@ -12,6 +12,7 @@ import { MAX_IMAGES_PER_CALL } from './model-types';
 import { MAX_SWEEP_RUNS } from './recipe-types';
 import { MAX_TRAIN_THREADS, RUN_STATUSES } from './run-types';
 import { APP_TABS, MAX_PNG_BYTES } from './shell-types';
+import { START_SCALINGS } from './start-model-types';
 
 const id = z
   .string()
@@ -99,6 +100,8 @@ export const startRunSchema = z.strictObject({
   testLimit: count(10_000_000).optional(),
   /** Default 'auto'. */
   threads: threadsSchema.optional(),
+  /** Train on from a model opened with openStartModel (its layers must be the spec's), its inputs scaled as chosen. */
+  start: z.strictObject({ startId: id, scaling: z.enum(START_SCALINGS) }).optional(),
 });
 
 /** A run's new name: printable, not blank (trimmed by the service). */

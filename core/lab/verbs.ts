@@ -20,6 +20,7 @@ import type {
 import type { FinderProgressEvent, FinderReply, SweepStarted } from './recipe-types';
 import type { RollbackPoints, RunEvent, RunSummary, SaveResult } from './run-types';
 import type { CommandEvent, ImportSourceEvent, ShellNoticeEvent } from './shell-types';
+import type { OpenStartModelResult } from './start-model-types';
 import {
   appStateSchema,
   datasetIdSchema,
@@ -95,6 +96,8 @@ export const LAB_VERBS = {
   exportWeightCsv: { request: weightsRequestSchema, response: returns<SaveResult>() },
   // models opened for inspection (core/service/models)
   openModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
+  /** A model file (Fathom's or ONNX) chosen in the open dialog, kept as the starting point of a run (startRun's `start`). */
+  openStartModel: { request: noPayloadSchema, response: returns<OpenStartModelResult>() },
   /** The bundled example model (Nielsen's 784-30-10, trained by the CLI with seed 1), for a first look without training. */
   openExampleModel: { request: noPayloadSchema, response: returns<OpenModelResult>() },
   openRunModel: { request: openRunModelSchema, response: returns<ModelSummary>() },

@@ -45,6 +45,7 @@ import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
 import { EXAMPLE_MODEL_PATH } from './models/example-model';
 import { ModelInspector } from './models/model-inspector';
+import { StartModels } from './models/start-models';
 import { modelPathProblem } from './models/model-path';
 import { LrFinders } from './finder/finder-service';
 import { RunManager, type WorkerFactory } from './runs/run-manager';
@@ -112,6 +113,7 @@ export class LabService implements LabBackend {
   private readonly hashes = new Map<string, Promise<string>>();
   private readonly loaded: Promise<void>;
   private readonly models: ModelInspector;
+  private readonly startModels: StartModels;
   private readonly datasets: DatasetService;
   private readonly runs: RunManager;
   private readonly finders: LrFinders;
@@ -173,6 +175,7 @@ export class LabService implements LabBackend {
       list: () => this.runs.list(),
       stop: (request) => this.runs.stop(request),
     });
+    this.startModels = new StartModels(() => this.dialogs.chooseOpenPath());
     this.models = new ModelInspector({
       chooseOpenPath: () => this.dialogs.chooseOpenPath(),
       runFiles: async (runId) => {
@@ -245,6 +248,7 @@ export class LabService implements LabBackend {
     reportAppState: (state) => this.onAppState?.(state),
     // models opened for inspection (models/model-inspector.ts)
     openModel: () => this.models.openFile(),
+    openStartModel: () => this.startModels.open(),
     openExampleModel: () => this.models.openPath(this.exampleModelPath),
     openRunModel: (request) => this.models.openRun(request),
     closeModel: (request) => this.models.close(request),
@@ -309,7 +313,8 @@ export class LabService implements LabBackend {
   /** Checks the request against its dataset (so a design that cannot train is refused before it is queued), then queues it. */
   private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
     await this.checkRequest(request);
-    return this.runs.start(request);
+    const from = request.start && this.startModels.point(request.start.startId, request.start.scaling, request.spec);
+    return this.runs.start(request, undefined, from);
   }
 
   /** Throws why a run of this request could not train on its dataset (startRun, each point of a sweep, the finder's design). */

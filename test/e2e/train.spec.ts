@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, SLOW } from './harness';
 import { loadPreset, setNumber, useSubset } from './design-helpers';
+import { ROOT } from './paths';
 
 /** "10⁷³" → 73, "10" → 1, "1" → 0. */
 const exponentOf = (label: string): number =>
@@ -263,4 +266,38 @@ test('charts of a run that blew up: powers of ten on the axes, one epoch span fo
   await page.getByTestId('loss-log').uncheck();
   await expect.poll(lossTicks).toBe(linear);
   await shot('2-linear-loss-dark');
+});
+
+test('start from an ONNX model file: its layers, the scaling asked for, a run from its weights, and the run as a PyTorch project', async ({
+  app: page,
+  lab,
+  shot,
+}) => {
+  // flatten-relu-softmax.onnx (784-16-10, made by PyTorch) does not say how its inputs are scaled.
+  lab.openPaths.push(join(ROOT, 'test/fixtures/onnx/flatten-relu-softmax.onnx'));
+  await page.getByTestId('start-from-model').click();
+  await expect(page.getByTestId('start-model-from')).toContainText('flatten-relu-softmax.onnx');
+  await expect(page.getByTestId('total-params')).toHaveText('12,730');
+  const question = page.getByTestId('start-model-scaling');
+  await expect(question).toContainText('does not say how its inputs were scaled');
+  await expect(page.getByTestId('can-train')).toHaveText('1 problem');
+  await shot('1-scaling-asked');
+  await page.getByTestId('start-scaling-pixels').click();
+  await expect(question).toHaveCount(0);
+  await expect(page.getByTestId('start-model-scaled')).toContainText('0–1 pixels');
+  await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
+  await useSubset(page, 1000);
+  await setNumber(page, 'Epochs', 1);
+  await shot('2-scaling-chosen');
+
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('train-start').click();
+  const run = page.locator('[data-run].focused');
+  await expect(run).toHaveAttribute('data-status', 'finished', SLOW);
+  await run.getByTestId('run-export-pytorch').click();
+  await expect.poll(() => lab.savePrompts.at(-1)).toMatch(/-pytorch$/);
+  // The folder appears whole once written (beside it under a hidden name, then renamed).
+  await expect.poll(() => existsSync(join(lab.dataDir, lab.savePrompts.at(-1)!, 'model.py'))).toBe(true);
+  await expect(page.getByText(/Saved .*-pytorch/)).toBeVisible();
+  await shot('3-trained-from-model');
 });

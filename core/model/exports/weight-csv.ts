@@ -1,6 +1,7 @@
 /**
  * One weight matrix as CSV, from Inspect: row j holds w^l_j1 … w^l_jk, the weights into neuron j of
- * layer l (units(l) rows × units(l−1) columns, as Fathom stores it), no header, so numpy.loadtxt,
+ * layer l (units(l) rows × units(l−1) columns, as Fathom stores it; for a convolution, one kernel per
+ * row, its channels × k × k weights in OIHW order), no header, so numpy.loadtxt,
  * pandas and spreadsheets read it alike. Each value is the shortest decimal that reads back to the
  * same float32. Pure.
  */
@@ -11,9 +12,13 @@ import { layerNumber } from '../../engine/notation';
 export function weightMatrixCsv(net: Network, index: number): string {
   if (!Number.isInteger(index) || index < 1 || index > net.L)
     throw new RangeError(`the network has weight matrices w² … w${layerNumber(net.L)}; there is no layer ${layerNumber(index)}`);
-  const rows = net.sizes[index]!;
-  const cols = net.sizes[index - 1]!;
+  const layer = net.spec.layers[index - 1]!;
+  if (layer.kind === 'maxpool' || layer.kind === 'dropout' || layer.kind === 'batchnorm')
+    throw new RangeError(`layer ${layerNumber(index)} is a ${layer.kind} layer: it has no weight matrix`);
+  // A convolution: one kernel per row, its channels × k × k weights in PyTorch's order (OIHW).
+  const rows = layer.kind === 'conv' ? layer.filters : net.sizes[index]!;
   const w = net.w[index]!;
+  const cols = w.length / rows;
   const lines: string[] = [];
   for (let j = 0; j < rows; j++) {
     const cells: string[] = [];

@@ -79,8 +79,9 @@ export async function readWeightsFile(path: string): Promise<NamedTensor[]> {
 
 /** `net` with the weights of the file at `path` (a new network; `net` is unchanged), or an ImportError listing every mismatch. */
 export async function loadWeightsInto(net: Network, path: string): Promise<{ net: Network; matched: 'by-name' | 'in-order' }> {
-  const { w, b, matched } = weightsForDesign(net.sizes, await readWeightsFile(path), path);
+  const { w, b, state, matched } = weightsForDesign(net, await readWeightsFile(path), path);
   const copy = new Network(net.spec, net.precision, net.kernels);
   copy.setParameters(w, b);
+  copy.setState(state);
   return { net: copy, matched };
 }

@@ -112,10 +112,11 @@ export class RunManager {
   // ── the runs ──────────────────────────────────────────────────────────────────────────────
 
   /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
-  start(request: StartRunRequest, sweep?: RunSweepTag): RunSummary {
+  start(request: StartRunRequest, sweep?: RunSweepTag, from?: Run['start']): RunSummary {
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const number = nextRunNumber([...this.runs.values()].map((r) => r.record));
     const run = this.add(newRunRecord(id, request, this.options.now(), number, sweep), { kind: 'queued' });
+    if (from) run.start = from;
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
   }

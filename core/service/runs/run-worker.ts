@@ -93,6 +93,9 @@ export function trainWorkerData(
   data.runDir = runFilesDir(options.dataDir, summary.id);
   data.checkpointIntervalMs = options.checkpointIntervalMs;
   if (resume) data.resume = resume;
+  // A run from a model file: its weights until it has epochs of its own to resume from, and always its scaling.
+  else if (run.start && record.summary.history.length === 0) data.resume = run.start.resume;
+  if (run.start?.scaling) data.scalingParams = run.start.scaling;
   return data;
 }
 

@@ -1,4 +1,6 @@
 /** One training run as the service holds it: its record (what is saved), its phase (phases.ts) and its file writes (run-files.ts). */
+import type { ScalingParams } from '../../data/scaling';
+import type { ResumePoint } from '../worker/protocol';
 import type { RunPhase } from './phases';
 import type { RunPosition } from './record-events';
 import type { RunRecord } from './run-store';
@@ -12,6 +14,8 @@ export interface Run {
   recordWriteQueued: boolean;
   /** Where its current worker's training stands (its latest progress); absent until that worker reports a batch. */
   position?: RunPosition;
+  /** A run started from a model file (models/start-models.ts): its first worker starts from these weights and this scaling. */
+  start?: { resume: ResumePoint; scaling: ScalingParams | undefined };
 }
 
 export function newRun(record: RunRecord, phase: RunPhase): Run {

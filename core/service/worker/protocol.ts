@@ -44,6 +44,8 @@ export interface TrainWorkerData {
   wasmPath?: string;
   /** Set when the run resumes after the lab closed: start from these weights, after these epochs. */
   resume?: ResumePoint;
+  /** Scale the inputs with these statistics instead of fitting `scaling` on the dataset (a run from a model file). */
+  scalingParams?: ScalingParams;
   /** Threads computing the gradients; 'auto' (alone on the machine) lets the engine's policy decide; default 1 (this worker alone). */
   threads?: TrainThreads;
   /** Cores the policy may use for 'auto'; default os.availableParallelism(). */

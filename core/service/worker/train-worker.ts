@@ -15,6 +15,7 @@ import { Checkpointer } from './checkpointer';
 import { resumeTrainer } from './resume-trainer';
 import { startRunTrainer, type RunTrainer } from './run-trainer';
 import { loadTrainingData } from './training-data';
+import { withScaling } from './start-scaling';
 import { runFinderTask } from './finder-task';
 import { TrainingSession } from './training-session';
 import type { KernelBackend } from '../../lab/contract';
@@ -26,7 +27,8 @@ if (!port) throw new Error('train-worker must run in a worker thread');
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 async function main(data: TrainWorkerData): Promise<void> {
-  const dataset = await loadTrainingData(data);
+  const loaded = await loadTrainingData(data);
+  const dataset = data.scalingParams ? withScaling(loaded, data.scalingParams) : loaded;
   // One kernels instance (one wasm memory) for the run's one network: training and evaluation share it.
   const { kernels, fallback } = chooseKernels(data.backend ?? 'auto', undefined, data.wasmPath);
   const backend: KernelBackend = kernels.name === 'wasm' ? 'wasm' : 'js';

@@ -18,6 +18,7 @@ import {
   type TrainSettings,
 } from '@core/engine/spec';
 import type { StartRunRequest } from '@core/lab/contract';
+import type { Problem } from '@core/engine/validate';
 import { loadDesign, saveDesign } from '@renderer/model/design/persist';
 import { browserStorage } from '@renderer/model/storage';
 import { presetDesign, type PresetName } from '@renderer/model/design/presets';
@@ -33,6 +34,7 @@ import {
 import type { Design } from '@renderer/model/design/types';
 import { quantity } from '@renderer/model/format';
 import { useDatasetsStore } from './datasets';
+import { useStartModelStore } from './start-model';
 
 export type { Design } from '@renderer/model/design/types';
 export type { PresetName } from '@renderer/model/design/presets';
@@ -53,9 +55,12 @@ export const useDesignStore = defineStore('design', () => {
   let lastAt = 0;
 
   const dataset = computed(() => datasets.find(design.value.datasetId));
-  const problems = computed(() => designProblems(design.value, dataset.value, datasets.loaded));
   /** The spec as it will train on the chosen dataset (its image shape given to convolutions). */
   const spec = computed(() => specForDataset(design.value.spec, dataset.value));
+  const problems = computed<Problem[]>(() => [
+    ...designProblems(design.value, dataset.value, datasets.loaded),
+    ...useStartModelStore().problems(spec.value),
+  ]);
   /** Why convolution and pooling cannot be added (null when the dataset's samples are images). */
   const spatialReason = computed(() => spatialUnavailableReason(dataset.value));
   const problemsByField = computed(() => byField(problems.value));
@@ -96,6 +101,11 @@ export const useDesignStore = defineStore('design', () => {
   const redo = (): void => travel(future, past);
 
   const applyPreset = (name: PresetName): void => commit((d) => Object.assign(d, presetDesign(name, d)));
+  /** Opens a model file as the next run's starting point (stores/start-model.ts) and takes its layers. */
+  async function openStartModel(): Promise<void> {
+    const opened = await useStartModelStore().open();
+    if (opened) commit((d) => void (d.spec = structuredClone(opened.spec)));
+  }
 
   /** Inserts a layer of `kind` at `index`; convolution and pooling only when the dataset's samples are images. */
   function addLayer(index: number, kind: LayerKind = 'dense'): void {
@@ -198,6 +208,8 @@ export const useDesignStore = defineStore('design', () => {
     };
     if (d.trainLimit !== undefined) request.trainLimit = d.trainLimit;
     if (d.testLimit !== undefined) request.testLimit = d.testLimit;
+    const start = useStartModelStore().request(trained);
+    if (start) request.start = start;
     return request;
   }
 
@@ -218,6 +230,7 @@ export const useDesignStore = defineStore('design', () => {
     undo,
     redo,
     applyPreset,
+    openStartModel,
     addLayer,
     removeLayer,
     moveLayer,

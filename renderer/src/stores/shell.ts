@@ -87,6 +87,12 @@ export const useShellStore = defineStore('shell', () => {
     else await save('export the weights as NumPy .npz', (lab) => lab.exportNpz(from));
   }
 
+  /** w^l of the open model as CSV (Inspect's weights view); `layer` is the engine's index, as getWeights takes it. */
+  async function exportWeightCsv(layer: number): Promise<void> {
+    const modelId = models.modelId;
+    if (modelId) await save('export the weight matrix as CSV', (lab) => lab.exportWeightCsv({ modelId, layer }));
+  }
+
   async function exportHistory(runId = runs.focusedId): Promise<void> {
     if (runId) await save('export the run history', (lab) => lab.exportHistory({ runId }));
   }
@@ -174,5 +180,17 @@ export const useShellStore = defineStore('shell', () => {
     stopReporting = null;
   }
 
-  return { notice, appState, connect, disconnect, run, saveModelOf, exportOnnxOf, exportWeightsOf, exportHistory, exportCharts };
+  return {
+    notice,
+    appState,
+    connect,
+    disconnect,
+    run,
+    saveModelOf,
+    exportOnnxOf,
+    exportWeightsOf,
+    exportWeightCsv,
+    exportHistory,
+    exportCharts,
+  };
 });

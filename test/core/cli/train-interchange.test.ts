@@ -50,7 +50,7 @@ describe('npm run train with the interchange flags', () => {
   });
 
   it('--export-pytorch writes the project folder, its config holding the run and the MNIST files', () => {
-    expect(readdirSync(project).sort()).toEqual(['README.md', 'config.json', 'model.py', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(project).sort()).toEqual(['README.md', 'config.json', 'data.py', 'model.py', 'train.py', 'weights.safetensors']);
     const config = JSON.parse(readFileSync(join(project, 'config.json'), 'utf8')) as PytorchConfig;
     expect(config.network.layers).toEqual([
       { units: 16, activation: 'relu' },
@@ -101,6 +101,7 @@ describe('npm run train with the interchange flags', () => {
     const unscaled = cli('--load', onnx, ...LIMITS);
     expect(unscaled.status).toBe(2);
     expect(unscaled.stderr).toMatch(/does not say how its inputs are scaled: add --scale NAME/);
+    expect(unscaled.stderr).toContain('--scale min-max for a model trained on pixels ÷ 255');
     const opened = cli('--load', onnx, '--scale', 'min-max', ...LIMITS, '--json');
     expect(opened.status).toBe(0);
     expect(ofType(jsonLines(opened.stdout), 'loaded')[0]).toMatchObject({ file: onnx, epochs: 0 });

@@ -35,6 +35,8 @@ export interface PytorchConfig {
     split: { train: number; validation: number; test: number };
     classes: string[];
   } | null;
+  /** Class names, index = output neuron (CSV labels and image folders are matched to them). */
+  classes: string[];
   /** The weights file in the folder to start from, or null for a fresh initialisation. */
   weights: string | null;
   /** Epochs the included weights were trained for (train.py numbers its epochs on from there). */
@@ -61,6 +63,7 @@ export function pytorchConfig(file: ModelFile, data: IdxDataFiles | undefined, w
           classes: [...classes],
         }
       : null,
+    classes: [...classes],
     weights,
     epochsDone: weights === null ? 0 : (file.history.at(-1)?.epoch ?? 0),
   };

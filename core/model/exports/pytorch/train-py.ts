@@ -2,7 +2,8 @@
  * train.py of the PyTorch project, the same for every network: it reads config.json (the run's
  * settings, scaling and data) and model.py (the network). Kept as one Python text so the project
  * is written by pure code; tested by running it under Debian's python3-torch
- * (test/core/model/exports/pytorch/). About 330 lines of Python: one file a person can read whole.
+ * (test/core/model/exports/). About 250 lines of Python: one file a person can read whole; reading
+ * the data is data.py's (data-py.ts).
  */
 export const TRAIN_PY = String.raw`#!/usr/bin/env python3
 """Trains the network Fathom exported, as Fathom would: the same loss, optimiser, η schedule, batch
@@ -16,113 +17,29 @@ size, L2 (the cost gains (λ/2)·Σw² over the weights, not the biases), input 
 Prints one JSON object per line, like Fathom's --json: "started", then "epoch" (epoch, trainLoss,
 trainAccuracy, validationLoss/-Accuracy, testLoss, testAccuracy, learningRate, seconds), then
 "finished" and "saved" (or "evaluated" with --evaluate). Written by Fathom; config.json holds the
-run's settings, model.py the network.
+run's settings, model.py the network, data.py reads the data (IDX, CSV or PNG folders).
 """
 import argparse
-import gzip
 import json
 import math
 import os
-import struct
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from model import FathomNet, load_weights, save_weights  # noqa: E402
-
-# ---- data: the IDX files Fathom read, scaled with the statistics it stored -------------------------
-
+from data import load_data  # noqa: E402
+from model import NETWORK, OUTPUT_ACTIVATION, OUTPUTS, TRAINABLE, FathomNet, load_weights, save_weights  # noqa: E402
 
 def fail(message):
     """One line on stderr and exit status 1, as Fathom's CLI does."""
     print(f"train.py: {message}", file=sys.stderr)
     sys.exit(1)
-
-
-def read_idx(path):
-    """An IDX file of unsigned bytes (raw or gzipped) as a numpy array of its declared shape."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        fail(f"cannot read {path}: {err.strerror}")
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 8:
-        fail(f"{path} is not an IDX file of unsigned bytes")
-    dims = data[3]
-    if len(data) < 4 + 4 * dims:
-        fail(f"{path} is cut short in its header")
-    shape = struct.unpack(">" + "I" * dims, data[4 : 4 + 4 * dims])
-    count = int(np.prod(shape))
-    if len(data) - 4 - 4 * dims != count:
-        fail(f"{path} declares {count} values but holds {len(data) - 4 - 4 * dims}")
-    return np.frombuffer(data, np.uint8, count, 4 + 4 * dims).reshape(shape)
-
-
-def data_file(configured, data_dir):
-    """The configured file, or one of the same name (raw or .gz) in --data DIR."""
-    if data_dir is None:
-        return Path(configured)
-    name = Path(configured).name
-    stem = name[:-3] if name.endswith(".gz") else name
-    for candidate in (stem, stem + ".gz"):
-        if (data_dir / candidate).is_file():
-            return data_dir / candidate
-    fail(f"--data {data_dir}: expected {stem} or {stem}.gz there")
-
-
-def scale(raw, scaling):
-    """Fathom's input scaling (core/data/scaling.ts), in float64 then rounded to float32 as Fathom rounds it."""
-    kind = scaling["kind"]
-    if kind == "none":
-        return raw.astype(np.float32)
-    if kind == "unit-norm":
-        norm = np.sqrt((raw * raw).sum(axis=1, keepdims=True))
-        return np.where(norm == 0, 0.0, raw / np.where(norm == 0, 1.0, norm)).astype(np.float32)
-    if kind == "z-score":
-        offset, divisor = np.array(scaling["mean"]), np.array(scaling["std"])
-    else:
-        offset, divisor = np.array(scaling["min"]), np.array(scaling["max"]) - np.array(scaling["min"])
-    divisor = np.where(divisor == 0, 1.0, divisor)
-    out = (raw - offset) / divisor
-    if kind == "min-max-symmetric":
-        out = out * 2 - 1
-    return out.astype(np.float32)
-
-
-def load_data(config, data_dir):
-    """{"train", "validation" (maybe None), "test"}: each (inputs float32 [N, n], labels int64 [N])."""
-    data = config["data"]
-    if data is None or data.get("kind") != "idx":
-        fail("this project has no IDX files to read (config.json \"data\"); Fathom exports IDX datasets only for now")
-    files = {k: data_file(v, data_dir) for k, v in data["files"].items()}
-    train_images, train_labels = read_idx(files["trainImages"]), read_idx(files["trainLabels"])
-    test_images, test_labels = read_idx(files["testImages"]), read_idx(files["testLabels"])
-    width = config["network"]["inputSize"]
-    split = data["split"]
-    validation_size = split["validation"]
-    available = len(train_images) - (data["validationSize"] if validation_size else 0)
-
-    def take(images, labels, start, count):
-        if count > len(images) - start:
-            fail(f"the data holds fewer images than the run used ({count} from image {start})")
-        raw = images[start : start + count].reshape(count, -1).astype(np.float64)
-        if raw.shape[1] != width:
-            fail(f"the images have {raw.shape[1]} values each; the network takes {width}")
-        return torch.from_numpy(scale(raw, config["scaling"])), torch.from_numpy(labels[start : start + count].astype(np.int64))
-
-    result = {"train": take(train_images, train_labels, 0, min(split["train"], available)), "validation": None}
-    if validation_size:
-        result["validation"] = take(train_images, train_labels, available, validation_size)
-    result["test"] = take(test_images, test_labels, 0, min(split["test"], len(test_images)))
-    return result
 
 
 # ---- the loss: C_x per sample, as core/engine/losses.ts defines it; the cost is their mean -------
@@ -231,15 +148,18 @@ def evaluate(model, split, config, device):
     """Mean C_x and accuracy on a split, in chunks."""
     x_all, labels = split
     cost, correct = 0.0, 0
-    loss, last = config["network"]["loss"], config["network"]["layers"][-1]["activation"]
-    outputs = config["network"]["layers"][-1]["units"]
+    loss = config["network"]["loss"]
+    was_training = model.training
+    model.eval()  # dropout off, batchnorm on its running statistics, as Fathom evaluates
     for start in range(0, len(x_all), 1000):
         x = x_all[start : start + 1000].to(device)
         l = labels[start : start + 1000].to(device)
         z, a = model(x, with_z=True)
-        y = F.one_hot(l, outputs).to(a.dtype)
-        cost += per_sample_cost(loss, last, z, a, y).double().sum().item()
+        z, a = z.flatten(1), a.flatten(1)
+        y = F.one_hot(l, OUTPUTS).to(a.dtype)
+        cost += per_sample_cost(loss, OUTPUT_ACTIVATION, z, a, y).double().sum().item()
         correct += (a.argmax(1) == l).sum().item()
+    model.train(was_training)
     n = len(x_all)
     return (cost / n if n else math.nan), (correct / n if n else None)
 
@@ -263,7 +183,9 @@ def optimiser(model, training):
 def arguments(config):
     p = argparse.ArgumentParser(description="Train the network Fathom exported (see README.md).")
     p.add_argument("--epochs", type=int, help="epochs to train (default: what is left of the run's plan, or all of it)")
-    p.add_argument("--data", type=Path, help="a folder holding the dataset's files under the names config.json gives")
+    p.add_argument("--data", type=Path, help="the data: a folder of IDX files named as config.json gives, a CSV file, or a folder of class folders of PNGs (see data.py)")
+    p.add_argument("--test-data", type=Path, help="with a CSV --data: the CSV file of the test set")
+    p.add_argument("--test-share", type=float, default=0.2, help="share held out for testing when the data brings no test set (default 0.2)")
     p.add_argument("--evaluate", action="store_true", help="evaluate the weights on the test split and stop")
     p.add_argument("--device", help="cpu, cuda, cuda:1… (default: cuda when there is one)")
     p.add_argument("--weights", type=Path, help="start from these weights (default: the ones in this folder)")
@@ -271,6 +193,8 @@ def arguments(config):
     p.add_argument("--out", type=Path, default=HERE / "trained.safetensors", help="where to write the trained weights")
     p.add_argument("--seed", type=int, default=config["training"]["seed"])
     args = p.parse_args()
+    if not 0 < args.test_share < 1:
+        p.error("--test-share: expected a number between 0 and 1")
     if args.epochs is not None and args.epochs < 1:
         p.error("--epochs: expected a whole number ≥ 1")
     return args
@@ -294,7 +218,7 @@ def main():
     weights = None if args.fresh else (args.weights or (HERE / config["weights"] if config["weights"] else None))
     if weights is not None:
         model.load_state_dict({k: v.to(device) for k, v in load_weights(weights).items()})
-    data = load_data(config, args.data)
+    data = load_data(config, args.data, args.test_data, args.test_share, args.seed)
     if args.evaluate:
         loss, accuracy = evaluate(model, data["test"], config, device)
         emit(rank, type="evaluated", weights=str(weights) if weights else None, testLoss=number(loss), testAccuracy=accuracy)
@@ -302,7 +226,7 @@ def main():
 
     training = config["training"]
     network = config["network"]
-    if any(layer["activation"] == "step" for layer in network["layers"]):
+    if not TRAINABLE:
         fail("a network with a step activation cannot be trained by gradient descent (its derivative is 0 everywhere)")
     done = config["epochsDone"] if weights is not None else 0
     epochs = args.epochs or (training["epochs"] - done if training["epochs"] > done else training["epochs"])
@@ -315,8 +239,9 @@ def main():
     schedule = Schedule(training["learningRate"], training.get("schedule") or CONSTANT, max(training["epochs"], done + epochs), batches)
     stop = training["stop"]
     order = torch.Generator().manual_seed(args.seed)  # the same on every process: each takes its share of the same batches
-    outputs, loss_name, last = network["layers"][-1]["units"], network["loss"], network["layers"][-1]["activation"]
-    emit(rank, type="started", network="-".join(str(s) for s in [network["inputSize"]] + [l["units"] for l in network["layers"]]),
+    loss_name = network["loss"]
+    model.train()
+    emit(rank, type="started", network=NETWORK,
          train=n, test=len(data["test"][0]), batchSize=batch, batchesPerEpoch=batches, epochs=epochs, afterEpoch=done,
          processes=world, device=str(device))
     history, best, patience_left = [], -math.inf, stop.get("patience")
@@ -332,8 +257,9 @@ def main():
                 group["lr"] = lr
             x, labels = x_train[mine].to(device), l_train[mine].to(device)
             z, a = net(x, with_z=True)
-            y = F.one_hot(labels, outputs).to(a.dtype)
-            cost = per_sample_cost(loss_name, last, z, a, y)
+            z, a = z.flatten(1), a.flatten(1)
+            y = F.one_hot(labels, OUTPUTS).to(a.dtype)
+            cost = per_sample_cost(loss_name, OUTPUT_ACTIVATION, z, a, y)
             # The batch's mean cost over every process's rows: DDP averages the gradients over the processes.
             (cost.sum() * (world / len(rows))).backward()
             opt.step()

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScaledDataset } from '../../../../core/data/idx-dataset';
-import { loadMnist, mnistFiles } from '../../../../core/data/mnist';
+import { loadMnist } from '../../../../core/data/mnist';
 import { evaluate } from '../../../../core/engine/evaluate';
 import { Network } from '../../../../core/engine/network';
 import { Rng } from '../../../../core/engine/rng';
@@ -19,15 +19,12 @@ import { DEFAULT_TRAIN_SETTINGS, type DenseLayerSpec, type NetworkSpec, type Tra
 import { Trainer } from '../../../../core/engine/trainer';
 import { selectKernels } from '../../../../core/engine/wasm/select';
 import { npzBytes } from '../../../../core/model/exports/npz';
-import { pytorchProject } from '../../../../core/model/exports/pytorch/project';
 import { safetensorsBytes } from '../../../../core/model/exports/safetensors';
 import { networkTensors } from '../../../../core/model/exports/tensors';
-import { writeFolder } from '../../../../core/model/exports/write-folder';
 import { readSafetensors } from '../../../../core/model/imports/safetensors';
 import { weightsForDesign } from '../../../../core/model/imports/weights-into-design';
-import type { SavedEpoch } from '../../../../core/model/format';
-import { buildModelFile, type LoadedModel } from '../../../../core/model/model-file';
 import { mnistSpec, reluSoftmaxSpec } from '../../../fixtures/specs';
+import { exportProject, modelOf } from './project-fixtures';
 import { jsonLines, NO_TORCH_REASON, PYTHON, run } from './torch';
 
 const python = PYTHON ?? 'python3';
@@ -39,35 +36,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A model file for `net` as trained (or not yet) on `data`, as the CLI would save it. */
-function modelOf(net: Network, data: ScaledDataset, settings: TrainSettings, history: readonly SavedEpoch[] = []): LoadedModel {
-  const file = buildModelFile(net, {
-    scaling: data.scaling,
-    settings,
-    dataset: {
-      name: 'MNIST',
-      inputShape: [28, 28],
-      classes: data.classes,
-      sizes: { train: data.train.count, test: data.test.count },
-      files: [],
-    },
-    history,
-    appVersion: 'test',
-  });
-  return { file, net };
-}
-
-async function exportProject(name: string, model: LoadedModel): Promise<string> {
-  const dir = join(root, name);
-  await writeFolder(dir, pytorchProject(model, { name, appVersion: 'test', data: mnistFiles() }));
-  return dir;
-}
-
 /** One epoch in Fathom and one in PyTorch from the same initial weights: test accuracies side by side. */
 async function oneEpochEach(name: string, spec: NetworkSpec, settings: TrainSettings): Promise<{ fathom: number; torch: number }> {
   const mnist = loadMnist();
   const net = Network.create(spec, new Rng(settings.seed), 'float32', selectKernels('auto'));
-  const dir = await exportProject(name, modelOf(net, mnist, settings));
+  const dir = await exportProject(root, name, modelOf(net, mnist, settings));
   const trainer = new Trainer(net, { train: mnist.train, test: mnist.test }, settings);
   const fathom = trainer.run().at(-1)!.testAccuracy!;
   const stdout = await run(python, ['train.py', '--epochs', '1', '--device', 'cpu'], dir);
@@ -116,7 +89,7 @@ describe.skipIf(!PYTHON)(`the PyTorch project under python3-torch${PYTHON ? '' :
       };
       net = Network.create(spec, new Rng(3));
       const history = new Trainer(net, { train: mnist.train }, settings).run();
-      dir = await exportProject('trained', modelOf(net, mnist, settings, history));
+      dir = await exportProject(root, 'trained', modelOf(net, mnist, settings, history));
     });
 
     /** The module's outputs for the first `rows` test inputs, loaded from `weights` (a path; default the project's). */
@@ -165,7 +138,7 @@ describe.skipIf(!PYTHON)(`the PyTorch project under python3-torch${PYTHON ? '' :
       const epoch = jsonLines(stdout, 'epoch')[0]!;
       expect(epoch['epoch']).toBe(2); // numbered on from the epoch the included weights had reached
       const tensors = readSafetensors(await readFile(join(dir, 'again.safetensors')), 'again.safetensors');
-      const { w, b, matched } = weightsForDesign(net.sizes, tensors, 'again.safetensors');
+      const { w, b, matched } = weightsForDesign(net, tensors, 'again.safetensors');
       expect(matched).toBe('by-name');
       const copy = new Network(net.spec);
       copy.setParameters(w, b);
@@ -179,7 +152,7 @@ describe.skipIf(!PYTHON)(`the PyTorch project under python3-torch${PYTHON ? '' :
     const mnist = loadMnist({ trainLimit: 1000, testLimit: 200 });
     const settings: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, epochs: 2, seed: 4, batchSize: 20, learningRate: 1 };
     const net = Network.create(mnistSpec({ hidden: [16] }), new Rng(4));
-    const dir = await exportProject('ddp', modelOf(net, mnist, settings));
+    const dir = await exportProject(root, 'ddp', modelOf(net, mnist, settings));
     const single = await run(python, ['train.py', '--device', 'cpu', '--out', 'one.safetensors'], dir);
     // torchrun itself; --redirects 2 --tee 1 steps round torch 1.13's launcher bug on Python 3.11 (its
     // default "no redirection" is lost), and prefixes each line with the rank: "[default0]:{…}".

@@ -39,7 +39,14 @@ describe('InterchangeExports', () => {
       path: expect.stringMatching(/[\\/]project$/),
     });
     expect(asked).toEqual([{ name: 'Digits-epoch-3-pytorch', kind: 'pytorch' }]);
-    expect(readdirSync(join(dir, 'project')).sort()).toEqual(['README.md', 'config.json', 'model.py', 'train.py', 'weights.safetensors']);
+    expect(readdirSync(join(dir, 'project')).sort()).toEqual([
+      'README.md',
+      'config.json',
+      'data.py',
+      'model.py',
+      'train.py',
+      'weights.safetensors',
+    ]);
   });
 
   it('refuses a folder that already holds files, and leaves them', async () => {
