@@ -87,6 +87,12 @@ export const threadsSchema = z.union(
   { error: threadsMessage },
 );
 
+/** Which checkpoints a run keeps (run-types.ts CheckpointSetting); every n epochs with n from 1 to 100,000. */
+export const checkpointSettingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.enum(['auto', 'every', 'best-and-last']) }),
+  z.strictObject({ kind: z.literal('every-n'), n: count(100_000) }),
+]);
+
 export const startRunSchema = z.strictObject({
   /** Default (absent or blank): the network's sizes, optimiser and η. */
   name: z.string().max(200).regex(PRINTABLE, 'no control characters').optional(),
@@ -99,6 +105,8 @@ export const startRunSchema = z.strictObject({
   testLimit: count(10_000_000).optional(),
   /** Default 'auto'. */
   threads: threadsSchema.optional(),
+  /** Which checkpoints it keeps; default 'auto'. */
+  checkpoints: checkpointSettingSchema.optional(),
 });
 
 /** A run's new name: printable, not blank (trimmed by the service). */

@@ -12,12 +12,12 @@ import type { LabEvent } from '../../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import { buildModelFile } from '../../model/model-file';
 import { APP_VERSION } from '../../version';
-import { keepsEveryCheckpoint, runFilesDir } from './checkpoints';
+import { checkpointEpoch, keepsEpoch, runFilesDir } from './checkpoints';
 import type { DatasetService } from '../datasets/dataset-service';
 import { findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
 import type { Run } from './run';
-import { writeRunRecord } from './run-store';
+import { runCheckpointPolicy, writeRunRecord } from './run-store';
 import type { SavedFile, SplitSizes, WeightsSnapshot } from '../worker/protocol';
 
 export interface RunFilesOptions {
@@ -64,18 +64,21 @@ export class RunFiles {
    * Model files the run's worker has written (worker/checkpointer.ts): the record names them, is
    * written, and only then are the checkpoints they replace deleted. So at every instant the record
    * on disk names files that exist (a crash between leaves an extra file, swept at startup by
-   * repair.ts). A run that keeps every checkpoint deletes none.
+   * repair.ts). Checkpoints the run keeps for good (every epoch, or every n: its policy) are never
+   * replaced; any other is only the newest, and goes when a newer one is named.
    */
   saved(run: Run, files: SavedFile[]): void {
     const { record } = run;
-    const keepAll = keepsEveryCheckpoint(record.summary.spec, record.summary.settings.epochs);
+    const policy = runCheckpointPolicy(record);
+    const kept = (name: string): boolean => keepsEpoch(policy, checkpointEpoch(name) ?? -1);
     const replaced: string[] = [];
     for (const file of files) {
       if (file.kind === 'best') record.bestModel = file.name;
       else record.latestModel = file.name;
       if (file.kind !== 'checkpoint') continue;
-      if (!keepAll) replaced.push(...record.checkpoints.filter((n) => n !== file.name));
-      record.checkpoints = keepAll ? [...record.checkpoints.filter((n) => n !== file.name), file.name] : [file.name];
+      const others = record.checkpoints.filter((n) => n !== file.name);
+      replaced.push(...others.filter((n) => !kept(n)));
+      record.checkpoints = [...others.filter(kept), file.name];
     }
     this.persist(run);
     if (replaced.length > 0) this.remove(run, replaced);

@@ -8,6 +8,7 @@
  * (lifecycle.enter, the one place a run changes phase).
  */
 import { randomBytes } from 'node:crypto';
+import { statfsSync } from 'node:fs';
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
@@ -27,7 +28,7 @@ import type { DatasetService } from '../datasets/dataset-service';
 import { LabError } from '../errors';
 import { fileProblem } from '../file-problem';
 import type { RunModelFiles } from '../models/model-inspector';
-import { runFilesDir, runRecordPath, runsDir } from './checkpoints';
+import { checkpointDiskProblem, runFilesDir, runRecordPath, runsDir } from './checkpoints';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { accepts, phaseFor, type RunPhase } from './phases';
 import { repairRunFiles } from './repair';
@@ -113,11 +114,23 @@ export class RunManager {
 
   /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
   start(request: StartRunRequest, sweep?: RunSweepTag): RunSummary {
+    const disk = checkpointDiskProblem(request.checkpoints, request.spec, request.settings.epochs, this.freeDiskBytes());
+    if (disk) throw new LabError('invalid', disk);
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const number = nextRunNumber([...this.runs.values()].map((r) => r.record));
     const run = this.add(newRunRecord(id, request, this.options.now(), number, sweep), { kind: 'queued' });
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
+  }
+
+  /** Bytes free for the runs folder (undefined if the system cannot say). */
+  private freeDiskBytes(): number | undefined {
+    try {
+      const { bavail, bsize } = statfsSync(runsDir(this.options.dataDir));
+      return bavail * bsize;
+    } catch {
+      return undefined;
+    }
   }
 
   list(): RunSummary[] {

@@ -15,9 +15,10 @@ import {
   type RunSweepTag,
   type StartRunRequest,
 } from '../../lab/contract';
-import { networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
+import type { CheckpointPolicy } from '../../lab/run-types';
+import { checkpointSettingSchema, networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
-import { runRecordPath, runsDir } from './checkpoints';
+import { checkpointPolicy, runRecordPath, runsDir } from './checkpoints';
 import { automaticName } from './record-events';
 import type { SplitSizes } from '../worker/protocol';
 import { readRegularFile } from '../../files/safe-read';
@@ -71,6 +72,8 @@ export function newRunRecord(id: string, request: StartRunRequest, createdAt: Da
   if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
   if (request.testLimit !== undefined) record.testLimit = request.testLimit;
   if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
+  const setting = request.checkpoints ?? { kind: 'auto' };
+  record.summary.checkpoints = { setting, policy: checkpointPolicy(setting, spec, settings.epochs) };
   if (sweep) record.summary.sweep = structuredClone(sweep);
   return record;
 }
@@ -115,6 +118,15 @@ const runRecordSchema = z.object({
     number: z.number().int().min(1).optional(),
     startedAt: z.string().optional(),
     events: z.array(runRecordEventSchema).optional(),
+    checkpoints: z
+      .object({
+        setting: checkpointSettingSchema,
+        policy: z.discriminatedUnion('kind', [
+          z.object({ kind: z.enum(['every', 'best-and-last']) }),
+          z.object({ kind: z.literal('every-n'), n: z.number().int().min(1) }),
+        ]),
+      })
+      .optional(),
     sweep: z
       .object({
         id,
@@ -135,6 +147,11 @@ const runRecordSchema = z.object({
   checkpoints: z.array(fileName),
   interrupted: z.object({ status: z.enum(['running', 'paused']), message: z.string().optional() }).optional(),
 });
+
+/** What the run keeps: as recorded, or for a record made before the setting existed, 'auto' decided now. */
+export function runCheckpointPolicy({ summary }: RunRecord): CheckpointPolicy {
+  return summary.checkpoints?.policy ?? checkpointPolicy(undefined, summary.spec, summary.settings.epochs);
+}
 
 export async function writeRunRecord(dataDir: string, record: RunRecord): Promise<void> {
   const { queuePosition: _dropped, ...summary } = record.summary;

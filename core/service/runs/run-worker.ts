@@ -18,6 +18,7 @@ import { runFilesDir } from './checkpoints';
 import { workerSettings } from './record-events';
 import type { Run } from './run';
 import type { RunFiles } from './run-files';
+import { runCheckpointPolicy } from './run-store';
 
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
 
@@ -92,6 +93,7 @@ export function trainWorkerData(
   data.cores = options.cores;
   data.runDir = runFilesDir(options.dataDir, summary.id);
   data.checkpointIntervalMs = options.checkpointIntervalMs;
+  data.checkpoints = runCheckpointPolicy(record);
   if (resume) data.resume = resume;
   return data;
 }
