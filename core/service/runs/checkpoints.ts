@@ -1,7 +1,8 @@
 /**
  * Where a run's files live and how many checkpoints it keeps.
  *
- *   dataDir/runs/<id>.json                          the run record (summary, settings, history)
+ *   dataDir/runs/<id>.json                          the run record (summary, settings; small)
+ *   dataDir/runs/<id>.history.jsonl                 its per-epoch history, appended (history-log.ts)
  *   dataDir/runs/<id>/checkpoint-epoch-N.fathom.json weights at the end of epoch N
  *   dataDir/runs/<id>/best.fathom.json              the epoch with the best validation (else test) accuracy
  *   dataDir/runs/<id>/last-step.fathom.json         the weights a stopped run ended with
@@ -41,6 +42,7 @@ export const LAST_STEP_MODEL = 'last-step.fathom.json';
 
 export const runsDir = (dataDir: string): string => join(dataDir, 'runs');
 export const runRecordPath = (dataDir: string, id: string): string => join(runsDir(dataDir), `${id}.json`);
+export const historyLogPath = (dataDir: string, id: string): string => join(runsDir(dataDir), `${id}.history.jsonl`);
 export const runFilesDir = (dataDir: string, id: string): string => join(runsDir(dataDir), id);
 export const checkpointName = (epoch: number): string => `checkpoint-epoch-${epoch}.fathom.json`;
 

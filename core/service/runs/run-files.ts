@@ -1,6 +1,6 @@
 /**
- * The files of each run as main keeps them: its record, written in order per run off the caller's
- * path, and the model files its worker writes (named in the record once written, the ones they
+ * The files of each run as main keeps them: its small record and its history log (history-log.ts),
+ * written in order per run off the caller's path, and the model files its worker writes (named in the record once written, the ones they
  * replace deleted after). A failed write is reported on the run, not thrown. See checkpoints.ts
  * for the layout and the checkpoint policy.
  */
@@ -12,7 +12,8 @@ import type { LabEvent } from '../../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import { buildModelFile } from '../../model/model-file';
 import { APP_VERSION } from '../../version';
-import { checkpointEpoch, keepsEpoch, runFilesDir } from './checkpoints';
+import { checkpointEpoch, historyLogPath, keepsEpoch, runFilesDir } from './checkpoints';
+import { appendHistory, writeHistoryLog } from './history-log';
 import type { DatasetService } from '../datasets/dataset-service';
 import { findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
@@ -54,10 +55,33 @@ export class RunFiles {
       run,
       async () => {
         run.recordWriteQueued = false;
+        // The record counts the epochs of the log: the log must hold them first.
+        await this.ensureHistoryLog(run);
         await writeRunRecord(this.options.dataDir, run.record);
       },
       true,
     );
+  }
+
+  /** Appends epochs (just added to the run's history) to its log: a short write, whatever the length of the history. */
+  appendEpochs(run: Run, reports: EpochReport[]): void {
+    this.queueWrite(run, async () => {
+      if (await this.ensureHistoryLog(run)) return; // rewritten whole, these epochs with the rest
+      try {
+        await appendHistory(historyLogPath(this.options.dataDir, run.record.summary.id), reports);
+      } catch (err) {
+        run.historyLogSound = false; // part of a line may be on disk: the next write rewrites the log
+        throw err;
+      }
+    });
+  }
+
+  /** Rewrites the history log whole when it cannot be appended to (true if it did). */
+  private async ensureHistoryLog(run: Run): Promise<boolean> {
+    if (run.historyLogSound) return false;
+    await writeHistoryLog(historyLogPath(this.options.dataDir, run.record.summary.id), run.record.summary.history);
+    run.historyLogSound = true;
+    return true;
   }
 
   /**

@@ -189,6 +189,7 @@ export class RunWorker {
         // Appended, never copied: one event carries every epoch since the last (the window appends them too).
         const { reports } = message;
         for (const report of reports) record.summary.history.push(report);
+        files.appendEpochs(run, reports);
         const report = reports[reports.length - 1]!;
         emit(reports.length > 1 ? { type: 'epoch', runId, report, before: reports.slice(0, -1) } : { type: 'epoch', runId, report });
         return;
