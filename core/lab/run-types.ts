@@ -62,7 +62,7 @@ export interface RunSummary {
   /** Set on a run a sweep queued: the sweep, its varied settings and this run's values. */
   sweep?: RunSweepTag;
   /** The checkpoints it keeps: the setting asked for and what it means for this run ('auto' decided); absent in records made before the setting existed (then 'auto'). */
-  checkpoints?: { setting: CheckpointSetting; policy: CheckpointPolicy };
+  checkpointPolicy?: { setting: CheckpointSetting; policy: CheckpointPolicy };
   /** What a person did to the run while it trained, oldest first (absent in records made before events existed). */
   events?: RunRecordEvent[];
 }

@@ -78,7 +78,7 @@ export function newRunRecord(id: string, request: StartRunRequest, createdAt: Da
   if (request.testLimit !== undefined) record.testLimit = request.testLimit;
   if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
   const setting = request.checkpoints ?? { kind: 'auto' };
-  record.summary.checkpoints = { setting, policy: checkpointPolicy(setting, spec, settings.epochs) };
+  record.summary.checkpointPolicy = { setting, policy: checkpointPolicy(setting, spec, settings.epochs) };
   if (sweep) record.summary.sweep = structuredClone(sweep);
   return record;
 }
@@ -126,7 +126,7 @@ const runRecordSchema = z.object({
     number: z.number().int().min(1).optional(),
     startedAt: z.string().optional(),
     events: z.array(runRecordEventSchema).optional(),
-    checkpoints: z
+    checkpointPolicy: z
       .object({
         setting: checkpointSettingSchema,
         policy: z.discriminatedUnion('kind', [
@@ -158,7 +158,7 @@ const runRecordSchema = z.object({
 
 /** What the run keeps: as recorded, or for a record made before the setting existed, 'auto' decided now. */
 export function runCheckpointPolicy({ summary }: RunRecord): CheckpointPolicy {
-  return summary.checkpoints?.policy ?? checkpointPolicy(undefined, summary.spec, summary.settings.epochs);
+  return summary.checkpointPolicy?.policy ?? checkpointPolicy(undefined, summary.spec, summary.settings.epochs);
 }
 
 /** Writes the record without its history (appended to the log beside it, run-files.ts). */

@@ -110,8 +110,8 @@ describe('a run with a checkpoint setting', () => {
   it('every 2 epochs: keeps epochs 0, 2, 4, the last and the best; the record says what it keeps', async () => {
     const { tmp, fakes, service, log } = setUp();
     const request = quickRun({ settings: { epochs: 5 }, checkpoints: { kind: 'every-n', n: 2 } });
-    const { id, checkpoints } = await service.startRun(request);
-    expect(checkpoints).toEqual({ setting: { kind: 'every-n', n: 2 }, policy: { kind: 'every-n', n: 2 } });
+    const { id, checkpointPolicy: kept } = await service.startRun(request);
+    expect(kept).toEqual({ setting: { kind: 'every-n', n: 2 }, policy: { kind: 'every-n', n: 2 } });
     const worker = fakes.workers.get(id)!;
     worker.ready();
     worker.initial(filledWeights(request.spec, 0));
@@ -125,7 +125,7 @@ describe('a run with a checkpoint setting', () => {
     expect(readdirSync(dir).sort()).toEqual(['best.fathom.json', ...names([0, 2, 4, 5])]);
     const record = JSON.parse(readFileSync(join(tmp.dir, 'runs', `${id}.json`), 'utf8'));
     expect(record.checkpoints).toEqual(names([0, 2, 4, 5]));
-    expect(record.summary.checkpoints).toEqual({ setting: { kind: 'every-n', n: 2 }, policy: { kind: 'every-n', n: 2 } });
+    expect(record.summary.checkpointPolicy).toEqual({ setting: { kind: 'every-n', n: 2 }, policy: { kind: 'every-n', n: 2 } });
     const initial = await loadModelFile(join(dir, names([0])[0]!));
     expect(initial.file.history).toEqual([]);
     expect(initial.net.w[1]![0]).toBe(0);

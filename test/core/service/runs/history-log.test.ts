@@ -180,7 +180,7 @@ describe('a record from before the log (version 1, history inline)', () => {
     const record = JSON.parse(readFileSync(recordPath, 'utf8'));
     const history = savedHistory(tmp.dir, id);
     delete record.historyEpochs;
-    delete record.summary.checkpoints;
+    delete record.summary.checkpointPolicy;
     writeFileSync(recordPath, JSON.stringify({ ...record, version: 1, summary: { ...record.summary, history } }));
     unlinkSync(logPath);
 
