@@ -53,7 +53,7 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   const first = await train(page);
   const run = page.getByTestId(`run-${first}`);
   await expect(page.getByTestId('run-progress')).toHaveAttribute('data-status', 'running');
-  await expect(page.getByTestId('progress-epoch')).toContainText('/ 100000');
+  await expect(page.getByTestId('progress-epoch')).toContainText('/ 100,000');
   await expect(page.getByTestId('progress-batch')).toContainText('/ 200');
   await expect(page.getByTestId('progress-speed')).toContainText('samples/s');
   // The worker trains on the WebAssembly SIMD kernels (Node 20 has SIMD) and the bar says so.
@@ -98,7 +98,7 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   const diff = page.getByTestId('run-diff');
   await expect(diff.getByTestId('diff-learningRate')).toContainText('1.5');
   await expect(diff.getByTestId('diff-learningRate')).toContainText('0.5');
-  await expect(diff.getByTestId('diff-epochs')).toContainText('100000');
+  await expect(diff.getByTestId('diff-epochs')).toContainText('100,000');
   await expect(diff.getByTestId('diff-stop')).toHaveCount(0);
   // How each ran, apart from the hyperparameters: both on the wasm kernels.
   await expect(diff.getByTestId('run-diff-compute').getByTestId('diff-kernels')).toContainText('wasm SIMD');

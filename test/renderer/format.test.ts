@@ -11,6 +11,7 @@ import {
   loss,
   percent,
   powerOfTen,
+  quantity,
   rate,
   scientific,
   significant,
@@ -84,6 +85,20 @@ describe('format: plain numbers', () => {
       '1,230',
       '1.00×10⁻⁴',
     ]);
+  });
+
+  it('writes a setting as entered: its digits, separators, powers of ten when tiny, never e-notation', () => {
+    expect(quantity(3)).toBe('3');
+    expect(quantity(0.5)).toBe('0.5');
+    expect(quantity(0.001)).toBe('0.001');
+    expect(quantity(0.0001)).toBe('10⁻⁴');
+    expect(quantity(2.5e-5)).toBe('2.5×10⁻⁵');
+    expect(quantity(100000)).toBe('100,000');
+    expect(quantity(0.123456789)).toBe('0.123457');
+    expect(quantity(undefined)).toBe('—');
+    // What String() would have shown instead.
+    expect(String(2.5e-7)).toBe('2.5e-7');
+    expect(quantity(2.5e-7)).toBe('2.5×10⁻⁷');
   });
 
   it('reads a loss with three significant digits, never in e-notation', () => {

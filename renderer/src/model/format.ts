@@ -56,6 +56,14 @@ export function significant(y: number, digits = 3, keepZeros = false): string {
   return minus(rounded.toLocaleString('en', { maximumFractionDigits: 20 }));
 }
 
+/**
+ * A setting as the learner entered it (η, λ, a batch size, an epoch count): its digits kept (up to 6
+ * significant), thousands separators, powers of ten under 0.001 — η = 0.5, 10⁻⁵, 100,000 epochs.
+ */
+export function quantity(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? significant(value, 6) : NONE;
+}
+
 /** Axis and tooltip numbers: 3 significant digits, 21K in the thousands, powers of ten beyond a million or under 0.001. */
 export function compact(y: number): string {
   const a = Math.abs(y);

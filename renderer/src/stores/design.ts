@@ -31,6 +31,7 @@ import {
   specForDataset,
 } from '@renderer/model/design/layers';
 import type { Design } from '@renderer/model/design/types';
+import { quantity } from '@renderer/model/format';
 import { useDatasetsStore } from './datasets';
 
 export type { Design } from '@renderer/model/design/types';
@@ -128,6 +129,13 @@ export const useDesignStore = defineStore('design', () => {
       if (layer && (isDense(layer) || layer.kind === 'conv')) layer.activation = activation;
     });
   }
+  /** The same network with every step activation made sigmoid (the step's smooth cousin, which gradient descent can train): one undo step. */
+  function stepToSigmoid(): void {
+    commit((d) => {
+      for (const layer of d.spec.layers)
+        if ((isDense(layer) || layer.kind === 'conv') && layer.activation === 'step') layer.activation = 'sigmoid';
+    });
+  }
   /** One number of a convolution (filters, kernel, stride), a pooling window (size, stride) or a dropout rate. */
   function setLayerNumber(index: number, key: 'filters' | 'kernel' | 'stride' | 'size' | 'rate', value: number): void {
     commit((d) => {
@@ -181,7 +189,7 @@ export const useDesignStore = defineStore('design', () => {
     const d = JSON.parse(snapshot()) as Design;
     const trained = specForDataset(d.spec, dataset.value);
     const request: StartRunRequest = {
-      name: name ?? `${architectureName(trained)} ${d.settings.optimizer} η=${d.settings.learningRate}`,
+      name: name ?? `${architectureName(trained)} ${d.settings.optimizer} η=${quantity(d.settings.learningRate)}`,
       spec: trained,
       settings: d.settings,
       datasetId: d.datasetId,
@@ -215,6 +223,7 @@ export const useDesignStore = defineStore('design', () => {
     moveLayer,
     setUnits,
     setActivation,
+    stepToSigmoid,
     setLayerNumber,
     setPadding,
     setInputSize,

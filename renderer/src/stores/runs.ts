@@ -22,6 +22,7 @@ import { explainFailure, explainNonFinite, type Explanation } from '@renderer/mo
 import { diffRun, type FieldDiff } from '@renderer/model/train/run-diff';
 import { latestRate } from '@renderer/model/train/run-record';
 import type { LiveProgress } from '@renderer/model/train/progress';
+import { count, quantity } from '@renderer/model/format';
 import { attempt, couldNot, useLab } from '../lab';
 
 export interface RunState extends RunSummary {
@@ -268,7 +269,7 @@ export const useRunsStore = defineStore('runs', () => {
     run.nonFinite = null;
     if (run.progress) run.progress.learningRate = learningRate;
     setHistory(seriesOf(runId), run.history);
-    notice.value = { kind: 'info', text: `Went back to epoch ${epoch}: training on at η = ${learningRate}.` };
+    notice.value = { kind: 'info', text: `Went back to epoch ${count(epoch)}: training on at η = ${quantity(learningRate)}.` };
     bump();
     return true;
   }

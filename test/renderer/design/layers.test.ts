@@ -6,6 +6,7 @@ import {
   hiddenActivation,
   insertionIndex,
   layerLegend,
+  layerName,
   layerTitle,
   newLayer,
   spatialUnavailableReason,
@@ -27,6 +28,15 @@ describe('layer kinds in the designer', () => {
     expect(spec.layers.map((_, i) => layerLegend(spec, i))).toEqual(['conv 2 · relu', 'pool 3', 'dense 4 · relu', 'dense 5 · softmax']);
     const dense = structuredClone(PRESETS['network.py'].spec);
     expect(dense.layers.map((_, i) => layerLegend(dense, i))).toEqual(['layer 2 · sigmoid', 'layer 3 · sigmoid']);
+  });
+
+  it('gives the drawing, the summary and the legends one name per layer: the legend is the name and its activation', () => {
+    const spec = chapter6();
+    const shapes = layerShapes(spec);
+    expect(shapes.map((s) => s.name)).toEqual(['input 1', 'conv 2', 'pool 3', 'dense 4', 'dense 5']);
+    spec.layers.forEach((_, i) => expect(layerLegend(spec, i).startsWith(layerName(spec, i))).toBe(true));
+    const dense = structuredClone(PRESETS['network.py'].spec);
+    expect(layerShapes(dense).map((s) => s.name)).toEqual(['layer 1', 'layer 2', 'layer 3']);
   });
 
   it('offers convolution and pooling only on image datasets, saying why otherwise', () => {
@@ -117,6 +127,36 @@ describe('shapes of the CNN presets', () => {
     expect(dense!.flattenSize).toBe(2880);
     expect(layout.columns.filter((c) => c.flattenX !== undefined)).toHaveLength(1);
     expect(layout.edges).toHaveLength(4);
+    expect(layout.wraps).toEqual([]);
+    expect(layout.rows).toBe(1);
+  });
+
+  it('wraps a network too deep for one row onto balanced rows, the output inside the drawing, never cut off', () => {
+    const shapes = layerShapes(structuredClone(PRESETS['modern-cnn'].spec));
+    expect(shapes).toHaveLength(11);
+    const layout = layoutDiagram(shapes, 600);
+    expect(layout.rows).toBe(3);
+    expect(layout.width).toBeLessThanOrEqual(600);
+    const perRow = layout.columns.filter((c) => c.top === layout.columns[0]!.top).length;
+    expect(perRow).toBe(4);
+    // Every column (the output last) lies inside the drawing, its row below the one before.
+    for (const column of layout.columns) {
+      expect(column.x).toBeGreaterThan(0);
+      expect(column.x).toBeLessThan(layout.width);
+      expect(column.bottom).toBeLessThanOrEqual(layout.height);
+    }
+    const output = layout.columns.at(-1)!;
+    expect(output.top).toBeGreaterThan(layout.columns[perRow]!.top);
+    // One connector per row break; the other neighbours are joined by edges.
+    expect(layout.wraps).toHaveLength(2);
+    expect(layout.edges).toHaveLength(shapes.length - 1 - 2);
+    // A drawing that may shrink to 80 % packs rows at 80 % of the pitch: a row fewer, no wider than that allows.
+    const packed = layoutDiagram(shapes, 540, { minScale: 0.8 });
+    expect(packed.rows).toBe(3);
+    expect(packed.width * 0.8).toBeLessThanOrEqual(540);
+    expect(layoutDiagram(shapes, 540).rows).toBe(4);
+    // A wide window keeps the whole network on one row.
+    expect(layoutDiagram(shapes, 1600).rows).toBe(1);
   });
 });
 

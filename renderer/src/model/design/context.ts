@@ -2,6 +2,7 @@
 import { descentKind, layerActivation } from '@core/engine/spec';
 import type { Topic } from './explanations';
 import { count } from '../format';
+import { layerName } from './layers';
 import type { Design } from './types';
 
 /** `samples`: what one training sample is called: images, or rows of a table. */
@@ -23,8 +24,8 @@ export function contextNote(
   }
   if (topic.startsWith('activation:')) {
     const name = topic.slice('activation:'.length);
-    const layers = spec.layers.flatMap((l, i) => (layerActivation(l) === name ? [i + 2] : []));
-    if (layers.length) return `Used by layer${layers.length > 1 ? 's' : ''} ${layers.join(', ')} of your network.`;
+    const layers = spec.layers.flatMap((l, i) => (layerActivation(l) === name ? [layerName(spec, i)] : []));
+    if (layers.length) return `Used by ${layers.join(', ')} of your network.`;
   }
   return null;
 }

@@ -3,12 +3,17 @@
  * column of nodes (wider than `maxNodes` + 4: the first and last few around an ellipsis); a
  * spatial one (an image, feature maps) is a stack of squares sized by its height, at most
  * MAX_MAPS drawn. Where a dense layer follows a spatial one, a flatten marker stands between them.
+ * A network too deep for one row at a readable size wraps onto further rows (the output is never
+ * cut off), a dashed line leading from the end of one row to the start of the next.
  */
 import type { LayerShape } from './shapes';
 
 export interface DiagramColumn {
   shape: LayerShape;
   x: number;
+  /** The vertical band of this column's row: its nodes between, heading above, labels below. */
+  top: number;
+  bottom: number;
   /** Centres of the nodes drawn. */
   ys: number[];
   /** Where the ellipsis sits when the layer is condensed. */
@@ -29,6 +34,8 @@ export interface MapRect {
   size: number;
 }
 
+/** Room right of the last column for its "… 4,096 units" label, which sits beside the nodes. */
+const RIGHT_MARGIN = 28;
 /** Feature maps drawn per stack; the rest are counted in the label. */
 export const MAX_MAPS = 6;
 const MAP_OFFSET = 5;
@@ -38,17 +45,24 @@ export interface DiagramLayout {
   height: number;
   radius: number;
   columns: DiagramColumn[];
-  /** One path per pair of adjacent layers: every drawn node joined to every drawn node. */
+  /** One path per pair of adjacent layers in a row: every drawn node joined to every drawn node. */
   edges: string[];
-  /** Vertical band the nodes occupy. */
+  /** One path per row break: from the last layer of a row to the first of the next. */
+  wraps: string[];
+  /** Vertical band the nodes of the first row occupy. */
   top: number;
   bottom: number;
+  /** Rows the columns wrap onto (1 when the network fits side by side). */
+  rows: number;
 }
 
 export interface DiagramOptions {
+  /** Height of one row. */
   height?: number;
   maxNodes?: number;
   minPitch?: number;
+  /** How far the drawing may be shrunk to fit (its box scales it): rows are packed at minPitch × minScale. */
+  minScale?: number;
   /** Space above the nodes for the layer heading, below them for the shape labels. */
   headroom?: number;
   footroom?: number;
@@ -114,23 +128,57 @@ function edgeBetween(from: DiagramColumn, to: DiagramColumn): string {
   return parts.join('');
 }
 
+/** From the end of one row, down under its labels and back to the start of the next: the network goes on there. */
+function wrapBetween(from: DiagramColumn, to: DiagramColumn, pitch: number, under: number): string {
+  const a = anchors(from);
+  const b = anchors(to);
+  const y1 = a.ys[Math.floor(a.ys.length / 2)] ?? (from.top + from.bottom) / 2;
+  const y2 = b.ys[Math.floor(b.ys.length / 2)] ?? (to.top + to.bottom) / 2;
+  const right = from.x + pitch * 0.45;
+  const left = Math.max(4, to.x - pitch * 0.45);
+  return `M${pt(a.x, y1)}H${right.toFixed(1)}V${under.toFixed(1)}H${left.toFixed(1)}V${y2.toFixed(1)}H${(to.flattenX ?? b.x).toFixed(1)}`;
+}
+
 export function layoutDiagram(shapes: LayerShape[], availableWidth: number, options: DiagramOptions = {}): DiagramLayout {
-  const { height = 360, maxNodes = 8, minPitch = 120, headroom = 48, footroom = 76 } = options;
-  const pitch = Math.max(minPitch, availableWidth / Math.max(shapes.length, 1));
-  const top = headroom;
-  const bottom = height - footroom;
+  const { height = 360, maxNodes = 8, minPitch = 136, minScale = 1, headroom = 48, footroom = 76 } = options;
+  const n = Math.max(shapes.length, 1);
+  const room = availableWidth - RIGHT_MARGIN;
+  // As many columns per row as fit at the smallest readable pitch, the rows then balanced (7 → 4 + 3, not 6 + 1).
+  const rows = Math.ceil(n / Math.max(1, Math.floor(room / (minPitch * minScale))));
+  const perRow = Math.ceil(n / rows);
+  const pitch = Math.max(minPitch, room / perRow);
   const tallest = Math.max(1, ...shapes.filter((s) => s.spatial).map((s) => s.height));
   const columns: DiagramColumn[] = shapes.map((shape, i) => {
-    const x = pitch * (i + 0.5);
-    if (shape.spatial) return { shape, x, ys: [], hidden: 0, stack: stackOf(shape, x, top, bottom, tallest) };
-    const column: DiagramColumn = { shape, x, ...columnYs(shape.units, maxNodes, top, bottom) };
+    const x = pitch * ((i % perRow) + 0.5);
+    const top = Math.floor(i / perRow) * height + headroom;
+    const bottom = top + height - headroom - footroom;
+    if (shape.spatial) return { shape, x, top, bottom, ys: [], hidden: 0, stack: stackOf(shape, x, top, bottom, tallest) };
+    const column: DiagramColumn = { shape, x, top, bottom, ...columnYs(shape.units, maxNodes, top, bottom) };
     if (shape.flattens) {
-      column.flattenX = x - pitch / 2;
+      // At the start of a row the marker keeps clear of the left edge, where its label would be cut.
+      column.flattenX = Math.max(x - pitch / 2, 28);
       column.flattenSize = shapes[i - 1]?.units ?? 0;
     }
     return column;
   });
-  const edges = columns.slice(1).map((to, i) => edgeBetween(columns[i]!, to));
+  const edges: string[] = [];
+  const wraps: string[] = [];
+  columns.slice(1).forEach((to, i) => {
+    if ((i + 1) % perRow === 0) wraps.push(wrapBetween(columns[i]!, to, pitch, to.top - headroom + 2));
+    else edges.push(edgeBetween(columns[i]!, to));
+  });
+  const top = headroom;
+  const bottom = height - footroom;
   const spacing = Math.min(26, (bottom - top) / (maxNodes + 4));
-  return { width: pitch * shapes.length, height, radius: Math.min(8, spacing * 0.34), columns, edges, top, bottom };
+  return {
+    width: pitch * perRow + RIGHT_MARGIN,
+    height: height * rows,
+    radius: Math.min(8, spacing * 0.34),
+    columns,
+    edges,
+    wraps,
+    top,
+    bottom,
+    rows,
+  };
 }

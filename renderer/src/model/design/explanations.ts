@@ -7,6 +7,8 @@ import type { ScalingKind } from '@core/data/scaling';
 import type { ScheduleName } from '@core/engine/schedules';
 import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
 import { layerText, type LayerTopic } from './layer-explanations';
+import { presetText } from './preset-explanations';
+import type { PresetName } from './presets';
 
 export type Topic =
   | `activation:${ActivationName}`
@@ -16,6 +18,7 @@ export type Topic =
   | `scaling:${ScalingKind}`
   | `stop:${StopRule['kind']}`
   | `schedule:${ScheduleName}`
+  | `preset:${PresetName}`
   | 'warmup'
   | 'overview'
   | 'dataset'
@@ -256,7 +259,7 @@ const scheduleText: Record<ScheduleName, Explanation> = {
 };
 
 const general: Record<
-  Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimizer' | 'scaling' | 'stop' | 'schedule'}:${string}` | LayerTopic>,
+  Exclude<Topic, `${'activation' | 'loss' | 'init' | 'optimizer' | 'scaling' | 'stop' | 'schedule' | 'preset'}:${string}` | LayerTopic>,
   Explanation
 > = {
   overview: {
@@ -342,6 +345,7 @@ export function explain(topic: Topic): Explanation {
       scaling: scalingText,
       stop: stopText,
       schedule: scheduleText,
+      preset: presetText,
     };
     const found = table[kind]?.[name];
     if (found) return found;

@@ -1,6 +1,7 @@
 /** One-click fixes offered beside some problems: they teach the usual remedy. */
 import type { DatasetInfo } from '@core/lab/contract';
 import { isDense, layerActivation, type ActivationName, type NetworkSpec } from '@core/engine/spec';
+import { count } from '../format';
 import { inputCount } from './problems';
 import type { Design } from './types';
 
@@ -26,7 +27,7 @@ export function quickFix(field: string, design: Design, dataset: DatasetInfo | u
   const { spec } = design;
   if (field === 'inputSize' && dataset && spec.inputSize !== inputCount(dataset)) {
     const n = inputCount(dataset);
-    return { label: `Set to ${n}`, run: (t) => t.setInputSize(n) };
+    return { label: `Set to ${count(n)}`, run: (t) => t.setInputSize(n) };
   }
   const output = spec.layers.length - 1;
   if (field === 'loss' && (spec.loss === 'cross-entropy' || spec.loss === 'kl-divergence') && outputActivation(spec) !== 'softmax')
@@ -41,7 +42,7 @@ export function quickFix(field: string, design: Design, dataset: DatasetInfo | u
   const last = i === spec.layers.length - 1;
   if (match[2] === 'units' && last && isDense(layer) && dataset?.kind === 'classification' && layer.units !== dataset.classes.length) {
     const n = dataset.classes.length;
-    return { label: `Set to ${n}`, run: (t) => t.setUnits(i, n) };
+    return { label: `Set to ${count(n)}`, run: (t) => t.setUnits(i, n) };
   }
   const activation = layerActivation(layer);
   if (match[2] === 'activation' && activation === 'step') return { label: 'Use sigmoid', run: (t) => t.setActivation(i, 'sigmoid') };

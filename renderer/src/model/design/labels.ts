@@ -1,7 +1,8 @@
 /** Display names for the engine's string-literal choices. */
 import type { ScalingKind } from '@core/data/scaling';
 import type { ScheduleName } from '@core/engine/schedules';
-import type { ActivationName, InitName, LossName, OptimizerName, StopRule } from '@core/engine/spec';
+import type { ActivationName, InitName, LossName, NetworkSpec, OptimizerName, StopRule } from '@core/engine/spec';
+import { layerName } from './layers';
 
 export const ACTIVATION_LABELS: Record<ActivationName, string> = {
   linear: 'Linear',
@@ -55,10 +56,14 @@ export const STOP_LABELS: Record<StopRule['kind'], string> = {
   'early-stopping': 'Early stopping',
 };
 
-/** Human names for Problem.field values, for the summary list. */
-export function fieldLabel(field: string): string {
-  const layer = /^layers\[(\d+)\]\.(units|activation)$/.exec(field);
-  if (layer) return `Layer ${Number(layer[1]) + 2} ${layer[2] === 'units' ? 'size' : 'activation'}`;
+/** Human names for Problem.field values, for the summary list; a layer by the name the drawing gives it ("Conv 2 kernel"). */
+export function fieldLabel(field: string, spec?: NetworkSpec): string {
+  const layer = /^layers\[(\d+)\]\.(\w+)$/.exec(field);
+  if (layer) {
+    const i = Number(layer[1]);
+    const label = `${spec ? layerName(spec, i) : `layer ${i + 2}`} ${layer[2] === 'units' ? 'size' : layer[2]}`;
+    return label[0]!.toUpperCase() + label.slice(1);
+  }
   const names: Record<string, string> = {
     inputSize: 'Input layer',
     layers: 'Layers',

@@ -56,13 +56,20 @@ export function layerTitle(layer: LayerSpec | undefined, index: number): string 
 }
 
 /**
- * A chart legend's name for spec.layers[index]: "layer 2 · sigmoid" in a fully connected network
- * (as before CNNs), "conv 2 · relu", "pool 3", "dense 4 · relu" once it has other kinds of layer.
+ * One name for spec.layers[index] on every screen (the drawing, the summary, the explanations, the
+ * Train legends): "layer 2" in a fully connected network, as in Nielsen's book; "conv 2", "pool 3",
+ * "dense 4" once it has other kinds of layer. `index` −1 is the input, layer 1 ("input 1" beside conv…).
  */
+export function layerName(spec: NetworkSpec, index: number): string {
+  if (spec.layers.every(isDense)) return `layer ${layerNumberOf(index)}`;
+  return index < 0 ? `input ${layerNumberOf(index)}` : layerTitle(spec.layers[index], index);
+}
+
+/** A chart legend's name for spec.layers[index]: its name and activation, "layer 2 · sigmoid", "conv 2 · relu", "pool 3". */
 export function layerLegend(spec: NetworkSpec, index: number): string {
   const layer = spec.layers[index];
   const activation = layer ? layerActivation(layer) : undefined;
-  const title = spec.layers.every(isDense) ? `layer ${layerNumberOf(index)}` : layerTitle(layer, index);
+  const title = layerName(spec, index);
   return activation ? `${title} · ${activation}` : title;
 }
 

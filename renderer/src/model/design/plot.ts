@@ -15,6 +15,8 @@ export interface Scaled {
   /** The range of the data (with 0 included), for labelling. */
   lo: number;
   hi: number;
+  /** A data point's pixel position in the box. */
+  project(x: number, y: number): [number, number];
 }
 
 export function sample(f: (x: number) => number, from: number, to: number, n = 161): Point[] {
@@ -52,7 +54,7 @@ export function scalePoints(points: Point[], box: PlotBox): Scaled {
     path += `${pen ? 'L' : 'M'}${px(x).toFixed(1)} ${py(y).toFixed(1)}`;
     pen = true;
   }
-  const scaled: Scaled = { path, lo, hi };
+  const scaled: Scaled = { path, lo, hi, project: (x, y) => [px(x), py(y)] };
   if (yMin <= 0 && yMax >= 0) scaled.xAxisY = py(0);
   if (xMin <= 0 && xMax >= 0) scaled.yAxisX = px(0);
   return scaled;

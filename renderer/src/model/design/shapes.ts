@@ -6,11 +6,14 @@
 import { formatShape, layerShapes as coreShapes, parameterCounts } from '@core/engine/shapes';
 import { isDense, layerActivation, layerKind, type ActivationName, type LayerKind, type NetworkSpec } from '@core/engine/spec';
 import { count, superscript } from '../format';
+import { layerName } from './layers';
 
 export interface LayerShape {
   /** Nielsen's 1-based layer number l. */
   l: number;
   kind: LayerKind | 'input';
+  /** What every screen calls it: "layer 2", or "conv 2", "pool 3", "dense 4" beside other kinds (layers.ts, layerName). */
+  name: string;
   /** Values a^l holds per sample (channels · height · width). */
   units: number;
   /** Feature maps: channels × height × width; flat layers are units × 1 × 1 and not spatial. */
@@ -41,6 +44,7 @@ export function layerShapes(spec: NetworkSpec): LayerShape[] {
     {
       l: 1,
       kind: 'input',
+      name: layerName(spec, -1),
       units: input.size,
       ...dims(input),
       label: formatShape(input),
@@ -58,6 +62,7 @@ export function layerShapes(spec: NetworkSpec): LayerShape[] {
     const shape: LayerShape = {
       l: i + 2,
       kind: layerKind(layer),
+      name: layerName(spec, i),
       units: map.size,
       ...dims(map),
       label: formatShape(map),

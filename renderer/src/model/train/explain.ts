@@ -2,6 +2,7 @@
 import { layerActivation, type NetworkSpec, type TrainSettings } from '@core/engine/spec';
 import type { NonFinite } from '@core/engine/reports';
 import { layerNumber } from '@core/engine/notation';
+import { count, quantity } from '../format';
 
 export interface Explanation {
   kind: 'non-finite' | 'failed';
@@ -23,7 +24,7 @@ export function tenth(eta: number): number {
 }
 
 function where(d: NonFinite): string {
-  const at = `at epoch ${d.epoch}, batch ${d.batch}`;
+  const at = `at epoch ${count(d.epoch)}, batch ${count(d.batch)}`;
   if (d.what === 'loss' || d.layer === undefined) return `The ${d.what === 'loss' ? 'loss' : `${d.what}s`} became NaN or infinite ${at}`;
   const what = d.what === 'gradient' ? 'gradient' : 'weights';
   return `The ${what} of layer ${layerNumber(d.layer)} became NaN or infinite ${at}`;
@@ -31,7 +32,7 @@ function where(d: NonFinite): string {
 
 export function explainNonFinite(detail: NonFinite, run: RunLike, learningRate = run.settings.learningRate): Explanation {
   const eta = tenth(learningRate);
-  const tips = [`Lower the learning rate: try η/10 = ${eta} (it is ${learningRate} now).`];
+  const tips = [`Lower the learning rate: try η/10 = ${quantity(eta)} (it is ${quantity(learningRate)} now).`];
   const { spec, settings } = run;
   if (spec.init === 'normal')
     tips.push('Use a scaled initialisation (scaled-normal, xavier or he): N(0, 1) weights blow up in wide layers.');

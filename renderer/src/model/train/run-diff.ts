@@ -2,7 +2,7 @@
 import { layerActivation, type LayerSpec, type NetworkSpec, type StopRule, type TrainSettings } from '@core/engine/spec';
 import type { RunRecordEvent } from '@core/lab/contract';
 import { layerToken } from '../design/layers';
-import { compactPercent } from '../format';
+import { compactPercent, count, quantity } from '../format';
 import { rateHistory } from './run-record';
 
 export interface RunDescription {
@@ -47,7 +47,7 @@ function stopRule(stop: StopRule): string {
 }
 
 function optimizer(settings: TrainSettings): string {
-  return settings.optimizer === 'momentum' ? `momentum (μ ${settings.momentum})` : settings.optimizer;
+  return settings.optimizer === 'momentum' ? `momentum (μ ${quantity(settings.momentum)})` : settings.optimizer;
 }
 
 export function describeRun(run: RunDescription): SettingField[] {
@@ -60,9 +60,9 @@ export function describeRun(run: RunDescription): SettingField[] {
     { key: 'init', label: 'Weight init', value: spec.init },
     { key: 'optimizer', label: 'Optimiser', value: optimizer(settings) },
     { key: 'learningRate', label: 'Learning rate η', value: rateHistory(run) },
-    { key: 'batchSize', label: 'Mini-batch size', value: String(settings.batchSize) },
-    { key: 'epochs', label: 'Epochs planned', value: String(settings.epochs) },
-    { key: 'l2', label: 'L2 λ', value: String(settings.l2) },
+    { key: 'batchSize', label: 'Mini-batch size', value: count(settings.batchSize) },
+    { key: 'epochs', label: 'Epochs planned', value: count(settings.epochs) },
+    { key: 'l2', label: 'L2 λ', value: quantity(settings.l2) },
     { key: 'seed', label: 'Random seed', value: String(settings.seed) },
     { key: 'stop', label: 'Stops', value: stopRule(settings.stop) },
   ];

@@ -5,7 +5,7 @@
  */
 import type { RunRecordEvent, RunRecordEventKind, RunSummary } from '@core/lab/contract';
 import type { EpochReport } from '@core/engine/reports';
-import { duration, loss, NONE, percent, significant } from '../format';
+import { count, duration, loss, NONE, percent, significant } from '../format';
 
 /** η as a person reads it: at most 4 significant digits. */
 export const eta = (rate: number): string => significant(rate, 4);
@@ -82,7 +82,7 @@ export function describeResults(run: Pick<RunSummary, 'history'>): ResultField[]
       key: 'best',
       label: best?.split === 'test' ? 'Best test acc.' : 'Best val. acc.',
       hint: bestHint,
-      value: best ? `${percent(best.accuracy)} (epoch ${best.epoch})` : NONE,
+      value: best ? `${percent(best.accuracy)} (epoch ${count(best.epoch)})` : NONE,
     },
     {
       key: 'bestTest',
@@ -97,7 +97,7 @@ export function describeResults(run: Pick<RunSummary, 'history'>): ResultField[]
       hint: 'Cost on the validation set (and the test set) after the last epoch',
       value: final ? `${loss(final.validation)} / ${loss(final.test)}` : NONE,
     },
-    { key: 'epochs', label: 'Epochs done', hint: 'Epochs the run finished', value: String(epochs) },
+    { key: 'epochs', label: 'Epochs done', hint: 'Epochs the run finished', value: count(epochs) },
     {
       key: 'time',
       label: 'Training time',
