@@ -138,7 +138,8 @@ export const samplesRequestSchema = z.strictObject({
 export const noPayloadSchema = z.undefined();
 
 const sampleIndex = z.number().int().min(0).max(100_000_000);
-const epoch = count(100_000);
+/** A checkpoint's epoch: 0 is the initial weights (kept by a run that keeps every epoch, or every n). */
+const epoch = z.number().int().min(0).max(100_000);
 
 /** A run's checkpoint: the latest (default), the best, or a given epoch. */
 export const openRunModelSchema = z

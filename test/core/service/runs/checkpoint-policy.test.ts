@@ -10,7 +10,7 @@ import { Network } from '@core/engine/network';
 import { Rng } from '@core/engine/rng';
 import type { NetworkSpec } from '@core/engine/spec';
 import { loadModelFile } from '@core/model/model-files';
-import { startRunSchema } from '@core/lab/schemas';
+import { openRunModelSchema, startRunSchema, weightsRequestSchema } from '@core/lab/schemas';
 import {
   checkpointDiskBytes,
   checkpointDiskProblem,
@@ -177,4 +177,12 @@ describe('a real run that keeps every epoch', () => {
     expect(model.checkpoints).toEqual([0, 1, 2]);
     await service.dispose();
   }, 150_000);
+});
+
+describe('the inspect requests for a checkpoint', () => {
+  it('accept epoch 0, the initial weights', () => {
+    expect(openRunModelSchema.safeParse({ runId: 'r1', epoch: 0 }).success).toBe(true);
+    expect(weightsRequestSchema.safeParse({ modelId: 'm1', layer: 1, epoch: 0 }).success).toBe(true);
+    expect(weightsRequestSchema.safeParse({ modelId: 'm1', layer: 1, epoch: -1 }).success).toBe(false);
+  });
 });
