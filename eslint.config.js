@@ -23,6 +23,7 @@ export const SHARED_CORE = [
   '@core/engine/shapes',
   '@core/engine/target-profile',
   '@core/model/limits',
+  '@core/service/runs/checkpoint-policy',
   '@core/data/scaling',
   '@core/inspect/errors',
   '@core/inspect/mnist-preprocess',

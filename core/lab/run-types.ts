@@ -19,6 +19,17 @@ export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
 export const MAX_TRAIN_THREADS = 16;
 export type TrainThreads = 'auto' | number;
 
+/**
+ * Which checkpoints a run keeps (run setting `checkpoints`). 'auto': every epoch when all of them fit
+ * in a few MB, else best and last. 'every' and 'every-n' also keep epoch 0 (the initial weights);
+ * every run keeps its last epoch (to resume from) and its best one.
+ */
+export const CHECKPOINT_KINDS = ['auto', 'every', 'every-n', 'best-and-last'] as const;
+export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
+export type CheckpointSetting = { kind: 'auto' | 'every' | 'best-and-last' } | { kind: 'every-n'; n: number };
+/** What a run keeps once 'auto' is decided (when it is queued). */
+export type CheckpointPolicy = { kind: 'every' | 'best-and-last' } | { kind: 'every-n'; n: number };
+
 export interface RunSummary {
   id: string;
   /** #1, #2…: given when the run is created (one more than the highest run kept), never changed; absent only in records read before numbers existed (run-store.ts gives them one). */
@@ -50,6 +61,8 @@ export interface RunSummary {
   rollbacks?: Rollback[];
   /** Set on a run a sweep queued: the sweep, its varied settings and this run's values. */
   sweep?: RunSweepTag;
+  /** The checkpoints it keeps: the setting asked for and what it means for this run ('auto' decided); absent in records made before the setting existed (then 'auto'). */
+  checkpointPolicy?: { setting: CheckpointSetting; policy: CheckpointPolicy };
   /** What a person did to the run while it trained, oldest first (absent in records made before events existed). */
   events?: RunRecordEvent[];
 }

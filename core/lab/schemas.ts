@@ -88,6 +88,12 @@ export const threadsSchema = z.union(
   { error: threadsMessage },
 );
 
+/** Which checkpoints a run keeps (run-types.ts CheckpointSetting); every n epochs with n from 1 to 100,000. */
+export const checkpointSettingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.enum(['auto', 'every', 'best-and-last']) }),
+  z.strictObject({ kind: z.literal('every-n'), n: count(100_000) }),
+]);
+
 export const startRunSchema = z.strictObject({
   /** Default (absent or blank): the network's sizes, optimiser and η. */
   name: z.string().max(200).regex(PRINTABLE, 'no control characters').optional(),
@@ -102,6 +108,8 @@ export const startRunSchema = z.strictObject({
   threads: threadsSchema.optional(),
   /** Train on from a model opened with openStartModel (its layers must be the spec's), its inputs scaled as chosen. */
   start: z.strictObject({ startId: id, scaling: z.enum(START_SCALINGS) }).optional(),
+  /** Which checkpoints it keeps; default 'auto'. */
+  checkpoints: checkpointSettingSchema.optional(),
 });
 
 /** A run's new name: printable, not blank (trimmed by the service). */
@@ -133,7 +141,8 @@ export const samplesRequestSchema = z.strictObject({
 export const noPayloadSchema = z.undefined();
 
 const sampleIndex = z.number().int().min(0).max(100_000_000);
-const epoch = count(100_000);
+/** A checkpoint's epoch: 0 is the initial weights (kept by a run that keeps every epoch, or every n). */
+const epoch = z.number().int().min(0).max(100_000);
 
 /** A run's checkpoint: the latest (default), the best, or a given epoch. */
 export const openRunModelSchema = z

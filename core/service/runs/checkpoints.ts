@@ -1,12 +1,18 @@
 /**
  * Where a run's files live and how many checkpoints it keeps.
  *
- *   dataDir/runs/<id>.json                          the run record (summary, settings, history)
+ *   dataDir/runs/<id>.json                          the run record (summary, settings; small)
+ *   dataDir/runs/<id>.history.jsonl                 its per-epoch history, appended (history-log.ts)
  *   dataDir/runs/<id>/checkpoint-epoch-N.fathom.json weights at the end of epoch N
  *   dataDir/runs/<id>/best.fathom.json              the epoch with the best validation (else test) accuracy
  *   dataDir/runs/<id>/last-step.fathom.json         the weights a stopped run ended with
  *
- * Checkpoint policy: a checkpoint costs ≈ 16/3 bytes per parameter (float32 as base64) plus the
+ * Checkpoint policy: the run setting `checkpoints` (core/lab CheckpointSetting) says which epochs are
+ * kept for good: 'every' epoch, 'every-n' (epochs 0, n, 2n…), or none besides the last and the best
+ * ('best-and-last'). 'every' and 'every-n' keep epoch 0 too, the initial weights, written before
+ * the first batch. Whatever the setting, the newest epoch is written (at most once a second when it
+ * is not one kept for good, replacing the previous such one) and so is the best. 'auto', the
+ * default, is decided when the run is queued (checkpointPolicy) by this rule: a checkpoint costs ≈ 16/3 bytes per parameter (float32 as base64) plus the
  * history it carries (every epoch so far). A run keeps every epoch's checkpoint when all of them
  * together stay under 8 MB (784-30-10 for 30 epochs: ≈ 3.8 MB), so the student can go back to any
  * epoch of a small model; that is exact, one file per epoch, and the 8 MB bound is what keeps a
@@ -17,15 +23,26 @@
  * when the run pauses, stops or ends, and a run finishes only once they are on disk.
  */
 import { join } from 'node:path';
-import { parameterCounts } from '../../engine/shapes';
-import type { NetworkSpec } from '../../engine/spec';
 
-export const KEEP_ALL_CHECKPOINTS_BYTES = 8 * 1024 * 1024;
+export {
+  checkpointBytes,
+  checkpointDiskBytes,
+  checkpointDiskProblem,
+  checkpointPolicy,
+  describeCheckpointPolicy,
+  historyEntryBytes,
+  KEEP_ALL_CHECKPOINTS_BYTES,
+  keepsEpoch,
+  keepsEveryCheckpoint,
+  keepsInitialWeights,
+  parameterCount,
+} from './checkpoint-policy';
 export const BEST_MODEL = 'best.fathom.json';
 export const LAST_STEP_MODEL = 'last-step.fathom.json';
 
 export const runsDir = (dataDir: string): string => join(dataDir, 'runs');
 export const runRecordPath = (dataDir: string, id: string): string => join(runsDir(dataDir), `${id}.json`);
+export const historyLogPath = (dataDir: string, id: string): string => join(runsDir(dataDir), `${id}.history.jsonl`);
 export const runFilesDir = (dataDir: string, id: string): string => join(runsDir(dataDir), id);
 export const checkpointName = (epoch: number): string => `checkpoint-epoch-${epoch}.fathom.json`;
 
@@ -33,29 +50,4 @@ export const checkpointName = (epoch: number): string => `checkpoint-epoch-${epo
 export function checkpointEpoch(name: string): number | null {
   const match = /^checkpoint-epoch-(\d+)\.fathom\.json$/.exec(name);
   return match ? Number(match[1]) : null;
-}
-
-/** Weights and biases of every layer. */
-export function parameterCount(spec: NetworkSpec): number {
-  return parameterCounts(spec).reduce((a, b) => a + b, 0);
-}
-
-/** Approximate size of one checkpoint file in bytes. */
-export function checkpointBytes(spec: NetworkSpec): number {
-  return Math.ceil((parameterCount(spec) * 16) / 3) + 4096;
-}
-
-/** Generous size of one epoch's entry in a checkpoint's history (its metrics, and per layer its norms and health). */
-export function historyEntryBytes(spec: NetworkSpec): number {
-  return 300 + 150 * spec.layers.length;
-}
-
-/**
- * Whether a run of this size keeps a checkpoint for every epoch (else only the latest). Checkpoint e
- * carries e history entries, so the history of all of them grows with epochs²: a tiny network run
- * for thousands of epochs would otherwise pass on the weights alone and fill the disk.
- */
-export function keepsEveryCheckpoint(spec: NetworkSpec, epochs: number): boolean {
-  const histories = ((epochs * (epochs + 1)) / 2) * historyEntryBytes(spec);
-  return checkpointBytes(spec) * epochs + histories <= KEEP_ALL_CHECKPOINTS_BYTES;
 }

@@ -10,6 +10,7 @@ import type { DatasetService } from '../datasets/dataset-service';
 import { checkMove, interruptionOf, statusOf, type Phase, type RunPhase } from './phases';
 import { recordEvent, type RunPosition } from './record-events';
 import type { Run } from './run';
+import { canResume, epochsDone } from './resume';
 import type { RunFiles } from './run-files';
 import { RunWorker, trainWorkerData, type WorkerFactory, type WorkerReports, type WorkerSettings } from './run-worker';
 import { threadsAtLaunch } from './threads';
@@ -184,7 +185,8 @@ export class Lifecycle {
               'stopped',
               saveError && `Stopped, but the weights of its last step could not be saved (${saveError}); its last checkpoint is kept.`,
             ),
-      failed: (why) => this.launchFailed(run, why),
+      failed: (why) =>
+        run.phase.kind === 'training' || run.phase.kind === 'paused' ? this.trainingFailed(run, why) : this.launchFailed(run, why),
       exited: (why, unexpected) => {
         if (unexpected && this.closing) this.closedUnder(run);
         else if (unexpected) this.launchFailed(run, `The training worker stopped unexpectedly: ${why}.`);
@@ -210,6 +212,20 @@ export class Lifecycle {
         message: `Could not resume. ${why.replace(/\.?$/, '.')} Nothing was lost: the run is paused with its saved weights; resume it again, or stop it.`,
       },
     );
+  }
+
+  /**
+   * Training went wrong after it had started. Its worker saved its newest epoch before failing
+   * (worker/training-session.ts), so the run is kept resumable from there, as after a crash of the
+   * lab: a new worker trains on from that epoch. A run with no saved epoch fails.
+   */
+  private trainingFailed(run: Run, why: string): void {
+    const { record } = run;
+    if (!canResume(record)) return this.enter(run, { kind: 'ended', status: 'failed' }, { message: why });
+    const done = epochsDone(record);
+    record.summary.history = record.summary.history.slice(0, done); // the weights it resumes from have done these
+    const message = `${why.replace(/\.?$/, '.')} Its weights of epoch ${done} are saved: resume to train on from them in a new worker, go back to an earlier epoch, or stop it.`;
+    this.enter(run, { kind: 'interrupted', was: { status: 'paused', message } }, { message });
   }
 
   /** The lab closes while the run is alive: it stops, remembering what it was doing (and why it had paused itself), so the next lab offers to resume it. */

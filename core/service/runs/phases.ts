@@ -8,6 +8,7 @@
  *   queued ─▶ launching ─ready─▶ training ⇄ paused ─go back to an epoch─▶ rolling-back ─▶ queued
  *     │          │                   │         │                               ▲
  *     │          └─ a resuming worker fails ─▶ interrupted ─go back────────────┘
+ *     │                  training or paused fails ─▲ (its newest epoch saved: resumable)
  *     │                                            └─resume─▶ queued
  *     └─▶ ended (finished, stopped or failed) ◀─ stop, the stopping rule, a crash, the lab closing
  *   every phase but deleted ─delete─▶ deleted
@@ -35,7 +36,7 @@ export type RunPhase =
   | { kind: 'training'; worker: RunWorker }
   /** Paused by a command or by the NaN guard: the worker keeps the trainer, the run keeps its slot. */
   | { kind: 'paused'; worker: RunWorker }
-  /** No worker since the lab closed (or since a resume failed); shown paused, resumed by a new worker from the saved weights. */
+  /** No worker since the lab closed (or since a resume failed, or training failed after saving an epoch); shown paused, resumed by a new worker from the saved weights. */
   | { kind: 'interrupted'; was: Interruption }
   /** Going back to a saved epoch: its old worker, if it had one, ends (its exit is no crash); shown paused. */
   | { kind: 'rolling-back'; worker?: RunWorker }
@@ -51,8 +52,8 @@ export type Phase<K extends PhaseKind> = Extract<RunPhase, { kind: K }>;
 export const NEXT_PHASES = {
   queued: ['launching', 'interrupted', 'ended', 'deleted'],
   launching: ['training', 'paused', 'interrupted', 'ended', 'deleted'],
-  training: ['training', 'paused', 'ended', 'deleted'],
-  paused: ['paused', 'training', 'rolling-back', 'ended', 'deleted'],
+  training: ['training', 'paused', 'interrupted', 'ended', 'deleted'],
+  paused: ['paused', 'training', 'rolling-back', 'interrupted', 'ended', 'deleted'],
   interrupted: ['queued', 'rolling-back', 'ended', 'deleted'],
   'rolling-back': ['queued', 'deleted'],
   ended: ['deleted'],

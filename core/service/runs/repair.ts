@@ -7,6 +7,8 @@
  * - a named checkpoint or best model that is missing is dropped from the record;
  * - a missing newest model is replaced by the newest complete checkpoint in the folder (one that
  *   loads and holds the epochs its name says), whose history the record takes if it has fewer;
+ * - a history shorter than the newest checkpoint's epochs (its log lost or torn) is taken from that
+ *   checkpoint, which carries every epoch up to it;
  * - checkpoint files the record does not name are crash leftovers (one being replaced, or one a
  *   roll-back discarded) and are deleted.
  *
@@ -49,6 +51,17 @@ export async function repairRunFiles(dataDir: string, record: RunRecord): Promis
       notes.push(`its saved weights (${lost}) were missing and no complete checkpoint was found`);
     }
   }
+  const latestEpoch = record.latestModel === undefined ? null : checkpointEpoch(record.latestModel);
+  if (latestEpoch !== null && latestEpoch > record.summary.history.length) {
+    const had = record.summary.history.length;
+    const history = await checkpointHistory(join(dir, record.latestModel!), latestEpoch);
+    if (history) {
+      record.summary.history = history;
+      notes.push(
+        `its history log held ${had} of its ${latestEpoch} saved epochs, so the history was taken from its checkpoint of epoch ${latestEpoch}`,
+      );
+    }
+  }
   if (gone.length > 0 && notes.length === 0)
     notes.push(`${gone.join(', ')} ${gone.length === 1 ? 'was' : 'were'} missing and no longer offered`);
 
@@ -68,6 +81,16 @@ async function modelFilesIn(dir: string): Promise<string[]> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
+  }
+}
+
+/** The history a checkpoint carries, if it loads and holds as many epochs as its name says. */
+async function checkpointHistory(path: string, epoch: number): Promise<EpochReport[] | undefined> {
+  try {
+    const { file } = await loadModelFile(path);
+    return file.history.length === epoch ? (file.history as unknown as EpochReport[]) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The files of each run as main keeps them: its record, written in order per run off the caller's
- * path, and the model files its worker writes (named in the record once written, the ones they
+ * The files of each run as main keeps them: its small record and its history log (history-log.ts),
+ * written in order per run off the caller's path, and the model files its worker writes (named in the record once written, the ones they
  * replace deleted after). A failed write is reported on the run, not thrown. See checkpoints.ts
  * for the layout and the checkpoint policy.
  */
@@ -12,12 +12,13 @@ import type { LabEvent } from '../../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import { buildModelFile } from '../../model/model-file';
 import { APP_VERSION } from '../../version';
-import { keepsEveryCheckpoint, runFilesDir } from './checkpoints';
+import { checkpointEpoch, historyLogPath, keepsEpoch, runFilesDir } from './checkpoints';
+import { appendHistory, writeHistoryLog } from './history-log';
 import type { DatasetService } from '../datasets/dataset-service';
 import { findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
 import type { Run } from './run';
-import { writeRunRecord } from './run-store';
+import { runCheckpointPolicy, writeRunRecord } from './run-store';
 import type { SavedFile, SplitSizes, WeightsSnapshot } from '../worker/protocol';
 
 export interface RunFilesOptions {
@@ -54,28 +55,54 @@ export class RunFiles {
       run,
       async () => {
         run.recordWriteQueued = false;
+        // The record counts the epochs of the log: the log must hold them first.
+        await this.ensureHistoryLog(run);
         await writeRunRecord(this.options.dataDir, run.record);
       },
       true,
     );
   }
 
+  /** Appends epochs (just added to the run's history) to its log: a short write, whatever the length of the history. */
+  appendEpochs(run: Run, reports: EpochReport[]): void {
+    this.queueWrite(run, async () => {
+      if (await this.ensureHistoryLog(run)) return; // rewritten whole, these epochs with the rest
+      try {
+        await appendHistory(historyLogPath(this.options.dataDir, run.record.summary.id), reports);
+      } catch (err) {
+        run.historyLogSound = false; // part of a line may be on disk: the next write rewrites the log
+        throw err;
+      }
+    });
+  }
+
+  /** Rewrites the history log whole when it cannot be appended to (true if it did). */
+  private async ensureHistoryLog(run: Run): Promise<boolean> {
+    if (run.historyLogSound) return false;
+    await writeHistoryLog(historyLogPath(this.options.dataDir, run.record.summary.id), run.record.summary.history);
+    run.historyLogSound = true;
+    return true;
+  }
+
   /**
    * Model files the run's worker has written (worker/checkpointer.ts): the record names them, is
    * written, and only then are the checkpoints they replace deleted. So at every instant the record
    * on disk names files that exist (a crash between leaves an extra file, swept at startup by
-   * repair.ts). A run that keeps every checkpoint deletes none.
+   * repair.ts). Checkpoints the run keeps for good (every epoch, or every n: its policy) are never
+   * replaced; any other is only the newest, and goes when a newer one is named.
    */
   saved(run: Run, files: SavedFile[]): void {
     const { record } = run;
-    const keepAll = keepsEveryCheckpoint(record.summary.spec, record.summary.settings.epochs);
+    const policy = runCheckpointPolicy(record);
+    const kept = (name: string): boolean => keepsEpoch(policy, checkpointEpoch(name) ?? -1);
     const replaced: string[] = [];
     for (const file of files) {
       if (file.kind === 'best') record.bestModel = file.name;
       else record.latestModel = file.name;
       if (file.kind !== 'checkpoint') continue;
-      if (!keepAll) replaced.push(...record.checkpoints.filter((n) => n !== file.name));
-      record.checkpoints = keepAll ? [...record.checkpoints.filter((n) => n !== file.name), file.name] : [file.name];
+      const others = record.checkpoints.filter((n) => n !== file.name);
+      replaced.push(...others.filter((n) => !kept(n)));
+      record.checkpoints = [...others.filter(kept), file.name];
     }
     this.persist(run);
     if (replaced.length > 0) this.remove(run, replaced);

@@ -8,6 +8,7 @@
  * (lifecycle.enter, the one place a run changes phase).
  */
 import { randomBytes } from 'node:crypto';
+import { statfsSync } from 'node:fs';
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
@@ -27,7 +28,7 @@ import type { DatasetService } from '../datasets/dataset-service';
 import { LabError } from '../errors';
 import { fileProblem } from '../file-problem';
 import type { RunModelFiles } from '../models/model-inspector';
-import { runFilesDir, runRecordPath, runsDir } from './checkpoints';
+import { checkpointDiskProblem, historyLogPath, runFilesDir, runRecordPath, runsDir } from './checkpoints';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { accepts, phaseFor, type RunPhase } from './phases';
 import { repairRunFiles } from './repair';
@@ -77,7 +78,7 @@ export class RunManager {
       return readRunRecords(dataDir);
     };
     // Every verb waits for this: say what is wrong with the folder rather than a bare errno.
-    const { records, problems } = await read().catch((err: unknown) => {
+    const { records, logs, problems } = await read().catch((err: unknown) => {
       throw new LabError('invalid', `The lab cannot use its runs folder ${runsDir(dataDir)}: ${fileProblem(err)}.`, { cause: err });
     });
     this.problems = problems;
@@ -89,7 +90,10 @@ export class RunManager {
       );
       const { phase, changed } = phaseAtStartup(record);
       if (repaired) record.summary.message = [repaired, record.summary.message].filter(Boolean).join(' ');
-      const run = this.add(record, phase);
+      // A log that was torn, or that holds fewer epochs than the run now has (a version-1 record, a history taken from a checkpoint), is rewritten whole.
+      const log = logs.get(record.summary.id);
+      const sound = log !== undefined && log.sound && record.summary.history.length <= log.epochs;
+      const run = this.add(record, phase, sound);
       if (changed || repaired || numbered.has(record)) this.files.persist(run);
     }
   }
@@ -113,12 +117,24 @@ export class RunManager {
 
   /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
   start(request: StartRunRequest, sweep?: RunSweepTag, from?: Run['start']): RunSummary {
+    const disk = checkpointDiskProblem(request.checkpoints, request.spec, request.settings.epochs, this.freeDiskBytes());
+    if (disk) throw new LabError('invalid', disk);
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const number = nextRunNumber([...this.runs.values()].map((r) => r.record));
     const run = this.add(newRunRecord(id, request, this.options.now(), number, sweep), { kind: 'queued' });
     if (from) run.start = from;
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
+  }
+
+  /** Bytes free for the runs folder (undefined if the system cannot say). */
+  private freeDiskBytes(): number | undefined {
+    try {
+      const { bavail, bsize } = statfsSync(runsDir(this.options.dataDir));
+      return bavail * bsize;
+    } catch {
+      return undefined;
+    }
   }
 
   list(): RunSummary[] {
@@ -286,9 +302,10 @@ export class RunManager {
     await run.writes;
     const { dataDir } = this.options;
     await rm(runFilesDir(dataDir, runId), { recursive: true, force: true });
-    await unlink(runRecordPath(dataDir, runId)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    for (const path of [runRecordPath(dataDir, runId), historyLogPath(dataDir, runId)])
+      await unlink(path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
     this.lifecycle.schedule();
   }
 
@@ -346,8 +363,8 @@ export class RunManager {
     });
   }
 
-  private add(record: RunRecord, phase: RunPhase): Run {
-    const run = newRun(record, phase);
+  private add(record: RunRecord, phase: RunPhase, historyLogSound = true): Run {
+    const run = newRun(record, phase, historyLogSound);
     this.runs.set(record.summary.id, run);
     return run;
   }

@@ -1,6 +1,9 @@
 /**
- * The run records on disk: one JSON file per run, written atomically, read back (and checked) by
- * the next LabService on the same data folder.
+ * The run records on disk: one small JSON file per run, written atomically, read back (and checked)
+ * by the next LabService on the same data folder. Its per-epoch history is not in it but in the
+ * append-only log beside it (history-log.ts); the record says how many of the log's epochs count.
+ * Version 1 records (before the log) held the history inline: they still load, and are written as
+ * version 2, their log first, the next time they are saved.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,23 +18,26 @@ import {
   type RunSweepTag,
   type StartRunRequest,
 } from '../../lab/contract';
-import { networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
+import type { CheckpointPolicy } from '../../lab/run-types';
+import { checkpointSettingSchema, networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
-import { runRecordPath, runsDir } from './checkpoints';
+import { checkpointPolicy, historyLogPath, runRecordPath, runsDir } from './checkpoints';
+import { readHistoryLog } from './history-log';
 import { automaticName } from './record-events';
 import type { SplitSizes } from '../worker/protocol';
 import { readRegularFile } from '../../files/safe-read';
 
-/** A run record holds its settings and per-epoch history: 100,000 epochs of a 64-layer network's metrics stay far below this. */
+/** A version-1 run record held its per-epoch history: 100,000 epochs of a 64-layer network's metrics stay far below this. */
 const RUN_RECORD_MAX_BYTES = 256 * 1024 * 1024;
 
 export const RUN_FORMAT = 'fathom-run';
-export const RUN_VERSION = 1;
+/** 2: the history is in the log beside the record (1: inline). */
+export const RUN_VERSION = 2;
 
 export interface RunRecord {
   format: typeof RUN_FORMAT;
   version: typeof RUN_VERSION;
-  /** queuePosition is never stored: a run read back is never queued. */
+  /** queuePosition is never stored: a run read back is never queued. Its history is stored in the log (history-log.ts). */
   summary: RunSummary;
   validation: boolean;
   trainLimit?: number;
@@ -71,6 +77,8 @@ export function newRunRecord(id: string, request: StartRunRequest, createdAt: Da
   if (request.trainLimit !== undefined) record.trainLimit = request.trainLimit;
   if (request.testLimit !== undefined) record.testLimit = request.testLimit;
   if (request.threads !== undefined) record.summary.threadsSetting = request.threads;
+  const setting = request.checkpoints ?? { kind: 'auto' };
+  record.summary.checkpointPolicy = { setting, policy: checkpointPolicy(setting, spec, settings.epochs) };
   if (sweep) record.summary.sweep = structuredClone(sweep);
   return record;
 }
@@ -95,7 +103,9 @@ const runRecordEventSchema = z.object({
 /** Checks structure and the fields the service relies on; history entries are the engine's reports as JSON. */
 const runRecordSchema = z.object({
   format: z.literal(RUN_FORMAT),
-  version: z.literal(RUN_VERSION),
+  version: z.union([z.literal(1), z.literal(RUN_VERSION)]),
+  /** Version 2: how many epochs of the history log count. */
+  historyEpochs: count.optional(),
   summary: z.object({
     id,
     name: z.string(),
@@ -105,7 +115,8 @@ const runRecordSchema = z.object({
     datasetId: id,
     scaling: z.enum(SCALINGS),
     status: z.enum(RUN_STATUSES),
-    history: z.array(z.looseObject({ epoch: z.number().int().min(1) })),
+    /** Version 1 only. */
+    history: z.array(z.looseObject({ epoch: z.number().int().min(1) })).optional(),
     message: z.string().optional(),
     backend: z.enum(KERNEL_BACKENDS).optional(),
     backendNote: z.string().optional(),
@@ -115,6 +126,15 @@ const runRecordSchema = z.object({
     number: z.number().int().min(1).optional(),
     startedAt: z.string().optional(),
     events: z.array(runRecordEventSchema).optional(),
+    checkpointPolicy: z
+      .object({
+        setting: checkpointSettingSchema,
+        policy: z.discriminatedUnion('kind', [
+          z.object({ kind: z.enum(['every', 'best-and-last']) }),
+          z.object({ kind: z.literal('every-n'), n: z.number().int().min(1) }),
+        ]),
+      })
+      .optional(),
     sweep: z
       .object({
         id,
@@ -136,28 +156,43 @@ const runRecordSchema = z.object({
   interrupted: z.object({ status: z.enum(['running', 'paused']), message: z.string().optional() }).optional(),
 });
 
+/** What the run keeps: as recorded, or for a record made before the setting existed, 'auto' decided now. */
+export function runCheckpointPolicy({ summary }: RunRecord): CheckpointPolicy {
+  return summary.checkpointPolicy?.policy ?? checkpointPolicy(undefined, summary.spec, summary.settings.epochs);
+}
+
+/** Writes the record without its history (appended to the log beside it, run-files.ts). */
 export async function writeRunRecord(dataDir: string, record: RunRecord): Promise<void> {
-  const { queuePosition: _dropped, ...summary } = record.summary;
-  // JSON turns a NaN loss into null, which reads back as "no value".
-  await writeFileAtomic(runRecordPath(dataDir, summary.id), `${JSON.stringify({ ...record, summary }, null, 1)}\n`);
+  const { queuePosition: _dropped, history, ...summary } = record.summary;
+  const stored = { ...record, version: RUN_VERSION, historyEpochs: history.length, summary };
+  await writeFileAtomic(runRecordPath(dataDir, summary.id), `${JSON.stringify(stored, null, 1)}\n`);
+}
+
+/** How a record's history log was read: whether every line was whole, and how many epochs it gave. */
+export interface HistoryLogState {
+  sound: boolean;
+  epochs: number;
 }
 
 export interface LoadedRuns {
   records: RunRecord[];
+  /** Per run id: the state of its history log (a version-1 record has none yet: not sound). */
+  logs: Map<string, HistoryLogState>;
   /** One line per run file that could not be used. */
   problems: string[];
 }
 
-/** Every run record in the data folder, oldest first. Unreadable files are reported, not fatal. */
+/** Every run record in the data folder with its history, oldest first. Unreadable files are reported, not fatal. */
 export async function readRunRecords(dataDir: string): Promise<LoadedRuns> {
   const dir = runsDir(dataDir);
   const records: RunRecord[] = [];
+  const logs = new Map<string, HistoryLogState>();
   const problems: string[] = [];
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records, problems };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records, logs, problems };
     throw err;
   }
   for (const name of names.sort()) {
@@ -170,18 +205,29 @@ export async function readRunRecords(dataDir: string): Promise<LoadedRuns> {
         problems.push(`${path}: not a run record (${issue.path.join('.') || 'top level'}: ${issue.message})`);
         continue;
       }
-      const record = parsed.data as unknown as RunRecord;
+      const { version, historyEpochs, ...data } = parsed.data;
+      const record = data as unknown as RunRecord;
       if (`${record.summary.id}.json` !== name) {
         problems.push(`${path}: holds run "${record.summary.id}", not the run its name says`);
         continue;
       }
+      if (version === 1) {
+        record.summary.history ??= [];
+        logs.set(record.summary.id, { sound: false, epochs: 0 });
+      } else {
+        const log = await readHistoryLog(historyLogPath(dataDir, record.summary.id), historyEpochs ?? 0);
+        record.summary.history = log.history;
+        logs.set(record.summary.id, { sound: log.sound, epochs: log.history.length });
+      }
+      record.format = RUN_FORMAT;
+      record.version = RUN_VERSION;
       records.push(record);
     } catch (err) {
       problems.push(`${path}: ${(err as Error).message}`);
     }
   }
   records.sort((a, b) => a.summary.createdAt.localeCompare(b.summary.createdAt));
-  return { records, problems };
+  return { records, logs, problems };
 }
 
 /** Records read before runs had numbers get the next ones, oldest first, after the highest number kept; returns those (to be written again). */

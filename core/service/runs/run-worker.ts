@@ -18,6 +18,7 @@ import { runFilesDir } from './checkpoints';
 import { workerSettings } from './record-events';
 import type { Run } from './run';
 import type { RunFiles } from './run-files';
+import { runCheckpointPolicy } from './run-store';
 
 export type WorkerFactory = (workerData: TrainWorkerData) => Worker;
 
@@ -92,6 +93,7 @@ export function trainWorkerData(
   data.cores = options.cores;
   data.runDir = runFilesDir(options.dataDir, summary.id);
   data.checkpointIntervalMs = options.checkpointIntervalMs;
+  data.checkpoints = runCheckpointPolicy(record);
   if (resume) data.resume = resume;
   // A run from a model file: its weights until it has epochs of its own to resume from, and always its scaling.
   else if (run.start && record.summary.history.length === 0) data.resume = run.start.resume;
@@ -190,6 +192,7 @@ export class RunWorker {
         // Appended, never copied: one event carries every epoch since the last (the window appends them too).
         const { reports } = message;
         for (const report of reports) record.summary.history.push(report);
+        files.appendEpochs(run, reports);
         const report = reports[reports.length - 1]!;
         emit(reports.length > 1 ? { type: 'epoch', runId, report, before: reports.slice(0, -1) } : { type: 'epoch', runId, report });
         return;

@@ -12,12 +12,14 @@ export interface Run {
   /** Every file write of this run, in order. */
   writes: Promise<void>;
   recordWriteQueued: boolean;
+  /** Whether the history log on disk can be appended to (false: rewrite it whole first: a version-1 record, a torn or failed append). */
+  historyLogSound: boolean;
   /** Where its current worker's training stands (its latest progress); absent until that worker reports a batch. */
   position?: RunPosition;
   /** A run started from a model file (models/start-models.ts): its first worker starts from these weights and this scaling. */
   start?: { resume: ResumePoint; scaling: ScalingParams | undefined };
 }
 
-export function newRun(record: RunRecord, phase: RunPhase): Run {
-  return { record, phase, writes: Promise.resolve(), recordWriteQueued: false };
+export function newRun(record: RunRecord, phase: RunPhase, historyLogSound = true): Run {
+  return { record, phase, writes: Promise.resolve(), recordWriteQueued: false, historyLogSound };
 }

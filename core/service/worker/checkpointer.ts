@@ -4,10 +4,11 @@
  * writes the small run record naming it, and only then deletes the checkpoint it replaces
  * (runs/run-files.ts): at every instant the record names files that exist.
  *
- * Cadence (checkpoints.ts has the policy): a run that keeps every checkpoint writes each epoch's;
- * otherwise at most one checkpoint per `intervalMs` of the clock, whatever the epoch speed, holding
- * the newest epoch and the newest best one in between. `flush()` writes what is held now: when the
- * run pauses, stops or finishes, so its last and best epochs are always on disk.
+ * Cadence (checkpoints.ts has the policy): an epoch the run keeps for good (every epoch, or every
+ * n, and the initial weights as epoch 0) is written as it ends; any other at most once per
+ * `intervalMs` of the clock, whatever the epoch speed, holding the newest epoch and the newest best
+ * one in between. `flush()` writes what is held now: when the run pauses, stops, finishes or fails,
+ * so its last and best epochs are always on disk.
  *
  * A failed write (a full disk) loses nothing: its epochs are held again for the next attempt, and
  * the failure is reported (the session pauses the run with the reason).
@@ -24,13 +25,16 @@ import { buildModelFile } from '../../model/model-file';
 import { writeFileAtomic } from '../../model/model-files';
 import { APP_VERSION } from '../../version';
 import { fileProblem } from '../file-problem';
-import { BEST_MODEL, checkpointName, keepsEveryCheckpoint, LAST_STEP_MODEL } from '../runs/checkpoints';
+import type { CheckpointPolicy } from '../../lab/run-types';
+import { BEST_MODEL, checkpointName, keepsEpoch, LAST_STEP_MODEL } from '../runs/checkpoints';
 import type { SavedFile, WeightsSnapshot } from './protocol';
 
 export interface CheckpointerOptions {
   /** The run's files folder (created on the first write). */
   dir: string;
   spec: NetworkSpec;
+  /** Which epochs are kept for good (checkpoints.ts). */
+  policy: CheckpointPolicy;
   /** The settings as they are now (η may have changed since the start). */
   settings(): TrainSettings;
   scaling: ScalingParams;
@@ -49,27 +53,25 @@ export interface CheckpointerOptions {
 }
 
 interface Held {
-  report: EpochReport;
+  epoch: number;
   weights: WeightsSnapshot;
 }
 
-const newer = (a: Held | undefined, b: Held): Held => (a && a.report.epoch > b.report.epoch ? a : b);
+const newer = (a: Held | undefined, b: Held): Held => (a && a.epoch > b.epoch ? a : b);
 
 export class Checkpointer {
   private info: DatasetInfo | undefined;
   private infoArrived!: () => void;
   private readonly infoReady = new Promise<void>((resolve) => (this.infoArrived = resolve));
-  /** Checkpoints to write: the newest epoch, or every epoch not yet written for a run that keeps them all. */
-  private readonly held: Held[] = [];
+  /** Checkpoints to write, oldest first: the epochs kept for good not yet written, and the newest epoch. */
+  private held: Held[] = [];
   private best: Held | undefined;
   private lastAt: number | undefined;
   private writing: Promise<string | undefined> = Promise.resolve(undefined);
-  private readonly keepAll: boolean;
   private readonly intervalMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: CheckpointerOptions) {
-    this.keepAll = keepsEveryCheckpoint(options.spec, options.settings().epochs);
     this.intervalMs = options.intervalMs ?? 1000;
     this.now = options.now ?? (() => performance.now());
   }
@@ -80,17 +82,31 @@ export class Checkpointer {
     this.infoArrived();
   }
 
-  /** Holds an epoch's weights; writes them now if a checkpoint is due (a failure goes to onFailure). */
+  /** Holds an epoch's weights; writes them now if a checkpoint is due or the epoch is kept for good (a failure goes to onFailure). */
   offer(report: EpochReport, weights: WeightsSnapshot): void {
-    const held = { report, weights };
-    if (!this.keepAll) this.held.length = 0;
+    this.hold({ epoch: report.epoch, weights }, report.isBest);
+  }
+
+  /** Holds the initial weights as epoch 0 (a run that keeps every epoch, or every n, before its first batch). */
+  offerInitial(weights: WeightsSnapshot): void {
+    if (keepsEpoch(this.options.policy, 0)) this.hold({ epoch: 0, weights }, false);
+  }
+
+  private hold(held: Held, isBest: boolean): void {
     this.held.push(held);
-    if (report.isBest) this.best = held;
+    this.prune();
+    if (isBest) this.best = held;
     const due = this.lastAt === undefined || this.now() - this.lastAt >= this.intervalMs;
-    if (due || this.keepAll)
+    if (due || keepsEpoch(this.options.policy, held.epoch))
       void this.flush().then((problem) => {
         if (problem) this.options.onFailure(problem);
       });
+  }
+
+  /** Drops held epochs that are neither kept for good nor the newest: a newer one replaces them. */
+  private prune(): void {
+    const newest = this.held.reduce((a, b) => Math.max(a, b.epoch), -1);
+    this.held = this.held.filter((h) => h.epoch === newest || keepsEpoch(this.options.policy, h.epoch));
   }
 
   /** Writes the held epochs (after any write under way, taking what is held then); resolves to why it failed, or undefined. */
@@ -105,13 +121,13 @@ export class Checkpointer {
       const saved: SavedFile[] = [];
       try {
         if (best) saved.push(await this.write('best', BEST_MODEL, best));
-        for (const held of checkpoints) saved.push(await this.write('checkpoint', checkpointName(held.report.epoch), held));
+        for (const held of checkpoints) saved.push(await this.write('checkpoint', checkpointName(held.epoch), held));
       } catch (err) {
-        // Held again unless newer epochs came meanwhile (a run keeping every checkpoint holds them all): the next attempt writes them.
+        // Held again unless newer epochs came meanwhile (epochs kept for good are all held again): the next attempt writes them.
         if (best && saved.length === 0) this.best = newer(this.best, best);
-        const unsaved = checkpoints.filter((held) => !saved.some((f) => f.kind === 'checkpoint' && f.epoch === held.report.epoch));
-        if (this.keepAll) this.held.unshift(...unsaved);
-        else if (this.held.length === 0 && unsaved.length > 0) this.held.push(unsaved[unsaved.length - 1]!);
+        const unsaved = checkpoints.filter((held) => !saved.some((f) => f.kind === 'checkpoint' && f.epoch === held.epoch));
+        this.held.unshift(...unsaved);
+        this.prune();
         if (saved.length > 0) this.options.onSaved(saved);
         return fileProblem(err);
       }
@@ -125,7 +141,7 @@ export class Checkpointer {
     const epoch = this.options.history.length;
     return this.queue(async () => {
       try {
-        this.options.onSaved([await this.write('last-step', LAST_STEP_MODEL, { report: { epoch } as EpochReport, weights })]);
+        this.options.onSaved([await this.write('last-step', LAST_STEP_MODEL, { epoch, weights })]);
         return undefined;
       } catch (err) {
         return fileProblem(err);
@@ -143,7 +159,7 @@ export class Checkpointer {
     return this.writing;
   }
 
-  private async write(kind: SavedFile['kind'], name: string, { report, weights }: Held): Promise<SavedFile> {
+  private async write(kind: SavedFile['kind'], name: string, { epoch, weights }: Held): Promise<SavedFile> {
     await this.infoReady;
     const { options } = this;
     const net = new Network(options.spec);
@@ -153,12 +169,12 @@ export class Checkpointer {
       scaling: options.scaling,
       settings: options.settings(),
       dataset: this.info!,
-      history: options.history.slice(0, report.epoch),
+      history: options.history.slice(0, epoch),
       appVersion: APP_VERSION,
     });
     const text = `${JSON.stringify(file)}\n`;
     await mkdir(options.dir, { recursive: true });
     await writeFileAtomic(join(options.dir, name), text, options.fs);
-    return { kind, name, epoch: report.epoch, bytes: Buffer.byteLength(text) };
+    return { kind, name, epoch, bytes: Buffer.byteLength(text) };
   }
 }

@@ -18,7 +18,7 @@ import type { Network } from '../../engine/network';
 import type { NetworkSpec, TrainSettings } from '../../engine/spec';
 import type { EpochReport, NonFinite } from '../../engine/reports';
 import type { BackendName } from '../../engine/wasm/select';
-import { KERNEL_BACKENDS, type KernelBackend, type RunEvent, type TrainThreads } from '../../lab/contract';
+import { KERNEL_BACKENDS, type CheckpointPolicy, type KernelBackend, type RunEvent, type TrainThreads } from '../../lab/contract';
 import type { DatasetInfo } from '../../model/format';
 import type { FinderTask } from '../finder/finder-protocol';
 
@@ -56,6 +56,8 @@ export interface TrainWorkerData {
   mnistDir?: string;
   /** The run's files folder (dataDir/runs/<id>), where the worker writes its checkpoints; none are written without it. */
   runDir?: string;
+  /** Which epochs the run keeps for good (runs/checkpoints.ts); default 'auto' decided for the run. */
+  checkpoints?: CheckpointPolicy;
   /** Least time between two checkpoints of the run; default 1000 ms (the last and best epochs are always written). */
   checkpointIntervalMs?: number;
   /** Set to run the learning-rate finder instead of training (worker/finder-task.ts): no run, no files. */

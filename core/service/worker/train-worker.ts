@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Network } from '../../engine/network';
 import { Rng } from '../../engine/rng';
 import { chooseKernels } from '../../engine/wasm/select';
+import { checkpointPolicy } from '../runs/checkpoints';
 import { Checkpointer } from './checkpointer';
 import { resumeTrainer } from './resume-trainer';
 import { startRunTrainer, type RunTrainer } from './run-trainer';
@@ -19,7 +20,7 @@ import { withScaling } from './start-scaling';
 import { runFinderTask } from './finder-task';
 import { TrainingSession } from './training-session';
 import type { KernelBackend } from '../../lab/contract';
-import type { TrainWorkerData, WorkerCommand, WorkerMessage } from './protocol';
+import { snapshotWeights, type TrainWorkerData, type WorkerCommand, type WorkerMessage } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
@@ -70,6 +71,7 @@ async function main(data: TrainWorkerData): Promise<void> {
         : new Checkpointer({
             dir: data.runDir,
             spec: data.spec,
+            policy: data.checkpoints ?? checkpointPolicy(undefined, data.spec, data.settings.epochs),
             settings: () => ({ ...data.settings, learningRate: trainer.learningRate }),
             scaling: dataset.scaling,
             history,
@@ -79,6 +81,8 @@ async function main(data: TrainWorkerData): Promise<void> {
           });
     const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend, history, checkpointer };
     session = new TrainingSession(trainer, withThreads, options);
+    // A new run that keeps every epoch (or every n) keeps its initial weights too, as epoch 0.
+    if (history.length === 0) checkpointer?.offerInitial(snapshotWeights(net));
     // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
     port!.on('message', (command: WorkerCommand) => session!.handle(command));
     await session.run();

@@ -122,8 +122,29 @@ export class TrainingSession {
     return this.state === 'ended';
   }
 
-  /** Trains until finished or stopped; pauses wait here for a command. */
+  /**
+   * Trains until finished or stopped; pauses wait here for a command. If training throws, the
+   * epochs held back are sent and saved before the error goes on (the worker then fails the run):
+   * its newest epoch stays on disk, to resume from.
+   */
   async run(): Promise<void> {
+    try {
+      await this.train();
+    } catch (err) {
+      await this.salvage();
+      throw err;
+    }
+  }
+
+  /** Sends the held epoch reports and writes the held checkpoints (the run is failing; a write that fails too changes nothing). */
+  private async salvage(): Promise<void> {
+    this.state = 'ended';
+    this.flush();
+    await this.checkpointer?.flush();
+    this.postSaved();
+  }
+
+  private async train(): Promise<void> {
     // Let commands sent before the data finished loading (pause, a new η…) act before the first batch.
     await yieldToPort();
     while (this.state !== 'ended') {

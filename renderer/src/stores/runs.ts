@@ -8,6 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import {
   isRunEvent,
+  type CheckpointSetting,
   type LabApi,
   type RollbackPoints,
   type RunEvent,
@@ -55,6 +56,8 @@ export const useRunsStore = defineStore('runs', () => {
   const dismissed = ref<string[]>([]);
   const notice = ref<Notice | null>(null);
   const starting = ref(false);
+  /** Which checkpoints the runs started from now on keep (the Train toolbar's select). */
+  const checkpoints = ref<CheckpointSetting>({ kind: 'auto' });
   /** Bumped whenever chart data changes: charts watch this, never the arrays. */
   const tick = shallowRef(0);
   /** Runs deleted in the page and waiting out their Undo, oldest first: hidden everywhere, still in the service. */
@@ -208,7 +211,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function start(request: StartRunRequest): Promise<void> {
     starting.value = true;
-    const summary = await act('start the run', (lab) => lab.startRun(request));
+    const summary = await act('start the run', (lab) => lab.startRun({ checkpoints: { ...checkpoints.value }, ...request }));
     starting.value = false;
     if (!summary) return;
     const run = upsert(summary, 'start');
@@ -363,6 +366,7 @@ export const useRunsStore = defineStore('runs', () => {
     explanation,
     notice,
     starting,
+    checkpoints,
     tick,
     seriesOf,
     handle,

@@ -14,6 +14,7 @@ import type { EpochReport } from '@core/engine/reports';
 import type { WorkerFactory } from '@core/service/lab-service';
 import type { TrainWorkerData, WeightsSnapshot, WorkerCommand, WorkerMessage } from '@core/service/worker/protocol';
 import { Checkpointer } from '@core/service/worker/checkpointer';
+import { checkpointPolicy } from '@core/service/runs/checkpoints';
 import { describeSaveFailure } from '@core/service/worker/training-session';
 import type { AtomicWriteFs } from '@core/files/atomic-write';
 import type { DenseLayerSpec } from '../../../core/engine/spec';
@@ -78,6 +79,7 @@ export class FakeWorker extends EventEmitter {
         : new Checkpointer({
             dir: data.runDir,
             spec: data.spec,
+            policy: data.checkpoints ?? checkpointPolicy(undefined, data.spec, data.settings.epochs),
             settings: () => data.settings,
             scaling: FAKE_SCALING,
             history: this.history,
@@ -94,6 +96,11 @@ export class FakeWorker extends EventEmitter {
     this.history.push(report);
     this.post({ type: 'epochs', reports: [report] });
     this.checkpointer?.offer(report, weights);
+  }
+
+  /** The initial weights, as the real worker offers them before its first batch (written as epoch 0 by a run that keeps every epoch or every n). */
+  initial(weights: WeightsSnapshot): void {
+    this.checkpointer?.offerInitial(weights);
   }
 
   /** Writes the held epochs now and resolves once they are on disk (as the real session does when it pauses or ends). */

@@ -6,6 +6,8 @@ import { isRunEvent, type RunEvent, type StartRunRequest } from '@core/lab/contr
 import type { EpochReport } from '@core/engine/reports';
 import { LabService, type LabServiceOptions } from '@core/service/lab-service';
 import { trainWorkerFactory } from './tsx-worker';
+import { parseHistoryLog } from '@core/service/runs/history-log';
+import { readFileSync } from 'node:fs';
 import { mnistSpec } from '../../fixtures/specs';
 
 export function tempDataDir(): { dir: string; remove(): void } {
@@ -124,4 +126,10 @@ export function endsEpoch(e: RunEvent, epoch: number): boolean {
 /** The report of an epoch among a run's events. */
 export function reportOf(events: RunEvent[], epoch: number): EpochReport | undefined {
   return events.flatMap(reportsIn).find((r) => r.epoch === epoch);
+}
+
+/** The history a run's files hold on disk: its log, cut at the count its record names (run-store.ts, history-log.ts). */
+export function savedHistory(dataDir: string, runId: string): EpochReport[] {
+  const record = JSON.parse(readFileSync(join(dataDir, 'runs', `${runId}.json`), 'utf8')) as { historyEpochs: number };
+  return parseHistoryLog(readFileSync(join(dataDir, 'runs', `${runId}.history.jsonl`), 'utf8'), record.historyEpochs).history;
 }

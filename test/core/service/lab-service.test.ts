@@ -5,7 +5,7 @@ import { lossTargetProblem } from '@core/engine/losses';
 import type { RunEvent } from '@core/lab/contract';
 import { loadModelFile } from '@core/model/model-files';
 import type { LabService } from '@core/service/lab-service';
-import { EventLog, makeService, quickRun, stubDialogs, tempDataDir, reportsIn, endsEpoch } from './helpers';
+import { EventLog, makeService, quickRun, stubDialogs, tempDataDir, reportsIn, endsEpoch, savedHistory } from './helpers';
 import type { DenseLayerSpec } from '../../../core/engine/spec';
 
 describe('LabService: datasets', () => {
@@ -141,11 +141,12 @@ describe('LabService: a short MNIST run', () => {
     await service.settled();
     const record = JSON.parse(readFileSync(join(tmp.dir, 'runs', `${runId}.json`), 'utf8'));
     expect(record.summary).toMatchObject({ id: runId, status: 'finished' });
-    expect(record.summary.history).toHaveLength(3);
+    expect(savedHistory(tmp.dir, runId)).toHaveLength(3);
     const files = readdirSync(join(tmp.dir, 'runs', runId)).sort();
-    // 784-16-10 is small: every epoch's checkpoint is kept.
+    // 784-16-10 is small: every epoch's checkpoint is kept, and the initial weights as epoch 0.
     expect(files).toEqual([
       'best.fathom.json',
+      'checkpoint-epoch-0.fathom.json',
       'checkpoint-epoch-1.fathom.json',
       'checkpoint-epoch-2.fathom.json',
       'checkpoint-epoch-3.fathom.json',

@@ -19,12 +19,14 @@ function tsxEsmApi(): string {
   return pathToFileURL(join(dirname(packageJson), exports.import.default)).href;
 }
 
-/** A factory that starts `entry` (a .ts module URL) in a worker thread with the given workerData. */
-export function tsxWorkerFactory<T>(entry: URL): (workerData: T) => Worker {
+/** A factory that starts `entry` (a .ts module URL) in a worker thread with the given workerData; `prelude` is imported first (a test's patch). */
+export function tsxWorkerFactory<T>(entry: URL, prelude?: URL): (workerData: T) => Worker {
   const tsxApi = tsxEsmApi();
+  const first = prelude ? `.then(() => import(${JSON.stringify(prelude.href)}))` : '';
   const source = `
     import(${JSON.stringify(tsxApi)})
-      .then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })
+      .then(({ register }) => register())${first}
+      .then(() => import(${JSON.stringify(entry.href)}))
       .catch((error) => { setImmediate(() => { throw error; }); });
   `;
   return (workerData) => new Worker(source, { eval: true, workerData });
@@ -32,6 +34,11 @@ export function tsxWorkerFactory<T>(entry: URL): (workerData: T) => Worker {
 
 /** The lab's training worker, started through tsx. */
 export const trainWorkerFactory: WorkerFactory = tsxWorkerFactory<TrainWorkerData>(TRAIN_WORKER);
+
+/** The lab's training worker with a test's patch module imported first (a trainer that throws, say). */
+export function patchedTrainWorkerFactory(prelude: URL): WorkerFactory {
+  return tsxWorkerFactory<TrainWorkerData>(TRAIN_WORKER, prelude);
+}
 
 /** Wraps a factory so a test can reach the worker of each run (to kill one, say). */
 export function recordingFactory(inner: WorkerFactory = trainWorkerFactory): { factory: WorkerFactory; workers: Map<string, Worker> } {

@@ -143,19 +143,23 @@ describe('ModelInspector: a refused file changes nothing', () => {
 describe('openRunModel and getWeights', () => {
   it('opens the latest, best or a given epoch of a run, listing its checkpoints', async () => {
     const latest = await service.openRunModel({ runId });
+    // A small run keeps every epoch, and its initial weights as epoch 0.
     expect(latest).toMatchObject({
       name: 'Quick (epoch 2)',
       epoch: 2,
-      checkpoints: [1, 2],
+      checkpoints: [0, 1, 2],
       source: { kind: 'run', runId, runName: 'Quick', checkpoint: 'latest' },
     });
     const first = await service.openRunModel({ runId, epoch: 1 });
-    expect(first).toMatchObject({ epoch: 1, checkpoints: [1, 2], source: { checkpoint: 'epoch' } });
+    expect(first).toMatchObject({ epoch: 1, checkpoints: [0, 1, 2], source: { checkpoint: 'epoch' } });
     expect(first.history).toHaveLength(1);
+    const initial = await service.openRunModel({ runId, epoch: 0 });
+    expect(initial).toMatchObject({ name: 'Quick (untrained)', epoch: null, history: [], source: { checkpoint: 'epoch' } });
+    expect((await service.getWeights({ modelId: latest.modelId, layer: 1, epoch: 0 })).epoch).toBe(0);
     const best = await service.openRunModel({ runId, best: true });
     expect(best.source).toMatchObject({ checkpoint: 'best' });
     expect(best.name).toMatch(/^Quick \(best, epoch [12]\)$/);
-    await expect(service.openRunModel({ runId, epoch: 5 })).rejects.toThrow(/no checkpoint of epoch 5; it keeps epochs 1–2/);
+    await expect(service.openRunModel({ runId, epoch: 5 })).rejects.toThrow(/no checkpoint of epoch 5; it keeps epochs 0–2/);
     await expect(service.openRunModel({ runId: 'nope' })).rejects.toThrow(/no run "nope"/);
   });
 

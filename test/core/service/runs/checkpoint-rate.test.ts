@@ -5,7 +5,7 @@ import { keepsEveryCheckpoint } from '@core/service/runs/checkpoints';
 import { loadModelFile } from '@core/model/model-files';
 import type { NetworkSpec } from '@core/engine/spec';
 import { fakeReport, fakeWorkers, filledWeights } from '../fake-worker';
-import { EventLog, makeService, quickRun, tempDataDir, reportsIn } from '../helpers';
+import { EventLog, makeService, quickRun, tempDataDir, reportsIn, savedHistory } from '../helpers';
 
 // Counts every model file the service writes, by path.
 const saves = vi.hoisted(() => ({ paths: [] as string[] }));
@@ -85,7 +85,7 @@ describe('Checkpoints of a very fast run', () => {
       bestModel: 'best.fathom.json',
       checkpoints: ['checkpoint-epoch-200.fathom.json'],
     });
-    expect(record.summary.history).toHaveLength(200);
+    expect(savedHistory(tmp.dir, id)).toHaveLength(200);
     await service.dispose();
   });
 

@@ -1,7 +1,8 @@
 /**
  * A lab process killed (SIGKILL) at each step of a checkpoint's replacement, and once at any instant,
- * leaves a run the next lab can resume (issue 18 §1): the record names files that exist, each holds
- * the epochs its name says, and resuming starts from them. The killed lab is a real process with a
+ * or while it appends to the run's history log, leaves a run the next lab can resume (issue 18 §1):
+ * the record names files that exist, each holds the epochs its name says, the history covers them,
+ * and resuming starts from them; a torn log is read up to its last whole line and written again. The killed lab is a real process with a
  * real training worker (fixtures/crash-lab.ts); the next lab runs here on fake workers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelFile } from '@core/model/model-files';
 import { checkpointEpoch } from '@core/service/runs/checkpoints';
+import { parseHistoryLog } from '@core/service/runs/history-log';
 import { fakeWorkers } from '../fake-worker';
 import { makeService, tempDataDir } from '../helpers';
 
@@ -49,7 +51,7 @@ function crashLab(dataDir: string, killAt: string): Promise<string | null> {
 }
 
 describe('A lab killed while it replaces a checkpoint', () => {
-  for (const killAt of ['file-written', 'record-written', 'old-deleted', 'outside'])
+  for (const killAt of ['file-written', 'record-written', 'old-deleted', 'history-appended', 'history-torn', 'outside'])
     it(`leaves a run the next lab resumes from its newest named checkpoint: killed ${killAt === 'outside' ? 'at any instant' : `when the ${killAt.replace('-', ' ')}`}`, async () => {
       const tmp = tempDataDir();
       tmps.push(tmp);
@@ -70,6 +72,7 @@ describe('A lab killed while it replaces a checkpoint', () => {
       const { file } = await loadModelFile(join(dir, record.latestModel));
       expect(file.history).toHaveLength(latestEpoch);
       expect(run!.history.length).toBeGreaterThanOrEqual(latestEpoch);
+      expect(run!.history.map((r) => r.epoch)).toEqual(Array.from({ length: run!.history.length }, (_, i) => i + 1));
       expect(readdirSync(dir).filter((n) => checkpointEpoch(n) !== null)).toEqual([record.latestModel]);
       const points = await lab.rollbackPoints({ runId: id });
       expect(points.epochs).toContain(latestEpoch);
@@ -78,5 +81,9 @@ describe('A lab killed while it replaces a checkpoint', () => {
       const resumed = fakes.workers.get(id)!;
       expect(resumed.data.resume!.history).toHaveLength(latestEpoch);
       await lab.dispose();
+      // The log the next lab appends to has only whole lines (a torn one was written again whole).
+      const log = parseHistoryLog(readFileSync(join(tmp.dir, 'runs', `${id}.history.jsonl`), 'utf8'), Infinity);
+      expect(log.sound).toBe(true);
+      expect(log.history.length).toBeGreaterThanOrEqual(latestEpoch);
     }, 200_000);
 });

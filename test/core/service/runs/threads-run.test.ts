@@ -3,6 +3,7 @@
  * started by the run's worker, the summary and progress say so, two such runs agree bit for bit,
  * and however the run ends its threads are gone (counted in /proc: nested workers are this process's threads).
  */
+import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { checkpointName } from '@core/service/runs/checkpoints';
 import type { LabService } from '@core/service/lab-service';
 import type { TrainWorkerData } from '@core/service/worker/protocol';
 import { EventLog, makeService, quickRun, tempDataDir, reportOf, endsEpoch } from '../helpers';
-import { trainWorkerFactory } from '../tsx-worker';
+import { recordingFactory, trainWorkerFactory } from '../tsx-worker';
 
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 
@@ -37,7 +38,8 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     options: Parameters<typeof makeService>[1] = {},
   ): Promise<{ service: LabService; log: EventLog; dir: string; baseline: number }> {
     const tmp = tempDataDir();
-    const service = makeService(tmp.dir, options);
+    const workers = recordingFactory(options.workerFactory ?? trainWorkerFactory);
+    const service = makeService(tmp.dir, { ...options, workerFactory: workers.factory });
     cleanups.push(async () => {
       await service.dispose();
       tmp.remove();
@@ -48,7 +50,9 @@ describe.runIf(process.platform === 'linux')('LabService: the threads of a run',
     const warm = await service.startRun(run('warm-up', 1, 1));
     await log.status(warm.id, 'finished', 60_000);
     await service.settled();
-    await new Promise((r) => setTimeout(r, 300));
+    // Its thread gone (an exited worker's threadId is -1), so it holds no slot: 'auto' sees no other run.
+    const warmWorker = workers.workers.get(warm.id)!;
+    if (warmWorker.threadId !== -1) await once(warmWorker, 'exit');
     return { service, log, dir: tmp.dir, baseline: threadCount() };
   }
 

@@ -7,6 +7,7 @@ import { Trainer } from '@core/engine/trainer';
 import { describeNonFinite, TrainingSession } from '@core/service/worker/training-session';
 import type { WorkerMessage } from '@core/service/worker/protocol';
 import { Checkpointer } from '@core/service/worker/checkpointer';
+import { checkpointPolicy } from '@core/service/runs/checkpoints';
 import type { AtomicWriteFs } from '@core/files/atomic-write';
 import { loadModelFile } from '@core/model/model-files';
 import type { EpochReport } from '@core/engine/reports';
@@ -69,6 +70,7 @@ function session(overrides: Partial<TrainSettings> = {}, files?: { fs?: AtomicWr
     checkpointer = new Checkpointer({
       dir,
       spec,
+      policy: checkpointPolicy(undefined, spec, { ...settings, ...overrides }.epochs),
       settings: () => ({ ...settings, ...overrides }),
       scaling: { kind: 'none' },
       history,
