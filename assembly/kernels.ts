@@ -8,6 +8,7 @@ export { activate, activateBackward, softmax, softmaxBackward, outputDelta, expA
 export * from './parallel';
 export * from './rows';
 export * from './dense-step';
+export * from './conv';
 
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);

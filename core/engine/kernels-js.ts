@@ -1,5 +1,6 @@
 import { activations, type FloatArray } from './activations';
 import type { Kernels } from './kernels';
+import { jsConvKernels } from './kernels-conv-js';
 import { losses } from './losses';
 
 /**
@@ -24,6 +25,7 @@ export const jsKernels: Kernels = {
   sparseBelow: SPARSE_BELOW_JS,
 
   alloc: (length) => new Float32Array(length),
+  ...jsConvKernels,
 
   gatherRows(bytes, table, order, from, count, width, out, at) {
     for (let r = 0; r < count; r++) {

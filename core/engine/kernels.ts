@@ -82,6 +82,36 @@ export interface Kernels {
   sgdStep(p: FloatArray, g: FloatArray, eta: number, lambda: number): number;
   /** One Adam step over whole arrays (see optimizers.ts); returns max |p| after it, as sgdStep does. */
   adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): number;
+  /**
+   * The lowering of a convolution (see layers/conv.ts): cols[(r·P + p)·CKK + q] = the input value under
+   * weight q = (c, i, j) of the window at output position p of sample r (0 in the padding), for rows
+   * samples of C × H × W values each.
+   */
+  im2col(input: FloatArray, cols: FloatArray, rows: number, window: SlidingWindow): void;
+  /** The reverse of im2col: inputDelta = 0, then each value of cols is added onto the input position it came from. */
+  col2im(cols: FloatArray, inputDelta: FloatArray, rows: number, window: SlidingWindow): void;
+  /** For each of `count` consecutive blocks: dst (cols × rows) = src (rows × cols)ᵀ (positions × filters ↔ CHW). */
+  transposeEach(src: FloatArray, dst: FloatArray, count: number, rows: number, cols: number): void;
+  /**
+   * Max-pooling (no padding): z = a = each window's max, argmax = the index of that max in the
+   * sample's input (NaN wins, so a diverged input is not pooled away).
+   */
+  maxPool(input: FloatArray, z: FloatArray, a: FloatArray, argmax: Int32Array, rows: number, window: SlidingWindow): void;
+  /** inputDelta = 0, then δ of each output is added onto the input that was its window's max. */
+  maxPoolBackward(delta: FloatArray, argmax: Int32Array, inputDelta: FloatArray, rows: number, inSize: number, outSize: number): void;
+}
+
+/** A size × size window sliding with `stride` over C × H × W inputs to make outHeight × outWidth positions per channel. */
+export interface SlidingWindow {
+  channels: number;
+  height: number;
+  width: number;
+  outHeight: number;
+  outWidth: number;
+  size: number;
+  stride: number;
+  padTop: number;
+  padLeft: number;
 }
 
 /** Adam's step size η, L2 coefficient λ, decay rates, bias corrections c = 1 − βᵗ, and ε. */

@@ -20,6 +20,7 @@
 import type { FloatArray } from '../activations';
 import type { ActivationName } from '../spec';
 import { windowGeometry, type LayerShape, type WindowGeometry } from '../shapes';
+import type { SlidingWindow } from '../kernels';
 import type { BackwardPass, ForwardPass, LayerContext, LayerOp } from './types';
 
 interface Scratch {
@@ -33,6 +34,8 @@ interface Scratch {
 
 export class ConvLayer implements LayerOp {
   readonly geometry: WindowGeometry;
+  /** The kernel's window over the input, as the kernels' im2col and col2im take it. */
+  private readonly window: SlidingWindow;
   /** Output positions per channel (P = height · width of the output). */
   private readonly positions: number;
   /** Weights per filter: C·k·k. */
@@ -51,6 +54,18 @@ export class ConvLayer implements LayerOp {
     this.geometry = windowGeometry(input.height, input.width, kernel, stride, padding);
     this.positions = output.height * output.width;
     this.fanIn = input.channels * kernel * kernel;
+    const { padTop, padLeft } = this.geometry;
+    this.window = {
+      channels: input.channels,
+      height: input.height,
+      width: input.width,
+      outHeight: output.height,
+      outWidth: output.width,
+      size: kernel,
+      stride,
+      padTop,
+      padLeft,
+    };
   }
 
   private buffers(rows: number): Scratch {
@@ -68,95 +83,17 @@ export class ConvLayer implements LayerOp {
     return s;
   }
 
-  /** cols[(r·P + p)·CKK + q] = the input value under weight q of the window at output position p (0 in the padding). */
-  private im2col(input: FloatArray, cols: FloatArray, rows: number): void {
-    const { channels: C, height: H, width: W, size: inSize } = this.input;
-    const { height: OH, width: OW } = this.output;
-    const { padTop, padLeft } = this.geometry;
-    const k = this.kernel;
-    const s = this.stride;
-    let o = 0;
-    for (let r = 0; r < rows; r++) {
-      const base = r * inSize;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
-          const y0 = oy * s - padTop;
-          const x0 = ox * s - padLeft;
-          for (let c = 0; c < C; c++) {
-            const plane = base + c * H * W;
-            for (let i = 0; i < k; i++) {
-              const y = y0 + i;
-              if (y < 0 || y >= H) {
-                for (let j = 0; j < k; j++) cols[o++] = 0;
-                continue;
-              }
-              const row = plane + y * W;
-              for (let j = 0; j < k; j++) {
-                const x = x0 + j;
-                cols[o++] = x >= 0 && x < W ? input[row + x]! : 0;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** The reverse of im2col: every window value's gradient is added onto the input position it came from. */
-  private col2im(cols: FloatArray, inputDelta: FloatArray, rows: number): void {
-    const { channels: C, height: H, width: W, size: inSize } = this.input;
-    const { height: OH, width: OW } = this.output;
-    const { padTop, padLeft } = this.geometry;
-    const k = this.kernel;
-    const s = this.stride;
-    inputDelta.fill(0, 0, rows * inSize);
-    let o = 0;
-    for (let r = 0; r < rows; r++) {
-      const base = r * inSize;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
-          const y0 = oy * s - padTop;
-          const x0 = ox * s - padLeft;
-          for (let c = 0; c < C; c++) {
-            const plane = base + c * H * W;
-            for (let i = 0; i < k; i++) {
-              const y = y0 + i;
-              if (y < 0 || y >= H) {
-                o += k;
-                continue;
-              }
-              const row = plane + y * W;
-              for (let j = 0; j < k; j++, o++) {
-                const x = x0 + j;
-                if (x >= 0 && x < W) inputDelta[row + x]! += cols[o]!;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
   forward(w: FloatArray, b: FloatArray, { rows, input, z, a }: ForwardPass): void {
     const k = this.context.kernels;
     const s = this.buffers(rows);
     const F = this.output.channels;
     const n = rows * this.positions;
-    this.im2col(input, s.cols, rows);
+    k.im2col(input, s.cols, rows, this.window);
     s.sparse = k.density(s.cols, n * this.fanIn) < k.sparseBelow;
     k.matMulABtActivate(s.cols, w, b, s.zT, s.aT, n, F, this.fanIn, this.activation, s.sparse);
     // position-major (P × F per sample) → channel-major CHW (F × P)
-    const P = this.positions;
-    for (let r = 0; r < rows; r++) {
-      const from = r * P * F;
-      for (let p = 0; p < P; p++) {
-        const src = from + p * F;
-        for (let f = 0; f < F; f++) {
-          z[from + f * P + p] = s.zT[src + f]!;
-          a[from + f * P + p] = s.aT[src + f]!;
-        }
-      }
-    }
+    k.transposeEach(s.zT, z, rows, this.positions, F);
+    k.transposeEach(s.aT, a, rows, this.positions, F);
   }
 
   backward(w: FloatArray, _b: FloatArray, { rows, delta, inputDelta, nablaW, nablaB, accumulate }: BackwardPass): void {
@@ -166,17 +103,11 @@ export class ConvLayer implements LayerOp {
     const P = this.positions;
     const n = rows * P;
     const dT = s.zT;
-    for (let r = 0; r < rows; r++) {
-      const from = r * P * F;
-      for (let f = 0; f < F; f++) {
-        const src = from + f * P;
-        for (let p = 0; p < P; p++) dT[from + p * F + f] = delta[src + p]!;
-      }
-    }
+    k.transposeEach(delta, dT, rows, F, P);
     k.sumRows(dT, nablaB, n, F, accumulate); // ∂C/∂b_f = Σ over positions and samples of δ_f
     k.matMulAtB(dT, s.cols, nablaW, F, this.fanIn, n, accumulate, s.sparse); // ∂C/∂w = δᵀ · cols
     if (!inputDelta) return;
     k.matMulAB(dT, w, s.cols, n, this.fanIn, F); // ∂C/∂cols = δ · w (cols is not needed any more)
-    this.col2im(s.cols, inputDelta, rows);
+    k.col2im(s.cols, inputDelta, rows, this.window);
   }
 }

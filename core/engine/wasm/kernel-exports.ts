@@ -43,4 +43,51 @@ export interface KernelExports {
   ): number;
   /** One mini-batch of an all-dense network from the plan at `plan` (assembly/dense-step.ts); returns what went non-finite, 0 for nothing. */
   denseStep(plan: number): number;
+  // assembly/conv.ts: the lowering and pooling, over pointers into the memory
+  im2col(
+    input: number,
+    cols: number,
+    rows: number,
+    C: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    size: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  col2im(
+    cols: number,
+    inputDelta: number,
+    rows: number,
+    C: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    size: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  transposeEach(src: number, dst: number, count: number, rows: number, cols: number): void;
+  maxPool(
+    input: number,
+    z: number,
+    a: number,
+    argmax: number,
+    rows: number,
+    C: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    size: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  maxPoolBackward(delta: number, argmax: number, inputDelta: number, rows: number, inSize: number, outSize: number): void;
 }

@@ -122,7 +122,7 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
   // No rest arguments or closures in the per-call paths: the training loop allocates nothing.
   const f32 = (a: FloatArray, b: FloatArray, c: FloatArray, d?: FloatArray): boolean =>
     a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && (d === undefined || d instanceof Float32Array);
-  const mine = (x: FloatArray, n: number): boolean => x.buffer === buffer && x.length >= n;
+  const mine = (x: FloatArray | Int32Array, n: number): boolean => x.buffer === buffer && x.length >= n;
 
   const kernels: WasmKernels = {
     name: 'wasm',
@@ -284,6 +284,90 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
     maxAbs(a) {
       if (a.buffer === buffer && a instanceof Float32Array) return w.maxAbs(a.byteOffset, a.length);
       return jsKernels.maxAbs(a);
+    },
+
+    // The lowering and pooling run in wasm only over buffers in this memory (a network's own, made by
+    // alloc): they are pure data movement, so the js kernels give the same values elsewhere.
+    im2col(input, cols, rows, win) {
+      const inSize = win.channels * win.height * win.width;
+      const n = rows * win.outHeight * win.outWidth * win.channels * win.size * win.size;
+      if (!mine(input, rows * inSize) || !mine(cols, n) || !f32(input, cols, cols)) return jsKernels.im2col(input, cols, rows, win);
+      w.im2col(
+        input.byteOffset,
+        cols.byteOffset,
+        rows,
+        win.channels,
+        win.height,
+        win.width,
+        win.outHeight,
+        win.outWidth,
+        win.size,
+        win.stride,
+        win.padTop,
+        win.padLeft,
+      );
+    },
+
+    col2im(cols, inputDelta, rows, win) {
+      const inSize = win.channels * win.height * win.width;
+      const n = rows * win.outHeight * win.outWidth * win.channels * win.size * win.size;
+      if (!mine(cols, n) || !mine(inputDelta, rows * inSize) || !f32(cols, inputDelta, cols))
+        return jsKernels.col2im(cols, inputDelta, rows, win);
+      w.col2im(
+        cols.byteOffset,
+        inputDelta.byteOffset,
+        rows,
+        win.channels,
+        win.height,
+        win.width,
+        win.outHeight,
+        win.outWidth,
+        win.size,
+        win.stride,
+        win.padTop,
+        win.padLeft,
+      );
+    },
+
+    transposeEach(src, dst, count, rows, cols) {
+      const n = count * rows * cols;
+      if (!mine(src, n) || !mine(dst, n) || !f32(src, dst, dst)) return jsKernels.transposeEach(src, dst, count, rows, cols);
+      w.transposeEach(src.byteOffset, dst.byteOffset, count, rows, cols);
+    },
+
+    maxPool(input, z, a, argmax, rows, win) {
+      const inSize = win.channels * win.height * win.width;
+      const outSize = win.channels * win.outHeight * win.outWidth;
+      const n = rows * outSize;
+      if (!mine(input, rows * inSize) || !mine(z, n) || !mine(a, n) || !mine(argmax, n) || !f32(input, z, a))
+        return jsKernels.maxPool(input, z, a, argmax, rows, win);
+      w.maxPool(
+        input.byteOffset,
+        z.byteOffset,
+        a.byteOffset,
+        argmax.byteOffset,
+        rows,
+        win.channels,
+        win.height,
+        win.width,
+        win.outHeight,
+        win.outWidth,
+        win.size,
+        win.stride,
+        win.padTop,
+        win.padLeft,
+      );
+    },
+
+    maxPoolBackward(delta, argmax, inputDelta, rows, inSize, outSize) {
+      if (
+        !mine(delta, rows * outSize) ||
+        !mine(argmax, rows * outSize) ||
+        !mine(inputDelta, rows * inSize) ||
+        !f32(delta, inputDelta, delta)
+      )
+        return jsKernels.maxPoolBackward(delta, argmax, inputDelta, rows, inSize, outSize);
+      w.maxPoolBackward(delta.byteOffset, argmax.byteOffset, inputDelta.byteOffset, rows, inSize, outSize);
     },
   };
 
