@@ -83,15 +83,37 @@ export interface Kernels {
   /** One Adam step over whole arrays (see optimizers.ts); returns max |p| after it, as sgdStep does. */
   adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): number;
   /**
-   * The lowering of a convolution (see layers/conv.ts): cols[(r·P + p)·CKK + q] = the input value under
-   * weight q = (c, i, j) of the window at output position p of sample r (0 in the padding), for rows
-   * samples of C × H × W values each.
+   * A convolution's forward pass over `rows` samples of C × H × W values (see layers/conv.ts):
+   * z = w ∗ input + b and a = σ(z), F × OH × OW per sample (CHW). Keeps in `scratch` what
+   * convBackward needs (the lowered input).
    */
-  im2col(input: FloatArray, cols: FloatArray, rows: number, window: SlidingWindow): void;
-  /** The reverse of im2col: inputDelta = 0, then each value of cols is added onto the input position it came from. */
-  col2im(cols: FloatArray, inputDelta: FloatArray, rows: number, window: SlidingWindow): void;
-  /** For each of `count` consecutive blocks: dst (cols × rows) = src (rows × cols)ᵀ (positions × filters ↔ CHW). */
-  transposeEach(src: FloatArray, dst: FloatArray, count: number, rows: number, cols: number): void;
+  convForward(
+    conv: ConvShape,
+    rows: number,
+    input: FloatArray,
+    w: FloatArray,
+    b: FloatArray,
+    z: FloatArray,
+    a: FloatArray,
+    scratch: ConvScratch,
+  ): void;
+  /**
+   * Its backward pass, after convForward over the same rows: ∂C/∂w and ∂C/∂b (+)= from δ
+   * (`delta`, CHW), and when `inputDelta` is given, ∂C/∂a^{l−1} (the full correlation of δ with
+   * the flipped kernels) into it.
+   */
+  convBackward(
+    conv: ConvShape,
+    rows: number,
+    input: FloatArray,
+    delta: FloatArray,
+    w: FloatArray,
+    nablaW: FloatArray,
+    nablaB: FloatArray,
+    inputDelta: FloatArray | undefined,
+    accumulate: boolean,
+    scratch: ConvScratch,
+  ): void;
   /**
    * Max-pooling (no padding): z = a = each window's max, argmax = the index of that max in the
    * sample's input (NaN wins, so a diverged input is not pooled away).
@@ -99,6 +121,26 @@ export interface Kernels {
   maxPool(input: FloatArray, z: FloatArray, a: FloatArray, argmax: Int32Array, rows: number, window: SlidingWindow): void;
   /** inputDelta = 0, then δ of each output is added onto the input that was its window's max. */
   maxPoolBackward(delta: FloatArray, argmax: Int32Array, inputDelta: FloatArray, rows: number, inSize: number, outSize: number): void;
+}
+
+/** A convolution as the kernels run it: its window over the input, its number of filters and σ. */
+export interface ConvShape extends SlidingWindow {
+  filters: number;
+  activation: ActivationName;
+}
+
+/**
+ * What a convolution keeps from forward to backward, made by the layer per batch size: `cols`
+ * holds the lowered input (rows · OH·OW · C·k·k floats, in the layout of the backend that lowered
+ * it, named by `lowered`); `alloc` makes any other buffer a backend wants (kept in `extra`).
+ */
+export interface ConvScratch {
+  cols: FloatArray;
+  alloc(n: number): FloatArray;
+  lowered?: string;
+  extra: Record<string, FloatArray>;
+  /** The js kernels: whether cols was sparse enough for the zero-skipping products. */
+  sparse: boolean;
 }
 
 /** A size × size window sliding with `stride` over C × H × W inputs to make outHeight × outWidth positions per channel. */

@@ -43,10 +43,14 @@ export interface KernelExports {
   ): number;
   /** One mini-batch of an all-dense network from the plan at `plan` (assembly/dense-step.ts); returns what went non-finite, 0 for nothing. */
   denseStep(plan: number): number;
-  // assembly/conv.ts: the lowering and pooling, over pointers into the memory
-  im2col(
+  // assembly/conv.ts: a convolution's forward and backward, and max-pooling
+  convForward(
     input: number,
     cols: number,
+    w: number,
+    b: number,
+    z: number,
+    a: number,
     rows: number,
     C: number,
     H: number,
@@ -57,9 +61,15 @@ export interface KernelExports {
     stride: number,
     padTop: number,
     padLeft: number,
+    F: number,
+    act: number,
   ): void;
-  col2im(
+  convBackward(
+    delta: number,
     cols: number,
+    w: number,
+    nablaW: number,
+    nablaB: number,
     inputDelta: number,
     rows: number,
     C: number,
@@ -71,8 +81,10 @@ export interface KernelExports {
     stride: number,
     padTop: number,
     padLeft: number,
+    F: number,
+    accumulate: number,
+    list: number,
   ): void;
-  transposeEach(src: number, dst: number, count: number, rows: number, cols: number): void;
   maxPool(
     input: number,
     z: number,
@@ -86,8 +98,6 @@ export interface KernelExports {
     OW: number,
     size: number,
     stride: number,
-    padTop: number,
-    padLeft: number,
   ): void;
   maxPoolBackward(delta: number, argmax: number, inputDelta: number, rows: number, inSize: number, outSize: number): void;
 }

@@ -286,53 +286,89 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
       return jsKernels.maxAbs(a);
     },
 
-    // The lowering and pooling run in wasm only over buffers in this memory (a network's own, made by
-    // alloc): they are pure data movement, so the js kernels give the same values elsewhere.
-    im2col(input, cols, rows, win) {
-      const inSize = win.channels * win.height * win.width;
-      const n = rows * win.outHeight * win.outWidth * win.channels * win.size * win.size;
-      if (!mine(input, rows * inSize) || !mine(cols, n) || !f32(input, cols, cols)) return jsKernels.im2col(input, cols, rows, win);
-      w.im2col(
+    // A convolution runs in wasm over buffers in this memory (a network's own, made by alloc), with
+    // an activation the kernels have element-wise; otherwise the js kernels run it (and, should its
+    // backward find an operand elsewhere, they lower the input again their way: kernels-conv-js.ts).
+    convForward(conv, rows, input, wt, b, z, a, scratch) {
+      const act = ACTIVATION_CODE[conv.activation];
+      const P = conv.outHeight * conv.outWidth;
+      const n = rows * conv.filters * P;
+      const fanIn = conv.channels * conv.size * conv.size;
+      const ok =
+        act !== undefined &&
+        act !== ACTIVATION_CODE.softmax &&
+        mine(input, rows * conv.channels * conv.height * conv.width) &&
+        mine(scratch.cols, rows * P * fanIn) &&
+        mine(wt, conv.filters * fanIn) &&
+        mine(b, conv.filters) &&
+        mine(z, n) &&
+        mine(a, n) &&
+        f32(input, scratch.cols, wt, b) &&
+        f32(z, a, z);
+      if (!ok) return jsKernels.convForward(conv, rows, input, wt, b, z, a, scratch);
+      const { channels: C, height: H, width: W, outHeight: OH, outWidth: OW, size, stride, padTop, padLeft, filters } = conv;
+      w.convForward(
         input.byteOffset,
-        cols.byteOffset,
+        scratch.cols.byteOffset,
+        wt.byteOffset,
+        b.byteOffset,
+        z.byteOffset,
+        a.byteOffset,
         rows,
-        win.channels,
-        win.height,
-        win.width,
-        win.outHeight,
-        win.outWidth,
-        win.size,
-        win.stride,
-        win.padTop,
-        win.padLeft,
+        C,
+        H,
+        W,
+        OH,
+        OW,
+        size,
+        stride,
+        padTop,
+        padLeft,
+        filters,
+        act,
       );
+      scratch.lowered = 'wasm';
     },
 
-    col2im(cols, inputDelta, rows, win) {
-      const inSize = win.channels * win.height * win.width;
-      const n = rows * win.outHeight * win.outWidth * win.channels * win.size * win.size;
-      if (!mine(cols, n) || !mine(inputDelta, rows * inSize) || !f32(cols, inputDelta, cols))
-        return jsKernels.col2im(cols, inputDelta, rows, win);
-      w.col2im(
-        cols.byteOffset,
-        inputDelta.byteOffset,
+    convBackward(conv, rows, input, delta, wt, nablaW, nablaB, inputDelta, accumulate, scratch) {
+      const P = conv.outHeight * conv.outWidth;
+      const fanIn = conv.channels * conv.size * conv.size;
+      const ok =
+        scratch.lowered === 'wasm' &&
+        P >> 3 <= MAX_LIST &&
+        mine(delta, rows * conv.filters * P) &&
+        mine(wt, conv.filters * fanIn) &&
+        mine(nablaW, conv.filters * fanIn) &&
+        mine(nablaB, conv.filters) &&
+        (inputDelta === undefined || mine(inputDelta, rows * conv.channels * conv.height * conv.width)) &&
+        f32(delta, wt, nablaW, nablaB) &&
+        f32(inputDelta ?? delta, delta, delta);
+      if (!ok) return jsKernels.convBackward(conv, rows, input, delta, wt, nablaW, nablaB, inputDelta, accumulate, scratch);
+      const { channels: C, height: H, width: W, outHeight: OH, outWidth: OW, size, stride, padTop, padLeft, filters } = conv;
+      const pd = inputDelta ? inputDelta.byteOffset : 0;
+      w.convBackward(
+        delta.byteOffset,
+        scratch.cols.byteOffset,
+        wt.byteOffset,
+        nablaW.byteOffset,
+        nablaB.byteOffset,
+        pd,
         rows,
-        win.channels,
-        win.height,
-        win.width,
-        win.outHeight,
-        win.outWidth,
-        win.size,
-        win.stride,
-        win.padTop,
-        win.padLeft,
+        C,
+        H,
+        W,
+        OH,
+        OW,
+        size,
+        stride,
+        padTop,
+        padLeft,
+        filters,
+        accumulate ? 1 : 0,
+        LIST_START,
       );
-    },
-
-    transposeEach(src, dst, count, rows, cols) {
-      const n = count * rows * cols;
-      if (!mine(src, n) || !mine(dst, n) || !f32(src, dst, dst)) return jsKernels.transposeEach(src, dst, count, rows, cols);
-      w.transposeEach(src.byteOffset, dst.byteOffset, count, rows, cols);
+      // wᵀ·δ overwrote the lowered input where ∂C/∂a^{l−1} was asked for.
+      if (inputDelta) scratch.lowered = undefined;
     },
 
     maxPool(input, z, a, argmax, rows, win) {
@@ -354,8 +390,6 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
         win.outWidth,
         win.size,
         win.stride,
-        win.padTop,
-        win.padLeft,
       );
     },
 
