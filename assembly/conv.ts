@@ -230,19 +230,50 @@ export function convBackward(
 /**
  * Max-pooling of each channel's size × size windows (stride s, no padding): z = a = the window's
  * max, argmax = its index in the sample's input. NaN wins, so a diverged input shows in the output.
- * Branch-free choice of the max: which input wins is data, and mispredicted branches cost more than the loads.
+ * The choice of the max is branch-free (which input wins is data: mispredicted branches cost more
+ * than the loads), and 2 × 2 windows of stride 2 take four outputs a step in SIMD.
  */
 export function maxPool(
   input: usize, z: usize, a: usize, argmax: usize, rows: i32, C: i32, H: i32, W: i32, OH: i32, OW: i32, size: i32, s: i32,
 ): void {
   const inSize = C * H * W;
+  const quad = size == 2 && s == 2;
+  const steps = quad ? OW & ~3 : 0;
   let o: usize = 0;
   for (let r = 0; r < rows; r++) {
     const base = input + (<usize>(r * inSize) << 2);
     for (let c = 0; c < C; c++) {
       const plane = c * H * W;
       for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
+        let ox = 0;
+        for (; ox < steps; ox += 4) {
+          const first = plane + oy * 2 * W + ox * 2;
+          const top = base + (<usize>first << 2);
+          const bottom = top + (<usize>W << 2);
+          const t0 = v128.load(top), t1 = v128.load(top, 16);
+          const b0 = v128.load(bottom), b1 = v128.load(bottom, 16);
+          // the window's four inputs in scan order: (0, 0), (0, 1), (1, 0), (1, 1)
+          const i00 = i32x4.add(i32x4.splat(first), i32x4(0, 2, 4, 6));
+          let max = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+          let best = i00;
+          let v = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+          let wins = v128.or(f32x4.gt(v, max), f32x4.ne(v, v));
+          max = v128.bitselect(v, max, wins);
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(1)), best, wins);
+          v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+          wins = v128.or(f32x4.gt(v, max), f32x4.ne(v, v));
+          max = v128.bitselect(v, max, wins);
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(W)), best, wins);
+          v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+          wins = v128.or(f32x4.gt(v, max), f32x4.ne(v, v));
+          max = v128.bitselect(v, max, wins);
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(W + 1)), best, wins);
+          v128.store(z + (o << 2), max);
+          v128.store(a + (o << 2), max);
+          v128.store(argmax + (o << 2), best);
+          o += 4;
+        }
+        for (; ox < OW; ox++) {
           let best = plane + oy * s * W + ox * s;
           let max = load<f32>(base + (<usize>best << 2));
           for (let dy = 0; dy < size; dy++) {
