@@ -4,23 +4,15 @@
 // Nothing here allocates: `list` is a scratch area of i32s the host reserves.
 
 import { activate4, softmaxRow, ACT_NONE, ACT_SOFTMAX } from './activations';
+import { fma, hsum4 } from './simd';
 export { activate, activateBackward, softmax, softmaxBackward, outputDelta, expArray } from './activations';
 export * from './parallel';
 export * from './rows';
 export * from './dense-step';
+export * from './conv';
 
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
-
-/**
- * acc + x·y. The relaxed-SIMD build (kernels-fma.wasm, --enable relaxed-simd) makes it one fused
- * multiply-add where the hardware has one; the plain build rounds the product first. Each build is
- * deterministic on its own; they differ by float32 rounding.
- */
-@inline function fma(acc: v128, x: v128, y: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
-  return f32x4.add(acc, f32x4.mul(x, y));
 }
 
 /**
@@ -53,13 +45,6 @@ function activeBlocks(a: usize, rows: i32, k: i32, list: usize): i32 {
 function allBlocks(count: i32, list: usize): i32 {
   for (let q = 0; q < count; q++) store<i32>(list + (<usize>q << 2), q);
   return count;
-}
-
-/** [Σ s0, Σ s1, Σ s2, Σ s3]: four horizontal sums at once, so the epilogue works on vectors. */
-@inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
-  const u0 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 1, 4, 5), v128.shuffle<f32>(s0, s1, 2, 3, 6, 7));
-  const u1 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 1, 4, 5), v128.shuffle<f32>(s2, s3, 2, 3, 6, 7));
-  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), v128.shuffle<f32>(u0, u1, 1, 3, 5, 7));
 }
 
 /** The scalar tails of the four dot products of row `ar` with rows b0…b3 (k not a multiple of 4). */

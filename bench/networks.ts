@@ -1,8 +1,9 @@
 /**
- * The four reference networks of the benchmark: Nielsen's three sigmoid networks of chapter 1–2
- * and a modern ReLU + softmax network. Both engines train exactly these.
+ * The reference networks of the benchmark: Nielsen's three sigmoid networks of chapter 1–2, a
+ * modern ReLU + softmax network, and Nielsen's chapter-6 style CNN. Every engine trains exactly these.
  */
 import { BenchError } from './errors';
+import { multiplyAdds, parameterShapes } from '../core/engine/shapes';
 import { DEFAULT_TRAIN_SETTINGS, isDense, type DenseLayerSpec, type NetworkSpec, type TrainSettings } from '../core/engine/spec';
 
 export interface BenchNetwork {
@@ -44,14 +45,37 @@ function reluNetwork(hidden: number[]): BenchNetwork {
   };
 }
 
+/** Nielsen's chapter-6 style CNN: 28×28×1 → conv 5×5×20 (ReLU) → max-pool 2 → 100 (ReLU) → 10 softmax, as the ReLU network is trained. */
+export const CNN_NETWORK: BenchNetwork = {
+  id: 'cnn',
+  label: 'conv 5×5×20 ReLU → max-pool 2 → 100 ReLU → 10 softmax, cross-entropy, He init, Adam lr 0.001, batch 64',
+  spec: {
+    inputSize: 784,
+    inputShape: { channels: 1, height: 28, width: 28 },
+    layers: [
+      { kind: 'conv', filters: 20, kernel: 5, stride: 1, padding: 'valid', activation: 'relu' },
+      { kind: 'maxpool', size: 2, stride: 2 },
+      { units: 100, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ],
+    loss: 'cross-entropy',
+    init: 'he',
+  },
+  settings: { ...DEFAULT_TRAIN_SETTINGS, batchSize: 64, learningRate: 0.001, optimizer: 'adam', epochs: 1 },
+};
+
 export const BENCH_NETWORKS: readonly BenchNetwork[] = [
   sigmoidNetwork([30]),
   sigmoidNetwork([100]),
   sigmoidNetwork([100, 40]),
   reluNetwork([100]),
+  CNN_NETWORK,
 ];
 
-/** The layer sizes [n_0, n_1, …, n_L]. */
+/** True for a network with spatial layers (the CNN): the dense peers (numpy) do not run it. */
+export const isConvolutional = (spec: NetworkSpec): boolean => spec.layers.some((layer) => !isDense(layer));
+
+/** The layer sizes [n_0, n_1, …, n_L] of a fully connected network. */
 export function layerSizes(spec: NetworkSpec): number[] {
   return [spec.inputSize, ...denseLayers(spec).map((layer) => layer.units)];
 }
@@ -64,20 +88,23 @@ export function denseLayers(spec: NetworkSpec): DenseLayerSpec[] {
   });
 }
 
-/** Number of weights (biases excluded): Σ n_{l−1}·n_l. */
+/** Number of weights (biases excluded): Σ n_{l−1}·n_l for dense layers, F·C·k·k for a convolution. */
 export function weightCount(spec: NetworkSpec): number {
-  const sizes = layerSizes(spec);
-  let total = 0;
-  for (let l = 1; l < sizes.length; l++) total += sizes[l - 1]! * sizes[l]!;
-  return total;
+  return parameterShapes(spec).reduce((total, p) => total + p.weights, 0);
 }
 
 /**
  * Floating-point operations one training sample costs a dense implementation: forward z = w·a
- * (2 per weight), backward δ·w and δᵀ·a (2 + 2 per weight). Biases and activations are ignored.
+ * (2 per multiply-add: per weight, or per weight and output position of a convolution), backward
+ * δ·w and δᵀ·a (2 + 2 per multiply-add). Biases, activations and pooling are ignored.
  */
 export function flopsPerSample(spec: NetworkSpec): number {
-  return 6 * weightCount(spec);
+  const adds = multiplyAdds(spec);
+  let total = 0;
+  spec.layers.forEach((layer, i) => {
+    if (isDense(layer) || layer.kind === 'conv') total += 6 * adds[i + 1]!;
+  });
+  return total;
 }
 
 /** Measured only when asked for by --network: a wider network, for where data-parallel training pays. */

@@ -11,7 +11,9 @@ import { mnistDataFolder } from '../core/data/mnist';
 import { BenchError } from './errors';
 import { type Engine, type Measurement, measurement } from './measurement';
 import type { BenchNetwork } from './networks';
-import { denseLayers, layerSizes } from './networks';
+import { denseLayers, isConvolutional, layerSizes } from './networks';
+import { layerShapes } from '../core/engine/shapes';
+import { isDense } from '../core/engine/spec';
 
 export const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./peers/mlp.py', import.meta.url));
@@ -83,6 +85,17 @@ export function peersUnavailable(): string | undefined {
   return existsSync(PYTHON) ? undefined : `${PYTHON} is missing`;
 }
 
+/** The bench CNN as mlp.py's torch peer builds it (conv, max-pool, then dense sizes from the flattened maps), or undefined for a dense network. */
+function cnnPeerLayers(bench: BenchNetwork): { conv: { filters: number; kernel: number; pool: number }; sizes: number[] } | undefined {
+  if (!isConvolutional(bench.spec)) return undefined;
+  const [conv, pool, ...rest] = bench.spec.layers;
+  const dense = rest.filter(isDense);
+  if (conv?.kind !== 'conv' || pool?.kind !== 'maxpool' || dense.length !== rest.length || conv.stride !== 1 || conv.padding !== 'valid')
+    throw new BenchError(`The PyTorch peer trains conv (stride 1, valid) → maxpool → dense layers; '${bench.id}' is not that.`);
+  const flat = layerShapes(bench.spec)[2]!.size;
+  return { conv: { filters: conv.filters, kernel: conv.kernel, pool: pool.size }, sizes: [flat, ...dense.map((l) => l.units)] };
+}
+
 /**
  * One timed epoch of `peer` on `bench` over the first `samples` MNIST training images, or why it
  * cannot run (the Python module is missing).
@@ -95,11 +108,13 @@ export async function measurePeer(
   threads: number,
 ): Promise<{ measurement: Measurement; info: PeerInfo } | { missing: string }> {
   const data = mnistDataFolder();
-  const relu = denseLayers(bench.spec).some((l) => l.activation === 'relu');
+  const cnn = cnnPeerLayers(bench);
+  const relu = cnn || denseLayers(bench.spec).some((l) => l.activation === 'relu');
   const job = {
     peer,
-    sizes: layerSizes(bench.spec),
-    kind: relu ? 'relu' : 'sigmoid',
+    sizes: cnn?.sizes ?? layerSizes(bench.spec),
+    kind: cnn ? 'cnn' : relu ? 'relu' : 'sigmoid',
+    ...(cnn ? { conv: cnn.conv } : {}),
     batch: bench.settings.batchSize,
     eta: bench.settings.learningRate,
     samples,

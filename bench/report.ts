@@ -46,7 +46,7 @@ export interface Row {
   ratio?: number;
   /** The same ratio from samples per CPU second: steadier when other processes load the machine. */
   cpuRatio?: number;
-  /** Dense-equivalent GFLOP/s: 6 × weights × samples/s. */
+  /** Dense-equivalent GFLOP/s: 6 × multiply-adds per sample (a convolution's at every output position) × samples/s. */
   fathomGflops?: number;
   tfjsGflops?: number;
   /** Fathom-wasm samples/s ÷ TF.js samples/s, wall clock and per CPU second. */
@@ -407,6 +407,6 @@ export function formatReport(report: BenchReport): string {
     'time spent waiting for a core: trust it over /s when the load average is high; numpy with 2 BLAS threads counts both).',
     `Timed: training steps only (each engine's per-batch update loop), after ${report.warmUp.toLocaleString('en')} untimed warm-up samples on a separate model.`,
     "Each measurement runs in its own process; the order of the engines rotates per network and repeat. Peak RSS is that process's.",
-    'GFLOP/s = 6 × weights × samples/s (dense-equivalent, wall clock); Fathom skips zero inputs, so it executes fewer.',
+    'GFLOP/s = 6 × multiply-adds per sample × samples/s (weights; × output positions for a convolution; dense-equivalent, wall clock); Fathom skips zero inputs, so it executes fewer.',
   ].join('\n');
 }

@@ -9,7 +9,7 @@ import { measureCliMemory } from './cli-memory';
 import { BenchError } from './errors';
 import { runJob, runWasmPeak } from './job';
 import type { Engine, Measurement } from './measurement';
-import type { BenchNetwork } from './networks';
+import { type BenchNetwork, isConvolutional } from './networks';
 import { measurePeer, measureSgemmPeak, type Peer, peersUnavailable } from './peers';
 import {
   type BenchReport,
@@ -45,6 +45,11 @@ interface PeerState {
 /** One measurement of a peer, or undefined when it cannot run (noted once in state). */
 async function peerRun(peer: Peer, bench: BenchNetwork, options: BenchOptions, threads: number, state: PeerState) {
   if (state.missing.has(peer)) return undefined;
+  if (peer === 'numpy' && isConvolutional(bench.spec)) {
+    const note = `numpy: not run on ${bench.id} (mlp.py's numpy peer is fully connected only; PyTorch is the CNN's peer)`;
+    if (!state.info.skipped.includes(note)) state.info.skipped.push(note);
+    return undefined;
+  }
   const started = performance.now();
   const what = `${bench.id}: ${peer} × ${threads} thread${threads === 1 ? '' : 's'}`;
   progress(`${what} …`);
@@ -159,7 +164,8 @@ async function main(): Promise<void> {
       if (threadRuns['fathom-wasm']) parallel.push(makeParallelRow(bench, 'wasm', threadRuns['fathom-wasm'], workers));
     }
     const solo = medianRun(runs.fathomWasm);
-    if (options.concurrent && solo && workers[0] === 1 && (bench.id === '784-100-10' || bench.settings.batchSize >= 64))
+    const concurrentNet = bench.id === '784-100-10' || (bench.settings.batchSize >= 64 && !isConvolutional(bench.spec));
+    if (options.concurrent && solo && workers[0] === 1 && concurrentNet)
       concurrentRows.push(await concurrent(bench, options, solo.samplesPerSecond));
   }
   const cliMemory = options.cliMemory && engines.includes('fathom-wasm') ? await measureCliMemory() : undefined;

@@ -9,7 +9,8 @@ import { Rng } from '../core/engine/rng';
 import type { ActivationName } from '../core/engine/spec';
 import { BenchError } from './errors';
 import { type Measurement, measurement, RSS_EVERY, RssSampler, Stopwatch, type TfjsLoop } from './measurement';
-import { type BenchNetwork, denseLayers, layerSizes } from './networks';
+import { type BenchNetwork, denseLayers, isConvolutional, layerSizes } from './networks';
+import { prepareCnnEpoch } from './tfjs-cnn';
 
 /** w^l as an n_{l−1} × n_l variable (TF.js's x·W layout) and b^l, drawn as Fathom draws them. */
 interface Dense {
@@ -175,8 +176,10 @@ async function prepareEpoch(bench: BenchNetwork, data: TrainingData, loop: TfjsL
 
 /** Trains one epoch over `train` with TF.js, timing only the training loop. */
 export async function measureTfjs(bench: BenchNetwork, train: Samples, loop: TfjsLoop, warmUpSamples: number): Promise<Measurement> {
-  const data = toTensors(train);
-  const epoch = await prepareEpoch(bench, data, loop, Math.min(warmUpSamples, data.count));
+  // The CNN has its own loop (tfjs-cnn.ts), minimize only.
+  const epoch = isConvolutional(bench.spec)
+    ? prepareCnnEpoch(bench, train, warmUpSamples)
+    : await prepareEpoch(bench, toTensors(train), loop, Math.min(warmUpSamples, train.count));
   const rss = new RssSampler();
   rss.sample();
   const baseRss = rss.peak;
@@ -184,5 +187,5 @@ export async function measureTfjs(bench: BenchNetwork, train: Samples, loop: Tfj
   const meanLoss = await epoch(rss);
   const elapsed = clock.elapsed();
   rss.sample();
-  return measurement('tfjs', bench.id, { samples: data.count, ...elapsed }, rss, baseRss, meanLoss);
+  return measurement('tfjs', bench.id, { samples: train.count, ...elapsed }, rss, baseRss, meanLoss);
 }

@@ -3,8 +3,12 @@ The benchmark's peers: the same networks, losses, optimisers and batch sizes as 
 as a vectorised mini-batch implementation in numpy (float32, OpenBLAS) or PyTorch (CPU).
 Run by bench/peers.ts as `/usr/bin/python3 bench/peers/mlp.py JSON`; prints one JSON line.
 
-  {"peer": "numpy" | "torch" | "sgemm", "sizes": [784, 30, 10], "kind": "sigmoid" | "relu",
-   "batch": 10, "eta": 3.0, "samples": 60000, "warmUp": 1000, "threads": 1, "images": PATH, "labels": PATH}
+  {"peer": "numpy" | "torch" | "sgemm", "sizes": [784, 30, 10], "kind": "sigmoid" | "relu" | "cnn",
+   "batch": 10, "eta": 3.0, "samples": 60000, "warmUp": 1000, "threads": 1, "images": PATH, "labels": PATH,
+   "conv": {"filters": 20, "kernel": 5, "pool": 2}}
+
+"cnn" (torch only): 28×28×1 → conv k×k×filters (ReLU) → max-pool → the dense `sizes` after the
+flattened maps (ReLU, then softmax through the loss); He init, Adam, cross-entropy.
 
 Timed: one shuffled epoch of training steps only (the shuffle included), after `warmUp` untimed
 samples on a separate model, as Fathom and TF.js are timed.
@@ -151,11 +155,46 @@ def numpy_trainer(job, seed):
     return step
 
 
+def torch_cnn(job):
+    """The bench CNN's layers: conv (He init, zero bias), ReLU, max-pool, flatten, then dense ReLU layers and the logits."""
+    import torch
+
+    conv = job["conv"]
+    c = torch.nn.Conv2d(1, conv["filters"], conv["kernel"])
+    with torch.no_grad():
+        c.weight.normal_(0, (2.0 / (conv["kernel"] ** 2)) ** 0.5)
+        c.bias.zero_()
+    layers = [c, torch.nn.ReLU(), torch.nn.MaxPool2d(conv["pool"]), torch.nn.Flatten()]
+    sizes = job["sizes"]
+    for l, (i, o) in enumerate(zip(sizes, sizes[1:])):
+        linear = torch.nn.Linear(i, o)
+        with torch.no_grad():
+            linear.weight.normal_(0, (2.0 / i) ** 0.5)
+            linear.bias.zero_()
+        layers.append(linear)
+        if l < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return layers
+
+
 def torch_trainer(job, seed):
     import torch
 
-    sizes, relu = job["sizes"], job["kind"] == "relu"
+    sizes, relu = job["sizes"], job["kind"] in ("relu", "cnn")
     torch.manual_seed(seed)
+    if job["kind"] == "cnn":
+        model = torch.nn.Sequential(*torch_cnn(job))
+        optimizer = torch.optim.Adam(model.parameters(), lr=job["eta"])
+        criterion = torch.nn.CrossEntropyLoss()
+
+        def cnn_step(x, y):
+            optimizer.zero_grad(set_to_none=True)
+            loss = criterion(model(x.view(-1, 1, 28, 28)), y)
+            loss.backward()
+            optimizer.step()
+            return float(loss) * x.shape[0]
+
+        return cnn_step
     layers = []
     for l, (i, o) in enumerate(zip(sizes, sizes[1:])):
         linear = torch.nn.Linear(i, o)
@@ -201,7 +240,7 @@ def train(job):
 
         torch.set_num_threads(job["threads"])
         xs, labels = torch.from_numpy(x), torch.from_numpy(y.argmax(axis=1))
-        ys = labels if job["kind"] == "relu" else torch.from_numpy(y)
+        ys = labels if job["kind"] in ("relu", "cnn") else torch.from_numpy(y)
         make = torch_trainer
 
         def epoch(step, n, rng):
@@ -209,6 +248,8 @@ def train(job):
             xe, ye = xs[order], ys[order]
             return sum(step(xe[i : i + batch], ye[i : i + batch]) for i in range(0, n, batch))
 
+    elif job["kind"] == "cnn":
+        raise ValueError("the numpy peer trains fully connected networks only")
     else:
         make = numpy_trainer
 

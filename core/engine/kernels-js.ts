@@ -1,5 +1,6 @@
 import { activations, type FloatArray } from './activations';
 import type { Kernels } from './kernels';
+import { jsConvKernels, type ConvKernelName } from './kernels-conv-js';
 import { losses } from './losses';
 
 /**
@@ -18,7 +19,7 @@ const SPARSE_BELOW_JS = 0.6;
  * (sigmoid layers) take the branch-free loops. Element-wise maps are the activations' and losses'
  * own batch functions, so the js backend computes exactly what those modules define.
  */
-export const jsKernels: Kernels = {
+const plainKernels: Omit<Kernels, ConvKernelName> = {
   name: 'js',
   label: 'TypeScript',
   sparseBelow: SPARSE_BELOW_JS,
@@ -238,5 +239,8 @@ function abtSparse(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: nu
     }
   }
 }
+
+/** The js kernels: the plain ones, and the convolution and pooling over them (kernels-conv-js.ts). */
+export const jsKernels: Kernels = { ...plainKernels, ...jsConvKernels(plainKernels) };
 
 export type { FloatArray };

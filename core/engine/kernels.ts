@@ -82,6 +82,78 @@ export interface Kernels {
   sgdStep(p: FloatArray, g: FloatArray, eta: number, lambda: number): number;
   /** One Adam step over whole arrays (see optimizers.ts); returns max |p| after it, as sgdStep does. */
   adamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, h: AdamHyper): number;
+  /**
+   * A convolution's forward pass over `rows` samples of C × H × W values (see layers/conv.ts):
+   * z = w ∗ input + b and a = σ(z), F × OH × OW per sample (CHW). Keeps in `scratch` what
+   * convBackward needs (the lowered input).
+   */
+  convForward(
+    conv: ConvShape,
+    rows: number,
+    input: FloatArray,
+    w: FloatArray,
+    b: FloatArray,
+    z: FloatArray,
+    a: FloatArray,
+    scratch: ConvScratch,
+  ): void;
+  /**
+   * Its backward pass, after convForward over the same rows: ∂C/∂w and ∂C/∂b (+)= from δ
+   * (`delta`, CHW), and when `inputDelta` is given, ∂C/∂a^{l−1} (the full correlation of δ with
+   * the flipped kernels) into it.
+   */
+  convBackward(
+    conv: ConvShape,
+    rows: number,
+    input: FloatArray,
+    delta: FloatArray,
+    w: FloatArray,
+    nablaW: FloatArray,
+    nablaB: FloatArray,
+    inputDelta: FloatArray | undefined,
+    accumulate: boolean,
+    scratch: ConvScratch,
+  ): void;
+  /**
+   * Max-pooling (no padding): z = a = each window's max, argmax = the index of that max in the
+   * sample's input (NaN wins, so a diverged input is not pooled away).
+   */
+  maxPool(input: FloatArray, z: FloatArray, a: FloatArray, argmax: Int32Array, rows: number, window: SlidingWindow): void;
+  /** inputDelta = 0, then δ of each output is added onto the input that was its window's max. */
+  maxPoolBackward(delta: FloatArray, argmax: Int32Array, inputDelta: FloatArray, rows: number, inSize: number, outSize: number): void;
+}
+
+/** A convolution as the kernels run it: its window over the input, its number of filters and σ. */
+export interface ConvShape extends SlidingWindow {
+  filters: number;
+  activation: ActivationName;
+}
+
+/**
+ * What a convolution keeps from forward to backward, made by the layer per batch size: `cols`
+ * holds the lowered input (rows · OH·OW · C·k·k floats, in the layout of the backend that lowered
+ * it, named by `lowered`); `alloc` makes any other buffer a backend wants (kept in `extra`).
+ */
+export interface ConvScratch {
+  cols: FloatArray;
+  alloc(n: number): FloatArray;
+  lowered?: string;
+  extra: Record<string, FloatArray>;
+  /** The js kernels: whether cols was sparse enough for the zero-skipping products. */
+  sparse: boolean;
+}
+
+/** A size × size window sliding with `stride` over C × H × W inputs to make outHeight × outWidth positions per channel. */
+export interface SlidingWindow {
+  channels: number;
+  height: number;
+  width: number;
+  outHeight: number;
+  outWidth: number;
+  size: number;
+  stride: number;
+  padTop: number;
+  padLeft: number;
 }
 
 /** Adam's step size η, L2 coefficient λ, decay rates, bias corrections c = 1 − βᵗ, and ε. */

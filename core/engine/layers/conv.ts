@@ -14,22 +14,17 @@
  * The sums are computed as matrix products by lowering (im2col): each output position's window
  * becomes one row of `cols` (C·k·k values, the same order as a kernel's weights, OIHW), so
  *   zᵀ = cols · wᵀ + b,   ∂C/∂w = δᵀ · cols,   ∂C/∂cols = δ · w,
- * and the kernels' products (js or wasm) do the work; col2im adds ∂C/∂cols back onto the input
- * positions, which is exactly the flipped-kernel full correlation above.
+ * and the kernels' products do the work; col2im adds ∂C/∂cols back onto the input positions,
+ * which is exactly the flipped-kernel full correlation above. The kernels run the whole pass
+ * (convForward, convBackward): the js kernels lower the batch position by position as written
+ * here; the wasm kernels lower each sample channel-major (cols_r is C·k·k × P, so z_r = w·cols_r
+ * comes out in CHW order), in wasm memory, one call per pass.
  */
 import type { FloatArray } from '../activations';
 import type { ActivationName } from '../spec';
 import { windowGeometry, type LayerShape, type WindowGeometry } from '../shapes';
+import type { ConvScratch, ConvShape } from '../kernels';
 import type { BackwardPass, ForwardPass, LayerContext, LayerOp } from './types';
-
-interface Scratch {
-  /** (rows·P) × (C·k·k): the windows; reused for ∂C/∂cols in backward. */
-  cols: FloatArray;
-  /** (rows·P) × F: z and a position by position (then transposed into CHW); reused for δᵀ. */
-  zT: FloatArray;
-  aT: FloatArray;
-  sparse: boolean;
-}
 
 export class ConvLayer implements LayerOp {
   readonly geometry: WindowGeometry;
@@ -37,7 +32,9 @@ export class ConvLayer implements LayerOp {
   private readonly positions: number;
   /** Weights per filter: C·k·k. */
   readonly fanIn: number;
-  private readonly scratch = new Map<number, Scratch>();
+  /** The layer as the kernels' convForward and convBackward take it. */
+  private readonly conv: ConvShape;
+  private readonly scratch = new Map<number, ConvScratch>();
 
   constructor(
     readonly input: LayerShape,
@@ -51,132 +48,27 @@ export class ConvLayer implements LayerOp {
     this.geometry = windowGeometry(input.height, input.width, kernel, stride, padding);
     this.positions = output.height * output.width;
     this.fanIn = input.channels * kernel * kernel;
+    const { channels, height, width } = input;
+    const { padTop, padLeft } = this.geometry;
+    const [outHeight, outWidth, filters] = [output.height, output.width, output.channels];
+    this.conv = { channels, height, width, outHeight, outWidth, size: kernel, stride, padTop, padLeft, filters, activation };
   }
 
-  private buffers(rows: number): Scratch {
+  private buffers(rows: number): ConvScratch {
     let s = this.scratch.get(rows);
     if (!s) {
-      const n = rows * this.positions;
-      s = {
-        cols: this.context.alloc(n * this.fanIn),
-        zT: this.context.alloc(n * this.output.channels),
-        aT: this.context.alloc(n * this.output.channels),
-        sparse: false,
-      };
+      const alloc = (n: number): FloatArray => this.context.alloc(n);
+      s = { cols: alloc(rows * this.positions * this.fanIn), alloc, extra: {}, sparse: false };
       this.scratch.set(rows, s);
     }
     return s;
   }
 
-  /** cols[(r·P + p)·CKK + q] = the input value under weight q of the window at output position p (0 in the padding). */
-  private im2col(input: FloatArray, cols: FloatArray, rows: number): void {
-    const { channels: C, height: H, width: W, size: inSize } = this.input;
-    const { height: OH, width: OW } = this.output;
-    const { padTop, padLeft } = this.geometry;
-    const k = this.kernel;
-    const s = this.stride;
-    let o = 0;
-    for (let r = 0; r < rows; r++) {
-      const base = r * inSize;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
-          const y0 = oy * s - padTop;
-          const x0 = ox * s - padLeft;
-          for (let c = 0; c < C; c++) {
-            const plane = base + c * H * W;
-            for (let i = 0; i < k; i++) {
-              const y = y0 + i;
-              if (y < 0 || y >= H) {
-                for (let j = 0; j < k; j++) cols[o++] = 0;
-                continue;
-              }
-              const row = plane + y * W;
-              for (let j = 0; j < k; j++) {
-                const x = x0 + j;
-                cols[o++] = x >= 0 && x < W ? input[row + x]! : 0;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** The reverse of im2col: every window value's gradient is added onto the input position it came from. */
-  private col2im(cols: FloatArray, inputDelta: FloatArray, rows: number): void {
-    const { channels: C, height: H, width: W, size: inSize } = this.input;
-    const { height: OH, width: OW } = this.output;
-    const { padTop, padLeft } = this.geometry;
-    const k = this.kernel;
-    const s = this.stride;
-    inputDelta.fill(0, 0, rows * inSize);
-    let o = 0;
-    for (let r = 0; r < rows; r++) {
-      const base = r * inSize;
-      for (let oy = 0; oy < OH; oy++) {
-        for (let ox = 0; ox < OW; ox++) {
-          const y0 = oy * s - padTop;
-          const x0 = ox * s - padLeft;
-          for (let c = 0; c < C; c++) {
-            const plane = base + c * H * W;
-            for (let i = 0; i < k; i++) {
-              const y = y0 + i;
-              if (y < 0 || y >= H) {
-                o += k;
-                continue;
-              }
-              const row = plane + y * W;
-              for (let j = 0; j < k; j++, o++) {
-                const x = x0 + j;
-                if (x >= 0 && x < W) inputDelta[row + x]! += cols[o]!;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-
   forward(w: FloatArray, b: FloatArray, { rows, input, z, a }: ForwardPass): void {
-    const k = this.context.kernels;
-    const s = this.buffers(rows);
-    const F = this.output.channels;
-    const n = rows * this.positions;
-    this.im2col(input, s.cols, rows);
-    s.sparse = k.density(s.cols, n * this.fanIn) < k.sparseBelow;
-    k.matMulABtActivate(s.cols, w, b, s.zT, s.aT, n, F, this.fanIn, this.activation, s.sparse);
-    // position-major (P × F per sample) → channel-major CHW (F × P)
-    const P = this.positions;
-    for (let r = 0; r < rows; r++) {
-      const from = r * P * F;
-      for (let p = 0; p < P; p++) {
-        const src = from + p * F;
-        for (let f = 0; f < F; f++) {
-          z[from + f * P + p] = s.zT[src + f]!;
-          a[from + f * P + p] = s.aT[src + f]!;
-        }
-      }
-    }
+    this.context.kernels.convForward(this.conv, rows, input, w, b, z, a, this.buffers(rows));
   }
 
-  backward(w: FloatArray, _b: FloatArray, { rows, delta, inputDelta, nablaW, nablaB, accumulate }: BackwardPass): void {
-    const k = this.context.kernels;
-    const s = this.buffers(rows);
-    const F = this.output.channels;
-    const P = this.positions;
-    const n = rows * P;
-    const dT = s.zT;
-    for (let r = 0; r < rows; r++) {
-      const from = r * P * F;
-      for (let f = 0; f < F; f++) {
-        const src = from + f * P;
-        for (let p = 0; p < P; p++) dT[from + p * F + f] = delta[src + p]!;
-      }
-    }
-    k.sumRows(dT, nablaB, n, F, accumulate); // ∂C/∂b_f = Σ over positions and samples of δ_f
-    k.matMulAtB(dT, s.cols, nablaW, F, this.fanIn, n, accumulate, s.sparse); // ∂C/∂w = δᵀ · cols
-    if (!inputDelta) return;
-    k.matMulAB(dT, w, s.cols, n, this.fanIn, F); // ∂C/∂cols = δ · w (cols is not needed any more)
-    this.col2im(s.cols, inputDelta, rows);
+  backward(w: FloatArray, _b: FloatArray, { rows, input, delta, inputDelta, nablaW, nablaB, accumulate }: BackwardPass): void {
+    this.context.kernels.convBackward(this.conv, rows, input, delta, w, nablaW, nablaB, inputDelta, accumulate, this.buffers(rows));
   }
 }

@@ -19,7 +19,7 @@ export function layerOp(
     case 'conv':
       return new ConvLayer(input, output, layer.kernel, layer.stride, layer.padding, layer.activation, context);
     case 'maxpool':
-      return new MaxPoolLayer(input, output, layer.size, layer.stride);
+      return new MaxPoolLayer(input, output, layer.size, layer.stride, context);
     case 'dropout':
       return new DropoutLayer(input, output, layer.rate, context);
     case 'batchnorm':

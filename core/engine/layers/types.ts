@@ -12,6 +12,8 @@ export interface LayerContext {
   kernels: Kernels;
   /** Allocates a zeroed array in the network's precision (and, for float32, where the kernels read it). */
   alloc(n: number): FloatArray;
+  /** Allocates a zeroed Int32Array (pooling's argmax), where the kernels read it too. */
+  allocIndices(n: number): Int32Array;
 }
 
 export interface ForwardPass {

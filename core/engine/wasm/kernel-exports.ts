@@ -43,4 +43,61 @@ export interface KernelExports {
   ): number;
   /** One mini-batch of an all-dense network from the plan at `plan` (assembly/dense-step.ts); returns what went non-finite, 0 for nothing. */
   denseStep(plan: number): number;
+  // assembly/conv.ts: a convolution's forward and backward, and max-pooling
+  convForward(
+    input: number,
+    cols: number,
+    w: number,
+    b: number,
+    z: number,
+    a: number,
+    rows: number,
+    C: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    size: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    F: number,
+    act: number,
+  ): void;
+  convBackward(
+    delta: number,
+    cols: number,
+    w: number,
+    nablaW: number,
+    nablaB: number,
+    inputDelta: number,
+    rows: number,
+    C: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    size: number,
+    stride: number,
+    padTop: number,
+    padLeft: number,
+    F: number,
+    accumulate: number,
+    list: number,
+  ): void;
+  maxPool(
+    input: number,
+    z: number,
+    a: number,
+    argmax: number,
+    rows: number,
+    C: number,
+    H: number,
+    W: number,
+    OH: number,
+    OW: number,
+    size: number,
+    stride: number,
+  ): void;
+  maxPoolBackward(delta: number, argmax: number, inputDelta: number, rows: number, inSize: number, outSize: number): void;
 }

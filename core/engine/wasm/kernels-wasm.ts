@@ -3,6 +3,7 @@ import { jsKernels } from '../kernels-js';
 import type { AdamHyper, Kernels } from '../kernels';
 import type { ActivationName } from '../spec';
 import type { KernelExports } from './kernel-exports';
+import { wasmConvKernels } from './conv-wasm';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
 
 const PAGE = 65_536;
@@ -285,6 +286,8 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
       if (a.buffer === buffer && a instanceof Float32Array) return w.maxAbs(a.byteOffset, a.length);
       return jsKernels.maxAbs(a);
     },
+
+    ...wasmConvKernels(w, buffer, LIST_START, MAX_LIST),
   };
 
   /** matMulABtActivate in one wasm call; false when it cannot (float64, an activation without a code, no room). */

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../../core/data/mnist';
-import { firstRows } from '../../../core/data/subset';
 import { evaluate } from '../../../core/engine/evaluate';
 import { Network } from '../../../core/engine/network';
 import { Rng } from '../../../core/engine/rng';
 import { DEFAULT_TRAIN_SETTINGS, type NetworkSpec } from '../../../core/engine/spec';
 import { Trainer } from '../../../core/engine/trainer';
+import { selectKernels } from '../../../core/engine/wasm/select';
 import { runGuarded } from './helpers';
 
 /**
- * Nielsen's chapter-6 style CNN end to end on real digits, kept short for CI: one epoch of Adam
- * over the first 5,000 training images, tested on the first 1,000 test images. Measured: 91.6 %
- * (seed 1, through the CLI with the same recipe). 0.88 leaves a margin while a broken convolution,
- * pooling or gradient lands far lower (a dense 784-100-10 reaches ~88 % on so little data).
+ * Nielsen's chapter-6 style CNN end to end on real digits, kept short for CI (issue 14: "≥ 97 %
+ * after one epoch"): one epoch of Adam over all 60,000 training images on the wasm kernels
+ * (~11 CPU-seconds here), tested on all 10,000 test images. Measured: 98.2 % (seed 1); 30,000
+ * images gave 97.3 %, 20,000 96.4 %. 0.97 leaves a margin for the other wasm build (FMA, which
+ * rounds differently) while a broken convolution, pooling or gradient lands far lower.
  */
 const SPEC: NetworkSpec = {
   inputSize: 784,
@@ -28,19 +29,20 @@ const SPEC: NetworkSpec = {
 };
 
 describe('CNN on MNIST', () => {
-  it('conv 5×5×20 → max-pool 2 → 100 → 10 learns the digits in one short epoch', () => {
+  it('conv 5×5×20 → max-pool 2 → 100 → 10 reaches 97 % in one epoch', () => {
     const mnist = loadMnist();
-    const net = Network.create(SPEC, new Rng(1));
+    const net = Network.create(SPEC, new Rng(1), 'float32', selectKernels('wasm'));
     expect(net.parameterCount()).toBe(289_630);
     const trainer = new Trainer(
       net,
-      { train: firstRows(mnist.train, 5000) },
+      { train: mnist.train },
       { ...DEFAULT_TRAIN_SETTINGS, optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 1, seed: 1 },
     );
     runGuarded(trainer, (batch) => {
       if (batch.nonFinite) throw new Error(`non-finite ${batch.nonFinite.what} in batch ${batch.batch}`);
     });
-    const test = evaluate(net, firstRows(mnist.test, 1000));
-    expect(test.accuracy).toBeGreaterThanOrEqual(0.88);
+    const test = evaluate(net, mnist.test);
+    expect(test.count).toBe(10_000);
+    expect(test.accuracy).toBeGreaterThanOrEqual(0.97);
   }, 400_000);
 });
