@@ -19,7 +19,7 @@ import { findDataset } from '../datasets/built-in';
 import { LabError } from '../errors';
 import type { Run } from './run';
 import { runCheckpointPolicy, writeRunRecord } from './run-store';
-import type { SavedFile, SplitSizes, WeightsSnapshot } from '../worker/protocol';
+import { applyWeights, type SavedFile, type SplitSizes, type WeightsSnapshot } from '../worker/protocol';
 
 export interface RunFilesOptions {
   dataDir: string;
@@ -131,8 +131,7 @@ export class RunFiles {
     const { summary, fittedScaling, sizes } = run.record;
     if (!fittedScaling || !sizes) throw new LabError('no-weights', `Run "${summary.name}" has not loaded its data yet.`);
     const net = new Network(summary.spec);
-    const empty = new Float32Array(0);
-    net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
+    applyWeights(net, weights);
     const info = await this.datasetInfo(run);
     return buildModelFile(net, {
       scaling: fittedScaling,

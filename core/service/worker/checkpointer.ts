@@ -27,7 +27,7 @@ import { APP_VERSION } from '../../version';
 import { fileProblem } from '../file-problem';
 import type { CheckpointPolicy } from '../../lab/run-types';
 import { BEST_MODEL, checkpointName, keepsEpoch, LAST_STEP_MODEL } from '../runs/checkpoints';
-import type { SavedFile, WeightsSnapshot } from './protocol';
+import { applyWeights, type SavedFile, type WeightsSnapshot } from './protocol';
 
 export interface CheckpointerOptions {
   /** The run's files folder (created on the first write). */
@@ -163,8 +163,7 @@ export class Checkpointer {
     await this.infoReady;
     const { options } = this;
     const net = new Network(options.spec);
-    const empty = new Float32Array(0);
-    net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
+    applyWeights(net, weights);
     const file = buildModelFile(net, {
       scaling: options.scaling,
       settings: options.settings(),

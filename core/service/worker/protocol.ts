@@ -77,6 +77,9 @@ export interface ResumePoint {
 export interface WeightsSnapshot {
   w: Float32Array[];
   b: Float32Array[];
+  /** Batchnorm's running mean and variance, indexed like w (empty for other layers): without them a
+   * checkpoint or a resumed run of a batchnorm network would infer with the initial 0 and 1. */
+  state?: { mean: Float32Array[]; variance: Float32Array[] };
 }
 
 export type WorkerCommand =
@@ -140,7 +143,7 @@ export type WorkerMessage =
 const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number'); // NaN and ±∞ are reported, not refused
 const int = z.number().int().min(0);
 const float32s = z.array(z.instanceof(Float32Array));
-const weightsSchema = z.object({ w: float32s, b: float32s });
+const weightsSchema = z.object({ w: float32s, b: float32s, state: z.object({ mean: float32s, variance: float32s }).optional() });
 
 const nonFiniteSchema = z.object({
   what: z.enum(['loss', 'gradient', 'weight']),
@@ -212,10 +215,19 @@ export function checkWorkerMessage(message: unknown): { ok: true; message: Worke
 
 /** The ArrayBuffers of a snapshot, for a postMessage transfer list. */
 export function transferList(weights: WeightsSnapshot): ArrayBuffer[] {
-  return [...weights.w, ...weights.b].map((a) => a.buffer as ArrayBuffer);
+  const state = weights.state ? [...weights.state.mean, ...weights.state.variance] : [];
+  return [...weights.w, ...weights.b, ...state].map((a) => a.buffer as ArrayBuffer);
 }
 
-/** A fresh float32 copy of every layer's weights and biases. */
+/** A fresh float32 copy of every layer's weights and biases, and of batchnorm's running statistics. */
 export function snapshotWeights(net: Network): WeightsSnapshot {
-  return { w: net.w.slice(1).map((w) => Float32Array.from(w)), b: net.b.slice(1).map((b) => Float32Array.from(b)) };
+  const copy = (arrays: ArrayLike<number>[]): Float32Array[] => arrays.slice(1).map((a) => Float32Array.from(a));
+  return { w: copy(net.w), b: copy(net.b), state: { mean: copy(net.state.mean), variance: copy(net.state.variance) } };
+}
+
+/** Sets a network's parameters (and running statistics, when the snapshot has them) from a snapshot. */
+export function applyWeights(net: Network, weights: WeightsSnapshot): void {
+  const empty = new Float32Array(0);
+  net.setParameters([empty, ...weights.w], [empty, ...weights.b]);
+  if (weights.state) net.setState({ mean: [empty, ...weights.state.mean], variance: [empty, ...weights.state.variance] });
 }
