@@ -63,7 +63,9 @@ describe.skipIf(!app)('the packaged app (FATHOM_PACKAGED_APP)', () => {
     };
     const imported = new Set<string>();
     for (const file of filesUnder(join(out, 'main')).filter((f) => f.endsWith('.js')))
-      for (const [, name] of readFileSync(join(out, 'main', file), 'utf8').matchAll(/^import [^;]*?["']([^"'./][^"']*)["'];?$/gm))
+      for (const [, name] of readFileSync(join(out, 'main', file), 'utf8').matchAll(
+        /^import (?:[^;"'`]*?\bfrom\s*)?["']([^"'./][^"']*)["'];?$/gm,
+      ))
         if (name && !name.startsWith('node:') && !builtinModules.includes(name) && name !== 'electron') imported.add(name.split('/')[0]!);
     expect([...imported].filter((name) => !(name in pkg.dependencies))).toEqual([]);
     expect([...imported].filter((name) => !listing.includes(`/node_modules/${name}/package.json`))).toEqual([]);
