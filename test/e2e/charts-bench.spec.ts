@@ -32,6 +32,18 @@ async function clickDelay(page: Page, testid: string, effect: string, state: 'pr
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
+/** Each chart's redraws: how many, median, p95 and longest. */
+function redrawFigures(redraws: { chart: string; ms: number }[]): string {
+  const charts = [...new Set(redraws.map((r) => r.chart))];
+  return charts
+    .map((chart) => {
+      const times = redraws.filter((r) => r.chart === chart).map((r) => r.ms);
+      times.sort((a, b) => a - b);
+      return `${chart.replace('chart-', '')} ${times.length}× ${quantile(times, 0.5).toFixed(1)} / ${quantile(times, 0.95).toFixed(1)} / ${ms(times.at(-1) ?? NaN)}`;
+    })
+    .join(', ');
+}
+
 test('benchmark: the Train tab while a run streams events at the maximum rate (figures printed)', async ({ page, serverUrl, shot }) => {
   await page.addInitScript(installReplay, { epochs: EPOCHS, batches: BATCHES, layers: [100, 60, 30, 10] });
   await page.goto(serverUrl);
@@ -43,6 +55,16 @@ test('benchmark: the Train tab while a run streams events at the maximum rate (f
   const cdp = profileTo ? await page.context().newCDPSession(page) : null;
   await cdp?.send('Profiler.enable');
   await cdp?.send('Profiler.start');
+  // FATHOM_BENCH_TRACE=file.json records a Chromium trace (what the main thread spends outside JavaScript: style, layout, paint, raster).
+  const traceTo = process.env['FATHOM_BENCH_TRACE'];
+  const browser = page.context().browser();
+  if (traceTo && browser)
+    await browser.startTracing(page, {
+      path: traceTo,
+      categories: (
+        process.env['FATHOM_BENCH_TRACE_CATEGORIES'] ?? 'devtools.timeline,disabled-by-default-devtools.timeline,toplevel'
+      ).split(','),
+    });
   const streaming = page.evaluate(([n, interval]) => (globalThis as unknown as ReplayPage).__stream(n, interval), [
     PER_EVENT,
     INTERVAL_MS,
@@ -58,11 +80,12 @@ test('benchmark: the Train tab while a run streams events at the maximum rate (f
   clicks['tab Train'] = await clickDelay(page, 'tab-train', '[data-testid="view-train"]', 'visible');
   await streaming;
   if (cdp && profileTo) writeFileSync(profileTo, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  if (traceTo && browser) await browser.stopTracing();
   await expect(page.getByTestId('progress-epoch')).toHaveText(`${EPOCHS} / ${EPOCHS}`);
 
-  const { frames, longTasks } = await page.evaluate(() => {
+  const { frames, longTasks, redraws } = await page.evaluate(() => {
     const p = globalThis as unknown as ReplayPage;
-    return { frames: p.__frames.slice(2), longTasks: [...p.__longTasks] };
+    return { frames: p.__frames.slice(2), longTasks: [...p.__longTasks], redraws: [...p.__redraws] };
   });
   const sorted = [...frames].sort((a, b) => a - b);
   const streamed = frames.reduce((s, f) => s + f, 0);
@@ -72,6 +95,7 @@ test('benchmark: the Train tab while a run streams events at the maximum rate (f
     `${EPOCHS * BATCHES} batches in ${(streamed / 1000).toFixed(1)} s`,
     `long tasks ${longTasks.length} (longest ${ms(longest)}, ${longTasks.filter((t) => t > 100).length} over 100 ms, ${((100 * busy) / streamed).toFixed(0)} % of the time)`,
     `frames ${frames.length}: median ${quantile(sorted, 0.5).toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms, max ${ms(sorted.at(-1) ?? NaN)}`,
+    `redraws (build + update + draw, median / p95 / max): ${redrawFigures(redraws)}`,
     `clicks: ${Object.entries(clicks)
       .map(([what, delay]) => `${what} ${ms(delay)}`)
       .join(', ')}`,

@@ -22,6 +22,8 @@ export interface ReplayPage {
   /** rAF frame intervals (ms) and long-task durations (ms) since the stream began. */
   __frames: number[];
   __longTasks: number[];
+  /** Each chart redraw's time (its spec built, Chart.js's update and draw: use-live-chart.ts's measure), by the chart's test id. */
+  __redraws: { chart: string; ms: number }[];
   /** Resolves with ms from the next pointerdown to the first frame where `done()` holds. */
   __clickToEffect(selector: string, state: 'present' | 'visible'): Promise<number>;
 }
@@ -84,6 +86,8 @@ export function installReplay(config: ReplayConfig): void {
   const longTasks: number[] = [];
   g['__frames'] = frames;
   g['__longTasks'] = longTasks;
+  const redraws: { chart: string; ms: number }[] = [];
+  g['__redraws'] = redraws;
   let last = performance.now();
   const tick = (t: number): void => {
     frames.push(t - last);
@@ -92,6 +96,14 @@ export function installReplay(config: ReplayConfig): void {
   };
   g.requestAnimationFrame(tick);
   new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' });
+  // The name is use-live-chart.ts's REDRAW_MEASURE (this function is serialised: it cannot import it).
+  new PerformanceObserver((list) =>
+    list
+      .getEntries()
+      .forEach(
+        (e) => e.name === 'fathom-chart-redraw' && redraws.push({ chart: String((e as PerformanceMeasure).detail), ms: e.duration }),
+      ),
+  ).observe({ type: 'measure' });
 
   g['__clickToEffect'] = (selector: string, state: 'present' | 'visible') =>
     new Promise<number>((resolve) => {
@@ -128,6 +140,7 @@ export function installReplay(config: ReplayConfig): void {
       const total = config.epochs * config.batches;
       frames.length = 0;
       longTasks.length = 0;
+      redraws.length = 0;
       const timer = setInterval(() => {
         if (paused) return;
         const points = [];

@@ -23,6 +23,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import { epochAxis, logAxisTicks, logTick } from '@renderer/model/charts/axes';
 import { compact, fixed } from '@renderer/model/format';
 import type { ChartTheme } from './theme';
+import { splitRedrawPlugin, updateWithoutDrawing } from './split-redraw';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Filler, Legend, Tooltip, zoomPlugin);
 
@@ -55,6 +56,7 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
   const format = remembered(spec.yFormat ?? compact);
   const xFormat = remembered(compact);
   const logFormat = remembered(logTick);
+  const etaFormat = remembered(compact);
   const isLog = (): boolean => holder.spec.yType === 'logarithmic';
   const font = { family: theme.font, size: 11 };
   const x = epochAxis(spec.xMax);
@@ -167,7 +169,7 @@ function options(spec: ChartSpec, theme: ChartTheme, holder: Holder): ChartOptio
         display: 'auto',
         beginAtZero: true,
         title: { display: true, text: 'η', color: theme.muted, font },
-        ticks: { color: theme.muted, font, maxTicksLimit: 5, callback: (v) => compact(Number(v)) },
+        ticks: { color: theme.muted, font, maxTicksLimit: 5, callback: (v) => etaFormat(Number(v)) },
         grid: { drawOnChartArea: false },
         border: { color: theme.grid },
       },
@@ -198,7 +200,7 @@ export function createLineChart(
     type: 'line',
     data: { datasets: spec.datasets },
     options: options(spec, theme, holder),
-    plugins: onUpdated ? [{ id: 'fathom-updated', afterUpdate: (c: LineChart) => onUpdated(c) }] : [],
+    plugins: [splitRedrawPlugin, ...(onUpdated ? [{ id: 'fathom-updated', afterUpdate: (c: LineChart) => onUpdated(c) }] : [])],
   });
   holders.set(chart, holder);
   canvas.addEventListener('dblclick', () => chart.resetZoom('none'));
@@ -211,10 +213,12 @@ function rawData(set: LineSet): Point[] {
 }
 
 /**
- * Redraws with the new spec. When the same datasets draw the same arrays (the usual case: points
- * were appended in place) only `update('none')` runs; otherwise the dataset list is replaced.
+ * Updates the chart to the new spec and returns its drawing, to be run in the next frame (see
+ * split-redraw.ts: the layout is kept when it would come out the same). When the same datasets
+ * draw the same arrays (the usual case: points were appended in place) only `update('none')` runs;
+ * otherwise the dataset list is replaced.
  */
-export function applySpec(chart: LineChart, spec: ChartSpec): void {
+export function applySpec(chart: LineChart, spec: ChartSpec): () => void {
   const holder = holders.get(chart);
   if (holder) ringMarkers(spec, holder.theme);
   const current = chart.data.datasets;
@@ -250,5 +254,5 @@ export function applySpec(chart: LineChart, spec: ChartSpec): void {
     x.max = axis?.max;
     x.ticks.stepSize = axis?.step;
   }
-  chart.update('none');
+  return updateWithoutDrawing(chart, () => chart.update('none'));
 }

@@ -35,6 +35,19 @@ function signature(spec: ChartSpec): string {
   return [spec.yType, epochAxis(spec.xMax)?.max, spec.yRange?.min, spec.yRange?.max, spec.kept, ...sets].join('|');
 }
 
+/**
+ * The time of each part of a redraw (the update: the spec built and Chart.js's update; the draw,
+ * a frame later) as a user-timing entry named REDRAW_MEASURE, detailed "<chart's test id> <part>":
+ * the e2e benchmark observes them. The buffer is cleared at once (an observer still hears each),
+ * so a long session keeps none.
+ */
+export const REDRAW_MEASURE = 'fathom-chart-redraw';
+function measureRedraw(start: number, part: 'update' | 'draw', canvas: HTMLCanvasElement | null): void {
+  const chart = canvas?.closest<HTMLElement>('[data-testid]')?.dataset['testid'] ?? 'chart';
+  performance.measure(REDRAW_MEASURE, { start, end: performance.now(), detail: `${chart} ${part}` });
+  performance.clearMeasures(REDRAW_MEASURE);
+}
+
 export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () => ChartSpec, sources: WatchSource[]): LiveChart {
   let chart: LineChart | null = null;
   const points = ref(0);
@@ -44,19 +57,26 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
   let visible = true;
   let stale = false;
   const scheduler = createScheduler(() => {
-    if (!chart) return;
+    if (!chart) return undefined;
+    const started = performance.now();
     if (!visible) {
       stale = true;
-      return;
+      return undefined;
     }
     const spec = build();
     const next = signature(spec);
-    if (next === drawn) return;
+    if (next === drawn) return undefined;
     drawn = next;
     // Counted first: once Chart.js holds the datasets, its decimation plugin swaps their `data`.
     const count = countPoints(spec);
-    applySpec(chart, spec);
+    const draw = applySpec(chart, spec);
     points.value = count;
+    measureRedraw(started, 'update', canvas.value);
+    return () => {
+      const drawing = performance.now();
+      draw();
+      measureRedraw(drawing, 'draw', canvas.value);
+    };
   });
 
   const create = (): void => {
