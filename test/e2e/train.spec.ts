@@ -106,6 +106,8 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   // How each ran, apart from the hyperparameters: both on the wasm kernels.
   await expect(diff.getByTestId('run-diff-compute').getByTestId('diff-kernels')).toContainText('wasm SIMD');
   await expect(run.getByTestId('run-compute')).toHaveText(/^wasm SIMD · \d+ threads?$/);
+  // The comparison fits its column: a compared run's figure wraps rather than running out of sight.
+  expect(await diff.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   await shot('5-two-runs-overlaid');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot('5b-two-runs-overlaid-dark');
