@@ -151,6 +151,8 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await page.getByTestId('inspect-tab-confusion').click();
     await expect(page.getByTestId('inspect-accuracy')).toContainText('on 10,000 test images');
     await expect(page.getByTestId('metrics-table')).toContainText('Ankle boot');
+    // Precision and recall explained with one of its own classes, not MNIST's digits.
+    await expect(page.getByTestId('metrics-note')).toContainText('the network calls “Dress”');
     await shot('6b-inspect-confusion');
     await page.getByTestId('tab-design').click();
 

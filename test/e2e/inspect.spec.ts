@@ -103,6 +103,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await expect(page.getByTestId('inspect-accuracy')).toContainText(`${accuracy} % on 10,000 test images`);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(10);
   await shot('confusion');
+  await expect(page.getByTestId('metrics-note')).toContainText('of the test images labelled “3”, how many it calls so');
   await expect(page.getByTestId('confusion-view')).toContainText('Blue: mistakes, darker = more');
   const download = page.waitForEvent('download');
   await page.getByTestId('confusion-view').getByRole('button', { name: 'PNG' }).click();
