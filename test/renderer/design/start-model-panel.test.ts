@@ -11,6 +11,7 @@ import type { OpenStartModelResult, StartModel } from '@core/lab/contract';
 import DesignToolbar from '@renderer/components/design/DesignToolbar.vue';
 import StartModelPanel from '@renderer/components/design/StartModelPanel.vue';
 import { provideExplain } from '@renderer/components/design/explain';
+import { fieldId, fieldLabel } from '@renderer/model/design/labels';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { useStartModelStore } from '@renderer/stores/start-model';
 import { defineComponent, h } from 'vue';
@@ -73,7 +74,12 @@ describe('Start from a model file: a toolbar button, a panel only when a file is
     await flushPromises();
     expect(w.get('[data-testid="start-model-from"]').text()).toBe('The next run starts from the weights of mlp.onnx (an ONNX model).');
     expect(w.get('[data-testid="start-model-scaling"]').text()).toContain('mlp.onnx does not say how its inputs were scaled');
+    // The problem list names the question "Model file" and its link lands on the first answer.
+    expect(fieldLabel('start')).toBe('Model file');
+    expect(w.get('[data-testid="start-scaling-dataset"]').attributes('id')).toBe(fieldId('start'));
 
+    // The dataset's scaling in the words the design's select uses, not its key.
+    expect(w.get('[data-testid="start-scaling-dataset"]').text()).toBe("The dataset's scaling (Min-max → [0, 1])");
     await w.get('[data-testid="start-scaling-pixels"]').trigger('click');
     expect(w.find('[data-testid="start-model-scaling"]').exists()).toBe(false);
     expect(w.get('[data-testid="start-model-scaled"]').text()).toBe('Inputs scaled: 0–1 pixels');
