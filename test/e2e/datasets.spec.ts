@@ -123,6 +123,14 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
     await page.getByTestId('open-dataset-browser').scrollIntoViewIfNeeded();
     await expect(page.getByTestId('sample-grid')).toBeVisible();
+    // Every class name under the sample tiles shows whole ("Ankle boot", not "Ankl…").
+    const clipped = await page
+      .getByTestId('sample-grid')
+      .locator('figcaption')
+      .evaluateAll((captions) =>
+        captions.filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight + 1).map((c) => c.textContent),
+      );
+    expect(clipped).toEqual([]);
     await shot('5-design-on-fashion');
     await page.getByTestId('tab-train').click();
     await page.getByTestId('train-start').click();
@@ -143,6 +151,8 @@ test('datasets: import, browse and train on Fashion-MNIST', async ({ app: page, 
     await page.getByTestId('inspect-tab-confusion').click();
     await expect(page.getByTestId('inspect-accuracy')).toContainText('on 10,000 test images');
     await expect(page.getByTestId('metrics-table')).toContainText('Ankle boot');
+    // Precision and recall explained with one of its own classes, not MNIST's digits.
+    await expect(page.getByTestId('metrics-note')).toContainText('the network calls “Dress”');
     await shot('6b-inspect-confusion');
     await page.getByTestId('tab-design').click();
 

@@ -42,6 +42,11 @@ for (const size of [
   test(`deep networks are drawn whole and summed up within the window at ${size.width} × ${size.height}`, async ({ app: page, shot }) => {
     await page.setViewportSize(size);
     await page.getByTestId('tab-design').click();
+    // Starting from a model file is one button in the toolbar's row; nothing else takes a row until a file is open.
+    const preset = (await page.getByTestId('preset-select').boundingBox())!;
+    const fromModel = (await page.getByTestId('start-from-model').boundingBox())!;
+    expect(Math.abs(fromModel.y + fromModel.height / 2 - (preset.y + preset.height / 2))).toBeLessThan(4);
+    await expect(page.getByTestId('start-model')).toHaveCount(0);
     await page.getByTestId('preset-select').selectOption('modern-cnn');
     await expect(page.getByTestId('can-train')).toHaveText('Ready to train');
     await expect(diagram(page).locator('g.layer')).toHaveCount(11);
@@ -59,6 +64,10 @@ for (const size of [
     const table = await page.getByTestId('param-summary').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
     expect(table.table, 'the summary table is wider than its card').toBeLessThanOrEqual(table.box);
     expect(await clippedSelects(page)).toEqual([]);
+    // The long stack of layers gives way in the toolbar: the window does not scroll sideways and the status shows whole.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const pill = (await page.getByTestId('can-train').boundingBox())!;
+    expect(pill.x + pill.width).toBeLessThanOrEqual(size.width);
     await shot(`design-deep-dense-${size.width}`);
     await page.getByTestId('param-summary').scrollIntoViewIfNeeded();
     await expect(page.getByTestId('total-params')).toHaveText('70,381,578');

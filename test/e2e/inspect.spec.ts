@@ -83,6 +83,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await shot('weights');
   // Light theme: the diverging map's middle is near-white, so the mostly-small weights read light.
   expect(await meanLevel(page.getByTestId('unit-grid'))).toBeGreaterThan(180);
+  await expect(page.getByTestId('weights-view')).toContainText('near-white is a weight near zero');
   // One notation with Design: layer 1 is the input, so the first weights are w² (30 × 784, into layer 2).
   await expect(page.getByTestId('weights-view')).toContainText('w² : 30 × 784');
   await expect(page.getByTestId('heatmap-layer').locator('option')).toHaveText(['w² into layer 2 (784 → 30)', 'w³ into layer 3 (30 → 10)']);
@@ -102,6 +103,7 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await expect(page.getByTestId('inspect-accuracy')).toContainText(`${accuracy} % on 10,000 test images`);
   await expect(page.getByTestId('metrics-table').locator('tbody tr')).toHaveCount(10);
   await shot('confusion');
+  await expect(page.getByTestId('metrics-note')).toContainText('of the test images labelled “3”, how many it calls so');
   await expect(page.getByTestId('confusion-view')).toContainText('Blue: mistakes, darker = more');
   const download = page.waitForEvent('download');
   await page.getByTestId('confusion-view').getByRole('button', { name: 'PNG' }).click();
@@ -139,6 +141,9 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await expect(page.getByTestId('act-layer-2')).toBeVisible();
   await expect(page.getByTestId('act-layer-1')).toContainText('Layer 2 · sigmoid · 30 units');
   await expect(page.getByTestId('act-layer-2')).toContainText('Layer 3 · sigmoid · 10 units');
+  // Each formula is set apart from the words after it.
+  await expect(page.getByTestId('act-layer-1')).toContainText('+ b2 weighted input');
+  await expect(page.getByTestId('act-layer-1')).toContainText('σ(z2) activation');
   await shot('activations');
 
   // Draw a "1" with the mouse: the preparation steps and a live prediction appear.
@@ -180,6 +185,10 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   // The kernels runs train with, in float32, against the float64 reference.
   await expect(page.getByTestId('gc-kernels')).toContainText(/Runs train on wasm SIMD.* in float32/);
   await expect(page.getByTestId('gc-kernels')).toContainText('float32 rounding, so those kernels compute the same gradient');
+  // Each figure names its layer in words: "layer 2: 1.1×10⁻⁷", not a bare "2 1.1×10⁻⁷".
+  await expect(page.getByTestId('gc-kernels')).toContainText(
+    /gives layer 2: [\d.]+×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+, layer 3: [\d.]+×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+ relative/,
+  );
   // Layers and parameters in the seed's numbering: the first weights are w², into layer 2.
   await expect(page.getByTestId('gc-layer-1').locator('td').first()).toHaveText('2');
   await expect(page.getByTestId('gc-layer-2').locator('td').first()).toHaveText('3');
@@ -197,6 +206,22 @@ test('inspect a saved model: every view, confusion cell → gallery, drawing, gr
   await expect.poll(() => meanLevel(page.getByTestId('unit-grid'))).toBeLessThan(100);
   await expect(page.getByTestId('weights-view')).toContainText('near-black is a weight near zero');
   await shot('dark-weights');
+  // The draw pad and the preparation steps are dark too: light ink on a dark ground, not white boxes on a dark page.
+  await view(page, 'draw');
+  await page.getByTestId('draw-clear').click();
+  await stroke(page, page.getByTestId('draw-pad'), [
+    [0.48, 0.15],
+    [0.5, 0.5],
+    [0.52, 0.85],
+  ]);
+  await expect(page.getByTestId('draw-prediction')).toHaveAttribute('data-predicted', /^\d$/);
+  const padGround = await page.getByTestId('draw-pad').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(padGround).toBe('rgb(28, 28, 28)');
+  const steps = page.getByTestId('prep-steps').locator('canvas');
+  await expect(steps).toHaveCount(3);
+  // The centred 28 × 28 image is mostly ground (the cropped steps are mostly ink): it reads dark.
+  await expect.poll(() => meanLevel(steps.nth(2))).toBeLessThan(100);
+  await shot('dark-draw');
 });
 
 test("inspect a run's checkpoints: slide the weights over the epochs", async ({ app: page, lab, shot }) => {

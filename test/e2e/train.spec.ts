@@ -106,6 +106,8 @@ test('design → train → pause, step, resume, stop → overlay two runs', asyn
   // How each ran, apart from the hyperparameters: both on the wasm kernels.
   await expect(diff.getByTestId('run-diff-compute').getByTestId('diff-kernels')).toContainText('wasm SIMD');
   await expect(run.getByTestId('run-compute')).toHaveText(/^wasm SIMD · \d+ threads?$/);
+  // The comparison fits its column: a compared run's figure wraps rather than running out of sight.
+  expect(await diff.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   await shot('5-two-runs-overlaid');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot('5b-two-runs-overlaid-dark');
@@ -224,10 +226,13 @@ test('the Threads setting: a run on 2 threads says so next to its kernels, and t
   await page.getByTestId('run-stop').click();
   await expect(page.getByTestId(`run-${id}`).getByTestId('run-status')).toHaveText('stopped');
 
-  // The choice outlives a reload, as the design does.
+  // The choice outlives a reload, as the design does; so does the checkpoint setting beside it.
+  await page.getByTestId('checkpoints-select').selectOption('best-and-last');
   await page.reload();
   await page.getByTestId('tab-train').click();
   await expect(page.getByTestId('threads-select')).toHaveValue('2');
+  await expect(page.getByTestId('checkpoints-select')).toHaveValue('best-and-last');
+  await expect(page.getByTestId('checkpoints-hint')).toContainText('Keeps the best and the last epoch');
 });
 
 test('charts of a run that blew up: powers of ten on the axes, one epoch span for all four', async ({ app: page, shot }) => {

@@ -8,7 +8,6 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import {
   isRunEvent,
-  type CheckpointSetting,
   type LabApi,
   type RollbackPoints,
   type RunEvent,
@@ -25,6 +24,7 @@ import type { XAxisName } from '@renderer/model/train/x-axis';
 import type { LiveProgress } from '@renderer/model/train/progress';
 import { count, quantity } from '@renderer/model/format';
 import { attempt, couldNot, useLab } from '../lab';
+import { useComputeStore } from './compute';
 
 export interface RunState extends RunSummary {
   progress: LiveProgress | null;
@@ -56,8 +56,6 @@ export const useRunsStore = defineStore('runs', () => {
   const dismissed = ref<string[]>([]);
   const notice = ref<Notice | null>(null);
   const starting = ref(false);
-  /** Which checkpoints the runs started from now on keep (the Train toolbar's select). */
-  const checkpoints = ref<CheckpointSetting>({ kind: 'auto' });
   /** Bumped whenever chart data changes: charts watch this, never the arrays. */
   const tick = shallowRef(0);
   /** Runs deleted in the page and waiting out their Undo, oldest first: hidden everywhere, still in the service. */
@@ -211,7 +209,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function start(request: StartRunRequest): Promise<void> {
     starting.value = true;
-    const summary = await act('start the run', (lab) => lab.startRun({ checkpoints: { ...checkpoints.value }, ...request }));
+    const summary = await act('start the run', (lab) => lab.startRun({ checkpoints: { ...useComputeStore().checkpoints }, ...request }));
     starting.value = false;
     if (!summary) return;
     const run = upsert(summary, 'start');
@@ -366,7 +364,6 @@ export const useRunsStore = defineStore('runs', () => {
     explanation,
     notice,
     starting,
-    checkpoints,
     tick,
     seriesOf,
     handle,

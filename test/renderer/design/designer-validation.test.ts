@@ -241,7 +241,9 @@ describe('designer view', () => {
     expect(wrapper.text()).toContain('2 input columns · regression of rent · 4 train / 1 test');
     expect(wrapper.get('[data-testid="input-row"]').text()).toContain('one per input column (2)');
     await wrapper.get('#f-epochs').trigger('focusin');
-    expect(wrapper.get('[data-testid="explain-panel"]').text()).toMatch(/epochs × 4 rows = \d+ weight updates/);
+    expect(wrapper.get('[data-testid="explain-panel"]').text()).toMatch(
+      /epochs × 1 update \(4 rows in batches of 4\) = \d+ weight updates/,
+    );
     await wrapper.get('#f-loss').setValue('mape');
     const field = wrapper.get('#f-loss').element.closest('.field')!;
     expect(field.textContent).toMatch(/MAPE divides by each target value, and target #3 is 0/);

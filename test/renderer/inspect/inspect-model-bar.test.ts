@@ -72,6 +72,6 @@ describe('the run select', () => {
     await flushPromises();
     const option = wrapper.findAll('[data-testid="inspect-run-select"] option')[1]!.text();
     expect(option).toMatch(/^28×28×1 → conv5×5×20.*…/);
-    expect(option).toMatch(/sgd η=0\.1 · 1 ep · finished$/);
+    expect(option).toMatch(/sgd η=0\.1 · 1 epoch · finished$/);
   });
 });

@@ -6,6 +6,7 @@ import CheckpointsControl from '@renderer/components/train/CheckpointsControl.vu
 import TrainToolbar from '@renderer/components/train/TrainToolbar.vue';
 import RunItem from '@renderer/components/train/RunItem.vue';
 import { startRunSchema } from '@core/lab/schemas';
+import { COMPUTE_KEY, loadCheckpoints, useComputeStore } from '@renderer/stores/compute';
 import { useDatasetsStore } from '@renderer/stores/datasets';
 import { useDesignStore } from '@renderer/stores/design';
 import { useRunsStore } from '@renderer/stores/runs';
@@ -26,7 +27,56 @@ afterEach(() => {
   wrapper = undefined;
 });
 
+describe('compute store: the checkpoint setting', () => {
+  it('defaults to auto, and remembers a choice across app starts beside the threads', () => {
+    expect(useComputeStore().checkpoints).toEqual({ kind: 'auto' });
+    useComputeStore().setThreads(2);
+    useComputeStore().setCheckpoints({ kind: 'every-n', n: 4 });
+    setActivePinia(createPinia());
+    expect(useComputeStore().checkpoints).toEqual({ kind: 'every-n', n: 4 });
+    expect(useComputeStore().threads).toBe(2);
+    expect(JSON.parse(localStorage.getItem(COMPUTE_KEY)!)).toEqual({ threads: 2, checkpoints: { kind: 'every-n', n: 4 } });
+  });
+
+  it('reads back only what the contract accepts (storage is untrusted)', () => {
+    const stored = (text: string) => loadCheckpoints({ getItem: (key) => (key === COMPUTE_KEY ? text : null) });
+    expect(stored('{"checkpoints":{"kind":"every"}}')).toEqual({ kind: 'every' });
+    expect(stored('{"threads":2,"checkpoints":{"kind":"every-n","n":7}}')).toEqual({ kind: 'every-n', n: 7 });
+    // A store written before checkpoints were remembered holds only the threads.
+    expect(stored('{"threads":2}')).toEqual({ kind: 'auto' });
+    for (const bad of [
+      '{"checkpoints":{"kind":"every-n"}}',
+      '{"checkpoints":{"kind":"every-n","n":0}}',
+      '{"checkpoints":{"kind":"every-n","n":2.5}}',
+      '{"checkpoints":{"kind":"sometimes"}}',
+      '{"checkpoints":{"kind":"every","n":3}}',
+      '{"checkpoints":"every"}',
+      'null',
+      'not json',
+    ])
+      expect(stored(bad)).toEqual({ kind: 'auto' });
+    expect(loadCheckpoints(null)).toEqual({ kind: 'auto' });
+  });
+
+  it('ignores values the service would refuse', () => {
+    const store = useComputeStore();
+    store.setCheckpoints({ kind: 'every-n', n: 5 });
+    store.setCheckpoints({ kind: 'every-n', n: 0 });
+    store.setCheckpoints({ kind: 'every-n', n: 100_001 });
+    expect(store.checkpoints).toEqual({ kind: 'every-n', n: 5 });
+  });
+});
+
 describe('CheckpointsControl', () => {
+  it('shows the remembered setting when the window opens', async () => {
+    installFakeLab(designerVerbs());
+    localStorage.setItem(COMPUTE_KEY, JSON.stringify({ threads: 'auto', checkpoints: { kind: 'every-n', n: 3 } }));
+    wrapper = mount(CheckpointsControl, { global: { plugins: [pinia] } });
+    expect(wrapper.get<HTMLSelectElement>('[data-testid="checkpoints-select"]').element.value).toBe('every-n');
+    expect(wrapper.get<HTMLInputElement>('[data-testid="checkpoints-n"]').element.value).toBe('3');
+    expect(wrapper.get('[data-testid="checkpoints-hint"]').text()).toMatch(/^Keeps every 3 epochs · ≈/);
+  });
+
   it('says what each choice keeps and the disk it takes for the design, and warns past the bound', async () => {
     installFakeLab(designerVerbs());
     const design = useDesignStore();
@@ -37,13 +87,13 @@ describe('CheckpointsControl', () => {
     expect(hint()).toMatch(/^Auto keeps (every epoch|the best and the last epoch) · ≈ [\d.]+ MB$/);
 
     await select.setValue('every');
-    expect(useRunsStore().checkpoints).toEqual({ kind: 'every' });
+    expect(useComputeStore().checkpoints).toEqual({ kind: 'every' });
     expect(hint()).toMatch(/^Keeps every epoch · ≈ [\d.]+ (MB|GB)$/);
 
     await select.setValue('every-n');
-    expect(useRunsStore().checkpoints).toEqual({ kind: 'every-n', n: 10 });
+    expect(useComputeStore().checkpoints).toEqual({ kind: 'every-n', n: 10 });
     await wrapper.get('[data-testid="checkpoints-n"]').setValue('5');
-    expect(useRunsStore().checkpoints).toEqual({ kind: 'every-n', n: 5 });
+    expect(useComputeStore().checkpoints).toEqual({ kind: 'every-n', n: 5 });
     expect(hint()).toMatch(/^Keeps every 5 epochs · ≈/);
 
     await select.setValue('every');
@@ -63,7 +113,7 @@ describe('TrainToolbar: a new run carries the checkpoint setting', () => {
     const lab = installFakeLab(designerVerbs());
     lab.startRun = vi.fn(async (request) => summary('started', { spec: request.spec, settings: request.settings, status: 'queued' }));
     await useDatasetsStore().load();
-    useRunsStore().checkpoints = { kind: 'every-n', n: 3 };
+    useComputeStore().setCheckpoints({ kind: 'every-n', n: 3 });
     wrapper = mount(TrainToolbar, { global: { plugins: [pinia] } });
     await flushPromises();
     await wrapper.get('[data-testid="train-start"]').trigger('click');

@@ -67,7 +67,7 @@ describe('ThreadsControl', () => {
     expect(wrapper.attributes('title')).toMatch(/Auto decides/);
     await select.setValue('2');
     expect(useComputeStore().threads).toBe(2);
-    expect(JSON.parse(localStorage.getItem(COMPUTE_KEY)!)).toEqual({ threads: 2 });
+    expect(JSON.parse(localStorage.getItem(COMPUTE_KEY)!)).toEqual({ threads: 2, checkpoints: { kind: 'auto' } });
     await select.setValue('auto');
     expect(useComputeStore().threads).toBe('auto');
   });

@@ -19,8 +19,13 @@ export function contextNote(
     return `Here: batches of ${count(m)} from ${count(trainSize)} training ${samples} — ${kind} descent, ${count(Math.ceil(trainSize / m))} weight updates per epoch.`;
   }
   if (topic === 'epochs' && trainSize !== undefined && settings.batchSize >= 1 && settings.epochs >= 1) {
-    const steps = Math.ceil(trainSize / Math.min(settings.batchSize, trainSize)) * settings.epochs;
-    return `Here: ${count(settings.epochs)} epochs × ${count(trainSize)} ${samples} = ${count(steps)} weight updates in all.`;
+    // Epochs times updates per epoch: "2 epochs × 3,000 images = 94" would read as a wrong product.
+    const m = Math.min(settings.batchSize, trainSize);
+    const perEpoch = Math.ceil(trainSize / m);
+    const updates = `${count(perEpoch)} update${perEpoch === 1 ? '' : 's'}`;
+    const epochs = `${count(settings.epochs)} epoch${settings.epochs === 1 ? '' : 's'}`;
+    const total = perEpoch * settings.epochs;
+    return `Here: ${epochs} × ${updates} (${count(trainSize)} ${samples} in batches of ${count(m)}) = ${count(total)} weight update${total === 1 ? '' : 's'} in all.`;
   }
   if (topic.startsWith('activation:')) {
     const name = topic.slice('activation:'.length);

@@ -81,6 +81,7 @@ export function fieldLabel(field: string, spec?: NetworkSpec): string {
     validation: 'Validation',
     trainLimit: 'Training limit',
     testLimit: 'Test limit',
+    start: 'Model file',
   };
   return names[field] ?? field;
 }
