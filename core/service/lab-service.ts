@@ -45,7 +45,7 @@ import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
 import { EXAMPLE_MODEL_PATH } from './models/example-model';
 import { ModelInspector } from './models/model-inspector';
-import { StartModels } from './models/start-models';
+import { StartModels, type StartPoint } from './models/start-models';
 import { modelPathProblem } from './models/model-path';
 import { LrFinders } from './finder/finder-service';
 import { RunManager, type WorkerFactory } from './runs/run-manager';
@@ -171,7 +171,7 @@ export class LabService implements LabBackend {
     });
     this.sweeps = new Sweeps({
       check: (request) => this.checkRequest(request),
-      start: (request, sweep) => this.runs.start(request, sweep),
+      start: (request, sweep) => this.runs.start(request, sweep, this.startPoint(request)),
       list: () => this.runs.list(),
       stop: (request) => this.runs.stop(request),
     });
@@ -231,7 +231,7 @@ export class LabService implements LabBackend {
     // training recipes (finder/, sweeps/): the finder's design is checked as a run's would be
     findLearningRate: async (request) => {
       await this.checkRequest(request);
-      return this.finders.find(request);
+      return this.finders.find(request, this.startPoint(request));
     },
     cancelFinder: (request) => this.finders.cancel(request),
     startSweep: (request) => this.sweeps.start(request),
@@ -313,8 +313,12 @@ export class LabService implements LabBackend {
   /** Checks the request against its dataset (so a design that cannot train is refused before it is queued), then queues it. */
   private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
     await this.checkRequest(request);
-    const from = request.start && this.startModels.point(request.start.startId, request.start.scaling, request.spec);
-    return this.runs.start(request, undefined, from);
+    return this.runs.start(request, undefined, this.startPoint(request));
+  }
+
+  /** Where a request from a model file starts (startRun, each run of a sweep, the finder), or a LabError saying why it cannot. */
+  private startPoint({ start, spec }: Pick<StartRunRequest, 'start' | 'spec'>): StartPoint | undefined {
+    return start && this.startModels.point(start.startId, start.scaling, spec);
   }
 
   /** Throws why a run of this request could not train on its dataset (startRun, each point of a sweep, the finder's design). */
@@ -322,6 +326,8 @@ export class LabService implements LabBackend {
     const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
+    // A model file to start from must still fit the design (a sweep over the layers is refused here, naming the point).
+    this.startPoint(request);
     throwIfProblems([
       ...specProblems(spec),
       ...trainingProblems(spec, settings),
