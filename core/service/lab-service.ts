@@ -197,6 +197,7 @@ export class LabService implements LabBackend {
     this.interchange = new InterchangeExports({
       choosePath: (name, kind) => this.dialogs.chooseSavePath(name, kind),
       model: (source) => this.exportedModel(source),
+      networkAt: (modelId, epoch) => this.models.networkAt(modelId, epoch),
     });
     // Temporary files of saves a crash interrupted go first (core/files/atomic-write.ts).
     this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());

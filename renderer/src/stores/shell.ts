@@ -87,10 +87,11 @@ export const useShellStore = defineStore('shell', () => {
     else await save('export the weights as NumPy .npz', (lab) => lab.exportNpz(from));
   }
 
-  /** w^l of the open model as CSV (Inspect's weights view); `layer` is the engine's index, as getWeights takes it. */
+  /** w^l of the open model as CSV (Inspect's weights view), of the epoch the slider shows; `layer` is the engine's index, as getWeights takes it. */
   async function exportWeightCsv(layer: number): Promise<void> {
-    const modelId = models.modelId;
-    if (modelId) await save('export the weight matrix as CSV', (lab) => lab.exportWeightCsv({ modelId, layer }));
+    const { modelId, epoch } = models;
+    if (modelId)
+      await save('export the weight matrix as CSV', (lab) => lab.exportWeightCsv({ modelId, layer, ...(epoch !== null ? { epoch } : {}) }));
   }
 
   async function exportHistory(runId = runs.focusedId): Promise<void> {
