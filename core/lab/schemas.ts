@@ -242,6 +242,9 @@ const MAX_PNG_BASE64 = Math.ceil(MAX_PNG_BYTES / 3) * 4;
  * A picture the page rendered (a chart, a canvas), saved through main's save dialog. `name` only
  * suggests the file name in the dialog: letters, digits, spaces, '.', '-' and '_', no folders.
  */
+/** A file the lab saved, to show in the file manager (the service checks that it wrote it: core/service/exports/revealable-paths.ts). */
+export const revealPathSchema = z.strictObject({ path: z.string().min(1).max(4096) });
+
 export const savePngSchema = z.strictObject({
   name: z
     .string()

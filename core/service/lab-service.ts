@@ -43,6 +43,8 @@ import { LabError } from './errors';
 import { ImportOffers } from './exports/import-offers';
 import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
+import { RevealablePaths } from './exports/revealable-paths';
+import { runsDir } from './runs/checkpoints';
 import { EXAMPLE_MODEL_PATH } from './models/example-model';
 import { ModelInspector } from './models/model-inspector';
 import { StartModels, type StartPoint } from './models/start-models';
@@ -98,6 +100,8 @@ export interface LabServiceOptions {
   trainingMemoryBytes?: number;
   /** Told what the page reports of itself (reportAppState), for the application menu. */
   onAppState?: (state: AppState) => void;
+  /** Shows a file in the system's file manager (Electron's shell.showItemInFolder); called only with a path the lab wrote. Without it revealPath says it cannot. */
+  revealPath?: (path: string) => void;
 }
 
 type Listener = (event: LabEvent) => void;
@@ -125,6 +129,8 @@ export class LabService implements LabBackend {
   private readonly offers = new ImportOffers();
   private readonly exampleModelPath: string;
   private readonly onAppState: ((state: AppState) => void) | undefined;
+  private readonly showInFolder: ((path: string) => void) | undefined;
+  private readonly revealable: RevealablePaths;
   private disposing: Promise<void> | undefined;
 
   constructor(options: LabServiceOptions) {
@@ -134,6 +140,8 @@ export class LabService implements LabBackend {
       cores: Math.min(options.cores ?? availableParallelism(), MAX_TRAIN_THREADS),
     };
     this.onAppState = options.onAppState;
+    this.showInFolder = options.revealPath;
+    this.revealable = new RevealablePaths(() => [runsDir(options.dataDir)]);
     this.exampleModelPath = options.exampleModelPath ?? EXAMPLE_MODEL_PATH;
     useMnistDir(options.mnistDir);
     const emit = (event: LabEvent) => this.emit(event);
@@ -237,16 +245,17 @@ export class LabService implements LabBackend {
     cancelFinder: (request) => this.finders.cancel(request),
     startSweep: (request) => this.sweeps.start(request),
     cancelSweep: (request) => this.sweeps.cancel(request),
-    // saved and exported through main's save dialogs (exports/)
-    saveModel: (request) => this.exports.saveModel(request),
-    exportOnnx: (request) => this.exports.exportOnnx(request),
-    exportPytorch: (request) => this.interchange.exportPytorch(request),
-    exportSafetensors: (request) => this.interchange.exportSafetensors(request),
-    exportNpz: (request) => this.interchange.exportNpz(request),
-    exportWeightCsv: (request) => this.interchange.exportWeightCsv(request),
-    exportHistory: (request) => this.exports.exportHistory(request),
-    savePng: (request) => this.exports.savePng(request),
+    // saved and exported through main's save dialogs (exports/); each path saved may then be shown in its folder
+    saveModel: (request) => this.revealable.remember(this.exports.saveModel(request)),
+    exportOnnx: (request) => this.revealable.remember(this.exports.exportOnnx(request)),
+    exportPytorch: (request) => this.revealable.remember(this.interchange.exportPytorch(request)),
+    exportSafetensors: (request) => this.revealable.remember(this.interchange.exportSafetensors(request)),
+    exportNpz: (request) => this.revealable.remember(this.interchange.exportNpz(request)),
+    exportWeightCsv: (request) => this.revealable.remember(this.interchange.exportWeightCsv(request)),
+    exportHistory: (request) => this.revealable.remember(this.exports.exportHistory(request)),
+    savePng: (request) => this.revealable.remember(this.exports.savePng(request)),
     reportAppState: (state) => this.onAppState?.(state),
+    revealPath: (request) => this.reveal(request.path),
     // models opened for inspection (models/model-inspector.ts)
     openModel: () => this.models.openFile(),
     openStartModel: () => this.startModels.open(),
@@ -315,6 +324,12 @@ export class LabService implements LabBackend {
   private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
     await this.checkRequest(request);
     return this.runs.start(request, undefined, this.startPoint(request));
+  }
+
+  /** Shows a file the lab wrote in the file manager (revealable-paths.ts refuses any other path). */
+  private async reveal(path: string): Promise<void> {
+    if (!this.showInFolder) throw new LabError('bad-state', 'This lab cannot show files in their folder (it has no file manager).');
+    this.showInFolder(await this.revealable.check(path));
   }
 
   /** Where a request from a model file starts (startRun, each run of a sweep, the finder), or a LabError saying why it cannot. */
