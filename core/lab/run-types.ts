@@ -3,6 +3,7 @@ import type { ScalingKind } from '../data/scaling';
 import type { NetworkSpec, TrainSettings } from '../engine/spec';
 import type { NonFinite, EpochReport } from '../engine/reports';
 import type { RunSweepTag } from './recipe-types';
+import type { StartedFrom } from './start-model-types';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'finished', 'stopped', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -41,7 +42,10 @@ export interface RunSummary {
   spec: NetworkSpec;
   settings: TrainSettings;
   datasetId: string;
+  /** The design's input scaling; a run from a model file may train with another (`startedFrom.scaling`). */
   scaling: ScalingKind;
+  /** Set on a run started from a model file: which, and the scaling it trains with. */
+  startedFrom?: StartedFrom;
   status: RunStatus;
   /** Position in the queue while queued (1 = next). */
   queuePosition?: number;

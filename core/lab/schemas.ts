@@ -94,6 +94,9 @@ export const checkpointSettingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('every-n'), n: count(100_000) }),
 ]);
 
+/** A model opened with openStartModel to train on from (its layers must be the spec's), its inputs scaled as chosen. */
+const startFromSchema = z.strictObject({ startId: id, scaling: z.enum(START_SCALINGS) });
+
 export const startRunSchema = z.strictObject({
   /** Default (absent or blank): the network's sizes, optimiser and η. */
   name: z.string().max(200).regex(PRINTABLE, 'no control characters').optional(),
@@ -106,8 +109,7 @@ export const startRunSchema = z.strictObject({
   testLimit: count(10_000_000).optional(),
   /** Default 'auto'. */
   threads: threadsSchema.optional(),
-  /** Train on from a model opened with openStartModel (its layers must be the spec's), its inputs scaled as chosen. */
-  start: z.strictObject({ startId: id, scaling: z.enum(START_SCALINGS) }).optional(),
+  start: startFromSchema.optional(),
   /** Which checkpoints it keeps; default 'auto'. */
   checkpoints: checkpointSettingSchema.optional(),
 });
@@ -240,6 +242,9 @@ const MAX_PNG_BASE64 = Math.ceil(MAX_PNG_BYTES / 3) * 4;
  * A picture the page rendered (a chart, a canvas), saved through main's save dialog. `name` only
  * suggests the file name in the dialog: letters, digits, spaces, '.', '-' and '_', no folders.
  */
+/** A file the lab saved, to show in the file manager (the service checks that it wrote it: core/service/exports/revealable-paths.ts). */
+export const revealPathSchema = z.strictObject({ path: z.string().min(1).max(4096) });
+
 export const savePngSchema = z.strictObject({
   name: z
     .string()
@@ -266,6 +271,8 @@ export const findLearningRateSchema = z.strictObject({
   trainLimit: count(10_000_000).optional(),
   /** Batches in the test; default 300. */
   batches: z.number().int().min(22).max(5000).optional(),
+  /** The range test from a model file's weights (and its scaling), as a run from it would train. */
+  start: startFromSchema.optional(),
 });
 
 export const finderIdSchema = z.strictObject({ finderId: id });
@@ -301,6 +308,8 @@ export const startSweepSchema = z.strictObject({
   axes: z.array(sweepAxisSchema).min(1, 'vary at least one setting').max(2, 'vary at most two settings'),
   /** A random search of this many points instead of the whole grid. */
   budget: count(MAX_SWEEP_RUNS).optional(),
+  /** Every run of the sweep from a model file's weights (the same ones), as a run from it would train: its layers may not be varied. */
+  start: startFromSchema.optional(),
 });
 
 export const sweepIdSchema = z.strictObject({ sweepId: id });

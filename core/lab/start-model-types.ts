@@ -27,6 +27,20 @@ export interface StartModel {
   epochs: number;
 }
 
+/**
+ * What a run started from a model file keeps of it (RunSummary.startedFrom, and each checkpoint's
+ * `startedFrom`): the file, the scaling choice, and the scaling the run trains with when it is not the
+ * design's fitted on the dataset (the file's, 0–1 pixels or none). Saved in the run record, so a new
+ * lab resumes the run with the same scaling.
+ */
+export interface StartedFrom {
+  name: string;
+  format: 'fathom' | 'onnx';
+  choice: StartScaling;
+  /** The scaling the run trains with; absent for 'dataset' (the design's, fitted on the training split). */
+  scaling?: ScalingParams;
+}
+
 export type OpenStartModelResult =
   | { status: 'cancelled' }
   /** The file was refused; nothing changed. */

@@ -37,6 +37,7 @@ import {
   renameClassesSchema,
   renameDatasetSchema,
   resumeFromEpochSchema,
+  revealPathSchema,
   runIdSchema,
   samplesRequestSchema,
   savePngSchema,
@@ -110,6 +111,8 @@ export const LAB_VERBS = {
   // the desktop shell: a picture the page rendered, saved through a dialog; the page's state for the menu
   savePng: { request: savePngSchema, response: returns<SaveResult>() },
   reportAppState: { request: appStateSchema, response: returns<void>() },
+  /** Shows a file the lab saved (a save's or export's path, a run's files) in the system's file manager; any other path is refused. */
+  revealPath: { request: revealPathSchema, response: returns<void>() },
 } satisfies Record<string, { request: z.ZodType; response: Returns<unknown> }>;
 
 export type LabVerb = keyof typeof LAB_VERBS;

@@ -74,6 +74,12 @@ export interface SavedLayerParameters {
   runningVariance?: string;
 }
 
+/** The model file a run started from (a run's model files name it; absent for a run from random weights). */
+export interface ModelOrigin {
+  name: string;
+  format: 'fathom' | 'onnx';
+}
+
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
   version: 1 | typeof MODEL_VERSION;
@@ -88,6 +94,8 @@ export interface ModelFile {
   appVersion: string;
   /** parameters[i] belongs to layer l = i + 1 (spec.layers[i]). */
   parameters: SavedLayerParameters[];
+  /** Set in the files of a run started from a model file: which. */
+  startedFrom?: ModelOrigin;
 }
 
 // zod 4's z.number() already refuses NaN and ±Infinity.
@@ -187,4 +195,5 @@ export const modelFileSchema = z.object({
   parameters: z.array(
     z.object({ weights: z.string(), biases: z.string(), runningMean: z.string().optional(), runningVariance: z.string().optional() }),
   ),
+  startedFrom: z.object({ name: z.string().min(1).max(1000), format: z.enum(['fathom', 'onnx']) }).optional(),
 }) satisfies z.ZodType<ModelFile>;

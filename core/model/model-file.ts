@@ -15,7 +15,7 @@ import { specProblems } from '../engine/validate';
 import { Base64Error, DECODE_STEP, decodeFloat32Steps, encodeFloat32, runSteps } from './base64-float32';
 import { ModelFileError } from './errors';
 import { MODEL_FORMAT, MODEL_VERSION, modelFileSchema } from './format';
-import type { DatasetInfo, ModelFile, SavedEpoch, SavedLayerParameters } from './format';
+import type { DatasetInfo, ModelFile, ModelOrigin, SavedEpoch, SavedLayerParameters } from './format';
 
 export interface ModelMeta {
   scaling: ScalingParams;
@@ -26,6 +26,8 @@ export interface ModelMeta {
   appVersion: string;
   /** Default: now. */
   createdAt?: string;
+  /** The model file a run started from. */
+  startedFrom?: ModelOrigin;
 }
 
 export interface LoadedModel {
@@ -61,6 +63,7 @@ export function buildModelFile(net: Network, meta: ModelMeta): ModelFile {
     createdAt: meta.createdAt ?? new Date().toISOString(),
     appVersion: meta.appVersion,
     parameters: [],
+    ...(meta.startedFrom ? { startedFrom: { ...meta.startedFrom } } : {}),
   };
   for (let l = 1; l <= net.L; l++) {
     const saved: SavedLayerParameters = { weights: encodeFloat32(net.w[l]!), biases: encodeFloat32(net.b[l]!) };

@@ -43,9 +43,11 @@ import { LabError } from './errors';
 import { ImportOffers } from './exports/import-offers';
 import { InterchangeExports } from './exports/interchange-exports';
 import { ModelExports, type ExportedModel } from './exports/model-exports';
+import { RevealablePaths } from './exports/revealable-paths';
+import { runsDir } from './runs/checkpoints';
 import { EXAMPLE_MODEL_PATH } from './models/example-model';
 import { ModelInspector } from './models/model-inspector';
-import { StartModels } from './models/start-models';
+import { StartModels, type StartPoint } from './models/start-models';
 import { modelPathProblem } from './models/model-path';
 import { LrFinders } from './finder/finder-service';
 import { RunManager, type WorkerFactory } from './runs/run-manager';
@@ -98,6 +100,8 @@ export interface LabServiceOptions {
   trainingMemoryBytes?: number;
   /** Told what the page reports of itself (reportAppState), for the application menu. */
   onAppState?: (state: AppState) => void;
+  /** Shows a file in the system's file manager (Electron's shell.showItemInFolder); called only with a path the lab wrote. Without it revealPath says it cannot. */
+  revealPath?: (path: string) => void;
 }
 
 type Listener = (event: LabEvent) => void;
@@ -125,6 +129,8 @@ export class LabService implements LabBackend {
   private readonly offers = new ImportOffers();
   private readonly exampleModelPath: string;
   private readonly onAppState: ((state: AppState) => void) | undefined;
+  private readonly showInFolder: ((path: string) => void) | undefined;
+  private readonly revealable: RevealablePaths;
   private disposing: Promise<void> | undefined;
 
   constructor(options: LabServiceOptions) {
@@ -134,6 +140,8 @@ export class LabService implements LabBackend {
       cores: Math.min(options.cores ?? availableParallelism(), MAX_TRAIN_THREADS),
     };
     this.onAppState = options.onAppState;
+    this.showInFolder = options.revealPath;
+    this.revealable = new RevealablePaths(() => [runsDir(options.dataDir)]);
     this.exampleModelPath = options.exampleModelPath ?? EXAMPLE_MODEL_PATH;
     useMnistDir(options.mnistDir);
     const emit = (event: LabEvent) => this.emit(event);
@@ -171,7 +179,7 @@ export class LabService implements LabBackend {
     });
     this.sweeps = new Sweeps({
       check: (request) => this.checkRequest(request),
-      start: (request, sweep) => this.runs.start(request, sweep),
+      start: (request, sweep) => this.runs.start(request, sweep, this.startPoint(request)),
       list: () => this.runs.list(),
       stop: (request) => this.runs.stop(request),
     });
@@ -197,6 +205,7 @@ export class LabService implements LabBackend {
     this.interchange = new InterchangeExports({
       choosePath: (name, kind) => this.dialogs.chooseSavePath(name, kind),
       model: (source) => this.exportedModel(source),
+      networkAt: (modelId, epoch) => this.models.networkAt(modelId, epoch),
     });
     // Temporary files of saves a crash interrupted go first (core/files/atomic-write.ts).
     this.loaded = sweepStaleTempFiles(options.dataDir, { depth: 2 }).then(() => this.runs.load());
@@ -231,21 +240,22 @@ export class LabService implements LabBackend {
     // training recipes (finder/, sweeps/): the finder's design is checked as a run's would be
     findLearningRate: async (request) => {
       await this.checkRequest(request);
-      return this.finders.find(request);
+      return this.finders.find(request, this.startPoint(request));
     },
     cancelFinder: (request) => this.finders.cancel(request),
     startSweep: (request) => this.sweeps.start(request),
     cancelSweep: (request) => this.sweeps.cancel(request),
-    // saved and exported through main's save dialogs (exports/)
-    saveModel: (request) => this.exports.saveModel(request),
-    exportOnnx: (request) => this.exports.exportOnnx(request),
-    exportPytorch: (request) => this.interchange.exportPytorch(request),
-    exportSafetensors: (request) => this.interchange.exportSafetensors(request),
-    exportNpz: (request) => this.interchange.exportNpz(request),
-    exportWeightCsv: (request) => this.interchange.exportWeightCsv(request),
-    exportHistory: (request) => this.exports.exportHistory(request),
-    savePng: (request) => this.exports.savePng(request),
+    // saved and exported through main's save dialogs (exports/); each path saved may then be shown in its folder
+    saveModel: (request) => this.revealable.remember(this.exports.saveModel(request)),
+    exportOnnx: (request) => this.revealable.remember(this.exports.exportOnnx(request)),
+    exportPytorch: (request) => this.revealable.remember(this.interchange.exportPytorch(request)),
+    exportSafetensors: (request) => this.revealable.remember(this.interchange.exportSafetensors(request)),
+    exportNpz: (request) => this.revealable.remember(this.interchange.exportNpz(request)),
+    exportWeightCsv: (request) => this.revealable.remember(this.interchange.exportWeightCsv(request)),
+    exportHistory: (request) => this.revealable.remember(this.exports.exportHistory(request)),
+    savePng: (request) => this.revealable.remember(this.exports.savePng(request)),
     reportAppState: (state) => this.onAppState?.(state),
+    revealPath: (request) => this.reveal(request.path),
     // models opened for inspection (models/model-inspector.ts)
     openModel: () => this.models.openFile(),
     openStartModel: () => this.startModels.open(),
@@ -313,8 +323,18 @@ export class LabService implements LabBackend {
   /** Checks the request against its dataset (so a design that cannot train is refused before it is queued), then queues it. */
   private async checkAndStart(request: StartRunRequest): Promise<RunSummary> {
     await this.checkRequest(request);
-    const from = request.start && this.startModels.point(request.start.startId, request.start.scaling, request.spec);
-    return this.runs.start(request, undefined, from);
+    return this.runs.start(request, undefined, this.startPoint(request));
+  }
+
+  /** Shows a file the lab wrote in the file manager (revealable-paths.ts refuses any other path). */
+  private async reveal(path: string): Promise<void> {
+    if (!this.showInFolder) throw new LabError('bad-state', 'This lab cannot show files in their folder (it has no file manager).');
+    this.showInFolder(await this.revealable.check(path));
+  }
+
+  /** Where a request from a model file starts (startRun, each run of a sweep, the finder), or a LabError saying why it cannot. */
+  private startPoint({ start, spec }: Pick<StartRunRequest, 'start' | 'spec'>): StartPoint | undefined {
+    return start && this.startModels.point(start.startId, start.scaling, spec);
   }
 
   /** Throws why a run of this request could not train on its dataset (startRun, each point of a sweep, the finder's design). */
@@ -322,6 +342,8 @@ export class LabService implements LabBackend {
     const dataset = { info: await this.datasets.info(request.datasetId) };
     const { spec, settings } = request;
     const inputs = dataset.info.inputShape.reduce((p, d) => p * d, 1);
+    // A model file to start from must still fit the design (a sweep over the layers is refused here, naming the point).
+    this.startPoint(request);
     throwIfProblems([
       ...specProblems(spec),
       ...trainingProblems(spec, settings),

@@ -71,10 +71,13 @@ describe('registerLabIpc', () => {
     await ipc.invoke('lab:pauseRun', ownWindow, { runId: 'abc-123' });
     await ipc.invoke('lab:startRun', ownWindow, goodStart);
     expect(await ipc.invoke('lab:saveModel', ownWindow, { runId: 'r1' })).toEqual({ saved: false });
-    expect(service.calls.map(([m]) => m)).toEqual(['listRuns', 'pauseRun', 'startRun', 'saveModel']);
+    // The path goes to the service, which shows only files it wrote (test/core/service/exports/reveal-path.test.ts).
+    await ipc.invoke('lab:revealPath', ownWindow, { path: '/home/ada/m.fathom.json' });
+    expect(service.calls.map(([m]) => m)).toEqual(['listRuns', 'pauseRun', 'startRun', 'saveModel', 'revealPath']);
     expect(service.calls[2]![1]).toEqual(goodStart);
     expect(service.calls[2]![1]).not.toBe(goodStart);
-    expect(service.readyCalls()).toBe(4); // once per call, before the handler
+    expect(service.calls[4]![1]).toEqual({ path: '/home/ada/m.fathom.json' });
+    expect(service.readyCalls()).toBe(5); // once per call, before the handler
   });
 
   it('refuses bad payloads with an error naming the field, without calling the service', async () => {
@@ -93,6 +96,10 @@ describe('registerLabIpc', () => {
       ['lab:getSamples', { datasetId: 'mnist', split: 'train', offset: 0, count: 100_000 }, /count: Too big/],
       ['lab:listDatasets', { anything: true }, /lab\.listDatasets refused/],
       ['lab:saveModel', { runId: 'r1', fileName: '/home/user/.bashrc' }, /Unrecognized key/],
+      ['lab:revealPath', { path: '' }, /path: Too small/],
+      ['lab:revealPath', { path: 42 }, /path: Invalid input/],
+      ['lab:revealPath', { path: '/tmp/a.csv', open: true }, /Unrecognized key.*open/],
+      ['lab:revealPath', undefined, /\(the whole request\)/],
     ];
     for (const [channel, payload, message] of bad) await expect(ipc.invoke(channel, ownWindow, payload), channel).rejects.toThrow(message);
     await expect(ipc.invoke('lab:pauseRun', ownWindow, { runId: 'a' }, 'extra')).rejects.toThrow(/at most one argument/);

@@ -3,8 +3,8 @@
  * Fathom network, when it is a chain Fathom can represent: Gemm, or MatMul then Add (dense); Conv,
  * MaxPool, BatchNormalization (onnx-layers.ts); each conv or dense layer followed by at most one of
  * Relu, LeakyRelu (Fathom's slope 0.01), Sigmoid, Tanh, Softmax (last layer); Dropout (its ratio kept),
- * Flatten and Reshape to N × size, Identity passing through; and leading nodes that scale the input
- * (onnx-scaling.ts). Two rewrites keep the outputs exact where Fathom's layers have another order: an
+ * Flatten and Reshape to N × size, Identity passing through; leading nodes that scale the input
+ * (onnx-scaling.ts); and the Transposes of a Keras model's channels-last images (onnx-keras.ts). Two rewrites keep the outputs exact where Fathom's layers have another order: an
  * activation after a max-pool moves onto the conv before it (max and a rising activation commute),
  * and a batchnorm followed by an activation is folded into the conv or dense layer before it. Any
  * other node is refused by its name and type; nothing is returned unless the whole graph was read.
@@ -27,6 +27,7 @@ import {
   type Flow,
   type ImportedLayer,
 } from './onnx-layers';
+import { channelsFirstColumns, keras } from './onnx-keras';
 import { affineStep, importedScaling, perInput, SCALING_OPS, unitNorm, type LeadingScaling } from './onnx-scaling';
 
 export interface ImportedOnnx {
@@ -72,8 +73,10 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
       `its input "${inputs[0]!.name}" has no fixed size per sample (dimensions after the batch: [${dims.join(', ')}])`,
     );
   const inputSize = dims.reduce((a, b) => a * b, 1);
-  const inputShape = dims.length > 1 ? dims.filter((d, i) => d !== 1 || i === dims.length - 1) : dims;
-  const image: InputShape | undefined = dims.length === 3 ? { channels: dims[0]!, height: dims[1]!, width: dims[2]! } : undefined;
+  let inputShape = dims.length > 1 ? dims.filter((d, i) => d !== 1 || i === dims.length - 1) : dims;
+  let image: InputShape | undefined = dims.length === 3 ? { channels: dims[0]!, height: dims[1]!, width: dims[2]! } : undefined;
+  /** Set by a Transpose to channels-last before a Flatten (Keras's order): the image whose H, W, C values the next dense layer takes. */
+  let channelsLast: InputShape | undefined;
 
   const layers: ImportedLayer[] = [];
   let leading: LeadingScaling | undefined;
@@ -97,7 +100,18 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
     const dataAt = ins.indexOf(current);
     if (dataAt < 0) refuse(node, 'does not take the previous node’s output: Fathom reads a chain of layers, one after another');
     const last = layers.at(-1);
-    if (PASS_THROUGH.has(op)) {
+    if (channelsLast && !PASS_THROUGH.has(op) && op !== 'Gemm' && op !== 'MatMul')
+      refuse(
+        node,
+        "takes a channels-last image (after a Transpose): Fathom's layers take channels-first images, and only a Flatten and a dense layer may follow",
+      );
+    if (op === 'Transpose') {
+      const read = keras(node, { dims, flow, layers, channelsLast: channelsLast !== undefined }, refuse);
+      if (read.input) {
+        ({ image, inputShape } = read.input);
+        flow = { ...read.input.image, spatial: true };
+      } else channelsLast = { channels: flow.channels, height: flow.height, width: flow.width };
+    } else if (PASS_THROUGH.has(op)) {
       flow = passThrough(node, op, flow, layers, constants, source, refuse);
     } else if (op === 'ReduceL2' && layers.length === 0 && !leading) {
       at += unitNorm(nodes, at, current, flow, constant, refuse);
@@ -117,6 +131,8 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
       if (flow.spatial)
         refuse(node, `takes a ${flow.channels}×${flow.height}×${flow.width} image; a dense layer needs a Flatten before it`);
       const layer = denseLayer(node, op, flow.channels, constant, refuse);
+      if (channelsLast) layer.w = channelsFirstColumns(layer.w, layer.units, channelsLast);
+      channelsLast = undefined;
       if (last && (last.kind === 'dense' || last.kind === 'conv')) last.activation ??= 'linear';
       layers.push(layer);
       flow = { channels: layer.units, height: 1, width: 1, spatial: false };
@@ -138,7 +154,7 @@ export function importOnnx(bytes: Uint8Array, source: string): ImportedOnnx {
     } else
       refuse(
         node,
-        'cannot be represented in Fathom (it reads Gemm, MatMul + Add, Conv, MaxPool, BatchNormalization, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Dropout, Flatten and Reshape)',
+        'cannot be represented in Fathom (it reads Gemm, MatMul + Add, Conv, MaxPool, BatchNormalization, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Dropout, Flatten, Reshape, Identity and the Transposes of a Keras model)',
       );
     current = node.output?.[0] ?? '';
   }

@@ -16,6 +16,7 @@ import { weightMatrixCsv } from '../../model/exports/weight-csv';
 import { writeFolder } from '../../model/exports/write-folder';
 import { writeFileAtomic } from '../../model/model-files';
 import type { LoadedModel } from '../../model/model-file';
+import type { Network } from '../../engine/network';
 import { APP_VERSION } from '../../version';
 import { builtInMnistFiles } from '../datasets/built-in';
 import { LabError } from '../errors';
@@ -30,8 +31,16 @@ function dataFilesOf(loaded: LoadedModel): IdxDataFiles | undefined {
   return expected.every((n) => names.includes(n)) ? mnist : undefined;
 }
 
+export interface InterchangeExportsOptions extends Pick<ModelExportsOptions, 'choosePath' | 'model'> {
+  /** An open model's network at an epoch of its run (undefined: its own weights), and the epoch they had done (null: untrained). */
+  networkAt(modelId: string, epoch: number | undefined): Promise<{ name: string; net: Network; epoch: number | null }>;
+}
+
+/** `Digits (epoch 3)` → `Digits`: the epoch the file holds is said once, by the CSV's own name. */
+const withoutEpoch = (name: string): string => name.replace(/\s*\((best, )?epoch \d+\)$|\s*\(untrained\)$/, '') || name;
+
 export class InterchangeExports {
-  constructor(private readonly options: Pick<ModelExportsOptions, 'choosePath' | 'model'>) {}
+  constructor(private readonly options: InterchangeExportsOptions) {}
 
   async exportPytorch(source: ModelSourceRequest): Promise<SaveResult> {
     const { name, loaded } = await this.options.model(source);
@@ -54,11 +63,16 @@ export class InterchangeExports {
     return this.save(`${fileSafe(name)}.npz`, 'npz', (path) => writeFileAtomic(path, bytes));
   }
 
-  /** w^l of an open model as CSV; `layer` is the engine's index (1 = w², as getWeights takes it). */
-  async exportWeightCsv({ modelId, layer }: WeightsRequest): Promise<SaveResult> {
-    const { name, loaded } = await this.options.model({ modelId });
-    const text = this.make(name, 'CSV', () => weightMatrixCsv(loaded.net, layer));
-    return this.save(`${fileSafe(name)}-W${layer + 1}.csv`, 'csv', (path) => writeFileAtomic(path, text));
+  /**
+   * w^l of an open model as CSV, of the epoch Inspect shows (`epoch`: a checkpoint of its run; absent:
+   * the model's own weights); `layer` is the engine's index (1 = w², as getWeights takes it). The name
+   * says which: `Digits-w2-epoch-3.csv`.
+   */
+  async exportWeightCsv({ modelId, layer, epoch }: WeightsRequest): Promise<SaveResult> {
+    const { name, net, epoch: shown } = await this.options.networkAt(modelId, epoch);
+    const text = this.make(name, 'CSV', () => weightMatrixCsv(net, layer));
+    const which = shown === null ? 'untrained' : `epoch-${shown}`;
+    return this.save(`${fileSafe(withoutEpoch(name))}-w${layer + 1}-${which}.csv`, 'csv', (path) => writeFileAtomic(path, text));
   }
 
   /** Builds the export before any dialog, so what cannot be exported is refused with its reason and nothing is asked. */

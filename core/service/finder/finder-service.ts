@@ -1,13 +1,14 @@
 /**
  * Learning-rate finders started from the window: each runs the range test (core/engine/lr-finder.ts)
- * in its own worker thread, on a fresh network made from the design's seed, so no run, checkpoint or
- * file is touched. The window names each finder (like an import) to follow its progress events and
+ * in its own worker thread, on a fresh network made from the design's seed (or the weights of the model
+ * file the design starts from, with its scaling), so no run, checkpoint or file is touched. The window names each finder (like an import) to follow its progress events and
  * to cancel it; a cancelled finder answers `cancelled`, not an error.
  */
 import type { Worker } from 'node:worker_threads';
 import type { FinderReply, FindLearningRateRequest, FinderIdRequest, LabEvent } from '../../lab/contract';
 import type { DatasetService } from '../datasets/dataset-service';
 import { LabError } from '../errors';
+import type { StartPoint } from '../models/start-models';
 import type { WorkerFactory, WorkerSettings } from '../runs/run-worker';
 import type { TrainWorkerData } from '../worker/protocol';
 import { finderMessageSchema, type FinderMessage } from './finder-protocol';
@@ -29,11 +30,14 @@ export class LrFinders {
 
   constructor(private readonly options: LrFindersOptions) {}
 
-  /** Runs the range test for a design already checked against its dataset; resolves with the result, or `cancelled`. */
-  find(request: FindLearningRateRequest): Promise<FinderReply> {
+  /**
+   * Runs the range test for a design already checked against its dataset (`from`: the model file it
+   * starts from, its weights and scaling, as a run from it would); resolves with the result, or `cancelled`.
+   */
+  find(request: FindLearningRateRequest, from?: StartPoint): Promise<FinderReply> {
     const { finderId } = request;
     if (this.finders.has(finderId)) throw new LabError('bad-state', `A learning-rate finder "${finderId}" is already running.`);
-    const worker = this.options.workerFactory(this.workerData(request));
+    const worker = this.options.workerFactory(this.workerData(request, from));
     const finder: Finder = { worker, cancelled: false };
     this.finders.set(finderId, finder);
     return new Promise<FinderReply>((resolve, reject) => {
@@ -81,7 +85,7 @@ export class LrFinders {
     await Promise.all([...this.finders.keys()].map((finderId) => this.cancel({ finderId })));
   }
 
-  private workerData(request: FindLearningRateRequest): TrainWorkerData {
+  private workerData(request: FindLearningRateRequest, from: StartPoint | undefined): TrainWorkerData {
     const { worker: settings, datasets } = this.options;
     const data: TrainWorkerData = {
       runId: `finder-${request.finderId}`,
@@ -93,6 +97,8 @@ export class LrFinders {
       finder: request.batches !== undefined ? { batches: request.batches } : {},
     };
     if (request.trainLimit !== undefined) data.trainLimit = request.trainLimit;
+    if (from) data.resume = from.resume;
+    if (from?.startedFrom.scaling) data.scalingParams = from.startedFrom.scaling;
     if (!datasets.isBuiltIn(request.datasetId)) data.libraryRoot = datasets.root;
     for (const key of ['progressIntervalMs', 'backend', 'wasmPath', 'mnistDir'] as const)
       if (settings[key] !== undefined) Object.assign(data, { [key]: settings[key] });

@@ -205,6 +205,13 @@ export class ModelInspector {
     return { name: summary.name, loaded: { file, net } };
   }
 
+  /** The network of an open model at an epoch of its run (undefined: the model's own), and the epoch those weights had done (null: untrained). */
+  async networkAt(modelId: string, epoch?: number): Promise<{ name: string; net: Network; epoch: number | null }> {
+    const model = this.get(modelId);
+    const net = epoch === undefined ? model.net : await this.checkpointNet(model, epoch);
+    return { name: model.summary.name, net, epoch: epoch ?? model.summary.epoch };
+  }
+
   /** The ids of the open models, oldest first. */
   openModelIds(): string[] {
     return [...this.models.keys()];

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ScalingParams } from '../../data/scaling';
 import type { NetworkSpec } from '../../engine/spec';
-import { weightsFit, type OpenStartModelResult, type StartModel, type StartScaling } from '../../lab/start-model-types';
+import { weightsFit, type OpenStartModelResult, type StartedFrom, type StartModel, type StartScaling } from '../../lab/start-model-types';
 import { ImportError } from '../../model/imports/errors';
 import { isOnnxPath, loadOnnxModel } from '../../model/imports/import-files';
 import { loadModelFile } from '../../model/model-files';
@@ -29,10 +29,10 @@ interface Kept {
   loaded: LoadedModel;
 }
 
-/** Where a run from a start model begins: its weights, and the scaling to train with (undefined: the design's own, fitted on the dataset). */
+/** Where a run from a start model begins: its weights, and what its record keeps of the file (the scaling to train with among it). */
 export interface StartPoint {
   resume: ResumePoint;
-  scaling: ScalingParams | undefined;
+  startedFrom: StartedFrom;
 }
 
 export class StartModels {
@@ -100,6 +100,12 @@ export class StartModels {
       );
     const scaling =
       choice === 'file' ? start.scaling! : choice === 'pixels' ? PIXELS_0_1 : choice === 'none' ? { kind: 'none' as const } : undefined;
-    return { resume: { weights: snapshotWeights(loaded.net), history: [] }, scaling: scaling && structuredClone(scaling) };
+    const startedFrom: StartedFrom = {
+      name: start.name,
+      format: start.format,
+      choice,
+      ...(scaling ? { scaling: structuredClone(scaling) } : {}),
+    };
+    return { resume: { weights: snapshotWeights(loaded.net), history: [] }, startedFrom };
   }
 }

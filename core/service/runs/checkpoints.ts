@@ -23,6 +23,9 @@
  * when the run pauses, stops or ends, and a run finishes only once they are on disk.
  */
 import { join } from 'node:path';
+import type { CheckpointPolicy } from '../../lab/run-types';
+import { keepsEpoch } from './checkpoint-policy';
+import type { RunRecord } from './run-store';
 
 export {
   checkpointBytes,
@@ -37,6 +40,11 @@ export {
   keepsInitialWeights,
   parameterCount,
 } from './checkpoint-policy';
+/** Whether a run keeps an epoch's checkpoint for good: its policy's epochs, and epoch 0 of a run from a model file (its start weights). */
+export function keepsCheckpoint(record: RunRecord, policy: CheckpointPolicy, epoch: number): boolean {
+  return keepsEpoch(policy, epoch) || (epoch === 0 && record.summary.startedFrom !== undefined);
+}
+
 export const BEST_MODEL = 'best.fathom.json';
 export const LAST_STEP_MODEL = 'last-step.fathom.json';
 

@@ -16,11 +16,20 @@ export function initialWeightNorms(record: RunRecord): number[] {
   return snapshotWeights(Network.create(spec, new Rng(settings.seed))).w.map((w) => norm(w));
 }
 
-/** The weights of a saved epoch (0: the seed's initial weights, as the worker makes them), checked to be that epoch's. */
+/**
+ * The weights of a saved epoch, checked to be that epoch's. Epoch 0 is its checkpoint when the run
+ * saved one (a run from a model file always does: its start weights), else the seed's initial
+ * weights as the worker makes them.
+ */
 export async function loadRollbackWeights(dataDir: string, record: RunRecord, epoch: number): Promise<WeightsSnapshot> {
   const { summary } = record;
-  if (epoch === 0) return snapshotWeights(Network.create(summary.spec, new Rng(summary.settings.seed)));
-  const name = rollbackFile(record, epoch)!;
+  const name = rollbackFile(record, epoch);
+  if (name === null && summary.startedFrom)
+    throw new LabError(
+      'bad-state',
+      `Run "${summary.name}" cannot go back to epoch 0: the weights of ${summary.startedFrom.name} it started from were not saved. Nothing was changed.`,
+    );
+  if (name === null) return snapshotWeights(Network.create(summary.spec, new Rng(summary.settings.seed)));
   let loaded;
   try {
     loaded = await loadModelFile(join(runFilesDir(dataDir, summary.id), name));

@@ -34,10 +34,10 @@ export function rollbackEpochs(record: RunRecord): number[] {
   return [...epochs].sort((a, b) => a - b);
 }
 
-/** The file holding an epoch's weights (null for 0: re-made from the seed). */
+/** The file holding an epoch's weights (null for an epoch 0 not saved: re-made from the seed). */
 export function rollbackFile(record: RunRecord, epoch: number): string | null {
-  if (epoch === 0) return null;
   const name = record.checkpoints.find((n) => checkpointEpoch(n) === epoch);
+  if (epoch === 0) return name ?? null;
   return name ?? BEST_MODEL; // rollbackEpochs() only offers the best model's epoch otherwise
 }
 

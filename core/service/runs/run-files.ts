@@ -12,7 +12,7 @@ import type { LabEvent } from '../../lab/contract';
 import type { ModelFile, DatasetInfo as ModelDatasetInfo } from '../../model/format';
 import { buildModelFile } from '../../model/model-file';
 import { APP_VERSION } from '../../version';
-import { checkpointEpoch, historyLogPath, keepsEpoch, runFilesDir } from './checkpoints';
+import { checkpointEpoch, historyLogPath, keepsCheckpoint, runFilesDir } from './checkpoints';
 import { appendHistory, writeHistoryLog } from './history-log';
 import type { DatasetService } from '../datasets/dataset-service';
 import { findDataset } from '../datasets/built-in';
@@ -94,7 +94,7 @@ export class RunFiles {
   saved(run: Run, files: SavedFile[]): void {
     const { record } = run;
     const policy = runCheckpointPolicy(record);
-    const kept = (name: string): boolean => keepsEpoch(policy, checkpointEpoch(name) ?? -1);
+    const kept = (name: string): boolean => keepsCheckpoint(record, policy, checkpointEpoch(name) ?? -1);
     const replaced: string[] = [];
     for (const file of files) {
       if (file.kind === 'best') record.bestModel = file.name;

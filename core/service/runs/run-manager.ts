@@ -28,6 +28,7 @@ import type { DatasetService } from '../datasets/dataset-service';
 import { LabError } from '../errors';
 import { fileProblem } from '../file-problem';
 import type { RunModelFiles } from '../models/model-inspector';
+import type { StartPoint } from '../models/start-models';
 import { checkpointDiskProblem, historyLogPath, runFilesDir, runRecordPath, runsDir } from './checkpoints';
 import { Lifecycle, type LifecycleOptions } from './lifecycle';
 import { accepts, phaseFor, type RunPhase } from './phases';
@@ -116,13 +117,16 @@ export class RunManager {
   // ── the runs ──────────────────────────────────────────────────────────────────────────────
 
   /** Queues a new run of a request already checked against its dataset (`sweep`: the sweep that queues it). */
-  start(request: StartRunRequest, sweep?: RunSweepTag, from?: Run['start']): RunSummary {
+  start(request: StartRunRequest, sweep?: RunSweepTag, from?: StartPoint): RunSummary {
     const disk = checkpointDiskProblem(request.checkpoints, request.spec, request.settings.epochs, this.freeDiskBytes());
     if (disk) throw new LabError('invalid', disk);
     const id = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const number = nextRunNumber([...this.runs.values()].map((r) => r.record));
     const run = this.add(newRunRecord(id, request, this.options.now(), number, sweep), { kind: 'queued' });
-    if (from) run.start = from;
+    if (from) {
+      run.start = { resume: from.resume };
+      run.record.summary.startedFrom = structuredClone(from.startedFrom);
+    }
     this.lifecycle.queueUp(run);
     return this.summaryOf(run);
   }

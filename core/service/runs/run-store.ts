@@ -19,6 +19,7 @@ import {
   type StartRunRequest,
 } from '../../lab/contract';
 import type { CheckpointPolicy } from '../../lab/run-types';
+import { START_SCALINGS } from '../../lab/start-model-types';
 import { checkpointSettingSchema, networkSpecSchema, sweepAxisSchema, threadsSchema, trainSettingsSchema } from '../../lab/schemas';
 import { writeFileAtomic } from '../../model/model-files';
 import { checkpointPolicy, historyLogPath, runRecordPath, runsDir } from './checkpoints';
@@ -114,6 +115,14 @@ const runRecordSchema = z.object({
     settings: trainSettingsSchema,
     datasetId: id,
     scaling: z.enum(SCALINGS),
+    startedFrom: z
+      .object({
+        name: z.string().min(1),
+        format: z.enum(['fathom', 'onnx']),
+        choice: z.enum(START_SCALINGS),
+        scaling: scalingParamsSchema.optional(),
+      })
+      .optional(),
     status: z.enum(RUN_STATUSES),
     /** Version 1 only. */
     history: z.array(z.looseObject({ epoch: z.number().int().min(1) })).optional(),

@@ -95,9 +95,13 @@ export function trainWorkerData(
   data.checkpointIntervalMs = options.checkpointIntervalMs;
   data.checkpoints = runCheckpointPolicy(record);
   if (resume) data.resume = resume;
-  // A run from a model file: its weights until it has epochs of its own to resume from, and always its scaling.
+  // A run from a model file: its weights until it has epochs of its own to resume from, and always its scaling (kept in its record for a later lab).
   else if (run.start && record.summary.history.length === 0) data.resume = run.start.resume;
-  if (run.start?.scaling) data.scalingParams = run.start.scaling;
+  const { startedFrom } = record.summary;
+  if (startedFrom) {
+    data.startedFrom = { name: startedFrom.name, format: startedFrom.format };
+    if (startedFrom.scaling) data.scalingParams = startedFrom.scaling;
+  }
   return data;
 }
 

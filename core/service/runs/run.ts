@@ -1,5 +1,4 @@
 /** One training run as the service holds it: its record (what is saved), its phase (phases.ts) and its file writes (run-files.ts). */
-import type { ScalingParams } from '../../data/scaling';
 import type { ResumePoint } from '../worker/protocol';
 import type { RunPhase } from './phases';
 import type { RunPosition } from './record-events';
@@ -16,8 +15,11 @@ export interface Run {
   historyLogSound: boolean;
   /** Where its current worker's training stands (its latest progress); absent until that worker reports a batch. */
   position?: RunPosition;
-  /** A run started from a model file (models/start-models.ts): its first worker starts from these weights and this scaling. */
-  start?: { resume: ResumePoint; scaling: ScalingParams | undefined };
+  /**
+   * A run started from a model file (models/start-models.ts): its first worker starts from these
+   * weights, and writes them as its epoch 0 (the record's `startedFrom` keeps the rest).
+   */
+  start?: { resume: ResumePoint };
 }
 
 export function newRun(record: RunRecord, phase: RunPhase, historyLogSound = true): Run {

@@ -4,7 +4,8 @@
  * queue like any run (maxConcurrent, threads). Every point's design is checked before the first run
  * is queued, so a sweep starts whole or not at all. The sweep lives on its runs' records (their
  * `sweep` tag): cancelling stops those that have not ended and keeps the finished ones, and the
- * window regroups a sweep from the runs list.
+ * window regroups a sweep from the runs list. A design started from a model file sweeps from it: every
+ * run starts from the file's weights (the same ones), with its scaling; its layers cannot be varied.
  */
 import { randomBytes } from 'node:crypto';
 import { applyPoint, axisName, gridPoints, randomPoints, SweepError, type SweepAxis, type SweepPoint } from '../../engine/sweep';
@@ -37,6 +38,12 @@ export class Sweeps {
     const names = axes.map(axisName);
     if (new Set(names).size !== names.length)
       throw new LabError('invalid', `${names.find((n, i) => names.indexOf(n) !== i)} is varied twice.`);
+    const layers = axes.find((axis) => axis.setting === 'units');
+    if (base.start && layers)
+      throw new LabError(
+        'invalid',
+        `A sweep from a model file cannot vary ${axisName(layers)}: the file's weights fit its own layers only. Vary η, the batch size, L2, the optimiser or the activation, or start from random weights.`,
+      );
     const points = budget !== undefined ? randomPoints(axes, budget, base.settings.seed) : gridPoints(axes);
     if (points.length > MAX_SWEEP_RUNS)
       throw new LabError(

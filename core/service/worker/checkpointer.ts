@@ -20,7 +20,7 @@ import { Network } from '../../engine/network';
 import type { EpochReport } from '../../engine/reports';
 import type { NetworkSpec, TrainSettings } from '../../engine/spec';
 import type { AtomicWriteFs } from '../../files/atomic-write';
-import type { DatasetInfo } from '../../model/format';
+import type { DatasetInfo, ModelOrigin } from '../../model/format';
 import { buildModelFile } from '../../model/model-file';
 import { writeFileAtomic } from '../../model/model-files';
 import { APP_VERSION } from '../../version';
@@ -35,6 +35,8 @@ export interface CheckpointerOptions {
   spec: NetworkSpec;
   /** Which epochs are kept for good (checkpoints.ts). */
   policy: CheckpointPolicy;
+  /** A run started from a model file: its files name it, and its initial weights (the file's) are always kept as epoch 0. */
+  startedFrom?: ModelOrigin;
   /** The settings as they are now (η may have changed since the start). */
   settings(): TrainSettings;
   scaling: ScalingParams;
@@ -87,9 +89,18 @@ export class Checkpointer {
     this.hold({ epoch: report.epoch, weights }, report.isBest);
   }
 
-  /** Holds the initial weights as epoch 0 (a run that keeps every epoch, or every n, before its first batch). */
+  /**
+   * Holds the initial weights as epoch 0, before the first batch: for a run that keeps every epoch or
+   * every n, and for a run from a model file (its start weights are otherwise in no file: a lab that
+   * closed before epoch 1 would have nothing to resume from, roll back to or show as "initial").
+   */
   offerInitial(weights: WeightsSnapshot): void {
-    if (keepsEpoch(this.options.policy, 0)) this.hold({ epoch: 0, weights }, false);
+    if (this.keeps(0)) this.hold({ epoch: 0, weights }, false);
+  }
+
+  /** Whether an epoch is kept for good: the policy's, and a run from a model file's epoch 0. */
+  private keeps(epoch: number): boolean {
+    return keepsEpoch(this.options.policy, epoch) || (epoch === 0 && this.options.startedFrom !== undefined);
   }
 
   private hold(held: Held, isBest: boolean): void {
@@ -97,7 +108,7 @@ export class Checkpointer {
     this.prune();
     if (isBest) this.best = held;
     const due = this.lastAt === undefined || this.now() - this.lastAt >= this.intervalMs;
-    if (due || keepsEpoch(this.options.policy, held.epoch))
+    if (due || this.keeps(held.epoch))
       void this.flush().then((problem) => {
         if (problem) this.options.onFailure(problem);
       });
@@ -106,7 +117,7 @@ export class Checkpointer {
   /** Drops held epochs that are neither kept for good nor the newest: a newer one replaces them. */
   private prune(): void {
     const newest = this.held.reduce((a, b) => Math.max(a, b.epoch), -1);
-    this.held = this.held.filter((h) => h.epoch === newest || keepsEpoch(this.options.policy, h.epoch));
+    this.held = this.held.filter((h) => h.epoch === newest || this.keeps(h.epoch));
   }
 
   /** Writes the held epochs (after any write under way, taking what is held then); resolves to why it failed, or undefined. */
@@ -170,6 +181,7 @@ export class Checkpointer {
       dataset: this.info!,
       history: options.history.slice(0, epoch),
       appVersion: APP_VERSION,
+      ...(options.startedFrom ? { startedFrom: options.startedFrom } : {}),
     });
     const text = `${JSON.stringify(file)}\n`;
     await mkdir(options.dir, { recursive: true });

@@ -19,7 +19,7 @@ import type { NetworkSpec, TrainSettings } from '../../engine/spec';
 import type { EpochReport, NonFinite } from '../../engine/reports';
 import type { BackendName } from '../../engine/wasm/select';
 import { KERNEL_BACKENDS, type CheckpointPolicy, type KernelBackend, type RunEvent, type TrainThreads } from '../../lab/contract';
-import type { DatasetInfo } from '../../model/format';
+import type { DatasetInfo, ModelOrigin } from '../../model/format';
 import type { FinderTask } from '../finder/finder-protocol';
 
 /** What a worker is started with (its `workerData`). Plain data: structured-cloned into the worker. */
@@ -46,6 +46,8 @@ export interface TrainWorkerData {
   resume?: ResumePoint;
   /** Scale the inputs with these statistics instead of fitting `scaling` on the dataset (a run from a model file). */
   scalingParams?: ScalingParams;
+  /** A run from a model file: its checkpoints name the file, and its initial weights are kept as epoch 0. */
+  startedFrom?: ModelOrigin;
   /** Threads computing the gradients; 'auto' (alone on the machine) lets the engine's policy decide; default 1 (this worker alone). */
   threads?: TrainThreads;
   /** Cores the policy may use for 'auto'; default os.availableParallelism(). */

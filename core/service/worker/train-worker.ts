@@ -75,13 +75,14 @@ async function main(data: TrainWorkerData): Promise<void> {
             settings: () => ({ ...data.settings, learningRate: trainer.learningRate }),
             scaling: dataset.scaling,
             history,
+            ...(data.startedFrom ? { startedFrom: data.startedFrom } : {}),
             ...(data.checkpointIntervalMs !== undefined ? { intervalMs: data.checkpointIntervalMs } : {}),
             onSaved: (files) => session!.saved(files),
             onFailure: (problem) => session!.saveFailed(problem),
           });
     const options = { progressIntervalMs: data.progressIntervalMs, sliceMs: data.sliceMs, backend, history, checkpointer };
     session = new TrainingSession(trainer, withThreads, options);
-    // A new run that keeps every epoch (or every n) keeps its initial weights too, as epoch 0.
+    // A new run that keeps every epoch (or every n), or starts from a model file, keeps its initial weights too, as epoch 0.
     if (history.length === 0) checkpointer?.offerInitial(snapshotWeights(net));
     // The port starts delivering once the listener below is attached, so commands sent while the data loaded are queued, not lost.
     port!.on('message', (command: WorkerCommand) => session!.handle(command));

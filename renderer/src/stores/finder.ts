@@ -30,14 +30,24 @@ export const useFinderStore = defineStore('finder', () => {
   async function run(): Promise<void> {
     if (busy.value) return;
     const finderId = `finder-${Date.now().toString(36)}-${nextId++}`;
-    const { spec, settings, datasetId, scaling, validation, trainLimit } = design.startRequest();
+    const { spec, settings, datasetId, scaling, validation, trainLimit, start } = design.startRequest();
     busy.value = true;
     state.value = { kind: 'running', finderId, fraction: 0 };
     const unsubscribe = useLab().onEvent((event) => {
       if (event.type === 'finder-progress' && event.finderId === finderId && state.value.kind === 'running')
         state.value = { kind: 'running', finderId, fraction: event.fraction };
     });
-    const request = { finderId, spec, settings, datasetId, scaling, validation, ...(trainLimit !== undefined ? { trainLimit } : {}) };
+    // A design from a model file: the range test starts from its weights, as the run would.
+    const request = {
+      finderId,
+      spec,
+      settings,
+      datasetId,
+      scaling,
+      validation,
+      ...(trainLimit !== undefined ? { trainLimit } : {}),
+      ...(start ? { start } : {}),
+    };
     const reply = await attempt((lab) => lab.findLearningRate(request));
     unsubscribe();
     busy.value = false;

@@ -36,6 +36,8 @@ export interface RunState extends RunSummary {
 export interface Notice {
   kind: 'info' | 'error';
   text: string;
+  /** A file the lab just saved: the notice offers to show it in its folder. */
+  path?: string;
 }
 
 const ACTIVE = new Set(['queued', 'running', 'paused']);
@@ -329,7 +331,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function save(runId: string): Promise<void> {
     const result = await act('save the model', (lab) => lab.saveModel({ runId }));
-    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.path}` };
+    if (result?.saved) notice.value = { kind: 'info', text: `Saved the model to ${result.path}`, path: result.path };
   }
 
   function focus(runId: string): void {

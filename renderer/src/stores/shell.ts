@@ -20,6 +20,8 @@ import { useRunsStore } from './runs';
 export interface ShellNotice {
   kind: 'info' | 'error';
   text: string;
+  /** A file the lab just saved: the notice offers to show it in its folder. */
+  path?: string;
 }
 
 /** A text field, where Undo and Redo mean the typing, not the designer's history. */
@@ -68,7 +70,13 @@ export const useShellStore = defineStore('shell', () => {
     const result = await attempt(call);
     if (!result.ok) notice.value = { kind: 'error', text: couldNot(what, result.message) };
     // The whole path: a name alone does not say which folder the dialog was in.
-    else if (result.value.saved) notice.value = { kind: 'info', text: `Saved ${result.value.path}` };
+    else if (result.value.saved) notice.value = { kind: 'info', text: `Saved ${result.value.path}`, path: result.value.path };
+  }
+
+  /** Shows a file a save notice names in the system's file manager (main shows only files the lab wrote); a refusal is the shell's notice. */
+  async function reveal(path: string): Promise<void> {
+    const result = await attempt((lab) => lab.revealPath({ path }));
+    if (!result.ok) notice.value = { kind: 'error', text: couldNot('show the file in its folder', result.message) };
   }
 
   async function saveModelOf(from: ModelSourceRequest | null = source()): Promise<void> {
@@ -87,10 +95,11 @@ export const useShellStore = defineStore('shell', () => {
     else await save('export the weights as NumPy .npz', (lab) => lab.exportNpz(from));
   }
 
-  /** w^l of the open model as CSV (Inspect's weights view); `layer` is the engine's index, as getWeights takes it. */
+  /** w^l of the open model as CSV (Inspect's weights view), of the epoch the slider shows; `layer` is the engine's index, as getWeights takes it. */
   async function exportWeightCsv(layer: number): Promise<void> {
-    const modelId = models.modelId;
-    if (modelId) await save('export the weight matrix as CSV', (lab) => lab.exportWeightCsv({ modelId, layer }));
+    const { modelId, epoch } = models;
+    if (modelId)
+      await save('export the weight matrix as CSV', (lab) => lab.exportWeightCsv({ modelId, layer, ...(epoch !== null ? { epoch } : {}) }));
   }
 
   async function exportHistory(runId = runs.focusedId): Promise<void> {
@@ -190,6 +199,7 @@ export const useShellStore = defineStore('shell', () => {
     exportOnnxOf,
     exportWeightsOf,
     exportWeightCsv,
+    reveal,
     exportHistory,
     exportCharts,
   };

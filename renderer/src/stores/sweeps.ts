@@ -63,6 +63,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
       ...(base.trainLimit !== undefined ? { trainLimit: base.trainLimit } : {}),
       ...(base.testLimit !== undefined ? { testLimit: base.testLimit } : {}),
       ...(draft.value.mode === 'random' ? { budget: draft.value.budget } : {}),
+      // A design from a model file: every run of the sweep starts from its weights.
+      ...(base.start ? { start: base.start } : {}),
     };
     starting.value = true;
     const result = await attempt((lab) => lab.startSweep(request));

@@ -83,6 +83,7 @@ export class FakeWorker extends EventEmitter {
             settings: () => data.settings,
             scaling: FAKE_SCALING,
             history: this.history,
+            ...(data.startedFrom ? { startedFrom: data.startedFrom } : {}),
             ...(data.checkpointIntervalMs !== undefined ? { intervalMs: data.checkpointIntervalMs } : {}),
             ...(options.clock ? { now: options.clock } : {}),
             ...(options.fs ? { fs: options.fs } : {}),

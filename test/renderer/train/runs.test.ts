@@ -329,7 +329,7 @@ describe('runs store: actions', () => {
   it('saves a model and says where; a refused save becomes an error notice', async () => {
     const store = await loaded();
     await store.save('a');
-    expect(store.notice).toEqual({ kind: 'info', text: 'Saved the model to /home/ada/model.json' });
+    expect(store.notice).toEqual({ kind: 'info', text: 'Saved the model to /home/ada/model.json', path: '/home/ada/model.json' });
     vi.mocked(lab.saveModel).mockRejectedValueOnce(new Error('The run has no weights yet.'));
     await store.save('a');
     expect(store.notice).toEqual({ kind: 'error', text: 'Could not save the model: The run has no weights yet.' });

@@ -1,6 +1,6 @@
 /** How runs differ: every setting that shapes a run, flattened to labelled strings that can be compared. */
 import { layerActivation, type LayerSpec, type NetworkSpec, type StopRule, type TrainSettings } from '@core/engine/spec';
-import type { RunRecordEvent } from '@core/lab/contract';
+import type { RunRecordEvent, StartedFrom } from '@core/lab/contract';
 import { layerToken } from '../design/layers';
 import { compactPercent, count, quantity } from '../format';
 import { rateHistory } from './run-record';
@@ -10,6 +10,8 @@ export interface RunDescription {
   settings: TrainSettings;
   datasetId: string;
   scaling: string;
+  /** A run from a model file: which, and the scaling it trains with (not always the design's). */
+  startedFrom?: StartedFrom;
   /** Its record's events: η changed by hand shows as a history ("3 → 0.5 at epoch 4"). */
   events?: RunRecordEvent[];
 }
@@ -46,6 +48,19 @@ function stopRule(stop: StopRule): string {
   return 'when the epochs run out';
 }
 
+/**
+ * The input scaling a run trains with: the design's, fitted on the dataset, unless it started from a
+ * model file that carried its own or was given one ("min-max (the file's)", "0–1 pixels (÷ 255)").
+ */
+export function runScaling(run: Pick<RunDescription, 'scaling' | 'startedFrom'>): string {
+  const from = run.startedFrom;
+  if (!from) return run.scaling;
+  if (from.choice === 'file') return `${from.scaling?.kind ?? run.scaling} (the file's)`;
+  if (from.choice === 'pixels') return '0–1 pixels (÷ 255)';
+  if (from.choice === 'none') return 'none';
+  return `${run.scaling} (fitted on the dataset)`;
+}
+
 function optimizer(settings: TrainSettings): string {
   return settings.optimizer === 'momentum' ? `momentum (μ ${quantity(settings.momentum)})` : settings.optimizer;
 }
@@ -54,10 +69,11 @@ export function describeRun(run: RunDescription): SettingField[] {
   const { spec, settings } = run;
   return [
     { key: 'datasetId', label: 'Dataset', value: run.datasetId },
-    { key: 'scaling', label: 'Input scaling', value: run.scaling },
+    { key: 'scaling', label: 'Input scaling', value: runScaling(run) },
     { key: 'architecture', label: 'Layers', value: compactArchitecture(spec) },
     { key: 'loss', label: 'Cost function', value: spec.loss },
-    { key: 'init', label: 'Weight init', value: spec.init },
+    // A run from a model file starts from the file's weights, not from an initialisation.
+    { key: 'init', label: 'Weight init', value: run.startedFrom ? `from ${run.startedFrom.name}` : spec.init },
     { key: 'optimizer', label: 'Optimiser', value: optimizer(settings) },
     { key: 'learningRate', label: 'Learning rate η', value: rateHistory(run) },
     { key: 'batchSize', label: 'Mini-batch size', value: count(settings.batchSize) },

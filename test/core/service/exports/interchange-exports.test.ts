@@ -8,6 +8,8 @@ import { readSafetensors } from '@core/model/imports/safetensors';
 import { buildModelFile } from '@core/model/model-file';
 import { InterchangeExports } from '@core/service/exports/interchange-exports';
 import type { ExportedModel } from '@core/service/exports/model-exports';
+import { Network } from '@core/engine/network';
+import { Rng } from '@core/engine/rng';
 import { trainedSmall } from '../../model/fixtures';
 
 describe('InterchangeExports', () => {
@@ -16,10 +18,18 @@ describe('InterchangeExports', () => {
   let answers: (string | null)[];
   let model: ExportedModel;
 
+  /** Inspect's epoch slider: the checkpoints of the open model's run (the model itself holds epoch 3). */
+  let checkpoints: Map<number, Network>;
   const exports = () =>
     new InterchangeExports({
       choosePath: async (name, kind) => (asked.push({ name, kind }), answers.shift() ?? null),
       model: async () => model,
+      networkAt: async (_modelId, epoch) => {
+        if (epoch === undefined) return { name: model.name, net: model.loaded.net, epoch: 3 };
+        const net = checkpoints.get(epoch);
+        if (!net) throw new Error(`no checkpoint of epoch ${epoch}`);
+        return { name: model.name, net, epoch };
+      },
     });
 
   beforeEach(() => {
@@ -28,6 +38,7 @@ describe('InterchangeExports', () => {
     answers = [];
     const { net, meta } = trainedSmall();
     model = { name: 'Digits (epoch 3)', loaded: { file: buildModelFile(net, meta), net } };
+    checkpoints = new Map([[1, Network.create(net.spec, new Rng(21))]]);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -76,12 +87,23 @@ describe('InterchangeExports', () => {
       fileName: 'w2.csv',
       path: expect.stringMatching(/[\\/]w2\.csv$/),
     });
-    expect(asked).toEqual([{ name: 'Digits-epoch-3-W2.csv', kind: 'csv' }]);
+    expect(asked).toEqual([{ name: 'Digits-w2-epoch-3.csv', kind: 'csv' }]);
     const rows = readFileSync(join(dir, 'w2.csv'), 'utf8').trim().split('\n');
     const net = model.loaded.net;
     expect(rows).toHaveLength(net.sizes[1]!);
     // Each value is the shortest decimal that reads back to the same float32.
     expect(rows[0]!.split(',').map((x) => Math.fround(Number(x)))).toEqual(Array.from(net.w[1]!.subarray(0, net.sizes[0]!)));
+  });
+
+  it("writes the matrix of the epoch Inspect's slider shows (its run's checkpoint), named after that epoch", async () => {
+    answers.push(join(dir, 'w2-epoch-1.csv'));
+    await exports().exportWeightCsv({ modelId: 'model-1', layer: 1, epoch: 1 });
+    expect(asked).toEqual([{ name: 'Digits-w2-epoch-1.csv', kind: 'csv' }]);
+    const rows = readFileSync(join(dir, 'w2-epoch-1.csv'), 'utf8').trim().split('\n');
+    const shown = checkpoints.get(1)!;
+    const first = (net: Network) => Array.from(net.w[1]!.subarray(0, net.sizes[0]!));
+    expect(rows[0]!.split(',').map((x) => Math.fround(Number(x)))).toEqual(first(shown));
+    expect(first(shown)).not.toEqual(first(model.loaded.net));
   });
 
   it('refuses a layer the model does not have, and diverged weights, before asking where', async () => {
