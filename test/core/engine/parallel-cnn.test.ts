@@ -11,6 +11,7 @@ import { Network } from '../../../core/engine/network';
 import { layoutSizesOf, sharedLayout, shardRows, Slot } from '../../../core/engine/parallel/layout';
 import { nodeWorkerFactory } from '../../../core/engine/parallel/node-workers';
 import { ParallelTrainer } from '../../../core/engine/parallel/parallel-trainer';
+import { autoThreads, DEFAULT_MIN_SHARD_ROWS, MAX_AUTO_THREADS, WASM_MIN_WORK, weightCount } from '../../../core/engine/parallel/policy';
 import { ShardWorker } from '../../../core/engine/parallel/shard-worker';
 import { Rng } from '../../../core/engine/rng';
 import type { LayerSpec, NetworkSpec, TrainSettings } from '../../../core/engine/spec';
@@ -186,5 +187,40 @@ describe('a CNN’s shards (ShardWorker, no threads)', () => {
         expect(stateBytes(reference).equals(before)).toBe(false);
       }
     }
+  });
+});
+
+describe('autoThreads for a CNN (the policy behind --workers auto and the window’s Auto)', () => {
+  /** Nielsen's chapter-6 network, as the bench and the README's proof train it. */
+  const chapter6: NetworkSpec = {
+    inputSize: 784,
+    inputShape: { channels: 1, height: 28, width: 28 },
+    layers: [
+      { kind: 'conv', filters: 20, kernel: 5, stride: 1, padding: 'valid', activation: 'relu' },
+      { kind: 'maxpool', size: 2, stride: 2 },
+      { units: 100, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ],
+    loss: 'cross-entropy',
+    init: 'he',
+  };
+
+  it('counts a convolution’s weights once per output position', () => {
+    expect(weightCount(chapter6)).toBe(500 * 24 * 24 + 20 * 12 * 12 + 2880 * 100 + 100 * 10);
+  });
+
+  it('splits the chapter-6 CNN at batch 64 over two cores, on either kernels', () => {
+    expect(64 * weightCount(chapter6)).toBeGreaterThanOrEqual(WASM_MIN_WORK);
+    expect(autoThreads({ spec: chapter6, batchSize: 64, cores: 2, backend: 'wasm' })).toBe(2);
+    expect(autoThreads({ spec: chapter6, batchSize: 64, cores: 2, backend: 'js' })).toBe(2);
+    expect(autoThreads({ spec: chapter6, batchSize: 256, cores: 16, backend: 'wasm' })).toBe(MAX_AUTO_THREADS);
+  });
+
+  it('keeps one thread for a batch of one shard, one core, or a CNN too small to pay', () => {
+    expect(autoThreads({ spec: chapter6, batchSize: 2 * DEFAULT_MIN_SHARD_ROWS - 1, cores: 2, backend: 'wasm' })).toBe(1);
+    expect(autoThreads({ spec: chapter6, batchSize: 64, cores: 1, backend: 'wasm' })).toBe(1);
+    // PLAIN (9 × 9 images, 4 filters) costs ~2,000 multiply-adds a row: batch 64 is far below WASM_MIN_WORK.
+    expect(64 * weightCount(PLAIN)).toBeLessThan(WASM_MIN_WORK);
+    expect(autoThreads({ spec: PLAIN, batchSize: 64, cores: 2, backend: 'wasm' })).toBe(1);
   });
 });
