@@ -11,8 +11,11 @@
  * - js, 784-100-10 ReLU: batch 64 1.26×, 256 1.63×; 784-300-100-10 at 64 1.40×, 256 1.68×
  *   (js is ~10× slower per row, so the hand-off matters less).
  * - Batch 10 (Nielsen's nets) makes one shard: no gain possible.
- * - wasm, the chapter-6 CNN (conv 5×5×20 → max-pool 2 → 100 → 10, 0.58 M multiply-adds a row):
- *   batch 64 (37 M) CNN_RATIO_64 — see the README's "The CNN" for the runs and their load.
+ * - wasm, the chapter-6 CNN (conv 5×5×20 → max-pool 2 → 100 → 10, 0.58 M multiply-adds a row),
+ *   batch 64 (37 M), full epochs, 3 interleaved pairs — measured under a load average of 10–14, as
+ *   no quiet moment came: 1.05× by the clock (pairs 1.34×, 1.05×, 0.77×: noise of the load), while
+ *   2 threads kept 0.89–0.97 of one thread's samples per CPU-second, i.e. ~1.8× when each thread
+ *   has a core of its own (README, "The CNN").
  * A CNN's rows cost far more than its parameters (the shard sum and hand-off scale with those), so
  * the same rule on multiply-adds per row is, if anything, cautious for it.
  * Under load extra threads can lose (the same 784-300-100-10 at 64 ran 0.69× with the load
