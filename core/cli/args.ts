@@ -2,7 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCALINGS, type ScalingKind } from '../data/scaling';
-import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, isDense, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
+import { ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, type NetworkSpec, type StopRule, type TrainSettings } from '../engine/spec';
 import { DEFAULT_SCHEDULE, SCHEDULES, type ScheduleSettings } from '../engine/schedules';
 import { parseSweep, SweepError, SWEEP_SETTINGS } from '../engine/sweep';
 import { specProblems, trainingProblems } from '../engine/validate';
@@ -12,7 +12,6 @@ import { BACKENDS, type BackendName } from '../engine/wasm/select';
 import { CliError } from './errors';
 import { parseLayers } from './layers';
 import { readSpecFile } from './spec-file';
-import { CNN_THREADS_REASON } from '../engine/parallel/policy';
 import { describeJsonEvents } from './events';
 import { exportsAsked, parseExportFlags } from './export-flags';
 import { checkOutputName } from './out-paths';
@@ -129,7 +128,9 @@ Output
   --backend NAME              ${BACKENDS.join(' ')}   kernels: plain TypeScript or WebAssembly SIMD (default auto)
   --workers N|auto            split each batch over N threads (default 1 = this thread); the same seed
                               gives the same weights for any N ≥ 2; auto = as many as pay for this
-                              network, batch size and machine (core/engine/parallel/policy.ts)
+                              network, batch size and machine (core/engine/parallel/policy.ts). Over threads
+                              batchnorm normalises each shard of a batch (16+ rows) on its own, and dropout
+                              draws each shard's masks from the seed, so N ≥ 2 differs from 1 for them
   --version                   print the version and exit
   --help, -h                  print this and exit
 
@@ -345,9 +346,6 @@ export function parseCli(argv: string[], machine: TrainingMachine = thisMachine(
       ...specProblems(spec),
       ...trainingProblems(spec, settings),
       ...trainingSizeProblems(spec, settings, machine, options.workers),
-      ...(typeof options.workers === 'number' && options.workers > 1 && !spec.layers.every(isDense)
-        ? [{ field: 'workers', message: `--workers ${options.workers}: ${CNN_THREADS_REASON}` }]
-        : []),
     ][0];
     if (problem) throw new CliError(problem.message);
   }

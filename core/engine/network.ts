@@ -84,12 +84,16 @@ export class Network {
     this.w = params.map((p) => this.alloc(p.weights));
     this.b = params.map((p) => this.alloc(p.biases));
     this.state = { mean: params.map((p) => this.alloc(p.state)), variance: params.map((p) => this.alloc(p.state).fill(1)) };
+    const current = (): Kernels => this.kernels;
     const context = {
-      kernels,
+      // Read through the network: a data-parallel run moves it onto other kernels (parallel/).
+      get kernels() {
+        return current();
+      },
       alloc: (n: number) => this.alloc(n),
       // int32 and float32 are both 4 bytes: a float32 block of the kernels' memory viewed as indices.
       allocIndices: (n: number) => {
-        const block = kernels.alloc(n);
+        const block = this.kernels.alloc(n);
         return new Int32Array(block.buffer, block.byteOffset, n);
       },
     };

@@ -139,8 +139,7 @@ export function trainingSizeProblems(
       },
     ];
   if (!machine) return [];
-  // A CNN trains on one thread (core/engine/parallel/policy.ts).
-  const count = spatial ? 1 : threads === undefined || threads === 'auto' ? Math.max(1, machine.cores) : threads;
+  const count = threads === undefined || threads === 'auto' ? Math.max(1, machine.cores) : threads;
   const bytes = bytesFor(count);
   if (bytes <= machine.memoryBytes) return [];
   const alone = count > 1 ? bytesFor(1) : bytes;

@@ -20,6 +20,8 @@ export const Slot = {
   /** Rows in the current batch, and the shards it is cut into. */
   Rows: 5,
   Shards: 6,
+  /** The batch's dropout seed (as int32): each shard draws its masks from a Rng seeded by it and the shard's number. */
+  Seed: 7,
   Count: 8,
 } as const;
 
@@ -30,8 +32,11 @@ const ERROR_BYTES = 2048;
 
 /** The sizes both sides need to lay the buffer out identically. */
 export interface LayoutSizes {
-  /** Layer sizes n_0 … n_L. */
+  /** Values per sample of every layer l = 0…L (a batch row holds sizes[0] inputs and sizes[L] targets). */
   sizes: number[];
+  /** Weights and biases of every layer l = 0…L (index 0 empty): a dense layer's n_l·n_{l−1} and n_l, a conv layer's kernels and biases, batchnorm's γ and β, 0 for pooling and dropout. */
+  weights: number[];
+  biases: number[];
   /** Most rows one batch can have. */
   maxRows: number;
   /** Most shards one batch is cut into. */
@@ -64,6 +69,15 @@ export interface SharedLayout {
 // 16-byte aligned: SIMD loads of the shards' gradients are fastest on whole vectors.
 const align16 = (n: number): number => (n + 15) & ~15;
 
+/** The layout sizes of a network's parameters, for batches of at most `maxRows` rows cut into at most `shards`. */
+export function layoutSizesOf(
+  net: { sizes: number[]; w: ArrayLike<number>[]; b: ArrayLike<number>[] },
+  maxRows: number,
+  shards: number,
+): LayoutSizes {
+  return { sizes: net.sizes, weights: net.w.map((w) => w.length), biases: net.b.map((b) => b.length), maxRows, shards };
+}
+
 /** Bytes the layout of these sizes takes. */
 export function layoutBytes(s: LayoutSizes): number {
   return sharedLayout(s, undefined, 0, true).bytes;
@@ -72,8 +86,8 @@ export function layoutBytes(s: LayoutSizes): number {
 /** Lays out `buffer` from byte `at` (16-aligned), or a new buffer of the right size. */
 export function sharedLayout(s: LayoutSizes, buffer?: SharedArrayBuffer, at = 0, measureOnly = false): SharedLayout {
   const L = s.sizes.length - 1;
-  const wLen = s.sizes.map((n, l) => (l === 0 ? 0 : n * s.sizes[l - 1]!));
-  const bLen = s.sizes.map((n, l) => (l === 0 ? 0 : n));
+  const wLen = s.weights.map((n, l) => (l === 0 ? 0 : n));
+  const bLen = s.biases.map((n, l) => (l === 0 ? 0 : n));
   const parameters = wLen.reduce((a, n) => a + n, 0) + bLen.reduce((a, n) => a + n, 0);
   const nIn = s.sizes[0]!;
   const nOut = s.sizes[L]!;

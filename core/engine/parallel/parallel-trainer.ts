@@ -9,20 +9,23 @@
  * every thread instantiates the kernels over: weights, shards' gradients and the batch are read
  * by the kernels where they are, with no copies. With the js kernels it is a SharedArrayBuffer.
  *
+ * Convolution, pooling, dropout and batchnorm layers shard like dense ones (shard-worker.ts says
+ * how dropout's masks and batchnorm's statistics are taken per shard).
+ *
  * The coordinator blocks in Atomics.wait while the workers finish, so step() stays synchronous:
  * use it from Node's main thread or a worker, not from a browser's main thread.
  */
 import { inputRowReader, type InputRowReader } from '../../data/rows';
 import { SpecError } from '../errors';
 import type { Gradients, Network } from '../network';
-import { isDense, type TrainSettings } from '../spec';
+import type { TrainSettings } from '../spec';
 import type { BatchReport, EpochReport } from '../reports';
 import { Trainer, type TrainData, type TrainerOptions } from '../trainer';
 import { createWasmKernels, type WasmKernels } from '../wasm/kernels-wasm';
 import { wasmApi } from '../wasm/wasm-api';
-import { Command, readError, sharedLayout, type SharedLayout, shardCount, Slot } from './layout';
-import { planMemory, SCRATCH_SHARE } from './memory';
-import { CNN_THREADS_REASON, DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from './policy';
+import { Command, layoutSizesOf, readError, sharedLayout, type SharedLayout, shardCount, Slot } from './layout';
+import { layerScratchPerRow, planMemory, SCRATCH_SHARE } from './memory';
+import { DEFAULT_MIN_SHARD_ROWS, DEFAULT_SHARDS } from './policy';
 import type { ParallelWorker, ParallelWorkerData, ParallelWorkerFactory } from './protocol';
 import { sumShards } from './reduce';
 import { ShardWorker } from './shard-worker';
@@ -71,6 +74,8 @@ export class ParallelTrainer {
   private exits: Promise<unknown>[] = [];
   private quitSent = false;
   private readInput?: InputRowReader;
+  /** The network has dropout: each batch draws a seed for its shards' masks from the run's Rng. */
+  private readonly dropout: boolean;
 
   private constructor(
     readonly net: Network,
@@ -81,17 +86,16 @@ export class ParallelTrainer {
     if (net.precision !== 'float32') throw new SpecError('Parallel training shares float32 weights; this network is float64.', 'precision');
     if (!Number.isInteger(options.workers) || options.workers < 1)
       throw new SpecError(`workers must be a whole number ≥ 1, got ${options.workers}.`, 'workers');
-    if (options.workers > 1 && !net.spec.layers.every(isDense)) throw new SpecError(CNN_THREADS_REASON, 'workers');
     this.workers = options.workers;
     this.maxShards = options.shards ?? DEFAULT_SHARDS;
     this.minShardRows = options.minShardRows ?? DEFAULT_MIN_SHARD_ROWS;
     this.spin = options.spin ?? 20_000;
     this.silenceMs = options.silenceMs ?? 120_000;
-    const sizes = { sizes: net.sizes, maxRows: Math.min(settings.batchSize, data.train.count), shards: this.maxShards };
+    const sizes = layoutSizesOf(net, Math.min(settings.batchSize, data.train.count), this.maxShards);
     const source = net.kernels as Partial<WasmKernels>;
     if (net.kernels.name === 'wasm' && source.module) {
       // One memory for the whole run; the coordinator's kernels take region 0, each worker its own.
-      const plan = planMemory(sizes, this.workers, this.minShardRows);
+      const plan = planMemory(sizes, this.workers, this.minShardRows, layerScratchPerRow(net.spec));
       const memory = new (wasmApi()!.Memory)({ initial: plan.pages, maximum: plan.pages, shared: true });
       const buffer = memory.buffer as unknown as SharedArrayBuffer;
       this.layout = sharedLayout(sizes, buffer, plan.layoutAt);
@@ -101,7 +105,8 @@ export class ParallelTrainer {
         ...this.common(sizes, buffer, plan.layoutAt),
         wasm: { module: source.module, memory, scratchShare: SCRATCH_SHARE },
       };
-      // The Trainer's gradients, undo copy and optimiser state are then allocated in this memory too.
+      // The Trainer's gradients, undo copy and optimiser state are then allocated in this memory too
+      // (and its layers' buffers: they reach the kernels through the network).
       net.kernels = this.wasm;
     } else {
       this.layout = sharedLayout(sizes);
@@ -114,7 +119,8 @@ export class ParallelTrainer {
       net.w[l] = this.layout.w[l]!;
       net.b[l] = this.layout.b[l]!;
     }
-    this.own = new ShardWorker(net.spec, net.kernels, this.layout, 0, this.workers);
+    this.own = new ShardWorker(net.spec, net.kernels, this.layout, 0, this.workers, net);
+    this.dropout = net.spec.layers.some((layer) => layer.kind === 'dropout');
     const { now } = options;
     this.trainer = new Trainer(net, data, settings, {
       ...(now ? { now } : {}),
@@ -243,6 +249,8 @@ export class ParallelTrainer {
     const shards = shardCount(rows, this.maxShards, this.minShardRows);
     layout.control[Slot.Rows] = rows;
     layout.control[Slot.Shards] = shards;
+    // The Trainer handed the network the run's seeded Rng: one draw a batch, whatever the thread count.
+    if (this.dropout) layout.control[Slot.Seed] = this.net.rng.nextUint32() | 0;
     // One shard (small batches) is the coordinator's alone: the workers sleep on.
     const share = shards > 1 && this.threads.length > 0;
     if (share) this.post(Command.Compute);

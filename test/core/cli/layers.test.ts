@@ -29,6 +29,12 @@ describe('--layers with CNN words', () => {
     });
   });
 
+  it('splits a CNN over threads like a dense network (--workers), and says how batchnorm and dropout shard', () => {
+    expect(parseCli([...CNN, '--workers', '2']).workers).toBe(2);
+    expect(parseCli([...CNN, '--workers', 'auto']).workers).toBe('auto');
+    expect(USAGE).toMatch(/batchnorm normalises each shard of a batch/);
+  });
+
   it('takes strides, same padding, dropout and batchnorm, and one activation for all', () => {
     expect(parseLayers('32x32x3,conv3x3x8s2same,batchnorm,maxpool3s2,dropout0.25,10', 'tanh')).toEqual({
       inputSize: 3072,
@@ -57,7 +63,6 @@ describe('--layers with CNN words', () => {
     expect(refusal(['--layers', '28x28x1,100,maxpool2,10', '--activation', 'relu,softmax'])).toMatch(/comes after a dense layer/);
     expect(refusal(['--layers', '5x5x1,conv7x7x4,10', '--activation', 'relu,softmax'])).toMatch(/7×7 kernel is larger than its 5×5 input/);
     expect(refusal([...CNN.slice(0, 4), '--activation', 'relu,softmax'])).toMatch(/give one name, or 3 \(one per conv and dense layer/);
-    expect(refusal([...CNN, '--workers', '2'])).toMatch(/--workers 2: .*train on one thread/);
     expect(USAGE).toMatch(/28x28x1,conv5x5x20,maxpool2,100,10/);
   });
 });

@@ -57,7 +57,7 @@ describe('trainingSizeProblems', () => {
     );
   });
 
-  it('bounds a CNN too: its parameters, every layer per row and the largest im2col matrix, on one thread', () => {
+  it('bounds a CNN too: its parameters, every layer per row and the largest im2col matrix, on every thread', () => {
     const cnn = (filters: number): NetworkSpec => ({
       inputSize: 784,
       inputShape: { channels: 1, height: 28, width: 28 },
@@ -76,8 +76,13 @@ describe('trainingSizeProblems', () => {
     // 1,000 filters on 1,000 channels: 11 million parameters, and an im2col matrix of 7 million values per image.
     const [wide] = trainingSizeProblems(cnn(1000), settings, machine, 'auto');
     expect(wide!.message).toMatch(
-      /^Training 28x28x1-conv3x3x1000same-conv3x3x1000same-maxpool2-10 \(10,971,010 parameters, batches of 64, 1 thread\) would need about \d+\.\d GB.* Use fewer filters or units or a smaller batch\.$/,
+      /^Training 28x28x1-conv3x3x1000same-conv3x3x1000same-maxpool2-10 \(10,971,010 parameters, batches of 64, 2 threads\) would need about \d+\.\d GB.* Use fewer filters or units or a smaller batch\.$/,
     );
+    // Each thread holds its own rows' activations and im2col matrices: one thread needs less.
+    const [alone] = trainingSizeProblems(cnn(1000), settings, machine, 1);
+    expect(alone!.message).toMatch(/batches of 64, 1 thread\) would need about/);
+    const gbOf = (message: string): number => Number(/about (\d+\.\d) GB/.exec(message)![1]);
+    expect(gbOf(alone!.message)).toBeLessThan(gbOf(wide!.message));
     // 20 × 14 × 14 flattened into 13,000 units is 51 million weights: more than a model file holds, machine or not.
     const big = cnn(20);
     big.layers.splice(3, 0, { units: 13_000, activation: 'relu' });
