@@ -155,7 +155,7 @@ describe('format: percentages, durations, speeds and sizes', () => {
   });
 
   it('writes speeds and sizes', () => {
-    expect([rate(850), rate(21_340)]).toEqual(['850', '21.3 k']);
+    expect([rate(850), rate(21_340)]).toEqual(['850', '21.3K']);
     expect([bytes(200), bytes(12_345), bytes(30_912_345), bytes(1.2e9)]).toEqual(['1 kB', '12 kB', '30.9 MB', '1.2 GB']);
   });
 });

@@ -117,9 +117,9 @@ export function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-/** Samples per second: 850, or 21.3 k from a thousand up. */
+/** Samples per second: 850, or 21.3K from a thousand up (written as the throughput axis writes thousands). */
 export function rate(samplesPerSecond: number): string {
-  return samplesPerSecond >= 1000 ? `${(samplesPerSecond / 1000).toFixed(1)} k` : samplesPerSecond.toFixed(0);
+  return samplesPerSecond >= 1000 ? `${(samplesPerSecond / 1000).toFixed(1)}K` : samplesPerSecond.toFixed(0);
 }
 
 /** A size on disk: at least 1 kB, 30.9 MB from a million bytes, 1.2 GB from a billion. */
