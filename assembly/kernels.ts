@@ -5,10 +5,12 @@
 
 import { activate4, softmaxRow, ACT_NONE, ACT_SOFTMAX } from './activations';
 import { fma, hsum4 } from './simd';
+import { clearBlock, matMulAtBRows } from './atb-rows';
 export { activate, activateBackward, softmax, softmaxBackward, outputDelta, expArray } from './activations';
 export * from './parallel';
 export * from './rows';
 export * from './dense-step';
+export { sgdGradientStep } from './gradient-step';
 export * from './conv';
 
 @inline function hsum(v: v128): f32 {
@@ -210,10 +212,31 @@ export function matMulAB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32): 
 
 /**
  * C[m×n] (+)= A[k×m]ᵀ·B[k×n]. With sparse ≠ 0, column blocks of eight where every row of B is
- * zero are skipped (the first layer's ∇w = δᵀ·x over mostly-zero inputs x); four columns of C ×
- * eight of B per step.
+ * zero are skipped (the first layer's ∇w = δᵀ·x over mostly-zero inputs x), and, when k ≤ 64, so
+ * are the rows of B that are zero within a block (an MNIST image fills ~40 % of the eight-pixel
+ * blocks, a batch of them ~70–85 %: each block sums only its own images' rows). A skipped row adds
+ * δ·0 = ±0, which leaves a sum that is not −0 unchanged, so both give the same bits. Four columns
+ * of C × eight of B per step.
  */
-export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: bool, list: usize, sparse: i32): void {
+export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: bool, list: usize, sparse: i32): i32 {
+  let count = -1;
+  if (sparse && k <= 64) count = matMulAtBRows(a, b, c, m, n, k, accumulate, list);
+  else matMulAtBBlocks(a, b, c, m, n, k, accumulate, list, sparse);
+  // The last n mod 8 columns, plainly.
+  const rowA = <usize>m << 2;
+  const rowB = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    for (let j = (n >> 3) << 3; j < n; j++) {
+      let s: f32 = accumulate ? load<f32>(c + <usize>i * rowB + (<usize>j << 2)) : 0;
+      for (let r = 0; r < k; r++) s += load<f32>(a + <usize>r * rowA + (<usize>i << 2)) * load<f32>(b + <usize>r * rowB + (<usize>j << 2));
+      store<f32>(c + <usize>i * rowB + (<usize>j << 2), s);
+    }
+  }
+  return count;
+}
+
+/** matMulAtB's column blocks of eight over every row of B (sparse ≠ 0: blocks where some row is nonzero). */
+function matMulAtBBlocks(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, accumulate: bool, list: usize, sparse: i32): void {
   const rowA = <usize>m << 2;
   const rowB = <usize>n << 2;
   const n8 = n >> 3;
@@ -228,13 +251,7 @@ export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
     if (v128.any_true(any)) {
       store<i32>(list + (<usize>count << 2), q);
       count++;
-    } else if (!accumulate) {
-      for (let i = 0; i < m; i++) {
-        const ci = c + <usize>i * rowB + (<usize>q << 5);
-        v128.store(ci, f32x4.splat(0));
-        v128.store(ci, f32x4.splat(0), 16);
-      }
-    }
+    } else clearBlock(c, m, rowB, q, accumulate);
   }
   for (let i = 0; i < m; i += 4) {
     const cols = min(4, m - i);
@@ -275,14 +292,6 @@ export function matMulAtB(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, 
       v128.store(c2 + o, s20); v128.store(c2 + o, s21, 16);
       v128.store(c1 + o, s10); v128.store(c1 + o, s11, 16);
       v128.store(c0 + o, s00); v128.store(c0 + o, s01, 16);
-    }
-  }
-  // The last n mod 8 columns, plainly.
-  for (let i = 0; i < m; i++) {
-    for (let j = n8 << 3; j < n; j++) {
-      let s: f32 = accumulate ? load<f32>(c + <usize>i * rowB + (<usize>j << 2)) : 0;
-      for (let r = 0; r < k; r++) s += load<f32>(a + <usize>r * rowA + (<usize>i << 2)) * load<f32>(b + <usize>r * rowB + (<usize>j << 2));
-      store<f32>(c + <usize>i * rowB + (<usize>j << 2), s);
     }
   }
 }
@@ -347,6 +356,34 @@ export function sumSquares(a: usize, n: i32): f64 {
     s += x * x;
   }
   return s;
+}
+
+/**
+ * sumSquares of an m×n matrix (n a multiple of 8) that is zero outside the eight-column blocks
+ * matMulAtB listed (16-byte entries, block index first; `count` of them): the same sums in the
+ * same order, the zero blocks left out (adding 0 to a sum of squares leaves it as it is).
+ */
+export function sumSquaresBlocks(a: usize, m: i32, n: i32, list: usize, count: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  const row = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const ai = a + <usize>i * row;
+    for (let t = 0; t < count; t++) {
+      const p = ai + (<usize>load<i32>(list + (<usize>t << 4)) << 5);
+      const v = v128.load(p);
+      const w = v128.load(p, 16);
+      const v0 = f64x2.promote_low_f32x4(v);
+      const v1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+      const w0 = f64x2.promote_low_f32x4(w);
+      const w1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(w, w, 2, 3, 0, 1));
+      s0 = f64x2.add(s0, f64x2.mul(v0, v0));
+      s1 = f64x2.add(s1, f64x2.mul(v1, v1));
+      s2 = f64x2.add(s2, f64x2.mul(w0, w0));
+      s3 = f64x2.add(s3, f64x2.mul(w1, w1));
+    }
+  }
+  const t = f64x2.add(f64x2.add(s0, s2), f64x2.add(s1, s3));
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
 }
 
 /**

@@ -191,7 +191,7 @@ export function createWasmKernels(module: WasmModule, options: WasmKernelOptions
     },
 
     matMulAtB(a, b, c, m, n, k, accumulate, sparse) {
-      if (!f32(a, b, c) || n >> 3 > MAX_LIST) return jsKernels.matMulAtB(a, b, c, m, n, k, accumulate, sparse);
+      if (!f32(a, b, c) || (n >> 3) * 4 > MAX_LIST) return jsKernels.matMulAtB(a, b, c, m, n, k, accumulate, sparse);
       scratchTop = scratchStart;
       const pa = place(a as Float32Array, k * m, true);
       const pb = place(b as Float32Array, k * n, true);
