@@ -5,9 +5,11 @@
 // are float64 here too). The host (core/engine/wasm/dense-step.ts) writes the plan, a block of f64
 // words whose layout is below; pointers are byte offsets into this memory.
 
-import { matMulABt, matMulAB, matMulAtB, density, sumRows, sumSquares, maxAbs, sgdStep, adamStep } from './kernels';
+import { matMulABt, matMulAB, matMulAtB, density, sumRows } from './kernels';
+import { sumSquares, sumSquaresBlocks, maxAbs, sgdStep, adamStep } from './steps';
+import { sgdGradientStep } from './gradient-step';
 import { activateBackward, softmaxBackward, outputDelta, ACT_SOFTMAX } from './activations';
-import { logF64 } from './log';
+import { batchCost, momentumStep } from './step-math';
 export { logArray } from './log';
 
 // The plan's header (f64 words). Keep in step with core/engine/wasm/dense-step.ts.
@@ -30,9 +32,11 @@ const H_GMAX = 15; // momentum's and Adam's running max of the gradient bound (t
 const H_LIST = 16;
 const H_Y = 17;
 const H_INPUT = 18;
+const H_SCRATCH = 19; // 4·n_0 floats for sgdGradientStep
 const O_COST = 20;
 const O_LAYER = 21;
 const O_STEPPED = 22; // 1 when the optimiser stepped (Adam's t counts it, even when undone)
+const O_ONE_PASS = 23; // 1 when layer 1's gradient and step took one pass (firstLayerStep)
 const LAYERS = 32;
 const LAYER_WORDS = 24;
 // A layer's words.
@@ -56,6 +60,8 @@ const MAX_W = 16;
 const MAX_B = 17;
 const NORM = 18;
 const SPARSE = 19;
+/** sgdGradientStep's results: Σ (∂C/∂w)², then max |w| after the step. */
+const STEP_SQUARES = 21;
 
 // What denseStep returns (what went non-finite, as OverflowGuard.update says it).
 const DONE = 0;
@@ -67,7 +73,6 @@ const BOUND_BROKEN = 4;
 
 /** Below this bound on |p| + |Δp| an update cannot overflow float32 (as in overflow-guard.ts). */
 const SAFE_MAGNITUDE: f64 = 1e37;
-const EPS: f64 = 1e-12;
 
 @inline function word(at: usize, i: i32): f64 {
   return load<f64>(at + (<usize>i << 3));
@@ -86,79 +91,6 @@ const EPS: f64 = 1e-12;
 function backwardThrough(act: i32, z: usize, a: usize, g: usize, rows: i32, cols: i32): void {
   if (act == ACT_SOFTMAX) softmaxBackward(a, g, rows, cols);
   else activateBackward(act, z, a, g, rows * cols);
-}
-
-/** Σ_x C_x over the batch, in float64 as losses.ts computes it (row by row, each row's sum from 0). */
-function batchCost(loss: i32, a: usize, y: usize, rows: i32, n: i32): f64 {
-  let total: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    let s: f64 = 0;
-    for (let j = 0; j < n; j++) {
-      const o = (<usize>(r * n + j)) << 2;
-      const ai = <f64>load<f32>(a + o);
-      const yi = <f64>load<f32>(y + o);
-      if (loss == 1) {
-        const d = ai - yi;
-        s += d * d;
-      } else if (loss == 2) {
-        if (yi != 0) s -= yi * logF64(ai < EPS ? EPS : ai);
-      } else if (loss == 3) {
-        if (yi != 0) s += yi * logF64(yi / (ai < EPS ? EPS : ai));
-      } else {
-        const c = ai < EPS ? EPS : ai > 1 - EPS ? 1 - EPS : ai;
-        s -= yi * logF64(c) + (1 - yi) * logF64(1 - c);
-      }
-    }
-    total += loss == 1 ? 0.5 * s : s;
-  }
-  return total;
-}
-
-/**
- * Momentum over n floats in float64, as optimizers.ts's loop computes it: u ← μu + (g + λp),
- * p ← p − η u (u unrounded), each stored as float32. Returns max |p| after it (NaN when one is NaN).
- */
-function momentumStep(p: usize, g: usize, u: usize, n: i32, mu: f64, eta: f64, lambda: f64): f64 {
-  const vmu = f64x2.splat(mu);
-  const veta = f64x2.splat(eta);
-  const vl = f64x2.splat(lambda);
-  let mx = f32x4.splat(0), nan = f32x4.splat(0);
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const o = <usize>i << 2;
-    const pv = v128.load(p + o);
-    const gv = v128.load(g + o);
-    const uv = v128.load(u + o);
-    const p0 = f64x2.promote_low_f32x4(pv);
-    const p1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(pv, pv, 2, 3, 0, 1));
-    const g0 = f64x2.promote_low_f32x4(gv);
-    const g1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1));
-    const u0 = f64x2.promote_low_f32x4(uv);
-    const u1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(uv, uv, 2, 3, 0, 1));
-    const n0 = f64x2.add(f64x2.mul(vmu, u0), f64x2.add(g0, f64x2.mul(vl, p0)));
-    const n1 = f64x2.add(f64x2.mul(vmu, u1), f64x2.add(g1, f64x2.mul(vl, p1)));
-    const q0 = f64x2.sub(p0, f64x2.mul(veta, n0));
-    const q1 = f64x2.sub(p1, f64x2.mul(veta, n1));
-    const un = v128.shuffle<f32>(f32x4.demote_f64x2_zero(n0), f32x4.demote_f64x2_zero(n1), 0, 1, 4, 5);
-    const q = v128.shuffle<f32>(f32x4.demote_f64x2_zero(q0), f32x4.demote_f64x2_zero(q1), 0, 1, 4, 5);
-    v128.store(u + o, un);
-    v128.store(p + o, q);
-    mx = f32x4.pmax(mx, f32x4.abs(q));
-    nan = v128.or(nan, f32x4.ne(q, q));
-  }
-  let m = <f64>max(max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)));
-  if (v128.any_true(nan)) m = NaN;
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const pj = <f64>load<f32>(p + o);
-    const uj = mu * <f64>load<f32>(u + o) + (<f64>load<f32>(g + o) + lambda * pj);
-    store<f32>(u + o, <f32>uj);
-    const q = <f32>(pj - eta * uj);
-    store<f32>(p + o, q);
-    if (q != q) m = NaN;
-    else if (m == m) m = max(m, <f64>abs(q));
-  }
-  return m;
 }
 
 /** One optimiser step over one buffer of n floats; returns max |p| after it. */
@@ -187,8 +119,12 @@ function paramMax(plan: usize, L: i32): f64 {
   return top;
 }
 
-/** The guarded update (OverflowGuard.update) once the gradients and their norms are in place. */
-function update(plan: usize, L: i32): i32 {
+/**
+ * The guarded update (OverflowGuard.update) once the gradients and their norms are in place, `top`
+ * being paramMax. `firstStepped`: sgdGradientStep has stepped layer 1's weights already, where this
+ * update could not overflow (firstLayerStep checked it with a bound on their gradient's norm).
+ */
+function update(plan: usize, L: i32, top: f64, firstStepped: bool): i32 {
   let gMaxNorm: f64 = 0;
   for (let l = 1; l <= L; l++) {
     const g = word(layerAt(plan, l), NORM);
@@ -200,7 +136,6 @@ function update(plan: usize, L: i32): i32 {
   }
   const l2 = word(plan, H_L2);
   const eta = word(plan, H_ETA);
-  const top = paramMax(plan, L);
   const gBound = gMaxNorm + l2 * top;
   const optimizer = i32(word(plan, H_OPTIMIZER));
   let change: f64;
@@ -214,6 +149,7 @@ function update(plan: usize, L: i32): i32 {
     else change = epsilon > 0 ? (Math.abs(eta) * gMax) / epsilon : Infinity;
   }
   const mayOverflow = !(top + change < SAFE_MAGNITUDE);
+  if (firstStepped && mayOverflow) return BOUND_BROKEN;
   for (let l = 1; mayOverflow && l <= L; l++) {
     const lay = layerAt(plan, l);
     const nOut = i32(word(lay, N_OUT));
@@ -225,7 +161,8 @@ function update(plan: usize, L: i32): i32 {
     const lay = layerAt(plan, l);
     const nOut = i32(word(lay, N_OUT));
     const n = i32(word(lay, N_IN)) * nOut;
-    setWord(lay, MAX_W, stepBuffer(plan, ptr(lay, W), ptr(lay, NABLA_W), ptr(lay, S1_W), ptr(lay, S2_W), n, l2));
+    if (l == 1 && firstStepped) setWord(lay, MAX_W, word(lay, STEP_SQUARES + 1));
+    else setWord(lay, MAX_W, stepBuffer(plan, ptr(lay, W), ptr(lay, NABLA_W), ptr(lay, S1_W), ptr(lay, S2_W), n, l2));
     setWord(lay, MAX_B, stepBuffer(plan, ptr(lay, B), ptr(lay, NABLA_B), ptr(lay, S1_B), ptr(lay, S2_B), nOut, 0));
   }
   // The first non-finite buffer in the guard's order (every w, then every b) names the layer.
@@ -274,21 +211,66 @@ export function denseStep(plan: usize): i32 {
   const mode = i32(word(plan, H_DELTA));
   outputDelta(ptr(out, A), y, ptr(out, DELTA), rows, nL, scale, mode == 2 ? 1 : 0);
   if (mode == 0) backwardThrough(i32(word(out, ACT)), ptr(out, Z), ptr(out, A), ptr(out, DELTA), rows, nL);
-  // BP3, BP4, BP2 from the last layer down, then each layer's ‖∇w, ∇b‖.
-  for (let l = L; l >= 1; l--) {
-    const lay = layerAt(plan, l);
-    const nIn = i32(word(lay, N_IN));
-    const nOut = i32(word(lay, N_OUT));
-    const prevA = l == 1 ? ptr(plan, H_INPUT) : ptr(layerAt(plan, l - 1), A);
-    sumRows(ptr(lay, DELTA), ptr(lay, NABLA_B), rows, nOut, false);
-    matMulAtB(ptr(lay, DELTA), prevA, ptr(lay, NABLA_W), nOut, nIn, rows, false, list, i32(word(lay, SPARSE)));
-    if (l > 1) {
-      const below = layerAt(plan, l - 1);
-      matMulAB(ptr(lay, DELTA), ptr(lay, W), ptr(below, DELTA), rows, nIn, nOut);
-      backwardThrough(i32(word(below, ACT)), ptr(below, Z), ptr(below, A), ptr(below, DELTA), rows, nIn);
-    }
-    setWord(lay, NORM, Math.sqrt(sumSquares(ptr(lay, NABLA_W), nIn * nOut) + sumSquares(ptr(lay, NABLA_B), nOut)));
-  }
+  // BP3, BP4, BP2 from the last layer down, then each layer's ‖∇w, ∇b‖; layer 1 and its step in one pass where it can.
+  for (let l = L; l >= 2; l--) backward(plan, l, rows, list);
+  const top = paramMax(plan, L);
+  const firstStepped = isFinite(cost) && firstLayerStep(plan, L, rows, list, top);
+  setWord(plan, O_ONE_PASS, firstStepped ? 1 : 0);
+  if (!firstStepped) backward(plan, 1, rows, list);
   if (!isFinite(cost)) return BAD_LOSS;
-  return update(plan, L);
+  return update(plan, L, top, firstStepped);
 }
+
+/** Layer l's BP3 (∇b), BP4 (∇w), its ‖∇w, ∇b‖ and, above layer 1, BP2 (δ^{l−1}). */
+function backward(plan: usize, l: i32, rows: i32, list: usize): void {
+  const lay = layerAt(plan, l);
+  const nIn = i32(word(lay, N_IN));
+  const nOut = i32(word(lay, N_OUT));
+  const prevA = l == 1 ? ptr(plan, H_INPUT) : ptr(layerAt(plan, l - 1), A);
+  sumRows(ptr(lay, DELTA), ptr(lay, NABLA_B), rows, nOut, false);
+  const nablaW = ptr(lay, NABLA_W);
+  let blocks = matMulAtB(ptr(lay, DELTA), prevA, nablaW, nOut, nIn, rows, false, list, i32(word(lay, SPARSE)));
+  if (nIn & 7) blocks = -1;
+  if (l > 1) {
+    const below = layerAt(plan, l - 1);
+    matMulAB(ptr(lay, DELTA), ptr(lay, W), ptr(below, DELTA), rows, nIn, nOut);
+    backwardThrough(i32(word(below, ACT)), ptr(below, Z), ptr(below, A), ptr(below, DELTA), rows, nIn);
+  }
+  const squares = blocks >= 0 ? sumSquaresBlocks(nablaW, nOut, nIn, list, blocks) : sumSquares(nablaW, nIn * nOut);
+  setWord(lay, NORM, Math.sqrt(squares + sumSquares(ptr(lay, NABLA_B), nOut)));
+}
+
+/**
+ * Plain SGD over a sparse first layer: its ∇b, then ∇w, ‖∇w, ∇b‖ and the step of w in one pass
+ * (sgdGradientStep), when the guard is bound to let the update through: the loss and the other
+ * layers' norms finite, and the update unable to overflow even with ‖∇w‖ at its bound
+ * ‖δ‖·‖x‖ (Cauchy–Schwarz, widened by 10⁻³ for float32 rounding). Returns false, having changed
+ * nothing the step-by-step order needs, where that is not so.
+ */
+function firstLayerStep(plan: usize, L: i32, rows: i32, list: usize, top: f64): bool {
+  const lay = layerAt(plan, 1);
+  const nIn = i32(word(lay, N_IN));
+  const nOut = i32(word(lay, N_OUT));
+  if (i32(word(plan, H_OPTIMIZER)) != 0 || word(lay, SPARSE) == 0 || rows > 64 || (nIn & 7) != 0) return false;
+  let others: f64 = 0;
+  for (let l = 2; l <= L; l++) {
+    const g = word(layerAt(plan, l), NORM);
+    if (!isFinite(g)) return false;
+    if (g > others) others = g;
+  }
+  const x = ptr(plan, H_INPUT);
+  const delta = ptr(lay, DELTA);
+  const wBound = Math.sqrt(sumSquares(delta, rows * nOut)) * Math.sqrt(sumSquares(x, rows * nIn)) * (1 + 1e-3);
+  if (!(wBound < SAFE_MAGNITUDE)) return false;
+  sumRows(delta, ptr(lay, NABLA_B), rows, nOut, false);
+  const bSquares = sumSquares(ptr(lay, NABLA_B), nOut);
+  const l2 = word(plan, H_L2);
+  const eta = word(plan, H_ETA);
+  const change = Math.abs(eta) * (Math.max(others, Math.sqrt(wBound * wBound + bSquares)) + l2 * top);
+  if (!(top + change < SAFE_MAGNITUDE)) return false;
+  const out = lay + (<usize>STEP_SQUARES << 3);
+  sgdGradientStep(delta, x, ptr(lay, W), nOut, nIn, rows, list, ptr(plan, H_SCRATCH), <f32>eta, <f32>l2, out);
+  setWord(lay, NORM, Math.sqrt(load<f64>(out) + bSquares));
+  return true;
+}
+

@@ -18,7 +18,7 @@ export interface BatchOutcome {
 // prettier-ignore
 const H = {
   L: 0, ROWS: 1, LOSS: 2, DELTA: 3, OPTIMIZER: 4, ETA: 5, L2: 6, MU: 7, BETA1: 8, BETA2: 9, EPSILON: 10, C1: 11, C2: 12,
-  SPARSE_BELOW: 13, FRESH: 14, GMAX: 15, LIST: 16, Y: 17, INPUT: 18, COST: 20, LAYER: 21, STEPPED: 22,
+  SPARSE_BELOW: 13, FRESH: 14, GMAX: 15, LIST: 16, Y: 17, INPUT: 18, SCRATCH: 19, COST: 20, LAYER: 21, STEPPED: 22, ONE_PASS: 23,
 } as const;
 const LAYERS = 32;
 const LAYER_WORDS = 24;
@@ -54,6 +54,8 @@ export class DenseStep {
   private t = 0;
   /** The network's parameterVersion the layers' max |w|, |b| in the plan belong to (−1: none). */
   private maximaVersion = -1;
+  /** Batches whose first layer took the one-pass gradient and SGD step (assembly/gradient-step.ts), for tests. */
+  onePassSteps = 0;
 
   static create(net: Network, rows: BatchRows, grads: Gradients, settings: TrainSettings, trainCount: number): DenseStep | undefined {
     const k = net.kernels;
@@ -63,7 +65,7 @@ export class DenseStep {
     const layers = net.spec.layers as readonly { kind?: string; activation: keyof typeof ACTIVATION_CODE }[];
     if (!layers.every((layer) => (layer.kind ?? 'dense') === 'dense' && ACTIVATION_CODE[layer.activation] !== undefined)) return undefined;
     if (LOSS_CODE[net.spec.loss] === undefined || (net.spec.loss !== 'quadratic' && !net.fusedOutputDelta)) return undefined;
-    if (net.sizes.some((n) => n >> 2 > k.maxList)) return undefined;
+    if (net.sizes.some((n) => n >> 1 > k.maxList)) return undefined;
     const step = new DenseStep(net, k, rows, grads, settings);
     const last = trainCount % settings.batchSize || settings.batchSize;
     const placed = [settings.batchSize, last].every((count) => step.placed(net.workspace(count)));
@@ -106,6 +108,7 @@ export class DenseStep {
       return x.byteOffset;
     };
     const optimizer = settings.optimizer;
+    p[H.SCRATCH] = state(4 * sizes[0]!, optimizer === 'sgd');
     for (let l = 1; l <= L; l++) {
       const at = LAYERS + (l - 1) * LAYER_WORDS;
       const nW = sizes[l]! * sizes[l - 1]!;
@@ -146,6 +149,7 @@ export class DenseStep {
     p[H.FRESH] = this.maximaVersion === version ? 1 : 0;
     const code = this.kernels.exports.denseStep(this.planAt);
     if (p[H.STEPPED]) this.t++;
+    if (p[H.ONE_PASS]) this.onePassSteps++;
     const gradientNorms: number[] = [];
     for (let l = 1; l <= net.L; l++) gradientNorms.push(p[LAYERS + (l - 1) * LAYER_WORDS + LW.NORM]!);
     const outcome: BatchOutcome = { cost: p[H.COST]!, correct: this.correct(ws, first, count), gradientNorms, nonFinite: undefined };

@@ -14,7 +14,8 @@ export interface KernelExports {
     out: number,
   ): void;
   matMulAB(a: number, b: number, c: number, m: number, n: number, k: number): void;
-  matMulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number, list: number, sparse: number): void;
+  /** Returns how many eight-column blocks its sparse path (k ≤ 64) listed in `list` (16 bytes each), else −1. */
+  matMulAtB(a: number, b: number, c: number, m: number, n: number, k: number, accumulate: number, list: number, sparse: number): number;
   density(a: number, n: number): number;
   activate(act: number, z: number, a: number, n: number): void;
   activateBackward(act: number, z: number, a: number, g: number, n: number): void;
@@ -25,6 +26,22 @@ export interface KernelExports {
   gatherRows(bytes: number, table: number, order: number, from: number, count: number, width: number, out: number): void;
   sumRows(a: number, out: number, m: number, n: number, accumulate: number): void;
   sumSquares(a: number, n: number): number;
+  /** sumSquares of an m×n matrix that is zero outside the `count` blocks matMulAtB listed. */
+  sumSquaresBlocks(a: number, m: number, n: number, list: number, count: number): number;
+  /** The first layer's ∇w = δᵀ·x, its Σ (∇w)² and its SGD step in one pass (assembly/gradient-step.ts); out: f64 [Σ, max |w|]. */
+  sgdGradientStep(
+    delta: number,
+    x: number,
+    w: number,
+    m: number,
+    n: number,
+    k: number,
+    list: number,
+    scratch: number,
+    eta: number,
+    lambda: number,
+    out: number,
+  ): void;
   maxAbs(a: number, n: number): number;
   sgdStep(p: number, g: number, n: number, eta: number, lambda: number): number;
   adamStep(

@@ -108,10 +108,11 @@ describe('the fused dense step (one wasm call per batch)', () => {
     expectSameSteps(fused, plain, 3 * 11);
   });
 
-  it('matches it on MNIST bytes (rows gathered through the byte table, sparse first-layer products, labels counted)', () => {
+  it('matches it on MNIST bytes (rows gathered through the byte table, sparse first-layer products and the one-pass SGD step, labels counted)', () => {
     const train = loadMnist({ scaling: 'min-max', trainLimit: 250, testLimit: 1 }).train;
     for (const [spec, s] of [
       [mnistSpec(), settings({ batchSize: 10, learningRate: 3 })],
+      [mnistSpec({ hidden: [20, 12] }), settings({ batchSize: 7, learningRate: 1, l2: 1e-3 })],
       [
         mnistSpec({ hidden: [40], activation: 'relu', output: 'softmax', loss: 'cross-entropy', init: 'he' }),
         settings({ batchSize: 64, optimizer: 'adam', learningRate: 1e-3 }),
@@ -124,6 +125,24 @@ describe('the fused dense step (one wasm call per batch)', () => {
       // Labels were counted (chance is 0.1); the equality above says both paths counted the same.
       expect(fused.history[1]!.trainAccuracy).toBeGreaterThan(0.15);
     }
+  });
+
+  it('steps a sparse first layer under SGD in one pass, and in the step-by-step order where the update might overflow', () => {
+    const train = loadMnist({ scaling: 'min-max', trainLimit: 100, testLimit: 1 }).train;
+    const s = settings({ batchSize: 10, learningRate: 3 });
+    const net = Network.create(mnistSpec(), new Rng(5), 'float32', selectKernels('wasm'));
+    const { order, rows } = shuffledRows(train, net.kernels);
+    order.reverse();
+    const step = DenseStep.create(net, rows, net.createGradients(), s, train.count)!;
+    for (let b = 0; b < 3; b++) expect(step.step(10 * b, 10, 3).nonFinite).toBeUndefined();
+    expect(step.onePassSteps).toBe(3);
+    // At η = 10³⁹ the bound cannot rule an overflow out: the step-by-step order keeps the undo copy and uses it.
+    const before = parameterBytes(net);
+    expect(step.step(30, 10, 1e39).nonFinite).toMatchObject({ what: 'weight' });
+    expect(step.onePassSteps).toBe(3);
+    expect(parameterBytes(net).equals(before)).toBe(true);
+    expect(step.step(40, 10, 3).nonFinite).toBeUndefined();
+    expect(step.onePassSteps).toBe(4);
   });
 
   it.each(['sgd', 'momentum', 'adam'] as const)(

@@ -13,6 +13,7 @@ const SUITES = [
   'test/core/engine/parallel.test.ts',
   'test/core/engine/batch-rows.test.ts',
   'test/core/engine/dense-step.test.ts',
+  'test/core/engine/gradient-step.test.ts',
 ];
 
 describe('the relaxed-SIMD (FMA) build', () => {
