@@ -211,4 +211,7 @@ export const session = {
 const cancelled = async () => ({ canceled: true, filePaths: [], filePath: '' });
 export const dialog = { showOpenDialog: cancelled, showSaveDialog: cancelled, showMessageBox: async () => ({ response: 0 }) };
 
-export default { app, BrowserWindow, ipcMain, protocol, session, dialog, Menu, nativeTheme, screen };
+/** Show in folder: the paths main asked the desktop to reveal, for a scenario to read. */
+export const shell = { revealed: [], showItemInFolder: (path) => void shell.revealed.push(path) };
+
+export default { app, BrowserWindow, ipcMain, protocol, session, dialog, Menu, nativeTheme, screen, shell };
