@@ -76,13 +76,16 @@ test('η changes, pauses and steps are kept, marked and told; runs are numbered,
   await page.getByTestId('charts-x-axis').selectOption('samples');
   // 10,000 training images an epoch: the long run's last epoch lies within the axis, and loss and accuracy share its end.
   await expect.poll(() => xEnd('chart-accuracy')).toBeGreaterThanOrEqual(first.history.length * 10_000);
-  expect(await xEnd('chart-loss')).toBe(await xEnd('chart-accuracy'));
+  // Charts redraw one at a time (an update frame, then a draw frame each): wait for the loss chart's turn.
+  const accuracyEnd = await xEnd('chart-accuracy');
+  await expect.poll(() => xEnd('chart-loss')).toBe(accuracyEnd);
   await shot('2b-compared-by-samples-seen');
   await page.getByTestId('charts-x-axis').selectOption('time');
   const trained = first.history.reduce((s, r) => s + r.seconds, 0);
   await expect.poll(() => xEnd('chart-accuracy')).toBeLessThan(first.history.length * 10_000);
   expect(await xEnd('chart-accuracy')).toBeGreaterThanOrEqual(trained);
-  expect(await xEnd('chart-loss')).toBe(await xEnd('chart-accuracy'));
+  const accuracyEndByTime = await xEnd('chart-accuracy');
+  await expect.poll(() => xEnd('chart-loss')).toBe(accuracyEndByTime);
   await shot('2c-compared-by-training-time');
   await page.getByTestId('charts-x-axis').selectOption('epoch');
 
