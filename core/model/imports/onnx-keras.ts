@@ -12,9 +12,10 @@ type Refuse = (node: OnnxNode, why: string) => never;
  * The two Transposes tf2onnx writes for a Keras model, which works channels-last (N × H × W × C):
  * perm [0, 3, 1, 2] on the input before the first layer, which makes it channels-first (the input's
  * shape is then read as H × W × C), and perm [0, 2, 3, 1] before the Flatten, whose H, W, C order the
- * dense layer after it takes (its columns are reordered to Fathom's C, H, W). An input of more than
- * one channel would need its values reordered before every forward pass, which a Fathom network does
- * not do: it is refused with the reason. Any other Transpose is refused.
+ * dense layer after it takes (its columns are reordered to Fathom's C, H, W). The first Transpose is
+ * where Keras's layout meets Fathom's: Fathom lays out every image it feeds channels-first, so the
+ * imported network takes C × H × W samples and computes what the file computes on the same image
+ * (for one channel the two layouts are the same bytes). Any other Transpose is refused.
  */
 export function keras(
   node: OnnxNode,
@@ -26,12 +27,9 @@ export function keras(
   const { dims, flow, layers } = at;
   if (is([0, 3, 1, 2]) && layers.length === 0 && dims.length === 3 && flow.spatial && flow.channels === dims[0]) {
     const [height, width, channels] = dims as [number, number, number];
-    if (channels > 1)
-      refuse(
-        node,
-        `makes an input of ${height}×${width}×${channels} (channels last, as Keras takes images) channels-first; Fathom's image inputs are channels-first, so its samples would have to be reordered: export the model with a channels-first input (a ${channels}×${height}×${width} one)`,
-      );
-    return { input: { image: { channels, height, width }, inputShape: [height, width] } };
+    // The shape a channels-first file of this image declares (as a PyTorch export's input reads).
+    const inputShape = channels > 1 ? [channels, height, width] : [height, width];
+    return { input: { image: { channels, height, width }, inputShape } };
   }
   if (is([0, 2, 3, 1]) && flow.spatial && layers.length > 0 && !at.channelsLast) return {};
   return refuse(

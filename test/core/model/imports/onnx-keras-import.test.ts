@@ -3,8 +3,8 @@
  * make_keras.py with onnx.helper; their expected outputs computed by numpy as Keras computes them,
  * channels-last): MatMul + Add dense layers, a Reshape by a shape initializer as the Flatten, the
  * Identity at the end, the Transpose of the NHWC input to NCHW and the one back before the Flatten.
- * A channels-last input of more channels than one, and any other Transpose, are refused with the
- * node's name and type and the reason.
+ * A channels-last input of any number of channels is read as Fathom lays images out (channels
+ * first); any other Transpose is refused with the node's name and type and the reason.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { ONNX_PROTO } from '../../../../core/model/onnx-proto';
 const FIXTURES = join(__dirname, '../../../fixtures/onnx');
 const fixture = (name: string): Uint8Array => readFileSync(join(FIXTURES, `${name}.onnx`));
 const expected = (name: string) =>
-  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as { inputs: number[][]; outputs: number[][] };
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as { inputShape: number[]; inputs: number[][]; outputs: number[][] };
 
 function network(imported: ImportedOnnx): Network {
   const net = new Network(imported.spec);
@@ -27,11 +27,19 @@ function network(imported: ImportedOnnx): Network {
   return net;
 }
 
-/** The imported network gives the fixture's outputs (Keras's, by numpy) for its inputs, scaled as the file says. */
+/** An H × W × C image (Keras's layout, the fixture's inputs) laid out C × H × W, as Fathom feeds images. */
+function channelsFirst(x: number[], [height, width, channels]: number[]): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < channels; c++) for (let i = 0; i < height * width; i++) out.push(x[i * channels + c]!);
+  return out;
+}
+
+/** The imported network gives the fixture's outputs (Keras's, by numpy) for its inputs, fed as Fathom lays images out and scaled as the file says. */
 function expectKerasOutputs(name: string): ImportedOnnx {
   const imported = importOnnx(fixture(name), `${name}.onnx`);
   const net = network(imported);
-  const { inputs, outputs } = expected(name);
+  const { inputs: keras, inputShape, outputs } = expected(name);
+  const inputs = inputShape.length === 3 ? keras.map((x) => channelsFirst(x, inputShape)) : keras;
   inputs.forEach((x, r) => {
     const got = net.predict(imported.scaling ? scaleSample(imported.scaling, x) : x);
     outputs[r]!.forEach((y, j) => expect(Math.abs(got[j]! - y), `${name} sample ${r} output ${j}`).toBeLessThan(1e-5 + 1e-5 * Math.abs(y)));
@@ -87,10 +95,12 @@ describe('ONNX import of the Keras graphs tf2onnx writes', () => {
     expect(scaleSample(imported.scaling!, [255])[0]).toBeCloseTo(1, 6);
   });
 
-  it('refuses a channels-last input of three channels, saying why and what to export instead', () => {
-    expect(() => importOnnx(fixture('keras-cnn-rgb'), 'rgb.onnx')).toThrow(
-      /^rgb\.onnx: node "sequential\/conv2d\/BiasAdd__6" \(Transpose\) makes an input of 12×12×3 \(channels last, as Keras takes images\) channels-first; .*export the model with a channels-first input \(a 3×12×12 one\)/,
-    );
+  it("reads a CNN of a three-channel NHWC input: Fathom feeds images channels-first, so the network takes 3 × 12 × 12 and gives Keras's outputs", () => {
+    const imported = expectKerasOutputs('keras-cnn-rgb');
+    expect(imported.spec.inputShape).toEqual({ channels: 3, height: 12, width: 12 });
+    expect(imported.spec.inputSize).toBe(432);
+    expect(imported.inputShape).toEqual([3, 12, 12]);
+    expect(imported.spec.layers[0]).toEqual({ kind: 'conv', filters: 4, kernel: 3, stride: 1, padding: 'valid', activation: 'relu' });
   });
 
   it('refuses a Transpose of another order, and a layer on a channels-last image, by name and type', () => {
