@@ -28,7 +28,7 @@ function network(imported: ImportedOnnx): Network {
 }
 
 /** An H × W × C image (Keras's layout, the fixture's inputs) laid out C × H × W, as Fathom feeds images. */
-function channelsFirst(x: number[], [height, width, channels]: number[]): number[] {
+function channelsFirst(x: number[], [height = 0, width = 0, channels = 0]: number[]): number[] {
   const out: number[] = [];
   for (let c = 0; c < channels; c++) for (let i = 0; i < height * width; i++) out.push(x[i * channels + c]!);
   return out;
