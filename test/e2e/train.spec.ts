@@ -20,6 +20,9 @@ async function expectWhole(locator: Locator): Promise<void> {
 const points = async (chart: Locator): Promise<number> => Number(await chart.getAttribute('data-points'));
 
 async function expectChartFills(page: Page, testid: string): Promise<void> {
+  // A chart out of view is not redrawn until it shows (use-live-chart.ts), as when a person scrolls to it;
+  // the problem banner above the charts can push the bottom row below the window.
+  await page.getByTestId(testid).scrollIntoViewIfNeeded();
   await expect.poll(() => points(page.getByTestId(testid)), { message: `${testid} has points` }).toBeGreaterThan(0);
 }
 
