@@ -19,18 +19,11 @@ export interface ReplayConfig {
 export interface ReplayPage {
   /** Streams `perEvent` batch losses per event, one event every `intervalMs`, until the run ends. */
   __stream(perEvent: number, intervalMs: number): Promise<void>;
-  /** rAF frame intervals (ms) and long-task durations (ms) since the stream began. */
-  __frames: number[];
-  __longTasks: number[];
-  /** Each chart redraw's time (its spec built, Chart.js's update and draw: use-live-chart.ts's measure), by the chart's test id. */
-  __redraws: { chart: string; ms: number }[];
-  /** Resolves with ms from the next pointerdown to the first frame where `done()` holds. */
-  __clickToEffect(selector: string, state: 'present' | 'visible'): Promise<number>;
 }
 
 export function installReplay(config: ReplayConfig): void {
   type Listener = (event: unknown) => void;
-  const g = globalThis as unknown as Record<string, unknown> & { requestAnimationFrame(cb: (t: number) => void): number };
+  const g = globalThis as unknown as Record<string, unknown>;
   const listeners = new Set<Listener>();
   const emit = (event: unknown): void => listeners.forEach((l) => l(event));
   const spec = {
@@ -51,6 +44,7 @@ export function installReplay(config: ReplayConfig): void {
   };
   const run = {
     id: 'replay',
+    number: 1,
     name: `784-${config.layers.join('-')} sgd η=3`,
     createdAt: new Date().toISOString(),
     spec,
@@ -67,7 +61,18 @@ export function installReplay(config: ReplayConfig): void {
   };
   const nothing = async (): Promise<undefined> => undefined;
   g['lab'] = {
-    listDatasets: async () => [],
+    // The built-in MNIST as the service lists it, so the design the run came from checks out.
+    listDatasets: async () => [
+      {
+        id: 'mnist',
+        name: 'MNIST',
+        kind: 'classification',
+        inputShape: [1, 28, 28],
+        classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        sizes: { train: 60000, test: 10000 },
+        builtIn: true,
+      },
+    ],
     getSamples: nothing,
     startRun: nothing,
     pauseRun: async () => ((paused = true), status('paused')),
@@ -81,46 +86,6 @@ export function installReplay(config: ReplayConfig): void {
     saveModel: async () => ({ saved: false }),
     onEvent: (l: Listener) => (listeners.add(l), () => listeners.delete(l)),
   };
-
-  const frames: number[] = [];
-  const longTasks: number[] = [];
-  g['__frames'] = frames;
-  g['__longTasks'] = longTasks;
-  const redraws: { chart: string; ms: number }[] = [];
-  g['__redraws'] = redraws;
-  let last = performance.now();
-  const tick = (t: number): void => {
-    frames.push(t - last);
-    last = t;
-    g.requestAnimationFrame(tick);
-  };
-  g.requestAnimationFrame(tick);
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' });
-  // The name is use-live-chart.ts's REDRAW_MEASURE (this function is serialised: it cannot import it).
-  new PerformanceObserver((list) =>
-    list
-      .getEntries()
-      .forEach(
-        (e) => e.name === 'fathom-chart-redraw' && redraws.push({ chart: String((e as PerformanceMeasure).detail), ms: e.duration }),
-      ),
-  ).observe({ type: 'measure' });
-
-  g['__clickToEffect'] = (selector: string, state: 'present' | 'visible') =>
-    new Promise<number>((resolve) => {
-      const holds = (): boolean => {
-        const el = document.querySelector(selector);
-        return state === 'present' ? el !== null : el instanceof HTMLElement && el.offsetParent !== null;
-      };
-      document.addEventListener(
-        'pointerdown',
-        (down) => {
-          // timeStamp is when the browser took the input, so time spent queued behind a busy main thread counts.
-          const poll = (): void => (holds() ? resolve(performance.now() - down.timeStamp) : void g.requestAnimationFrame(poll));
-          g.requestAnimationFrame(poll);
-        },
-        { capture: true, once: true },
-      );
-    });
 
   // A deterministic generator (mulberry32): the same stream on every run of the benchmark.
   let seed = 17;
@@ -138,9 +103,6 @@ export function installReplay(config: ReplayConfig): void {
     new Promise<void>((done) => {
       let step = 0;
       const total = config.epochs * config.batches;
-      frames.length = 0;
-      longTasks.length = 0;
-      redraws.length = 0;
       const timer = setInterval(() => {
         if (paused) return;
         const points = [];
