@@ -10,7 +10,7 @@ import {
   robustRange,
   roundUp,
 } from '@renderer/model/charts/reduce';
-import { layerColour } from '@renderer/model/charts/palette';
+import { contrast, FAINT_CONTRAST, layerColour } from '@renderer/model/charts/palette';
 import type { Point } from '@renderer/model/charts/spec';
 import { epochSpread, ratiosToLast } from '@renderer/model/train/gradients';
 import { gradientChart, lossChart, type ChartRun } from '@renderer/model/train/charts';
@@ -163,6 +163,44 @@ describe('loss chart styles', () => {
       expect(Number(e.order)).toBeLessThan(Number(batch.order));
       expect(Number(e.borderWidth)).toBeGreaterThan(Number(batch.borderWidth));
     }
+  });
+});
+
+describe('the batch losses on a light and a dark surface', () => {
+  // theme.css's --surface of the light and the dark theme.
+  const SURFACES = { light: '#ffffff', dark: '#16191f' };
+  const rgba = (hex: string): number[] => [1, 3, 5, 7].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const batchColour = (surface?: string): string => {
+    const run = chartRun();
+    feed(run, [1, 0.5]);
+    const sets = lossChart({ focused: run, overlays: [], ...(surface ? { surface } : {}) }, false).datasets;
+    return String(sets.find((d) => d.label === 'batch loss')!.borderColor);
+  };
+  const onSurface = (hex: string, surface: string): number => {
+    const [r, g, b, a] = rgba(hex) as [number, number, number, number];
+    const back = rgba(`${surface}ff`);
+    return contrast(
+      [r, g, b].map((c, i) => (a / 255) * c + (1 - a / 255) * back[i]!),
+      back.slice(0, 3),
+    );
+  };
+
+  it('fades them to the same contrast on both, so the dark theme draws them stronger', () => {
+    const light = batchColour(SURFACES.light);
+    const dark = batchColour(SURFACES.dark);
+    for (const [hex, surface] of [
+      [light, SURFACES.light],
+      [dark, SURFACES.dark],
+    ] as const) {
+      expect(onSurface(hex, surface)).toBeGreaterThanOrEqual(FAINT_CONTRAST);
+      // Still faint: well below the moving average drawn in the full colour.
+      expect(onSurface(hex, surface)).toBeLessThan(FAINT_CONTRAST + 0.1);
+    }
+    expect(rgba(dark)[3]).toBeGreaterThan(rgba(light)[3]!);
+  });
+
+  it('fades them to 22 % when the surface is not known', () => {
+    expect(rgba(batchColour())[3]).toBe(Math.round(0.22 * 255));
   });
 });
 

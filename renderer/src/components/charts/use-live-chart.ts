@@ -8,7 +8,7 @@ import type { ChartSpec } from '@renderer/model/charts/spec';
 import { epochAxis } from '@renderer/model/charts/axes';
 import { applySpec, createLineChart, type LineChart } from './line-chart';
 import { createScheduler } from './scheduler';
-import { readTheme } from './theme';
+import { readTheme, type ChartTheme } from './theme';
 
 export interface LiveChart {
   /** Points the chart holds (before capping and decimation) at the latest draw: 0 means an empty chart. */
@@ -48,8 +48,14 @@ function measureRedraw(start: number, part: 'update' | 'draw', canvas: HTMLCanva
   performance.clearMeasures(REDRAW_MEASURE);
 }
 
-export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () => ChartSpec, sources: WatchSource[]): LiveChart {
+/** `build` gets the theme the chart was made with (read again when the theme changes, not on every redraw). */
+export function useLiveChart(
+  canvas: Ref<HTMLCanvasElement | null>,
+  build: (theme: ChartTheme) => ChartSpec,
+  sources: WatchSource[],
+): LiveChart {
   let chart: LineChart | null = null;
+  let theme: ChartTheme | null = null;
   const points = ref(0);
   const axes = ref(drawnAxes(null));
   let drawn = '';
@@ -63,7 +69,7 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
       stale = true;
       return undefined;
     }
-    const spec = build();
+    const spec = build(theme ?? (theme = readTheme()));
     const next = signature(spec);
     if (next === drawn) return undefined;
     drawn = next;
@@ -81,12 +87,13 @@ export function useLiveChart(canvas: Ref<HTMLCanvasElement | null>, build: () =>
 
   const create = (): void => {
     chart?.destroy();
-    const spec = build();
+    theme = readTheme();
+    const spec = build(theme);
     const count = countPoints(spec);
     drawn = signature(spec);
     // The axes are read after every layout, so they stay true when Chart.js lays the chart out
     // again by itself (a resize after a rebuild changes how many ticks fit).
-    chart = canvas.value ? createLineChart(canvas.value, spec, readTheme(), (c) => (axes.value = drawnAxes(c))) : null;
+    chart = canvas.value ? createLineChart(canvas.value, spec, theme, (c) => (axes.value = drawnAxes(c))) : null;
     points.value = count;
     axes.value = drawnAxes(chart);
   };

@@ -9,6 +9,7 @@ export function chartContext(
   overlays: RunState[],
   seriesOf: (id: string) => RunSeries,
   xAxis: XAxisName = 'epoch',
+  surface?: string,
 ): ChartContext {
   const toChart = (run: RunState): ChartRun => ({
     name: run.name,
@@ -20,5 +21,5 @@ export function chartContext(
     batchSize: run.settings.batchSize,
     ...(run.events ? { events: run.events } : {}),
   });
-  return { focused: focused ? toChart(focused) : null, overlays: overlays.map(toChart), xAxis };
+  return { focused: focused ? toChart(focused) : null, overlays: overlays.map(toChart), xAxis, ...(surface ? { surface } : {}) };
 }

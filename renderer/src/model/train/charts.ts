@@ -9,7 +9,7 @@ import type { EpochReport } from '@core/engine/reports';
 import type { RunRecordEvent } from '@core/lab/contract';
 import { layerLegend } from '../design/layers';
 import { compactPercent } from '../format';
-import { fade, layerColour, runColour } from '../charts/palette';
+import { fade, faintOn, layerColour, runColour } from '../charts/palette';
 import { capGrowing, movingAverage, robustRange } from '../charts/reduce';
 import type { ChartSpec, LineSet, Point } from '../charts/spec';
 import { epochSpread, ratiosToLast } from './gradients';
@@ -36,6 +36,8 @@ export interface ChartContext {
   overlays: ChartRun[];
   /** What x measures on every chart (default: epochs). */
   xAxis?: XAxisName;
+  /** The chart's background ('#rrggbb'), so faint lines can be faded to a contrast that shows on it. */
+  surface?: string;
 }
 
 const DASH = { train: [], validation: [6, 4], test: [2, 3] } as const;
@@ -199,8 +201,8 @@ export function lossChart(ctx: ChartContext, logY: boolean, smoothing: number = 
     const colour = runColour(f.colour);
     const smooth = smoothing === EMA_BETA ? f.series.smooth : movingAverage(f.series.loss, smoothing);
     const e = f.series.epochs;
-    mine.push(line('batch loss', f.series.loss, { colour: fade(colour, 0.22), width: 1, order: 3 }));
-    if (smoothing > 0) mine.push(line('smoothed (EMA)', smooth, { colour: fade(colour, 0.75), width: 1.5, order: 2 }));
+    mine.push(line('batch loss', f.series.loss, { colour: faintOn(colour, ctx.surface), width: 1, order: 3 }));
+    if (smoothing > 0) mine.push(line('smoothed (EMA)', smooth, { colour, width: 1.5, order: 2 }));
     mine.push(...epochLines(f, 'Loss', true));
     mine.push(...marks(f, smoothing > 0 && smooth.length > 0 ? smooth : f.series.loss.length > 0 ? f.series.loss : e.trainLoss));
     // η on its own axis (y2, from 0): live from the progress events, else each epoch's from the history.
