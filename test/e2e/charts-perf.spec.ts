@@ -8,6 +8,7 @@
 import { expect, test } from './harness';
 import { installFrameMeter, resetMeter, smoothness } from './frame-meter';
 import { installReplay, type ReplayPage } from './replay-stub';
+import { expectWhole } from './whole';
 
 // Playwright's trace screencasts every frame, which costs the display compositor ~30 ms a frame here (frame-meter.ts).
 test.use({ trace: 'off' });
@@ -33,6 +34,8 @@ test('the charts stay smooth through a 30-epoch MNIST run (150,000 batches)', as
   test.info().annotations.push({ type: 'frames', description: figures });
   // The loss on its robust linear range, then on a log axis; the gradients per epoch, then as ratios to the last layer.
   await page.waitForTimeout(600);
+  // Each chart's hint reads whole at 1280 × 800 (the longer explanation is its tooltip).
+  await expectWhole(page.locator('figcaption .hint'));
   await shot('30-epochs');
   await page.getByTestId('loss-log').check();
   await page.getByTestId('gradient-ratio').check();
@@ -40,6 +43,7 @@ test('the charts stay smooth through a 30-epoch MNIST run (150,000 batches)', as
   // The log loss axis spans whole decades around the losses after the first batches' spike: 10⁻² to 10⁻¹.
   await expect(loss).toHaveAttribute('data-y-ticks', '10⁻² | 2×10⁻² | 5×10⁻² | 10⁻¹');
   await page.waitForTimeout(600);
+  await expectWhole(page.locator('figcaption .hint'));
   await shot('30-epochs-log-ratio');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(600);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, SLOW } from './harness';
+import { expectWhole } from './whole';
 import { loadPreset, setNumber, useSubset } from './design-helpers';
 import { ROOT } from './paths';
 
@@ -10,13 +11,6 @@ const exponentOf = (label: string): number =>
   label === '1' ? 0 : label === '10' ? 1 : Number([...label.slice(2)].map((c) => (c === '⁻' ? '-' : '⁰¹²³⁴⁵⁶⁷⁸⁹'.indexOf(c))).join(''));
 
 /** Shown whole: not cut by overflow or an ellipsis. */
-async function expectWhole(locator: Locator): Promise<void> {
-  for (const el of await locator.all()) {
-    const cut = await el.evaluate((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1);
-    expect(cut, (await el.textContent()) ?? '').toBe(false);
-  }
-}
-
 const points = async (chart: Locator): Promise<number> => Number(await chart.getAttribute('data-points'));
 
 async function expectChartFills(page: Page, testid: string): Promise<void> {
