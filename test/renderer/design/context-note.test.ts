@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { contextNote } from '@renderer/model/design/context';
 import { presetDesign } from '@renderer/model/design/presets';
+import { explain } from '@renderer/model/design/explanations';
 
 describe('contextNote: epochs', () => {
   it('multiplies epochs by updates per epoch, not by the training size', () => {
@@ -13,5 +14,13 @@ describe('contextNote: epochs', () => {
     );
     design.settings.epochs = 1;
     expect(contextNote('epochs', design, 50, 'rows')).toBe('Here: 1 epoch × 1 update (50 rows in batches of 50) = 1 weight update in all.');
+  });
+});
+
+describe('explain: epochs', () => {
+  it('holds for any dataset: samples and the loss, not images and accuracy (a regression has no accuracy)', () => {
+    const { body } = explain('epochs');
+    expect(body).toContain('every training sample');
+    expect(body).not.toMatch(/accuracy|image/i);
   });
 });

@@ -304,7 +304,7 @@ const general: Record<
   },
   epochs: {
     title: 'Epochs',
-    body: 'One epoch is one pass over every training image, shuffled anew each time. Accuracy usually climbs fast in the first few epochs and then levels off.',
+    body: 'One epoch is one pass over every training sample, shuffled anew each time. The loss usually falls fast in the first few epochs and then levels off; on data held out of training it may start to rise again (overfitting).',
     formula: ['steps = epochs × ⌈n / m⌉'],
   },
   momentum: {
