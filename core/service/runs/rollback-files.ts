@@ -10,10 +10,18 @@ import { bestEpoch, rollbackFile } from './rollback';
 import type { RunRecord } from './run-store';
 import { snapshotWeights, type WeightsSnapshot } from '../worker/protocol';
 
-/** ‖w^l‖ of the run's initial weights (its seed's), l = 1…L: what a healthy epoch's weights are compared with. */
-export function initialWeightNorms(record: RunRecord): number[] {
-  const { spec, settings } = record.summary;
-  return snapshotWeights(Network.create(spec, new Rng(settings.seed))).w.map((w) => norm(w));
+/**
+ * ‖w^l‖ of the run's epoch-0 weights, l = 1…L: what a healthy epoch's weights are compared with.
+ * A run from a model file starts from the file's weights (its epoch-0 checkpoint), not its seed's:
+ * a trained model's weights can be many times the seed's, and would all look blown up against them.
+ * Weights that cannot be read give no sizes (the loss checks still apply).
+ */
+export async function initialWeightNorms(dataDir: string, record: RunRecord): Promise<number[]> {
+  try {
+    return (await loadRollbackWeights(dataDir, record, 0)).w.map((w) => norm(w));
+  } catch {
+    return [];
+  }
 }
 
 /**

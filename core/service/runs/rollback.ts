@@ -63,15 +63,19 @@ export function healthy(history: readonly EpochReport[], epoch: number, initialN
   return loss <= EXPLODED_FACTOR * Math.abs(lowest);
 }
 
-/** The latest healthy epoch of `epochs` (0, the initial weights, when none is), and why, in plain words. */
+/** The latest healthy epoch of `epochs` (0, the initial weights, when none is), and why, in plain words; `startedFrom` names a run's model file. */
 export function suggestEpoch(
   history: readonly EpochReport[],
   epochs: readonly number[],
   initialNorms: readonly number[] = [],
+  startedFrom?: string,
 ): { epoch: number; reason: string } {
   const epoch = [...epochs].reverse().find((e) => e > 0 && healthy(history, e, initialNorms));
   if (epoch === undefined)
-    return { epoch: 0, reason: 'No saved epoch has healthy weights, so training starts again from the initial weights (the same seed).' };
+    return {
+      epoch: 0,
+      reason: `No saved epoch has healthy weights, so training starts again from ${startedFrom ? `the weights of ${startedFrom} it started from` : 'the initial weights (the same seed)'}.`,
+    };
   const after = history.length > epoch ? ` The epochs after it (${epoch + 1}–${history.length}) are discarded.` : '';
   return {
     epoch,

@@ -234,7 +234,8 @@ export class RunManager {
     await run.writes; // checkpoints queued when it paused count
     const { record } = run;
     const epochs = rollbackEpochs(record);
-    const { epoch, reason } = suggestEpoch(record.summary.history, epochs, initialWeightNorms(record));
+    const norms = await initialWeightNorms(this.options.dataDir, record);
+    const { epoch, reason } = suggestEpoch(record.summary.history, epochs, norms, record.summary.startedFrom?.name);
     return { runId, epochs, suggested: epoch, reason };
   }
 

@@ -15,7 +15,9 @@ import type { StartRunRequest } from '@core/lab/contract';
 import type { LabService } from '@core/service/lab-service';
 import { loadOnnxModel } from '@core/model/imports/import-files';
 import { loadModelFile } from '@core/model/model-files';
+import { norm } from '@core/engine/trainer';
 import { PIXELS_0_1 } from '@core/service/models/start-models';
+import { initialWeightNorms } from '@core/service/runs/rollback-files';
 import { applyWeights, snapshotWeights, type WeightsSnapshot } from '@core/service/worker/protocol';
 import { fakeWorkers, type FakeWorker } from '../fake-worker';
 import { makeService, quickRun, stubDialogs, tempDataDir } from '../helpers';
@@ -81,6 +83,11 @@ describe('A run from a model file saves its start weights as epoch 0', () => {
     expect(saved.file.history).toEqual([]);
     const model = (await loadOnnxModel(ONNX, 'test', async () => ({ kind: 'none' }))).model.net;
     expect(saved.net.w.slice(1).map((w) => [...w])).toEqual(model.w.slice(1).map((w) => [...w]));
+    // Which later epochs count as blown up is judged against the sizes of these weights, not the seed's.
+    const seeded = snapshotWeights(Network.create(request.spec, new Rng(request.settings.seed)));
+    const norms = await initialWeightNorms(tmp.dir, record);
+    expect(norms).toEqual(snapshotWeights(model).w.map((w) => norm(w)));
+    expect(norms).not.toEqual(seeded.w.map((w) => norm(w)));
 
     // The lab stops before epoch 1 without closing (a crash): the next one finds the run interrupted, resumable from epoch 0.
     const fakesB = fakeWorkers();

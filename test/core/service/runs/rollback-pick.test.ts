@@ -62,6 +62,8 @@ describe('which epoch a blown-up run goes back to', () => {
     expect(suggestEpoch(h, [0, 1], [10, 3]).epoch).toBe(0);
     expect(suggestEpoch(h, [0, 1], [10, 3]).reason).toMatch(/starts again from the initial weights/);
     expect(suggestEpoch(history(), [0, 3], [10, 3]).epoch).toBe(3); // weights of norm 1 are fine
+    // A run from a model file goes back to the file's weights, and says so.
+    expect(suggestEpoch(h, [0, 1], [10, 3], 'digits.onnx').reason).toMatch(/starts again from the weights of digits.onnx it started from/);
   });
 
   it('offers 0, the kept checkpoints and the best model, and cuts a run back to one of them', () => {
