@@ -88,13 +88,15 @@ test('benchmark: the Train tab while a replayed run streams events at the maximu
   await streaming;
   await recording.stop();
   await expect(page.getByTestId('progress-epoch')).toHaveText(`${EPOCHS} / ${EPOCHS}`);
-  const { figures } = await smoothness(page, clicks);
+  const { resizes, figures } = await smoothness(page, clicks);
   test.info().annotations.push({ type: 'smoothness (replay)', description: `${EPOCHS * BATCHES} batches; ${figures}` });
 
   // Behaviour, not speed: every batch loss is kept (and its smoothed value), and the charts drew.
   const loss = page.getByTestId('chart-loss');
   await expect.poll(async () => Number(await loss.getAttribute('data-points'))).toBeGreaterThanOrEqual(2 * EPOCHS * BATCHES);
   expect(Object.values(clicks).every((delay) => delay >= 0 && Number.isFinite(delay))).toBe(true);
+  // The charts kept their size from the first event on: the progress box is as tall loading as running.
+  expect(resizes).toBe(0);
   await shot('bench-end');
 });
 
@@ -114,7 +116,7 @@ test('benchmark: the Train tab while Nielsen’s network trains on MNIST in the 
   const clicks = await clickThrough(page);
   await page.waitForTimeout(3000);
   await recording.stop();
-  const { frames, figures } = await smoothness(page, clicks);
+  const { frames, resizes, figures } = await smoothness(page, clicks);
   const speed = await page.getByTestId('progress-speed').textContent();
   const epoch = await page.getByTestId('progress-epoch').textContent();
   test.info().annotations.push({ type: 'smoothness (training)', description: `at epoch ${epoch}, ${speed}; ${figures}` });
@@ -123,6 +125,9 @@ test('benchmark: the Train tab while Nielsen’s network trains on MNIST in the 
   // Behaviour: the run went on streaming after Pause and Resume, frames were drawn, and Stop ends it.
   expect(await page.getByTestId('progress-batch').textContent()).not.toBe(batchesBefore);
   expect(frames).toBeGreaterThan(0);
+  // The page's layout holds still while the figures change (a progress line that wrapped and
+  // unwrapped as "Time left" changed width resized all four charts at once, a long task).
+  expect(resizes).toBe(0);
   await page.getByTestId('run-stop').click();
   await expect(run.getByTestId('run-status')).toHaveText('stopped');
 });

@@ -14,6 +14,13 @@ import { expectWhole } from './whole';
 test.use({ trace: 'off' });
 
 const EPOCHS = 30;
+
+async function expectHintsWhole(page: import('@playwright/test').Page): Promise<void> {
+  const hints = page.locator('figcaption .hint-text');
+  await expect(hints).toHaveCount(4);
+  for (const hint of await hints.all()) await expect(hint).toBeVisible();
+  await expectWhole(hints);
+}
 const BATCHES = 5000;
 
 test('the charts stay smooth through a 30-epoch MNIST run (150,000 batches)', async ({ page, serverUrl, shot }) => {
@@ -35,7 +42,7 @@ test('the charts stay smooth through a 30-epoch MNIST run (150,000 batches)', as
   // The loss on its robust linear range, then on a log axis; the gradients per epoch, then as ratios to the last layer.
   await page.waitForTimeout(600);
   // Each chart's hint reads whole at 1280 × 800 (the longer explanation is its tooltip).
-  await expectWhole(page.locator('figcaption .hint'));
+  await expectHintsWhole(page);
   await shot('30-epochs');
   await page.getByTestId('loss-log').check();
   await page.getByTestId('gradient-ratio').check();
@@ -43,7 +50,7 @@ test('the charts stay smooth through a 30-epoch MNIST run (150,000 batches)', as
   // The log loss axis spans whole decades around the losses after the first batches' spike: 10⁻² to 10⁻¹.
   await expect(loss).toHaveAttribute('data-y-ticks', '10⁻² | 2×10⁻² | 5×10⁻² | 10⁻¹');
   await page.waitForTimeout(600);
-  await expectWhole(page.locator('figcaption .hint'));
+  await expectHintsWhole(page);
   await shot('30-epochs-log-ratio');
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(600);

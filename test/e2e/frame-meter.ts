@@ -5,7 +5,9 @@
  *   - frame intervals (requestAnimationFrame);
  *   - long tasks (PerformanceObserver 'longtask');
  *   - each chart redraw's parts (use-live-chart.ts's user-timing measures);
- *   - a click's delay: from the browser taking the pointer input to the first frame showing its effect.
+ *   - a click's delay: from the browser taking the pointer input to the first frame showing its effect;
+ *   - how often a chart changed size while shown (each resize is a whole redraw of that chart,
+ *     outside the redraw scheduler; four in one frame make a long task).
  *
  * Specs that measure frames must turn Playwright's trace off (`test.use({ trace: 'off' })`): the
  * trace's screencast has Chromium copy every composited frame out, which in software compositing
@@ -20,7 +22,9 @@ export interface FramePage {
   __longTasks: number[];
   /** Each chart redraw part's time, by "<chart's test id> <part>". */
   __redraws: { chart: string; ms: number }[];
-  /** Starts the figures afresh. */
+  /** Size changes of the charts' plots while shown (hiding and showing them again does not count). */
+  __chartResizes: number;
+  /** Starts the figures afresh, and watches the charts on the page now. */
   __meterReset(): void;
   /** Resolves with ms from the next pointerdown to the first frame where the selector is present (or visible). */
   __clickToEffect(selector: string, state: 'present' | 'visible'): Promise<number>;
@@ -34,10 +38,23 @@ export function installFrameMeter(): void {
   g['__frames'] = frames;
   g['__longTasks'] = longTasks;
   g['__redraws'] = redraws;
+  let sizes: ResizeObserver | null = null;
   g['__meterReset'] = () => {
     frames.length = 0;
     longTasks.length = 0;
     redraws.length = 0;
+    g['__chartResizes'] = 0;
+    sizes?.disconnect();
+    const last = new Map<Element, string | null>();
+    sizes = new ResizeObserver((entries) => {
+      for (const { target, contentRect } of entries) {
+        const size = contentRect.width > 0 && contentRect.height > 0 ? `${contentRect.width}x${contentRect.height}` : null;
+        const before = last.get(target) ?? null;
+        if (size !== null && before !== null && size !== before) g['__chartResizes'] = Number(g['__chartResizes']) + 1;
+        last.set(target, size);
+      }
+    });
+    document.querySelectorAll('figure[data-testid^="chart-"] .plot').forEach((plot) => sizes!.observe(plot));
   };
   let last = performance.now();
   const tick = (t: number): void => {
@@ -101,15 +118,17 @@ function redrawFigures(redraws: { chart: string; ms: number }[]): string {
 export interface Smoothness {
   /** How many frames were drawn. */
   frames: number;
+  /** How often a chart changed size while shown. */
+  resizes: number;
   /** One line of figures: long tasks, frames, chart redraws and clicks. */
   figures: string;
 }
 
 /** What the meter recorded since its reset, with the click delays measured meanwhile. */
 export async function smoothness(page: Page, clicks: Record<string, number>): Promise<Smoothness> {
-  const { frames, longTasks, redraws } = await page.evaluate(() => {
+  const { frames, longTasks, redraws, resizes } = await page.evaluate(() => {
     const p = globalThis as unknown as FramePage;
-    return { frames: p.__frames.slice(2), longTasks: [...p.__longTasks], redraws: [...p.__redraws] };
+    return { frames: p.__frames.slice(2), longTasks: [...p.__longTasks], redraws: [...p.__redraws], resizes: p.__chartResizes };
   });
   const sorted = [...frames].sort((a, b) => a - b);
   const span = frames.reduce((s, f) => s + f, 0);
@@ -120,6 +139,7 @@ export async function smoothness(page: Page, clicks: Record<string, number>): Pr
     `long tasks ${longTasks.length} (longest ${ms(longest)}, ${longTasks.filter((t) => t > 100).length} over 100 ms, ${((100 * busy) / span).toFixed(0)} % of the time)`,
     `frames ${frames.length}: median ${quantile(sorted, 0.5).toFixed(1)} ms, p95 ${quantile(sorted, 0.95).toFixed(1)} ms, max ${ms(sorted.at(-1) ?? NaN)}`,
     `redraws (update / draw, median / p95 / max): ${redrawFigures(redraws)}`,
+    `chart resizes ${resizes}`,
     ...(Object.keys(clicks).length
       ? [
           `clicks: ${Object.entries(clicks)
@@ -128,5 +148,5 @@ export async function smoothness(page: Page, clicks: Record<string, number>): Pr
         ]
       : []),
   ].join('; ');
-  return { frames: frames.length, figures };
+  return { frames: frames.length, resizes, figures };
 }
