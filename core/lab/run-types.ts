@@ -123,6 +123,15 @@ export interface LossPoint {
   loss: number;
 }
 
+/** ‖∂C/∂w^l‖ of one batch at its step, layer by layer as a progress event's gradientNorms. */
+export interface GradientSample {
+  step: number;
+  norms: number[];
+}
+
+/** The most gradient samples one progress event carries: enough for an epoch's quartiles in a fast run, whatever its batch count. */
+export const GRADIENT_SAMPLES_PER_EVENT = 32;
+
 export type RunEvent =
   | { type: 'status'; runId: string; status: RunStatus; queuePosition?: number; message?: string }
   | {
@@ -137,6 +146,8 @@ export type RunEvent =
       points: LossPoint[];
       /** ‖∂C/∂w^l‖ of the latest batch, l = 1…L. */
       gradientNorms: number[];
+      /** Batches since the previous progress event, evenly chosen (at most GRADIENT_SAMPLES_PER_EVENT), with their ‖∂C/∂w^l‖. */
+      gradientSamples?: GradientSample[];
       /** The kernels the run trains with. */
       backend?: KernelBackend;
       /** The threads computing its gradients. */

@@ -174,6 +174,7 @@ const progressSchema = z.looseObject({
   learningRate: anyNumber,
   points: z.array(z.object({ step: int, loss: anyNumber })),
   gradientNorms: z.array(anyNumber),
+  gradientSamples: z.array(z.object({ step: int, norms: z.array(anyNumber) })).optional(),
   backend: z.enum(KERNEL_BACKENDS).optional(),
   threads: z.number().int().min(1).optional(),
 });

@@ -19,7 +19,7 @@
 import type { Network } from '../../engine/network';
 import type { BatchReport, EpochReport, NonFinite } from '../../engine/reports';
 import type { Trainer } from '../../engine/trainer';
-import type { KernelBackend, LossPoint } from '../../lab/contract';
+import { GRADIENT_SAMPLES_PER_EVENT, type GradientSample, type KernelBackend, type LossPoint } from '../../lab/contract';
 import type { Checkpointer } from './checkpointer';
 import { snapshotWeights, transferList, type SavedFile, type WeightsSnapshot, type WorkerCommand, type WorkerMessage } from './protocol';
 
@@ -63,6 +63,15 @@ export function describeNonFinite(detail: NonFinite, L: number, learningRate: nu
   );
 }
 
+/**
+ * At most `most` of `items`, spread evenly and ending with the last (the per-epoch median and
+ * quartiles of the gradient norms need samples from across the epoch, not only each message's last batch).
+ */
+export function evenly<T>(items: readonly T[], most: number): T[] {
+  if (items.length <= most) return [...items];
+  return Array.from({ length: most }, (_, i) => items[Math.floor(((i + 1) * items.length) / most) - 1]!);
+}
+
 export class TrainingSession {
   private state: State = 'running';
   private readonly net: Network;
@@ -71,6 +80,8 @@ export class TrainingSession {
   private readonly now: () => number;
   private readonly backend: KernelBackend | undefined;
   private points: LossPoint[] = [];
+  /** Every batch's gradient norms since the last progress message; the message carries an even selection. */
+  private gradients: GradientSample[] = [];
   private heldReports: EpochReport[] = [];
   private readonly history: EpochReport[];
   private readonly checkpointer: Checkpointer | undefined;
@@ -262,7 +273,9 @@ export class TrainingSession {
       this.epochPending = report.epochComplete;
       return this.guardFired(report.nonFinite);
     }
-    this.points.push({ step: (report.epoch - 1) * report.batchesPerEpoch + report.batch, loss: report.loss });
+    const step = (report.epoch - 1) * report.batchesPerEpoch + report.batch;
+    this.points.push({ step, loss: report.loss });
+    this.gradients.push({ step, norms: report.gradientNorms });
     if (!report.epochComplete) return;
     this.endEpoch();
   }
@@ -302,6 +315,7 @@ export class TrainingSession {
           learningRate: this.trainer.learningRate,
           points: this.points,
           gradientNorms: latest.gradientNorms,
+          gradientSamples: evenly(this.gradients, GRADIENT_SAMPLES_PER_EVENT),
           ...(this.backend ? { backend: this.backend } : {}),
         },
       });
@@ -311,6 +325,7 @@ export class TrainingSession {
       this.postedEpoch = this.heldReports[this.heldReports.length - 1]!.epoch;
     }
     this.points = [];
+    this.gradients = [];
     this.heldReports = [];
     this.postSaved();
     this.rows = 0;

@@ -255,6 +255,25 @@ describe('gradients per epoch', () => {
     expect(ratio.datasets[0]!.data.every((p) => Math.abs(p.y - 0.01) < 1e-12)).toBe(true);
   });
 
+  it('takes every gradient sample of an event at its own batch, so one event can fill an epoch’s quartiles', () => {
+    const run = chartRun();
+    // One event for a whole epoch of 4 batches: the norms of all four, not only the last one's.
+    appendProgress(run.series, {
+      type: 'progress',
+      runId: 'a',
+      epoch: 1,
+      batch: 4,
+      batchesPerEpoch: 4,
+      samplesPerSecond: 1,
+      learningRate: 3,
+      points: [1, 2, 3, 4].map((step) => ({ step, loss: 1 })),
+      gradientNorms: [4, 40],
+      gradientSamples: [1, 2, 3, 4].map((step) => ({ step, norms: [step, 10 * step] })),
+    });
+    expect(run.series.gradients[0]).toEqual([1, 2, 3, 4].map((step) => ({ x: step / 4, y: step })));
+    expect(epochSpread(run.series.gradients[1]!).median).toEqual([{ x: 1, y: 25 }]);
+  });
+
   it('gives neighbouring layers colours far apart', () => {
     const rgb = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
     for (let l = 1; l < 8; l++) {

@@ -104,11 +104,17 @@ export function appendProgress(series: RunSeries, event: ProgressEvent): void {
     append(series.smooth, x, series.ema / (1 - EMA_BETA ** series.emaTerms));
   }
   const at = event.points.length ? x : event.epoch - 1 + event.batch / perEpoch;
-  event.gradientNorms.forEach((g, i) => {
-    const layer = (series.gradients[i] ??= []);
-    // A log axis cannot show 0 or a non-finite norm: leave a gap.
-    if (g > 0 && Number.isFinite(g) && at > lastX(layer)) append(layer, at, g);
-  });
+  // Batches from across the interval when the worker sends them (a fast run's epoch may span only a
+  // few events), else the latest batch's norms.
+  const samples = event.gradientSamples?.length ? event.gradientSamples : [{ step: at * perEpoch, norms: event.gradientNorms }];
+  for (const { step, norms } of samples) {
+    const sampleAt = step / perEpoch;
+    norms.forEach((g, i) => {
+      const layer = (series.gradients[i] ??= []);
+      // A log axis cannot show 0 or a non-finite norm: leave a gap.
+      if (g > 0 && Number.isFinite(g) && sampleAt > lastX(layer)) append(layer, sampleAt, g);
+    });
+  }
   if (event.samplesPerSecond > 0 && at > lastX(series.throughput)) append(series.throughput, at, event.samplesPerSecond);
   if (event.learningRate > 0 && Number.isFinite(event.learningRate) && at > lastX(series.learningRate))
     append(series.learningRate, at, event.learningRate);

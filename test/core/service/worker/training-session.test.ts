@@ -4,7 +4,8 @@ import { Network } from '@core/engine/network';
 import { Rng } from '@core/engine/rng';
 import type { NetworkSpec, TrainSettings } from '@core/engine/spec';
 import { Trainer } from '@core/engine/trainer';
-import { describeNonFinite, TrainingSession } from '@core/service/worker/training-session';
+import { describeNonFinite, evenly, TrainingSession } from '@core/service/worker/training-session';
+import { GRADIENT_SAMPLES_PER_EVENT } from '@core/lab/contract';
 import type { WorkerMessage } from '@core/service/worker/protocol';
 import { Checkpointer } from '@core/service/worker/checkpointer';
 import { checkpointPolicy } from '@core/service/runs/checkpoints';
@@ -226,6 +227,31 @@ describe('TrainingSession', () => {
     expect(epochMessages.length).toBeLessThan(400 / 5);
     expect(posted.filter((m) => m.type === 'progress').length).toBeLessThanOrEqual(epochMessages.length + 1);
     expect(posted.at(-1)).toEqual({ type: 'finished', reason: 'reached 400 epochs' });
+  });
+
+  it('sends gradient norms from across each progress interval, not only its last batch: at most 32, evenly spread, the last included', async () => {
+    let ms = 0;
+    const { posted, session: s } = session({ epochs: 40 }, { now: () => (ms += 0.1), intervalMs: 1e9 });
+    await s.run();
+    const progress = posted.flatMap((m) => (m.type === 'progress' ? [m.progress] : []));
+    expect(progress.some((p) => p.points.length > GRADIENT_SAMPLES_PER_EVENT)).toBe(true);
+    for (const p of progress) {
+      const samples = p.gradientSamples!;
+      const steps = p.points.map((point) => point.step);
+      expect(samples.length).toBe(Math.min(steps.length, GRADIENT_SAMPLES_PER_EVENT));
+      expect(samples.every((g) => steps.includes(g.step))).toBe(true);
+      expect(samples.at(-1)!.step).toBe(steps.at(-1));
+      // Spread: the first sample lies in the first 1/32 of the interval's batches.
+      expect(samples[0]!.step).toBeLessThanOrEqual(steps[Math.ceil(steps.length / GRADIENT_SAMPLES_PER_EVENT) - 1]!);
+      expect(samples.at(-1)!.norms).toEqual(p.gradientNorms);
+      for (const g of samples) expect(g.norms.every((n) => Number.isFinite(n) && n >= 0)).toBe(true);
+    }
+  });
+
+  it('evenly: at most `most` items, spread, ending with the last', () => {
+    expect(evenly([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    expect(evenly([...Array(10).keys()], 5)).toEqual([1, 3, 5, 7, 9]);
+    expect(evenly([...Array(100).keys()], 4)).toEqual([24, 49, 74, 99]);
   });
 
   it('pauses on a non-finite gradient, names the layer and keeps finite weights', () => {
