@@ -14,7 +14,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect, test } from './harness';
 import { loadPreset, setNumber } from './design-helpers';
-import { clickDelay, installFrameMeter, resetMeter, smoothness } from './frame-meter';
+import { clickDelay, clickDelays, installFrameMeter, resetMeter, smoothness } from './frame-meter';
 import { installReplay, type ReplayPage } from './replay-stub';
 
 // Playwright's trace screencasts every frame, which costs the display compositor ~30 ms a frame here (frame-meter.ts).
@@ -31,7 +31,13 @@ type Page = import('@playwright/test').Page;
 async function clickThrough(page: Page): Promise<Record<string, number>> {
   const clicks: Record<string, number> = {};
   await page.waitForTimeout(3000);
-  clicks['pause'] = await clickDelay(page, 'run-pause', '[data-testid="run-resume"]', 'present');
+  // Pause answers the click at once ("Pausing…"); the run has paused when Resume shows (the worker stops between batches).
+  const pause = await clickDelays(page, 'run-pause', {
+    answered: ['[data-testid="run-pause"][aria-busy="true"], [data-testid="run-resume"]', 'present'],
+    paused: ['[data-testid="run-resume"]', 'present'],
+  });
+  clicks['pause (answered)'] = pause['answered']!;
+  clicks['pause (paused)'] = pause['paused']!;
   await page.waitForTimeout(500);
   clicks['resume'] = await clickDelay(page, 'run-resume', '[data-testid="run-pause"]', 'present');
   await page.waitForTimeout(2500);

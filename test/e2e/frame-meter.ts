@@ -95,9 +95,23 @@ export const resetMeter = (page: Page): Promise<void> => page.evaluate(() => (gl
 
 /** Clicks `testid` and returns ms until `effect` is present (or visible) in a drawn frame. */
 export async function clickDelay(page: Page, testid: string, effect: string, state: 'present' | 'visible'): Promise<number> {
-  const waiting = page.evaluate(([s, st]) => (globalThis as unknown as FramePage).__clickToEffect(s, st), [effect, state] as const);
+  return (await clickDelays(page, testid, { effect: [effect, state] }))['effect']!;
+}
+
+/** Clicks `testid` once and returns, for each named effect, ms until it is present (or visible) in a drawn frame. */
+export async function clickDelays(
+  page: Page,
+  testid: string,
+  effects: Record<string, readonly [string, 'present' | 'visible']>,
+): Promise<Record<string, number>> {
+  const waiting = Object.entries(effects).map(async ([name, effect]) => {
+    const delay = await page.evaluate(([s, st]) => (globalThis as unknown as FramePage).__clickToEffect(s, st), effect);
+    return [name, delay] as const;
+  });
+  // Each wait listens for the next pointerdown once its evaluate has run: make sure all have before clicking.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(done)));
   await page.getByTestId(testid).click();
-  return waiting;
+  return Object.fromEntries(await Promise.all(waiting));
 }
 
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
