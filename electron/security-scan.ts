@@ -79,25 +79,41 @@ function main(): number {
   const dir = mkdtempSync(join(tmpdir(), 'fathom-security-'));
   const report = join(dir, 'electronegativity.csv');
   try {
-    const run = spawnSync(process.execPath, [cli, '-i', out, '-r', '-v', 'false', '-e', electronVersion, '-o', report], {
-      encoding: 'utf8',
-      cwd: root,
-    });
-    if (run.status !== 0 || !existsSync(report)) {
-      console.error(`security: electronegativity failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+    /**
+     * One scan: its rows, or why its report cannot be read. The tool writes the report's header and
+     * its rows with two writeFile calls it does not wait for (the header's truncating 'w', the rows'
+     * 'a'), so on a busy machine the rows can land first and be torn by the header: such a report is
+     * read again from a new scan, and only a scan torn three times fails.
+     */
+    const scan = (): { rows: string[][] } | { problem: string; torn: boolean } => {
+      rmSync(report, { force: true });
+      const run = spawnSync(process.execPath, [cli, '-i', out, '-r', '-v', 'false', '-e', electronVersion, '-o', report], {
+        encoding: 'utf8',
+        cwd: root,
+      });
+      if (run.status !== 0 || !existsSync(report))
+        return { problem: `electronegativity failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`, torn: false };
+      const [header, ...rows] = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1);
+      if (!header || header[0] !== 'issue') return { problem: 'could not read the electronegativity report (no header).', torn: true };
+      // A report cut short (an unclosed quote) reads as one long row and would hide every finding after it.
+      const malformed = rows.find((row) => row.length !== header.length || !/^[A-Z_]+$/.test(row[0] ?? ''));
+      if (malformed)
+        return { problem: `the electronegativity report has a malformed row: ${malformed.join(',').slice(0, 200)}`, torn: true };
+      // The header's write landing last leaves the header alone; the tool always flags our preload, so no rows means a torn report.
+      if (rows.length === 0)
+        return { problem: 'the electronegativity report has no findings at all (not even the preload reminder).', torn: true };
+      return { rows };
+    };
+    let result = scan();
+    for (let attempt = 2; attempt <= 3 && 'torn' in result && result.torn; attempt++) {
+      console.log(`security: ${result.problem} — scanning again (${attempt} of 3)`);
+      result = scan();
+    }
+    if ('problem' in result) {
+      console.error(`security: ${result.problem}`);
       return 2;
     }
-    const [header, ...rows] = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1);
-    if (!header || header[0] !== 'issue') {
-      console.error('security: could not read the electronegativity report.');
-      return 2;
-    }
-    // A report cut short (an unclosed quote) reads as one long row and would hide every finding after it.
-    const malformed = rows.find((row) => row.length !== header.length || !/^[A-Z_]+$/.test(row[0] ?? ''));
-    if (malformed) {
-      console.error(`security: the electronegativity report has a malformed row: ${malformed.join(',').slice(0, 200)}`);
-      return 2;
-    }
+    const { rows } = result;
     let failures = 0;
     for (const [issue = '', severity = '', confidence = '', file = '', location = ''] of rows) {
       const where = `${issue} ${severity}/${confidence} at out/${file}:${location}`;
