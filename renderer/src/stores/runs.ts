@@ -31,6 +31,11 @@ export interface RunState extends RunSummary {
   nonFinite: NonFinite | null;
   /** Index into the run palette, fixed for the run's lifetime. */
   colour: number;
+  /**
+   * Pause or Resume asked (by a button or the menu) and its new status not yet back: the worker
+   * stops between batches, at an epoch's end after its evaluation, so the window says so at once.
+   */
+  asked?: 'pause' | 'resume';
 }
 
 export interface Notice {
@@ -141,6 +146,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   function apply(run: RunState, event: RunEvent): void {
     if (event.type === 'status') {
+      run.asked = undefined;
       run.status = event.status;
       run.queuePosition = event.queuePosition;
       if (event.message !== undefined) run.message = event.message;
@@ -232,9 +238,21 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   const control =
-    (verb: 'pauseRun' | 'resumeRun' | 'stepRun' | 'stopRun', what: string) =>
+    (verb: 'stepRun' | 'stopRun', what: string) =>
     async (runId = focusedId.value): Promise<void> => {
       if (runId) await act(what, (lab) => lab[verb]({ runId }));
+    };
+
+  /** Pause or Resume: the run shows it was asked until its status event (or the lab's refusal) comes back. */
+  const ask =
+    (verb: 'pauseRun' | 'resumeRun', what: string, asked: 'pause' | 'resume') =>
+    async (runId = focusedId.value): Promise<void> => {
+      if (!runId) return;
+      const run = find(runId);
+      if (run) run.asked = asked;
+      const done = await act(what, async (lab) => (await lab[verb]({ runId }), true));
+      // Refused (a notice says why): the status will not change, so the button comes back.
+      if (!done && run?.asked === asked) run.asked = undefined;
     };
 
   async function setLearningRate(learningRate: number, runId = focusedId.value): Promise<boolean> {
@@ -386,8 +404,8 @@ export const useRunsStore = defineStore('runs', () => {
     toggleOverlay,
     hover,
     dismiss,
-    pause: control('pauseRun', 'pause the run'),
-    resume: control('resumeRun', 'resume the run'),
+    pause: ask('pauseRun', 'pause the run', 'pause'),
+    resume: ask('resumeRun', 'resume the run', 'resume'),
     step: control('stepRun', 'run one batch'),
     stop: control('stopRun', 'stop the run'),
   };

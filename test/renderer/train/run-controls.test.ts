@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-/** Pause and Resume answer the click in the next frame, before the worker's new status comes back. */
+/** Pause and Resume answer the click (or the menu) in the next frame, before the worker's new status comes back. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -45,6 +45,13 @@ describe('RunControls: Pause and Resume', () => {
     await wrapper!.setProps({ run: store.focused });
     expect(button('run-resume').text()).toContain('Resume');
     expect(button('run-resume').attributes('disabled')).toBeUndefined();
+  });
+
+  it('says "Pausing…" when the pause comes from the menu too (the store holds what was asked)', async () => {
+    const store = await running(() => new Promise<void>(() => undefined));
+    void store.pause('a');
+    await wrapper!.vm.$nextTick();
+    expect(button('run-pause').text()).toContain('Pausing…');
   });
 
   it('gives Pause back when the service refuses (the notice says why)', async () => {
